@@ -1,0 +1,85 @@
+"""HTTP plumbing: JSON responses, CONTRACT.md's error model, bounded request bodies."""
+import functools
+import json
+import logging
+
+import eventlet
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.wrappers import Response
+
+from shared.errors import ServiceError
+
+log = logging.getLogger(__name__)
+JSON_TYPES = ("application/json", "")
+
+
+def json_response(body, status: int = 200, headers=None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, headers=headers,
+                    mimetype="application/json")
+
+
+def error_response(error: ServiceError) -> Response:
+    return json_response(error.body(), error.status)
+
+
+def bad_request(message: str) -> ServiceError:
+    return ServiceError("bad_request", message, 400)
+
+
+class ApiEndpoint(HttpRequestHandler):
+    """nameko's @http, but whatever escapes a handler still answers in the JSON error model."""
+
+    def response_from_exception(self, exc):
+        log.error("unhandled %s in %s", type(exc).__name__, self.method_name)
+        return error_response(ServiceError("internal_error", "服务器内部错误，请稍后重试", 500))
+
+
+def read_body(request, limit: int) -> bytes:
+    if request.content_length is not None and request.content_length > limit:
+        raise ServiceError("payload_too_large", f"请求体超过上限 {limit} 字节", 413)
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        raise ServiceError("payload_too_large", f"请求体超过上限 {limit} 字节", 413)
+    return body
+
+
+def read_json(request, limit: int) -> dict:
+    if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
+        raise ServiceError("unsupported_media_type", "请求体应为 JSON（Content-Type: application/json）", 415)
+    body = read_body(request, limit)
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise bad_request("请求体不是有效的 JSON") from None
+    if not isinstance(payload, dict):
+        raise bad_request("请求体应为 JSON 对象")
+    return payload
+
+
+def query_args(request, *ignored: str) -> dict:
+    """Query parameters as a plain dict; a parameter given twice is refused rather than guessed at."""
+    args = {}
+    for key, values in request.args.lists():
+        if key in ignored:
+            continue
+        if len(values) > 1:
+            raise bad_request(f"查询参数 {key} 只能出现一次")
+        args[key] = values[0]
+    return args
+
+
+def flag(request, name: str) -> bool:
+    return request.args.get(name, "").lower() in ("1", "true", "yes")
+
+
+def handles_errors(method):
+    """Turn business errors and unreachable services into JSON error responses inside the worker."""
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except ServiceError as error:
+            return error_response(error)
+        except eventlet.Timeout:
+            return error_response(ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
+    return wrapper

@@ -1,0 +1,140 @@
+"""The gateway: the HTTP API under /api/v1, bearer-token auth, and health."""
+import base64
+import functools
+import uuid
+
+import eventlet
+from marshmallow import ValidationError
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
+from sqlalchemy import text
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from shared.config import setting
+from shared.db import Database
+from shared.errors import ServiceError, validation_error
+from services.gateway.auth import STAFF, authenticate, create_user, require
+from services.gateway.http import (
+    ApiEndpoint, flag, handles_errors, json_response, query_args, read_body, read_json,
+)
+from services.gateway.schemas import UserCreateSchema
+
+CASEWORK = ("admin", "caseworker")
+CHECKED_SERVICES = ("registry",)
+HEALTH_TIMEOUT_SECONDS = 3
+
+
+def endpoint(method: str, url: str, roles=None):
+    """An API route; with roles, the caller must present a token of one of them."""
+    def decorator(handler):
+        @functools.wraps(handler)
+        @handles_errors
+        def wrapper(self, request, **path):
+            user = self.authenticated(request, roles) if roles else None
+            return handler(self, request, user, **path)
+        return ApiEndpoint.decorator(method, url)(wrapper)
+    return decorator
+
+
+class GatewayService:
+    name = "gateway"
+
+    config = Config()
+    db = Database("gateway")
+    registry = RpcProxy("registry")
+
+    def authenticated(self, request, roles):
+        user = authenticate(self.db, request.headers.get("Authorization"), setting("HARDSHIP_ADMIN_TOKEN", self.config))
+        require(user, roles)
+        return user
+
+    def call(self, method, *args, timeout=None, **kwargs):
+        with eventlet.Timeout(timeout or float(setting("RPC_TIMEOUT", self.config))):
+            return method(*args, **kwargs)
+
+    def json_body(self, request):
+        return read_json(request, int(setting("MAX_BODY_BYTES", self.config)))
+
+    @endpoint("GET", "/health")
+    def health(self, request, _user):
+        checks = {}
+        try:
+            self.db.execute(text("SELECT 1"))
+            checks["gateway"] = "ok"
+        except Exception as exc:  # any database failure means unhealthy, whatever its type
+            checks["gateway"] = f"database unavailable: {type(exc).__name__}"
+        for service in CHECKED_SERVICES:
+            try:
+                self.call(getattr(self, service).ping, timeout=HEALTH_TIMEOUT_SECONDS)
+                checks[service] = "ok"
+            except eventlet.Timeout:
+                checks[service] = "no answer"
+        healthy = all(value == "ok" for value in checks.values())
+        return json_response({"status": "ok" if healthy else "unavailable", "checks": checks}, 200 if healthy else 503)
+
+    @endpoint("POST", "/api/v1/users", roles=("admin",))
+    def create_user(self, request, user):
+        try:
+            data = UserCreateSchema().load(self.json_body(request))
+        except ValidationError as exc:
+            raise validation_error(exc.messages) from None
+        return json_response(create_user(self.db, data["name"], data["role"], data["donor_id"]), 201)
+
+    @endpoint("POST", "/api/v1/workers", roles=CASEWORK)
+    def register_worker(self, request, user):
+        return json_response(self.call(self.registry.register_worker, self.json_body(request), user.actor), 201)
+
+    @endpoint("GET", "/api/v1/workers", roles=STAFF)
+    def list_workers(self, request, user):
+        return json_response(self.call(self.registry.list_workers, query_args(request)))
+
+    @endpoint("GET", "/api/v1/workers/<worker_id>", roles=STAFF)
+    def get_worker(self, request, user, worker_id):
+        reveal = flag(request, "reveal")
+        if reveal:
+            require(user, CASEWORK)
+        return json_response(self.call(self.registry.get_worker, worker_id, user.actor, reveal=reveal))
+
+    @endpoint("PATCH", "/api/v1/workers/<worker_id>", roles=CASEWORK)
+    def update_worker(self, request, user, worker_id):
+        return json_response(self.call(self.registry.update_worker, worker_id, self.json_body(request), user.actor))
+
+    @endpoint("POST", "/api/v1/workers/<worker_id>/status", roles=CASEWORK)
+    def change_worker_status(self, request, user, worker_id):
+        return json_response(self.call(self.registry.change_status, worker_id, self.json_body(request), user.actor))
+
+    @endpoint("POST", "/api/v1/workers/import", roles=CASEWORK)
+    def import_workers(self, request, user):
+        content, filename = self.uploaded_file(request)
+        encoded = base64.b64encode(content).decode()
+        if flag(request, "async"):
+            import_id = uuid.uuid4().hex
+            self.registry.import_workers.call_async(encoded, filename, user.actor, import_id)
+            return json_response({"import_id": import_id, "status": "running",
+                                  "progress_url": f"/api/v1/imports/{import_id}"}, 202)
+        return json_response(self.call(self.registry.import_workers, encoded, filename, user.actor))
+
+    @endpoint("GET", "/api/v1/imports/<import_id>", roles=STAFF)
+    def import_progress(self, request, user, import_id):
+        return json_response(self.call(self.registry.import_progress, import_id))
+
+    @endpoint("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    def unknown_route(self, request, _user, path):
+        raise ServiceError("not_found", "没有这个接口", 404)
+
+    def uploaded_file(self, request) -> tuple[bytes, str | None]:
+        limit = int(setting("IMPORT_MAX_BYTES", self.config))
+        if request.mimetype == "multipart/form-data":
+            request.max_content_length = limit
+            try:
+                upload = request.files.get("file")
+            except RequestEntityTooLarge:
+                raise ServiceError("payload_too_large", f"文件超过上限 {limit} 字节", 413) from None
+            if upload is None:
+                raise validation_error({"file": ["请在表单字段 file 中上传 CSV 或 XLSX 文件"]})
+            content, filename = upload.read(), upload.filename
+        else:
+            content, filename = read_body(request, limit), request.args.get("filename")
+        if not content:
+            raise validation_error({"file": ["上传的文件是空的"]})
+        return content, filename

@@ -1,0 +1,87 @@
+"""Running an import job: read the sheet, feed the importer, commit and record progress chunk by chunk."""
+import base64
+import binascii
+import logging
+
+from sqlalchemy import insert, select, update
+
+from shared.errors import not_found, validation_error
+from shared.events import now_utc
+from services.registry.importer import CHUNK_ROWS, Importer
+from services.registry.models import audit_log, imports
+from services.registry.spreadsheet import SpreadsheetError, read_rows
+
+log = logging.getLogger(__name__)
+
+
+def decode_upload(content_b64: str) -> bytes:
+    try:
+        return base64.b64decode(content_b64, validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise validation_error({"file": ["文件内容无法读取"]}) from None
+
+
+def _record_progress(session, import_id: str, importer: Importer, fraction: float) -> None:
+    session.execute(
+        update(imports).where(imports.c.import_id == import_id)
+        .values(processed_rows=importer.result.total_rows, progress=int(fraction * 100))
+    )
+
+
+def run_import(session, vault, content: bytes, filename: str | None, actor: str, import_id: str) -> dict:
+    """Import a whole sheet. Each chunk commits on its own, so progress is visible while it runs."""
+    session.execute(insert(imports).values(
+        import_id=import_id, filename=filename, actor=actor, status="running", total_rows=0,
+        processed_rows=0, progress=0, started_at=now_utc(),
+    ))
+    session.commit()
+    try:
+        sheet = read_rows(content, filename)
+        importer = Importer(session, vault, actor)
+        for row_number, cells in sheet:
+            importer.add(row_number, cells)
+            if importer.result.total_rows % CHUNK_ROWS == 0:
+                importer.flush()
+                _record_progress(session, import_id, importer, sheet.progress())
+                session.commit()
+        importer.flush()
+    except SpreadsheetError as exc:
+        session.rollback()
+        _finish(session, import_id, "failed", {"error": str(exc)})
+        raise validation_error({"file": [str(exc)]}, str(exc)) from None
+    except Exception:
+        session.rollback()
+        _finish(session, import_id, "failed", {"error": "导入中断，已写入的部分可再次导入补全"})
+        raise
+    result = {"import_id": import_id, **importer.result.as_dict()}
+    session.execute(insert(audit_log).values(
+        at=now_utc(), actor=actor, action="import", worker_id=None,
+        details={key: value for key, value in result.items() if key != "rejected"} | {"rejected": len(result["rejected"])},
+    ))
+    _finish(session, import_id, "done", result, importer.result.total_rows)
+    log.info("import %s by %s: %d rows, %d created, %d updated, %d unchanged, %d rejected",
+             import_id, actor, result["total_rows"], result["created"], result["updated"],
+             result["unchanged"], len(result["rejected"]))
+    return result
+
+
+def _finish(session, import_id: str, status: str, result: dict, total_rows: int | None = None) -> None:
+    values = {"status": status, "result": result, "finished_at": now_utc(), "progress": 100}
+    if total_rows is not None:
+        values.update(total_rows=total_rows, processed_rows=total_rows)
+    session.execute(update(imports).where(imports.c.import_id == import_id).values(**values))
+    session.commit()
+
+
+def progress(session, import_id: str) -> dict:
+    row = session.execute(select(imports).where(imports.c.import_id == import_id)).first()
+    if row is None:
+        raise not_found("导入任务")
+    return {
+        "import_id": row.import_id, "status": row.status, "filename": row.filename,
+        "processed_rows": row.processed_rows, "progress": row.progress,
+        "result": row.result, "started_at": row.started_at.isoformat(),
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+    }
+
+

@@ -1,0 +1,76 @@
+"""The registry's tables. ID, phone and bank numbers are stored only encrypted, with keyed hashes."""
+from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, String, Table, Text, JSON
+
+from shared.db import UtcDateTime
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+metadata = MetaData()
+
+workers = Table(
+    "workers", metadata,
+    Column("worker_id", String(32), primary_key=True),
+    Column("name", String(50), nullable=False),
+    Column("id_number_hash", String(64), nullable=False, unique=True),
+    Column("id_number_cipher", Text, nullable=False),
+    Column("id_number_masked", String(18), nullable=False),
+    Column("gender", String(6), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("phone_cipher", Text, nullable=False),
+    Column("phone_masked", String(11), nullable=False),
+    Column("employer", String(100), nullable=False),
+    Column("union", String(100), nullable=False, index=True),
+    Column("category", String(10), nullable=False, index=True),
+    Column("reasons", JSON, nullable=False),
+    Column("household_size", Integer, nullable=False),
+    Column("household_monthly_income_fen", Integer, nullable=False),
+    Column("bank_name", String(50), nullable=False),
+    Column("bank_account_cipher", Text, nullable=False),
+    Column("bank_account_masked", String(8), nullable=False),
+    Column("family", JSON, nullable=False),
+    Column("filed_on", Date, nullable=False),
+    Column("review_due_on", Date, nullable=False, index=True),
+    Column("status", String(10), nullable=False, index=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+status_history = Table(
+    "worker_status_history", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("worker_id", String(32), ForeignKey("workers.worker_id"), nullable=False, index=True),
+    Column("from_status", String(10)),
+    Column("to_status", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("worker_id", String(32), index=True),
+    Column("details", JSON, nullable=False),
+)
+
+imports = Table(
+    "imports", metadata,
+    Column("import_id", String(32), primary_key=True),
+    Column("filename", String(255)),
+    Column("actor", String(100), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("total_rows", Integer, nullable=False),
+    Column("processed_rows", Integer, nullable=False),
+    Column("progress", Integer, nullable=False),
+    Column("result", JSON),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)

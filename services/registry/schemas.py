@@ -1,0 +1,84 @@
+"""The registry's API bodies. Field checks come from rules.py, the same ones the import uses."""
+from marshmallow import ValidationError, fields, validate
+
+from shared.schemas import StrictInteger, StrictSchema
+from shared.validation import InvalidValue, normalize_phone, parse_id_number
+from services.registry import rules
+
+
+class _Checked:
+    """Passes the field's value through one of the rule functions; InvalidValue becomes the field's error."""
+
+    def __init__(self, check, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.check = check
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return self.check(value)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class Checked(_Checked, fields.String):
+    pass
+
+
+class CheckedInteger(_Checked, StrictInteger):
+    pass
+
+
+class CheckedList(_Checked, fields.List):
+    pass
+
+
+def id_number(text: str) -> str:
+    return parse_id_number(text).number
+
+
+class BankSchema(StrictSchema):
+    name = Checked(lambda v: rules.check_text(v, "开户银行", 50), required=True)
+    account = Checked(rules.check_bank_account, required=True)
+
+
+class FamilyMemberSchema(StrictSchema):
+    name = Checked(rules.check_name, required=True)
+    relation = Checked(lambda v: rules.check_text(v, "与职工关系", 20), required=True)
+    id_number = Checked(id_number, load_default=None, allow_none=True)
+    school = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class WorkerFieldsSchema(StrictSchema):
+    """Every field a worker file has except the ID number, which never changes after filing."""
+
+    name = Checked(rules.check_name, required=True)
+    phone = Checked(normalize_phone, required=True)
+    employer = Checked(lambda v: rules.check_text(v, "工作单位"), required=True)
+    union = Checked(lambda v: rules.check_text(v, "所属工会"), required=True)
+    category = Checked(rules.check_category, required=True)
+    reasons = CheckedList(rules.check_reasons, fields.String(), required=True)
+    household_size = CheckedInteger(rules.check_household_size, required=True)
+    household_monthly_income_fen = CheckedInteger(rules.check_monthly_income_fen, required=True)
+    bank = fields.Nested(BankSchema, required=True)
+    family = fields.List(fields.Nested(FamilyMemberSchema), load_default=list)
+    filed_on = fields.Date(load_default=None)
+
+
+class WorkerCreateSchema(WorkerFieldsSchema):
+    id_number = Checked(id_number, required=True)
+
+
+class StatusChangeSchema(StrictSchema):
+    status = fields.String(required=True, validate=validate.OneOf(rules.STATUSES, error="状态应为 active、suspended 或 exited"))
+    reason = Checked(lambda v: rules.check_text(v, "原因", 500), required=True)
+
+
+class WorkerQuerySchema(StrictSchema):
+    id_number = Checked(id_number)
+    category = fields.String(validate=validate.OneOf(rules.CATEGORIES, error="未知的困难类别"))
+    status = fields.String(validate=validate.OneOf(rules.STATUSES, error="未知的状态"))
+    union = fields.String(validate=validate.Length(max=100))
+    q = fields.String(validate=validate.Length(min=1, max=50))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="页码至少为1"))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="每页1至500条"))

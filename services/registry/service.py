@@ -1,0 +1,79 @@
+"""The registry service: worker files (困难职工档案) and their imports, over RPC."""
+import uuid
+
+from marshmallow import ValidationError
+from nameko.rpc import rpc
+
+from shared.crypto import DataVault
+from shared.db import Database
+from shared.errors import validation_error
+from shared.outbox import OutboxRelay
+from services.registry import imports, store, workers
+from services.registry.models import outbox
+from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
+
+
+def load(schema, payload, **kwargs) -> dict:
+    try:
+        return schema.load(payload, **kwargs)
+    except ValidationError as exc:
+        raise validation_error(exc.messages) from None
+
+
+class RegistryService:
+    name = "registry"
+
+    db = Database("registry")
+    vault = DataVault()
+    relay = OutboxRelay("registry", outbox)
+
+    @rpc
+    def ping(self):
+        return "ok"
+
+    @rpc
+    def register_worker(self, payload, actor):
+        data = load(WorkerCreateSchema(), payload)
+        row = store.register(self.db, self.vault, data, actor)
+        created = workers.view(self.vault, row)
+        created["birth_date"] = row.birth_date.isoformat()  # the caller has just sent the full ID number
+        return created
+
+    @rpc
+    def get_worker(self, worker_id, actor, reveal=False):
+        row = store.load(self.db, worker_id)
+        if reveal:
+            store.audit(self.db, actor, "reveal", worker_id)
+            self.db.commit()
+        return {**workers.view(self.vault, row, reveal), "status_history": store.history(self.db, row)}
+
+    @rpc
+    def list_workers(self, query):
+        criteria = load(WorkerQuerySchema(), query)
+        rows, total = store.search(self.db, self.vault, criteria)
+        return {
+            "items": [workers.view(self.vault, row) for row in rows],
+            "total": total, "page": criteria["page"], "per_page": criteria["per_page"],
+        }
+
+    @rpc
+    def update_worker(self, worker_id, payload, actor):
+        changes = load(WorkerFieldsSchema(), payload, partial=True)
+        return workers.view(self.vault, store.apply_update(self.db, self.vault, worker_id, changes, actor))
+
+    @rpc
+    def change_status(self, worker_id, payload, actor):
+        change = load(StatusChangeSchema(), payload)
+        row = store.change_status(self.db, worker_id, change["status"], change["reason"], actor)
+        return {**workers.view(self.vault, row), "status_history": store.history(self.db, row)}
+
+    @rpc
+    def import_workers(self, content_b64, filename, actor, import_id=None):
+        content = imports.decode_upload(content_b64)
+        return imports.run_import(
+            self.db, self.vault, content, filename, actor, import_id or uuid.uuid4().hex,
+        )
+
+    @rpc
+    def import_progress(self, import_id):
+        return imports.progress(self.db, import_id)

@@ -1,0 +1,127 @@
+"""The registry's units of work: each function changes the files, the audit log and the outbox together."""
+import uuid
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shared.errors import ServiceError, not_found
+from shared.events import envelope, now_utc
+from shared.outbox import add_events
+from services.registry import workers
+from services.registry.models import audit_log, outbox, status_history, workers as workers_table
+
+
+def audit(session, actor: str, action: str, worker_id: str | None, **details) -> None:
+    session.execute(insert(audit_log).values(
+        at=now_utc(), actor=actor, action=action, worker_id=worker_id, details=details,
+    ))
+
+
+def duplicate_worker(worker_id: str) -> ServiceError:
+    return ServiceError("duplicate_worker", "该身份证号已建档", 409, extra={"worker_id": worker_id})
+
+
+def load(session, worker_id: str, for_update: bool = False):
+    query = select(workers_table).where(workers_table.c.worker_id == worker_id)
+    row = session.execute(query.with_for_update() if for_update else query).first()
+    if row is None:
+        raise not_found("职工档案")
+    return row
+
+
+def register(session, vault, data: dict, actor: str):
+    if data["filed_on"] is None:
+        data["filed_on"] = workers.today_shanghai()
+    id_hash = vault.lookup_hash(data["id_number"])
+    existing = session.execute(
+        select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)
+    ).scalar()
+    if existing:
+        raise duplicate_worker(existing)
+    row = workers.new_row(vault, data, uuid.uuid4().hex, id_hash, now_utc())
+    try:
+        session.execute(insert(workers_table).values(**row))
+        audit(session, actor, "create", row["worker_id"])
+        add_events(session, outbox, [("worker_registered", envelope(**workers.event_about(row)))])
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise duplicate_worker(session.execute(
+            select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)
+        ).scalar())
+    return load(session, row["worker_id"])
+
+
+def apply_update(session, vault, worker_id: str, changes: dict, actor: str):
+    """PATCH: merge the given fields into the file; no change at all writes nothing."""
+    row = load(session, worker_id, for_update=True)
+    before = workers.data_of(vault, row)
+    after = {**before, **changes}
+    changed = workers.changed_fields(before, after)
+    if not changed:
+        session.rollback()
+        return row
+    now = now_utc()
+    session.execute(
+        update(workers_table).where(workers_table.c.worker_id == worker_id)
+        .values(**workers.stored_fields(vault, after), version=row.version + 1, updated_at=now)
+    )
+    audit(session, actor, "update", worker_id, fields=changed)
+    updated = load(session, worker_id)
+    add_events(session, outbox, [("worker_updated", envelope(
+        **workers.event_about(updated._mapping), version=updated.version, changed=changed,
+    ))])
+    session.commit()
+    return updated
+
+
+def change_status(session, worker_id: str, new_status: str, reason: str, actor: str):
+    row = load(session, worker_id, for_update=True)
+    if new_status == row.status:
+        session.rollback()
+        raise ServiceError("invalid_transition", f"档案已经是 {row.status} 状态", 409)
+    now = now_utc()
+    session.execute(
+        update(workers_table).where(workers_table.c.worker_id == worker_id)
+        .values(status=new_status, version=row.version + 1, updated_at=now)
+    )
+    session.execute(insert(status_history).values(
+        worker_id=worker_id, from_status=row.status, to_status=new_status, reason=reason, actor=actor, at=now,
+    ))
+    audit(session, actor, "status", worker_id, from_status=row.status, to_status=new_status)
+    updated = load(session, worker_id)
+    add_events(session, outbox, [("worker_status_changed", envelope(
+        **workers.event_about(updated._mapping), from_status=row.status, reason=reason,
+    ))])
+    session.commit()
+    return updated
+
+
+def history(session, worker_row) -> list[dict]:
+    """Status changes, starting with the filing itself (which every file has, so it is not stored)."""
+    filed = {"from": None, "to": "active", "at": worker_row.created_at.isoformat(), "actor": None, "reason": "建档"}
+    rows = session.execute(
+        select(status_history).where(status_history.c.worker_id == worker_row.worker_id).order_by(status_history.c.id)
+    ).all()
+    return [filed] + [
+        {"from": row.from_status, "to": row.to_status, "at": row.at.isoformat(), "actor": row.actor, "reason": row.reason}
+        for row in rows
+    ]
+
+
+def search(session, vault, query: dict):
+    conditions = []
+    if "id_number" in query:
+        conditions.append(workers_table.c.id_number_hash == vault.lookup_hash(query["id_number"]))
+    for field in ("category", "status", "union"):
+        if field in query:
+            conditions.append(workers_table.c[field] == query[field])
+    if "q" in query:
+        pattern = "%" + query["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(workers_table.c.name.like(pattern, escape="\\") | workers_table.c.employer.like(pattern, escape="\\"))
+    total = session.execute(select(func.count()).select_from(workers_table).where(*conditions)).scalar()
+    rows = session.execute(
+        select(workers_table).where(*conditions).order_by(workers_table.c.created_at, workers_table.c.worker_id)
+        .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"])
+    ).all()
+    return rows, total

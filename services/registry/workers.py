@@ -1,0 +1,163 @@
+"""Turning validated worker data into stored rows and back into API views.
+
+Plain functions: the vault encrypts and hashes, nothing here touches the database or the bus.
+"""
+import json
+from datetime import date, datetime, timedelta, timezone
+
+from shared.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
+from shared.validation import parse_id_number
+from services.registry import rules
+
+SHANGHAI = timezone(timedelta(hours=8))
+DATA_FIELDS = (
+    "name", "id_number", "phone", "employer", "union", "category", "reasons", "household_size",
+    "household_monthly_income_fen", "bank", "family", "filed_on",
+)
+SHEET_FIELDS = tuple(field for field in DATA_FIELDS if field != "family")
+
+
+def today_shanghai() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def fingerprint(vault, data: dict) -> str:
+    """A keyed digest of the fields a registry sheet carries, to tell an unchanged re-import without decrypting."""
+    canonical = {field: data[field] for field in SHEET_FIELDS}
+    canonical["filed_on"] = data["filed_on"].isoformat()
+    return vault.lookup_hash(json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+
+
+def _stored_family(vault, family: list[dict]) -> list[dict]:
+    return [
+        {
+            "name": member["name"],
+            "relation": member["relation"],
+            "school": member.get("school"),
+            "id_number_cipher": vault.encrypt(member["id_number"]) if member.get("id_number") else None,
+            "id_number_masked": mask_id_number(member["id_number"]) if member.get("id_number") else None,
+        }
+        for member in family
+    ]
+
+
+def stored_fields(vault, data: dict) -> dict:
+    """The columns a worker's data fills in (everything but identity, status and timestamps)."""
+    return {
+        "name": data["name"],
+        "phone_cipher": vault.encrypt(data["phone"]),
+        "phone_masked": mask_phone(data["phone"]),
+        "employer": data["employer"],
+        "union": data["union"],
+        "category": data["category"],
+        "reasons": data["reasons"],
+        "household_size": data["household_size"],
+        "household_monthly_income_fen": data["household_monthly_income_fen"],
+        "bank_name": data["bank"]["name"],
+        "bank_account_cipher": vault.encrypt(data["bank"]["account"]),
+        "bank_account_masked": mask_bank_account(data["bank"]["account"]),
+        "family": _stored_family(vault, data["family"]),
+        "filed_on": data["filed_on"],
+        "review_due_on": rules.review_due_on(data["filed_on"]),
+        "fingerprint": fingerprint(vault, data),
+    }
+
+
+def new_row(vault, data: dict, worker_id: str, id_number_hash: str, now: datetime) -> dict:
+    identity = parse_id_number(data["id_number"])
+    return {
+        "worker_id": worker_id,
+        "id_number_hash": id_number_hash,
+        "id_number_cipher": vault.encrypt(identity.number),
+        "id_number_masked": mask_id_number(identity.number),
+        "gender": identity.gender,
+        "birth_date": identity.birth_date,
+        "status": "active",
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        **stored_fields(vault, data),
+    }
+
+
+def data_of(vault, row) -> dict:
+    """The plaintext worker data of a stored row, in the shape the schemas produce."""
+    return {
+        "name": row.name,
+        "id_number": vault.decrypt(row.id_number_cipher),
+        "phone": vault.decrypt(row.phone_cipher),
+        "employer": row.employer,
+        "union": row.union,
+        "category": row.category,
+        "reasons": list(row.reasons),
+        "household_size": row.household_size,
+        "household_monthly_income_fen": row.household_monthly_income_fen,
+        "bank": {"name": row.bank_name, "account": vault.decrypt(row.bank_account_cipher)},
+        "family": [
+            {
+                "name": member["name"], "relation": member["relation"], "school": member.get("school"),
+                "id_number": vault.decrypt(member["id_number_cipher"]) if member.get("id_number_cipher") else None,
+            }
+            for member in row.family
+        ],
+        "filed_on": row.filed_on,
+    }
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    return [field for field in DATA_FIELDS if before[field] != after[field]]
+
+
+def view(vault, row, reveal: bool = False) -> dict:
+    """A worker as the API shows it: masked, unless a caseworker or admin asked to reveal it.
+
+    Without reveal the birth date is withheld: with the masked ID number (which hides exactly the
+    birth date) it would rebuild the full number.
+    """
+    revealed = data_of(vault, row) if reveal else None
+    family = [
+        {
+            "name": member["name"] if reveal else mask_name(member["name"]),
+            "relation": member["relation"],
+            "school": member.get("school"),
+            "id_number": (revealed["family"][index]["id_number"] if reveal else member.get("id_number_masked")),
+        }
+        for index, member in enumerate(row.family)
+    ]
+    return {
+        "worker_id": row.worker_id,
+        "name": row.name if reveal else mask_name(row.name),
+        "id_number": revealed["id_number"] if reveal else row.id_number_masked,
+        "gender": row.gender,
+        "birth_date": row.birth_date.isoformat() if reveal else None,
+        "birth_year": row.birth_date.year,
+        "phone": revealed["phone"] if reveal else row.phone_masked,
+        "employer": row.employer,
+        "union": row.union,
+        "category": row.category,
+        "reasons": list(row.reasons),
+        "household_size": row.household_size,
+        "household_monthly_income_fen": row.household_monthly_income_fen,
+        "per_capita_income_fen": rules.per_capita_income_fen(row.household_monthly_income_fen, row.household_size),
+        "bank": {"name": row.bank_name, "account": revealed["bank"]["account"] if reveal else row.bank_account_masked},
+        "family": family,
+        "filed_on": row.filed_on.isoformat(),
+        "review_due_on": row.review_due_on.isoformat(),
+        "status": row.status,
+        "version": row.version,
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def event_about(row_or_data: dict) -> dict:
+    """What registry events say about a worker: ids and categories, never personal numbers."""
+    return {
+        "worker_id": row_or_data["worker_id"],
+        "category": row_or_data["category"],
+        "union": row_or_data["union"],
+        "status": row_or_data["status"],
+        "household_size": row_or_data["household_size"],
+        "filed_on": row_or_data["filed_on"].isoformat(),
+        "review_due_on": row_or_data["review_due_on"].isoformat(),
+    }

@@ -1,0 +1,70 @@
+"""The `hardship` command: run the system, migrate, add users, import sheets."""
+import argparse
+import sys
+
+import shared.quiet  # noqa: F401
+
+from shared.config import setting
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="hardship", description="工会困难职工帮扶中心系统")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="迁移数据库并启动全部服务")
+    run.add_argument("--services", default=None, help="逗号分隔的服务名（默认全部）")
+
+    migrate = commands.add_parser("migrate", help="把各服务的数据库升级到最新结构")
+    migrate.add_argument("services", nargs="*")
+
+    user = commands.add_parser("user", help="管理账号").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="新建账号并打印访问令牌")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True)
+    add.add_argument("--donor-id", default=None)
+
+    sheet = commands.add_parser("import", help="导入困难职工档案表（CSV 或 XLSX），显示进度")
+    sheet.add_argument("file")
+    sheet.add_argument("--actor", default="cli")
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        from shared.supervisor import run_system
+        return run_system(args.services.split(",") if args.services else None)
+    if args.command == "migrate":
+        from shared.supervisor import migrate_all
+        migrate_all(args.services or None)
+        return 0
+    if args.command == "user":
+        return add_user(args.name, args.role, args.donor_id)
+    if args.command == "import":
+        from shared.import_client import import_file
+        return import_file(args.file, args.actor)
+    return 2
+
+
+def add_user(name: str, role: str, donor_id: str | None) -> int:
+    from marshmallow import ValidationError
+
+    from shared.db import db_url, make_engine
+    from shared.migrations import upgrade
+    from services.gateway.auth import create_user
+    from services.gateway.schemas import UserCreateSchema
+    from sqlalchemy.orm import Session
+
+    try:
+        data = UserCreateSchema().load({"name": name, "role": role, "donor_id": donor_id})
+    except ValidationError as exc:
+        print(f"参数有误：{exc.messages}", file=sys.stderr)
+        return 2
+    upgrade("gateway")
+    with Session(make_engine(db_url("gateway"))) as session:
+        user = create_user(session, data["name"], data["role"], data["donor_id"])
+    print(f"已创建账号 {user['name']}（{user['role']}），user_id={user['user_id']}")
+    print(f"访问令牌（只显示这一次，请妥善保存）：{user['token']}")
+    print(f"试用：curl -H 'Authorization: Bearer {user['token']}' http://127.0.0.1:{setting('GATEWAY_PORT')}/api/v1/workers")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

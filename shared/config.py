@@ -1,0 +1,64 @@
+"""Configuration from the environment, with CONTRACT.md's names.
+
+Every setting has one name, used both as the environment variable and as the key in the nameko
+config dict that services receive, so tests can override any of them per container.
+"""
+import os
+from pathlib import Path
+
+SERVICES = ("registry", "aid", "notify", "gateway")
+SERVICE_CLASSES = {
+    "registry": "services.registry.service:RegistryService",
+    "gateway": "services.gateway.service:GatewayService",
+}
+
+DEFAULTS = {
+    "AMQP_URI": "amqp://guest:guest@localhost:5672/",
+    "GATEWAY_PORT": "8000",
+    "SMS_PROVIDER": "console",
+    "SMS_SIGN_NAME": "工会帮扶",
+    "HARDSHIP_ADMIN_TOKEN": "",
+    "DATA_KEY": "",
+    "HARDSHIP_VAR_DIR": "var",
+    "HEARTBEAT": "30",
+    "MAX_BODY_BYTES": str(1024 * 1024),
+    "IMPORT_MAX_BYTES": str(64 * 1024 * 1024),
+    "EVENT_RETRY_DELAYS": "1,5,30,120,600",
+    "OUTBOX_POLL_SECONDS": "0.5",
+    "RPC_TIMEOUT": "120",
+}
+DB_URL_KEYS = tuple(f"{name.upper()}_DB_URL" for name in SERVICES)
+KNOWN_KEYS = frozenset(DEFAULTS) | frozenset(DB_URL_KEYS)
+
+
+def var_dir(config=None) -> Path:
+    path = Path(setting("HARDSHIP_VAR_DIR", config))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def setting(key: str, config=None) -> str:
+    """A setting from the nameko config dict if given there, else the environment, else the default."""
+    if config and config.get(key) not in (None, ""):
+        return str(config[key])
+    value = os.environ.get(key)
+    if value not in (None, ""):
+        return value
+    if key in DB_URL_KEYS:
+        service = key[: -len("_DB_URL")].lower()
+        return f"sqlite:///{(var_dir(config) / f'{service}.db').resolve()}"
+    return DEFAULTS[key]
+
+
+def retry_delays(config=None) -> list[float]:
+    return [float(part) for part in setting("EVENT_RETRY_DELAYS", config).split(",") if part.strip()]
+
+
+def nameko_config(**overrides) -> dict:
+    """The config dict a nameko ServiceRunner gets: every known setting, resolved once."""
+    config = {key: setting(key, overrides) for key in KNOWN_KEYS}
+    config["HEARTBEAT"] = int(config["HEARTBEAT"])
+    config["WEB_SERVER_ADDRESS"] = f"0.0.0.0:{config['GATEWAY_PORT']}"
+    config["serializer"] = "json"
+    config.update({key: value for key, value in overrides.items() if key not in KNOWN_KEYS})
+    return config

@@ -1,0 +1,52 @@
+"""Encryption at rest for ID, phone and bank numbers, and keyed hashes for exact lookup."""
+import base64
+import hashlib
+import hmac
+import logging
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from nameko.extensions import DependencyProvider
+
+from shared.config import setting, var_dir
+
+log = logging.getLogger(__name__)
+CIPHER_PREFIX = "v1:"
+
+
+class Vault:
+    def __init__(self, master_key: bytes):
+        self._aead = AESGCM(hashlib.sha256(b"hardship/encrypt/" + master_key).digest())
+        self._hash_key = hashlib.sha256(b"hardship/lookup/" + master_key).digest()
+
+    def encrypt(self, plaintext: str) -> str:
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, plaintext.encode(), None)
+        return CIPHER_PREFIX + base64.b64encode(nonce + sealed).decode()
+
+    def decrypt(self, token: str) -> str:
+        raw = base64.b64decode(token[len(CIPHER_PREFIX):])
+        return self._aead.decrypt(raw[:12], raw[12:], None).decode()
+
+    def lookup_hash(self, value: str) -> str:
+        return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def load_master_key(config=None) -> bytes:
+    configured = setting("DATA_KEY", config)
+    if configured:
+        return configured.encode()
+    path = var_dir(config) / "data.key"
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
+        path.chmod(0o600)
+    log.warning("DATA_KEY 未设置：使用开发密钥 %s。生产环境必须设置 DATA_KEY，并妥善备份。", path)
+    return path.read_text().strip().encode()
+
+
+class DataVault(DependencyProvider):
+    def setup(self):
+        self.vault = Vault(load_master_key(self.container.config))
+
+    def get_dependency(self, worker_ctx) -> Vault:
+        return self.vault

@@ -1,0 +1,90 @@
+"""The database dependency: one engine per service, one session per nameko worker."""
+import logging
+from pathlib import Path
+
+from nameko.extensions import DependencyProvider
+from datetime import timezone
+
+from sqlalchemy import DateTime, TypeDecorator, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.config import setting
+
+log = logging.getLogger(__name__)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp that comes back timezone-aware on every engine (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def _green_postgres():
+    """Make psycopg2 yield to other greenthreads while it waits on the server."""
+    import eventlet.patcher
+
+    if eventlet.patcher.is_monkey_patched("socket"):
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    _green_postgres()
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def db_url(service: str, config=None) -> str:
+    return setting(f"{service.upper()}_DB_URL", config)
+
+
+class Database(DependencyProvider):
+    """Gives each worker its own Session; whatever the worker did not commit is rolled back."""
+
+    def __init__(self, service: str):
+        self.service = service
+        self.engine: Engine | None = None
+        self.sessions: sessionmaker | None = None
+        self.worker_sessions: dict = {}
+
+    def setup(self):
+        self.engine = make_engine(db_url(self.service, self.container.config))
+        self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def stop(self):
+        self.engine.dispose()
+
+    def kill(self):
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx) -> Session:
+        session = self.worker_sessions[worker_ctx] = self.sessions()
+        return session
+
+    def worker_teardown(self, worker_ctx):
+        session = self.worker_sessions.pop(worker_ctx, None)
+        if session is not None:
+            session.close()

@@ -1,0 +1,34 @@
+"""Business errors that cross RPC intact and become CONTRACT.md's JSON error model at the gateway."""
+from nameko.exceptions import deserialize_to_instance
+
+
+@deserialize_to_instance
+class ServiceError(Exception):
+    """code and message for the client; fields for validation errors; extra goes into the error body."""
+
+    def __init__(self, code: str, message: str, status=409, fields=None, extra=None):
+        super().__init__(code, message, status, fields, extra)
+        self.code = code
+        self.message = message
+        self.status = int(status)
+        self.fields = fields or None
+        self.extra = extra or None
+
+    def __str__(self):
+        return f"{self.code}: {self.message}"
+
+    def body(self) -> dict:
+        error = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = self.fields
+        if self.extra:
+            error.update(self.extra)
+        return {"error": error}
+
+
+def validation_error(fields: dict, message: str = "提交的数据有误，请按提示修改") -> ServiceError:
+    return ServiceError("validation_error", message, 400, fields=fields)
+
+
+def not_found(what: str) -> ServiceError:
+    return ServiceError("not_found", f"{what}不存在", 404)

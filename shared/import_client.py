@@ -1,0 +1,58 @@
+"""`hardship import FILE`: send a registry sheet to the registry service and show its progress."""
+import base64
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from shared.config import nameko_config
+from shared.supervisor import broker_problem
+
+POLL_SECONDS = 0.5
+
+
+def progress_bar(fraction: float, width: int = 30) -> str:
+    filled = int(fraction * width)
+    return "[" + "#" * filled + "-" * (width - filled) + f"] {fraction * 100:5.1f}%"
+
+
+def import_file(path: str, actor: str) -> int:
+    import eventlet
+
+    eventlet.monkey_patch()
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from shared.errors import ServiceError
+
+    problem = broker_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    file = Path(path)
+    if not file.is_file():
+        print(f"找不到文件：{path}", file=sys.stderr)
+        return 2
+    import_id = uuid.uuid4().hex
+    encoded = base64.b64encode(file.read_bytes()).decode()
+    with ClusterRpcProxy(nameko_config()) as cluster:
+        reply = cluster.registry.import_workers.call_async(encoded, file.name, f"cli:{actor}", import_id)
+        done = eventlet.spawn(reply.result)
+        while not done.dead:
+            time.sleep(POLL_SECONDS)
+            try:
+                state = cluster.registry.import_progress(import_id)
+            except ServiceError:
+                continue
+            if sys.stderr.isatty():
+                print("\r导入中 " + progress_bar(state["progress"] / 100) + f" 已处理 {state['processed_rows']} 行",
+                      end="", file=sys.stderr, flush=True)
+        try:
+            result = done.wait()
+        except ServiceError as error:
+            print(f"\n导入失败：{error.message}", file=sys.stderr)
+            return 1
+    print(f"\n共 {result['total_rows']} 行：新建 {result['created']}，更新 {result['updated']}，"
+          f"未变 {result['unchanged']}，拒绝 {len(result['rejected'])}")
+    for rejected in result["rejected"]:
+        print(f"  第{rejected['row']}行 {rejected['field']}：{rejected['message']}")
+    return 0 if not result["rejected"] else 3

@@ -1,0 +1,49 @@
+"""The consumer inbox: each handler takes each event_id once, in the same transaction as its effects."""
+import functools
+
+from sqlalchemy import Column, String, Table, insert
+from sqlalchemy.exc import IntegrityError
+
+from shared.db import UtcDateTime
+from shared.events import now_utc
+
+
+def inbox_table(metadata) -> Table:
+    return Table(
+        "inbox", metadata,
+        Column("event_id", String(32), primary_key=True),
+        Column("handler", String(120), primary_key=True),
+        Column("handled_at", UtcDateTime, nullable=False),
+    )
+
+
+def claim(session, inbox: Table, event_id: str, handler: str) -> bool:
+    """Record the event as handled; False when this handler has already handled it."""
+    try:
+        with session.begin_nested():
+            session.execute(insert(inbox).values(event_id=event_id, handler=handler, handled_at=now_utc()))
+    except IntegrityError:
+        return False
+    return True
+
+
+def handle_once(inbox: Table, db_attribute: str = "db"):
+    """Decorate an event handler method so a redelivered event changes nothing.
+
+    The handler does its work on `self.<db_attribute>` without committing; the inbox row and the
+    work commit together, so a crash before the commit leaves the event to be handled again.
+    """
+    def decorator(method):
+        handler_name = method.__qualname__
+
+        @functools.wraps(method)
+        def wrapper(self, payload):
+            session = getattr(self, db_attribute)
+            if not claim(session, inbox, payload["event_id"], handler_name):
+                session.rollback()
+                return None
+            result = method(self, payload)
+            session.commit()
+            return result
+        return wrapper
+    return decorator

@@ -1,0 +1,88 @@
+"""Event handlers that retry with backoff, then park the message instead of dropping it.
+
+nameko acks and drops an event whose handler raised (or hot-loops it with requeue_on_error). Here a
+failed event is republished to a delay queue whose TTL dead-letters it back to the handler's queue;
+after the last delay it goes to `<queue>.parking` with the reason, where operators can inspect and
+replay it.
+"""
+import logging
+import traceback
+
+from kombu import Queue
+from nameko.amqp.publish import Publisher
+from nameko.events import EventHandler
+
+from shared.config import retry_delays, setting
+from shared.events import now_utc
+from shared.masking import scrub
+
+log = logging.getLogger(__name__)
+ATTEMPT_HEADER = "x-hardship-attempt"
+REASON_HEADER = "x-parking-reason"
+
+
+def retry_queue(queue_name: str, attempt: int, delay_seconds: float) -> Queue:
+    return Queue(
+        f"{queue_name}.retry.{attempt}", durable=True,
+        queue_arguments={
+            "x-message-ttl": max(1, int(delay_seconds * 1000)),
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": queue_name,
+        },
+    )
+
+
+def parking_queue(queue_name: str) -> Queue:
+    return Queue(f"{queue_name}.parking", durable=True)
+
+
+def failure_reason(exc_info) -> str:
+    exc_type, exc, _tb = exc_info
+    origin = traceback.extract_tb(exc_info[2])[-1] if exc_info[2] else None
+    where = f" at {origin.filename.rsplit('/', 1)[-1]}:{origin.lineno}" if origin else ""
+    return scrub(f"{exc_type.__name__}: {exc}{where}")[:1000]
+
+
+class ReliableEventHandler(EventHandler):
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.delays = retry_delays(config)
+        self.publisher = Publisher(setting("AMQP_URI", config), use_confirms=True, serializer="json")
+        self.retry_queues = [retry_queue(self.queue.name, n, d) for n, d in enumerate(self.delays, 1)]
+        self.parking = parking_queue(self.queue.name)
+
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+        try:
+            self._reroute_failed(message, exc_info)
+        except Exception:
+            log.exception("could not reroute failed event on %s; requeueing it", self.queue.name)
+            self.queue_consumer.requeue_message(message)
+        else:
+            self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+    def _reroute_failed(self, message, exc_info):
+        attempt = int(message.headers.get(ATTEMPT_HEADER, 0)) + 1
+        headers = {**message.headers, ATTEMPT_HEADER: attempt}
+        reason = failure_reason(exc_info)
+        if attempt <= len(self.retry_queues):
+            target = self.retry_queues[attempt - 1]
+            log.warning("event on %s failed (attempt %d, %s); retrying", self.queue.name, attempt, reason)
+        else:
+            target = self.parking
+            headers.update({
+                REASON_HEADER: reason,
+                "x-parked-at": now_utc().isoformat(),
+                "x-original-queue": self.queue.name,
+            })
+            log.error("event on %s failed %d times (%s); parked in %s", self.queue.name, attempt, reason, target.name)
+        self.publisher.publish(
+            message.payload, exchange="", routing_key=target.name, declare=[target], headers=headers,
+        )
+
+
+reliable_event_handler = ReliableEventHandler.decorator

@@ -1,0 +1,47 @@
+"""Runs one service in this process: `python -m shared.runner registry`."""
+import shared.quiet  # noqa: F401
+import eventlet
+
+eventlet.monkey_patch()
+
+import importlib  # noqa: E402  (everything below must load after the monkey patch)
+import logging  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+from nameko.runners import ServiceRunner  # noqa: E402
+
+from shared.config import SERVICE_CLASSES, nameko_config  # noqa: E402
+from shared.masking import install_log_masking  # noqa: E402
+
+
+def service_class(name: str):
+    module, _, attribute = SERVICE_CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def configure_logging(service: str) -> None:
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr,
+        format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s",
+    )
+    install_log_masking()
+
+
+def main(argv=None) -> None:
+    name = (argv or sys.argv[1:])[0]
+    configure_logging(name)
+    runner = ServiceRunner(nameko_config())
+    runner.add_service(service_class(name))
+
+    def shutdown(_signum, _frame):
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    runner.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Marshmallow defaults for every API body: unknown fields are refused, messages are in Chinese."""
+from marshmallow import RAISE, Schema, fields
+
+_CHINESE_FIELD_MESSAGES = {
+    fields.Field: {"required": "必填", "null": "不能为空", "validator_failed": "取值无效"},
+    fields.String: {"invalid": "应为文本"},
+    fields.Integer: {"invalid": "应为整数", "too_large": "数值过大"},
+    fields.Boolean: {"invalid": "应为 true 或 false"},
+    fields.Date: {"invalid": "应为 YYYY-MM-DD 格式的日期", "format": "应为 YYYY-MM-DD 格式的日期"},
+    fields.List: {"invalid": "应为列表"},
+    fields.Nested: {"type": "应为对象"},
+    fields.Dict: {"invalid": "应为对象"},
+}
+for field_class, messages in _CHINESE_FIELD_MESSAGES.items():
+    field_class.default_error_messages = {**field_class.default_error_messages, **messages}
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": "不允许的字段", "type": "应为 JSON 对象"}
+
+
+class StrictInteger(fields.Integer):
+    """An integer that refuses true/false and 1.5 instead of quietly converting them."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)

@@ -1,0 +1,81 @@
+"""`hardship run`: check the broker, migrate every database, start each service and keep it running."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+from kombu import Connection
+
+from shared.config import SERVICE_CLASSES, setting
+from shared.migrations import upgrade
+
+RESTART_DELAY_SECONDS = 2
+
+
+def redacted(uri: str) -> str:
+    parts = urlsplit(uri)
+    if parts.password:
+        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return uri
+
+
+def broker_problem() -> str | None:
+    """One plain line saying why RabbitMQ cannot be used, or None when it answers."""
+    uri = setting("AMQP_URI")
+    try:
+        with Connection(uri, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:  # any failure to connect is reported the same way
+        return (f"无法连接 RabbitMQ（{redacted(uri)}：{type(exc).__name__}）。请先启动它："
+                "本机安装的用 `sudo rabbitmq-server -detached`，或用 `docker compose up -d rabbitmq`，然后重试。")
+    return None
+
+
+def migrate_all(services=None) -> None:
+    for service in services or SERVICE_CLASSES:
+        upgrade(service)
+        print(f"  数据库已就绪：{service}")
+
+
+def run_system(services=None) -> int:
+    services = services or list(SERVICE_CLASSES)
+    problem = broker_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    migrate_all(services)
+    children = {name: _start(name) for name in services}
+    port = setting("GATEWAY_PORT")
+    print(f"系统已启动：{', '.join(services)}")
+    print(f"  API:     http://127.0.0.1:{port}/api/v1/")
+    print(f"  健康检查: http://127.0.0.1:{port}/health")
+    print("  新建账号: hardship user add --name 张三 --role caseworker")
+    print("按 Ctrl-C 停止。")
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        while not stopping:
+            for name, child in list(children.items()):
+                if child.poll() is not None:
+                    print(f"服务 {name} 已退出（{child.returncode}），{RESTART_DELAY_SECONDS} 秒后重启", file=sys.stderr)
+                    time.sleep(RESTART_DELAY_SECONDS)
+                    children[name] = _start(name)
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    for child in children.values():
+        child.terminate()
+    for child in children.values():
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    print("已停止。")
+    return 0
+
+
+def _start(name: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=os.environ.copy())
