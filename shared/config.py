@@ -44,7 +44,7 @@ def setting(key: str, config=None) -> str:
     value = os.environ.get(key)
     if value not in (None, ""):
         return value
-    if key in DB_URL_KEYS:
+    if key.endswith("_DB_URL"):
         service = key[: -len("_DB_URL")].lower()
         return f"sqlite:///{(var_dir(config) / f'{service}.db').resolve()}"
     return DEFAULTS[key]

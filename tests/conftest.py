@@ -1,0 +1,92 @@
+"""Fixtures shared by every test: eventlet first, then real RabbitMQ vhosts and real databases."""
+import shared.quiet  # noqa: F401
+import eventlet
+
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+import socket  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ADMIN_TOKEN = "test-admin-token"
+POSTGRES_ADMIN_URL = os.environ.get("HARDSHIP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+SHARED_DATA = Path(os.environ.get("HARDSHIP_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")) / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresDatabases:
+    """Creates a throw-away PostgreSQL database per test and drops it afterwards."""
+
+    def __init__(self):
+        self.created = []
+
+    def _admin(self):
+        import psycopg2
+
+        connection = psycopg2.connect(POSTGRES_ADMIN_URL)
+        connection.autocommit = True
+        return connection
+
+    def create(self) -> str:
+        name = f"hardship_test_{uuid.uuid4().hex[:12]}"
+        connection = self._admin()
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        connection.close()
+        self.created.append(name)
+        return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+    def drop_all(self):
+        connection = self._admin()
+        with connection.cursor() as cursor:
+            for name in self.created:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_backend(request):
+    return request.param
+
+
+@pytest.fixture
+def db_urls(db_backend, tmp_path):
+    """One database per service, as in production."""
+    services = ("registry", "gateway", "recorder")
+    if db_backend == "sqlite":
+        yield {f"{name.upper()}_DB_URL": f"sqlite:///{tmp_path / f'{name}.db'}" for name in services}
+        return
+    databases = PostgresDatabases()
+    try:
+        yield {f"{name.upper()}_DB_URL": databases.create() for name in services}
+    finally:
+        databases.drop_all()
+
+
+@pytest.fixture
+def config(rabbit_config, db_urls, tmp_path):
+    from shared.config import nameko_config
+    from shared.migrations import upgrade
+
+    settings = nameko_config(
+        AMQP_URI=rabbit_config["AMQP_URI"],
+        HARDSHIP_VAR_DIR=str(tmp_path / "var"),
+        DATA_KEY="test-data-key",
+        HARDSHIP_ADMIN_TOKEN=ADMIN_TOKEN,
+        EVENT_RETRY_DELAYS="0.05,0.1",
+        OUTBOX_POLL_SECONDS="0.05",
+        GATEWAY_PORT=str(free_port()),
+        RPC_TIMEOUT="20",
+        **db_urls,
+    )
+    for service in ("registry", "gateway"):
+        upgrade(service, settings)
+    return settings
