@@ -1,0 +1,106 @@
+"""Builders for end-to-end tests: synthetic, valid worker bodies with fresh personal numbers."""
+import itertools
+import json
+import random
+from datetime import date, timedelta
+
+from shared.validation import id_check_char
+from tests.conftest import SHARED_DATA
+
+_rng = random.Random()
+_serial = itertools.count(1)
+_used: set[str] = set()
+
+SAMPLE_CSV = SHARED_DATA / "workers_sample.csv"
+SAMPLE_XLSX = SHARED_DATA / "workers_sample.xlsx"
+SAMPLE_ERRORS = SHARED_DATA / "workers_sample.expected-errors.json"
+
+
+def fresh_id_number(birth: date | None = None, male: bool | None = None, region: str = "110105") -> str:
+    """A valid 18-character resident ID number never handed out before in this test run."""
+    while True:
+        born = birth or date(1960, 1, 1) + timedelta(days=_rng.randrange(365 * 40))
+        serial = _rng.randrange(1000)
+        if male is not None and (serial % 2 == 1) != male:
+            serial = (serial + 1) % 1000
+        first17 = f"{region}{born:%Y%m%d}{serial:03d}"
+        if first17 not in _used:
+            _used.add(first17)
+            return first17 + id_check_char(first17)
+
+
+def fresh_phone() -> str:
+    return f"139{next(_serial) % 10_000:04d}{_rng.randrange(10_000):04d}"
+
+
+def fresh_account() -> str:
+    return f"6217{_rng.randrange(10**15):015d}"
+
+
+def valid_worker(**overrides) -> dict:
+    """A complete POST /api/v1/workers body; keyword arguments replace top-level fields."""
+    body = {
+        "name": "张小明",
+        "id_number": fresh_id_number(),
+        "phone": fresh_phone(),
+        "employer": "市第一纺织厂",
+        "union": "纺织工会",
+        "category": "deep",
+        "reasons": ["illness", "education"],
+        "household_size": 3,
+        "household_monthly_income_fen": 450_001,
+        "bank": {"name": "中国工商银行", "account": fresh_account()},
+        "family": [],
+        "filed_on": "2025-03-15",
+    }
+    body.update(overrides)
+    return body
+
+
+def masked_id(number: str) -> str:
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+def masked_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:]
+
+
+def sample_expected_errors() -> set[tuple[int, str]]:
+    return {(item["row"], item["field"]) for item in json.loads(SAMPLE_ERRORS.read_text("utf-8"))}
+
+
+def sample_data_rows() -> int:
+    """Data rows of the sample CSV (non-empty lines after the header)."""
+    lines = SAMPLE_CSV.read_text("utf-8-sig").splitlines()
+    return sum(1 for line in lines[1:] if line.strip(", "))
+
+
+def rejected_set(result: dict) -> set[tuple[int, str]]:
+    return {(item["row"], item["field"]) for item in result["rejected"]}
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """The response is CONTRACT.md's error model with this status and code; returns the error object."""
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert error["code"] == code, body
+    assert isinstance(error["message"], str) and error["message"], body
+    return error
+
+
+def total_workers(api) -> int:
+    response = api.get("/api/v1/workers")
+    assert response.status_code == 200, response.text
+    return response.json()["total"]
+
+
+def create_worker(api, token=None, **overrides) -> tuple[dict, dict]:
+    """Registers a valid worker; returns (the body sent, the 201 response body)."""
+    body = valid_worker(**overrides)
+    kwargs = {"token": token} if token else {}
+    response = api.post("/api/v1/workers", json=body, **kwargs)
+    assert response.status_code == 201, response.text
+    return body, response.json()

@@ -1,0 +1,118 @@
+"""The outbox, the inbox and parking, over the real RabbitMQ, on SQLite and on PostgreSQL."""
+import time
+
+from kombu import Connection, Exchange, Producer
+
+from shared.bus import ConfirmingPublisher
+from shared.events import envelope
+from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
+from services.registry.service import RegistryService
+from tests.fakes import recorder
+from tests.fakes.workers import worker_body
+from tests.integration.conftest import deliveries_for, get_parked, handled_count, wait_until
+
+QUIET_SECONDS = 0.5
+
+
+def start(runner_factory, config, *services):
+    runner = runner_factory(config, *services)
+    runner.start()
+    return runner
+
+
+def test_registering_a_worker_emits_exactly_one_event(config, runner_factory, recorder_db, registry_rpc):
+    start(runner_factory, config, RegistryService, recorder.Recorder)
+
+    worker = registry_rpc.register_worker(worker_body(), "test")
+
+    wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)
+    time.sleep(QUIET_SECONDS)
+    [event] = deliveries_for(worker["worker_id"])
+    assert event["schema_version"] == 1 and event["event_id"] and event["occurred_at"]
+    assert event["category"] == worker["category"]
+
+
+def test_an_event_survives_the_relay_dying_between_commit_and_publish(
+    config, runner_factory, recorder_db, registry_rpc, monkeypatch,
+):
+    start(runner_factory, config, recorder.Recorder)
+    dead_relay = start(runner_factory, config, RegistryService)
+
+    def broker_unreachable(self, exchange, messages):
+        raise ConnectionRefusedError("relay died before publishing")
+
+    monkeypatch.setattr(ConfirmingPublisher, "publish", broker_unreachable)
+
+    worker = registry_rpc.register_worker(worker_body(), "test")
+    time.sleep(QUIET_SECONDS)
+    assert deliveries_for(worker["worker_id"]) == []
+
+    dead_relay.kill()
+    monkeypatch.undo()
+    start(runner_factory, config, RegistryService)
+
+    wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)
+    time.sleep(QUIET_SECONDS)
+    assert len(deliveries_for(worker["worker_id"])) == 1
+
+
+def test_an_event_published_twice_is_handled_once(config, runner_factory, recorder_db, registry_rpc, monkeypatch):
+    """The relay dies after the broker took the batch but before marking it published: it sends again."""
+    real_publish = ConfirmingPublisher.publish
+    crashes_left = [1]
+
+    def publish_then_crash(self, exchange, messages):
+        real_publish(self, exchange, messages)
+        if crashes_left[0]:
+            crashes_left[0] -= 1
+            raise ConnectionResetError("relay died before marking the batch published")
+
+    monkeypatch.setattr(ConfirmingPublisher, "publish", publish_then_crash)
+    start(runner_factory, config, RegistryService, recorder.Recorder)
+
+    worker = registry_rpc.register_worker(worker_body(), "test")
+
+    wait_until(lambda: len(deliveries_for(worker["worker_id"])) == 2)
+    time.sleep(QUIET_SECONDS)
+    first, second = deliveries_for(worker["worker_id"])
+    assert first["event_id"] == second["event_id"]
+    assert handled_count(recorder_db, worker["worker_id"]) == 1
+
+
+def test_a_redelivered_event_changes_nothing(config, runner_factory, recorder_db):
+    start(runner_factory, config, recorder.Recorder)
+    event = envelope(worker_id="w" * 32, category="deep", union="测试工会", status="active")
+
+    with Connection(config["AMQP_URI"]) as connection:
+        producer = Producer(connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True))
+        for _ in range(3):
+            producer.publish(event, routing_key="worker_registered", serializer="json", delivery_mode=2)
+
+    wait_until(lambda: len(deliveries_for(event["worker_id"])) == 3)
+    time.sleep(QUIET_SECONDS)
+    assert handled_count(recorder_db, event["worker_id"]) == 1
+
+
+def test_a_handler_that_fails_for_a_while_succeeds_on_retry(config, runner_factory, recorder_db, registry_rpc):
+    recorder.flaky_failures_left["count"] = 2
+    start(runner_factory, config, RegistryService, recorder.Recorder)
+
+    worker = registry_rpc.register_worker(worker_body(), "test")
+
+    wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)
+    assert len(deliveries_for(worker["worker_id"])) == 3
+
+
+def test_a_handler_that_keeps_failing_ends_in_the_parking_queue_with_its_reason(config, runner_factory, registry_rpc):
+    start(runner_factory, config, RegistryService, recorder.AlwaysFails)
+    body = worker_body()
+
+    worker = registry_rpc.register_worker(body, "test")
+
+    queue = parking_queue("evt-registry-worker_registered--failing.on_worker_registered")
+    parked = get_parked(config["AMQP_URI"], queue)
+    assert parked.payload["worker_id"] == worker["worker_id"]
+    assert parked.headers[ATTEMPT_HEADER] == 3  # the first try and the two configured retries
+    assert parked.headers[REASON_HEADER].startswith(f"RuntimeError: cannot process worker {worker['worker_id']}")
+    assert parked.headers["x-original-queue"] == "evt-registry-worker_registered--failing.on_worker_registered"
+    assert body["id_number"] not in str(parked.headers)
