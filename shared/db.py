@@ -5,7 +5,7 @@ from pathlib import Path
 from nameko.extensions import DependencyProvider
 from datetime import timezone
 
-from sqlalchemy import DateTime, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Table, TypeDecorator, create_engine, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,6 +42,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 
@@ -55,6 +56,40 @@ def make_engine(url: str) -> Engine:
         return engine
     _green_postgres()
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def insert_many(session, table: Table, rows: list[dict]) -> None:
+    """A bulk INSERT in the session's transaction; every row must have the same keys.
+
+    On SQLite, SQLAlchemy's per-row parameter processing costs more than the insert itself, so the
+    rows go to the driver's executemany with only the column types' own conversions applied.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    statement = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))})"
+    values = [[row[name] for row in rows] for name in names]
+    for index, name in enumerate(names):
+        convert = table.c[name].type._cached_bind_processor(dialect)
+        if convert:
+            values[index] = _convert_column(convert, values[index])
+    connection.exec_driver_sql(statement, list(zip(*values)))
+
+
+def _convert_column(convert, column: list) -> list:
+    """Apply a type's conversion down a column, once per distinct object (timestamps repeat in a batch)."""
+    converted, last, last_converted = [], object(), None
+    for value in column:
+        if value is not last:
+            last, last_converted = value, convert(value)
+        converted.append(last_converted)
+    return converted
 
 
 def db_url(service: str, config=None) -> str:

@@ -7,7 +7,8 @@ class ServiceError(Exception):
     """code and message for the client; fields for validation errors; extra goes into the error body."""
 
     def __init__(self, code: str, message: str, status=409, fields=None, extra=None):
-        super().__init__(code, message, status, fields, extra)
+        # nameko sends these args over RPC and turns None into the string "None": send {} instead.
+        super().__init__(code, message, status, fields or {}, extra or {})
         self.code = code
         self.message = message
         self.status = int(status)

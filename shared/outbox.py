@@ -5,17 +5,17 @@ relay publishes unpublished rows in id order with publisher confirms and only th
 published, so a crash anywhere between the commit and the mark re-sends rather than loses (consumers
 drop the repeat through their inbox).
 """
-import json
 import logging
 
 import eventlet
+import orjson
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import DependencyProvider
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, insert, select, text, update
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, select, text, update
 
 from shared.bus import ConfirmingPublisher
 from shared.config import setting
-from shared.db import UtcDateTime, db_url, make_engine
+from shared.db import UtcDateTime, db_url, insert_many, make_engine
 from shared.events import exchange_name, now_utc
 
 log = logging.getLogger(__name__)
@@ -41,11 +41,10 @@ def add_events(session, outbox: Table, events) -> None:
     created_at = now_utc()
     rows = [
         {"event_id": payload["event_id"], "event_type": event_type,
-         "payload": json.dumps(payload, ensure_ascii=False), "created_at": created_at}
+         "payload": orjson.dumps(payload).decode(), "created_at": created_at}
         for event_type, payload in events
     ]
-    if rows:
-        session.execute(insert(outbox), rows)
+    insert_many(session, outbox, rows)
 
 
 def relay_batch(connection, outbox: Table, publisher: ConfirmingPublisher, exchange: str) -> int:

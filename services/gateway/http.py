@@ -49,7 +49,7 @@ def read_json(request, limit: int) -> dict:
     body = read_body(request, limit)
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
         raise bad_request("请求体不是有效的 JSON") from None
     if not isinstance(payload, dict):
         raise bad_request("请求体应为 JSON 对象")

@@ -109,6 +109,8 @@ class GatewayService:
         encoded = base64.b64encode(content).decode()
         if flag(request, "async"):
             import_id = uuid.uuid4().hex
+            # Recorded before answering, so the progress_url below never answers 404 for this import.
+            self.call(self.registry.start_import, import_id, filename, user.actor)
             self.registry.import_workers.call_async(encoded, filename, user.actor, import_id)
             return json_response({"import_id": import_id, "status": "running",
                                   "progress_url": f"/api/v1/imports/{import_id}"}, 202)

@@ -4,21 +4,23 @@ Rows are checked with the same rule functions as the API, then written in chunks
 become new files, known ones are updated only when the sheet says something different, so importing
 the same file twice creates nothing.
 """
-import uuid
+
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 
-from shared.events import envelope, now_utc
+from shared.db import insert_many
+from shared.events import envelope, new_id, now_utc
 from shared.money import yuan_to_fen
 from shared.outbox import add_events
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import rules, workers
 from services.registry.models import audit_log, outbox, workers as workers_table
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 REASON_SEPARATORS = str.maketrans({sep: "," for sep in "、，;；/ "})
+NO_DETAILS: dict = {}  # shared, so a bulk insert serialises it once
 
 
 @dataclass
@@ -60,7 +62,7 @@ def _reasons(text: str) -> list[str]:
 
 
 def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
-    """One sheet row → (worker data in the API's shape, {sheet field: message} for what is wrong)."""
+    """One sheet row → (worker data in the API's shape plus its decoded `identity`, {sheet field: message})."""
     data, errors = {}, {}
 
     def check(sheet_field, target, rule):
@@ -70,7 +72,7 @@ def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
             errors[sheet_field] = str(exc)
 
     check("name", "name", rules.check_name)
-    check("id_number", "id_number", lambda v: parse_id_number(v, today).number)
+    check("id_number", "identity", lambda v: parse_id_number(v, today))
     check("phone", "phone", normalize_phone)
     check("employer", "employer", lambda v: rules.check_text(v, "工作单位"))
     check("union", "union", lambda v: rules.check_text(v, "所属工会"))
@@ -83,6 +85,7 @@ def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
     check("bank_account", "bank_account", rules.check_bank_account)
     check("filed_on", "filed_on", lambda v: rules.check_filed_on(_date(v, today), today))
     if not errors:
+        data["id_number"] = data["identity"].number
         data["bank"] = {"name": data.pop("bank_name"), "account": data.pop("bank_account")}
         data["family"] = []
     return data, errors
@@ -123,20 +126,25 @@ class Importer:
         existing = {
             row.id_number_hash: row
             for row in self.session.execute(
-                select(workers_table).where(workers_table.c.id_number_hash.in_(hashes))
+                select(workers_table.c.worker_id, workers_table.c.id_number_hash, workers_table.c.fingerprint)
+                .where(workers_table.c.id_number_hash.in_(hashes))
             )
         }
         now = now_utc()
+        occurred_at = now.isoformat()
         created, changed, events, audits = [], [], [], []
         for (_, data), id_hash in zip(pending, hashes):
-            row = existing.get(id_hash)
-            if row is None:
-                new = workers.new_row(self.vault, data, uuid.uuid4().hex, id_hash, now)
+            known = existing.get(id_hash)
+            if known is None:
+                new = workers.new_row(self.vault, data, data["identity"], new_id(), id_hash, now)
                 created.append(new)
-                events.append(("worker_registered", envelope(**workers.event_about(new))))
+                events.append(("worker_registered", envelope(occurred_at, **workers.event_about(new))))
                 audits.append({"at": now, "actor": self.actor, "action": "import_create",
-                               "worker_id": new["worker_id"], "details": {}})
-            elif row.fingerprint != workers.fingerprint(self.vault, data):
+                               "worker_id": new["worker_id"], "details": NO_DETAILS})
+            elif known.fingerprint != workers.fingerprint(self.vault, data):
+                row = self.session.execute(
+                    select(workers_table).where(workers_table.c.worker_id == known.worker_id)
+                ).first()
                 before = workers.data_of(self.vault, row)
                 after = {**data, "family": before["family"]}
                 fields_changed = workers.changed_fields(before, after)
@@ -144,20 +152,18 @@ class Importer:
                 changed.append({"b_worker_id": row.worker_id, **values})
                 about = {**row._mapping, **values}
                 events.append(("worker_updated", envelope(
-                    **workers.event_about(about), version=values["version"], changed=fields_changed,
+                    occurred_at, **workers.event_about(about), version=values["version"], changed=fields_changed,
                 )))
                 audits.append({"at": now, "actor": self.actor, "action": "import_update",
                                "worker_id": row.worker_id, "details": {"fields": fields_changed}})
             else:
                 self.result.unchanged += 1
-        if created:
-            self.session.execute(insert(workers_table), created)
+        insert_many(self.session, workers_table, created)
         if changed:
             self.session.execute(
                 update(workers_table).where(workers_table.c.worker_id == bindparam("b_worker_id")), changed,
             )
-        if audits:
-            self.session.execute(insert(audit_log), audits)
+        insert_many(self.session, audit_log, audits)
         add_events(self.session, outbox, events)
         self.result.created += len(created)
         self.result.updated += len(changed)

@@ -28,13 +28,19 @@ def _record_progress(session, import_id: str, importer: Importer, fraction: floa
     )
 
 
-def run_import(session, vault, content: bytes, filename: str | None, actor: str, import_id: str) -> dict:
-    """Import a whole sheet. Each chunk commits on its own, so progress is visible while it runs."""
+def start(session, import_id: str, filename: str | None, actor: str) -> None:
+    """Record an import as running, so its progress can be asked for before the sheet is read."""
     session.execute(insert(imports).values(
         import_id=import_id, filename=filename, actor=actor, status="running", total_rows=0,
         processed_rows=0, progress=0, started_at=now_utc(),
     ))
     session.commit()
+
+
+def run_import(session, vault, content: bytes, filename: str | None, actor: str, import_id: str) -> dict:
+    """Import a whole sheet. Each chunk commits on its own, so progress is visible while it runs."""
+    if session.execute(select(imports.c.import_id).where(imports.c.import_id == import_id)).first() is None:
+        start(session, import_id, filename, actor)
     try:
         sheet = read_rows(content, filename)
         importer = Importer(session, vault, actor)

@@ -1,4 +1,8 @@
-"""The registry's tables. ID, phone and bank numbers are stored only encrypted, with keyed hashes."""
+"""The registry's tables.
+
+ID, phone and bank numbers are stored only masked and, in full, inside `sealed`: one AES-GCM
+ciphertext per worker holding all three. The ID number also has a keyed hash for exact lookup.
+"""
 from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, String, Table, Text, JSON
 
 from shared.db import UtcDateTime
@@ -12,20 +16,18 @@ workers = Table(
     Column("worker_id", String(32), primary_key=True),
     Column("name", String(50), nullable=False),
     Column("id_number_hash", String(64), nullable=False, unique=True),
-    Column("id_number_cipher", Text, nullable=False),
     Column("id_number_masked", String(18), nullable=False),
+    Column("sealed", Text, nullable=False),
     Column("gender", String(6), nullable=False),
     Column("birth_date", Date, nullable=False),
-    Column("phone_cipher", Text, nullable=False),
     Column("phone_masked", String(11), nullable=False),
     Column("employer", String(100), nullable=False),
     Column("union", String(100), nullable=False, index=True),
     Column("category", String(10), nullable=False, index=True),
-    Column("reasons", JSON, nullable=False),
+    Column("reasons", String(100), nullable=False),
     Column("household_size", Integer, nullable=False),
     Column("household_monthly_income_fen", Integer, nullable=False),
     Column("bank_name", String(50), nullable=False),
-    Column("bank_account_cipher", Text, nullable=False),
     Column("bank_account_masked", String(8), nullable=False),
     Column("family", JSON, nullable=False),
     Column("filed_on", Date, nullable=False),

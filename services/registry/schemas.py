@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate
 from shared.schemas import StrictInteger, StrictSchema
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import rules
+from services.registry.workers import today_shanghai
 
 
 class _Checked:
@@ -31,6 +32,14 @@ class CheckedInteger(_Checked, StrictInteger):
 
 class CheckedList(_Checked, fields.List):
     pass
+
+
+class CheckedDate(_Checked, fields.Date):
+    pass
+
+
+def filed_on_until_today(value):
+    return rules.check_filed_on(value, today_shanghai())
 
 
 def id_number(text: str) -> str:
@@ -62,7 +71,7 @@ class WorkerFieldsSchema(StrictSchema):
     household_monthly_income_fen = CheckedInteger(rules.check_monthly_income_fen, required=True)
     bank = fields.Nested(BankSchema, required=True)
     family = fields.List(fields.Nested(FamilyMemberSchema), load_default=list)
-    filed_on = fields.Date(load_default=None)
+    filed_on = CheckedDate(filed_on_until_today, load_default=None)
 
 
 class WorkerCreateSchema(WorkerFieldsSchema):
@@ -80,5 +89,6 @@ class WorkerQuerySchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(rules.STATUSES, error="未知的状态"))
     union = fields.String(validate=validate.Length(max=100))
     q = fields.String(validate=validate.Length(min=1, max=50))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="页码至少为1"))
+    # Bounded so the row offset fits the databases' 64-bit integers.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000_000, error="页码应为1至10000000"))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="每页1至500条"))

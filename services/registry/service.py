@@ -59,6 +59,8 @@ class RegistryService:
     @rpc
     def update_worker(self, worker_id, payload, actor):
         changes = load(WorkerFieldsSchema(), payload, partial=True)
+        if "filed_on" in changes and changes["filed_on"] is None:  # only a new file defaults to today
+            raise validation_error({"filed_on": ["不能为空"]})
         return workers.view(self.vault, store.apply_update(self.db, self.vault, worker_id, changes, actor))
 
     @rpc
@@ -73,6 +75,11 @@ class RegistryService:
         return imports.run_import(
             self.db, self.vault, content, filename, actor, import_id or uuid.uuid4().hex,
         )
+
+    @rpc
+    def start_import(self, import_id, filename, actor):
+        """Announce an import that import_workers will run asynchronously, so its progress exists at once."""
+        imports.start(self.db, import_id, filename, actor)
 
     @rpc
     def import_progress(self, import_id):

@@ -9,10 +9,12 @@ import csv
 import io
 import zipfile
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from decimal import Decimal
 from operator import itemgetter
 from pathlib import PurePath
-from typing import BinaryIO, Callable, Iterator, Sequence
+from typing import BinaryIO
 
 import openpyxl
 
@@ -41,7 +43,9 @@ _RATIO_CHECK_FROM_BYTES = 1 << 20
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also password-protected .xlsx
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
-_CHUNK_BYTES = 1 << 20
+_CHUNK_BYTES = 1 << 14
+# No registry row comes near this; a longer line is junk that would only eat memory.
+_MAX_CSV_LINE_BYTES = 1 << 20
 
 EMPTY_FILE = "文件为空"
 NOT_A_SHEET = "无法识别的文件格式，请上传 CSV（UTF-8 或 GBK 编码）或 XLSX 文件"
@@ -50,6 +54,7 @@ NOT_XLSX = "文件已损坏或不是有效的 XLSX 文件"
 XLSX_TOO_LARGE = "XLSX 文件解压后体积异常（疑似压缩炸弹），已拒绝处理"
 NO_WORKSHEET = "XLSX 文件中没有工作表"
 UNKNOWN_ENCODING = "无法识别 CSV 文件的文字编码，请另存为 UTF-8 或 GBK 编码后重新上传"
+CSV_LINE_TOO_LONG = "CSV 文件中有一行超过 1 MB，不是有效的登记表"
 BLANK_HEADER = "第 1 行应为表头（姓名、身份证号等列名），但该行为空"
 
 
@@ -187,14 +192,31 @@ def _csv_encoding(stream: BinaryIO) -> str:
 
 
 def _csv_rows(stream: BinaryIO, encoding: str) -> Iterator[list[str]]:
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(_csv_lines(stream, encoding))
     try:
         yield from reader
     except csv.Error as exc:
         raise SpreadsheetError(f"CSV 文件第 {reader.line_num} 行附近格式错误") from exc
-    finally:
-        text.detach()  # otherwise the wrapper would close the caller's stream
+
+
+def _csv_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
+    """The text cut after each \\n, \\r\\n or lone \\r, the way csv.reader needs it.
+
+    Unlike a TextIOWrapper, this can never close the caller's stream.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    pending = []  # the text since the last line break
+    while chunk := stream.read(_CHUNK_BYTES):
+        text = decoder.decode(chunk)
+        if "\n" in text or "\r" in text:
+            lines = io.StringIO("".join(pending) + text, newline="").readlines()
+            pending = [lines.pop()]  # it may go on in the next chunk, even a "\r" before its "\n"
+            yield from lines
+        elif len(pending) * _CHUNK_BYTES > _MAX_CSV_LINE_BYTES:
+            raise SpreadsheetError(CSV_LINE_TOO_LONG)
+        else:
+            pending.append(text)
+    yield from io.StringIO("".join(pending) + decoder.decode(b"", final=True), newline="").readlines()
 
 
 class _XlsxReader(SheetReader):
@@ -227,7 +249,7 @@ def _check_archive(stream: BinaryIO) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
-    except zipfile.BadZipFile as exc:
+    except Exception as exc:  # not only BadZipFile: unsupported zip versions raise NotImplementedError
         raise SpreadsheetError(NOT_XLSX) from exc
     for member in members:
         if member.file_size > MAX_XLSX_MEMBER_BYTES or (
@@ -253,7 +275,9 @@ def _xlsx_cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        # Excel shows 15 significant digits: an ID number typed as a number reads as the
+        # 440106197907124000 on screen, not as the float's binary noise 440106197907123968.
+        return str(int(Decimal(f"{value:.15g}")))
     if isinstance(value, date):  # datetime included
         return value.strftime("%Y-%m-%d")
     return str(value)

@@ -1,12 +1,13 @@
 """The registry's units of work: each function changes the files, the audit log and the outbox together."""
-import uuid
+
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shared.errors import ServiceError, not_found
-from shared.events import envelope, now_utc
+from shared.events import envelope, new_id, now_utc
 from shared.outbox import add_events
+from shared.validation import parse_id_number
 from services.registry import workers
 from services.registry.models import audit_log, outbox, status_history, workers as workers_table
 
@@ -38,7 +39,7 @@ def register(session, vault, data: dict, actor: str):
     ).scalar()
     if existing:
         raise duplicate_worker(existing)
-    row = workers.new_row(vault, data, uuid.uuid4().hex, id_hash, now_utc())
+    row = workers.new_row(vault, data, parse_id_number(data["id_number"]), new_id(), id_hash, now_utc())
     try:
         session.execute(insert(workers_table).values(**row))
         audit(session, actor, "create", row["worker_id"])

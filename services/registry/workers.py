@@ -2,11 +2,10 @@
 
 Plain functions: the vault encrypts and hashes, nothing here touches the database or the bus.
 """
-import json
 from datetime import date, datetime, timedelta, timezone
 
 from shared.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
-from shared.validation import parse_id_number
+from shared.validation import IdNumber
 from services.registry import rules
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -14,7 +13,6 @@ DATA_FIELDS = (
     "name", "id_number", "phone", "employer", "union", "category", "reasons", "household_size",
     "household_monthly_income_fen", "bank", "family", "filed_on",
 )
-SHEET_FIELDS = tuple(field for field in DATA_FIELDS if field != "family")
 
 
 def today_shanghai() -> date:
@@ -23,12 +21,28 @@ def today_shanghai() -> date:
 
 def fingerprint(vault, data: dict) -> str:
     """A keyed digest of the fields a registry sheet carries, to tell an unchanged re-import without decrypting."""
-    canonical = {field: data[field] for field in SHEET_FIELDS}
-    canonical["filed_on"] = data["filed_on"].isoformat()
-    return vault.lookup_hash(json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    return vault.lookup_hash("\x1f".join((
+        data["name"], data["id_number"], data["phone"], data["employer"], data["union"], data["category"],
+        ",".join(data["reasons"]), str(data["household_size"]), str(data["household_monthly_income_fen"]),
+        data["bank"]["name"], data["bank"]["account"], data["filed_on"].isoformat(),
+    )))
+
+
+def seal(vault, id_number: str, phone: str, bank_account: str) -> str:
+    return vault.encrypt(f"{id_number}|{phone}|{bank_account}")
+
+
+def unseal(vault, sealed: str) -> tuple[str, str, str]:
+    id_number, phone, bank_account = vault.decrypt(sealed).split("|")
+    return id_number, phone, bank_account
+
+
+NO_FAMILY: list = []  # shared, so a bulk insert serialises it once
 
 
 def _stored_family(vault, family: list[dict]) -> list[dict]:
+    if not family:
+        return NO_FAMILY
     return [
         {
             "name": member["name"],
@@ -45,16 +59,15 @@ def stored_fields(vault, data: dict) -> dict:
     """The columns a worker's data fills in (everything but identity, status and timestamps)."""
     return {
         "name": data["name"],
-        "phone_cipher": vault.encrypt(data["phone"]),
+        "sealed": seal(vault, data["id_number"], data["phone"], data["bank"]["account"]),
         "phone_masked": mask_phone(data["phone"]),
         "employer": data["employer"],
         "union": data["union"],
         "category": data["category"],
-        "reasons": data["reasons"],
+        "reasons": ",".join(data["reasons"]),
         "household_size": data["household_size"],
         "household_monthly_income_fen": data["household_monthly_income_fen"],
         "bank_name": data["bank"]["name"],
-        "bank_account_cipher": vault.encrypt(data["bank"]["account"]),
         "bank_account_masked": mask_bank_account(data["bank"]["account"]),
         "family": _stored_family(vault, data["family"]),
         "filed_on": data["filed_on"],
@@ -63,12 +76,10 @@ def stored_fields(vault, data: dict) -> dict:
     }
 
 
-def new_row(vault, data: dict, worker_id: str, id_number_hash: str, now: datetime) -> dict:
-    identity = parse_id_number(data["id_number"])
+def new_row(vault, data: dict, identity: IdNumber, worker_id: str, id_number_hash: str, now: datetime) -> dict:
     return {
         "worker_id": worker_id,
         "id_number_hash": id_number_hash,
-        "id_number_cipher": vault.encrypt(identity.number),
         "id_number_masked": mask_id_number(identity.number),
         "gender": identity.gender,
         "birth_date": identity.birth_date,
@@ -82,17 +93,18 @@ def new_row(vault, data: dict, worker_id: str, id_number_hash: str, now: datetim
 
 def data_of(vault, row) -> dict:
     """The plaintext worker data of a stored row, in the shape the schemas produce."""
+    id_number, phone, bank_account = unseal(vault, row.sealed)
     return {
         "name": row.name,
-        "id_number": vault.decrypt(row.id_number_cipher),
-        "phone": vault.decrypt(row.phone_cipher),
+        "id_number": id_number,
+        "phone": phone,
         "employer": row.employer,
         "union": row.union,
         "category": row.category,
-        "reasons": list(row.reasons),
+        "reasons": row.reasons.split(","),
         "household_size": row.household_size,
         "household_monthly_income_fen": row.household_monthly_income_fen,
-        "bank": {"name": row.bank_name, "account": vault.decrypt(row.bank_account_cipher)},
+        "bank": {"name": row.bank_name, "account": bank_account},
         "family": [
             {
                 "name": member["name"], "relation": member["relation"], "school": member.get("school"),
@@ -135,7 +147,7 @@ def view(vault, row, reveal: bool = False) -> dict:
         "employer": row.employer,
         "union": row.union,
         "category": row.category,
-        "reasons": list(row.reasons),
+        "reasons": row.reasons.split(","),
         "household_size": row.household_size,
         "household_monthly_income_fen": row.household_monthly_income_fen,
         "per_capita_income_fen": rules.per_capita_income_fen(row.household_monthly_income_fen, row.household_size),

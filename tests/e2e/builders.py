@@ -104,3 +104,21 @@ def create_worker(api, token=None, **overrides) -> tuple[dict, dict]:
     response = api.post("/api/v1/workers", json=body, **kwargs)
     assert response.status_code == 201, response.text
     return body, response.json()
+
+
+def new_user(api, role: str, donor_id: str | None = None) -> dict:
+    """Creates a user as the admin; returns the 201 body (user_id, name, role, token)."""
+    body = {"name": f"测试{role}", "role": role}
+    if donor_id:
+        body["donor_id"] = donor_id
+    response = api.post("/api/v1/users", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def id_number_ending_in_x() -> str:
+    """A fresh valid ID number whose check character is X."""
+    while True:
+        number = fresh_id_number()
+        if number.endswith("X"):
+            return number

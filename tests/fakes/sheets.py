@@ -78,8 +78,10 @@ def to_csv_bytes(rows: list[dict], encoding: str = "utf-8-sig") -> bytes:
 
 
 def to_xlsx_bytes(rows: list[dict]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("困难职工档案")
+    # Not write_only: that mode leaves out the <dimension> that Excel always writes.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "困难职工档案"
     sheet.append(HEADERS)
     for row in rows:
         sheet.append([_xlsx_value(field, row[field]) for field in FIELDS])

@@ -1,0 +1,231 @@
+"""POST/GET/PATCH /api/v1/workers and /status over HTTP, with masking and roles."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from tests.e2e.builders import (
+    assert_error, create_worker, fresh_id_number, id_number_ending_in_x, masked_id, masked_phone,
+    new_user, total_workers, valid_worker,
+)
+
+VOLATILE = ("worker_id", "created_at", "updated_at")
+
+
+def recent(timestamp: str) -> bool:
+    moment = datetime.fromisoformat(timestamp)
+    return moment.tzinfo is not None and abs(datetime.now(timezone.utc) - moment) < timedelta(minutes=2)
+
+
+def test_register_returns_the_whole_file_masked(api):
+    id_number = fresh_id_number(birth=date(1985, 7, 9), male=True)
+    body = valid_worker(
+        name="张小明", id_number=id_number, phone="13800138000",
+        bank={"name": "中国建设银行", "account": "6222 0786 5123 7160 091"},
+        household_size=3, household_monthly_income_fen=450_002, filed_on="2024-02-29",
+        family=[{"name": "李秀英", "relation": "配偶", "id_number": fresh_id_number(birth=date(1987, 1, 2))}],
+    )
+    response = api.post("/api/v1/workers", json=body)
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert len(created["worker_id"]) >= 8 and recent(created["created_at"])
+    assert {key: value for key, value in created.items() if key not in VOLATILE} == {
+        "name": "张*明",
+        "id_number": masked_id(id_number),
+        "gender": "male",
+        "birth_date": "1985-07-09",
+        "birth_year": 1985,
+        "phone": "138****8000",
+        "employer": "市第一纺织厂",
+        "union": "纺织工会",
+        "category": "deep",
+        "reasons": ["illness", "education"],
+        "household_size": 3,
+        "household_monthly_income_fen": 450_002,
+        "per_capita_income_fen": 150_000,
+        "bank": {"name": "中国建设银行", "account": "****0091"},
+        "family": [{"name": "李*英", "relation": "配偶", "school": None,
+                    "id_number": masked_id(body["family"][0]["id_number"])}],
+        "filed_on": "2024-02-29",
+        "review_due_on": "2025-02-28",
+        "status": "active",
+        "version": 1,
+    }
+    assert masked_id(id_number) == id_number[:6] + "********" + id_number[-4:]
+
+
+def test_two_character_name_female_and_plus86_phone(api):
+    id_number = fresh_id_number(birth=date(1990, 3, 7), male=False)
+    _, created = create_worker(api, name="王芳", id_number=id_number, phone="+86 139-0013-7001",
+                               household_size=4, household_monthly_income_fen=100_003, filed_on="2025-06-30")
+    assert (created["name"], created["gender"], created["birth_date"]) == ("王*", "female", "1990-03-07")
+    assert created["phone"] == "139****7001"
+    assert created["per_capita_income_fen"] == 25_000
+    assert created["review_due_on"] == "2026-06-30"
+    revealed = api.get(f"/api/v1/workers/{created['worker_id']}?reveal=1").json()
+    assert revealed["phone"] == "13900137001"
+
+
+def test_same_id_number_again_is_a_duplicate_of_the_existing_file(api):
+    id_number = id_number_ending_in_x()
+    _, first = create_worker(api, id_number=id_number.lower())
+    assert first["id_number"] == masked_id(id_number)
+    again = api.post("/api/v1/workers", json=valid_worker(id_number=id_number, name="李四"))
+    error = assert_error(again, 409, "duplicate_worker")
+    assert error["worker_id"] == first["worker_id"]
+    assert total_workers(api) == 1
+
+
+def test_get_one_is_masked_with_its_status_history(api):
+    body, created = create_worker(api, name="欧阳丽娜")
+    response = api.get(f"/api/v1/workers/{created['worker_id']}")
+    assert response.status_code == 200
+    shown = response.json()
+    assert shown["name"] == "欧**娜"
+    assert shown["id_number"] == masked_id(body["id_number"])
+    assert shown["phone"] == masked_phone(body["phone"])
+    assert shown["bank"]["account"] == "****" + body["bank"]["account"][-4:]
+    assert shown["birth_date"] is None
+    assert shown["status_history"] == [
+        {"from": None, "to": "active", "at": created["created_at"], "actor": None, "reason": "建档"},
+    ]
+    assert {key: shown[key] for key in created if key != "birth_date"} == {
+        key: value for key, value in created.items() if key != "birth_date"
+    }
+
+
+@pytest.mark.parametrize("role", ["admin", "caseworker"])
+def test_reveal_shows_full_values_to_casework_roles(api, role):
+    body, created = create_worker(api, name="张小明", phone="+8613700137000")
+    token = api.token_for(role)
+    shown = api.get(f"/api/v1/workers/{created['worker_id']}?reveal=1", token=token).json()
+    assert (shown["name"], shown["id_number"], shown["phone"], shown["bank"]["account"]) == (
+        "张小明", body["id_number"], "13700137000", body["bank"]["account"],
+    )
+    born = body["id_number"][6:14]
+    assert shown["birth_date"] == f"{born[:4]}-{born[4:6]}-{born[6:]}"
+
+
+@pytest.mark.parametrize("role", ["auditor", "finance"])
+def test_reveal_is_forbidden_to_other_staff(api, role):
+    body, created = create_worker(api)
+    token = api.token_for(role)
+    assert_error(api.get(f"/api/v1/workers/{created['worker_id']}?reveal=1", token=token), 403, "forbidden")
+    masked = api.get(f"/api/v1/workers/{created['worker_id']}", token=token)
+    assert masked.status_code == 200
+    assert masked.json()["id_number"] == masked_id(body["id_number"])
+
+
+def test_get_unknown_worker_is_404(api):
+    assert_error(api.get("/api/v1/workers/0123456789abcdef0123456789abcdef"), 404, "not_found")
+
+
+def _list(api, query: str) -> dict:
+    response = api.get("/api/v1/workers" + query)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_list_filters(api):
+    _, a = create_worker(api, name="赵大勇", employer="市环卫处", union="建设工会", category="deep")
+    b_body, b = create_worker(api, name="钱小红", employer="华联商厦", union="商贸工会", category="relative")
+    _, c = create_worker(api, name="孙勇", employer="市公交集团", union="交通工会", category="accident")
+    assert api.post(f"/api/v1/workers/{c['worker_id']}/status", json={"status": "suspended", "reason": "核查中"}).ok
+
+    def ids(query):
+        page = _list(api, query)
+        assert page["total"] == len(page["items"])
+        return [item["worker_id"] for item in page["items"]]
+
+    assert ids("") == [a["worker_id"], b["worker_id"], c["worker_id"]]
+    assert ids(f"?id_number={b_body['id_number']}") == [b["worker_id"]]
+    assert ids(f"?id_number={fresh_id_number()}") == []
+    assert ids("?category=relative") == [b["worker_id"]]
+    assert ids("?status=suspended") == [c["worker_id"]]
+    assert ids("?status=active") == [a["worker_id"], b["worker_id"]]
+    assert ids("?union=交通工会") == [c["worker_id"]]
+    assert ids("?q=勇") == [a["worker_id"], c["worker_id"]]
+    assert ids("?q=华联") == [b["worker_id"]]
+    assert ids("?q=%25") == []
+    assert ids("?category=deep&union=商贸工会") == []
+    item = _list(api, "?category=relative")["items"][0]
+    assert (item["name"], item["id_number"], item["phone"], item["birth_date"]) == (
+        "钱*红", masked_id(b_body["id_number"]), masked_phone(b_body["phone"]), None,
+    )
+
+
+def test_list_pagination(api):
+    made = [create_worker(api)[1]["worker_id"] for _ in range(5)]
+    first = _list(api, "")
+    assert (first["total"], first["page"], first["per_page"]) == (5, 1, 50)
+    second = _list(api, "?page=2&per_page=2")
+    assert (second["total"], second["page"], second["per_page"]) == (5, 2, 2)
+    assert [item["worker_id"] for item in second["items"]] == made[2:4]
+    assert [item["worker_id"] for item in _list(api, "?page=3&per_page=2")["items"]] == made[4:]
+    assert _list(api, "?page=4&per_page=2")["items"] == []
+    assert _list(api, "?per_page=500")["per_page"] == 500
+    error = assert_error(api.get("/api/v1/workers?per_page=501"), 400, "validation_error")
+    assert list(error["fields"]) == ["per_page"]
+
+
+def test_patch_changes_fields_and_bumps_version(api):
+    body, created = create_worker(api, household_size=3, household_monthly_income_fen=450_000)
+    worker = f"/api/v1/workers/{created['worker_id']}"
+    response = api.patch(worker, json={"phone": "+86 150 0015 0000", "household_size": 4, "filed_on": "2025-05-20"})
+    assert response.status_code == 200, response.text
+    patched = response.json()
+    assert (patched["version"], patched["phone"], patched["household_size"]) == (2, "150****0000", 4)
+    assert (patched["per_capita_income_fen"], patched["review_due_on"]) == (112_500, "2026-05-20")
+    assert patched["id_number"] == masked_id(body["id_number"])
+    revealed = api.get(worker + "?reveal=1").json()
+    assert (revealed["phone"], revealed["version"], revealed["name"]) == ("15000150000", 2, body["name"])
+    same = api.patch(worker, json={"household_size": 4})
+    assert same.status_code == 200 and same.json()["version"] == 2
+
+
+def test_patch_refuses_id_number_and_unknown_workers(api):
+    _, created = create_worker(api)
+    worker = f"/api/v1/workers/{created['worker_id']}"
+    error = assert_error(api.patch(worker, json={"id_number": fresh_id_number()}), 400, "validation_error")
+    assert list(error["fields"]) == ["id_number"]
+    assert api.get(worker).json()["version"] == 1
+    assert_error(api.patch("/api/v1/workers/nobody", json={"household_size": 2}), 404, "not_found")
+
+
+def test_status_change_is_recorded_with_actor_and_reason(api):
+    _, created = create_worker(api)
+    caseworker = new_user(api, "caseworker")
+    status_url = f"/api/v1/workers/{created['worker_id']}/status"
+    response = api.post(status_url, json={"status": "suspended", "reason": "收入核查中"}, token=caseworker["token"])
+    assert response.status_code == 200, response.text
+    changed = response.json()
+    assert (changed["status"], changed["version"]) == ("suspended", 2)
+    entry = changed["status_history"][-1]
+    assert recent(entry.pop("at"))
+    assert entry == {"from": "active", "to": "suspended", "actor": f"caseworker:{caseworker['user_id']}",
+                     "reason": "收入核查中"}
+    assert len(changed["status_history"]) == 2
+
+    error = assert_error(api.post(status_url, json={"status": "suspended", "reason": "再次"}), 409, "invalid_transition")
+    assert "fields" not in error
+    error = assert_error(api.post(status_url, json={"status": "deleted", "reason": "x"}), 400, "validation_error")
+    assert list(error["fields"]) == ["status"]
+    shown = api.get(f"/api/v1/workers/{created['worker_id']}").json()
+    assert (shown["status"], shown["version"], len(shown["status_history"])) == ("suspended", 2, 2)
+
+    exited = api.post(status_url, json={"status": "exited", "reason": "退休"}).json()
+    assert [(e["from"], e["to"], e["reason"]) for e in exited["status_history"]] == [
+        (None, "active", "建档"), ("active", "suspended", "收入核查中"), ("suspended", "exited", "退休"),
+    ]
+    assert exited["status_history"][-1]["actor"] == "admin:bootstrap-admin"
+
+
+def test_status_of_unknown_worker_is_404(api):
+    assert_error(api.post("/api/v1/workers/nobody/status", json={"status": "exited", "reason": "x"}), 404, "not_found")
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/api/v1/nothing"), ("GET", "/api/v1/workers/abc/history"), ("POST", "/api/v2/workers"),
+    ("DELETE", "/api/v1/workers"), ("GET", "/api/v1/workers/"), ("PUT", "/api/v1/workers/abc/status"),
+])
+def test_unknown_route_is_a_json_404(api, method, path):
+    assert_error(api.call(method, path, token=None), 404, "not_found")

@@ -1,0 +1,145 @@
+"""POST /api/v1/workers/import (CSV/XLSX, raw body or multipart) and GET /api/v1/imports/{id}."""
+import time
+
+import pytest
+
+from shared.masking import mask_name
+from tests.e2e.builders import (
+    SAMPLE_CSV, SAMPLE_XLSX, assert_error, rejected_set, sample_data_rows, sample_expected_errors,
+    total_workers,
+)
+from tests.fakes.sheets import generate_workers, to_csv_bytes, to_xlsx_bytes, with_errors
+
+IMPORT = "/api/v1/workers/import"
+
+
+def import_ok(api, **kwargs) -> dict:
+    response = api.post(IMPORT, **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def sample_upload(how: str) -> dict:
+    if how == "raw-csv":
+        return {"data": SAMPLE_CSV.read_bytes(), "headers": {"Content-Type": "text/csv"}}
+    if how == "multipart-csv":
+        return {"files": {"file": ("workers_sample.csv", SAMPLE_CSV.read_bytes(), "text/csv")}}
+    return {"files": {"file": ("workers_sample.xlsx", SAMPLE_XLSX.read_bytes())}}
+
+
+@pytest.mark.parametrize("how", ["raw-csv", "multipart-csv", "multipart-xlsx"])
+def test_sample_sheet_rejects_exactly_the_expected_errors(api, how):
+    data_rows = sample_data_rows()
+    expected = sample_expected_errors()
+    result = import_ok(api, **sample_upload(how))
+    assert rejected_set(result) == expected
+    assert all(isinstance(item["message"], str) and item["message"] for item in result["rejected"])
+    assert len(result["rejected"]) == len(expected)
+    rejected_rows = {row for row, _ in expected}
+    assert (result["total_rows"], result["created"], result["updated"], result["unchanged"]) == (
+        data_rows, data_rows - len(rejected_rows), 0, 0,
+    )
+    assert total_workers(api) == result["created"]
+
+    again = import_ok(api, **sample_upload(how))
+    assert (again["total_rows"], again["created"], again["updated"], again["unchanged"]) == (
+        data_rows, 0, 0, result["created"],
+    )
+    assert rejected_set(again) == expected
+    assert total_workers(api) == result["created"]
+
+
+def test_gb18030_and_utf8_bom_csv_import_identically(api):
+    rows = generate_workers(40, seed=11)
+    first = import_ok(api, data=to_csv_bytes(rows, "gb18030"))
+    assert (first["total_rows"], first["created"], first["rejected"]) == (40, 40, [])
+    for encoding in ("utf-8-sig", "utf-8"):
+        again = import_ok(api, data=to_csv_bytes(rows, encoding))
+        assert (again["created"], again["updated"], again["unchanged"], again["rejected"]) == (0, 0, 40, [])
+    listed = api.get("/api/v1/workers?per_page=500").json()
+    assert sorted(item["employer"] for item in listed["items"]) == sorted(row["employer"] for row in rows)
+    assert sorted(item["name"] for item in listed["items"]) == sorted(mask_name(row["name"]) for row in rows)
+    assert sorted(item["union"] for item in listed["items"]) == sorted(row["union"] for row in rows)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_generated_sheet_with_errors_rejects_exactly_those(api, fmt):
+    rows, expected = with_errors(generate_workers(120, seed=5))
+    content = to_csv_bytes(rows) if fmt == "csv" else to_xlsx_bytes(rows)
+    result = import_ok(api, files={"file": (f"sheet.{fmt}", content)})
+    assert rejected_set(result) == {(item["row"], item["field"]) for item in expected}
+    assert (result["total_rows"], result["created"]) == (120, 120 - len(expected))
+    assert total_workers(api) == 120 - len(expected)
+
+
+def test_changing_one_phone_updates_exactly_that_file(api):
+    rows = generate_workers(30, seed=3)
+    assert import_ok(api, data=to_csv_bytes(rows))["created"] == 30
+    rows[9] = {**rows[9], "phone": "13912345678"}
+    again = import_ok(api, data=to_csv_bytes(rows))
+    assert (again["created"], again["updated"], again["unchanged"], again["rejected"]) == (0, 1, 29, [])
+    found = api.get(f"/api/v1/workers?id_number={rows[9]['id_number']}").json()["items"]
+    assert [(item["phone"], item["version"]) for item in found] == [("139****5678", 2)]
+    revealed = api.get(f"/api/v1/workers/{found[0]['worker_id']}?reveal=1").json()
+    assert revealed["phone"] == "13912345678"
+    assert total_workers(api) == 30
+
+
+@pytest.mark.parametrize("upload,field_message", [
+    ({"data": b"\x00\x01\x02garbage\xff\xfe"}, "无法识别的文件格式"),
+    ({"data": b"PK\x03\x04not really a zip"}, "XLSX"),
+    ({"data": b""}, "空"),
+    ({"data": "姓名,电话\n张三,1\n".encode()}, "缺少必需的列"),
+    ({"files": {"other": ("a.csv", SAMPLE_CSV.read_bytes())}}, "file"),
+    ({"files": {"file": ("empty.csv", b"")}}, "空"),
+    ({"files": {"file": ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)}}, ".xlsx"),
+], ids=["garbage", "broken-zip", "empty-body", "wrong-header", "no-file-field", "empty-file", "old-xls"])
+def test_unreadable_uploads_are_refused_and_write_nothing(api, upload, field_message):
+    before = total_workers(api)
+    error = assert_error(api.post(IMPORT, **upload), 400, "validation_error")
+    assert len(error["fields"]["file"]) == 1 and field_message in error["fields"]["file"][0], error
+    assert total_workers(api) == before == 0
+
+
+def test_async_import_reports_progress_and_the_same_result(api):
+    response = api.post(IMPORT + "?async=1&filename=workers_sample.csv", data=SAMPLE_CSV.read_bytes())
+    assert response.status_code == 202, response.text
+    started = response.json()
+    import_id = started["import_id"]
+    assert started["progress_url"] == f"/api/v1/imports/{import_id}"
+    deadline = time.monotonic() + 60
+    while True:
+        progress = api.get(f"/api/v1/imports/{import_id}")
+        assert progress.status_code == 200, progress.text
+        state = progress.json()
+        if state["status"] != "running" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    data_rows = sample_data_rows()
+    created = data_rows - len({row for row, _ in sample_expected_errors()})
+    assert (state["status"], state["progress"], state["processed_rows"], state["filename"]) == (
+        "done", 100, data_rows, "workers_sample.csv",
+    )
+    result = state["result"]
+    assert rejected_set(result) == sample_expected_errors()
+    assert (result["import_id"], result["total_rows"], result["created"], result["updated"], result["unchanged"]) == (
+        import_id, data_rows, created, 0, 0,
+    )
+    assert total_workers(api) == created
+    assert state["finished_at"] is not None
+
+
+def test_async_import_of_garbage_ends_failed(api):
+    response = api.post(IMPORT + "?async=1", data=b"\x00garbage")
+    assert response.status_code == 202
+    import_id = response.json()["import_id"]
+    deadline = time.monotonic() + 30
+    while (state := api.get(f"/api/v1/imports/{import_id}").json())["status"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert state["status"] == "failed" and "无法识别的文件格式" in state["result"]["error"]
+    assert total_workers(api) == 0
+
+
+def test_unknown_import_is_404(api):
+    assert_error(api.get("/api/v1/imports/0123456789abcdef0123456789abcdef"), 404, "not_found")
