@@ -5,6 +5,11 @@ import sqlite3
 import time
 from pathlib import Path
 
+import orjson
+
+from bench.broker import bind_counting_queue
+from shared.bus import ConfirmingPublisher
+from shared.events import envelope
 from shared.validation import id_check_char
 
 
@@ -23,3 +28,16 @@ def raw_import_seconds(csv_bytes: bytes, workdir: Path) -> float:
     connection.commit()
     connection.close()
     return time.perf_counter() - started
+
+
+def raw_publish_rate(amqp_uri: str, messages: int) -> float:
+    """Messages per second the project's confirming publisher gets into a queue of this broker, with nothing else running."""
+    bind_counting_queue(amqp_uri, "bench.raw", "bench.raw.count")
+    body = orjson.dumps(envelope(worker_id="0" * 32, category="deep", union="基准工会", status="active"))
+    publisher = ConfirmingPublisher(amqp_uri)
+    started = time.perf_counter()
+    for start in range(0, messages, 1000):
+        publisher.publish("bench.raw", [("raw", body, str(n)) for n in range(start, min(start + 1000, messages))])
+    elapsed = time.perf_counter() - started
+    publisher.close()
+    return messages / elapsed

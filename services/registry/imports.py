@@ -3,6 +3,8 @@ import base64
 import binascii
 import logging
 
+import eventlet
+
 from sqlalchemy import insert, select, update
 
 from shared.errors import not_found, validation_error
@@ -50,6 +52,7 @@ def run_import(session, vault, content: bytes, filename: str | None, actor: str,
                 importer.flush()
                 _record_progress(session, import_id, importer, sheet.progress())
                 session.commit()
+                eventlet.sleep(0)  # let heartbeats, the outbox relay and progress queries run
         importer.flush()
     except SpreadsheetError as exc:
         session.rollback()

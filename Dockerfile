@@ -1,0 +1,10 @@
+# One image for every service; docker-compose.yml picks the service by its command.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HARDSHIP_VAR_DIR=/app/var
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY shared ./shared
+COPY services ./services
+RUN pip install --no-cache-dir . && useradd --create-home hardship && mkdir -p /app/var && chown hardship /app/var
+USER hardship

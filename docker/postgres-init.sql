@@ -1,0 +1,5 @@
+-- Each service owns its own database.
+CREATE DATABASE registry;
+CREATE DATABASE aid;
+CREATE DATABASE notify;
+CREATE DATABASE gateway;
