@@ -33,3 +33,8 @@ def validation_error(fields: dict, message: str = "提交的数据有误，请�
 
 def not_found(what: str) -> ServiceError:
     return ServiceError("not_found", f"{what}不存在", 404)
+
+
+def looks_like_id(value: str) -> bool:
+    """Server-made ids are 32 lowercase hex characters; anything else cannot name a record."""
+    return isinstance(value, str) and len(value) == 32 and all(char in "0123456789abcdef" for char in value)

@@ -22,6 +22,18 @@ class StrictSchema(Schema):
     error_messages = {"unknown": "不允许的字段", "type": "应为 JSON 对象"}
 
 
+class Text(fields.String):
+    """A string without control characters (PostgreSQL refuses NUL, and none belongs in a form field)."""
+
+    default_error_messages = {"control": "不能包含控制字符"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(ord(char) < 32 for char in text):
+            raise self.make_error("control")
+        return text
+
+
 class StrictInteger(fields.Integer):
     """An integer that refuses true/false and 1.5 instead of quietly converting them."""
 

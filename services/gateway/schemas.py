@@ -1,14 +1,14 @@
 """The gateway's own API bodies."""
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validate, validates_schema
 
-from shared.schemas import StrictSchema
+from shared.schemas import StrictSchema, Text
 from services.gateway.auth import ROLES
 
 
 class UserCreateSchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100, error="名称应为1至100个字"))
-    role = fields.String(required=True, validate=validate.OneOf(ROLES, error="角色应为 " + "、".join(ROLES)))
-    donor_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=32))
+    name = Text(required=True, validate=validate.Length(min=1, max=100, error="名称应为1至100个字"))
+    role = Text(required=True, validate=validate.OneOf(ROLES, error="角色应为 " + "、".join(ROLES)))
+    donor_id = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=32))
 
     @validates_schema
     def donor_needs_donor_id(self, data, **_kwargs):

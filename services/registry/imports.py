@@ -7,7 +7,7 @@ import eventlet
 
 from sqlalchemy import insert, select, update
 
-from shared.errors import not_found, validation_error
+from shared.errors import looks_like_id, not_found, validation_error
 from shared.events import now_utc
 from services.registry.importer import CHUNK_ROWS, Importer
 from services.registry.models import audit_log, imports
@@ -83,6 +83,8 @@ def _finish(session, import_id: str, status: str, result: dict, total_rows: int 
 
 
 def progress(session, import_id: str) -> dict:
+    if not looks_like_id(import_id):
+        raise not_found("导入任务")
     row = session.execute(select(imports).where(imports.c.import_id == import_id)).first()
     if row is None:
         raise not_found("导入任务")

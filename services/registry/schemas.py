@@ -1,7 +1,7 @@
 """The registry's API bodies. Field checks come from rules.py, the same ones the import uses."""
 from marshmallow import ValidationError, fields, validate
 
-from shared.schemas import StrictInteger, StrictSchema
+from shared.schemas import StrictInteger, StrictSchema, Text
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import rules
 from services.registry.workers import today_shanghai
@@ -22,7 +22,7 @@ class _Checked:
             raise ValidationError(str(exc)) from exc
 
 
-class Checked(_Checked, fields.String):
+class Checked(_Checked, Text):
     pass
 
 
@@ -55,7 +55,7 @@ class FamilyMemberSchema(StrictSchema):
     name = Checked(rules.check_name, required=True)
     relation = Checked(lambda v: rules.check_text(v, "与职工关系", 20), required=True)
     id_number = Checked(id_number, load_default=None, allow_none=True)
-    school = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    school = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
 class WorkerFieldsSchema(StrictSchema):
@@ -66,11 +66,14 @@ class WorkerFieldsSchema(StrictSchema):
     employer = Checked(lambda v: rules.check_text(v, "工作单位"), required=True)
     union = Checked(lambda v: rules.check_text(v, "所属工会"), required=True)
     category = Checked(rules.check_category, required=True)
-    reasons = CheckedList(rules.check_reasons, fields.String(), required=True)
+    reasons = CheckedList(rules.check_reasons, Text(), required=True)
     household_size = CheckedInteger(rules.check_household_size, required=True)
     household_monthly_income_fen = CheckedInteger(rules.check_monthly_income_fen, required=True)
     bank = fields.Nested(BankSchema, required=True)
-    family = fields.List(fields.Nested(FamilyMemberSchema), load_default=list)
+    family = fields.List(
+        fields.Nested(FamilyMemberSchema), load_default=list,
+        validate=validate.Length(max=rules.MAX_HOUSEHOLD_SIZE, error="家庭成员过多"),
+    )
     filed_on = CheckedDate(filed_on_until_today, load_default=None)
 
 
@@ -79,16 +82,16 @@ class WorkerCreateSchema(WorkerFieldsSchema):
 
 
 class StatusChangeSchema(StrictSchema):
-    status = fields.String(required=True, validate=validate.OneOf(rules.STATUSES, error="状态应为 active、suspended 或 exited"))
+    status = Text(required=True, validate=validate.OneOf(rules.STATUSES, error="状态应为 active、suspended 或 exited"))
     reason = Checked(lambda v: rules.check_text(v, "原因", 500), required=True)
 
 
 class WorkerQuerySchema(StrictSchema):
     id_number = Checked(id_number)
-    category = fields.String(validate=validate.OneOf(rules.CATEGORIES, error="未知的困难类别"))
-    status = fields.String(validate=validate.OneOf(rules.STATUSES, error="未知的状态"))
-    union = fields.String(validate=validate.Length(max=100))
-    q = fields.String(validate=validate.Length(min=1, max=50))
+    category = Text(validate=validate.OneOf(rules.CATEGORIES, error="未知的困难类别"))
+    status = Text(validate=validate.OneOf(rules.STATUSES, error="未知的状态"))
+    union = Text(validate=validate.Length(max=100))
+    q = Text(validate=validate.Length(min=1, max=50))
     # Bounded so the row offset fits the databases' 64-bit integers.
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000_000, error="页码应为1至10000000"))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="每页1至500条"))

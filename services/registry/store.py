@@ -4,8 +4,9 @@
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from shared.errors import ServiceError, not_found
+from shared.errors import ServiceError, looks_like_id, not_found
 from shared.events import envelope, new_id, now_utc
+from shared.masking import scrub
 from shared.outbox import add_events
 from shared.validation import parse_id_number
 from services.registry import workers
@@ -23,6 +24,8 @@ def duplicate_worker(worker_id: str) -> ServiceError:
 
 
 def load(session, worker_id: str, for_update: bool = False):
+    if not looks_like_id(worker_id):
+        raise not_found("职工档案")
     query = select(workers_table).where(workers_table.c.worker_id == worker_id)
     row = session.execute(query.with_for_update() if for_update else query).first()
     if row is None:
@@ -92,7 +95,7 @@ def change_status(session, worker_id: str, new_status: str, reason: str, actor: 
     audit(session, actor, "status", worker_id, from_status=row.status, to_status=new_status)
     updated = load(session, worker_id)
     add_events(session, outbox, [("worker_status_changed", envelope(
-        **workers.event_about(updated._mapping), from_status=row.status, reason=reason,
+        **workers.event_about(updated._mapping), from_status=row.status, reason=scrub(reason),
     ))])
     session.commit()
     return updated
