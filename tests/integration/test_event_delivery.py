@@ -8,7 +8,7 @@ from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from services.registry.service import RegistryService
 from tests.fakes import recorder
-from tests.fakes.workers import worker_body
+from tests.e2e.builders import valid_worker as worker_body
 from tests.integration.conftest import deliveries_for, get_parked, handled_count, wait_until
 
 QUIET_SECONDS = 0.5

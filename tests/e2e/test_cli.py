@@ -1,0 +1,107 @@
+"""The `hardship` command as a new user runs it."""
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.conftest import SHARED_DATA, free_port
+
+HARDSHIP = str(Path(sys.executable).parent / "hardship")
+
+
+def hardship(*args, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [HARDSHIP, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def service_env(config: dict, **extra) -> dict:
+    keys = ("AMQP_URI", "REGISTRY_DB_URL", "GATEWAY_DB_URL", "HARDSHIP_VAR_DIR", "DATA_KEY")
+    return {**{key: config[key] for key in keys}, **extra}
+
+
+def test_run_without_a_broker_says_so_in_one_line(tmp_path):
+    result = hardship("run", env={"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/", "HARDSHIP_VAR_DIR": str(tmp_path)})
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("无法连接 RabbitMQ（amqp://guest:***@127.0.0.1:1/")
+    assert "rabbitmq-server -detached" in line and "docker compose up -d rabbitmq" in line
+
+
+def test_run_starts_every_service_and_stops_cleanly(config):
+    port = free_port()
+    env = {**os.environ, **service_env(config, GATEWAY_PORT=str(port))}
+    process = subprocess.Popen([HARDSHIP, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                if health.status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.3)
+        assert health.json() == {"status": "ok", "checks": {"gateway": "ok", "registry": "ok"}}
+    finally:
+        process.terminate()
+        stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert f"http://127.0.0.1:{port}/api/v1/" in stdout
+    assert "Traceback" not in stderr
+
+
+def test_user_add_prints_a_token_that_works(api, config):
+    result = hardship("user", "add", "--name", "王五", "--role", "caseworker", env=service_env(config))
+
+    assert result.returncode == 0, result.stderr
+    token = re.search(r"访问令牌（只显示这一次，请妥善保存）：(\S+)", result.stdout).group(1)
+    assert api.get("/api/v1/workers", token=token).status_code == 200
+    assert api.post("/api/v1/users", token=token, json={"name": "x", "role": "admin"}).status_code == 403
+
+
+def test_user_add_refuses_an_unknown_role(config):
+    result = hardship("user", "add", "--name", "王五", "--role", "boss", env=service_env(config))
+
+    assert result.returncode == 2
+    assert "role" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_shows_the_result_and_each_rejected_row(api, config):
+    result = hardship("import", str(SHARED_DATA / "workers_sample.csv"), env=service_env(config))
+
+    assert result.returncode == 3, result.stderr  # some rows were rejected
+    assert "共 201 行：新建 193，更新 0，未变 0，拒绝 8" in result.stdout
+    assert "第202行 id_number：与第7行的身份证号重复" in result.stdout
+    assert api.get("/api/v1/workers").json()["total"] == 193
+
+    again = hardship("import", str(SHARED_DATA / "workers_sample.csv"), env=service_env(config))
+    assert "共 201 行：新建 0，更新 0，未变 193，拒绝 8" in again.stdout
+
+
+def test_import_of_a_missing_file_is_a_clear_error(config):
+    result = hardship("import", "/nonexistent/workers.csv", env=service_env(config))
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == "找不到文件：/nonexistent/workers.csv"
+
+
+def test_migrate_brings_each_database_to_the_latest_schema(tmp_path):
+    env = {"REGISTRY_DB_URL": f"sqlite:///{tmp_path}/r.db", "GATEWAY_DB_URL": f"sqlite:///{tmp_path}/g.db"}
+
+    result = hardship("migrate", "registry", "gateway", env=env)
+
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "r.db") as registry, sqlite3.connect(tmp_path / "g.db") as gateway:
+        registry_tables = {row[0] for row in registry.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        gateway_tables = {row[0] for row in gateway.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"workers", "worker_status_history", "audit_log", "imports", "outbox", "inbox"} <= registry_tables
+    assert "users" in gateway_tables
