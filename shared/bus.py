@@ -1,12 +1,47 @@
-"""Publishing batches of events with publisher confirms, over the same AMQP client nameko uses."""
+"""Publishing batches of events with publisher confirms, over the same AMQP client nameko uses.
+
+py-amqp writes every message with its own socket call and checks the socket after each, which
+caps a relay at a few thousand messages a second. Here a batch's frames are encoded once, written
+in a single call, and confirmed together: the broker's confirms, not the client, set the pace.
+"""
+import struct
 import time
 
-import amqp
 from kombu import Connection
+
+BASIC_CLASS = 60
+BASIC_PUBLISH = 40
+FRAME_END = b"\xce"
+METHOD_FRAME, HEADER_FRAME, BODY_FRAME = 1, 2, 3
+# Basic property flags: content-type, content-encoding, delivery-mode, message-id.
+PROPERTY_FLAGS = (1 << 15) | (1 << 14) | (1 << 12) | (1 << 7)
+PERSISTENT = 2
 
 
 class PublishFailed(Exception):
     pass
+
+
+def _shortstr(text: str | bytes) -> bytes:
+    raw = text.encode() if isinstance(text, str) else text
+    return struct.pack(">B", len(raw)) + raw
+
+
+def _frame(kind: int, channel: int, payload: bytes) -> bytes:
+    return struct.pack(">BHI", kind, channel, len(payload)) + payload + FRAME_END
+
+
+def encode_publish(channel: int, exchange: str, routing_key: str, body: bytes, message_id: str, frame_max: int) -> bytes:
+    """The frames of one persistent JSON message: Basic.Publish, its content header, its body."""
+    method = struct.pack(">HHH", BASIC_CLASS, BASIC_PUBLISH, 0) + _shortstr(exchange) + _shortstr(routing_key) + b"\x00"
+    properties = (
+        struct.pack(">H", PROPERTY_FLAGS) + _shortstr("application/json") + _shortstr("utf-8")
+        + struct.pack(">B", PERSISTENT) + _shortstr(message_id)
+    )
+    header = struct.pack(">HHQ", BASIC_CLASS, 0, len(body)) + properties
+    chunk = frame_max - 8
+    bodies = [_frame(BODY_FRAME, channel, body[start:start + chunk]) for start in range(0, len(body), chunk)]
+    return b"".join([_frame(METHOD_FRAME, channel, method), _frame(HEADER_FRAME, channel, header), *bodies])
 
 
 class ConfirmingPublisher:
@@ -49,13 +84,13 @@ class ConfirmingPublisher:
             if exchange not in self._declared:
                 channel.exchange_declare(exchange, "topic", durable=True, auto_delete=False)
                 self._declared.add(exchange)
-            for routing_key, body, message_id in messages:
-                message = amqp.Message(
-                    body, content_type="application/json", content_encoding="utf-8",
-                    delivery_mode=2, message_id=message_id,
-                )
-                channel.basic_publish(message, exchange=exchange, routing_key=routing_key)
-                self._published += 1
+            connection = self._connection.connection
+            frames = [
+                encode_publish(channel.channel_id, exchange, routing_key, body, message_id, connection.frame_max)
+                for routing_key, body, message_id in messages
+            ]
+            connection.transport.write(b"".join(frames))
+            self._published += len(frames)
             self._wait_for_confirms()
         except Exception:
             self.close()

@@ -29,7 +29,7 @@ class Vault:
         return self._aead.decrypt(raw[:12], raw[12:], None).decode()
 
     def lookup_hash(self, value: str) -> str:
-        return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._hash_key, value.encode(), "sha256").hex()
 
 
 def load_master_key(config=None) -> bytes:
