@@ -61,29 +61,32 @@ def _reasons(text: str) -> list[str]:
     return rules.check_reasons([part for part in text.translate(REASON_SEPARATORS).split(",") if part])
 
 
+# (sheet column, field of the worker data, check taking the cell text and the import's date)
+SHEET_RULES = (
+    ("name", "name", lambda text, today: rules.check_name(text)),
+    ("id_number", "identity", parse_id_number),
+    ("phone", "phone", lambda text, today: normalize_phone(text)),
+    ("employer", "employer", lambda text, today: rules.check_text(text, "工作单位")),
+    ("union", "union", lambda text, today: rules.check_text(text, "所属工会")),
+    ("hardship_category", "category", lambda text, today: rules.check_category(text)),
+    ("reasons", "reasons", lambda text, today: _reasons(text)),
+    ("household_size", "household_size", lambda text, today: rules.check_household_size(_integer(text))),
+    ("household_monthly_income", "household_monthly_income_fen",
+     lambda text, today: rules.check_monthly_income_fen(yuan_to_fen(text))),
+    ("bank_name", "bank_name", lambda text, today: rules.check_text(text, "开户银行", 50)),
+    ("bank_account", "bank_account", lambda text, today: rules.check_bank_account(text)),
+    ("filed_on", "filed_on", lambda text, today: rules.check_filed_on(_date(text, today), today)),
+)
+
+
 def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
     """One sheet row → (worker data in the API's shape plus its decoded `identity`, {sheet field: message})."""
     data, errors = {}, {}
-
-    def check(sheet_field, target, rule):
+    for sheet_field, target, check in SHEET_RULES:
         try:
-            data[target] = rule(cells[sheet_field])
+            data[target] = check(cells[sheet_field], today)
         except InvalidValue as exc:
             errors[sheet_field] = str(exc)
-
-    check("name", "name", rules.check_name)
-    check("id_number", "identity", lambda v: parse_id_number(v, today))
-    check("phone", "phone", normalize_phone)
-    check("employer", "employer", lambda v: rules.check_text(v, "工作单位"))
-    check("union", "union", lambda v: rules.check_text(v, "所属工会"))
-    check("hardship_category", "category", rules.check_category)
-    check("reasons", "reasons", _reasons)
-    check("household_size", "household_size", lambda v: rules.check_household_size(_integer(v)))
-    check("household_monthly_income", "household_monthly_income_fen",
-          lambda v: rules.check_monthly_income_fen(yuan_to_fen(v)))
-    check("bank_name", "bank_name", lambda v: rules.check_text(v, "开户银行", 50))
-    check("bank_account", "bank_account", rules.check_bank_account)
-    check("filed_on", "filed_on", lambda v: rules.check_filed_on(_date(v, today), today))
     if not errors:
         data["id_number"] = data["identity"].number
         data["bank"] = {"name": data.pop("bank_name"), "account": data.pop("bank_account")}

@@ -229,3 +229,18 @@ def test_status_of_unknown_worker_is_404(api):
 ])
 def test_unknown_route_is_a_json_404(api, method, path):
     assert_error(api.call(method, path, token=None), 404, "not_found")
+
+
+def test_filing_date_cannot_be_in_the_future_or_before_2000(api):
+    tomorrow = (datetime.now(timezone(timedelta(hours=8))).date() + timedelta(days=1)).isoformat()
+    for filed_on in (tomorrow, "1999-12-31"):
+        error = assert_error(api.post("/api/v1/workers", json=valid_worker(filed_on=filed_on)), 400, "validation_error")
+        assert list(error["fields"]) == ["filed_on"]
+    assert total_workers(api) == 0
+    _, created = create_worker(api, filed_on=None)
+    today = datetime.now(timezone(timedelta(hours=8))).date()
+    assert created["filed_on"] == today.isoformat()
+    error = assert_error(api.patch(f"/api/v1/workers/{created['worker_id']}", json={"filed_on": tomorrow}),
+                         400, "validation_error")
+    assert list(error["fields"]) == ["filed_on"]
+    assert api.get(f"/api/v1/workers/{created['worker_id']}").json()["version"] == 1
