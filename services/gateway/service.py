@@ -95,6 +95,10 @@ class GatewayService:
             require(user, CASEWORK)
         return json_response(self.call(self.registry.get_worker, worker_id, user.actor, reveal=reveal))
 
+    @endpoint("GET", "/api/v1/workers/<worker_id>/audit", roles=("admin", "auditor"))
+    def worker_audit_trail(self, request, user, worker_id):
+        return json_response(self.call(self.registry.audit_trail, worker_id))
+
     @endpoint("PATCH", "/api/v1/workers/<worker_id>", roles=CASEWORK)
     def update_worker(self, request, user, worker_id):
         return json_response(self.call(self.registry.update_worker, worker_id, self.json_body(request), user.actor))

@@ -92,6 +92,7 @@ class WorkerQuerySchema(StrictSchema):
     status = Text(validate=validate.OneOf(rules.STATUSES, error="未知的状态"))
     union = Text(validate=validate.Length(max=100))
     q = Text(validate=validate.Length(min=1, max=50))
+    review_due_by = fields.Date()
     # Bounded so the row offset fits the databases' 64-bit integers.
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000_000, error="页码应为1至10000000"))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="每页1至500条"))

@@ -48,6 +48,10 @@ class RegistryService:
         return {**workers.view(self.vault, row, reveal), "status_history": store.history(self.db, row)}
 
     @rpc
+    def audit_trail(self, worker_id):
+        return {"items": store.audit_trail(self.db, worker_id)}
+
+    @rpc
     def list_workers(self, query):
         criteria = load(WorkerQuerySchema(), query)
         rows, total = store.search(self.db, self.vault, criteria)

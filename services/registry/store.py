@@ -120,6 +120,8 @@ def search(session, vault, query: dict):
     for field in ("category", "status", "union"):
         if field in query:
             conditions.append(workers_table.c[field] == query[field])
+    if "review_due_by" in query:
+        conditions.append(workers_table.c.review_due_on <= query["review_due_by"])
     if "q" in query:
         pattern = "%" + query["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(workers_table.c.name.like(pattern, escape="\\") | workers_table.c.employer.like(pattern, escape="\\"))
@@ -129,3 +131,14 @@ def search(session, vault, query: dict):
         .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"])
     ).all()
     return rows, total
+
+
+def audit_trail(session, worker_id: str) -> list[dict]:
+    load(session, worker_id)
+    rows = session.execute(
+        select(audit_log).where(audit_log.c.worker_id == worker_id).order_by(audit_log.c.id)
+    ).all()
+    return [
+        {"at": row.at.isoformat(), "actor": row.actor, "action": row.action, "details": row.details}
+        for row in rows
+    ]

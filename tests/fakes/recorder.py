@@ -31,6 +31,10 @@ class Recorder:
             raise ConnectionError("downstream not ready yet")
         self.record(payload)
 
+    @reliable_event_handler("registry", "worker_updated")
+    def on_worker_updated(self, payload):
+        deliveries.append(payload)
+
     @handle_once(inbox)
     def record(self, payload):
         self.db.execute(insert(handled).values(event_id=payload["event_id"], worker_id=payload["worker_id"]))

@@ -1,0 +1,46 @@
+"""An import publishes an event for each file it creates or changes, and none for what it leaves alone."""
+import base64
+import time
+
+from services.registry.service import RegistryService
+from tests.conftest import SHARED_DATA
+from tests.fakes import recorder
+from tests.integration.conftest import wait_until
+
+SAMPLE = SHARED_DATA / "workers_sample.csv"
+
+
+def import_sheet(registry_rpc, content: bytes) -> dict:
+    return registry_rpc.import_workers(base64.b64encode(content).decode(), "sample.csv", "test")
+
+
+def updates() -> list[dict]:
+    """worker_updated payloads (they alone say which fields changed)."""
+    return [payload for payload in recorder.deliveries if "changed" in payload]
+
+
+def test_import_events_follow_what_changed(config, runner_factory, recorder_db, registry_rpc):
+    runner = runner_factory(config, RegistryService, recorder.Recorder)
+    runner.start()
+    content = SAMPLE.read_bytes()
+
+    first = import_sheet(registry_rpc, content)
+    wait_until(lambda: len(recorder.deliveries) >= first["created"])
+    time.sleep(0.5)
+    registered = recorder.deliveries
+    assert len(registered) == first["created"] == 193
+    assert len({payload["worker_id"] for payload in registered}) == 193
+    assert len({payload["event_id"] for payload in registered}) == 193
+
+    second = import_sheet(registry_rpc, content)
+    time.sleep(1)
+    assert (second["created"], second["updated"], second["unchanged"]) == (0, 0, 193)
+    assert len(recorder.deliveries) == 193
+
+    changed = content.replace(b"13392655486", b"13392655487", 1)
+    third = import_sheet(registry_rpc, changed)
+    wait_until(lambda: len(recorder.deliveries) == 194)
+    [update] = updates()
+    assert third["updated"] == 1
+    assert update["changed"] == ["phone"] and update["version"] == 2
+    assert "13392655487" not in str(update)
