@@ -1,7 +1,6 @@
-"""Encryption at rest for ID, phone and bank numbers, and keyed hashes for exact lookup."""
+"""Encryption at rest for ID, phone and bank numbers (AES-256-GCM), and keyed BLAKE2b hashes for exact lookup."""
 import base64
 import hashlib
-import hmac
 import logging
 import os
 
@@ -29,7 +28,7 @@ class Vault:
         return self._aead.decrypt(raw[:12], raw[12:], None).decode()
 
     def lookup_hash(self, value: str) -> str:
-        return hmac.digest(self._hash_key, value.encode(), "sha256").hex()
+        return hashlib.blake2b(value.encode(), key=self._hash_key, digest_size=32).hexdigest()
 
 
 def load_master_key(config=None) -> bytes:

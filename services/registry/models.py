@@ -3,7 +3,7 @@
 ID, phone and bank numbers are stored only masked and, in full, inside `sealed`: one AES-GCM
 ciphertext per worker holding all three. The ID number also has a keyed hash for exact lookup.
 """
-from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, String, Table, Text, JSON
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 from shared.db import UtcDateTime
 from shared.inbox import inbox_table
@@ -22,8 +22,8 @@ workers = Table(
     Column("birth_date", Date, nullable=False),
     Column("phone_masked", String(11), nullable=False),
     Column("employer", String(100), nullable=False),
-    Column("union", String(100), nullable=False, index=True),
-    Column("category", String(10), nullable=False, index=True),
+    Column("union", String(100), nullable=False),
+    Column("category", String(10), nullable=False),
     Column("reasons", String(100), nullable=False),
     Column("household_size", Integer, nullable=False),
     Column("household_monthly_income_fen", Integer, nullable=False),
@@ -31,12 +31,15 @@ workers = Table(
     Column("bank_account_masked", String(8), nullable=False),
     Column("family", JSON, nullable=False),
     Column("filed_on", Date, nullable=False),
-    Column("review_due_on", Date, nullable=False, index=True),
-    Column("status", String(10), nullable=False, index=True),
+    Column("review_due_on", Date, nullable=False),
+    Column("status", String(10), nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # A city union keeps tens of thousands of files: filters by union or category scan quickly, and
+    # every extra index slows the bulk import. Reviews due are looked up by status and date.
+    Index("ix_workers_status_review_due_on", "status", "review_due_on"),
 )
 
 status_history = Table(

@@ -86,10 +86,7 @@ def upgrade():
     sa.UniqueConstraint('id_number_hash')
     )
     with op.batch_alter_table('workers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_workers_category'), ['category'], unique=False)
-        batch_op.create_index(batch_op.f('ix_workers_review_due_on'), ['review_due_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_workers_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_workers_union'), ['union'], unique=False)
+        batch_op.create_index('ix_workers_status_review_due_on', ['status', 'review_due_on'], unique=False)
 
     op.create_table('worker_status_history',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -113,10 +110,7 @@ def downgrade():
 
     op.drop_table('worker_status_history')
     with op.batch_alter_table('workers', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_workers_union'))
-        batch_op.drop_index(batch_op.f('ix_workers_status'))
-        batch_op.drop_index(batch_op.f('ix_workers_review_due_on'))
-        batch_op.drop_index(batch_op.f('ix_workers_category'))
+        batch_op.drop_index('ix_workers_status_review_due_on')
 
     op.drop_table('workers')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
