@@ -91,11 +91,13 @@ def new_row(vault, data: dict, identity: IdNumber, worker_id: str, id_number_has
     }
 
 
-def data_of(vault, row) -> dict:
-    """The plaintext worker data of a stored row, in the shape the schemas produce."""
-    id_number, phone, bank_account = unseal(vault, row.sealed)
+def _member(member: dict, name: str, id_number: str | None) -> dict:
+    return {"name": name, "relation": member["relation"], "school": member.get("school"), "id_number": id_number}
+
+
+def _worker_data(row, name: str, id_number: str, phone: str, bank_account: str, family: list[dict]) -> dict:
     return {
-        "name": row.name,
+        "name": name,
         "id_number": id_number,
         "phone": phone,
         "employer": row.employer,
@@ -105,15 +107,25 @@ def data_of(vault, row) -> dict:
         "household_size": row.household_size,
         "household_monthly_income_fen": row.household_monthly_income_fen,
         "bank": {"name": row.bank_name, "account": bank_account},
-        "family": [
-            {
-                "name": member["name"], "relation": member["relation"], "school": member.get("school"),
-                "id_number": vault.decrypt(member["id_number_cipher"]) if member.get("id_number_cipher") else None,
-            }
-            for member in row.family
-        ],
+        "family": family,
         "filed_on": row.filed_on,
     }
+
+
+def data_of(vault, row) -> dict:
+    """The plaintext worker data of a stored row, in the shape the schemas produce."""
+    id_number, phone, bank_account = unseal(vault, row.sealed)
+    family = [
+        _member(member, member["name"], vault.decrypt(member["id_number_cipher"]) if member.get("id_number_cipher") else None)
+        for member in row.family
+    ]
+    return _worker_data(row, row.name, id_number, phone, bank_account, family)
+
+
+def masked_data_of(row) -> dict:
+    """The same shape with every personal value masked, read without decrypting anything."""
+    family = [_member(member, mask_name(member["name"]), member.get("id_number_masked")) for member in row.family]
+    return _worker_data(row, mask_name(row.name), row.id_number_masked, row.phone_masked, row.bank_account_masked, family)
 
 
 def changed_fields(before: dict, after: dict) -> list[str]:
@@ -126,33 +138,14 @@ def view(vault, row, reveal: bool = False) -> dict:
     Without reveal the birth date is withheld: with the masked ID number (which hides exactly the
     birth date) it would rebuild the full number.
     """
-    revealed = data_of(vault, row) if reveal else None
-    family = [
-        {
-            "name": member["name"] if reveal else mask_name(member["name"]),
-            "relation": member["relation"],
-            "school": member.get("school"),
-            "id_number": (revealed["family"][index]["id_number"] if reveal else member.get("id_number_masked")),
-        }
-        for index, member in enumerate(row.family)
-    ]
+    shown = data_of(vault, row) if reveal else masked_data_of(row)
     return {
         "worker_id": row.worker_id,
-        "name": row.name if reveal else mask_name(row.name),
-        "id_number": revealed["id_number"] if reveal else row.id_number_masked,
+        **shown,
         "gender": row.gender,
         "birth_date": row.birth_date.isoformat() if reveal else None,
         "birth_year": row.birth_date.year,
-        "phone": revealed["phone"] if reveal else row.phone_masked,
-        "employer": row.employer,
-        "union": row.union,
-        "category": row.category,
-        "reasons": row.reasons.split(","),
-        "household_size": row.household_size,
-        "household_monthly_income_fen": row.household_monthly_income_fen,
         "per_capita_income_fen": rules.per_capita_income_fen(row.household_monthly_income_fen, row.household_size),
-        "bank": {"name": row.bank_name, "account": revealed["bank"]["account"] if reveal else row.bank_account_masked},
-        "family": family,
         "filed_on": row.filed_on.isoformat(),
         "review_due_on": row.review_due_on.isoformat(),
         "status": row.status,
