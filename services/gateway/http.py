@@ -4,6 +4,7 @@ import json
 import logging
 
 import eventlet
+from nameko.exceptions import UnknownService
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
@@ -80,6 +81,6 @@ def handles_errors(method):
             return method(*args, **kwargs)
         except ServiceError as error:
             return error_response(error)
-        except eventlet.Timeout:
+        except (eventlet.Timeout, UnknownService):  # UnknownService: the service has not started yet
             return error_response(ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
     return wrapper

@@ -6,6 +6,7 @@ import uuid
 import eventlet
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
+from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy
 from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -67,7 +68,7 @@ class GatewayService:
             try:
                 self.call(getattr(self, service).ping, timeout=HEALTH_TIMEOUT_SECONDS)
                 checks[service] = "ok"
-            except eventlet.Timeout:
+            except (eventlet.Timeout, UnknownService):  # UnknownService: not started (no queue) yet
                 checks[service] = "no answer"
         healthy = all(value == "ok" for value in checks.values())
         return json_response({"status": "ok" if healthy else "unavailable", "checks": checks}, 200 if healthy else 503)
