@@ -9,6 +9,7 @@ from pathlib import Path
 SERVICES = ("registry", "aid", "notify", "gateway")
 SERVICE_CLASSES = {
     "registry": "services.registry.service:RegistryService",
+    "aid": "services.aid.service:AidService",
     "gateway": "services.gateway.service:GatewayService",
 }
 
@@ -26,6 +27,11 @@ DEFAULTS = {
     "EVENT_RETRY_DELAYS": "1,5,30,120,600",
     "OUTBOX_POLL_SECONDS": "0.5",
     "RPC_TIMEOUT": "120",
+    "HARDSHIP_TODAY": "",
+    "PUBLICITY_HOLIDAYS": "",
+    "PUBLICITY_EXTRA_WORKDAYS": "",
+    "PUBLICITY_CHECK_SECONDS": "60",
+    "RELATIVE_ONE_AID_PER_YEAR": "1",
 }
 DB_URL_KEYS = tuple(f"{name.upper()}_DB_URL" for name in SERVICES)
 KNOWN_KEYS = frozenset(DEFAULTS) | frozenset(DB_URL_KEYS)

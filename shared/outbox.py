@@ -59,6 +59,10 @@ def relay_batch(connection, outbox: Table, publisher: ConfirmingPublisher, excha
     if not rows:
         connection.rollback()
         return 0
+    if connection.dialect.name == "sqlite":
+        # End the read before the network wait: a SQLite snapshot kept open while other writers commit
+        # could not become the write below. PostgreSQL keeps its row locks so relays never share a batch.
+        connection.rollback()
     publisher.publish(exchange, [(row.event_type, row.payload.encode(), row.event_id) for row in rows])
     connection.execute(
         update(outbox).where(outbox.c.id.in_([row.id for row in rows])).values(published_at=now_utc())

@@ -1,5 +1,5 @@
 """Marshmallow defaults for every API body: unknown fields are refused, messages are in Chinese."""
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 
 _CHINESE_FIELD_MESSAGES = {
     fields.Field: {"required": "必填", "null": "不能为空", "validator_failed": "取值无效"},
@@ -44,3 +44,10 @@ class StrictInteger(fields.Integer):
         if isinstance(value, bool):
             raise self.make_error("invalid")
         return super()._validated(value)
+
+
+class PagedQuerySchema(StrictSchema):
+    """Query parameters of a list endpoint: page and per_page (at most 500)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000_000, error="页码应为1至10000000"))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="每页1至500条"))

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, select, update
 
+from shared import clock
 from shared.db import insert_many
 from shared.events import envelope, new_id, now_utc
 from shared.money import yuan_to_fen
@@ -101,7 +102,7 @@ class Importer:
         self.session = session
         self.vault = vault
         self.actor = actor
-        self.today = today or workers.today_shanghai()
+        self.today = today or clock.today()
         self.result = ImportResult()
         self._first_row_of_id: dict[str, int] = {}
         self._pending: list[tuple[int, dict]] = []

@@ -1,10 +1,10 @@
 """The registry's API bodies. Field checks come from rules.py, the same ones the import uses."""
 from marshmallow import ValidationError, fields, validate
 
-from shared.schemas import StrictInteger, StrictSchema, Text
+from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import rules
-from services.registry.workers import today_shanghai
+from shared.clock import today
 
 
 class _Checked:
@@ -39,7 +39,7 @@ class CheckedDate(_Checked, fields.Date):
 
 
 def filed_on_until_today(value):
-    return rules.check_filed_on(value, today_shanghai())
+    return rules.check_filed_on(value, today())
 
 
 def id_number(text: str) -> str:
@@ -86,7 +86,7 @@ class StatusChangeSchema(StrictSchema):
     reason = Checked(lambda v: rules.check_text(v, "原因", 500), required=True)
 
 
-class WorkerQuerySchema(StrictSchema):
+class WorkerQuerySchema(PagedQuerySchema):
     id_number = Checked(id_number)
     category = Text(validate=validate.OneOf(rules.CATEGORIES, error="未知的困难类别"))
     status = Text(validate=validate.OneOf(rules.STATUSES, error="未知的状态"))
@@ -94,5 +94,3 @@ class WorkerQuerySchema(StrictSchema):
     q = Text(validate=validate.Length(min=1, max=50))
     review_due_by = fields.Date()
     # Bounded so the row offset fits the databases' 64-bit integers.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000_000, error="页码应为1至10000000"))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="每页1至500条"))

@@ -48,6 +48,10 @@ class RegistryService:
         return {**workers.view(self.vault, row, reveal), "status_history": store.history(self.db, row)}
 
     @rpc
+    def applicant(self, worker_id):
+        return workers.applicant_profile(store.load(self.db, worker_id))
+
+    @rpc
     def audit_trail(self, worker_id):
         return {"items": store.audit_trail(self.db, worker_id)}
 

@@ -4,6 +4,7 @@
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from shared import clock
 from shared.errors import ServiceError, looks_like_id, not_found
 from shared.events import envelope, new_id, now_utc
 from shared.masking import scrub
@@ -35,7 +36,7 @@ def load(session, worker_id: str, for_update: bool = False):
 
 def register(session, vault, data: dict, actor: str):
     if data["filed_on"] is None:
-        data["filed_on"] = workers.today_shanghai()
+        data["filed_on"] = clock.today()
     id_hash = vault.lookup_hash(data["id_number"])
     existing = session.execute(
         select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)

@@ -2,21 +2,16 @@
 
 Plain functions: the vault encrypts and hashes, nothing here touches the database or the bus.
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime
 
 from shared.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
 from shared.validation import IdNumber
 from services.registry import rules
 
-SHANGHAI = timezone(timedelta(hours=8))
 DATA_FIELDS = (
     "name", "id_number", "phone", "employer", "union", "category", "reasons", "household_size",
     "household_monthly_income_fen", "bank", "family", "filed_on",
 )
-
-
-def today_shanghai() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def fingerprint(vault, data: dict) -> str:
@@ -49,6 +44,7 @@ def _stored_family(vault, family: list[dict]) -> list[dict]:
             "relation": member["relation"],
             "school": member.get("school"),
             "id_number_cipher": vault.encrypt(member["id_number"]) if member.get("id_number") else None,
+            "id_number_hash": vault.lookup_hash(member["id_number"]) if member.get("id_number") else None,
             "id_number_masked": mask_id_number(member["id_number"]) if member.get("id_number") else None,
         }
         for member in family
@@ -152,6 +148,25 @@ def view(vault, row, reveal: bool = False) -> dict:
         "version": row.version,
         "created_at": row.created_at.isoformat(),
         "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def applicant_profile(row) -> dict:
+    """What the aid service needs to decide and show an application: no personal number in full.
+
+    `household` holds the keyed hashes of every ID number in the household (the worker's and the
+    family members'), so two files that share a member are recognised as one household.
+    """
+    household = [row.id_number_hash] + [member["id_number_hash"] for member in row.family if member.get("id_number_hash")]
+    return {
+        "worker_id": row.worker_id,
+        "status": row.status,
+        "category": row.category,
+        "union": row.union,
+        "name_masked": mask_name(row.name),
+        "id_number_masked": row.id_number_masked,
+        "id_last4": row.id_number_masked[-4:],
+        "household": household,
     }
 
 

@@ -1,0 +1,11 @@
+"""Business dates are Asia/Shanghai dates. HARDSHIP_TODAY pins "today" for demos and tests."""
+from datetime import date, datetime, timedelta, timezone
+
+from shared.config import setting
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def today(config=None) -> date:
+    pinned = setting("HARDSHIP_TODAY", config)
+    return date.fromisoformat(pinned) if pinned else datetime.now(SHANGHAI).date()
