@@ -60,7 +60,7 @@ def db_backend(request):
 @pytest.fixture
 def db_urls(db_backend, tmp_path):
     """One database per service, as in production."""
-    services = ("registry", "gateway", "recorder")
+    services = ("registry", "aid", "gateway", "recorder")
     if db_backend == "sqlite":
         yield {f"{name.upper()}_DB_URL": f"sqlite:///{tmp_path / f'{name}.db'}" for name in services}
         return
@@ -85,8 +85,9 @@ def config(rabbit_config, db_urls, tmp_path):
         OUTBOX_POLL_SECONDS="0.05",
         GATEWAY_PORT=str(free_port()),
         RPC_TIMEOUT="20",
+        PUBLICITY_CHECK_SECONDS="0.2",
         **db_urls,
     )
-    for service in ("registry", "gateway"):
+    for service in ("registry", "aid", "gateway"):
         upgrade(service, settings)
     return settings

@@ -21,7 +21,8 @@ from services.gateway.http import (
 from services.gateway.schemas import UserCreateSchema
 
 CASEWORK = ("admin", "caseworker")
-CHECKED_SERVICES = ("registry",)
+EVERYONE = ("admin", "caseworker", "finance", "auditor", "donor")
+CHECKED_SERVICES = ("registry", "aid")
 HEALTH_TIMEOUT_SECONDS = 3
 
 
@@ -43,6 +44,7 @@ class GatewayService:
     config = Config()
     db = Database("gateway")
     registry = RpcProxy("registry")
+    aid = RpcProxy("aid")
 
     def authenticated(self, request, roles):
         user = authenticate(self.db, request.headers.get("Authorization"), setting("HARDSHIP_ADMIN_TOKEN", self.config))
@@ -124,6 +126,50 @@ class GatewayService:
     @endpoint("GET", "/api/v1/imports/<import_id>", roles=STAFF)
     def import_progress(self, request, user, import_id):
         return json_response(self.call(self.registry.import_progress, import_id))
+
+    @endpoint("POST", "/api/v1/campaigns", roles=("admin",))
+    def create_campaign(self, request, user):
+        return json_response(self.call(self.aid.create_campaign, self.json_body(request), user.actor), 201)
+
+    @endpoint("GET", "/api/v1/campaigns", roles=EVERYONE)
+    def list_campaigns(self, request, user):
+        return json_response(self.call(self.aid.list_campaigns, query_args(request)))
+
+    @endpoint("GET", "/api/v1/campaigns/<campaign_id>", roles=EVERYONE)
+    def get_campaign(self, request, user, campaign_id):
+        return json_response(self.call(self.aid.get_campaign, campaign_id))
+
+    @endpoint("POST", "/api/v1/applications", roles=CASEWORK)
+    def submit_application(self, request, user):
+        return json_response(self.call(self.aid.submit_application, self.json_body(request), user.actor), 201)
+
+    @endpoint("GET", "/api/v1/applications", roles=STAFF)
+    def list_applications(self, request, user):
+        return json_response(self.call(self.aid.list_applications, query_args(request)))
+
+    @endpoint("POST", "/api/v1/applications/approve-batch", roles=CASEWORK)
+    def approve_batch(self, request, user):
+        return json_response(self.call(self.aid.approve_batch, self.json_body(request), user.actor))
+
+    @endpoint("GET", "/api/v1/applications/<application_id>", roles=STAFF)
+    def get_application(self, request, user, application_id):
+        return json_response(self.call(self.aid.get_application, application_id))
+
+    @endpoint("POST", "/api/v1/applications/<application_id>/<action>", roles=CASEWORK)
+    def review_application(self, request, user, application_id, action):
+        method = {"approve": self.aid.approve, "reject": self.aid.reject, "withdraw": self.aid.withdraw,
+                  "objection": self.aid.object}.get(action)
+        if method is None:
+            raise ServiceError("not_found", "没有这个接口", 404)
+        return json_response(self.call(method, application_id, self.json_body(request), user.actor))
+
+    @endpoint("GET", "/api/v1/public/campaigns/<campaign_id>/publicity")
+    def public_publicity(self, request, _user, campaign_id):
+        return json_response(self.call(self.aid.public_publicity, campaign_id))
+
+    @endpoint("GET", "/api/v1/public/applications/<application_id>/status")
+    def public_status(self, request, _user, application_id):
+        return json_response(self.call(self.aid.public_status, application_id, request.args.get("id_last4", "")))
 
     @endpoint("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def unknown_route(self, request, _user, path):

@@ -38,10 +38,11 @@ class Api:
 
 @pytest.fixture
 def system(config, runner_factory):
+    from services.aid.service import AidService
     from services.gateway.service import GatewayService
     from services.registry.service import RegistryService
 
-    runner = runner_factory(config, RegistryService, GatewayService)
+    runner = runner_factory(config, RegistryService, AidService, GatewayService)
     runner.start()
     return Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
 

@@ -22,7 +22,7 @@ def hardship(*args, env: dict, timeout: float = 120) -> subprocess.CompletedProc
 
 
 def service_env(config: dict, **extra) -> dict:
-    keys = ("AMQP_URI", "REGISTRY_DB_URL", "GATEWAY_DB_URL", "HARDSHIP_VAR_DIR", "DATA_KEY")
+    keys = ("AMQP_URI", "REGISTRY_DB_URL", "AID_DB_URL", "GATEWAY_DB_URL", "HARDSHIP_VAR_DIR", "DATA_KEY")
     return {**{key: config[key] for key in keys}, **extra}
 
 
@@ -50,7 +50,7 @@ def test_run_starts_every_service_and_stops_cleanly(config):
             except requests.ConnectionError:
                 pass
             time.sleep(0.3)
-        assert health.json() == {"status": "ok", "checks": {"gateway": "ok", "registry": "ok"}}
+        assert health.json() == {"status": "ok", "checks": {"gateway": "ok", "registry": "ok", "aid": "ok"}}
     finally:
         process.terminate()
         stdout, stderr = process.communicate(timeout=30)

@@ -244,3 +244,17 @@ def test_filing_date_cannot_be_in_the_future_or_before_2000(api):
                          400, "validation_error")
     assert list(error["fields"]) == ["filed_on"]
     assert api.get(f"/api/v1/workers/{created['worker_id']}").json()["version"] == 1
+
+
+def test_without_the_registry_the_gateway_answers_503(config, runner_factory):
+    from services.gateway.service import GatewayService
+    from tests.e2e.conftest import Api
+
+    runner_factory(config, GatewayService).start()
+    api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
+    health = api.get("/health", token=None)
+    assert (health.status_code, health.json()) == (
+        503, {"status": "unavailable", "checks": {"gateway": "ok", "registry": "no answer", "aid": "no answer"}},
+    )
+    assert_error(api.post("/api/v1/workers", json=valid_worker()), 503, "service_unavailable")
+    assert_error(api.get("/api/v1/workers"), 503, "service_unavailable")

@@ -1,0 +1,70 @@
+"""Campaigns and their money: what is available, committed, paid out and left."""
+from sqlalchemy import func, insert, select
+
+from shared.errors import looks_like_id, not_found
+from shared.events import new_id, now_utc
+from services.aid.models import applications, campaigns
+from services.aid.workflow import STATUSES
+
+
+def create(session, data: dict, actor: str):
+    campaign_id = new_id()
+    session.execute(insert(campaigns).values(
+        campaign_id=campaign_id, allocated_fen=0, committed_fen=0, disbursed_fen=0,
+        created_by=actor, created_at=now_utc(), **data,
+    ))
+    session.commit()
+    return load(session, campaign_id)
+
+
+def load(session, campaign_id: str):
+    row = None
+    if looks_like_id(campaign_id):
+        row = session.execute(select(campaigns).where(campaigns.c.campaign_id == campaign_id)).first()
+    if row is None:
+        raise not_found("帮扶项目")
+    return row
+
+
+def counts_by_status(session, campaign_ids: list[str]) -> dict[str, dict[str, int]]:
+    rows = session.execute(
+        select(applications.c.campaign_id, applications.c.status, func.count())
+        .where(applications.c.campaign_id.in_(campaign_ids))
+        .group_by(applications.c.campaign_id, applications.c.status)
+    ).all()
+    counts = {campaign_id: dict.fromkeys(STATUSES, 0) for campaign_id in campaign_ids}
+    for campaign_id, status, count in rows:
+        counts[campaign_id][status] = count
+    return counts
+
+
+def view(row, counts: dict[str, int]) -> dict:
+    available = row.budget_fen + row.allocated_fen
+    return {
+        "campaign_id": row.campaign_id,
+        "program": row.program,
+        "name": row.name,
+        "year": row.year,
+        "opens_on": row.opens_on.isoformat(),
+        "closes_on": row.closes_on.isoformat(),
+        "budget_fen": row.budget_fen,
+        "amounts": row.amounts,
+        "publicity_days": row.publicity_days,
+        "allocated_fen": row.allocated_fen,
+        "available_fen": available,
+        "committed_fen": row.committed_fen,
+        "disbursed_fen": row.disbursed_fen,
+        "remaining_fen": available - row.committed_fen - row.disbursed_fen,
+        "counts": counts,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def listing(session, page: int, per_page: int) -> dict:
+    total = session.execute(select(func.count()).select_from(campaigns)).scalar()
+    rows = session.execute(
+        select(campaigns).order_by(campaigns.c.created_at.desc(), campaigns.c.campaign_id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    counts = counts_by_status(session, [row.campaign_id for row in rows])
+    return {"items": [view(row, counts[row.campaign_id]) for row in rows], "total": total, "page": page, "per_page": per_page}

@@ -1,0 +1,81 @@
+"""The aid service's API bodies."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text
+from shared.validation import InvalidValue, parse_id_number
+from services.aid.workflow import STATUSES
+
+PROGRAMS = ("warmth", "education")
+AMOUNT_KEYS = {
+    "warmth": ("deep", "relative", "accident"),
+    "education": ("postgraduate", "undergraduate", "junior_college", "senior_high", "vocational_high"),
+}
+MAX_FEN = 10**12
+
+
+class CampaignSchema(StrictSchema):
+    program = Text(required=True, validate=validate.OneOf(PROGRAMS, error="项目应为 warmth（送温暖）或 education（金秋助学）"))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    year = StrictInteger(required=True, validate=validate.Range(min=2000, max=2100, error="年度应在2000至2100之间"))
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    budget_fen = StrictInteger(required=True, validate=validate.Range(min=0, max=MAX_FEN, error="预算应为非负整数（分）"))
+    amounts = fields.Dict(keys=Text(), values=StrictInteger(validate=validate.Range(min=1, max=MAX_FEN)), required=True)
+    publicity_days = StrictInteger(required=True, validate=validate.Range(min=0, max=30, error="公示天数应为0至30个工作日"))
+
+    @validates_schema
+    def consistent(self, data, **_kwargs):
+        errors = {}
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            errors["closes_on"] = ["截止日期不能早于开始日期"]
+        program, amounts = data.get("program"), data.get("amounts")
+        if program and amounts is not None:
+            allowed = AMOUNT_KEYS[program]
+            unknown = sorted(set(amounts) - set(allowed))
+            if unknown or not amounts:
+                errors["amounts"] = [f"标准表的键应为 {', '.join(allowed)} 中的一个或多个"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class StudentSchema(StrictSchema):
+    name = Text(required=True, validate=validate.Length(min=1, max=50))
+    id_number = Text(required=True)
+    level = Text(required=True, validate=validate.OneOf(AMOUNT_KEYS["education"], error="学段应为 " + "、".join(AMOUNT_KEYS["education"])))
+    school = Text(required=True, validate=validate.Length(min=1, max=100))
+    admission_year = StrictInteger(required=True, validate=validate.Range(min=2000, max=2100))
+    admission_notice_no = Text(required=True, validate=validate.Length(min=1, max=50))
+
+    @validates_schema
+    def valid_id_number(self, data, **_kwargs):
+        if "id_number" in data:
+            try:
+                data["id_number"] = parse_id_number(data["id_number"]).number
+            except InvalidValue as exc:
+                raise ValidationError({"id_number": [str(exc)]}) from exc
+
+
+class ApplicationSchema(StrictSchema):
+    campaign_id = Text(required=True, validate=validate.Length(min=1, max=64))
+    worker_id = Text(required=True, validate=validate.Length(min=1, max=64))
+    student = fields.Nested(StudentSchema, load_default=None, allow_none=True)
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class ApproveSchema(StrictSchema):
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class ReasonSchema(StrictSchema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=500, error="请填写原因（1至500字）"))
+
+
+class BatchApproveSchema(StrictSchema):
+    application_ids = fields.List(Text(), required=True, validate=validate.Length(min=1, max=1000, error="一次批量审批1至1000件"))
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class ApplicationQuerySchema(PagedQuerySchema):
+    campaign_id = Text()
+    worker_id = Text()
+    status = Text(validate=validate.OneOf(STATUSES, error="未知的状态"))

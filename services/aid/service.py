@@ -1,0 +1,163 @@
+"""The aid service: campaigns (送温暖 / 金秋助学), applications and their review, over RPC and events."""
+import logging
+
+from marshmallow import ValidationError
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy, rpc
+
+from shared import clock
+from shared.config import setting
+from shared.crypto import DataVault
+from shared.db import Database
+from shared.errors import ServiceError, validation_error
+from shared.inbox import handle_once
+from shared.outbox import OutboxRelay
+from shared.retry import reliable_event_handler
+from shared.timer import configured_timer
+from services.aid import applications as application_store
+from services.aid import campaigns as campaign_store
+from services.aid import public
+from services.aid.models import inbox, outbox
+from services.aid.schemas import (
+    ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, CampaignSchema, ReasonSchema,
+)
+from services.aid.workdays import parse_dates
+from services.aid.workflow import SUBMITTED
+from shared.schemas import PagedQuerySchema
+
+log = logging.getLogger(__name__)
+TIMER_ACTOR = "system:publicity-timer"
+REGISTRY_ACTOR = "system:registry"
+
+
+def load(schema, payload, **kwargs) -> dict:
+    try:
+        return schema.load(payload, **kwargs)
+    except ValidationError as exc:
+        raise validation_error(exc.messages) from None
+
+
+class AidService:
+    name = "aid"
+
+    config = Config()
+    db = Database("aid")
+    vault = DataVault()
+    relay = OutboxRelay("aid", outbox)
+    registry = RpcProxy("registry")
+
+    def today(self):
+        return clock.today(self.config)
+
+    def calendar(self):
+        return (parse_dates(setting("PUBLICITY_HOLIDAYS", self.config)),
+                parse_dates(setting("PUBLICITY_EXTRA_WORKDAYS", self.config)))
+
+    def change(self, application_id, action, actor, reason=None, **kwargs):
+        row = application_store.change(
+            self.db, application_id, action, actor, reason, today=self.today(), calendar=self.calendar(), **kwargs,
+        )
+        return application_store.view(row, application_store.history_of(self.db, application_id))
+
+    @rpc
+    def ping(self):
+        return "ok"
+
+    @rpc
+    def create_campaign(self, payload, actor):
+        row = campaign_store.create(self.db, load(CampaignSchema(), payload), actor)
+        return campaign_store.view(row, campaign_store.counts_by_status(self.db, [row.campaign_id])[row.campaign_id])
+
+    @rpc
+    def get_campaign(self, campaign_id):
+        row = campaign_store.load(self.db, campaign_id)
+        return campaign_store.view(row, campaign_store.counts_by_status(self.db, [row.campaign_id])[row.campaign_id])
+
+    @rpc
+    def list_campaigns(self, query):
+        paging = load(PagedQuerySchema(), query)
+        return campaign_store.listing(self.db, paging["page"], paging["per_page"])
+
+    @rpc
+    def submit_application(self, payload, actor):
+        data = load(ApplicationSchema(), payload)
+        campaign = campaign_store.load(self.db, data["campaign_id"])
+        self.db.rollback()
+        applicant = self.registry.applicant(data["worker_id"])
+        row = application_store.submit(
+            self.db, self.vault, campaign, applicant, data, actor, self.today(),
+            setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
+        )
+        return application_store.view(row, application_store.history_of(self.db, row.application_id))
+
+    @rpc
+    def get_application(self, application_id):
+        row = application_store.load(self.db, application_id)
+        return application_store.view(row, application_store.history_of(self.db, application_id))
+
+    @rpc
+    def list_applications(self, query):
+        return application_store.search(self.db, load(ApplicationQuerySchema(), query))
+
+    @rpc
+    def approve(self, application_id, payload, actor):
+        note = load(ApproveSchema(), payload)["note"]
+        return self.change(application_id, "approve", actor, note, reviewer_check=True)
+
+    @rpc
+    def approve_batch(self, payload, actor):
+        request = load(BatchApproveSchema(), payload)
+        approved, failed = [], []
+        for application_id in dict.fromkeys(request["application_ids"]):
+            try:
+                self.change(application_id, "approve", actor, request["note"], reviewer_check=True)
+                approved.append(application_id)
+            except ServiceError as error:
+                failed.append({"application_id": application_id, "code": error.code, "message": error.message})
+        return {"approved": approved, "failed": failed}
+
+    @rpc
+    def reject(self, application_id, payload, actor):
+        reason = load(ReasonSchema(), payload)["reason"]
+        return self.change(application_id, "reject", actor, reason, reviewer_check=True)
+
+    @rpc
+    def withdraw(self, application_id, payload, actor):
+        return self.change(application_id, "withdraw", actor, load(ReasonSchema(), payload)["reason"])
+
+    @rpc
+    def object(self, application_id, payload, actor):
+        return self.change(application_id, "objection", actor, load(ReasonSchema(), payload)["reason"])
+
+    @rpc
+    def public_publicity(self, campaign_id):
+        return public.publicity(self.db, campaign_id)
+
+    @rpc
+    def public_status(self, application_id, id_last4):
+        return public.status(self.db, application_id, id_last4)
+
+    @configured_timer("PUBLICITY_CHECK_SECONDS")
+    def end_due_publicity(self):
+        """公示 ends by itself: applications whose notice ended before today become ready for payment."""
+        for application_id in application_store.due_for_payment(self.db, self.today()):
+            try:
+                self.change(application_id, "end_publicity", TIMER_ACTOR, "公示期满无异议")
+            except ServiceError as error:  # another instance got there first, or an objection came in
+                log.info("publicity of %s not ended: %s", application_id, error.code)
+
+    @reliable_event_handler("registry", "worker_status_changed")
+    @handle_once(inbox)
+    def on_worker_status_changed(self, payload):
+        """A worker who exits or is suspended has their open applications sent back to review."""
+        if payload["status"] == "active":
+            return
+        note = f"职工档案状态变为 {payload['status']}，退回重新审核"
+        for application in application_store.open_of_worker(self.db, payload["worker_id"]):
+            if application.status == SUBMITTED:
+                application_store.note_for_review(self.db, application, REGISTRY_ACTOR, note)
+                continue
+            campaign = campaign_store.load(self.db, application.campaign_id)
+            application_store.apply(
+                self.db, application, campaign, "return_for_review", REGISTRY_ACTOR, note, self.today(), self.calendar(),
+            )
