@@ -27,6 +27,9 @@ def main(argv=None) -> int:
     sheet.add_argument("file")
     sheet.add_argument("--actor", default="cli")
 
+    demo = commands.add_parser("demo", help="在运行中的系统里建立演示项目、档案和审批，并打印地址和令牌")
+    demo.add_argument("--sheet", default=None, help="档案表（默认 ../shared/data/workers_sample.csv）")
+
     args = parser.parse_args(argv)
     if args.command == "run":
         from shared.supervisor import run_system
@@ -37,6 +40,9 @@ def main(argv=None) -> int:
         return 0
     if args.command == "user":
         return add_user(args.name, args.role, args.donor_id)
+    if args.command == "demo":
+        from shared.demo import run_demo
+        return run_demo(args.sheet)
     if args.command == "import":
         from shared.import_client import import_file
         return import_file(args.file, args.actor)

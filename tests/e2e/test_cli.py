@@ -105,3 +105,16 @@ def test_migrate_brings_each_database_to_the_latest_schema(tmp_path):
         gateway_tables = {row[0] for row in gateway.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"workers", "worker_status_history", "audit_log", "imports", "outbox", "inbox"} <= registry_tables
     assert "users" in gateway_tables
+
+
+def test_demo_fills_a_running_system_and_says_where_to_look(api, config):
+    result = hardship("demo", env=service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"]))
+
+    assert result.returncode == 0, result.stderr
+    assert "演示数据已就绪：导入档案 193 份（拒绝 8 行），申请 12 件，批准 7 件，驳回 2 件。" in result.stdout
+    notice_url = re.search(r"送温暖公示:\s+(\S+)", result.stdout).group(1)
+    notice = requests.get(notice_url, timeout=10).json()
+    assert len(notice["items"]) == 7 and {item["status"] for item in notice["items"]} == {"publicizing"}
+    admin_token = re.search(r"令牌 admin\s+(\S+)", result.stdout).group(1)
+    campaigns = api.get("/api/v1/campaigns", token=admin_token).json()
+    assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
