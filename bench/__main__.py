@@ -7,13 +7,17 @@ eventlet.monkey_patch()
 import logging  # noqa: E402
 import sys  # noqa: E402
 
-from bench import import_bench  # noqa: E402
+from bench import aid_bench, import_bench  # noqa: E402
+
+PARTS = {"import": import_bench, "aid": aid_bench}
 
 
 def main() -> int:
+    """`python -m bench [PART …]`; PART is import or aid, optionally with a size: aid=2000."""
     logging.basicConfig(level=logging.WARNING)
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else import_bench.ROWS
-    import_bench.run(rows)
+    for part in sys.argv[1:] or list(PARTS):
+        name, _, size = part.partition("=")
+        PARTS[name].run(*([int(size)] if size else []))
     return 0
 
 

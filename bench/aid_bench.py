@@ -1,0 +1,128 @@
+"""The aid part of `make bench`: 10,000 applications submitted and approved over HTTP by 16 clients.
+
+The anchor, measured in the same run on the same broker, is the raw nameko RPC rate: 16 clients
+calling a service's ping through nameko's standalone proxy.
+"""
+import statistics
+import tempfile
+import time
+
+import eventlet
+import requests
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from bench.broker import private_vhost
+from bench.system import ADMIN_TOKEN, running_system
+from shared import clock
+from tests.conftest import free_port
+from tests.fakes.sheets import generate_workers, to_csv_bytes
+
+APPLICATIONS = 10_000
+CLIENTS = 16
+BATCH = 100
+TARGET_PER_SECOND = 250
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+class Client:
+    def __init__(self, base_url: str, token: str):
+        self.base_url, self.session = base_url, requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.latencies: list[float] = []
+
+    def call(self, method: str, path: str, expected: int, **kwargs) -> dict:
+        started = time.perf_counter()
+        response = self.session.request(method, self.base_url + path, timeout=600, **kwargs)
+        self.latencies.append(time.perf_counter() - started)
+        if response.status_code != expected:
+            raise RuntimeError(f"{method} {path} → {response.status_code} {response.text[:300]}")
+        return response.json()
+
+
+def raw_rpc_rate(amqp_uri: str, calls_per_client: int = 200) -> float:
+    """RPC calls a second to the registry's ping from CLIENTS proxies at once (a proxy serves one caller)."""
+    proxies = [ServiceRpcProxy("registry", {"AMQP_URI": amqp_uri}) for _ in range(CLIENTS)]
+    registries = [proxy.start() for proxy in proxies]
+    try:
+        for registry in registries:
+            registry.ping()
+        started = time.perf_counter()
+        pool = eventlet.GreenPool(CLIENTS)
+        list(pool.imap(lambda registry: [registry.ping() for _ in range(calls_per_client)], registries))
+        return CLIENTS * calls_per_client / (time.perf_counter() - started)
+    finally:
+        for proxy in proxies:
+            proxy.stop()
+
+
+def prepare(base_url: str, applications: int) -> tuple[list[str], str, str, str]:
+    admin = Client(base_url, ADMIN_TOKEN)
+    maker = admin.call("POST", "/api/v1/users", 201, json={"name": "基准经办", "role": "caseworker"})["token"]
+    checker = admin.call("POST", "/api/v1/users", 201, json={"name": "基准审核", "role": "caseworker"})["token"]
+    rows = generate_workers(applications, seed=11)
+    for row in rows:
+        row["hardship_category"] = "深度困难"
+    Client(base_url, maker).call("POST", "/api/v1/workers/import?filename=bench.csv", 200, data=to_csv_bytes(rows))
+    worker_ids = []
+    for page in range(1, applications // 500 + 2):
+        worker_ids += [item["worker_id"] for item in
+                       admin.call("GET", f"/api/v1/workers?per_page=500&page={page}", 200)["items"]]
+    today = clock.today()
+    campaign = admin.call("POST", "/api/v1/campaigns", 201, json={
+        "program": "warmth", "name": "基准送温暖", "year": today.year, "opens_on": today.isoformat(),
+        "closes_on": today.isoformat(), "budget_fen": 300_000 * applications, "amounts": {"deep": 300_000},
+        "publicity_days": 5,
+    })
+    return worker_ids[:applications], campaign["campaign_id"], maker, checker
+
+
+def run(applications: int = APPLICATIONS) -> dict:
+    print(f"审批基准：{applications} 件申请，{CLIENTS} 个并发客户端经 HTTP 提交并批量批准 …", flush=True)
+    with tempfile.TemporaryDirectory() as workdir, private_vhost() as amqp_uri, \
+            running_system(amqp_uri, workdir, free_port()) as base_url:
+        worker_ids, campaign_id, maker_token, checker_token = prepare(base_url, applications)
+        makers = [Client(base_url, maker_token) for _ in range(CLIENTS)]
+        checkers = [Client(base_url, checker_token) for _ in range(CLIENTS)]
+        pool = eventlet.GreenPool(CLIENTS)
+        started = time.perf_counter()
+
+        def submit(index: int) -> str:
+            return makers[index % CLIENTS].call("POST", "/api/v1/applications", 201, json={
+                "campaign_id": campaign_id, "worker_id": worker_ids[index]})["application_id"]
+
+        application_ids = list(pool.imap(submit, range(len(worker_ids))))
+        submitted = time.perf_counter() - started
+        batches = [application_ids[start:start + BATCH] for start in range(0, len(application_ids), BATCH)]
+
+        def approve(index: int) -> int:
+            result = checkers[index % CLIENTS].call("POST", "/api/v1/applications/approve-batch", 200,
+                                                    json={"application_ids": batches[index]})
+            return len(result["approved"])
+
+        approved = sum(pool.imap(approve, range(len(batches))))
+        elapsed = time.perf_counter() - started
+        figures = Client(base_url, ADMIN_TOKEN).call("GET", f"/api/v1/campaigns/{campaign_id}", 200)
+        rpc_rate = raw_rpc_rate(amqp_uri)
+    assert approved == len(application_ids) == figures["counts"]["publicizing"], (approved, figures["counts"])
+    assert figures["committed_fen"] == 300_000 * approved
+    submit_latencies = [latency for client in makers for latency in client.latencies]
+    batch_latencies = [latency for client in checkers for latency in client.latencies]
+    result = {
+        "applications": approved, "seconds": elapsed, "per_second": approved / elapsed,
+        "submit_seconds": submitted,
+        "submit_p50_ms": 1000 * statistics.median(submit_latencies),
+        "submit_p99_ms": 1000 * percentile(submit_latencies, 0.99),
+        "batch_p50_ms": 1000 * statistics.median(batch_latencies),
+        "batch_p99_ms": 1000 * percentile(batch_latencies, 0.99),
+        "raw_rpc_per_second": rpc_rate,
+    }
+    print(f"  {approved} 件提交并批准：{elapsed:.1f} s，{result['per_second']:,.0f} 件/秒（目标 ≥ {TARGET_PER_SECOND}）；"
+          f"其中提交 {submitted:.1f} s")
+    print(f"  提交请求延迟 p50 {result['submit_p50_ms']:.0f} ms，p99 {result['submit_p99_ms']:.0f} ms；"
+          f"批量批准（每批 {BATCH} 件）p50 {result['batch_p50_ms']:.0f} ms，p99 {result['batch_p99_ms']:.0f} ms")
+    print(f"  锚点：同一 broker 上 nameko 原始 RPC {rpc_rate:,.0f} 次/秒（{CLIENTS} 个并发客户端调用 ping）")
+    return result
