@@ -1,7 +1,6 @@
 """The aid service: campaigns (送温暖 / 金秋助学), applications and their review, over RPC and events."""
 import logging
 
-from marshmallow import ValidationError
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy, rpc
 
@@ -9,7 +8,7 @@ from shared import clock
 from shared.config import setting
 from shared.crypto import DataVault
 from shared.db import Database
-from shared.errors import ServiceError, validation_error
+from shared.errors import ServiceError
 from shared.inbox import handle_once
 from shared.outbox import OutboxRelay
 from shared.retry import reliable_event_handler
@@ -23,18 +22,11 @@ from services.aid.schemas import (
 )
 from services.aid.workdays import parse_dates
 from services.aid.workflow import SUBMITTED
-from shared.schemas import PagedQuerySchema
+from shared.schemas import PagedQuerySchema, load_or_400
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = "system:publicity-timer"
 REGISTRY_ACTOR = "system:registry"
-
-
-def load(schema, payload, **kwargs) -> dict:
-    try:
-        return schema.load(payload, **kwargs)
-    except ValidationError as exc:
-        raise validation_error(exc.messages) from None
 
 
 class AidService:
@@ -54,9 +46,12 @@ class AidService:
                 parse_dates(setting("PUBLICITY_EXTRA_WORKDAYS", self.config)))
 
     def change(self, application_id, action, actor, reason=None, **kwargs):
-        row = application_store.change(
+        return application_store.change(
             self.db, application_id, action, actor, reason, today=self.today(), calendar=self.calendar(), **kwargs,
         )
+
+    def changed_view(self, application_id, action, actor, reason=None, **kwargs):
+        row = self.change(application_id, action, actor, reason, **kwargs)
         return application_store.view(row, application_store.history_of(self.db, application_id))
 
     @rpc
@@ -65,7 +60,7 @@ class AidService:
 
     @rpc
     def create_campaign(self, payload, actor):
-        row = campaign_store.create(self.db, load(CampaignSchema(), payload), actor)
+        row = campaign_store.create(self.db, load_or_400(CampaignSchema(), payload), actor)
         return campaign_store.view(row, campaign_store.counts_by_status(self.db, [row.campaign_id])[row.campaign_id])
 
     @rpc
@@ -75,12 +70,12 @@ class AidService:
 
     @rpc
     def list_campaigns(self, query):
-        paging = load(PagedQuerySchema(), query)
+        paging = load_or_400(PagedQuerySchema(), query)
         return campaign_store.listing(self.db, paging["page"], paging["per_page"])
 
     @rpc
     def submit_application(self, payload, actor):
-        data = load(ApplicationSchema(), payload)
+        data = load_or_400(ApplicationSchema(), payload)
         campaign = campaign_store.load(self.db, data["campaign_id"])
         self.db.rollback()
         applicant = self.registry.applicant(data["worker_id"])
@@ -97,16 +92,16 @@ class AidService:
 
     @rpc
     def list_applications(self, query):
-        return application_store.search(self.db, load(ApplicationQuerySchema(), query))
+        return application_store.search(self.db, load_or_400(ApplicationQuerySchema(), query))
 
     @rpc
     def approve(self, application_id, payload, actor):
-        note = load(ApproveSchema(), payload)["note"]
-        return self.change(application_id, "approve", actor, note, reviewer_check=True)
+        note = load_or_400(ApproveSchema(), payload)["note"]
+        return self.changed_view(application_id, "approve", actor, note, reviewer_check=True)
 
     @rpc
     def approve_batch(self, payload, actor):
-        request = load(BatchApproveSchema(), payload)
+        request = load_or_400(BatchApproveSchema(), payload)
         approved, failed = [], []
         for application_id in dict.fromkeys(request["application_ids"]):
             try:
@@ -118,16 +113,16 @@ class AidService:
 
     @rpc
     def reject(self, application_id, payload, actor):
-        reason = load(ReasonSchema(), payload)["reason"]
-        return self.change(application_id, "reject", actor, reason, reviewer_check=True)
+        reason = load_or_400(ReasonSchema(), payload)["reason"]
+        return self.changed_view(application_id, "reject", actor, reason, reviewer_check=True)
 
     @rpc
     def withdraw(self, application_id, payload, actor):
-        return self.change(application_id, "withdraw", actor, load(ReasonSchema(), payload)["reason"])
+        return self.changed_view(application_id, "withdraw", actor, load_or_400(ReasonSchema(), payload)["reason"])
 
     @rpc
     def object(self, application_id, payload, actor):
-        return self.change(application_id, "objection", actor, load(ReasonSchema(), payload)["reason"])
+        return self.changed_view(application_id, "objection", actor, load_or_400(ReasonSchema(), payload)["reason"])
 
     @rpc
     def public_publicity(self, campaign_id):

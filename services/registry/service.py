@@ -1,23 +1,16 @@
 """The registry service: worker files (困难职工档案) and their imports, over RPC."""
 import uuid
 
-from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from shared.crypto import DataVault
 from shared.db import Database
 from shared.errors import validation_error
 from shared.outbox import OutboxRelay
+from shared.schemas import load_or_400
 from services.registry import imports, store, workers
 from services.registry.models import outbox
 from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
-
-
-def load(schema, payload, **kwargs) -> dict:
-    try:
-        return schema.load(payload, **kwargs)
-    except ValidationError as exc:
-        raise validation_error(exc.messages) from None
 
 
 class RegistryService:
@@ -33,7 +26,7 @@ class RegistryService:
 
     @rpc
     def register_worker(self, payload, actor):
-        data = load(WorkerCreateSchema(), payload)
+        data = load_or_400(WorkerCreateSchema(), payload)
         row = store.register(self.db, self.vault, data, actor)
         created = workers.view(self.vault, row)
         created["birth_date"] = row.birth_date.isoformat()  # the caller has just sent the full ID number
@@ -57,7 +50,7 @@ class RegistryService:
 
     @rpc
     def list_workers(self, query):
-        criteria = load(WorkerQuerySchema(), query)
+        criteria = load_or_400(WorkerQuerySchema(), query)
         rows, total = store.search(self.db, self.vault, criteria)
         return {
             "items": [workers.view(self.vault, row) for row in rows],
@@ -66,14 +59,14 @@ class RegistryService:
 
     @rpc
     def update_worker(self, worker_id, payload, actor):
-        changes = load(WorkerFieldsSchema(), payload, partial=True)
+        changes = load_or_400(WorkerFieldsSchema(), payload, partial=True)
         if "filed_on" in changes and changes["filed_on"] is None:  # only a new file defaults to today
             raise validation_error({"filed_on": ["不能为空"]})
         return workers.view(self.vault, store.apply_update(self.db, self.vault, worker_id, changes, actor))
 
     @rpc
     def change_status(self, worker_id, payload, actor):
-        change = load(StatusChangeSchema(), payload)
+        change = load_or_400(StatusChangeSchema(), payload)
         row = store.change_status(self.db, worker_id, change["status"], change["reason"], actor)
         return {**workers.view(self.vault, row), "status_history": store.history(self.db, row)}
 
