@@ -15,6 +15,14 @@ _CHINESE_FIELD_MESSAGES = {
 }
 for field_class, messages in _CHINESE_FIELD_MESSAGES.items():
     field_class.default_error_messages = {**field_class.default_error_messages, **messages}
+validate.Length.message_min = "长度至少为 {min}"
+validate.Length.message_max = "长度不能超过 {max}"
+validate.Length.message_all = "长度应为 {min} 至 {max}"
+validate.Length.message_equal = "长度应为 {equal}"
+validate.Range.message_min = "应不小于 {{min}}"
+validate.Range.message_max = "应不大于 {{max}}"
+validate.Range.message_all = "应在 {{min}} 至 {{max}} 之间"
+validate.OneOf.default_message = "应为以下之一：{choices}"
 
 
 class StrictSchema(Schema):

@@ -171,6 +171,10 @@ class GatewayService:
     def public_status(self, request, _user, application_id):
         return json_response(self.call(self.aid.public_status, application_id, request.args.get("id_last4", "")))
 
+    @endpoint("GET,POST,PUT,PATCH,DELETE", "/")
+    def root(self, request, _user):
+        raise ServiceError("not_found", "没有这个接口；API 在 /api/v1/ 下，健康检查在 /health", 404)
+
     @endpoint("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def unknown_route(self, request, _user, path):
         raise ServiceError("not_found", "没有这个接口", 404)
