@@ -4,20 +4,15 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import importlib  # noqa: E402  (everything below must load after the monkey patch)
-import logging  # noqa: E402
+import logging  # noqa: E402  (everything below must load after the monkey patch)
 import signal  # noqa: E402
 import sys  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
-from shared.config import SERVICE_CLASSES, nameko_config  # noqa: E402
+from shared.config import nameko_config  # noqa: E402
 from shared.masking import install_log_masking  # noqa: E402
-
-
-def service_class(name: str):
-    module, _, attribute = SERVICE_CLASSES[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)
+from shared.topology import service_class  # noqa: E402
 
 
 def configure_logging(service: str) -> None:

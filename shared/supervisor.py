@@ -10,6 +10,7 @@ from kombu import Connection
 
 from shared.config import SERVICE_CLASSES, setting
 from shared.migrations import upgrade
+from shared.topology import declare_consumer_queues, service_class
 
 RESTART_DELAY_SECONDS = 2
 
@@ -35,9 +36,17 @@ def broker_problem() -> str | None:
 
 
 def migrate_all(services=None) -> None:
-    for service in services or SERVICE_CLASSES:
+    """Upgrade each service's database and declare the queues its event handlers consume."""
+    services = services or list(SERVICE_CLASSES)
+    for service in services:
         upgrade(service)
         print(f"  数据库已就绪：{service}")
+    problem = broker_problem()
+    if problem:
+        print(f"  未声明事件队列：{problem}", file=sys.stderr)
+        return
+    for queue in declare_consumer_queues([service_class(name) for name in services]):
+        print(f"  事件队列已就绪：{queue}")
 
 
 def run_system(services=None) -> int:

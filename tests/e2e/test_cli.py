@@ -94,12 +94,14 @@ def test_import_of_a_missing_file_is_a_clear_error(config):
     assert result.stderr.strip() == "找不到文件：/nonexistent/workers.csv"
 
 
-def test_migrate_brings_each_database_to_the_latest_schema(tmp_path):
-    env = {"REGISTRY_DB_URL": f"sqlite:///{tmp_path}/r.db", "GATEWAY_DB_URL": f"sqlite:///{tmp_path}/g.db"}
+def test_migrate_brings_each_database_to_the_latest_schema_and_declares_event_queues(tmp_path, rabbit_config):
+    env = {"REGISTRY_DB_URL": f"sqlite:///{tmp_path}/r.db", "GATEWAY_DB_URL": f"sqlite:///{tmp_path}/g.db",
+           "AID_DB_URL": f"sqlite:///{tmp_path}/a.db", "AMQP_URI": rabbit_config["AMQP_URI"]}
 
-    result = hardship("migrate", "registry", "gateway", env=env)
+    result = hardship("migrate", "registry", "aid", "gateway", env=env)
 
     assert result.returncode == 0, result.stderr
+    assert "事件队列已就绪：evt-registry-worker_status_changed--aid.on_worker_status_changed" in result.stdout
     with sqlite3.connect(tmp_path / "r.db") as registry, sqlite3.connect(tmp_path / "g.db") as gateway:
         registry_tables = {row[0] for row in registry.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         gateway_tables = {row[0] for row in gateway.execute("SELECT name FROM sqlite_master WHERE type='table'")}

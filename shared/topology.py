@@ -1,0 +1,42 @@
+"""Deploy-time declaration of every event consumer's queue, so no event is published before its queue exists.
+
+nameko declares a handler's queue when the service starts; an event published earlier (say, a
+worker filed while the aid service is still down) would be dropped by the broker. Declaring the
+same durable queues with the same bindings at migrate time closes that gap.
+"""
+import importlib
+
+from kombu import Connection, Exchange, Queue
+from nameko.events import EventHandler
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+from shared.config import SERVICE_CLASSES, setting
+from shared.events import exchange_name
+
+
+def service_class(name: str):
+    module, _, attribute = SERVICE_CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def consumer_queues(service_cls) -> list[Queue]:
+    """The queues nameko's event handlers of this class will consume, named and bound as nameko does."""
+    queues = []
+    for method_name in dir(service_cls):
+        for entrypoint in getattr(getattr(service_cls, method_name), ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if isinstance(entrypoint, EventHandler):
+                exchange = Exchange(exchange_name(entrypoint.source_service), type="topic", durable=True)
+                queues.append(Queue(
+                    f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{service_cls.name}.{method_name}",
+                    exchange=exchange, routing_key=entrypoint.event_type, durable=True, auto_delete=False,
+                ))
+    return queues
+
+
+def declare_consumer_queues(service_classes, config=None) -> list[str]:
+    queues = [queue for service_cls in service_classes for queue in consumer_queues(service_cls)]
+    with Connection(setting("AMQP_URI", config), connect_timeout=5) as connection:
+        channel = connection.channel()
+        for queue in queues:
+            queue(channel).declare()
+    return [queue.name for queue in queues]
