@@ -41,7 +41,9 @@ def start(session, import_id: str, filename: str | None, actor: str) -> None:
 
 def run_import(session, vault, content: bytes, filename: str | None, actor: str, import_id: str) -> dict:
     """Import a whole sheet. Each chunk commits on its own, so progress is visible while it runs."""
-    if session.execute(select(imports.c.import_id).where(imports.c.import_id == import_id)).first() is None:
+    announced = session.execute(select(imports.c.import_id).where(imports.c.import_id == import_id)).first()
+    session.rollback()  # a SQLite read left open cannot become a write once another writer commits
+    if announced is None:
         start(session, import_id, filename, actor)
     try:
         sheet = read_rows(content, filename)
