@@ -22,6 +22,7 @@ from services.registry.models import audit_log, outbox, workers as workers_table
 CHUNK_ROWS = 5000
 REASON_SEPARATORS = str.maketrans({sep: "," for sep in "、，;；/ "})
 NO_DETAILS: dict = {}  # shared, so a bulk insert serialises it once
+UNCHANGED = object()
 
 
 @dataclass
@@ -121,34 +122,52 @@ class Importer:
             return
         self._pending.append((row_number, data))
 
-    def flush(self) -> None:
-        """Write the rows added since the last flush, in the caller's transaction."""
-        if not self._pending:
-            return
-        pending, self._pending = self._pending, []
-        hashes = [self.vault.lookup_hash(data["id_number"]) for _, data in pending]
-        existing = {
+    def _stored_rows_that_differ(self, pending, hashes) -> dict:
+        """{id hash: the stored row where the sheet says something new, or UNCHANGED}; new IDs are absent.
+
+        Everything is read before anything is written, and the read is ended: on SQLite a read kept
+        open cannot become a write once another writer (an API call during the import) has committed.
+        """
+        known = {
             row.id_number_hash: row
             for row in self.session.execute(
                 select(workers_table.c.worker_id, workers_table.c.id_number_hash, workers_table.c.fingerprint)
                 .where(workers_table.c.id_number_hash.in_(hashes))
             )
         }
+        stale = {
+            id_hash: known[id_hash].worker_id for (_, data), id_hash in zip(pending, hashes)
+            if id_hash in known and known[id_hash].fingerprint != workers.fingerprint(self.vault, data)
+        }
+        rows = {}
+        if stale:
+            rows = {row.id_number_hash: row for row in self.session.execute(
+                select(workers_table).where(workers_table.c.worker_id.in_(stale.values()))
+            )}
+        self.session.rollback()
+        return {id_hash: rows.get(id_hash, UNCHANGED) for id_hash in known}
+
+    def flush(self) -> None:
+        """Write the rows added since the last flush, in the caller's transaction."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        hashes = [self.vault.lookup_hash(data["id_number"]) for _, data in pending]
+        stored = self._stored_rows_that_differ(pending, hashes)
         now = now_utc()
         occurred_at = now.isoformat()
         created, changed, events, audits = [], [], [], []
         for (_, data), id_hash in zip(pending, hashes):
-            known = existing.get(id_hash)
-            if known is None:
+            row = stored.get(id_hash)
+            if row is None:
                 new = workers.new_row(self.vault, data, data["identity"], new_id(), id_hash, now)
                 created.append(new)
                 events.append(("worker_registered", envelope(occurred_at, **workers.event_about(new))))
                 audits.append({"at": now, "actor": self.actor, "action": "import_create",
                                "worker_id": new["worker_id"], "details": NO_DETAILS})
-            elif known.fingerprint != workers.fingerprint(self.vault, data):
-                row = self.session.execute(
-                    select(workers_table).where(workers_table.c.worker_id == known.worker_id)
-                ).first()
+            elif row is UNCHANGED:
+                self.result.unchanged += 1
+            else:
                 before = workers.data_of(self.vault, row)
                 after = {**data, "family": before["family"]}
                 fields_changed = workers.changed_fields(before, after)
@@ -160,8 +179,6 @@ class Importer:
                 )))
                 audits.append({"at": now, "actor": self.actor, "action": "import_update",
                                "worker_id": row.worker_id, "details": {"fields": fields_changed}})
-            else:
-                self.result.unchanged += 1
         insert_many(self.session, workers_table, created)
         if changed:
             self.session.execute(

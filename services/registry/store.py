@@ -24,11 +24,10 @@ def duplicate_worker(worker_id: str) -> ServiceError:
     return ServiceError("duplicate_worker", "该身份证号已建档", 409, extra={"worker_id": worker_id})
 
 
-def load(session, worker_id: str, for_update: bool = False):
+def load(session, worker_id: str):
     if not looks_like_id(worker_id):
         raise not_found("职工档案")
-    query = select(workers_table).where(workers_table.c.worker_id == worker_id)
-    row = session.execute(query.with_for_update() if for_update else query).first()
+    row = session.execute(select(workers_table).where(workers_table.c.worker_id == worker_id)).first()
     if row is None:
         raise not_found("职工档案")
     return row
@@ -41,6 +40,7 @@ def register(session, vault, data: dict, actor: str):
     existing = session.execute(
         select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)
     ).scalar()
+    session.rollback()  # end the read before writing (see _write_if_unchanged)
     if existing:
         raise duplicate_worker(existing)
     row = workers.new_row(vault, data, parse_id_number(data["id_number"]), new_id(), id_hash, now_utc())
@@ -57,20 +57,33 @@ def register(session, vault, data: dict, actor: str):
     return load(session, row["worker_id"])
 
 
+def _write_if_unchanged(session, row, **values) -> None:
+    """Update the file only if nobody changed it since it was read, in a transaction of its own.
+
+    The read that came before is ended first: on SQLite a read kept open cannot turn into a write
+    once another writer has committed, and the version check keeps the update correct without it.
+    """
+    session.rollback()
+    moved = session.execute(
+        update(workers_table)
+        .where(workers_table.c.worker_id == row.worker_id, workers_table.c.version == row.version)
+        .values(version=row.version + 1, **values)
+    ).rowcount
+    if not moved:
+        session.rollback()
+        raise ServiceError("conflict", "档案刚被他人修改，请刷新后重试", 409)
+
+
 def apply_update(session, vault, worker_id: str, changes: dict, actor: str):
     """PATCH: merge the given fields into the file; no change at all writes nothing."""
-    row = load(session, worker_id, for_update=True)
+    row = load(session, worker_id)
     before = workers.data_of(vault, row)
     after = {**before, **changes}
     changed = workers.changed_fields(before, after)
     if not changed:
         session.rollback()
         return row
-    now = now_utc()
-    session.execute(
-        update(workers_table).where(workers_table.c.worker_id == worker_id)
-        .values(**workers.stored_fields(vault, after), version=row.version + 1, updated_at=now)
-    )
+    _write_if_unchanged(session, row, **workers.stored_fields(vault, after), updated_at=now_utc())
     audit(session, actor, "update", worker_id, fields=changed)
     updated = load(session, worker_id)
     add_events(session, outbox, [("worker_updated", envelope(
@@ -81,15 +94,12 @@ def apply_update(session, vault, worker_id: str, changes: dict, actor: str):
 
 
 def change_status(session, worker_id: str, new_status: str, reason: str, actor: str):
-    row = load(session, worker_id, for_update=True)
+    row = load(session, worker_id)
     if new_status == row.status:
         session.rollback()
         raise ServiceError("invalid_transition", f"档案已经是 {row.status} 状态", 409)
     now = now_utc()
-    session.execute(
-        update(workers_table).where(workers_table.c.worker_id == worker_id)
-        .values(status=new_status, version=row.version + 1, updated_at=now)
-    )
+    _write_if_unchanged(session, row, status=new_status, updated_at=now)
     session.execute(insert(status_history).values(
         worker_id=worker_id, from_status=row.status, to_status=new_status, reason=reason, actor=actor, at=now,
     ))
