@@ -53,15 +53,16 @@ def amount_for(campaign, applicant: dict, student: dict | None, today) -> tuple[
 def claims_for(vault, campaign, applicant: dict, student: dict | None, relative_once_a_year: bool) -> list[tuple]:
     """(scope, key, code, message) for everything this application may be the only one to hold."""
     wanted = []
+    household = list(dict.fromkeys(applicant["household"]))  # a member listed twice is claimed once
     if campaign.program == "warmth":
         wanted += [(f"warmth:{campaign.campaign_id}", key, "duplicate_application", "该家庭已申请本次送温暖")
-                   for key in applicant["household"]]
+                   for key in household]
     else:
         wanted.append((f"education:{campaign.year}", vault.lookup_hash(student["id_number"]),
                        "duplicate_application", "该学生本年度已申请金秋助学"))
     if relative_once_a_year and applicant["category"] == "relative":
         wanted += [(f"relative:{campaign.year}", key, "not_eligible", "相对困难家庭每年只能获得一项帮扶")
-                   for key in applicant["household"]]
+                   for key in household]
     return wanted
 
 
@@ -154,6 +155,8 @@ def apply(session, application, campaign, action: str, actor: str, reason: str |
     values = {"status": new, "updated_at": now_utc(), **(values or {})}
     if new == PUBLICIZING:
         values["publicity_ends_on"] = publicity_end(today, campaign.publicity_days, *calendar)
+    elif new == SUBMITTED:
+        values["publicity_ends_on"] = None  # back in review: the notice it was on no longer runs
     moved = session.execute(
         update(applications)
         .where(applications.c.application_id == application.application_id, applications.c.status == application.status)

@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 from shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
-JSON_TYPES = ("application/json", "")
 
 
 def json_response(body, status: int = 200, headers=None) -> Response:
@@ -45,12 +44,15 @@ def read_body(request, limit: int) -> bytes:
 
 
 def read_json(request, limit: int) -> dict:
-    if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
-        raise ServiceError("unsupported_media_type", "请求体应为 JSON（Content-Type: application/json）", 415)
     body = read_body(request, limit)
+    declared_json = request.mimetype == "application/json" or request.mimetype.endswith("+json")
+    if not body and not declared_json:
+        return {}  # a bare POST: `…/approve` needs nothing more
+    if not declared_json and request.mimetype:
+        raise ServiceError("unsupported_media_type", "请求体应为 JSON（Content-Type: application/json）", 415)
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise bad_request("请求体不是有效的 JSON") from None
     if not isinstance(payload, dict):
         raise bad_request("请求体应为 JSON 对象")

@@ -39,3 +39,16 @@ def test_submit_approve_and_publish(api):
     lookup = api.get(f"/api/v1/public/applications/{application['application_id']}/status?id_last4={worker['id_number'][-4:]}", token=None)
     assert lookup.json()["status"] == "publicizing"
     assert api.get(f"/api/v1/public/applications/{application['application_id']}/status?id_last4=0000", token=None).status_code == 404
+
+
+def test_approval_needs_no_body_at_all(api):
+    checker = api.token_for("caseworker")
+    campaign = warmth_campaign(api, publicity_days=0)
+    _body, worker = create_worker(api, category="relative")
+    application = api.post("/api/v1/applications",
+                           json={"campaign_id": campaign["campaign_id"], "worker_id": worker["worker_id"]}).json()
+
+    approved = api.post(f"/api/v1/applications/{application['application_id']}/approve", token=checker)
+
+    assert approved.status_code == 200, approved.text
+    assert (approved.json()["status"], approved.json()["amount_fen"]) == ("ready", 200_000)
