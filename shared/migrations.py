@@ -33,3 +33,33 @@ def run_env(target_metadata) -> None:
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+def create_event_tables(op, sa) -> None:
+    """The outbox and inbox every service's first migration creates (their shape as of revision 0001)."""
+    op.create_table(
+        "inbox",
+        sa.Column("event_id", sa.String(length=32), nullable=False),
+        sa.Column("handler", sa.String(length=120), nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", "handler"),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.String(length=32), nullable=False),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("event_id"),
+    )
+    unpublished = sa.text("published_at IS NULL")
+    op.create_index("ix_outbox_unpublished", "outbox", ["id"], sqlite_where=unpublished, postgresql_where=unpublished)
+
+
+def drop_event_tables(op) -> None:
+    op.drop_index("ix_outbox_unpublished", table_name="outbox")
+    op.drop_table("outbox")
+    op.drop_table("inbox")

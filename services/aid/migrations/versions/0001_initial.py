@@ -6,6 +6,8 @@ Revises:
 from alembic import op
 import sqlalchemy as sa
 
+from shared.migrations import create_event_tables, drop_event_tables
+
 revision = '0001'
 down_revision = None
 branch_labels = None
@@ -13,6 +15,7 @@ depends_on = None
 
 
 def upgrade():
+    create_event_tables(op, sa)
     op.create_table('campaigns',
     sa.Column('campaign_id', sa.String(length=32), nullable=False),
     sa.Column('program', sa.String(length=10), nullable=False),
@@ -30,25 +33,6 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('campaign_id')
     )
-    op.create_table('inbox',
-    sa.Column('event_id', sa.String(length=32), nullable=False),
-    sa.Column('handler', sa.String(length=120), nullable=False),
-    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id', 'handler')
-    )
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=32), nullable=False),
-    sa.Column('event_type', sa.String(length=64), nullable=False),
-    sa.Column('payload', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unpublished', ['id'], unique=False, sqlite_where=sa.text('published_at IS NULL'), postgresql_where=sa.text('published_at IS NULL'))
-
     op.create_table('applications',
     sa.Column('application_id', sa.String(length=32), nullable=False),
     sa.Column('campaign_id', sa.String(length=32), nullable=False),
@@ -105,6 +89,7 @@ def upgrade():
 
 
 def downgrade():
+    drop_event_tables(op)
     with op.batch_alter_table('claims', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_claims_application_id'))
 
@@ -118,9 +103,4 @@ def downgrade():
         batch_op.drop_index('ix_applications_campaign_status')
 
     op.drop_table('applications')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unpublished', sqlite_where=sa.text('published_at IS NULL'), postgresql_where=sa.text('published_at IS NULL'))
-
-    op.drop_table('outbox')
-    op.drop_table('inbox')
     op.drop_table('campaigns')

@@ -6,6 +6,8 @@ Revises:
 from alembic import op
 import sqlalchemy as sa
 
+from shared.migrations import create_event_tables, drop_event_tables
+
 revision = '0001'
 down_revision = None
 branch_labels = None
@@ -13,6 +15,7 @@ depends_on = None
 
 
 def upgrade():
+    create_event_tables(op, sa)
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -38,25 +41,6 @@ def upgrade():
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('import_id')
     )
-    op.create_table('inbox',
-    sa.Column('event_id', sa.String(length=32), nullable=False),
-    sa.Column('handler', sa.String(length=120), nullable=False),
-    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id', 'handler')
-    )
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=32), nullable=False),
-    sa.Column('event_type', sa.String(length=64), nullable=False),
-    sa.Column('payload', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unpublished', ['id'], unique=False, sqlite_where=sa.text('published_at IS NULL'), postgresql_where=sa.text('published_at IS NULL'))
-
     op.create_table('workers',
     sa.Column('worker_id', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=50), nullable=False),
@@ -105,6 +89,7 @@ def upgrade():
 
 
 def downgrade():
+    drop_event_tables(op)
     with op.batch_alter_table('worker_status_history', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_worker_status_history_worker_id'))
 
@@ -113,11 +98,6 @@ def downgrade():
         batch_op.drop_index('ix_workers_status_review_due_on')
 
     op.drop_table('workers')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unpublished', sqlite_where=sa.text('published_at IS NULL'), postgresql_where=sa.text('published_at IS NULL'))
-
-    op.drop_table('outbox')
-    op.drop_table('inbox')
     op.drop_table('imports')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_worker_id'))
