@@ -5,11 +5,12 @@ from pathlib import Path
 from nameko.extensions import DependencyProvider
 from datetime import timezone
 
-from sqlalchemy import DateTime, Table, TypeDecorator, create_engine, event, insert
+from sqlalchemy import DateTime, Table, TypeDecorator, create_engine, event, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.config import setting
+from shared.errors import looks_like_id, not_found
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,16 @@ def _convert_column(convert, column: list) -> list:
             last, last_converted = value, convert(value)
         converted.append(last_converted)
     return converted
+
+
+def row_by_id(session, id_column, value: str, what: str):
+    """The row whose server-made id is `value`; not_found for an unknown id or anything that is not an id."""
+    row = None
+    if looks_like_id(value):
+        row = session.execute(select(id_column.table).where(id_column == value)).first()
+    if row is None:
+        raise not_found(what)
+    return row
 
 
 def db_url(service: str, config=None) -> str:

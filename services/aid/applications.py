@@ -10,8 +10,8 @@ import json
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from shared.db import insert_many
-from shared.errors import ServiceError, looks_like_id, not_found, validation_error
+from shared.db import insert_many, row_by_id
+from shared.errors import ServiceError, validation_error
 from shared.events import envelope, new_id, now_utc
 from shared.masking import mask_id_number, mask_name, scrub
 from shared.outbox import add_events
@@ -109,12 +109,7 @@ def submit(session, vault, campaign, applicant: dict, data: dict, actor: str, to
 
 
 def load(session, application_id: str):
-    row = None
-    if looks_like_id(application_id):
-        row = session.execute(select(applications).where(applications.c.application_id == application_id)).first()
-    if row is None:
-        raise not_found("申请")
-    return row
+    return row_by_id(session, applications.c.application_id, application_id, "申请")
 
 
 def _record(session, application: dict, old: str | None, new: str, actor: str, reason: str | None) -> None:

@@ -1,7 +1,7 @@
 """Campaigns and their money: what is available, committed, paid out and left."""
 from sqlalchemy import func, insert, select
 
-from shared.errors import looks_like_id, not_found
+from shared.db import row_by_id
 from shared.events import new_id, now_utc
 from services.aid.models import applications, campaigns
 from services.aid.workflow import STATUSES
@@ -18,12 +18,7 @@ def create(session, data: dict, actor: str):
 
 
 def load(session, campaign_id: str):
-    row = None
-    if looks_like_id(campaign_id):
-        row = session.execute(select(campaigns).where(campaigns.c.campaign_id == campaign_id)).first()
-    if row is None:
-        raise not_found("帮扶项目")
-    return row
+    return row_by_id(session, campaigns.c.campaign_id, campaign_id, "帮扶项目")
 
 
 def counts_by_status(session, campaign_ids: list[str]) -> dict[str, dict[str, int]]:

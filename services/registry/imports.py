@@ -7,7 +7,8 @@ import eventlet
 
 from sqlalchemy import insert, select, update
 
-from shared.errors import looks_like_id, not_found, validation_error
+from shared.db import row_by_id
+from shared.errors import validation_error
 from shared.events import now_utc
 from services.registry.importer import CHUNK_ROWS, Importer
 from services.registry.models import audit_log, imports
@@ -85,11 +86,7 @@ def _finish(session, import_id: str, status: str, result: dict, total_rows: int 
 
 
 def progress(session, import_id: str) -> dict:
-    if not looks_like_id(import_id):
-        raise not_found("导入任务")
-    row = session.execute(select(imports).where(imports.c.import_id == import_id)).first()
-    if row is None:
-        raise not_found("导入任务")
+    row = row_by_id(session, imports.c.import_id, import_id, "导入任务")
     return {
         "import_id": row.import_id, "status": row.status, "filename": row.filename,
         "processed_rows": row.processed_rows, "progress": row.progress,

@@ -5,7 +5,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shared import clock
-from shared.errors import ServiceError, looks_like_id, not_found
+from shared.db import row_by_id
+from shared.errors import ServiceError
 from shared.events import envelope, new_id, now_utc
 from shared.masking import scrub
 from shared.outbox import add_events
@@ -25,12 +26,7 @@ def duplicate_worker(worker_id: str) -> ServiceError:
 
 
 def load(session, worker_id: str):
-    if not looks_like_id(worker_id):
-        raise not_found("职工档案")
-    row = session.execute(select(workers_table).where(workers_table.c.worker_id == worker_id)).first()
-    if row is None:
-        raise not_found("职工档案")
-    return row
+    return row_by_id(session, workers_table.c.worker_id, worker_id, "职工档案")
 
 
 def register(session, vault, data: dict, actor: str):
