@@ -19,7 +19,7 @@ from services.aid import campaigns as campaign_store
 from services.aid.models import applications, campaigns, claims, history, outbox
 from services.aid.workdays import publicity_end
 from services.aid.workflow import (
-    CLAIMING, COMMITTED, DISBURSED, EVENT_OF_STATUS, PUBLICIZING, SUBMITTED, check_maker_checker, next_status,
+    CLAIMING, COMMITTED, DISBURSED, EVENT_OF_STATUS, PUBLICIZING, READY, SUBMITTED, check_maker_checker, next_status,
 )
 
 
@@ -196,7 +196,7 @@ def due_for_payment(session, today) -> list[str]:
 def open_of_worker(session, worker_id: str) -> list:
     return session.execute(
         select(applications).where(applications.c.worker_id == worker_id, applications.c.status.in_(
-            (SUBMITTED, PUBLICIZING, "ready")
+            (SUBMITTED, PUBLICIZING, READY)
         ))
     ).all()
 
