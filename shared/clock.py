@@ -6,6 +6,11 @@ from shared.config import setting
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
+def now() -> datetime:
+    """The current instant; tests replace this to move time (quiet hours, receipt deadlines)."""
+    return datetime.now(timezone.utc)
+
+
 def today(config=None) -> date:
     pinned = setting("HARDSHIP_TODAY", config)
     return date.fromisoformat(pinned) if pinned else datetime.now(SHANGHAI).date()

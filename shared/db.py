@@ -2,10 +2,11 @@
 import logging
 from pathlib import Path
 
-from nameko.extensions import DependencyProvider
 from datetime import timezone
 
+from nameko.extensions import DependencyProvider
 from sqlalchemy import DateTime, Table, TypeDecorator, create_engine, event, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,10 +17,18 @@ log = logging.getLogger(__name__)
 
 
 class UtcDateTime(TypeDecorator):
-    """A timestamp that comes back timezone-aware on every engine (SQLite drops the offset)."""
+    """A timestamp stored in UTC and read back timezone-aware on every engine.
+
+    SQLite keeps no offset, so a Beijing-time value stored as is would read back, and compare, 8 hours off.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(timezone.utc)
+        return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
@@ -69,19 +78,35 @@ def insert_many(session, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
+    if connection.dialect.name != "sqlite":
         connection.execute(insert(table), rows)
         return
+    _sqlite_insert(connection, table, rows, "INSERT")
+
+
+def insert_or_skip(session, table: Table, values: dict) -> bool:
+    """INSERT .. ON CONFLICT DO NOTHING in the session's transaction; False when the key was already taken.
+
+    Not a SAVEPOINT: with SQLite's Python driver a SAVEPOINT opens the transaction itself, and
+    releasing it then commits the row before the rest of the caller's work.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return connection.execute(postgresql.insert(table).on_conflict_do_nothing(), values).rowcount == 1
+    return _sqlite_insert(connection, table, [values], "INSERT OR IGNORE") == 1
+
+
+def _sqlite_insert(connection, table: Table, rows: list[dict], verb: str) -> int:
+    dialect = connection.dialect
     names = list(rows[0])
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
-    statement = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))})"
+    statement = f"{verb} INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))})"
     values = [[row[name] for row in rows] for name in names]
     for index, name in enumerate(names):
         convert = table.c[name].type._cached_bind_processor(dialect)
         if convert:
             values[index] = _convert_column(convert, values[index])
-    connection.exec_driver_sql(statement, list(zip(*values)))
+    return connection.exec_driver_sql(statement, list(zip(*values))).rowcount
 
 
 def _convert_column(convert, column: list) -> list:
@@ -108,14 +133,22 @@ def db_url(service: str, config=None) -> str:
     return setting(f"{service.upper()}_DB_URL", config)
 
 
+EVENTS_WRITTEN = "events_written"
+
+
 class Database(DependencyProvider):
-    """Gives each worker its own Session; whatever the worker did not commit is rolled back."""
+    """Gives each worker its own Session; whatever the worker did not commit is rolled back.
+
+    A worker whose session wrote outbox events calls the `after_events` hooks when it ends (the relay
+    registers its wake-up there), so workers that wrote none cost the relay nothing.
+    """
 
     def __init__(self, service: str):
         self.service = service
         self.engine: Engine | None = None
         self.sessions: sessionmaker | None = None
         self.worker_sessions: dict = {}
+        self.after_events: list = []
 
     def setup(self):
         self.engine = make_engine(db_url(self.service, self.container.config))
@@ -133,5 +166,9 @@ class Database(DependencyProvider):
 
     def worker_teardown(self, worker_ctx):
         session = self.worker_sessions.pop(worker_ctx, None)
-        if session is not None:
-            session.close()
+        if session is None:
+            return
+        session.close()
+        if session.info.pop(EVENTS_WRITTEN, False):
+            for hook in self.after_events:
+                hook()

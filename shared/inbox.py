@@ -1,11 +1,9 @@
 """The consumer inbox: each handler takes each event_id once, in the same transaction as its effects."""
 import functools
 
-from sqlalchemy import Column, String, Table, insert
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Column, String, Table
 
-from shared.db import UtcDateTime
+from shared.db import UtcDateTime, insert_or_skip
 from shared.events import now_utc
 
 
@@ -18,25 +16,9 @@ def inbox_table(metadata) -> Table:
     )
 
 
-_INSERT_OR_SKIP = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
 def claim(session, inbox: Table, event_id: str, handler: str) -> bool:
-    """Record the event as handled, in the caller's transaction; False when this handler has already handled it.
-
-    INSERT .. ON CONFLICT DO NOTHING rather than a SAVEPOINT: with SQLite's Python driver a SAVEPOINT
-    opens the transaction itself, and releasing it then commits the claim before the handler's work.
-    """
-    values = {"event_id": event_id, "handler": handler, "handled_at": now_utc()}
-    insert_or_skip = _INSERT_OR_SKIP.get(session.get_bind().dialect.name)
-    if insert_or_skip is not None:
-        return session.execute(insert_or_skip(inbox).values(**values).on_conflict_do_nothing()).rowcount == 1
-    try:
-        with session.begin_nested():
-            session.execute(insert(inbox).values(**values))
-    except IntegrityError:
-        return False
-    return True
+    """Record the event as handled, in the caller's transaction; False when this handler has already handled it."""
+    return insert_or_skip(session, inbox, {"event_id": event_id, "handler": handler, "handled_at": now_utc()})
 
 
 def handle_once(inbox: Table, db_attribute: str = "db"):

@@ -15,7 +15,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, 
 
 from shared.bus import ConfirmingPublisher
 from shared.config import setting
-from shared.db import UtcDateTime, db_url, insert_many, make_engine
+from shared.db import EVENTS_WRITTEN, Database, UtcDateTime, db_url, insert_many, make_engine
 from shared.events import exchange_name, now_utc
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ def add_events(session, outbox: Table, events) -> None:
         for event_type, payload in events
     ]
     insert_many(session, outbox, rows)
+    session.info[EVENTS_WRITTEN] = True
 
 
 def relay_batch(connection, outbox: Table, publisher: ConfirmingPublisher, exchange: str) -> int:
@@ -72,7 +73,7 @@ def relay_batch(connection, outbox: Table, publisher: ConfirmingPublisher, excha
 
 
 class OutboxRelay(DependencyProvider):
-    """Runs the relay loop inside the service; any worker finishing wakes it at once."""
+    """Runs the relay loop inside the service; a worker that wrote events wakes it as it ends."""
 
     def __init__(self, service: str, outbox: Table):
         self.service = service
@@ -86,6 +87,9 @@ class OutboxRelay(DependencyProvider):
         self.engine = make_engine(db_url(self.service, config))
         self.publisher = ConfirmingPublisher(setting("AMQP_URI", config))
         self.poll_seconds = float(setting("OUTBOX_POLL_SECONDS", config))
+        for dependency in self.container.dependencies:
+            if isinstance(dependency, Database) and dependency.service == self.service:
+                dependency.after_events.append(self.nudge)
 
     def start(self):
         self._running = True
@@ -111,9 +115,6 @@ class OutboxRelay(DependencyProvider):
                 self._wake.put_nowait(True)
             except eventlet.queue.Full:
                 pass
-
-    def worker_teardown(self, worker_ctx):
-        self.nudge()
 
     def get_dependency(self, worker_ctx):
         return self.nudge
