@@ -10,6 +10,7 @@ SERVICES = ("registry", "aid", "notify", "gateway")
 SERVICE_CLASSES = {
     "registry": "services.registry.service:RegistryService",
     "aid": "services.aid.service:AidService",
+    "notify": "services.notify.service:NotifyService",
     "gateway": "services.gateway.service:GatewayService",
 }
 
@@ -32,6 +33,31 @@ DEFAULTS = {
     "PUBLICITY_EXTRA_WORKDAYS": "",
     "PUBLICITY_CHECK_SECONDS": "60",
     "RELATIVE_ONE_AID_PER_YEAR": "1",
+    # notify: when and how fast SMS go out
+    "SMS_SECONDARY_PROVIDER": "",
+    "SMS_QUIET_HOURS": "22:00-08:00",
+    "SMS_PROVIDER_QPS": "100",
+    "SMS_PER_NUMBER_PER_HOUR": "5",
+    "SMS_PER_NUMBER_PER_DAY": "20",
+    "SMS_RETRY_DELAYS": "10,60,300,1800",
+    "SMS_CIRCUIT_FAILURES": "5",
+    "SMS_CIRCUIT_RESET_SECONDS": "60",
+    "SMS_DISPATCH_SECONDS": "0.5",
+    "SMS_RECEIPT_WAIT_SECONDS": "1800",
+    # notify: SMS providers
+    "SMS_HTTP_TIMEOUT": "5",
+    "ALIYUN_ACCESS_KEY_ID": "",
+    "ALIYUN_ACCESS_KEY_SECRET": "",
+    "ALIYUN_SMS_ENDPOINT": "https://dysmsapi.aliyuncs.com/",
+    "ALIYUN_SMS_TEMPLATES": "",
+    "TENCENT_SECRET_ID": "",
+    "TENCENT_SECRET_KEY": "",
+    "TENCENT_SMS_APP_ID": "",
+    "TENCENT_SMS_REGION": "ap-guangzhou",
+    "TENCENT_SMS_ENDPOINT": "https://sms.tencentcloudapi.com/",
+    "TENCENT_SMS_TEMPLATES": "",
+    "ALIYUN_SMS_RECEIPT_TOKEN": "",
+    "TENCENT_SMS_RECEIPT_TOKEN": "",
 }
 DB_URL_KEYS = tuple(f"{name.upper()}_DB_URL" for name in SERVICES)
 KNOWN_KEYS = frozenset(DEFAULTS) | frozenset(DB_URL_KEYS)

@@ -94,6 +94,8 @@ def run_demo(sheet: str | None) -> int:
     print(f"  送温暖公示:    {gateway.base_url}/api/v1/public/campaigns/{warmth['campaign_id']}/publicity")
     print(f"  金秋助学公示:  {gateway.base_url}/api/v1/public/campaigns/{education['campaign_id']}/publicity")
     print(f"  项目资金:      curl -H 'Authorization: Bearer {tokens['admin']}' {gateway.base_url}/api/v1/campaigns")
+    print(f"  短信记录:      curl -H 'Authorization: Bearer {tokens['admin']}' {gateway.base_url}/api/v1/notifications"
+          f"（控制台模式的短信写在 var/sms.log）")
     for label, token in tokens.items():
         print(f"  令牌 {label:8s} {token}")
     return 0

@@ -60,7 +60,7 @@ def db_backend(request):
 @pytest.fixture
 def db_urls(db_backend, tmp_path):
     """One database per service, as in production."""
-    services = ("registry", "aid", "gateway", "recorder")
+    services = ("registry", "aid", "notify", "gateway", "recorder")
     if db_backend == "sqlite":
         yield {f"{name.upper()}_DB_URL": f"sqlite:///{tmp_path / f'{name}.db'}" for name in services}
         return
@@ -88,6 +88,6 @@ def config(rabbit_config, db_urls, tmp_path):
         PUBLICITY_CHECK_SECONDS="0.2",
         **db_urls,
     )
-    for service in ("registry", "aid", "gateway"):
+    for service in ("registry", "aid", "notify", "gateway"):
         upgrade(service, settings)
     return settings

@@ -100,7 +100,7 @@ def submit(session, vault, campaign, applicant: dict, data: dict, actor: str, to
         session.execute(insert(applications).values(**row))
         insert_many(session, claims, [{"scope": scope, "key": key, "application_id": application_id}
                                       for scope, key, _code, _message in wanted])
-        _record(session, row, None, SUBMITTED, actor, data["note"])
+        _record(session, row, None, SUBMITTED, actor, data["note"], campaign.name)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -112,7 +112,8 @@ def load(session, application_id: str):
     return row_by_id(session, applications.c.application_id, application_id, "申请")
 
 
-def _record(session, application: dict, old: str | None, new: str, actor: str, reason: str | None) -> None:
+def _record(session, application: dict, old: str | None, new: str, actor: str, reason: str | None,
+            campaign_name: str | None = None, publicity_ends_on=None) -> None:
     now = now_utc()
     session.execute(insert(history).values(
         application_id=application["application_id"], from_status=old, to_status=new, actor=actor, reason=reason, at=now,
@@ -123,6 +124,7 @@ def _record(session, application: dict, old: str | None, new: str, actor: str, r
             application_id=application["application_id"], campaign_id=application["campaign_id"],
             worker_id=application["worker_id"], program=application["program"], status=new, from_status=old,
             amount_fen=application["amount_fen"], reason=scrub(reason) if reason else None,
+            campaign_name=campaign_name, publicity_ends_on=publicity_ends_on and publicity_ends_on.isoformat(),
         ))])
 
 
@@ -162,7 +164,8 @@ def apply(session, application, campaign, action: str, actor: str, reason: str |
     _move_money(session, application, application.status, new)
     if new not in CLAIMING:
         session.execute(delete(claims).where(claims.c.application_id == application.application_id))
-    _record(session, application._mapping, application.status, new, actor, reason)
+    _record(session, application._mapping, application.status, new, actor, reason,
+            campaign.name, values.get("publicity_ends_on"))
     return new
 
 

@@ -22,7 +22,7 @@ from services.gateway.schemas import UserCreateSchema
 
 CASEWORK = ("admin", "caseworker")
 EVERYONE = ("admin", "caseworker", "finance", "auditor", "donor")
-CHECKED_SERVICES = ("registry", "aid")
+CHECKED_SERVICES = ("registry", "aid", "notify")
 HEALTH_TIMEOUT_SECONDS = 3
 
 
@@ -45,6 +45,7 @@ class GatewayService:
     db = Database("gateway")
     registry = RpcProxy("registry")
     aid = RpcProxy("aid")
+    notify = RpcProxy("notify")
 
     def authenticated(self, request, roles):
         user = authenticate(self.db, request.headers.get("Authorization"), setting("HARDSHIP_ADMIN_TOKEN", self.config))
@@ -170,6 +171,40 @@ class GatewayService:
     @endpoint("GET", "/api/v1/public/applications/<application_id>/status")
     def public_status(self, request, _user, application_id):
         return json_response(self.call(self.aid.public_status, application_id, request.args.get("id_last4", "")))
+
+    @endpoint("GET", "/api/v1/notifications", roles=STAFF)
+    def list_notifications(self, request, user):
+        return json_response(self.call(self.notify.list_notifications, query_args(request)))
+
+    @endpoint("POST", "/api/v1/notifications/<notification_id>/resend", roles=CASEWORK)
+    def resend_notification(self, request, user, notification_id):
+        self.json_body(request)
+        return json_response(self.call(self.notify.resend, notification_id, user.actor))
+
+    @endpoint("GET", "/api/v1/sms/opt-outs", roles=STAFF)
+    def list_sms_opt_outs(self, request, user):
+        return json_response(self.call(self.notify.list_opt_outs, query_args(request)))
+
+    @endpoint("POST", "/api/v1/workers/<worker_id>/sms-opt-out", roles=CASEWORK)
+    def sms_opt_out(self, request, user, worker_id):
+        return json_response(self.call(self.notify.opt_out, worker_id, self.json_body(request), user.actor))
+
+    @endpoint("DELETE", "/api/v1/workers/<worker_id>/sms-opt-out", roles=CASEWORK)
+    def sms_opt_in(self, request, user, worker_id):
+        return json_response(self.call(self.notify.opt_in, worker_id, user.actor))
+
+    @endpoint("GET", "/api/v1/sms/receipts/<provider>")
+    def sms_receipt_probe(self, request, _user, provider):
+        answer = self.call(self.notify.receipt_probe, provider, request.args.to_dict())
+        return json_response(answer["body"], answer["status"])
+
+    @endpoint("POST", "/api/v1/sms/receipts/<provider>")
+    def sms_receipts(self, request, _user, provider):
+        body = read_body(request, int(setting("MAX_BODY_BYTES", self.config)))
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        answer = self.call(self.notify.receive_receipts, provider, base64.b64encode(body).decode(), headers,
+                           request.args.to_dict())
+        return json_response(answer["body"], answer["status"])
 
     @endpoint("GET,POST,PUT,PATCH,DELETE", "/")
     def root(self, request, _user):

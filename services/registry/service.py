@@ -45,6 +45,10 @@ class RegistryService:
         return workers.applicant_profile(store.load(self.db, worker_id))
 
     @rpc
+    def contacts(self, worker_ids):
+        return store.contacts(self.db, self.vault, list(worker_ids))
+
+    @rpc
     def audit_trail(self, worker_id):
         return {"items": store.audit_trail(self.db, worker_id)}
 

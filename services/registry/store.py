@@ -149,3 +149,16 @@ def audit_trail(session, worker_id: str) -> list[dict]:
         {"at": row.at.isoformat(), "actor": row.actor, "action": row.action, "details": row.details}
         for row in rows
     ]
+
+
+def contacts(session, vault, worker_ids: list[str]) -> dict:
+    """Each worker's phone for the notify service, sealed again on its own: the bus only ever carries ciphertext."""
+    rows = session.execute(
+        select(workers_table.c.worker_id, workers_table.c.sealed, workers_table.c.phone_masked)
+        .where(workers_table.c.worker_id.in_(worker_ids))
+    ).all()
+    session.rollback()
+    return {
+        row.worker_id: {"phone_sealed": vault.encrypt(workers.unseal(vault, row.sealed)[1]), "phone_masked": row.phone_masked}
+        for row in rows
+    }

@@ -5,6 +5,7 @@ import pytest
 
 from services.aid.service import AidService
 from services.gateway.service import GatewayService
+from services.notify.service import NotifyService
 from services.registry.service import RegistryService
 from tests.e2e.builders import assert_error, create_worker, fresh_id_number, new_user
 from tests.e2e.conftest import Api
@@ -17,8 +18,9 @@ EDUCATION_AMOUNTS = {"postgraduate": 800_000, "undergraduate": 500_000, "junior_
 
 
 def start_system(runner_factory, config, *extra_services, **settings):
-    """Registry, aid and gateway on one runner, with settings (HARDSHIP_TODAY, ...) over the test config."""
-    runner = runner_factory({**config, **settings}, RegistryService, AidService, GatewayService, *extra_services)
+    """Every service on one runner, with settings (HARDSHIP_TODAY, ...) over the test config."""
+    runner = runner_factory({**config, **settings}, RegistryService, AidService, NotifyService, GatewayService,
+                            *extra_services)
     runner.start()
     return runner, Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
 

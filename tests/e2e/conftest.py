@@ -1,4 +1,4 @@
-"""The whole system over HTTP: registry and gateway on the real broker and a real database."""
+"""The whole system over HTTP: every service on the real broker and a real database."""
 import pytest
 import requests
 
@@ -40,9 +40,10 @@ class Api:
 def system(config, runner_factory):
     from services.aid.service import AidService
     from services.gateway.service import GatewayService
+    from services.notify.service import NotifyService
     from services.registry.service import RegistryService
 
-    runner = runner_factory(config, RegistryService, AidService, GatewayService)
+    runner = runner_factory(config, RegistryService, AidService, NotifyService, GatewayService)
     runner.start()
     return Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
 

@@ -50,7 +50,7 @@ def test_run_starts_every_service_and_stops_cleanly(config):
             except requests.ConnectionError:
                 pass
             time.sleep(0.3)
-        assert health.json() == {"status": "ok", "checks": {"gateway": "ok", "registry": "ok", "aid": "ok"}}
+        assert health.json() == {"status": "ok", "checks": {"gateway": "ok", "registry": "ok", "aid": "ok", "notify": "ok"}}
     finally:
         process.terminate()
         stdout, stderr = process.communicate(timeout=30)

@@ -254,7 +254,7 @@ def test_without_the_registry_the_gateway_answers_503(config, runner_factory):
     api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
     health = api.get("/health", token=None)
     assert (health.status_code, health.json()) == (
-        503, {"status": "unavailable", "checks": {"gateway": "ok", "registry": "no answer", "aid": "no answer"}},
+        503, {"status": "unavailable", "checks": {"gateway": "ok", "registry": "no answer", "aid": "no answer", "notify": "no answer"}},
     )
     assert_error(api.post("/api/v1/workers", json=valid_worker()), 503, "service_unavailable")
     assert_error(api.get("/api/v1/workers"), 503, "service_unavailable")

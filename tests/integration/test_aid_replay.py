@@ -1,4 +1,4 @@
-"""Replaying every event the registry and aid services published changes nothing; a failed one is retried.
+"""Replaying every event the registry and aid services published changes nothing — in aid or in notify's SMS.
 
 A queue of our own, bound with "#" to both services' topic exchanges before anything starts, collects
 what was published. Each message is then published again to its exchange with its routing key and body.
@@ -6,17 +6,21 @@ The aid container runs with one worker (prefetch 1), so a fresh event published 
 handled after them: once its effect shows, the replays have all been handled.
 """
 import collections
+import time
 
 from kombu import Connection, Exchange, Producer, Queue, binding
 
 from services.aid import applications as application_store
 from services.aid.service import AidService
 from services.gateway.service import GatewayService
+from services.notify.service import NotifyService
 from services.registry.service import RegistryService
+from shared.topology import consumer_queues
 from tests.e2e.aid_builders import (
     TODAY, Staff, acted, application, campaign, create_campaign, money, student, submitted, worker,
 )
 from tests.e2e.conftest import Api
+from tests.e2e.notify_builders import movable_clock, notifications  # noqa: F401
 from tests.integration.conftest import wait_until
 
 EXCHANGES = ("registry.events", "aid.events")
@@ -48,6 +52,19 @@ def collector(connection) -> Queue:
 def set_status(api, worker_id: str, status: str) -> None:
     response = api.post(f"/api/v1/workers/{worker_id}/status", json={"status": status, "reason": "年度复核"})
     assert response.status_code == 200, response.text
+
+
+def drained(connection) -> bool:
+    """Every notify queue is empty (then a moment for the last deliveries in flight)."""
+    channel = connection.default_channel
+    if any(queue(channel).queue_declare(passive=True).message_count for queue in consumer_queues(NotifyService)):
+        return False
+    time.sleep(1)
+    return True
+
+
+def sms_of(api, application_ids) -> list:
+    return [notifications(api, application_id=application_id) for application_id in application_ids]
 
 
 def snapshot(api, campaign_ids, application_ids, worker_ids) -> dict:
@@ -136,10 +153,10 @@ def republish(connection, messages: list) -> None:
                          content_encoding=message.content_encoding, headers=message.headers, delivery_mode=2)
 
 
-def test_publishing_every_event_again_changes_nothing(config, runner_factory):
+def test_publishing_every_event_again_changes_nothing(config, runner_factory, movable_clock):
     with Connection(config["AMQP_URI"], transport_options={"confirm_publish": True}) as connection:
         queue = collector(connection)
-        start(runner_factory, config, RegistryService, GatewayService)
+        start(runner_factory, config, RegistryService, GatewayService, NotifyService, SMS_DISPATCH_SECONDS="0.1")
         start(runner_factory, config, AidService, max_workers=1)
         api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
         flow = run_flow(api, Staff(api))
@@ -148,6 +165,8 @@ def test_publishing_every_event_again_changes_nothing(config, runner_factory):
         watched = ([flow["notice"], flow["at_once"], flow["school"]], [flow[key] for key in "PRXWG"],
                    [flow["leaving"], flow["rejected_worker"], flow["other"]])
         before = snapshot(api, *watched)
+        sms_before = wait_until(lambda: (lambda sms: sms if [len(m) for m in sms] == [2, 1, 2, 1, 2] and all(
+            item["status"] == "sent" for m in sms for item in m) else None)(sms_of(api, watched[1])), timeout=30)
         assert [(a["status"], len(a["history"])) for a in before["applications"]] == [
             ("submitted", 3), ("submitted", 3), ("rejected", 2), ("withdrawn", 2), ("publicizing", 2)]
         assert [money(c) for c in before["campaigns"]] == [
@@ -158,6 +177,8 @@ def test_publishing_every_event_again_changes_nothing(config, runner_factory):
         wait_until(lambda: application(api, flow["V"])["status"] == "submitted", timeout=60)
 
         assert snapshot(api, *watched) == before
+        wait_until(lambda: drained(connection), timeout=30)
+        assert sms_of(api, watched[1]) == sms_before
         assert money(campaign(api, flow["witness_campaign"])) == (1_000_000, 0, 0, 1_000_000)
         assert len(application(api, flow["V"])["history"]) == 3
         queue.delete()

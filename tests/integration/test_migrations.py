@@ -4,7 +4,7 @@ from alembic import command
 
 from shared.migrations import alembic_config
 
-SERVICES = ("registry", "aid", "gateway")
+SERVICES = ("registry", "aid", "notify", "gateway")
 
 
 @pytest.mark.parametrize("service", SERVICES)

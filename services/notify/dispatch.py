@@ -1,0 +1,164 @@
+"""Sending what is due: claim, look up phones, respect opt-outs, quiet hours and limits, send, record.
+
+A message is marked `sending` (committed) before its provider is called and settled after, so a
+process that dies in between leaves an unknown outcome to be resolved by the receipt, never a resend.
+"""
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import eventlet
+from eventlet.greenpool import GreenPool
+from nameko.extensions import DependencyProvider
+from sqlalchemy.orm import sessionmaker
+
+from shared import clock
+from shared.config import setting
+from shared.crypto import Vault, load_master_key
+from shared.db import db_url, make_engine
+from shared.events import new_id
+from services.notify import messages, opt_outs
+from services.notify.backoff import delays_from_config
+from services.notify.circuit import CircuitBreaker
+from services.notify.outcomes import after_send, counts_against_provider
+from services.notify.providers import make_provider
+from services.notify.providers.base import Outcome, SmsRequest
+from services.notify.quiet_hours import QuietHours
+from services.notify.rate_limits import RateLimitSettings, TokenBucket, next_allowed_for_number
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 200
+SEND_CONCURRENCY = 32
+TICK_SECONDS = 5.0
+DAY = timedelta(days=1)
+PROVIDER_ACTOR = "system:sms-provider"
+
+
+@dataclass
+class Route:
+    provider: object
+    breaker: CircuitBreaker
+
+    @property
+    def name(self) -> str:
+        return self.provider.name
+
+
+class Dispatcher(DependencyProvider):
+    """Per-instance sending state: providers with their circuit breakers, the QPS bucket and the policies."""
+
+    def setup(self):
+        config = self.container.config
+        self.engine = make_engine(db_url("notify", config))
+        self.sessions = sessionmaker(self.engine)
+        self.vault = Vault(load_master_key(config))
+        names = dict.fromkeys(name for name in (setting("SMS_PROVIDER", config), setting("SMS_SECONDARY_PROVIDER", config))
+                              if name)
+        self.routes = [Route(make_provider(name, config), CircuitBreaker.from_config(config)) for name in names]
+        self.limits = RateLimitSettings.from_config(config)
+        self.bucket = TokenBucket(self.limits.provider_qps)
+        self.quiet = QuietHours.from_config(config)
+        self.retry_delays = delays_from_config(config)
+        self.receipt_wait = timedelta(seconds=float(setting("SMS_RECEIPT_WAIT_SECONDS", config)))
+        self.lease = timedelta(seconds=max(60.0, 4 * float(setting("SMS_HTTP_TIMEOUT", config))))
+        self.pool = GreenPool(SEND_CONCURRENCY)
+
+    def stop(self):
+        self.pool.waitall()
+        self.engine.dispose()
+
+    def kill(self):
+        for sender in list(self.pool.coroutines_running):
+            sender.kill()
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def run(self, session, registry) -> int:
+        """Send everything due, for at most TICK_SECONDS; returns how many went to a provider."""
+        messages.expire(session, clock.now(), self.receipt_wait)
+        handed_over = 0
+        deadline = time.monotonic() + TICK_SECONDS
+        while time.monotonic() < deadline:
+            now = clock.now()
+            batch = messages.claim_due(session, now, BATCH_SIZE, new_id(), now + self.lease)
+            if not batch:
+                break
+            ready = self.plan(session, registry, batch, now)
+            for _ in self.pool.imap(self.send, ready):
+                pass
+            handed_over += len(ready)
+        return handed_over
+
+    def plan(self, session, registry, batch, now) -> list:
+        """Settle what cannot go now (opted out, no phone, quiet hours, per-number limit); return what can."""
+        worker_ids = sorted({row.worker_id for row in batch})
+        phones = {}
+        for worker_id, contact in registry.contacts(worker_ids).items():
+            phone = self.vault.decrypt(contact["phone_sealed"])
+            phones[worker_id] = (phone, contact["phone_masked"], self.vault.lookup_hash(phone))
+        opted = opt_outs.opted_out(session, worker_ids)
+        history = messages.sent_times_by_phone(session, {contact[2] for contact in phones.values()}, now - DAY)
+        session.rollback()
+        quiet_until = self.quiet.next_allowed(now)
+        ready = []
+        for row in batch:
+            if row.worker_id in opted:
+                messages.settle(session, row, "suppressed", now, "职工已退订短信通知，不发送")
+                continue
+            if row.worker_id not in phones:
+                messages.settle(session, row, "failed", now, "找不到该职工的档案或手机号")
+                continue
+            phone, phone_masked, phone_hash = phones[row.worker_id]
+            messages.note_contact(session, row, phone_masked, phone_hash)
+            if quiet_until > now:
+                messages.settle(session, row, "deferred", quiet_until, "夜间免打扰时段，顺延至免打扰结束后发送")
+                continue
+            allowed = next_allowed_for_number(
+                history[phone_hash], now, self.limits.per_number_per_hour, self.limits.per_number_per_day,
+            )
+            if allowed > now:
+                messages.settle(session, row, "deferred", self.quiet.next_allowed(allowed), "该号码已达发送频次上限，顺延发送")
+                continue
+            history[phone_hash].append(now)
+            ready.append((row, phone))
+        session.commit()
+        return ready
+
+    def route(self) -> Route | None:
+        """The primary provider while its circuit is closed, else the next one whose circuit lets a call through."""
+        return next((route for route in self.routes if route.breaker.allow()), None)
+
+    def send(self, item) -> None:
+        row, phone = item
+        while (wait := self.bucket.take()) > 0:
+            eventlet.sleep(wait)
+        route = self.route()
+        with self.sessions() as session:
+            if route is None:
+                messages.settle(session, row, "queued", clock.now() + timedelta(seconds=route_pause(self.routes)),
+                                "短信通道暂不可用，稍后重试", event=False)
+                session.commit()
+                return
+            started = messages.start_sending(session, row, route.name, clock.now() + self.lease)
+            session.commit()
+        if not started:
+            return
+        result = route.provider.send(SmsRequest(row.notification_id, phone, row.template, row.params, row.text))
+        if counts_against_provider(result.outcome):
+            route.breaker.record_failure()
+        else:
+            route.breaker.record_success()
+        values = after_send(result, row.failures, clock.now(), self.retry_delays, self.receipt_wait)
+        with self.sessions() as session:
+            finished = messages.finish_sending(session, row, route.name, values, result)
+            if finished and result.outcome is Outcome.BLACKLISTED:
+                opt_outs.opt_out(session, row.worker_id, "provider", f"运营商报告号码已退订或在黑名单中（{result.code}）",
+                                 PROVIDER_ACTOR)
+            session.commit()
+
+
+def route_pause(routes) -> float:
+    return min(route.breaker.reset_seconds for route in routes)

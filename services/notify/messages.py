@@ -1,0 +1,186 @@
+"""The message log: one row per (application, status), moved through its states by conditional updates.
+
+Every state change is an UPDATE that names the state (and, while a dispatcher holds the message, its
+claim token) it expects, so two notify instances, a crashed tick and a late receipt never both win.
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+
+from shared.db import insert_or_skip, row_by_id
+from shared.events import envelope, new_id, now_utc
+from shared.outbox import add_events
+from services.notify.models import attempts, messages, outbox
+
+WAITING = ("queued", "deferred")
+# what staff see: the two states a dispatcher holds a message in are still "queued" to them
+PUBLIC_STATUS = {"claimed": "queued", "sending": "queued"}
+INTERNAL_STATUSES = {"queued": ("queued", "claimed", "sending")}
+
+
+def record(session, payload: dict, rendered, now: datetime, due_at: datetime) -> bool:
+    """The SMS for this application status, once; False when it is already recorded."""
+    return insert_or_skip(session, messages, {
+        "notification_id": new_id(), "application_id": payload["application_id"], "worker_id": payload["worker_id"],
+        "template": rendered.template, "params": rendered.params, "text": rendered.text,
+        "segments": rendered.segments, "status": "deferred" if due_at > now else "queued", "due_at": due_at,
+        "attempts": 0, "failures": 0, "created_at": now, "updated_at": now,
+    })
+
+
+def claim_due(session, now: datetime, limit: int, token: str, lease_until: datetime) -> list:
+    """Take up to `limit` due messages for this dispatcher; another dispatcher never gets the same ones."""
+    due = session.execute(
+        select(messages.c.notification_id)
+        .where(messages.c.status.in_(WAITING), messages.c.due_at <= now)
+        .order_by(messages.c.due_at).limit(limit)
+    ).scalars().all()
+    session.rollback()  # SQLite: end the read before writing
+    if not due:
+        return []
+    session.execute(
+        update(messages)
+        .where(messages.c.notification_id.in_(due), messages.c.status.in_(WAITING), messages.c.due_at <= now)
+        .values(status="claimed", claim=token, due_at=lease_until, updated_at=now)
+    )
+    session.commit()
+    claimed = session.execute(select(messages).where(messages.c.claim == token, messages.c.status == "claimed")).all()
+    session.rollback()
+    return claimed
+
+
+def _move(session, row, expected: str, values: dict) -> bool:
+    moved = session.execute(
+        update(messages)
+        .where(messages.c.notification_id == row.notification_id, messages.c.status == expected,
+               messages.c.claim == row.claim)
+        .values(updated_at=now_utc(), **values)
+    ).rowcount
+    return moved == 1
+
+
+def status_event(session, row, status: str, provider: str | None) -> None:
+    add_events(session, outbox, [("sms_status_changed", envelope(
+        notification_id=row.notification_id, application_id=row.application_id, worker_id=row.worker_id,
+        template=row.template, status=PUBLIC_STATUS.get(status, status), provider=provider,
+    ))])
+
+
+def settle(session, row, status: str, due_at: datetime, error: str | None, event: bool = True) -> None:
+    """A claimed message that will not be sent in this tick: deferred, suppressed, failed or back in the queue."""
+    if _move(session, row, "claimed", {"status": status, "due_at": due_at, "claim": None, "last_error": error}) and event:
+        status_event(session, row, status, row.provider)
+
+
+def start_sending(session, row, provider: str, lease_until: datetime) -> bool:
+    """Mark the message as on its way before the provider is called: a crash after this is an unknown outcome."""
+    return _move(session, row, "claimed", {"status": "sending", "provider": provider, "due_at": lease_until})
+
+
+def note_contact(session, row, phone_masked: str, phone_hash: str) -> None:
+    _move(session, row, "claimed", {"phone_masked": phone_masked, "phone_hash": phone_hash})
+
+
+def record_attempt(session, notification_id: str, provider: str, outcome: str, code: str, message: str) -> None:
+    session.execute(insert(attempts).values(
+        notification_id=notification_id, provider=provider, outcome=outcome, code=code[:80], message=message, at=now_utc(),
+    ))
+
+
+def finish_sending(session, row, provider: str, values: dict, result) -> bool:
+    """The provider's answer: the message's next state, the attempt, and the event, in the caller's transaction."""
+    if not _move(session, row, "sending", {"claim": None, "provider": provider, "attempts": row.attempts + 1, **values}):
+        return False
+    record_attempt(session, row.notification_id, provider, result.outcome.value, result.code, result.message)
+    status_event(session, row, values["status"], provider)
+    return True
+
+
+def sent_times_by_phone(session, phone_hashes, since: datetime) -> dict[str, list[datetime]]:
+    """When each number was last sent an SMS (or one is on its way), for the per-number limits."""
+    times: dict[str, list[datetime]] = {phone_hash: [] for phone_hash in phone_hashes}
+    rows = session.execute(
+        select(messages.c.phone_hash, messages.c.sent_at)
+        .where(messages.c.phone_hash.in_(list(phone_hashes)), messages.c.sent_at >= since)
+    ).all()
+    for row in rows:
+        times[row.phone_hash].append(row.sent_at)
+    return times
+
+
+def expire(session, now: datetime, receipt_wait: timedelta) -> None:
+    """Recover from dispatchers that died: claims go back to the queue, sends in flight become unknown
+    outcomes awaiting a receipt, and unknown outcomes with no receipt in time go to staff."""
+    session.execute(
+        update(messages).where(messages.c.status == "claimed", messages.c.due_at < now)
+        .values(status="queued", claim=None, due_at=now, updated_at=now)
+    )
+    lost = session.execute(
+        select(messages).where(messages.c.status == "sending", messages.c.due_at < now)
+    ).all()
+    for row in lost:
+        if _move(session, row, "sending", {
+            "status": "sent", "claim": None, "sent_at": now, "due_at": now + receipt_wait, "attempts": row.attempts + 1,
+            "last_error": "发送过程中服务中断，结果未知：为免重复不自动重发，等待运营商回执",
+        }):
+            record_attempt(session, row.notification_id, row.provider or "", "unknown", "interrupted", "发送中断")
+    unconfirmed = session.execute(
+        select(messages).where(
+            messages.c.status == "sent", messages.c.provider_message_id.is_(None), messages.c.due_at < now,
+        )
+    ).all()
+    for row in unconfirmed:
+        if _move(session, row, "sent", {"status": "failed", "last_error": (
+            "发送结果未知且未收到运营商回执：为免重复未自动重发，请核实后手动重发"
+        )}):
+            status_event(session, row, "failed", row.provider)
+    session.commit()
+
+
+def resend(session, notification_id: str, now: datetime):
+    """Staff decided a failed message should go again (after checking it did not arrive)."""
+    row = load(session, notification_id)
+    moved = session.execute(
+        update(messages).where(messages.c.notification_id == notification_id, messages.c.status == "failed")
+        .values(status="queued", due_at=now, failures=0, last_error=None, updated_at=now)
+    ).rowcount
+    session.commit()
+    return moved == 1, row
+
+
+def load(session, notification_id: str):
+    return row_by_id(session, messages.c.notification_id, notification_id, "短信")
+
+
+def view(row) -> dict:
+    return {
+        "notification_id": row.notification_id,
+        "application_id": row.application_id,
+        "worker_id": row.worker_id,
+        "template": row.template,
+        "phone": row.phone_masked,
+        "text": row.text,
+        "segments": row.segments,
+        "status": PUBLIC_STATUS.get(row.status, row.status),
+        "provider": row.provider,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+        "created_at": row.created_at.isoformat(),
+        "sent_at": row.sent_at and row.sent_at.isoformat(),
+        "delivered_at": row.delivered_at and row.delivered_at.isoformat(),
+    }
+
+
+def search(session, criteria: dict) -> dict:
+    conditions = [messages.c[name] == criteria[name] for name in ("application_id", "worker_id", "template")
+                  if criteria.get(name)]
+    if criteria.get("status"):
+        conditions.append(messages.c.status.in_(INTERNAL_STATUSES.get(criteria["status"], (criteria["status"],))))
+    total = session.execute(select(func.count()).select_from(messages).where(*conditions)).scalar_one()
+    rows = session.execute(
+        select(messages).where(*conditions)
+        .order_by(messages.c.created_at.desc(), messages.c.notification_id.desc())
+        .limit(criteria["per_page"]).offset((criteria["page"] - 1) * criteria["per_page"])
+    ).all()
+    session.rollback()
+    return {"items": [view(row) for row in rows], "total": total, "page": criteria["page"], "per_page": criteria["per_page"]}

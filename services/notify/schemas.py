@@ -1,0 +1,18 @@
+"""The notify service's API bodies and queries."""
+from marshmallow import validate
+
+from shared.schemas import PagedQuerySchema, StrictSchema, Text
+from services.notify.templates import TEMPLATES
+
+PUBLIC_STATUSES = ("queued", "deferred", "sent", "delivered", "failed", "suppressed")
+
+
+class NotificationQuerySchema(PagedQuerySchema):
+    application_id = Text()
+    worker_id = Text()
+    template = Text(validate=validate.OneOf(tuple(TEMPLATES), error="未知的短信模板"))
+    status = Text(validate=validate.OneOf(PUBLIC_STATUSES, error="未知的短信状态"))
+
+
+class OptOutSchema(StrictSchema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))

@@ -1,0 +1,131 @@
+"""The notify service: one SMS per (application, status), sent once, on time, without leaking a number."""
+import base64
+import logging
+
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy, rpc
+
+from shared import clock
+from shared.config import setting
+from shared.db import Database
+from shared.errors import ServiceError
+from shared.outbox import OutboxRelay
+from shared.retry import reliable_event_handler
+from shared.schemas import PagedQuerySchema, load_or_400
+from shared.timer import configured_timer
+from services.notify import messages, opt_outs, receipts, templates
+from services.notify.dispatch import Dispatcher
+from services.notify.models import outbox
+from services.notify.providers import make_provider
+from services.notify.schemas import NotificationQuerySchema, OptOutSchema
+
+log = logging.getLogger(__name__)
+
+
+class NotifyService:
+    name = "notify"
+
+    config = Config()
+    db = Database("notify")
+    relay = OutboxRelay("notify", outbox)
+    dispatcher = Dispatcher()
+    registry = RpcProxy("registry")
+
+    def record(self, payload, template):
+        """The SMS for this status, once: the message's own key (application, template) drops a redelivered
+        or replayed event, so these handlers need no inbox row besides it."""
+        rendered = templates.render(template, payload, setting("SMS_SIGN_NAME", self.config))
+        now = clock.now()
+        messages.record(self.db, payload, rendered, now, self.dispatcher.quiet.next_allowed(now))
+        self.db.commit()
+
+    @reliable_event_handler("aid", "application_submitted")
+    def on_application_submitted(self, payload):
+        self.record(payload, "submitted")
+
+    @reliable_event_handler("aid", "application_approved")
+    def on_application_approved(self, payload):
+        self.record(payload, "publicizing")
+
+    @reliable_event_handler("aid", "application_rejected")
+    def on_application_rejected(self, payload):
+        self.record(payload, "rejected")
+
+    @reliable_event_handler("aid", "application_disbursed")
+    def on_application_disbursed(self, payload):
+        self.record(payload, "disbursed")
+
+    @reliable_event_handler("aid", "application_payment_failed")
+    def on_application_payment_failed(self, payload):
+        self.record(payload, "payment_failed")
+
+    @configured_timer("SMS_DISPATCH_SECONDS")
+    def dispatch(self):
+        self.dispatcher.run(self.db, self.registry)
+
+    @rpc
+    def ping(self):
+        return "ok"
+
+    @rpc
+    def list_notifications(self, query):
+        return messages.search(self.db, load_or_400(NotificationQuerySchema(), query))
+
+    @rpc
+    def resend(self, notification_id, actor):
+        moved, row = messages.resend(self.db, notification_id, clock.now())
+        if not moved:
+            raise ServiceError("invalid_transition", "只有发送失败的短信可以重发", 409, extra={"status": row.status})
+        log.info("%s resent notification %s", actor, notification_id)
+        return messages.view(messages.load(self.db, notification_id))
+
+    def receipt_provider(self, provider_name):
+        try:
+            return make_provider(provider_name, self.config)
+        except ValueError:
+            raise ServiceError("not_found", "未知的短信服务商", 404) from None
+
+    @rpc
+    def receipt_probe(self, provider_name, query):
+        """The check a provider makes when its callback address is saved (Alibaba GETs it, expecting the ack)."""
+        provider = self.receipt_provider(provider_name)
+        if not provider.verify_receipt(b"", {}, query):
+            raise ServiceError("unauthenticated", "回执地址校验失败", 401)
+        status, answer = provider.receipt_ack()
+        return {"status": status, "body": answer}
+
+    @rpc
+    def receive_receipts(self, provider_name, body_b64, headers, query):
+        """A provider's delivery-report push: verified, parsed, applied once; returns the answer it expects."""
+        provider = self.receipt_provider(provider_name)
+        body = base64.b64decode(body_b64)
+        if not provider.verify_receipt(body, headers, query):
+            raise ServiceError("unauthenticated", "回执校验失败", 401)
+        try:
+            parsed = provider.parse_receipts(body, headers, query)
+        except ValueError as error:
+            raise ServiceError("bad_request", f"无法解析回执：{error}", 400) from None
+        counts = receipts.apply(self.db, provider.name, parsed)
+        log.info("receipts from %s: %s", provider.name, counts)
+        status, answer = provider.receipt_ack()
+        return {"status": status, "body": answer, "counts": counts}
+
+    @rpc
+    def opt_out(self, worker_id, payload, actor):
+        reason = load_or_400(OptOutSchema(), payload)["reason"]
+        self.registry.applicant(worker_id)  # not_found for a worker the registry does not know
+        opt_outs.opt_out(self.db, worker_id, "staff", reason, actor)
+        self.db.commit()
+        return {"worker_id": worker_id, "opted_out": True}
+
+    @rpc
+    def opt_in(self, worker_id, actor):
+        opt_outs.opt_in(self.db, worker_id)
+        self.db.commit()
+        log.info("%s opted worker %s back in to SMS", actor, worker_id)
+        return {"worker_id": worker_id, "opted_out": False}
+
+    @rpc
+    def list_opt_outs(self, query):
+        paging = load_or_400(PagedQuerySchema(), query)
+        return opt_outs.listing(self.db, paging["page"], paging["per_page"])
