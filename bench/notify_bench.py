@@ -85,9 +85,10 @@ def run_services(config, *services) -> ServiceRunner:
     return runner
 
 
-def raw_event_seconds(amqp_uri: str, events) -> float:
+def raw_event_seconds(amqp_uri: str, events, max_workers: int) -> float:
+    """The anchor, with as many concurrent workers (and as much prefetch) as notify gets."""
     received["count"] = 0
-    runner = run_services({"AMQP_URI": amqp_uri, "serializer": "json"}, RawSink)
+    runner = run_services({"AMQP_URI": amqp_uri, "serializer": "json", "max_workers": max_workers}, RawSink)
     try:
         started = time.perf_counter()
         publish(amqp_uri, events)
@@ -119,7 +120,8 @@ def message_count(engine, *statuses) -> int:
 
 def notify_seconds(amqp_uri: str, workdir: str, config, events, expected_statuses=(), **settings) -> float:
     """Seconds from publishing `events` until notify holds that many messages (in those statuses)."""
-    notify_config = {**config, "NOTIFY_DB_URL": f"sqlite:///{workdir}/notify-{len(events)}.db", **settings}
+    notify_config = {**config, "NOTIFY_DB_URL": f"sqlite:///{workdir}/notify-{len(events)}.db", **settings,
+                     "max_workers": int(config["NOTIFY_MAX_WORKERS"])}
     upgrade("notify", notify_config)
     engine = make_engine(notify_config["NOTIFY_DB_URL"])
     runner = run_services(notify_config, NotifyService)
@@ -144,7 +146,7 @@ def run(events: int = EVENTS) -> dict:
         registry = run_services(config, RegistryService)
         try:
             worker_ids = filed_workers(config, workdir, max(events, PACED))
-            raw = raw_event_seconds(amqp_uri, submitted_events(worker_ids[:events]))
+            raw = raw_event_seconds(amqp_uri, submitted_events(worker_ids[:events]), int(config["NOTIFY_MAX_WORKERS"]))
             recorded = notify_seconds(amqp_uri, workdir, config, submitted_events(worker_ids[:events]),
                                       SMS_DISPATCH_SECONDS="3600")
             paced = notify_seconds(amqp_uri, workdir, config, submitted_events(worker_ids[:PACED]), ("sent",),

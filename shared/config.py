@@ -33,6 +33,11 @@ DEFAULTS = {
     "PUBLICITY_EXTRA_WORKDAYS": "",
     "PUBLICITY_CHECK_SECONDS": "60",
     "RELATIVE_ONE_AID_PER_YEAR": "1",
+    # how many requests or events each service handles at once (and takes from RabbitMQ ahead)
+    "REGISTRY_MAX_WORKERS": "10",
+    "AID_MAX_WORKERS": "10",
+    "NOTIFY_MAX_WORKERS": "64",
+    "GATEWAY_MAX_WORKERS": "10",
     # notify: when and how fast SMS go out
     "SMS_SECONDARY_PROVIDER": "",
     "SMS_QUIET_HOURS": "22:00-08:00",
@@ -86,9 +91,12 @@ def retry_delays(config=None) -> list[float]:
     return [float(part) for part in setting("EVENT_RETRY_DELAYS", config).split(",") if part.strip()]
 
 
-def nameko_config(**overrides) -> dict:
-    """The config dict a nameko ServiceRunner gets: every known setting, resolved once."""
+def nameko_config(service: str | None = None, **overrides) -> dict:
+    """The config dict a nameko ServiceRunner gets: every known setting, resolved once, and, for one
+    service, its number of concurrent workers."""
     config = {key: setting(key, overrides) for key in KNOWN_KEYS}
+    if service:
+        config["max_workers"] = int(config[f"{service.upper()}_MAX_WORKERS"])
     config["HEARTBEAT"] = int(config["HEARTBEAT"])
     config["WEB_SERVER_ADDRESS"] = f"0.0.0.0:{config['GATEWAY_PORT']}"
     config["serializer"] = "json"

@@ -69,8 +69,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
-def insert_many(session, table: Table, rows: list[dict]) -> None:
-    """A bulk INSERT in the session's transaction; every row must have the same keys.
+def insert_many(session, table: Table, rows: list[dict], skip_existing: bool = False) -> None:
+    """A bulk INSERT in the session's transaction (every row with the same keys); with skip_existing,
+    rows whose key is already taken are left out instead of failing the statement.
 
     On SQLite, SQLAlchemy's per-row parameter processing costs more than the insert itself, so the
     rows go to the driver's executemany with only the column types' own conversions applied.
@@ -79,9 +80,10 @@ def insert_many(session, table: Table, rows: list[dict]) -> None:
         return
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        connection.execute(insert(table), rows)
+        statement = postgresql.insert(table).on_conflict_do_nothing() if skip_existing else insert(table)
+        connection.execute(statement, rows)
         return
-    _sqlite_insert(connection, table, rows, "INSERT")
+    _sqlite_insert(connection, table, rows, skip_existing)
 
 
 def insert_or_skip(session, table: Table, values: dict) -> bool:
@@ -93,14 +95,16 @@ def insert_or_skip(session, table: Table, values: dict) -> bool:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return connection.execute(postgresql.insert(table).on_conflict_do_nothing(), values).rowcount == 1
-    return _sqlite_insert(connection, table, [values], "INSERT OR IGNORE") == 1
+    return _sqlite_insert(connection, table, [values], True) == 1
 
 
-def _sqlite_insert(connection, table: Table, rows: list[dict], verb: str) -> int:
+def _sqlite_insert(connection, table: Table, rows: list[dict], skip_existing: bool) -> int:
     dialect = connection.dialect
     names = list(rows[0])
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
-    statement = f"{verb} INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))})"
+    # ON CONFLICT DO NOTHING skips taken keys only; INSERT OR IGNORE would also drop rows missing a NOT NULL value
+    conflict = " ON CONFLICT DO NOTHING" if skip_existing else ""
+    statement = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))}){conflict}"
     values = [[row[name] for row in rows] for name in names]
     for index, name in enumerate(names):
         convert = table.c[name].type._cached_bind_processor(dialect)

@@ -26,7 +26,7 @@ def configure_logging(service: str) -> None:
 def main(argv=None) -> None:
     name = (argv or sys.argv[1:])[0]
     configure_logging(name)
-    runner = ServiceRunner(nameko_config())
+    runner = ServiceRunner(nameko_config(name))
     runner.add_service(service_class(name))
 
     def shutdown(_signum, _frame):

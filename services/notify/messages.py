@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 
-from shared.db import insert_or_skip, row_by_id
+from shared.db import row_by_id
 from shared.events import envelope, new_id, now_utc
 from shared.outbox import add_events
 from services.notify.models import attempts, messages, outbox
@@ -18,14 +18,14 @@ PUBLIC_STATUS = {"claimed": "queued", "sending": "queued"}
 INTERNAL_STATUSES = {"queued": ("queued", "claimed", "sending")}
 
 
-def record(session, payload: dict, rendered, now: datetime, due_at: datetime) -> bool:
-    """The SMS for this application status, once; False when it is already recorded."""
-    return insert_or_skip(session, messages, {
+def new_message(payload: dict, rendered, now: datetime, due_at: datetime) -> dict:
+    """The row of the SMS for this application status (its key, application and template, keeps it single)."""
+    return {
         "notification_id": new_id(), "application_id": payload["application_id"], "worker_id": payload["worker_id"],
         "template": rendered.template, "params": rendered.params, "text": rendered.text,
         "segments": rendered.segments, "status": "deferred" if due_at > now else "queued", "due_at": due_at,
         "attempts": 0, "failures": 0, "created_at": now, "updated_at": now,
-    })
+    }
 
 
 def claim_due(session, now: datetime, limit: int, token: str, lease_until: datetime) -> list:

@@ -9,13 +9,14 @@ from shared import clock
 from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError
+from shared.group_commit import GroupCommitInserts
 from shared.outbox import OutboxRelay
 from shared.retry import reliable_event_handler
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.timer import configured_timer
 from services.notify import messages, opt_outs, receipts, templates
 from services.notify.dispatch import Dispatcher
-from services.notify.models import outbox
+from services.notify.models import messages as messages_table, outbox
 from services.notify.providers import make_provider
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 
@@ -29,6 +30,7 @@ class NotifyService:
     db = Database("notify")
     relay = OutboxRelay("notify", outbox)
     dispatcher = Dispatcher()
+    insert_message = GroupCommitInserts("notify", messages_table)
     registry = RpcProxy("registry")
 
     def record(self, payload, template):
@@ -36,8 +38,7 @@ class NotifyService:
         or replayed event, so these handlers need no inbox row besides it."""
         rendered = templates.render(template, payload, setting("SMS_SIGN_NAME", self.config))
         now = clock.now()
-        messages.record(self.db, payload, rendered, now, self.dispatcher.quiet.next_allowed(now))
-        self.db.commit()
+        self.insert_message(messages.new_message(payload, rendered, now, self.dispatcher.quiet.next_allowed(now)))
 
     @reliable_event_handler("aid", "application_submitted")
     def on_application_submitted(self, payload):
