@@ -150,3 +150,19 @@ def test_an_sms_whose_sender_died_mid_send_is_not_sent_again(notify_config, runn
     wait_until(lambda: rows(notify_db)[0].status == "failed")
     assert "请核实后手动重发" in rows(notify_db)[0].last_error
     assert len(console_lines(notify_config)) == 1
+
+
+def test_payment_outcomes_each_send_their_own_sms_once(notify_config, runner_factory, notify_db, moving_clock):
+    start(runner_factory, notify_config, RegistryService, NotifyService)
+    [worker_id] = registered_workers(notify_config, 1)
+    paid = status_event(worker_id, "application_payment_failed", status="payment_failed", from_status="paying")
+    disbursed = status_event(worker_id, "application_disbursed", paid["application_id"], status="disbursed",
+                             from_status="paying")
+
+    publish(notify_config, [paid, disbursed, paid, disbursed])
+
+    wait_until(lambda: sorted((row.template, row.status) for row in rows(notify_db)) == [
+        ("disbursed", "sent"), ("payment_failed", "sent")])
+    texts = {row.template: row.text for row in rows(notify_db)}
+    assert "3000元已转入" in texts["disbursed"] and "转账未成功" in texts["payment_failed"]
+    assert len(console_lines(notify_config)) == 2
