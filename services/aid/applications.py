@@ -16,6 +16,7 @@ from shared.events import envelope, new_id, now_utc
 from shared.masking import mask_id_number, mask_name, scrub
 from shared.outbox import add_events
 from services.aid import campaigns as campaign_store
+from services.aid import funds, ledger
 from services.aid.models import applications, campaigns, claims, history, outbox
 from services.aid.workdays import publicity_end
 from services.aid.workflow import (
@@ -138,12 +139,21 @@ def _move_money(session, application, old: str, new: str) -> None:
         ).rowcount
         if not moved:
             raise _refused("budget_exhausted", "本项目资金不足，不能再批准")
+        _post(session, application, "commit", ledger.funds, ledger.committed)
     elif old in COMMITTED and new == DISBURSED:
         session.execute(update(campaigns).where(where).values(
             committed_fen=campaign.committed_fen - amount, disbursed_fen=campaign.disbursed_fen + amount,
         ))
+        _post(session, application, "disburse", ledger.committed, ledger.disbursed)
+        funds.draw(session, application)
     elif old in COMMITTED and new not in COMMITTED:
         session.execute(update(campaigns).where(where).values(committed_fen=campaign.committed_fen - amount))
+        _post(session, application, "release", ledger.committed, ledger.funds)
+
+
+def _post(session, application, kind: str, source, target) -> None:
+    ledger.move(session, kind, source(application.campaign_id), target(application.campaign_id), application.amount_fen,
+                campaign_id=application.campaign_id, application_id=application.application_id)
 
 
 def apply(session, application, campaign, action: str, actor: str, reason: str | None, today, calendar, values=None) -> str:
@@ -220,7 +230,7 @@ def view(row, with_history: list | None = None) -> dict:
         "category": row.category, "level": row.level, "student": row.student, "note": row.note,
         "submitted_by": row.submitted_by,
         "publicity_ends_on": row.publicity_ends_on.isoformat() if row.publicity_ends_on else None,
-        "batch_id": row.batch_id, "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
+        "batch_id": row.batch_id, "bank_ref": row.bank_ref, "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
     }
     if with_history is not None:
         shown["history"] = with_history

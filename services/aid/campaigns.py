@@ -3,6 +3,7 @@ from sqlalchemy import func, insert, select
 
 from shared.db import row_by_id
 from shared.events import new_id, now_utc
+from services.aid import funds, ledger
 from services.aid.models import applications, campaigns
 from services.aid.workflow import STATUSES
 
@@ -13,6 +14,7 @@ def create(session, data: dict, actor: str):
         campaign_id=campaign_id, allocated_fen=0, committed_fen=0, disbursed_fen=0,
         created_by=actor, created_at=now_utc(), **data,
     ))
+    funds.fund_budget(session, campaign_id, data["budget_fen"])
     session.commit()
     return load(session, campaign_id)
 
@@ -33,8 +35,16 @@ def counts_by_status(session, campaign_ids: list[str]) -> dict[str, dict[str, in
     return counts
 
 
-def view(row, counts: dict[str, int]) -> dict:
-    available = row.budget_fen + row.allocated_fen
+def figures(session, campaign_ids: list[str]) -> dict[str, dict]:
+    """Each campaign's counts by status and its money as the ledger holds it."""
+    counts = counts_by_status(session, campaign_ids)
+    return {campaign_id: {"counts": counts[campaign_id], "money": ledger.campaign_money(session, campaign_id)}
+            for campaign_id in campaign_ids}
+
+
+def view(row, figures: dict) -> dict:
+    money = figures["money"]
+    available = money["remaining"] + money["committed"] + money["disbursed"]
     return {
         "campaign_id": row.campaign_id,
         "program": row.program,
@@ -47,10 +57,10 @@ def view(row, counts: dict[str, int]) -> dict:
         "publicity_days": row.publicity_days,
         "allocated_fen": row.allocated_fen,
         "available_fen": available,
-        "committed_fen": row.committed_fen,
-        "disbursed_fen": row.disbursed_fen,
-        "remaining_fen": available - row.committed_fen - row.disbursed_fen,
-        "counts": counts,
+        "committed_fen": money["committed"],
+        "disbursed_fen": money["disbursed"],
+        "remaining_fen": money["remaining"],
+        "counts": figures["counts"],
         "created_at": row.created_at.isoformat(),
     }
 
@@ -61,5 +71,5 @@ def listing(session, page: int, per_page: int) -> dict:
         select(campaigns).order_by(campaigns.c.created_at.desc(), campaigns.c.campaign_id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    counts = counts_by_status(session, [row.campaign_id for row in rows])
-    return {"items": [view(row, counts[row.campaign_id]) for row in rows], "total": total, "page": page, "per_page": per_page}
+    shown = figures(session, [row.campaign_id for row in rows])
+    return {"items": [view(row, shown[row.campaign_id]) for row in rows], "total": total, "page": page, "per_page": per_page}

@@ -1,5 +1,5 @@
 """The aid service's tables: campaigns, applications with their history, and the claims that keep aid single."""
-from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 from shared.db import UtcDateTime
 from shared.inbox import inbox_table
@@ -71,6 +71,98 @@ claims = Table(
     Column("scope", String(64), primary_key=True),
     Column("key", String(64), primary_key=True),
     Column("application_id", String(32), ForeignKey("applications.application_id"), nullable=False, index=True),
+)
+
+batches = Table(
+    "disbursement_batches", metadata,
+    Column("batch_id", String(32), primary_key=True),
+    Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), nullable=False, index=True),
+    Column("count", Integer, nullable=False),
+    Column("total_fen", BigInteger, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# What each batch asked the bank to pay, and what the bank answered (once per item).
+batch_items = Table(
+    "batch_items", metadata,
+    Column("batch_id", String(32), ForeignKey("disbursement_batches.batch_id"), primary_key=True),
+    Column("application_id", String(32), ForeignKey("applications.application_id"), primary_key=True),
+    Column("line", Integer, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("result", String(10)),
+    Column("bank_ref", String(100)),
+    Column("reason", Text),
+    Column("settled_at", UtcDateTime),
+)
+
+donors = Table(
+    "donors", metadata,
+    Column("donor_id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("anonymous", Boolean, nullable=False),
+    Column("phone_masked", String(11)),
+    Column("phone_sealed", Text),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+donations = Table(
+    "donations", metadata,
+    Column("donation_id", String(32), primary_key=True),
+    Column("donor_id", String(32), ForeignKey("donors.donor_id"), nullable=False, index=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), index=True),  # set: restricted to it
+    Column("received_on", Date, nullable=False),
+    Column("external_ref", String(100), nullable=False, unique=True),
+    Column("receipt_no", String(20), nullable=False, unique=True),
+    Column("verification_code", String(8), nullable=False),
+    # how much of it has gone to campaigns: all of a restricted gift at once, unrestricted money as finance allocates it
+    Column("placed_fen", BigInteger, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# The money a campaign can spend, by where it came from, in the order it is drawn: restricted gifts,
+# then unrestricted money allocated to it (oldest gift first), then the union's budget.
+fund_sources = Table(
+    "fund_sources", metadata,
+    Column("source_id", String(32), primary_key=True),
+    Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), nullable=False, index=True),
+    Column("rank", Integer, nullable=False),  # 0 restricted, 1 allocated, 2 budget
+    Column("donation_id", String(32), ForeignKey("donations.donation_id"), index=True),
+    Column("received_on", Date),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("used_fen", BigInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Which sources paid each disbursement.
+payouts = Table(
+    "payouts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("application_id", String(32), ForeignKey("applications.application_id"), nullable=False, index=True),
+    Column("source_id", String(32), ForeignKey("fund_sources.source_id"), nullable=False),
+    Column("donation_id", String(32), index=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+# Double entry: every movement is rows that sum to zero. Accounts: external:donors and
+# external:union_budget (where money comes from, so negative), unrestricted (gifts not yet allocated),
+# campaign:<id>:funds / :committed / :disbursed.
+ledger = Table(
+    "ledger_entries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("movement_id", String(32), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("account", String(80), nullable=False, index=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("campaign_id", String(32)),
+    Column("donation_id", String(32)),
+    Column("application_id", String(32)),
+    Column("at", UtcDateTime, nullable=False),
 )
 
 outbox = outbox_table(metadata)

@@ -1,8 +1,8 @@
 """The aid service's API bodies."""
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text
-from shared.validation import InvalidValue, parse_id_number
+from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.aid.workflow import STATUSES
 
 PROGRAMS = ("warmth", "education")
@@ -79,3 +79,42 @@ class ApplicationQuerySchema(PagedQuerySchema):
     campaign_id = Text()
     worker_id = Text()
     status = Text(validate=validate.OneOf(STATUSES, error="未知的状态"))
+
+
+class BatchCreateSchema(StrictSchema):
+    campaign_id = Text(required=True)
+
+
+class DisburseSchema(StrictSchema):
+    bank_ref = Text(required=True, validate=validate.Length(min=1, max=100))
+
+
+def _mobile(value: str) -> None:
+    try:
+        normalize_phone(value)
+    except InvalidValue as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class DonorSchema(StrictSchema):
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    kind = Text(required=True, validate=validate.OneOf(("individual", "organization"),
+                                                       error="应为 individual（个人）或 organization（单位）"))
+    phone = Text(load_default=None, allow_none=True, validate=_mobile)
+    anonymous = fields.Boolean(load_default=False)
+
+    @post_load
+    def normalized(self, data, **_kwargs):
+        return {**data, "phone": data["phone"] and normalize_phone(data["phone"])}
+
+
+class DonationSchema(StrictSchema):
+    donor_id = Text(required=True)
+    amount_fen = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_FEN, error="金额应为正整数（分）"))
+    campaign_id = Text(required=True, allow_none=True)
+    received_on = fields.Date(required=True)
+    external_ref = Text(required=True, validate=validate.Length(min=1, max=100))
+
+
+class AllocationSchema(StrictSchema):
+    amount_fen = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_FEN, error="金额应为正整数（分）"))

@@ -1,4 +1,5 @@
-"""The aid service: campaigns (送温暖 / 金秋助学), applications and their review, over RPC and events."""
+"""The aid service: campaigns (送温暖 / 金秋助学), applications, their review and payment, over RPC and events."""
+import base64
 import logging
 
 from nameko.dependency_providers import Config
@@ -15,10 +16,11 @@ from shared.retry import reliable_event_handler
 from shared.timer import configured_timer
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid import public
+from services.aid import disbursement, funds, public, trace
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
-    ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, CampaignSchema, ReasonSchema,
+    AllocationSchema, ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
+    CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema,
 )
 from services.aid.workdays import parse_dates
 from services.aid.workflow import SUBMITTED
@@ -61,12 +63,12 @@ class AidService:
     @rpc
     def create_campaign(self, payload, actor):
         row = campaign_store.create(self.db, load_or_400(CampaignSchema(), payload), actor)
-        return campaign_store.view(row, campaign_store.counts_by_status(self.db, [row.campaign_id])[row.campaign_id])
+        return campaign_store.view(row, campaign_store.figures(self.db, [row.campaign_id])[row.campaign_id])
 
     @rpc
     def get_campaign(self, campaign_id):
         row = campaign_store.load(self.db, campaign_id)
-        return campaign_store.view(row, campaign_store.counts_by_status(self.db, [row.campaign_id])[row.campaign_id])
+        return campaign_store.view(row, campaign_store.figures(self.db, [row.campaign_id])[row.campaign_id])
 
     @rpc
     def list_campaigns(self, query):
@@ -123,6 +125,58 @@ class AidService:
     @rpc
     def object(self, application_id, payload, actor):
         return self.changed_view(application_id, "objection", actor, load_or_400(ReasonSchema(), payload)["reason"])
+
+    @rpc
+    def create_donor(self, payload, actor):
+        return funds.create_donor(self.db, self.vault, load_or_400(DonorSchema(), payload), actor)
+
+    @rpc
+    def get_donor(self, donor_id):
+        return funds.donor_view(funds.load_donor(self.db, donor_id))
+
+    @rpc
+    def donate(self, payload, actor):
+        donation, created = funds.donate(self.db, load_or_400(DonationSchema(), payload), actor)
+        return {"donation": donation, "created": created}
+
+    @rpc
+    def allocate(self, campaign_id, payload, actor):
+        amount_fen = load_or_400(AllocationSchema(), payload)["amount_fen"]
+        return funds.allocate(self.db, campaign_store.load(self.db, campaign_id), amount_fen, actor)
+
+    @rpc
+    def donor_trace(self, donor_id):
+        return trace.donor_trace(self.db, donor_id)
+
+    @rpc
+    def public_receipt(self, receipt_no, verification_code):
+        return trace.receipt(self.db, receipt_no, verification_code)
+
+    @rpc
+    def create_disbursement_batch(self, payload, actor):
+        campaign = campaign_store.load(self.db, load_or_400(BatchCreateSchema(), payload)["campaign_id"])
+        return disbursement.create(self.db, campaign, actor, self.today(), self.calendar())
+
+    @rpc
+    def get_disbursement_batch(self, batch_id):
+        return disbursement.view(self.db, batch_id)
+
+    @rpc
+    def disbursement_file(self, batch_id):
+        """The bank's upload file, base64: full account numbers, for finance only (the gateway checks)."""
+        items = disbursement.payable_items(self.db, batch_id)
+        payees = self.registry.payees(sorted({item.worker_id for item in items}))
+        return base64.b64encode(disbursement.bank_file(items, payees, self.vault)).decode()
+
+    @rpc
+    def disbursement_results(self, batch_id, content_b64, actor):
+        content = base64.b64decode(content_b64)
+        return disbursement.apply_results(self.db, batch_id, content, actor, self.today(), self.calendar())
+
+    @rpc
+    def disburse(self, application_id, payload, actor):
+        bank_ref = load_or_400(DisburseSchema(), payload)["bank_ref"]
+        return self.changed_view(application_id, "pay_by_hand", actor, "手工发放", values={"bank_ref": bank_ref})
 
     @rpc
     def public_publicity(self, campaign_id):

@@ -14,6 +14,7 @@ TRANSITIONS = {
     "pay": {READY: PAYING, PAYMENT_FAILED: PAYING},
     "paid": {PAYING: DISBURSED},
     "payment_failed": {PAYING: PAYMENT_FAILED},
+    "pay_by_hand": {READY: DISBURSED, PAYMENT_FAILED: DISBURSED},
     "return_for_review": {PUBLICIZING: SUBMITTED, READY: SUBMITTED},
 }
 # Statuses whose amount is committed against the campaign's money.

@@ -10,6 +10,7 @@ from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy
 from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
 
 from shared.config import setting
 from shared.db import Database
@@ -21,9 +22,17 @@ from services.gateway.http import (
 from services.gateway.schemas import UserCreateSchema
 
 CASEWORK = ("admin", "caseworker")
+FINANCE = ("admin", "finance")
+DONOR_READERS = ("admin", "finance", "auditor", "donor")
 EVERYONE = ("admin", "caseworker", "finance", "auditor", "donor")
 CHECKED_SERVICES = ("registry", "aid", "notify")
 HEALTH_TIMEOUT_SECONDS = 3
+
+
+def require_own_donor(user, donor_id: str) -> None:
+    """A donor sees only their own record; staff roles see every donor (read-only for the auditor)."""
+    if user.role == "donor" and user.donor_id != donor_id:
+        raise ServiceError("forbidden", "捐赠人只能查看自己的捐赠去向", 403)
 
 
 def endpoint(method: str, url: str, roles=None):
@@ -171,6 +180,61 @@ class GatewayService:
     @endpoint("GET", "/api/v1/public/applications/<application_id>/status")
     def public_status(self, request, _user, application_id):
         return json_response(self.call(self.aid.public_status, application_id, request.args.get("id_last4", "")))
+
+    @endpoint("POST", "/api/v1/donors", roles=FINANCE)
+    def create_donor(self, request, user):
+        return json_response(self.call(self.aid.create_donor, self.json_body(request), user.actor), 201)
+
+    @endpoint("GET", "/api/v1/donors/<donor_id>", roles=DONOR_READERS)
+    def get_donor(self, request, user, donor_id):
+        require_own_donor(user, donor_id)
+        return json_response(self.call(self.aid.get_donor, donor_id))
+
+    @endpoint("GET", "/api/v1/donors/<donor_id>/trace", roles=DONOR_READERS)
+    def donor_trace(self, request, user, donor_id):
+        require_own_donor(user, donor_id)
+        return json_response(self.call(self.aid.donor_trace, donor_id))
+
+    @endpoint("POST", "/api/v1/donations", roles=FINANCE)
+    def donate(self, request, user):
+        answer = self.call(self.aid.donate, self.json_body(request), user.actor)
+        return json_response(answer["donation"], 201 if answer["created"] else 200)
+
+    @endpoint("POST", "/api/v1/campaigns/<campaign_id>/allocations", roles=FINANCE)
+    def allocate(self, request, user, campaign_id):
+        return json_response(self.call(self.aid.allocate, campaign_id, self.json_body(request), user.actor), 201)
+
+    @endpoint("GET", "/api/v1/public/receipts/<receipt_no>")
+    def public_receipt(self, request, _user, receipt_no):
+        return json_response(self.call(self.aid.public_receipt, receipt_no, request.args.get("code", "")))
+
+    @endpoint("POST", "/api/v1/disbursement-batches", roles=FINANCE)
+    def create_disbursement_batch(self, request, user):
+        return json_response(self.call(self.aid.create_disbursement_batch, self.json_body(request), user.actor), 201)
+
+    @endpoint("GET", "/api/v1/disbursement-batches/<batch_id>", roles=("admin", "finance", "auditor"))
+    def get_disbursement_batch(self, request, user, batch_id):
+        return json_response(self.call(self.aid.get_disbursement_batch, batch_id))
+
+    @endpoint("GET", "/api/v1/disbursement-batches/<batch_id>/file", roles=("finance",))
+    def disbursement_file(self, request, user, batch_id):
+        content = base64.b64decode(self.call(self.aid.disbursement_file, batch_id))
+        return Response(content, 200, headers={
+            "Content-Type": "text/csv; charset=gb18030",
+            "Content-Disposition": f'attachment; filename="batch-{batch_id}.csv"',
+            "Cache-Control": "no-store",
+        })
+
+    @endpoint("POST", "/api/v1/disbursement-batches/<batch_id>/results", roles=FINANCE)
+    def disbursement_results(self, request, user, batch_id):
+        content, _filename = self.uploaded_file(request)
+        return json_response(self.call(
+            self.aid.disbursement_results, batch_id, base64.b64encode(content).decode(), user.actor,
+        ))
+
+    @endpoint("POST", "/api/v1/applications/<application_id>/disburse", roles=FINANCE)
+    def disburse_application(self, request, user, application_id):
+        return json_response(self.call(self.aid.disburse, application_id, self.json_body(request), user.actor))
 
     @endpoint("GET", "/api/v1/notifications", roles=STAFF)
     def list_notifications(self, request, user):

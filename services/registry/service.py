@@ -49,6 +49,10 @@ class RegistryService:
         return store.contacts(self.db, self.vault, list(worker_ids))
 
     @rpc
+    def payees(self, worker_ids):
+        return store.payees(self.db, self.vault, list(worker_ids))
+
+    @rpc
     def audit_trail(self, worker_id):
         return {"items": store.audit_trail(self.db, worker_id)}
 

@@ -1,5 +1,5 @@
 """The registry's units of work: each function changes the files, the audit log and the outbox together."""
-
+import json
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -160,5 +160,21 @@ def contacts(session, vault, worker_ids: list[str]) -> dict:
     session.rollback()
     return {
         row.worker_id: {"phone_sealed": vault.encrypt(workers.unseal(vault, row.sealed)[1]), "phone_masked": row.phone_masked}
+        for row in rows
+    }
+
+
+def payees(session, vault, worker_ids: list[str]) -> dict:
+    """Who the bank pays, for the aid service's bank file: name, bank and full account, sealed under DATA_KEY."""
+    rows = session.execute(
+        select(workers_table.c.worker_id, workers_table.c.name, workers_table.c.bank_name, workers_table.c.sealed)
+        .where(workers_table.c.worker_id.in_(worker_ids))
+    ).all()
+    session.rollback()
+    return {
+        row.worker_id: vault.encrypt(json.dumps(
+            {"name": row.name, "bank_name": row.bank_name, "account": workers.unseal(vault, row.sealed)[2]},
+            ensure_ascii=False,
+        ))
         for row in rows
     }

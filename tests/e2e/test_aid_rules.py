@@ -40,7 +40,7 @@ def test_warmth_pays_by_the_household_category(aid_api):
             "campaign_id": campaign_id, "program": "warmth", "worker_id": filed["worker_id"], "status": "submitted",
             "amount_fen": WARMTH_AMOUNTS[category], "name": "欧**娜", "id_number": filed["id_number"],
             "union": "机械工会", "category": category, "level": None, "student": None, "note": "入户核实",
-            "submitted_by": staff.maker_actor, "publicity_ends_on": None, "batch_id": None,
+            "submitted_by": staff.maker_actor, "publicity_ends_on": None, "batch_id": None, "bank_ref": None,
         }
         assert body["id_number"] not in str(shown)
 

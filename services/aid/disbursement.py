@@ -1,0 +1,181 @@
+"""Paying approved aid through the bank: batches, the bank's upload file, its results, and payment by hand."""
+import csv
+import io
+import json
+
+from sqlalchemy import func, insert, select, update
+
+from shared.db import insert_many, row_by_id
+from shared.errors import ServiceError, validation_error
+from shared.events import new_id, now_utc
+from services.aid import applications as application_store
+from services.aid import campaigns as campaign_store
+from services.aid.models import applications, batch_items, batches
+from services.aid.workflow import PAYING, PAYMENT_FAILED, READY
+
+BANK_FILE_HEADER = ("序号", "收款人账号", "收款人户名", "收款银行", "金额（元）", "用途", "业务参考号")
+PURPOSE = {"warmth": "送温暖补助", "education": "金秋助学补助"}
+RESULT_COLUMNS = ("application_id", "result", "bank_ref", "reason")
+RESULTS = {"success": "paid", "failed": "payment_failed"}
+BANK_REF_MAX = 100  # the bank_ref columns' width, as for payment by hand
+
+
+def yuan_text(amount_fen: int) -> str:
+    return f"{amount_fen // 100}.{amount_fen % 100:02d}"
+
+
+def load(session, batch_id: str):
+    return row_by_id(session, batches.c.batch_id, batch_id, "发放批次")
+
+
+def create(session, campaign, actor: str, today, calendar) -> dict:
+    """Every ready and payment_failed application of the campaign goes to `paying` in one new batch."""
+    due = session.execute(
+        select(applications)
+        .where(applications.c.campaign_id == campaign.campaign_id, applications.c.status.in_((READY, PAYMENT_FAILED)))
+        .order_by(applications.c.created_at, applications.c.application_id)
+    ).all()
+    session.rollback()
+    if not due:
+        raise ServiceError("invalid_transition", "本项目没有待发放或发放失败的申请，无需新建批次", 409)
+    batch_id, now = new_id(), now_utc()
+    try:
+        session.execute(insert(batches).values(
+            batch_id=batch_id, campaign_id=campaign.campaign_id, count=len(due),
+            total_fen=sum(row.amount_fen for row in due), created_by=actor, created_at=now,
+        ))
+        for row in due:
+            application_store.apply(session, row, campaign, "pay", actor, f"纳入发放批次 {batch_id}", today, calendar,
+                                    values={"batch_id": batch_id})
+        insert_many(session, batch_items, [
+            {"batch_id": batch_id, "application_id": row.application_id, "line": line, "amount_fen": row.amount_fen,
+             "result": None, "bank_ref": None, "reason": None, "settled_at": None}
+            for line, row in enumerate(due, start=1)
+        ])
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return view(session, batch_id)
+
+
+def view(session, batch_id: str) -> dict:
+    batch = load(session, batch_id)
+    results = dict(session.execute(
+        select(batch_items.c.result, func.count()).where(batch_items.c.batch_id == batch_id).group_by(batch_items.c.result)
+    ).all())
+    session.rollback()
+    return {
+        "batch_id": batch.batch_id, "campaign_id": batch.campaign_id, "count": batch.count,
+        "total_fen": batch.total_fen, "created_by": batch.created_by, "created_at": batch.created_at.isoformat(),
+        "paid": results.get("success", 0), "failed": results.get("failed", 0), "pending": results.get(None, 0),
+    }
+
+
+def payable_items(session, batch_id: str) -> list:
+    load(session, batch_id)
+    items = session.execute(
+        select(batch_items.c.line, batch_items.c.amount_fen, applications.c.application_id, applications.c.worker_id,
+               applications.c.program)
+        .join(applications, applications.c.application_id == batch_items.c.application_id)
+        .where(batch_items.c.batch_id == batch_id).order_by(batch_items.c.line)
+    ).all()
+    session.rollback()
+    return items
+
+
+def bank_file(items: list, payees: dict, vault) -> bytes:
+    """The batch-payment upload a Chinese bank takes: GB18030 CSV, one payee per line, our application id as
+    the reference the bank echoes in its results."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(BANK_FILE_HEADER)
+    for item in items:
+        payee = json.loads(vault.decrypt(payees[item.worker_id]))
+        writer.writerow((item.line, payee["account"], payee["name"], payee["bank_name"], yuan_text(item.amount_fen),
+                         PURPOSE[item.program], item.application_id))
+    return out.getvalue().encode("gb18030")
+
+
+def _result_lines(content: bytes) -> list[tuple[int, dict]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise validation_error({"file": ["无法识别文件编码，请使用 UTF-8 或 GB18030"]})
+    if "\0" in text:  # no CSV has one, and PostgreSQL refuses it in a text column
+        raise validation_error({"file": ["文件含有空字符（NUL），不是 CSV 文本文件"]})
+    # newline="": lone \r (Excel for Mac) ends a line too; the reader's own line count, not a row count,
+    # so the numbers reported stay the file's line numbers after a blank line.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        missing = [column for column in RESULT_COLUMNS[:2] if column not in (reader.fieldnames or ())]
+        if missing:
+            raise validation_error({"file": [f"缺少列：{'、'.join(missing)}（需要 {','.join(RESULT_COLUMNS)}）"]})
+        return [(reader.line_num, {key: (value or "").strip() for key, value in row.items() if key})
+                for row in reader]
+    except csv.Error:
+        raise validation_error({"file": ["CSV 文件格式错误（某个字段过长或引号不配对）"]}) from None
+
+
+def apply_results(session, batch_id: str, content: bytes, actor: str, today, calendar) -> dict:
+    """The bank's answer, line by line: each paid or failed once; a line seen before changes nothing."""
+    batch = load(session, batch_id)
+    campaign = campaign_store.load(session, batch.campaign_id)
+    items = {row.application_id: row for row in session.execute(
+        select(batch_items).where(batch_items.c.batch_id == batch_id))}
+    session.rollback()
+    summary = {"batch_id": batch_id, "disbursed": 0, "failed": 0, "unchanged": 0, "errors": []}
+    first_line: dict[str, int] = {}
+    try:
+        for number, line in _result_lines(content):
+            application_id, result = line.get("application_id", ""), line.get("result", "")
+            error = _line_error(items, first_line, number, application_id, result, line.get("bank_ref", ""))
+            if error:
+                summary["errors"].append({"line": number, "application_id": application_id or None, "message": error})
+                continue
+            first_line[application_id] = number
+            if items[application_id].result is not None:
+                summary["unchanged"] += 1
+                continue
+            _settle(session, campaign, items[application_id], result, line, actor, today, calendar)
+            summary["disbursed" if result == "success" else "failed"] += 1
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return summary
+
+
+def _line_error(items: dict, first_line: dict, number: int, application_id: str, result: str, bank_ref: str):
+    if application_id not in items:
+        return "该申请不在本批次中"
+    if application_id in first_line:
+        return f"与第 {first_line[application_id]} 行重复"
+    if result not in RESULTS:
+        return "result 应为 success 或 failed"
+    if result == "success" and not bank_ref:
+        return "付款成功的行必须有银行流水号 bank_ref"
+    if len(bank_ref) > BANK_REF_MAX:
+        return f"银行流水号 bank_ref 不能超过 {BANK_REF_MAX} 个字符"
+    known = items[application_id].result
+    if known is not None and known != result:
+        return f"此前已导入的结果为 {known}，与本行不一致"
+    return None
+
+
+def _settle(session, campaign, item, result: str, line: dict, actor: str, today, calendar) -> None:
+    application = application_store.load(session, item.application_id)
+    if application.status != PAYING or application.batch_id != item.batch_id:
+        raise ServiceError("invalid_transition", f"申请 {item.application_id} 已不在本批次付款中", 409)
+    reason = line.get("reason") or None
+    application_store.apply(session, application, campaign, RESULTS[result], actor, reason, today, calendar,
+                            values={"bank_ref": line.get("bank_ref") or None})
+    session.execute(
+        update(batch_items)
+        .where(batch_items.c.batch_id == item.batch_id, batch_items.c.application_id == item.application_id)
+        .values(result=result, bank_ref=line.get("bank_ref") or None, reason=reason, settled_at=now_utc())
+    )

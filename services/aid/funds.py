@@ -1,0 +1,184 @@
+"""Where a campaign's money comes from: donors, their gifts, allocations of unrestricted money, and
+which gift paid which disbursement.
+
+Each gift a campaign may spend is a fund source, drawn in CONTRACT order: restricted gifts, then
+unrestricted money allocated to it (oldest gift first), then the union's budget. Every change to a
+source or a gift's placement is a conditional UPDATE, so concurrent payments or allocations can
+never spend the same fen twice.
+"""
+import secrets
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shared.db import row_by_id
+from shared.errors import ServiceError
+from shared.events import envelope, new_id, now_utc
+from shared.masking import mask_name, mask_phone
+from shared.outbox import add_events
+from services.aid import ledger
+from services.aid.models import campaigns, donations, donors, fund_sources, outbox, payouts
+
+RESTRICTED, ALLOCATED, BUDGET = 0, 1, 2
+ANONYMOUS_NAME = "爱心人士"
+
+
+def create_donor(session, vault, data: dict, actor: str) -> dict:
+    donor_id = new_id()
+    phone = data.get("phone")
+    session.execute(insert(donors).values(
+        donor_id=donor_id, name=data["name"], kind=data["kind"], anonymous=data["anonymous"],
+        phone_masked=phone and mask_phone(phone), phone_sealed=phone and vault.encrypt(phone),
+        created_by=actor, created_at=now_utc(),
+    ))
+    session.commit()
+    return donor_view(load_donor(session, donor_id))
+
+
+def load_donor(session, donor_id: str):
+    return row_by_id(session, donors.c.donor_id, donor_id, "捐赠人")
+
+
+def donor_view(row) -> dict:
+    return {"donor_id": row.donor_id, "name": row.name, "kind": row.kind, "anonymous": row.anonymous,
+            "phone": row.phone_masked, "created_at": row.created_at.isoformat()}
+
+
+def public_name(donor) -> str:
+    if donor.anonymous:
+        return ANONYMOUS_NAME
+    return donor.name if donor.kind == "organization" else mask_name(donor.name)
+
+
+def _add_source(session, campaign_id: str, rank: int, amount_fen: int, donation=None) -> None:
+    session.execute(insert(fund_sources).values(
+        source_id=new_id(), campaign_id=campaign_id, rank=rank, amount_fen=amount_fen, used_fen=0,
+        donation_id=donation and donation["donation_id"], received_on=donation and donation["received_on"],
+        created_at=now_utc(),
+    ))
+
+
+def _add_to_campaign(session, campaign_id: str, amount_fen: int) -> None:
+    session.execute(update(campaigns).where(campaigns.c.campaign_id == campaign_id)
+                    .values(allocated_fen=campaigns.c.allocated_fen + amount_fen))
+
+
+def fund_budget(session, campaign_id: str, budget_fen: int) -> None:
+    """A new campaign's budget from the union, in the caller's transaction."""
+    if budget_fen:
+        _add_source(session, campaign_id, BUDGET, budget_fen)
+        ledger.move(session, "budget", ledger.UNION_BUDGET, ledger.funds(campaign_id), budget_fen, campaign_id=campaign_id)
+
+
+def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
+    """Record a gift once per external_ref: (the donation, whether it is new)."""
+    existing = _by_external_ref(session, data["external_ref"])
+    if existing is not None:
+        return donation_view(existing), False
+    load_donor(session, data["donor_id"])
+    if data["campaign_id"]:
+        row_by_id(session, campaigns.c.campaign_id, data["campaign_id"], "帮扶项目")
+    session.rollback()
+    donation = {
+        **data, "donation_id": new_id(), "receipt_no": f"JZ{data['received_on'].year}-{secrets.token_hex(5).upper()}",
+        "verification_code": f"{secrets.randbelow(10**6):06d}", "placed_fen": data["amount_fen"] if data["campaign_id"] else 0,
+        "created_by": actor, "created_at": now_utc(),
+    }
+    try:
+        session.execute(insert(donations).values(**donation))
+        if data["campaign_id"]:
+            _add_source(session, data["campaign_id"], RESTRICTED, data["amount_fen"], donation)
+            _add_to_campaign(session, data["campaign_id"], data["amount_fen"])
+            target = ledger.funds(data["campaign_id"])
+        else:
+            target = ledger.UNRESTRICTED
+        ledger.move(session, "donation", ledger.DONORS, target, data["amount_fen"],
+                    campaign_id=data["campaign_id"], donation_id=donation["donation_id"])
+        add_events(session, outbox, [("donation_received", envelope(
+            donation_id=donation["donation_id"], donor_id=data["donor_id"], campaign_id=data["campaign_id"],
+            amount_fen=data["amount_fen"], received_on=data["received_on"].isoformat(),
+        ))])
+        session.commit()
+    except IntegrityError:  # the same external_ref arrived at the same moment
+        session.rollback()
+        return donation_view(_by_external_ref(session, data["external_ref"])), False
+    return donation_view(_by_external_ref(session, data["external_ref"])), True
+
+
+def _by_external_ref(session, external_ref: str):
+    return session.execute(select(donations).where(donations.c.external_ref == external_ref)).first()
+
+
+def donation_view(row) -> dict:
+    return {
+        "donation_id": row.donation_id, "donor_id": row.donor_id, "amount_fen": row.amount_fen,
+        "campaign_id": row.campaign_id, "received_on": row.received_on.isoformat(), "external_ref": row.external_ref,
+        "receipt_no": row.receipt_no, "verification_code": row.verification_code, "placed_fen": row.placed_fen,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def allocate(session, campaign, amount_fen: int, actor: str) -> dict:
+    """Move unrestricted money into the campaign, taken from the oldest gifts first."""
+    gifts = session.execute(
+        select(donations).where(donations.c.campaign_id.is_(None), donations.c.placed_fen < donations.c.amount_fen)
+        .order_by(donations.c.received_on, donations.c.created_at)
+    ).all()
+    session.rollback()
+    if sum(gift.amount_fen - gift.placed_fen for gift in gifts) < amount_fen:
+        raise ServiceError("budget_exhausted", "未定向捐款的余额不足以划拨这笔金额", 409)
+    needed, taken = amount_fen, []
+    try:
+        for gift in gifts:
+            if not needed:
+                break
+            part = min(needed, gift.amount_fen - gift.placed_fen)
+            moved = session.execute(
+                update(donations)
+                .where(donations.c.donation_id == gift.donation_id,
+                       donations.c.placed_fen + part <= donations.c.amount_fen)
+                .values(placed_fen=donations.c.placed_fen + part)
+            ).rowcount
+            if not moved:
+                raise ServiceError("conflict", "捐款余额刚被其他划拨使用，请重试", 409)
+            _add_source(session, campaign.campaign_id, ALLOCATED, part, gift._mapping)
+            ledger.move(session, "allocation", ledger.UNRESTRICTED, ledger.funds(campaign.campaign_id), part,
+                        campaign_id=campaign.campaign_id, donation_id=gift.donation_id)
+            taken.append({"donation_id": gift.donation_id, "amount_fen": part})
+            needed -= part
+        _add_to_campaign(session, campaign.campaign_id, amount_fen)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return {"campaign_id": campaign.campaign_id, "amount_fen": amount_fen, "from_donations": taken, "by": actor}
+
+
+def draw(session, application) -> None:
+    """Pay a disbursement from the campaign's sources in order, recording which paid what (caller's transaction)."""
+    needed = application.amount_fen
+    sources = session.execute(
+        select(fund_sources)
+        .where(fund_sources.c.campaign_id == application.campaign_id, fund_sources.c.used_fen < fund_sources.c.amount_fen)
+        .order_by(fund_sources.c.rank, fund_sources.c.received_on, fund_sources.c.created_at, fund_sources.c.source_id)
+    ).all()
+    now = now_utc()
+    for source in sources:
+        if not needed:
+            break
+        part = min(needed, source.amount_fen - source.used_fen)
+        moved = session.execute(
+            update(fund_sources)
+            .where(fund_sources.c.source_id == source.source_id,
+                   fund_sources.c.used_fen + part <= fund_sources.c.amount_fen)
+            .values(used_fen=fund_sources.c.used_fen + part)
+        ).rowcount
+        if not moved:
+            raise ServiceError("conflict", "资金来源刚被其他付款使用，请重试", 409)
+        session.execute(insert(payouts).values(
+            application_id=application.application_id, source_id=source.source_id, donation_id=source.donation_id,
+            amount_fen=part, at=now,
+        ))
+        needed -= part
+    if needed:
+        raise ServiceError("budget_exhausted", "本项目的资金来源不足以支付这笔款项", 409)

@@ -1,0 +1,52 @@
+"""The double-entry ledger: every movement of money is entries that sum to zero."""
+from sqlalchemy import func, select
+
+from shared.db import insert_many
+from shared.events import new_id, now_utc
+from services.aid.models import ledger
+
+DONORS = "external:donors"
+UNION_BUDGET = "external:union_budget"
+UNRESTRICTED = "unrestricted"
+
+
+def funds(campaign_id: str) -> str:
+    return f"campaign:{campaign_id}:funds"
+
+
+def committed(campaign_id: str) -> str:
+    return f"campaign:{campaign_id}:committed"
+
+
+def disbursed(campaign_id: str) -> str:
+    return f"campaign:{campaign_id}:disbursed"
+
+
+def move(session, kind: str, source: str, target: str, amount_fen: int, **about) -> None:
+    """Move `amount_fen` from one account to another, in the caller's transaction."""
+    movement_id, at = new_id(), now_utc()
+    about = {"campaign_id": None, "donation_id": None, "application_id": None, **about}
+    insert_many(session, ledger, [
+        {"movement_id": movement_id, "kind": kind, "account": source, "amount_fen": -amount_fen, "at": at, **about},
+        {"movement_id": movement_id, "kind": kind, "account": target, "amount_fen": amount_fen, "at": at, **about},
+    ])
+
+
+def balances(session, accounts: list[str]) -> dict[str, int]:
+    rows = session.execute(
+        select(ledger.c.account, func.coalesce(func.sum(ledger.c.amount_fen), 0))
+        .where(ledger.c.account.in_(accounts)).group_by(ledger.c.account)
+    ).all()
+    return {account: 0 for account in accounts} | {account: int(total) for account, total in rows}
+
+
+def campaign_money(session, campaign_id: str) -> dict[str, int]:
+    """What the campaign's accounts hold: left to commit, committed, paid out."""
+    held = balances(session, [funds(campaign_id), committed(campaign_id), disbursed(campaign_id)])
+    return {"remaining": held[funds(campaign_id)], "committed": held[committed(campaign_id)],
+            "disbursed": held[disbursed(campaign_id)]}
+
+
+def total(session) -> int:
+    """The sum of every entry: zero, always."""
+    return int(session.execute(select(func.coalesce(func.sum(ledger.c.amount_fen), 0))).scalar_one())

@@ -1,0 +1,106 @@
+"""Donors, gifts, allocations and the trace: every fen from the donor to the disbursement it paid."""
+import pytest
+
+from tests.e2e.aid_builders import Staff, acted, aid_api, campaign, create_campaign, submitted, worker  # noqa: F401
+from tests.e2e.builders import assert_error, new_user
+
+
+@pytest.fixture
+def finance(aid_api):
+    return new_user(aid_api, "finance")["token"]
+
+
+def donor(api, token, **overrides) -> dict:
+    response = api.post("/api/v1/donors", token=token, json={"name": "王大明", "kind": "individual", **overrides})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def donate(api, token, donor_id: str, amount_fen: int, campaign_id=None, ref: str = "", received_on="2026-08-01"):
+    return api.post("/api/v1/donations", token=token, json={
+        "donor_id": donor_id, "amount_fen": amount_fen, "campaign_id": campaign_id, "received_on": received_on,
+        "external_ref": ref or f"BANK-{donor_id[-6:]}-{amount_fen}-{received_on}",
+    })
+
+
+def paid_by_hand(api, staff, finance, campaign_id: str) -> dict:
+    _body, filed = worker(api)
+    application = submitted(api, staff.maker, campaign_id, filed["worker_id"])
+    acted(api, staff.checker, application["application_id"], "approve")
+    response = api.post(f"/api/v1/applications/{application['application_id']}/disburse", token=finance,
+                        json={"bank_ref": f"REF-{application['application_id'][-8:]}"})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_money_is_drawn_restricted_first_then_allocated_oldest_first_then_budget(aid_api, finance):
+    api, staff = aid_api, Staff(aid_api)
+    target = create_campaign(api, budget_fen=1_000_000, publicity_days=0)
+    giver = donor(api, finance)
+    restricted = donate(api, finance, giver["donor_id"], 200_000, target["campaign_id"]).json()
+    old_gift = donate(api, finance, giver["donor_id"], 250_000, received_on="2026-07-01").json()
+    new_gift = donate(api, finance, giver["donor_id"], 500_000, received_on="2026-07-20").json()
+    allocation = api.post(f"/api/v1/campaigns/{target['campaign_id']}/allocations", token=finance,
+                          json={"amount_fen": 400_000})
+    assert allocation.status_code == 201, allocation.text
+    assert allocation.json()["from_donations"] == [
+        {"donation_id": old_gift["donation_id"], "amount_fen": 250_000},
+        {"donation_id": new_gift["donation_id"], "amount_fen": 150_000},
+    ]
+    assert campaign(api, target["campaign_id"])["available_fen"] == 1_000_000 + 200_000 + 400_000
+
+    first = paid_by_hand(api, staff, finance, target["campaign_id"])   # 3,000 yuan: 2,000 restricted + 1,000 old
+    second = paid_by_hand(api, staff, finance, target["campaign_id"])  # 1,500 old, then 1,500 new
+
+    trace = api.get(f"/api/v1/donors/{giver['donor_id']}/trace", token=finance).json()
+    by_gift = {item["donation_id"]: item for item in trace["donations"]}
+    assert [(a["application_id"], a["amount_fen"]) for a in by_gift[restricted["donation_id"]]["allocations"]] == [
+        (first["application_id"], 200_000)]
+    assert [(a["application_id"], a["amount_fen"]) for a in by_gift[old_gift["donation_id"]]["allocations"]] == [
+        (first["application_id"], 100_000), (second["application_id"], 150_000)]
+    assert [(a["application_id"], a["amount_fen"]) for a in by_gift[new_gift["donation_id"]]["allocations"]] == [
+        (second["application_id"], 150_000)]
+    assert (trace["donated_fen"], trace["allocated_fen"], trace["unallocated_fen"]) == (950_000, 600_000, 350_000)
+    assert all(a["recipient"].endswith("*") or "*" in a["recipient"] for item in trace["donations"]
+               for a in item["allocations"])
+    figures = campaign(api, target["campaign_id"])
+    assert (figures["committed_fen"], figures["disbursed_fen"], figures["remaining_fen"]) == (0, 600_000, 1_000_000)
+
+
+def test_a_gift_is_recorded_once_per_external_ref_and_its_receipt_checks_publicly(aid_api, finance):
+    api = aid_api
+    giver = donor(api, finance, anonymous=True)
+    first = donate(api, finance, giver["donor_id"], 10_000, ref="ALIPAY-0001")
+    again = donate(api, finance, giver["donor_id"], 10_000, ref="ALIPAY-0001")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    gift = first.json()
+    receipt = api.get(f"/api/v1/public/receipts/{gift['receipt_no']}", token=None,
+                      params={"code": gift["verification_code"]})
+    assert receipt.status_code == 200, receipt.text
+    assert receipt.json()["donor"] == "爱心人士" and receipt.json()["amount_fen"] == 10_000
+    assert_error(api.get(f"/api/v1/public/receipts/{gift['receipt_no']}", token=None, params={"code": "000000"}),
+                 404, "not_found")
+    trace = api.get(f"/api/v1/donors/{giver['donor_id']}/trace", token=finance).json()
+    assert trace["donated_fen"] == 10_000 and len(trace["donations"]) == 1
+
+
+def test_a_donor_sees_only_their_own_trace(aid_api, finance):
+    api = aid_api
+    mine, theirs = donor(api, finance), donor(api, finance, name="某某公司", kind="organization")
+    token = new_user(api, "donor", donor_id=mine["donor_id"])["token"]
+    assert api.get(f"/api/v1/donors/{mine['donor_id']}/trace", token=token).status_code == 200
+    assert_error(api.get(f"/api/v1/donors/{theirs['donor_id']}/trace", token=token), 403, "forbidden")
+    caseworker = new_user(api, "caseworker")["token"]
+    assert_error(api.get(f"/api/v1/donors/{mine['donor_id']}/trace", token=caseworker), 403, "forbidden")
+    assert_error(api.post("/api/v1/donors", token=caseworker, json={"name": "x", "kind": "individual"}), 403, "forbidden")
+
+
+def test_allocating_more_than_the_unrestricted_money_is_refused_and_moves_nothing(aid_api, finance):
+    api = aid_api
+    target = create_campaign(api, budget_fen=0)
+    giver = donor(api, finance)
+    donate(api, finance, giver["donor_id"], 50_000)
+    refused = api.post(f"/api/v1/campaigns/{target['campaign_id']}/allocations", token=finance, json={"amount_fen": 50_001})
+    assert_error(refused, 409, "budget_exhausted")
+    assert campaign(api, target["campaign_id"])["available_fen"] == 0
