@@ -7,13 +7,13 @@ eventlet.monkey_patch()
 import logging  # noqa: E402
 import sys  # noqa: E402
 
-from bench import aid_bench, import_bench, notify_bench  # noqa: E402
+from bench import aid_bench, funds_bench, import_bench, notify_bench  # noqa: E402
 
-PARTS = {"import": import_bench, "aid": aid_bench, "notify": notify_bench}
+PARTS = {"import": import_bench, "aid": aid_bench, "notify": notify_bench, "funds": funds_bench}
 
 
 def main() -> int:
-    """`python -m bench [PART …]`; PART is import, aid or notify, optionally with a size: aid=2000."""
+    """`python -m bench [PART …]`; PART is import, aid, notify or funds, optionally with a size: aid=2000."""
     logging.basicConfig(level=logging.WARNING)
     for part in sys.argv[1:] or list(PARTS):
         name, _, size = part.partition("=")

@@ -16,7 +16,7 @@ from shared.retry import reliable_event_handler
 from shared.timer import configured_timer
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid import disbursement, funds, public, trace
+from services.aid import disbursement, disclosure, funds, public, trace
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
@@ -181,6 +181,10 @@ class AidService:
     @rpc
     def public_publicity(self, campaign_id):
         return public.publicity(self.db, campaign_id)
+
+    @rpc
+    def public_disclosure(self, campaign_id):
+        return disclosure.disclosure(self.db, campaign_id)
 
     @rpc
     def public_status(self, application_id, id_last4):

@@ -177,6 +177,10 @@ class GatewayService:
     def public_publicity(self, request, _user, campaign_id):
         return json_response(self.call(self.aid.public_publicity, campaign_id))
 
+    @endpoint("GET", "/api/v1/public/campaigns/<campaign_id>/disclosure")
+    def public_disclosure(self, request, _user, campaign_id):
+        return json_response(self.call(self.aid.public_disclosure, campaign_id))
+
     @endpoint("GET", "/api/v1/public/applications/<application_id>/status")
     def public_status(self, request, _user, application_id):
         return json_response(self.call(self.aid.public_status, application_id, request.args.get("id_last4", "")))

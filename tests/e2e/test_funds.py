@@ -104,3 +104,30 @@ def test_allocating_more_than_the_unrestricted_money_is_refused_and_moves_nothin
     refused = api.post(f"/api/v1/campaigns/{target['campaign_id']}/allocations", token=finance, json={"amount_fen": 50_001})
     assert_error(refused, 409, "budget_exhausted")
     assert campaign(api, target["campaign_id"])["available_fen"] == 0
+
+
+def test_the_public_disclosure_shows_income_by_donor_spending_and_recipients(aid_api, finance):
+    api, staff = aid_api, Staff(aid_api)
+    target = create_campaign(api, budget_fen=500_000, publicity_days=0)
+    person, company = donor(api, finance), donor(api, finance, name="某某科技有限公司", kind="organization")
+    hidden = donor(api, finance, name="李四", anonymous=True)
+    donate(api, finance, person["donor_id"], 100_000, target["campaign_id"])
+    donate(api, finance, company["donor_id"], 300_000, received_on="2026-07-01")
+    donate(api, finance, hidden["donor_id"], 200_000, target["campaign_id"])
+    api.post(f"/api/v1/campaigns/{target['campaign_id']}/allocations", token=finance, json={"amount_fen": 300_000})
+    paid_by_hand(api, staff, finance, target["campaign_id"])
+
+    response = api.get(f"/api/v1/public/campaigns/{target['campaign_id']}/disclosure", token=None)
+
+    assert response.status_code == 200, response.text
+    shown = response.json()
+    assert shown["income"]["by_donor"] == [
+        {"donor": "王*明", "amount_fen": 100_000}, {"donor": "爱心人士", "amount_fen": 200_000},
+        {"donor": "某某科技有限公司", "amount_fen": 300_000},
+    ]
+    assert (shown["income"]["restricted_gifts_fen"], shown["income"]["allocated_gifts_fen"],
+            shown["income"]["union_budget_fen"]) == (300_000, 300_000, 500_000)
+    assert shown["spending"]["disbursed_fen"] == 300_000 and shown["recipients"] == 1
+    assert shown["remaining_fen"] == 1_100_000 - 300_000
+    assert "李四" not in response.text
+    assert_error(api.get(f"/api/v1/public/campaigns/{'0' * 32}/disclosure", token=None), 404, "not_found")
