@@ -118,3 +118,7 @@ class DonationSchema(StrictSchema):
 
 class AllocationSchema(StrictSchema):
     amount_fen = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_FEN, error="金额应为正整数（分）"))
+
+
+class ReconciliationQuerySchema(StrictSchema):
+    campaign_id = Text()

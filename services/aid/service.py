@@ -16,11 +16,11 @@ from shared.retry import reliable_event_handler
 from shared.timer import configured_timer
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid import disbursement, disclosure, funds, public, trace
+from services.aid import disbursement, disclosure, funds, public, reconciliation, trace
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
-    CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema,
+    CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
 )
 from services.aid.workdays import parse_dates
 from services.aid.workflow import SUBMITTED
@@ -181,6 +181,13 @@ class AidService:
     @rpc
     def public_publicity(self, campaign_id):
         return public.publicity(self.db, campaign_id)
+
+    @rpc
+    def reconciliation(self, query):
+        campaign_id = load_or_400(ReconciliationQuerySchema(), query).get("campaign_id")
+        if campaign_id:
+            campaign_store.load(self.db, campaign_id)
+        return reconciliation.report(self.db, campaign_id)
 
     @rpc
     def public_disclosure(self, campaign_id):

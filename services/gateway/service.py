@@ -177,6 +177,10 @@ class GatewayService:
     def public_publicity(self, request, _user, campaign_id):
         return json_response(self.call(self.aid.public_publicity, campaign_id))
 
+    @endpoint("GET", "/api/v1/reconciliation", roles=("admin", "finance", "auditor"))
+    def reconciliation(self, request, user):
+        return json_response(self.call(self.aid.reconciliation, query_args(request)))
+
     @endpoint("GET", "/api/v1/public/campaigns/<campaign_id>/disclosure")
     def public_disclosure(self, request, _user, campaign_id):
         return json_response(self.call(self.aid.public_disclosure, campaign_id))

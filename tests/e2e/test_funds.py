@@ -1,5 +1,8 @@
 """Donors, gifts, allocations and the trace: every fen from the donor to the disbursement it paid."""
 import pytest
+from sqlalchemy import text
+
+from shared.db import make_engine
 
 from tests.e2e.aid_builders import Staff, acted, aid_api, campaign, create_campaign, submitted, worker  # noqa: F401
 from tests.e2e.builders import assert_error, new_user
@@ -131,3 +134,34 @@ def test_the_public_disclosure_shows_income_by_donor_spending_and_recipients(aid
     assert shown["remaining_fen"] == 1_100_000 - 300_000
     assert "李四" not in response.text
     assert_error(api.get(f"/api/v1/public/campaigns/{'0' * 32}/disclosure", token=None), 404, "not_found")
+
+
+def test_the_reconciliation_report_agrees_and_flags_a_difference(aid_api, finance, config):
+    api, staff = aid_api, Staff(aid_api)
+    target = create_campaign(api, budget_fen=1_000_000, publicity_days=0)
+    giver = donor(api, finance)
+    donate(api, finance, giver["donor_id"], 100_000, target["campaign_id"])
+    paid_by_hand(api, staff, finance, target["campaign_id"])
+    _body, filed = worker(api)
+    pending = submitted(api, staff.maker, target["campaign_id"], filed["worker_id"])
+    acted(api, staff.checker, pending["application_id"], "approve")
+    batch = api.post("/api/v1/disbursement-batches", token=finance, json={"campaign_id": target["campaign_id"]}).json()
+
+    auditor = new_user(api, "auditor")["token"]
+    clean = api.get("/api/v1/reconciliation", token=auditor, params={"campaign_id": target["campaign_id"]})
+    assert clean.status_code == 200, clean.text
+    assert clean.json()["ok"] is True and clean.json()["differences"] == []
+    assert [b["batch_id"] for b in clean.json()["campaigns"][0]["batches"]] == [batch["batch_id"]]
+
+    engine = make_engine(config["AID_DB_URL"])
+    with engine.begin() as connection:  # someone edits the campaign row behind the ledger's back
+        connection.execute(text("UPDATE campaigns SET disbursed_fen = disbursed_fen + 1 WHERE campaign_id = :id"),
+                           {"id": target["campaign_id"]})
+    engine.dispose()
+    flagged = api.get("/api/v1/reconciliation", token=finance).json()
+    assert flagged["ok"] is False
+    assert {(d["campaign_id"], d["expected"] - d["actual"]) for d in flagged["differences"]} >= {
+        (target["campaign_id"], 1)}
+    assert_error(api.get("/api/v1/reconciliation", token=new_user(api, "caseworker")["token"]), 403, "forbidden")
+    assert_error(api.get("/api/v1/reconciliation", token=finance, params={"campaign_id": "0" * 32}), 404, "not_found")
+    assert_error(api.get("/api/v1/reconciliation", token=finance, params={"colour": "red"}), 400, "validation_error")
