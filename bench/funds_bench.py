@@ -62,15 +62,14 @@ def run(count: int = DISBURSEMENTS) -> dict:
         vault = Vault(b"bench-key")
         campaign, payees = approved_applications(session, vault, count)
         started = time.perf_counter()
-        batch = disbursement.create(session, campaign, "finance:bench", TODAY, NO_HOLIDAYS)
+        batch = disbursement.create(session, campaign, "finance:bench")
         batched = time.perf_counter()
         items = disbursement.payable_items(session, batch["batch_id"])
         bank_file = disbursement.bank_file(items, payees, vault)
         exported = time.perf_counter()
         results = "application_id,result,bank_ref,reason\n" + "".join(
             f"{item.application_id},success,B{item.line:08d},\n" for item in items)
-        summary = disbursement.apply_results(session, batch["batch_id"], results.encode(), "finance:bench", TODAY,
-                                             NO_HOLIDAYS)
+        summary = disbursement.apply_results(session, batch["batch_id"], results.encode(), "finance:bench")
         finished = time.perf_counter()
         money = ledger.campaign_money(session, campaign.campaign_id)
         balanced = ledger.total(session) == 0

@@ -115,18 +115,27 @@ def load(session, application_id: str):
 
 def _record(session, application: dict, old: str | None, new: str, actor: str, reason: str | None,
             campaign_name: str | None = None, publicity_ends_on=None) -> None:
+    record_many(session, [(application, old, new, reason)], actor, campaign_name, publicity_ends_on)
+
+
+def record_many(session, changes: list[tuple], actor: str, campaign_name: str | None = None,
+                publicity_ends_on=None) -> None:
+    """History rows and status events for (application, old, new, reason) changes, in the caller's transaction."""
     now = now_utc()
-    session.execute(insert(history).values(
-        application_id=application["application_id"], from_status=old, to_status=new, actor=actor, reason=reason, at=now,
-    ))
-    event_type = EVENT_OF_STATUS.get(new)
-    if event_type and old != new:
-        add_events(session, outbox, [(event_type, envelope(
+    insert_many(session, history, [
+        {"application_id": application["application_id"], "from_status": old, "to_status": new, "actor": actor,
+         "reason": reason, "at": now}
+        for application, old, new, reason in changes
+    ])
+    add_events(session, outbox, [
+        (EVENT_OF_STATUS[new], envelope(
             application_id=application["application_id"], campaign_id=application["campaign_id"],
             worker_id=application["worker_id"], program=application["program"], status=new, from_status=old,
             amount_fen=application["amount_fen"], reason=scrub(reason) if reason else None,
             campaign_name=campaign_name, publicity_ends_on=publicity_ends_on and publicity_ends_on.isoformat(),
-        ))])
+        ))
+        for application, old, new, reason in changes if new in EVENT_OF_STATUS and old != new
+    ])
 
 
 def _move_money(session, application, old: str, new: str) -> None:

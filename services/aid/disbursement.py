@@ -3,20 +3,21 @@ import csv
 import io
 import json
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError, validation_error
 from shared.events import new_id, now_utc
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid.models import applications, batch_items, batches
-from services.aid.workflow import PAYING, PAYMENT_FAILED, READY
+from services.aid import funds, ledger
+from services.aid.models import applications, batch_items, batches, campaigns
+from services.aid.workflow import PAYING, PAYMENT_FAILED, READY, next_status
 
 BANK_FILE_HEADER = ("序号", "收款人账号", "收款人户名", "收款银行", "金额（元）", "用途", "业务参考号")
 PURPOSE = {"warmth": "送温暖补助", "education": "金秋助学补助"}
 RESULT_COLUMNS = ("application_id", "result", "bank_ref", "reason")
-RESULTS = {"success": "paid", "failed": "payment_failed"}
+RESULTS = {"success": "paid", "failed": "payment_failed"}  # the bank's result → the status machine's action
 BANK_REF_MAX = 100  # the bank_ref columns' width, as for payment by hand
 
 
@@ -28,7 +29,7 @@ def load(session, batch_id: str):
     return row_by_id(session, batches.c.batch_id, batch_id, "发放批次")
 
 
-def create(session, campaign, actor: str, today, calendar) -> dict:
+def create(session, campaign, actor: str) -> dict:
     """Every ready and payment_failed application of the campaign goes to `paying` in one new batch."""
     due = session.execute(
         select(applications)
@@ -44,9 +45,9 @@ def create(session, campaign, actor: str, today, calendar) -> dict:
             batch_id=batch_id, campaign_id=campaign.campaign_id, count=len(due),
             total_fen=sum(row.amount_fen for row in due), created_by=actor, created_at=now,
         ))
-        for row in due:
-            application_store.apply(session, row, campaign, "pay", actor, f"纳入发放批次 {batch_id}", today, calendar,
-                                    values={"batch_id": batch_id})
+        _move_all(session, [(row, next_status("pay", row.status), {"batch_id": batch_id}) for row in due], now)
+        application_store.record_many(session, [(row._mapping, row.status, PAYING, f"纳入发放批次 {batch_id}")
+                                                for row in due], actor, campaign.name)
         insert_many(session, batch_items, [
             {"batch_id": batch_id, "application_id": row.application_id, "line": line, "amount_fen": row.amount_fen,
              "result": None, "bank_ref": None, "reason": None, "settled_at": None}
@@ -121,7 +122,7 @@ def _result_lines(content: bytes) -> list[tuple[int, dict]]:
         raise validation_error({"file": ["CSV 文件格式错误（某个字段过长或引号不配对）"]}) from None
 
 
-def apply_results(session, batch_id: str, content: bytes, actor: str, today, calendar) -> dict:
+def apply_results(session, batch_id: str, content: bytes, actor: str) -> dict:
     """The bank's answer, line by line: each paid or failed once; a line seen before changes nothing."""
     batch = load(session, batch_id)
     campaign = campaign_store.load(session, batch.campaign_id)
@@ -130,24 +131,82 @@ def apply_results(session, batch_id: str, content: bytes, actor: str, today, cal
     session.rollback()
     summary = {"batch_id": batch_id, "disbursed": 0, "failed": 0, "unchanged": 0, "errors": []}
     first_line: dict[str, int] = {}
+    settled = []
+    for number, line in _result_lines(content):
+        application_id, result = line.get("application_id", ""), line.get("result", "")
+        error = _line_error(items, first_line, number, application_id, result, line.get("bank_ref", ""))
+        if error:
+            summary["errors"].append({"line": number, "application_id": application_id or None, "message": error})
+            continue
+        first_line[application_id] = number
+        if items[application_id].result is not None:
+            summary["unchanged"] += 1
+            continue
+        settled.append((items[application_id], result, line))
+        summary["disbursed" if result == "success" else "failed"] += 1
+    if settled:
+        _settle_all(session, campaign, batch_id, settled, actor)
+    return summary
+
+
+def _move_all(session, moves: list[tuple], now) -> None:
+    """Move each (application row, new status, extra values) from the status it was read in, all or none."""
+    statement = (
+        update(applications)
+        .where(applications.c.application_id == bindparam("b_id"), applications.c.status == bindparam("b_from"))
+        .values(status=bindparam("b_to"), updated_at=now, batch_id=bindparam("b_batch"), bank_ref=bindparam("b_ref"))
+    )
+    session.execute(statement, [
+        {"b_id": row.application_id, "b_from": row.status, "b_to": status,
+         "b_batch": values.get("batch_id", row.batch_id), "b_ref": values.get("bank_ref", row.bank_ref)}
+        for row, status, values in moves
+    ])
+    moved = session.execute(select(func.count()).select_from(applications).where(  # `now` marks this call's rows
+        applications.c.application_id.in_([row.application_id for row, _status, _values in moves]),
+        applications.c.updated_at == now,
+    )).scalar_one()
+    if moved != len(moves):
+        raise ServiceError("invalid_transition", "部分申请的状态刚被他人改变，请刷新后重试", 409)
+
+
+def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: str) -> None:
+    """The bank's answers in one transaction: statuses, history and events, money, sources, the batch's items."""
+    rows = {row.application_id: row for row in session.execute(
+        select(applications).where(applications.c.application_id.in_([item.application_id for item, _r, _l in settled]))
+    )}
+    if any(row.status != PAYING or row.batch_id != batch_id for row in rows.values()):
+        raise ServiceError("invalid_transition", "部分申请已不在本批次付款中", 409)
+    paid = [rows[item.application_id] for item, result, _line in settled if result == "success"]
+    outcome = {result: next_status(action, PAYING) for result, action in RESULTS.items()}
+    now = now_utc()
     try:
-        for number, line in _result_lines(content):
-            application_id, result = line.get("application_id", ""), line.get("result", "")
-            error = _line_error(items, first_line, number, application_id, result, line.get("bank_ref", ""))
-            if error:
-                summary["errors"].append({"line": number, "application_id": application_id or None, "message": error})
-                continue
-            first_line[application_id] = number
-            if items[application_id].result is not None:
-                summary["unchanged"] += 1
-                continue
-            _settle(session, campaign, items[application_id], result, line, actor, today, calendar)
-            summary["disbursed" if result == "success" else "failed"] += 1
+        _move_all(session, [(rows[item.application_id], outcome[result], {"bank_ref": line.get("bank_ref") or None})
+                            for item, result, line in settled], now)
+        application_store.record_many(session, [
+            (rows[item.application_id]._mapping, PAYING, outcome[result], line.get("reason") or None)
+            for item, result, line in settled
+        ], actor, campaign.name)
+        if paid:
+            total = sum(row.amount_fen for row in paid)
+            session.execute(update(campaigns).where(campaigns.c.campaign_id == campaign.campaign_id).values(
+                committed_fen=campaigns.c.committed_fen - total, disbursed_fen=campaigns.c.disbursed_fen + total))
+            ledger.move_many(session, "disburse", [
+                (ledger.committed(row.campaign_id), ledger.disbursed(row.campaign_id), row.amount_fen,
+                 {"campaign_id": row.campaign_id, "application_id": row.application_id}) for row in paid
+            ])
+            funds.draw_many(session, campaign.campaign_id, [(row.application_id, row.amount_fen) for row in paid])
+        session.execute(
+            update(batch_items)
+            .where(batch_items.c.batch_id == batch_id, batch_items.c.application_id == bindparam("b_id"))
+            .values(result=bindparam("b_result"), bank_ref=bindparam("b_ref"), reason=bindparam("b_reason"),
+                    settled_at=now),
+            [{"b_id": item.application_id, "b_result": result, "b_ref": line.get("bank_ref") or None,
+              "b_reason": line.get("reason") or None} for item, result, line in settled],
+        )
         session.commit()
     except Exception:
         session.rollback()
         raise
-    return summary
 
 
 def _line_error(items: dict, first_line: dict, number: int, application_id: str, result: str, bank_ref: str):
@@ -165,17 +224,3 @@ def _line_error(items: dict, first_line: dict, number: int, application_id: str,
     if known is not None and known != result:
         return f"此前已导入的结果为 {known}，与本行不一致"
     return None
-
-
-def _settle(session, campaign, item, result: str, line: dict, actor: str, today, calendar) -> None:
-    application = application_store.load(session, item.application_id)
-    if application.status != PAYING or application.batch_id != item.batch_id:
-        raise ServiceError("invalid_transition", f"申请 {item.application_id} 已不在本批次付款中", 409)
-    reason = line.get("reason") or None
-    application_store.apply(session, application, campaign, RESULTS[result], actor, reason, today, calendar,
-                            values={"bank_ref": line.get("bank_ref") or None})
-    session.execute(
-        update(batch_items)
-        .where(batch_items.c.batch_id == item.batch_id, batch_items.c.application_id == item.application_id)
-        .values(result=result, bank_ref=line.get("bank_ref") or None, reason=reason, settled_at=now_utc())
-    )

@@ -8,10 +8,10 @@ never spend the same fen twice.
 """
 import secrets
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from shared.db import row_by_id
+from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
 from shared.events import envelope, new_id, now_utc
 from shared.masking import mask_name, mask_phone
@@ -156,29 +156,45 @@ def allocate(session, campaign, amount_fen: int, actor: str) -> dict:
 
 def draw(session, application) -> None:
     """Pay a disbursement from the campaign's sources in order, recording which paid what (caller's transaction)."""
-    needed = application.amount_fen
-    sources = session.execute(
-        select(fund_sources)
-        .where(fund_sources.c.campaign_id == application.campaign_id, fund_sources.c.used_fen < fund_sources.c.amount_fen)
+    draw_many(session, application.campaign_id, [(application.application_id, application.amount_fen)])
+
+
+def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> None:
+    """Pay (application_id, amount) disbursements, in that order, from the campaign's sources in CONTRACT order."""
+    sources = [list(row) for row in session.execute(
+        select(fund_sources.c.source_id, fund_sources.c.donation_id, fund_sources.c.amount_fen - fund_sources.c.used_fen)
+        .where(fund_sources.c.campaign_id == campaign_id, fund_sources.c.used_fen < fund_sources.c.amount_fen)
         .order_by(fund_sources.c.rank, fund_sources.c.received_on, fund_sources.c.created_at, fund_sources.c.source_id)
-    ).all()
-    now = now_utc()
-    for source in sources:
-        if not needed:
-            break
-        part = min(needed, source.amount_fen - source.used_fen)
-        moved = session.execute(
-            update(fund_sources)
-            .where(fund_sources.c.source_id == source.source_id,
-                   fund_sources.c.used_fen + part <= fund_sources.c.amount_fen)
-            .values(used_fen=fund_sources.c.used_fen + part)
-        ).rowcount
-        if not moved:
-            raise ServiceError("conflict", "资金来源刚被其他付款使用，请重试", 409)
-        session.execute(insert(payouts).values(
-            application_id=application.application_id, source_id=source.source_id, donation_id=source.donation_id,
-            amount_fen=part, at=now,
-        ))
-        needed -= part
-    if needed:
-        raise ServiceError("budget_exhausted", "本项目的资金来源不足以支付这笔款项", 409)
+    )]
+    left_before = {source_id: left for source_id, _donation, left in sources}
+    now, taken, rows, index = now_utc(), {}, [], 0
+    for application_id, amount_fen in payments:
+        needed = amount_fen
+        while needed:
+            if index == len(sources):
+                raise ServiceError("budget_exhausted", "本项目的资金来源不足以支付这笔款项", 409)
+            source_id, donation_id, left = sources[index]
+            part = min(needed, left)
+            sources[index][2] -= part
+            taken[source_id] = taken.get(source_id, 0) + part
+            rows.append({"application_id": application_id, "source_id": source_id, "donation_id": donation_id,
+                         "amount_fen": part, "at": now})
+            needed -= part
+            if sources[index][2] == 0:
+                index += 1
+    if not taken:
+        return
+    session.execute(
+        update(fund_sources)
+        .where(fund_sources.c.source_id == bindparam("b_source"),
+               fund_sources.c.used_fen + bindparam("b_part") <= fund_sources.c.amount_fen)
+        .values(used_fen=fund_sources.c.used_fen + bindparam("b_part")),
+        [{"b_source": source_id, "b_part": part} for source_id, part in taken.items()],
+    )
+    left_after = dict(session.execute(
+        select(fund_sources.c.source_id, fund_sources.c.amount_fen - fund_sources.c.used_fen)
+        .where(fund_sources.c.source_id.in_(list(taken)))
+    ).all())
+    if any(left_after[source_id] != left_before[source_id] - part for source_id, part in taken.items()):
+        raise ServiceError("conflict", "资金来源刚被其他付款使用，请重试", 409)
+    insert_many(session, payouts, rows)

@@ -24,12 +24,20 @@ def disbursed(campaign_id: str) -> str:
 
 def move(session, kind: str, source: str, target: str, amount_fen: int, **about) -> None:
     """Move `amount_fen` from one account to another, in the caller's transaction."""
-    movement_id, at = new_id(), now_utc()
-    about = {"campaign_id": None, "donation_id": None, "application_id": None, **about}
-    insert_many(session, ledger, [
-        {"movement_id": movement_id, "kind": kind, "account": source, "amount_fen": -amount_fen, "at": at, **about},
-        {"movement_id": movement_id, "kind": kind, "account": target, "amount_fen": amount_fen, "at": at, **about},
-    ])
+    move_many(session, kind, [(source, target, amount_fen, about)])
+
+
+def move_many(session, kind: str, moves: list[tuple[str, str, int, dict]]) -> None:
+    """Several movements of one kind: (source, target, amount, ids it is about) each, two entries apiece."""
+    at, entries = now_utc(), []
+    for source, target, amount_fen, about in moves:
+        movement_id = new_id()
+        about = {"campaign_id": None, "donation_id": None, "application_id": None, **about}
+        entries.append({"movement_id": movement_id, "kind": kind, "account": source, "amount_fen": -amount_fen,
+                        "at": at, **about})
+        entries.append({"movement_id": movement_id, "kind": kind, "account": target, "amount_fen": amount_fen,
+                        "at": at, **about})
+    insert_many(session, ledger, entries)
 
 
 def balances(session, accounts: list[str]) -> dict[str, int]:

@@ -155,7 +155,7 @@ class AidService:
     @rpc
     def create_disbursement_batch(self, payload, actor):
         campaign = campaign_store.load(self.db, load_or_400(BatchCreateSchema(), payload)["campaign_id"])
-        return disbursement.create(self.db, campaign, actor, self.today(), self.calendar())
+        return disbursement.create(self.db, campaign, actor)
 
     @rpc
     def get_disbursement_batch(self, batch_id):
@@ -171,7 +171,7 @@ class AidService:
     @rpc
     def disbursement_results(self, batch_id, content_b64, actor):
         content = base64.b64decode(content_b64)
-        return disbursement.apply_results(self.db, batch_id, content, actor, self.today(), self.calendar())
+        return disbursement.apply_results(self.db, batch_id, content, actor)
 
     @rpc
     def disburse(self, application_id, payload, actor):
