@@ -9,7 +9,7 @@ import requests
 
 from shared.migrations import upgrade
 
-SERVICES = ("registry", "aid", "gateway")
+SERVICES = ("registry", "aid", "notify", "gateway")
 ADMIN_TOKEN = "bench-admin-token"
 
 
