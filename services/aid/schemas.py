@@ -111,7 +111,7 @@ class DonorSchema(StrictSchema):
 class DonationSchema(StrictSchema):
     donor_id = Text(required=True)
     amount_fen = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_FEN, error="金额应为正整数（分）"))
-    campaign_id = Text(required=True, allow_none=True)
+    campaign_id = Text(load_default=None, allow_none=True)  # absent or null: unrestricted
     received_on = fields.Date(required=True)
     external_ref = Text(required=True, validate=validate.Length(min=1, max=100))
 

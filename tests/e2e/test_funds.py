@@ -165,3 +165,11 @@ def test_the_reconciliation_report_agrees_and_flags_a_difference(aid_api, financ
     assert_error(api.get("/api/v1/reconciliation", token=new_user(api, "caseworker")["token"]), 403, "forbidden")
     assert_error(api.get("/api/v1/reconciliation", token=finance, params={"campaign_id": "0" * 32}), 404, "not_found")
     assert_error(api.get("/api/v1/reconciliation", token=finance, params={"colour": "red"}), 400, "validation_error")
+
+
+def test_a_gift_without_a_campaign_is_unrestricted(aid_api, finance):
+    giver = donor(aid_api, finance)
+    response = aid_api.post("/api/v1/donations", token=finance, json={
+        "donor_id": giver["donor_id"], "amount_fen": 20_000, "received_on": "2026-08-01", "external_ref": "WX-0001"})
+    assert response.status_code == 201, response.text
+    assert response.json()["campaign_id"] is None and response.json()["placed_fen"] == 0
