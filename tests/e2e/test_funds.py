@@ -173,3 +173,26 @@ def test_a_gift_without_a_campaign_is_unrestricted(aid_api, finance):
         "donor_id": giver["donor_id"], "amount_fen": 20_000, "received_on": "2026-08-01", "external_ref": "WX-0001"})
     assert response.status_code == 201, response.text
     assert response.json()["campaign_id"] is None and response.json()["placed_fen"] == 0
+
+
+def test_an_auditor_reads_the_money_and_changes_none_of_it(aid_api, finance):
+    api = aid_api
+    target = create_campaign(api, budget_fen=0)
+    giver = donor(api, finance)
+    gift = donate(api, finance, giver["donor_id"], 30_000).json()
+    auditor = new_user(api, "auditor")["token"]
+
+    for path in (f"/api/v1/donors/{giver['donor_id']}", f"/api/v1/donors/{giver['donor_id']}/trace",
+                 "/api/v1/reconciliation", f"/api/v1/campaigns/{target['campaign_id']}"):
+        assert api.get(path, token=auditor).status_code == 200, path
+    for path, body in (
+        ("/api/v1/donors", {"name": "某人", "kind": "individual"}),
+        ("/api/v1/donations", {"donor_id": giver["donor_id"], "amount_fen": 1, "campaign_id": None,
+                               "received_on": "2026-08-01", "external_ref": "AUDIT-1"}),
+        (f"/api/v1/campaigns/{target['campaign_id']}/allocations", {"amount_fen": 10_000}),
+        ("/api/v1/disbursement-batches", {"campaign_id": target["campaign_id"]}),
+    ):
+        assert_error(api.post(path, token=auditor, json=body), 403, "forbidden")
+    trace = api.get(f"/api/v1/donors/{giver['donor_id']}/trace", token=finance).json()
+    assert [item["donation_id"] for item in trace["donations"]] == [gift["donation_id"]]
+    assert campaign(api, target["campaign_id"])["available_fen"] == 0
