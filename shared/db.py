@@ -76,14 +76,8 @@ def insert_many(session, table: Table, rows: list[dict], skip_existing: bool = F
     On SQLite, SQLAlchemy's per-row parameter processing costs more than the insert itself, so the
     rows go to the driver's executemany with only the column types' own conversions applied.
     """
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        statement = postgresql.insert(table).on_conflict_do_nothing() if skip_existing else insert(table)
-        connection.execute(statement, rows)
-        return
-    _sqlite_insert(connection, table, rows, skip_existing)
+    if rows:
+        _insert(session.connection(), table, rows, skip_existing)
 
 
 def insert_or_skip(session, table: Table, values: dict) -> bool:
@@ -92,13 +86,14 @@ def insert_or_skip(session, table: Table, values: dict) -> bool:
     Not a SAVEPOINT: with SQLite's Python driver a SAVEPOINT opens the transaction itself, and
     releasing it then commits the row before the rest of the caller's work.
     """
-    connection = session.connection()
+    return _insert(session.connection(), table, [values], skip_existing=True) == 1
+
+
+def _insert(connection, table: Table, rows: list[dict], skip_existing: bool) -> int:
+    """The rows inserted (a count to trust for one row: drivers report executemany differently)."""
     if connection.dialect.name != "sqlite":
-        return connection.execute(postgresql.insert(table).on_conflict_do_nothing(), values).rowcount == 1
-    return _sqlite_insert(connection, table, [values], True) == 1
-
-
-def _sqlite_insert(connection, table: Table, rows: list[dict], skip_existing: bool) -> int:
+        statement = postgresql.insert(table).on_conflict_do_nothing() if skip_existing else insert(table)
+        return connection.execute(statement, rows if len(rows) > 1 else rows[0]).rowcount  # one row: a plain execute
     dialect = connection.dialect
     names = list(rows[0])
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)

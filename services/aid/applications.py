@@ -150,14 +150,24 @@ def _move_money(session, application, old: str, new: str) -> None:
             raise _refused("budget_exhausted", "本项目资金不足，不能再批准")
         _post(session, application, "commit", ledger.funds, ledger.committed)
     elif old in COMMITTED and new == DISBURSED:
-        session.execute(update(campaigns).where(where).values(
-            committed_fen=campaign.committed_fen - amount, disbursed_fen=campaign.disbursed_fen + amount,
-        ))
-        _post(session, application, "disburse", ledger.committed, ledger.disbursed)
-        funds.draw(session, application)
+        pay_out(session, application.campaign_id, [application])
     elif old in COMMITTED and new not in COMMITTED:
         session.execute(update(campaigns).where(where).values(committed_fen=campaign.committed_fen - amount))
         _post(session, application, "release", ledger.committed, ledger.funds)
+
+
+def pay_out(session, campaign_id: str, paid: list) -> None:
+    """The committed money of these applications is disbursed and drawn from the campaign's sources (caller's
+    transaction)."""
+    total = sum(application.amount_fen for application in paid)
+    session.execute(update(campaigns).where(campaigns.c.campaign_id == campaign_id).values(
+        committed_fen=campaigns.c.committed_fen - total, disbursed_fen=campaigns.c.disbursed_fen + total,
+    ))
+    ledger.move_many(session, "disburse", [
+        (ledger.committed(campaign_id), ledger.disbursed(campaign_id), application.amount_fen,
+         {"campaign_id": campaign_id, "application_id": application.application_id}) for application in paid
+    ])
+    funds.draw_many(session, campaign_id, [(application.application_id, application.amount_fen) for application in paid])
 
 
 def _post(session, application, kind: str, source, target) -> None:

@@ -10,8 +10,7 @@ from shared.errors import ServiceError, validation_error
 from shared.events import new_id, now_utc
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid import funds, ledger
-from services.aid.models import applications, batch_items, batches, campaigns
+from services.aid.models import applications, batch_items, batches
 from services.aid.workflow import PAYING, PAYMENT_FAILED, READY, next_status
 
 BANK_FILE_HEADER = ("序号", "收款人账号", "收款人户名", "收款银行", "金额（元）", "用途", "业务参考号")
@@ -187,14 +186,7 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
             for item, result, line in settled
         ], actor, campaign.name)
         if paid:
-            total = sum(row.amount_fen for row in paid)
-            session.execute(update(campaigns).where(campaigns.c.campaign_id == campaign.campaign_id).values(
-                committed_fen=campaigns.c.committed_fen - total, disbursed_fen=campaigns.c.disbursed_fen + total))
-            ledger.move_many(session, "disburse", [
-                (ledger.committed(row.campaign_id), ledger.disbursed(row.campaign_id), row.amount_fen,
-                 {"campaign_id": row.campaign_id, "application_id": row.application_id}) for row in paid
-            ])
-            funds.draw_many(session, campaign.campaign_id, [(row.application_id, row.amount_fen) for row in paid])
+            application_store.pay_out(session, campaign.campaign_id, paid)
         session.execute(
             update(batch_items)
             .where(batch_items.c.batch_id == batch_id, batch_items.c.application_id == bindparam("b_id"))

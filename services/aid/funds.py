@@ -154,11 +154,6 @@ def allocate(session, campaign, amount_fen: int, actor: str) -> dict:
     return {"campaign_id": campaign.campaign_id, "amount_fen": amount_fen, "from_donations": taken, "by": actor}
 
 
-def draw(session, application) -> None:
-    """Pay a disbursement from the campaign's sources in order, recording which paid what (caller's transaction)."""
-    draw_many(session, application.campaign_id, [(application.application_id, application.amount_fen)])
-
-
 def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> None:
     """Pay (application_id, amount) disbursements, in that order, from the campaign's sources in CONTRACT order."""
     sources = [list(row) for row in session.execute(

@@ -56,6 +56,7 @@ class Dispatcher(DependencyProvider):
         names = dict.fromkeys(name for name in (setting("SMS_PROVIDER", config), setting("SMS_SECONDARY_PROVIDER", config))
                               if name)
         self.routes = [Route(make_provider(name, config), CircuitBreaker.from_config(config)) for name in names]
+        self.providers = {route.name: route.provider for route in self.routes}
         self.limits = RateLimitSettings.from_config(config)
         self.bucket = TokenBucket(self.limits.provider_qps)
         self.quiet = QuietHours.from_config(config)
@@ -126,6 +127,12 @@ class Dispatcher(DependencyProvider):
             ready.append((row, phone))
         session.commit()
         return ready
+
+    def provider(self, name: str):
+        """A provider by name, for its receipts: the sending ones, or one made once on first use."""
+        if name not in self.providers:
+            self.providers[name] = make_provider(name, self.container.config)
+        return self.providers[name]
 
     def route(self) -> Route | None:
         """The primary provider while its circuit is closed, else the next one whose circuit lets a call through."""

@@ -17,7 +17,6 @@ from shared.timer import configured_timer
 from services.notify import messages, opt_outs, receipts, templates
 from services.notify.dispatch import Dispatcher
 from services.notify.models import messages as messages_table, outbox
-from services.notify.providers import make_provider
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 
 log = logging.getLogger(__name__)
@@ -82,7 +81,7 @@ class NotifyService:
 
     def receipt_provider(self, provider_name):
         try:
-            return make_provider(provider_name, self.config)
+            return self.dispatcher.provider(provider_name)
         except ValueError:
             raise ServiceError("not_found", "未知的短信服务商", 404) from None
 

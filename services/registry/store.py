@@ -151,13 +151,18 @@ def audit_trail(session, worker_id: str) -> list[dict]:
     ]
 
 
-def contacts(session, vault, worker_ids: list[str]) -> dict:
-    """Each worker's phone for the notify service, sealed again on its own: the bus only ever carries ciphertext."""
+def _sealed_rows(session, worker_ids: list[str], *columns) -> list:
+    """The workers' sealed numbers with some other columns, the read ended (SQLite)."""
     rows = session.execute(
-        select(workers_table.c.worker_id, workers_table.c.sealed, workers_table.c.phone_masked)
-        .where(workers_table.c.worker_id.in_(worker_ids))
+        select(workers_table.c.worker_id, workers_table.c.sealed, *columns).where(workers_table.c.worker_id.in_(worker_ids))
     ).all()
     session.rollback()
+    return rows
+
+
+def contacts(session, vault, worker_ids: list[str]) -> dict:
+    """Each worker's phone for the notify service, sealed again on its own: the bus only ever carries ciphertext."""
+    rows = _sealed_rows(session, worker_ids, workers_table.c.phone_masked)
     return {
         row.worker_id: {"phone_sealed": vault.encrypt(workers.unseal(vault, row.sealed)[1]), "phone_masked": row.phone_masked}
         for row in rows
@@ -166,11 +171,7 @@ def contacts(session, vault, worker_ids: list[str]) -> dict:
 
 def payees(session, vault, worker_ids: list[str]) -> dict:
     """Who the bank pays, for the aid service's bank file: name, bank and full account, sealed under DATA_KEY."""
-    rows = session.execute(
-        select(workers_table.c.worker_id, workers_table.c.name, workers_table.c.bank_name, workers_table.c.sealed)
-        .where(workers_table.c.worker_id.in_(worker_ids))
-    ).all()
-    session.rollback()
+    rows = _sealed_rows(session, worker_ids, workers_table.c.name, workers_table.c.bank_name)
     return {
         row.worker_id: vault.encrypt(json.dumps(
             {"name": row.name, "bank_name": row.bank_name, "account": workers.unseal(vault, row.sealed)[2]},
