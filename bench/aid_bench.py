@@ -83,11 +83,13 @@ def prepare(base_url: str, applications: int) -> tuple[list[str], str, str, str]
 def run(applications: int = APPLICATIONS) -> dict:
     print(f"审批基准：{applications} 件申请，{CLIENTS} 个并发客户端经 HTTP 提交并批量批准 …", flush=True)
     with tempfile.TemporaryDirectory() as workdir, private_vhost() as amqp_uri, \
-            running_system(amqp_uri, workdir, free_port()) as base_url:
+            running_system(amqp_uri, workdir, free_port()) as system:
+        base_url = system.base_url
         worker_ids, campaign_id, maker_token, checker_token = prepare(base_url, applications)
         makers = [Client(base_url, maker_token) for _ in range(CLIENTS)]
         checkers = [Client(base_url, checker_token) for _ in range(CLIENTS)]
         pool = eventlet.GreenPool(CLIENTS)
+        cpu_before = system.cpu_seconds()
         started = time.perf_counter()
 
         def submit(index: int) -> str:
@@ -96,6 +98,7 @@ def run(applications: int = APPLICATIONS) -> dict:
 
         application_ids = list(pool.imap(submit, range(len(worker_ids))))
         submitted = time.perf_counter() - started
+        cpu_submitted = system.cpu_seconds()
         batches = [application_ids[start:start + BATCH] for start in range(0, len(application_ids), BATCH)]
 
         def approve(index: int) -> int:
@@ -105,6 +108,7 @@ def run(applications: int = APPLICATIONS) -> dict:
 
         approved = sum(pool.imap(approve, range(len(batches))))
         elapsed = time.perf_counter() - started
+        cpu_after = system.cpu_seconds()
         figures = Client(base_url, ADMIN_TOKEN).call("GET", f"/api/v1/campaigns/{campaign_id}", 200)
         rpc_rate = raw_rpc_rate(amqp_uri)
     assert approved == len(application_ids) == figures["counts"]["publicizing"], (approved, figures["counts"])
@@ -119,10 +123,15 @@ def run(applications: int = APPLICATIONS) -> dict:
         "batch_p50_ms": 1000 * statistics.median(batch_latencies),
         "batch_p99_ms": 1000 * percentile(batch_latencies, 0.99),
         "raw_rpc_per_second": rpc_rate,
+        "submit_cpu_ms": {name: 1000 * (cpu_submitted[name] - cpu_before[name]) / approved for name in cpu_after},
+        "approve_cpu_ms": {name: 1000 * (cpu_after[name] - cpu_submitted[name]) / approved for name in cpu_after},
     }
     print(f"  {approved} 件提交并批准：{elapsed:.1f} s，{result['per_second']:,.0f} 件/秒（目标 ≥ {TARGET_PER_SECOND}）；"
           f"其中提交 {submitted:.1f} s")
     print(f"  提交请求延迟 p50 {result['submit_p50_ms']:.0f} ms，p99 {result['submit_p99_ms']:.0f} ms；"
           f"批量批准（每批 {BATCH} 件）p50 {result['batch_p50_ms']:.0f} ms，p99 {result['batch_p99_ms']:.0f} ms")
+    for phase, label in (("submit_cpu_ms", "提交"), ("approve_cpu_ms", "批准")):
+        print(f"  每件申请{label}耗用的 CPU：" + "，".join(f"{name} {ms:.1f} ms" for name, ms in result[phase].items())
+              + f"；合计 {sum(result[phase].values()):.1f} ms")
     print(f"  锚点：同一 broker 上 nameko 原始 RPC {rpc_rate:,.0f} 次/秒（{CLIENTS} 个并发客户端调用 ping）")
     return result

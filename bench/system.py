@@ -11,11 +11,34 @@ from shared.migrations import upgrade
 
 SERVICES = ("registry", "aid", "notify", "gateway")
 ADMIN_TOKEN = "bench-admin-token"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class System:
+    """The running processes: the gateway's base URL, and each service's CPU seconds so far (Linux /proc)."""
+
+    def __init__(self, base_url: str, processes: dict[str, subprocess.Popen]):
+        self.base_url, self.processes = base_url, processes
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """Each service's, this benchmark's own and (when it runs on this machine) the broker's."""
+        pids = {name: process.pid for name, process in self.processes.items()}
+        pids["bench"] = os.getpid()
+        broker = subprocess.run(["pgrep", "-f", "beam.smp"], capture_output=True, text=True).stdout.split()
+        if broker:
+            pids["rabbitmq"] = int(broker[0])
+        return {name: process_cpu_seconds(pid) for name, pid in pids.items()}
+
+
+def process_cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
 @contextmanager
 def running_system(amqp_uri: str, workdir: str, port: int):
-    """Yields the gateway's base URL once /health answers; stops every process afterwards."""
+    """Yields the System once the gateway's /health answers; stops every process afterwards."""
     env = {
         **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": workdir, "DATA_KEY": "bench-key",
         "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN, "GATEWAY_PORT": str(port), "RPC_TIMEOUT": "600",
@@ -23,11 +46,11 @@ def running_system(amqp_uri: str, workdir: str, port: int):
     }
     for name in SERVICES:
         upgrade(name, env)
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=env,
-                         stdout=subprocess.DEVNULL, stderr=open(f"{workdir}/{name}.log", "w"))
+    processes = {
+        name: subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=env,
+                               stdout=subprocess.DEVNULL, stderr=open(f"{workdir}/{name}.log", "w"))
         for name in SERVICES
-    ]
+    }
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -40,9 +63,9 @@ def running_system(amqp_uri: str, workdir: str, port: int):
             if time.monotonic() > deadline:
                 raise RuntimeError("the system did not become healthy")
             time.sleep(0.2)
-        yield base_url
+        yield System(base_url, processes)
     finally:
-        for process in processes:
+        for process in processes.values():
             process.terminate()
-        for process in processes:
+        for process in processes.values():
             process.wait(timeout=30)

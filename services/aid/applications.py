@@ -1,19 +1,16 @@
-"""Applications: filing them under the programme's rules, and every change of status.
+"""Applications: every change of their status, one at a time or many together.
 
 Every change is one transaction: the status moves only from the status it was read in (a
 conditional UPDATE), the campaign's money moves only while enough is left (another conditional
 UPDATE), and the history row and the event go in with it. So concurrent reviewers on several
 instances can never overspend or move an application twice.
 """
-import json
-
-from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, select, update
 
 from shared.db import insert_many, row_by_id
-from shared.errors import ServiceError, validation_error
-from shared.events import envelope, new_id, now_utc
-from shared.masking import mask_id_number, mask_name, scrub
+from shared.errors import ServiceError
+from shared.events import envelope, now_utc
+from shared.masking import scrub
 from shared.outbox import add_events
 from services.aid import campaigns as campaign_store
 from services.aid import funds, ledger
@@ -24,89 +21,8 @@ from services.aid.workflow import (
 )
 
 
-def _refused(code: str, message: str) -> ServiceError:
+def refused(code: str, message: str) -> ServiceError:
     return ServiceError(code, message, 409)
-
-
-def amount_for(campaign, applicant: dict, student: dict | None, today) -> tuple[int, str | None]:
-    """The amount from the campaign's table, after the campaign and programme rules allow the application."""
-    if not campaign.opens_on <= today <= campaign.closes_on:
-        raise _refused("campaign_closed", f"本项目申请时间为 {campaign.opens_on} 至 {campaign.closes_on}")
-    if applicant["status"] != "active":
-        raise _refused("not_eligible", "该职工档案不在有效状态，不能申请")
-    if campaign.program == "warmth":
-        if student is not None:
-            raise validation_error({"student": ["送温暖申请不填写学生信息"]})
-        amount = campaign.amounts.get(applicant["category"])
-        if amount is None:
-            raise _refused("not_eligible", "本项目未设该困难类别的帮扶标准")
-        return amount, None
-    if student is None:
-        raise validation_error({"student": ["金秋助学申请必须填写学生信息"]})
-    if student["admission_year"] != campaign.year:
-        raise _refused("not_eligible", f"入学年份应为 {campaign.year} 年")
-    amount = campaign.amounts.get(student["level"])
-    if amount is None:
-        raise _refused("not_eligible", "本项目未设该学段的资助标准")
-    return amount, student["level"]
-
-
-def claims_for(vault, campaign, applicant: dict, student: dict | None, relative_once_a_year: bool) -> list[tuple]:
-    """(scope, key, code, message) for everything this application may be the only one to hold."""
-    wanted = []
-    household = list(dict.fromkeys(applicant["household"]))  # a member listed twice is claimed once
-    if campaign.program == "warmth":
-        wanted += [(f"warmth:{campaign.campaign_id}", key, "duplicate_application", "该家庭已申请本次送温暖")
-                   for key in household]
-    else:
-        wanted.append((f"education:{campaign.year}", vault.lookup_hash(student["id_number"]),
-                       "duplicate_application", "该学生本年度已申请金秋助学"))
-    if relative_once_a_year and applicant["category"] == "relative":
-        wanted += [(f"relative:{campaign.year}", key, "not_eligible", "相对困难家庭每年只能获得一项帮扶")
-                   for key in household]
-    return wanted
-
-
-def _first_taken(session, wanted: list[tuple]) -> ServiceError | None:
-    taken = set(session.execute(
-        select(claims.c.scope, claims.c.key).where(or_(*[
-            and_(claims.c.scope == scope, claims.c.key == key) for scope, key, _code, _message in wanted
-        ]))
-    ).all())
-    for scope, key, code, message in wanted:
-        if (scope, key) in taken:
-            return _refused(code, message)
-    return None
-
-
-def submit(session, vault, campaign, applicant: dict, data: dict, actor: str, today, relative_once_a_year: bool):
-    amount, level = amount_for(campaign, applicant, data["student"], today)
-    wanted = claims_for(vault, campaign, applicant, data["student"], relative_once_a_year)
-    refusal = _first_taken(session, wanted)
-    session.rollback()
-    if refusal:
-        raise refusal
-    application_id, now = new_id(), now_utc()
-    student = data["student"]
-    row = {
-        "application_id": application_id, "campaign_id": campaign.campaign_id, "program": campaign.program,
-        "worker_id": applicant["worker_id"], "status": SUBMITTED, "amount_fen": amount,
-        "name_masked": applicant["name_masked"], "id_number_masked": applicant["id_number_masked"],
-        "id_last4": applicant["id_last4"], "union": applicant["union"], "category": applicant["category"],
-        "level": level, "note": data["note"], "submitted_by": actor, "created_at": now, "updated_at": now,
-        "student": student and {**student, "name": mask_name(student["name"]), "id_number": mask_id_number(student["id_number"])},
-        "student_sealed": student and vault.encrypt(json.dumps({"name": student["name"], "id_number": student["id_number"]})),
-    }
-    try:
-        session.execute(insert(applications).values(**row))
-        insert_many(session, claims, [{"scope": scope, "key": key, "application_id": application_id}
-                                      for scope, key, _code, _message in wanted])
-        _record(session, row, None, SUBMITTED, actor, data["note"], campaign.name)
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise _first_taken(session, wanted) or _refused("duplicate_application", "重复申请") from None
-    return load(session, application_id)
 
 
 def load(session, application_id: str):
@@ -114,14 +30,14 @@ def load(session, application_id: str):
 
 
 def _record(session, application: dict, old: str | None, new: str, actor: str, reason: str | None,
-            campaign_name: str | None = None, publicity_ends_on=None) -> None:
-    record_many(session, [(application, old, new, reason)], actor, campaign_name, publicity_ends_on)
+            campaign_name: str | None = None, publicity_ends_on=None, at=None) -> None:
+    record_many(session, [(application, old, new, reason)], actor, campaign_name, publicity_ends_on, at)
 
 
 def record_many(session, changes: list[tuple], actor: str, campaign_name: str | None = None,
-                publicity_ends_on=None) -> None:
+                publicity_ends_on=None, at=None) -> None:
     """History rows and status events for (application, old, new, reason) changes, in the caller's transaction."""
-    now = now_utc()
+    now = at or now_utc()
     insert_many(session, history, [
         {"application_id": application["application_id"], "from_status": old, "to_status": new, "actor": actor,
          "reason": reason, "at": now}
@@ -147,7 +63,7 @@ def _move_money(session, application, old: str, new: str) -> None:
             update(campaigns).where(where, left >= amount).values(committed_fen=campaign.committed_fen + amount)
         ).rowcount
         if not moved:
-            raise _refused("budget_exhausted", "本项目资金不足，不能再批准")
+            raise refused("budget_exhausted", "本项目资金不足，不能再批准")
         _post(session, application, "commit", ledger.funds, ledger.committed)
     elif old in COMMITTED and new == DISBURSED:
         pay_out(session, application.campaign_id, [application])
@@ -215,6 +131,27 @@ def change(session, application_id: str, action: str, actor: str, reason=None, *
         session.rollback()
         raise
     return load(session, application_id)
+
+
+def move_all(session, moves: list[tuple], now) -> None:
+    """Move each (application row, new status, extra values) from the status it was read in, all or none."""
+    kept = ("batch_id", "bank_ref", "publicity_ends_on")
+    statement = (
+        update(applications)
+        .where(applications.c.application_id == bindparam("b_id"), applications.c.status == bindparam("b_from"))
+        .values(status=bindparam("b_to"), updated_at=now, **{name: bindparam(f"b_{name}") for name in kept})
+    )
+    session.execute(statement, [
+        {"b_id": row.application_id, "b_from": row.status, "b_to": status,
+         **{f"b_{name}": values.get(name, row._mapping[name]) for name in kept}}
+        for row, status, values in moves
+    ])
+    moved = session.execute(select(func.count()).select_from(applications).where(  # `now` marks this call's rows
+        applications.c.application_id.in_([row.application_id for row, _status, _values in moves]),
+        applications.c.updated_at == now,
+    )).scalar_one()
+    if moved != len(moves):
+        raise ServiceError("invalid_transition", "部分申请的状态刚被他人改变，请刷新后重试", 409)
 
 
 def due_for_payment(session, today) -> list[str]:

@@ -2,6 +2,7 @@
 from sqlalchemy import func, insert, select
 
 from shared.db import row_by_id
+from shared.errors import looks_like_id
 from shared.events import new_id, now_utc
 from services.aid import funds, ledger
 from services.aid.models import applications, campaigns
@@ -21,6 +22,14 @@ def create(session, data: dict, actor: str):
 
 def load(session, campaign_id: str):
     return row_by_id(session, campaigns.c.campaign_id, campaign_id, "帮扶项目")
+
+
+def load_many(session, campaign_ids) -> dict:
+    """{campaign_id: row} for the ids that name a campaign; the read is ended (SQLite)."""
+    ids = [campaign_id for campaign_id in campaign_ids if looks_like_id(campaign_id)]
+    rows = session.execute(select(campaigns).where(campaigns.c.campaign_id.in_(ids))).all() if ids else []
+    session.rollback()
+    return {row.campaign_id: row for row in rows}
 
 
 def counts_by_status(session, campaign_ids: list[str]) -> dict[str, dict[str, int]]:

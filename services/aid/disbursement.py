@@ -44,7 +44,7 @@ def create(session, campaign, actor: str) -> dict:
             batch_id=batch_id, campaign_id=campaign.campaign_id, count=len(due),
             total_fen=sum(row.amount_fen for row in due), created_by=actor, created_at=now,
         ))
-        _move_all(session, [(row, next_status("pay", row.status), {"batch_id": batch_id}) for row in due], now)
+        application_store.move_all(session, [(row, next_status("pay", row.status), {"batch_id": batch_id}) for row in due], now)
         application_store.record_many(session, [(row._mapping, row.status, PAYING, f"纳入发放批次 {batch_id}")
                                                 for row in due], actor, campaign.name)
         insert_many(session, batch_items, [
@@ -148,26 +148,6 @@ def apply_results(session, batch_id: str, content: bytes, actor: str) -> dict:
     return summary
 
 
-def _move_all(session, moves: list[tuple], now) -> None:
-    """Move each (application row, new status, extra values) from the status it was read in, all or none."""
-    statement = (
-        update(applications)
-        .where(applications.c.application_id == bindparam("b_id"), applications.c.status == bindparam("b_from"))
-        .values(status=bindparam("b_to"), updated_at=now, batch_id=bindparam("b_batch"), bank_ref=bindparam("b_ref"))
-    )
-    session.execute(statement, [
-        {"b_id": row.application_id, "b_from": row.status, "b_to": status,
-         "b_batch": values.get("batch_id", row.batch_id), "b_ref": values.get("bank_ref", row.bank_ref)}
-        for row, status, values in moves
-    ])
-    moved = session.execute(select(func.count()).select_from(applications).where(  # `now` marks this call's rows
-        applications.c.application_id.in_([row.application_id for row, _status, _values in moves]),
-        applications.c.updated_at == now,
-    )).scalar_one()
-    if moved != len(moves):
-        raise ServiceError("invalid_transition", "部分申请的状态刚被他人改变，请刷新后重试", 409)
-
-
 def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: str) -> None:
     """The bank's answers in one transaction: statuses, history and events, money, sources, the batch's items."""
     rows = {row.application_id: row for row in session.execute(
@@ -179,7 +159,7 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
     outcome = {result: next_status(action, PAYING) for result, action in RESULTS.items()}
     now = now_utc()
     try:
-        _move_all(session, [(rows[item.application_id], outcome[result], {"bank_ref": line.get("bank_ref") or None})
+        application_store.move_all(session, [(rows[item.application_id], outcome[result], {"bank_ref": line.get("bank_ref") or None})
                             for item, result, line in settled], now)
         application_store.record_many(session, [
             (rows[item.application_id]._mapping, PAYING, outcome[result], line.get("reason") or None)

@@ -3,7 +3,7 @@ import base64
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
 from shared import clock
 from shared.config import setting
@@ -13,13 +13,14 @@ from shared.errors import ServiceError
 from shared.inbox import handle_once
 from shared.outbox import OutboxRelay
 from shared.retry import reliable_event_handler
+from shared.rpc import rpc
 from shared.timer import configured_timer
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid import disbursement, disclosure, funds, public, reconciliation, trace
+from services.aid import approvals, disbursement, disclosure, funds, public, reconciliation, submissions, trace
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
-    AllocationSchema, ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
+    AllocationSchema, ApplicationQuerySchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
     CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
 )
 from services.aid.workdays import parse_dates
@@ -76,16 +77,12 @@ class AidService:
         return campaign_store.listing(self.db, paging["page"], paging["per_page"])
 
     @rpc
-    def submit_application(self, payload, actor):
-        data = load_or_400(ApplicationSchema(), payload)
-        campaign = campaign_store.load(self.db, data["campaign_id"])
-        self.db.rollback()
-        applicant = self.registry.applicant(data["worker_id"])
-        row = application_store.submit(
-            self.db, self.vault, campaign, applicant, data, actor, self.today(),
-            setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
+    def submit_applications(self, requests):
+        """[{"payload", "actor"}] → [{"application": view} | {"error": ServiceError args}], in order."""
+        return submissions.submit_many(
+            self.db, self.vault, [(request["payload"], request["actor"]) for request in requests], self.registry.applicants,
+            self.today(), setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
         )
-        return application_store.view(row, application_store.history_of(self.db, row.application_id))
 
     @rpc
     def get_application(self, application_id):
@@ -104,14 +101,9 @@ class AidService:
     @rpc
     def approve_batch(self, payload, actor):
         request = load_or_400(BatchApproveSchema(), payload)
-        approved, failed = [], []
-        for application_id in dict.fromkeys(request["application_ids"]):
-            try:
-                self.change(application_id, "approve", actor, request["note"], reviewer_check=True)
-                approved.append(application_id)
-            except ServiceError as error:
-                failed.append({"application_id": application_id, "code": error.code, "message": error.message})
-        return {"approved": approved, "failed": failed}
+        return approvals.approve_many(
+            self.db, request["application_ids"], actor, request["note"], self.today(), self.calendar(),
+        )
 
     @rpc
     def reject(self, application_id, payload, actor):

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from shared.coalesce import Coalescing
 from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError, validation_error
@@ -55,6 +56,7 @@ class GatewayService:
     registry = RpcProxy("registry")
     aid = RpcProxy("aid")
     notify = RpcProxy("notify")
+    submissions = Coalescing()
 
     def authenticated(self, request, roles):
         user = authenticate(self.db, request.headers.get("Authorization"), setting("HARDSHIP_ADMIN_TOKEN", self.config))
@@ -151,7 +153,14 @@ class GatewayService:
 
     @endpoint("POST", "/api/v1/applications", roles=CASEWORK)
     def submit_application(self, request, user):
-        return json_response(self.call(self.aid.submit_application, self.json_body(request), user.actor), 201)
+        outcome = self.submissions({"payload": self.json_body(request), "actor": user.actor}, self.submit_many)
+        if "error" in outcome:
+            raise ServiceError(*outcome["error"])
+        return json_response(outcome["application"], 201)
+
+    def submit_many(self, submissions: list[dict]) -> list[dict]:
+        """Applications submitted at the same moment travel to aid in one call (see shared/coalesce.py)."""
+        return self.call(self.aid.submit_applications, submissions)
 
     @endpoint("GET", "/api/v1/applications", roles=STAFF)
     def list_applications(self, request, user):

@@ -3,15 +3,16 @@ import base64
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
 from shared import clock
 from shared.config import setting
 from shared.db import Database
-from shared.errors import ServiceError
+from shared.errors import ServiceError, not_found
 from shared.group_commit import GroupCommitInserts
 from shared.outbox import OutboxRelay
 from shared.retry import reliable_event_handler
+from shared.rpc import rpc
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.timer import configured_timer
 from services.notify import messages, opt_outs, receipts, templates
@@ -113,7 +114,8 @@ class NotifyService:
     @rpc
     def opt_out(self, worker_id, payload, actor):
         reason = load_or_400(OptOutSchema(), payload)["reason"]
-        self.registry.applicant(worker_id)  # not_found for a worker the registry does not know
+        if worker_id not in self.registry.applicants([worker_id]):
+            raise not_found("职工档案")
         opt_outs.opt_out(self.db, worker_id, "staff", reason, actor)
         self.db.commit()
         return {"worker_id": worker_id, "opted_out": True}

@@ -1,12 +1,11 @@
 """The registry service: worker files (困难职工档案) and their imports, over RPC."""
 import uuid
 
-from nameko.rpc import rpc
-
 from shared.crypto import DataVault
 from shared.db import Database
 from shared.errors import validation_error
 from shared.outbox import OutboxRelay
+from shared.rpc import rpc
 from shared.schemas import load_or_400
 from services.registry import imports, store, workers
 from services.registry.models import outbox
@@ -41,8 +40,8 @@ class RegistryService:
         return {**workers.view(self.vault, row, reveal), "status_history": store.history(self.db, row)}
 
     @rpc
-    def applicant(self, worker_id):
-        return workers.applicant_profile(store.load(self.db, worker_id))
+    def applicants(self, worker_ids):
+        return store.applicants(self.db, list(worker_ids))
 
     @rpc
     def contacts(self, worker_ids):

@@ -151,6 +151,13 @@ def audit_trail(session, worker_id: str) -> list[dict]:
     ]
 
 
+def applicants(session, worker_ids: list[str]) -> dict:
+    """The aid service's view of each known worker (see workers.applicant_profile); unknown ids are left out."""
+    rows = session.execute(select(workers_table).where(workers_table.c.worker_id.in_(worker_ids))).all()
+    session.rollback()
+    return {row.worker_id: workers.applicant_profile(row) for row in rows}
+
+
 def _sealed_rows(session, worker_ids: list[str], *columns) -> list:
     """The workers' sealed numbers with some other columns, the read ended (SQLite)."""
     rows = session.execute(

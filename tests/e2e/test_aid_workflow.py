@@ -208,6 +208,28 @@ def test_batch_approval_reports_each_application(aid_api):
     assert entries(application(aid_api, ids[0]))[-1]["actor"] == staff.checker_actor
 
 
+def test_a_batch_the_money_covers_is_approved_together_across_campaigns(aid_api):
+    staff = Staff(aid_api)
+    warmth = create_campaign(aid_api, budget_fen=900_000)["campaign_id"]
+    other = create_campaign(aid_api, budget_fen=300_000, publicity_days=0)["campaign_id"]
+    ids = [submitted(aid_api, staff.maker, warmth, worker(aid_api)[1]["worker_id"])["application_id"] for _ in range(3)]
+    ids.append(submitted(aid_api, staff.maker, other, worker(aid_api)[1]["worker_id"])["application_id"])
+
+    response = aid_api.post("/api/v1/applications/approve-batch", token=staff.checker,
+                            json={"application_ids": ids, "note": "集体研究通过"})
+
+    assert response.status_code == 200, response.text
+    assert response.json() == {"approved": ids, "failed": []}
+    shown = [application(aid_api, application_id) for application_id in ids]
+    assert [(item["status"], item["publicity_ends_on"]) for item in shown] == [("publicizing", "2026-08-17")] * 3 + [
+        ("ready", None)]
+    last = {"from": "submitted", "actor": staff.checker_actor, "reason": "集体研究通过"}
+    assert [entries(item)[-1] for item in shown] == [{**last, "to": "publicizing"}] * 3 + [{**last, "to": "ready"}]
+    assert money(campaign(aid_api, warmth)) == (900_000, 900_000, 0, 0)
+    assert money(campaign(aid_api, other)) == (300_000, 300_000, 0, 0)
+    assert campaign(aid_api, warmth)["counts"] == counts(publicizing=3)
+
+
 def test_batch_approval_validates_its_body(aid_api):
     staff = Staff(aid_api)
     for body in ({}, {"application_ids": []}, {"application_ids": "abc"}, {"application_ids": [1]},

@@ -45,7 +45,7 @@ from shared.errors import ServiceError
 from shared.migrations import upgrade
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid import disbursement, funds, ledger, trace
+from services.aid import approvals, disbursement, funds, ledger, submissions, trace
 from services.aid.models import applications, batch_items, donations, fund_sources, payouts
 from services.aid.models import ledger as ledger_entries
 from services.aid.workflow import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
@@ -254,27 +254,49 @@ class World:
         return pick(candidates, self.draw(INDEX, "which application")) if candidates else None
 
     def submit(self):
-        """File one to three applications (always allowed here), and mostly approve each at once."""
+        """File one to three applications in one call (always allowed here), and mostly approve them at once,
+        together in one batch approval."""
+        requests, applicants = [], {}
         for number in range(self.draw(st.integers(min_value=1, max_value=3), "how many")):
-            self._file(number)
+            campaign_id = pick(self.campaign_ids, self.draw(INDEX, f"campaign ({number})"))
+            category = self.draw(st.sampled_from(CATEGORIES), f"category ({number})")
+            self.workers += 1
+            worker_id = f"{self.workers:032x}"
+            applicants[worker_id] = {
+                "worker_id": worker_id, "status": "active", "category": category, "union": "市总工会",
+                "name_masked": "王*明", "id_number_masked": f"110**********{self.workers % 10000:04d}",
+                "id_last4": f"{self.workers % 10000:04d}", "household": [f"household-{worker_id}"],
+            }
+            requests.append(({"campaign_id": campaign_id, "worker_id": worker_id}, MAKER))
+        outcomes = submissions.submit_many(self.session, self.vault, requests,
+                                           lambda worker_ids: {i: applicants[i] for i in worker_ids}, TODAY, False)
+        filed = []
+        for (payload, _actor), outcome in zip(requests, outcomes, strict=True):
+            shown = outcome["application"]
+            category = applicants[payload["worker_id"]]["category"]
+            assert shown["status"] == SUBMITTED and shown["amount_fen"] == self.amounts[payload["campaign_id"]][category]
+            self.apps[shown["application_id"]] = {"campaign_id": payload["campaign_id"], "amount": shown["amount_fen"],
+                                                  "status": SUBMITTED}
+            filed.append(shown["application_id"])
+        if self.draw(st.sampled_from([True, True, True, False]), "approve now"):
+            self._approve_together(filed)
 
-    def _file(self, number: int):
-        campaign_id = pick(self.campaign_ids, self.draw(INDEX, f"campaign ({number})"))
-        category = self.draw(st.sampled_from(CATEGORIES), f"category ({number})")
-        self.workers += 1
-        worker_id = f"{self.workers:032x}"
-        applicant = {
-            "worker_id": worker_id, "status": "active", "category": category, "union": "市总工会",
-            "name_masked": "王*明", "id_number_masked": f"110**********{self.workers % 10000:04d}",
-            "id_last4": f"{self.workers % 10000:04d}", "household": [f"household-{worker_id}"],
-        }
-        data = {"campaign_id": campaign_id, "worker_id": worker_id, "student": None, "note": None}
-        row = application_store.submit(self.session, self.vault, campaign_store.load(self.session, campaign_id),
-                                       applicant, data, MAKER, TODAY, False)
-        assert row.status == SUBMITTED and row.amount_fen == self.amounts[campaign_id][category]
-        self.apps[row.application_id] = {"campaign_id": campaign_id, "amount": row.amount_fen, "status": SUBMITTED}
-        if self.draw(st.sampled_from([True, True, True, False]), f"approve now ({number})"):
-            self._approve(row.application_id)
+    def _approve_together(self, application_ids: list[str]) -> None:
+        """A batch approval: as many as the money allows, in the order given (a later, smaller one may still fit)."""
+        left = {campaign_id: self._left(campaign_id) for campaign_id in self.campaign_ids}
+        expected = []
+        for application_id in application_ids:
+            app = self.apps[application_id]
+            if app["status"] == SUBMITTED and left[app["campaign_id"]] >= app["amount"]:
+                left[app["campaign_id"]] -= app["amount"]
+                expected.append(application_id)
+        note(f"approve together {[i[-6:] for i in application_ids]}: expect {[i[-6:] for i in expected]}")
+        result = approvals.approve_many(self.session, application_ids, CHECKER, "理由", TODAY, CALENDAR)
+        assert result["approved"] == expected, result
+        assert {item["code"] for item in result["failed"]} <= {"budget_exhausted"}, result
+        event(f"approve together: {len(expected)} of {len(application_ids)}")
+        for application_id in expected:
+            self.apps[application_id]["status"] = READY
 
     def review(self):
         action = self.draw(st.sampled_from(["approve", "approve", "return_for_review", "reject", "withdraw"]), "action")
