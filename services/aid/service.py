@@ -11,12 +11,15 @@ from shared.crypto import DataVault
 from shared.db import Database
 from shared.errors import ServiceError
 from shared.inbox import handle_once
+from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
+from shared.request_ids import RequestIds
 from shared.retry import reliable_event_handler
 from shared.timer import configured_timer
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
 from services.aid import disbursement, disclosure, funds, public, reconciliation, trace
+from services.aid.metrics import application_figures
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
@@ -39,6 +42,8 @@ class AidService:
     vault = DataVault()
     relay = OutboxRelay("aid", outbox)
     registry = RpcProxy("registry")
+    request_ids = RequestIds()
+    figures = ServiceFigures("aid", outbox, inbox, extra=application_figures)
 
     def today(self):
         return clock.today(self.config)
@@ -59,6 +64,10 @@ class AidService:
     @rpc
     def ping(self):
         return "ok"
+
+    @rpc
+    def metrics(self):
+        return self.figures(self.db)
 
     @rpc
     def create_campaign(self, payload, actor):
@@ -85,6 +94,7 @@ class AidService:
             self.db, self.vault, campaign, applicant, data, actor, self.today(),
             setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
         )
+        log.info("%s submitted application %s to campaign %s", actor, row.application_id, campaign.campaign_id)
         return application_store.view(row, application_store.history_of(self.db, row.application_id))
 
     @rpc

@@ -6,7 +6,9 @@ from nameko.rpc import rpc
 from shared.crypto import DataVault
 from shared.db import Database
 from shared.errors import validation_error
+from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
+from shared.request_ids import RequestIds
 from shared.schemas import load_or_400
 from services.registry import imports, store, workers
 from services.registry.models import outbox
@@ -19,10 +21,16 @@ class RegistryService:
     db = Database("registry")
     vault = DataVault()
     relay = OutboxRelay("registry", outbox)
+    request_ids = RequestIds()
+    figures = ServiceFigures("registry", outbox)
 
     @rpc
     def ping(self):
         return "ok"
+
+    @rpc
+    def metrics(self):
+        return self.figures(self.db)
 
     @rpc
     def register_worker(self, payload, actor):

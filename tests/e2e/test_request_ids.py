@@ -1,0 +1,72 @@
+"""A request's id: answered in X-Request-Id, on the log lines it causes in the gateway, aid and notify,
+and on the events it causes."""
+import logging
+
+import orjson
+import pytest
+from sqlalchemy import create_engine, select
+
+from services.aid.models import outbox
+from shared import request_ids
+from tests.e2e import aid_builders
+from tests.e2e.aid_builders import create_campaign, worker
+from tests.integration.conftest import wait_until
+
+aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
+
+
+@pytest.fixture
+def log_records(caplog):
+    previous = logging.getLogRecordFactory()
+    request_ids.install_log_record_ids()
+    caplog.set_level(logging.DEBUG, logger="services")
+    yield caplog
+    logging.setLogRecordFactory(previous)
+
+
+def test_the_client_id_is_answered_and_a_bad_or_missing_one_replaced(api):
+    kept = api.get("/api/v1/nothing-here", headers={"X-Request-Id": "client-chose-this.1"})
+    assert kept.status_code == 404 and kept.headers["X-Request-Id"] == "client-chose-this.1"
+
+    made = [api.get("/api/v1/workers", headers=headers).headers["X-Request-Id"] for headers in (
+        {}, {"X-Request-Id": "has space"}, {"X-Request-Id": "x" * 65}, {"X-Request-Id": "13800138000"},
+    )]
+    assert all(len(made_id) == 32 and int(made_id, 16) >= 0 for made_id in made), made
+    assert len(set(made)) == len(made)
+
+
+def test_one_id_on_the_log_lines_and_events_of_a_submitted_application(aid_api, config, log_records):
+    caseworker = aid_api.token_for("caseworker")
+    campaign = create_campaign(aid_api)
+    _body, filed = worker(aid_api)
+
+    response = aid_api.post("/api/v1/applications", token=caseworker, headers={"X-Request-Id": "trace-me-42"},
+                            json={"campaign_id": campaign["campaign_id"], "worker_id": filed["worker_id"]})
+    assert response.status_code == 201, response.text
+    assert response.headers["X-Request-Id"] == "trace-me-42"
+    application_id = response.json()["application_id"]
+
+    def traced():
+        return [record for record in log_records.records if getattr(record, "request_id", None) == "trace-me-42"]
+
+    def logged_by(name):
+        return [record.getMessage() for record in traced() if record.name == name]
+
+    wait_until(lambda: logged_by("services.notify.service"), timeout=20)
+    assert [message.rsplit(" ", 1)[0] for message in logged_by("services.gateway.http")] == [
+        "POST /api/v1/applications 201"]
+    assert any(application_id in message and "submitted" in message for message in logged_by("services.aid.service"))
+    assert logged_by("services.notify.service") == [f"SMS submitted for application {application_id} recorded"]
+    # the three requests before it (user, campaign, worker) each had an id of their own
+    others = {record.request_id for record in log_records.records
+              if record.name == "services.gateway.http" and record.request_id != "trace-me-42"}
+    assert len(others) == 3 and "-" not in others, others
+
+    engine = create_engine(config["AID_DB_URL"])
+    try:
+        with engine.connect() as connection:
+            payloads = [orjson.loads(text) for text in connection.execute(
+                select(outbox.c.payload).where(outbox.c.event_type == "application_submitted")).scalars()]
+    finally:
+        engine.dispose()
+    assert [(p["application_id"], p["request_id"]) for p in payloads] == [(application_id, "trace-me-42")]
