@@ -8,7 +8,6 @@ greenthread, and every log record made there gets it as `record.request_id` ("-"
 import logging
 import re
 import secrets
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from nameko.extensions import DependencyProvider
@@ -35,17 +34,9 @@ def current() -> str | None:
 
 
 def bind(request_id: str | None) -> None:
-    """The id of what this greenthread is doing from now on (each nameko worker has its own greenthread)."""
+    """The id of what this greenthread does from now on (each nameko worker has its own greenthread,
+    and each HTTP connection its own)."""
     _current.set(request_id)
-
-
-@contextmanager
-def bound(request_id: str | None):
-    token = _current.set(request_id)
-    try:
-        yield
-    finally:
-        _current.reset(token)
 
 
 def of_worker(worker_ctx) -> str | None:

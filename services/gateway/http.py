@@ -32,8 +32,8 @@ def bad_request(message: str) -> ServiceError:
 
 class ApiEndpoint(HttpRequestHandler):
     """nameko's @http, but whatever escapes a handler still answers in the JSON error model; every
-    request gets an id (X-Request-Id), a log line and its place in the metrics, and public endpoints
-    are rate limited before a worker is spent on them."""
+    request gets an id (X-Request-Id) and its place in the metrics, and public endpoints are rate
+    limited before a worker is spent on them."""
 
     limiter = RateLimiter()
 
@@ -41,16 +41,15 @@ class ApiEndpoint(HttpRequestHandler):
         started = time.perf_counter()
         request_id = request_ids.accepted_or_new(request.headers.get(request_ids.HEADER))
         request.environ[request_ids.ENVIRON_KEY] = request_id
-        with request_ids.bound(request_id):
-            try:
-                self.limiter.check_public(self.url, request)
-                response = super().handle_request(request)
-            except ServiceError as error:
-                response = error_response(error)
-            response.headers[request_ids.HEADER] = request_id
-            seconds = time.perf_counter() - started
-            metrics.observe_request(self.url, request.method, response.status_code, seconds)
-            log.info("%s %s %d %.1fms", request.method, request.path, response.status_code, seconds * 1000)
+        # bound until the connection's next request, so the web server's access log line has it too
+        request_ids.bind(request_id)
+        try:
+            self.limiter.check_public(self.url, request)
+            response = super().handle_request(request)
+        except ServiceError as error:
+            response = error_response(error)
+        response.headers[request_ids.HEADER] = request_id
+        metrics.observe_request(self.url, request.method, response.status_code, time.perf_counter() - started)
         return response
 
     def response_from_exception(self, exc):

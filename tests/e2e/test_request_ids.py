@@ -19,6 +19,7 @@ aid_api = aid_builders.aid_api  # the fixture: the whole system, business date p
 def log_records(caplog):
     previous = logging.getLogRecordFactory()
     request_ids.install_log_record_ids()
+    caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="services")
     yield caplog
     logging.setLogRecordFactory(previous)
@@ -53,13 +54,13 @@ def test_one_id_on_the_log_lines_and_events_of_a_submitted_application(aid_api, 
         return [record.getMessage() for record in traced() if record.name == name]
 
     wait_until(lambda: logged_by("services.notify.service"), timeout=20)
-    assert [message.rsplit(" ", 1)[0] for message in logged_by("services.gateway.http")] == [
-        "POST /api/v1/applications 201"]
+    [access_line] = logged_by("nameko.web.server")
+    assert '"POST /api/v1/applications HTTP/1.1" 201' in access_line
     assert any(application_id in message and "submitted" in message for message in logged_by("services.aid.service"))
     assert logged_by("services.notify.service") == [f"SMS submitted for application {application_id} recorded"]
     # the three requests before it (user, campaign, worker) each had an id of their own
     others = {record.request_id for record in log_records.records
-              if record.name == "services.gateway.http" and record.request_id != "trace-me-42"}
+              if record.name == "nameko.web.server" and record.request_id != "trace-me-42"}
     assert len(others) == 3 and "-" not in others, others
 
     engine = create_engine(config["AID_DB_URL"])

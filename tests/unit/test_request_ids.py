@@ -51,11 +51,14 @@ def test_each_greenthread_logs_its_own_request_id(log_lines):
         eventlet.sleep(0.01)  # the other greenthread binds its id meanwhile
         logger.info("done %s", request_id)
 
-    with request_ids.bound("outer"):
+    def outer():
+        request_ids.bind("outer")
         threads = [eventlet.spawn(work, name) for name in ("first", "second")]
         for thread in threads:
             thread.wait()
         logger.info("still the outer request")
+
+    eventlet.spawn(outer).wait()
     logger.info("no request")
 
     written = [line.split(" aid INFO tests.request_ids ", 1)[1] for line in lines()]
