@@ -33,6 +33,12 @@ DEFAULTS = {
     "PUBLICITY_EXTRA_WORKDAYS": "",
     "PUBLICITY_CHECK_SECONDS": "60",
     "RELATIVE_ONE_AID_PER_YEAR": "1",
+    "LOG_LEVEL": "INFO",
+    # gateway: who may read /metrics, and how often a client may call public endpoints or fail to sign in
+    "METRICS_TOKEN": "",
+    "PUBLIC_RATE_LIMIT_PER_MINUTE": "60",
+    "AUTH_FAILURE_LIMIT_PER_MINUTE": "20",
+    "TRUSTED_PROXY_HOPS": "0",
     # how many requests or events each service handles at once (and takes from RabbitMQ ahead)
     "REGISTRY_MAX_WORKERS": "10",
     "AID_MAX_WORKERS": "10",

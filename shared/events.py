@@ -3,6 +3,8 @@ import os
 import time
 from datetime import datetime, timezone
 
+from shared import request_ids
+
 SCHEMA_VERSION = 1
 
 
@@ -20,13 +22,18 @@ def new_id() -> str:
 
 
 def envelope(occurred_at: str | None = None, **about) -> dict:
-    """A new event payload: a unique id, when it happened, the schema version, and the ids it is about."""
-    return {
+    """A new event payload: a unique id, when it happened, the schema version, the ids it is about, and
+    the id of the request that caused it, when there is one."""
+    payload = {
         "event_id": new_id(),
         "occurred_at": occurred_at or now_utc().isoformat(),
         "schema_version": SCHEMA_VERSION,
         **about,
     }
+    request_id = request_ids.current()
+    if request_id:
+        payload[request_ids.CONTEXT_KEY] = request_id
+    return payload
 
 
 def exchange_name(source_service: str) -> str:

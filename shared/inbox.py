@@ -1,10 +1,14 @@
 """The consumer inbox: each handler takes each event_id once, in the same transaction as its effects."""
 import functools
+import logging
 
 from sqlalchemy import Column, String, Table
 
 from shared.db import UtcDateTime, insert_or_skip
 from shared.events import now_utc
+from shared.metrics import process_counters
+
+log = logging.getLogger(__name__)
 
 
 def inbox_table(metadata) -> Table:
@@ -35,6 +39,8 @@ def handle_once(inbox: Table, db_attribute: str = "db"):
             session = getattr(self, db_attribute)
             if not claim(session, inbox, payload["event_id"], handler_name):
                 session.rollback()
+                process_counters(self.name).duplicate_dropped(handler_name)
+                log.debug("%s dropped event %s, handled before", handler_name, payload["event_id"])
                 return None
             result = method(self, payload)
             session.commit()

@@ -12,6 +12,7 @@ from kombu import Queue
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 
+from shared import request_ids
 from shared.config import retry_delays, setting
 from shared.events import now_utc
 from shared.masking import scrub
@@ -51,6 +52,14 @@ class ReliableEventHandler(EventHandler):
         self.publisher = Publisher(setting("AMQP_URI", config), use_confirms=True, serializer="json")
         self.retry_queues = [retry_queue(self.queue.name, n, d) for n, d in enumerate(self.delays, 1)]
         self.parking = parking_queue(self.queue.name)
+
+    def unpack_message_headers(self, message):
+        """The worker's context data: the message headers, and the request id the event carries."""
+        context_data = super().unpack_message_headers(message)
+        payload = message.payload
+        if isinstance(payload, dict) and payload.get(request_ids.CONTEXT_KEY):
+            context_data[request_ids.CONTEXT_KEY] = payload[request_ids.CONTEXT_KEY]
+        return context_data
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is None:

@@ -10,16 +10,18 @@ import sys  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
-from shared.config import nameko_config  # noqa: E402
+from shared.config import nameko_config, setting  # noqa: E402
 from shared.masking import install_log_masking  # noqa: E402
+from shared.request_ids import install_log_record_ids  # noqa: E402
 from shared.topology import service_class  # noqa: E402
 
 
+LOG_FORMAT = "%(asctime)s {service} %(levelname)s %(name)s request_id=%(request_id)s: %(message)s"
+
+
 def configure_logging(service: str) -> None:
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr,
-        format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s",
-    )
+    install_log_record_ids()
+    logging.basicConfig(level=setting("LOG_LEVEL").upper(), stream=sys.stderr, format=LOG_FORMAT.format(service=service))
     install_log_masking()
 
 

@@ -11,13 +11,16 @@ from shared.crypto import DataVault
 from shared.db import Database
 from shared.errors import ServiceError
 from shared.inbox import handle_once
+from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
+from shared.request_ids import RequestIds
 from shared.retry import reliable_event_handler
 from shared.rpc import rpc
 from shared.timer import configured_timer
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
 from services.aid import approvals, disbursement, disclosure, funds, public, reconciliation, submissions, trace
+from services.aid.metrics import application_figures
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
@@ -40,6 +43,8 @@ class AidService:
     vault = DataVault()
     relay = OutboxRelay("aid", outbox)
     registry = RpcProxy("registry")
+    request_ids = RequestIds()
+    figures = ServiceFigures("aid", outbox, inbox, extra=application_figures)
 
     def today(self):
         return clock.today(self.config)
@@ -62,6 +67,10 @@ class AidService:
         return "ok"
 
     @rpc
+    def metrics(self):
+        return self.figures(self.db)
+
+    @rpc
     def create_campaign(self, payload, actor):
         row = campaign_store.create(self.db, load_or_400(CampaignSchema(), payload), actor)
         return campaign_store.view(row, campaign_store.figures(self.db, [row.campaign_id])[row.campaign_id])
@@ -78,9 +87,10 @@ class AidService:
 
     @rpc
     def submit_applications(self, requests):
-        """[{"payload", "actor"}] → [{"application": view} | {"error": ServiceError args}], in order."""
+        """[{"payload", "actor", "request_id"}] → [{"application": view} | {"error": ServiceError args}], in order."""
         return submissions.submit_many(
-            self.db, self.vault, [(request["payload"], request["actor"]) for request in requests], self.registry.applicants,
+            self.db, self.vault, [(request["payload"], request["actor"], request.get("request_id")) for request in requests],
+            self.registry.applicants,
             self.today(), setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
         )
 

@@ -4,11 +4,13 @@ Applications submitted at the same moment arrive together (the gateway coalesces
 written in one transaction; each is still judged on its own, as if they had come one after another.
 """
 import json
+import logging
 from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from shared import request_ids
 from shared.db import insert_many
 from shared.errors import ServiceError, not_found, validation_error
 from shared.events import new_id, now_utc
@@ -19,6 +21,8 @@ from services.aid.applications import record_many, refused, view
 from services.aid.models import applications, claims
 from services.aid.schemas import ApplicationSchema
 from services.aid.workflow import SUBMITTED
+
+log = logging.getLogger(__name__)
 
 
 def amount_for(campaign, applicant: dict, student: dict | None, today) -> tuple[int, str | None]:
@@ -78,8 +82,8 @@ def _first_refusal(wanted: list[tuple], taken) -> ServiceError | None:
 class Submission:
     """One application as it is filed: its request, then either its refusal or the rows to write."""
 
-    def __init__(self, payload, actor: str):
-        self.payload, self.actor = payload, actor
+    def __init__(self, payload, actor: str, request_id: str | None):
+        self.payload, self.actor, self.request_id = payload, actor, request_id
         self.data = self.refusal = self.row = None
         self.wanted: list[tuple] = []
 
@@ -93,12 +97,12 @@ class Submission:
 
 
 def submit_many(session, vault, requests: list[tuple], find_applicants, today, relative_once_a_year: bool) -> list[dict]:
-    """Each (payload, actor) → {"application": view} or {"error": ServiceError args}, in order.
+    """Each (payload, actor, request id) → {"application": view} or {"error": ServiceError args}, in order.
 
     The accepted ones are written in one transaction; two in the same call that claim the same
     household or student are treated as if filed one after the other (the first one wins).
     """
-    submissions = [Submission(payload, actor) for payload, actor in requests]
+    submissions = [Submission(*request) for request in requests]
     for submission in submissions:
         try:
             submission.data = load_or_400(ApplicationSchema(), submission.payload)
@@ -114,6 +118,13 @@ def submit_many(session, vault, requests: list[tuple], find_applicants, today, r
         except ServiceError as refusal:
             submission.refusal = refusal
     _write(session, vault, [submission for submission in valid if submission.refusal is None], campaigns_by_id, applicants)
+    for submission in submissions:
+        with request_ids.bound(submission.request_id):
+            if submission.refusal is None:
+                log.info("%s submitted application %s to campaign %s", submission.actor,
+                         submission.row["application_id"], submission.row["campaign_id"])
+            else:
+                log.info("%s: application refused (%s)", submission.actor, submission.refusal.code)
     return [submission.outcome() for submission in submissions]
 
 
@@ -155,12 +166,11 @@ def _write(session, vault, submissions: list[Submission], campaigns_by_id: dict,
         insert_many(session, applications, [submission.row for submission in accepted])
         insert_many(session, claims, [{"scope": scope, "key": key, "application_id": submission.row["application_id"]}
                                       for submission in accepted for scope, key, _code, _message in submission.wanted])
-        by_actor_and_campaign: dict[tuple, list] = {}
-        for submission in accepted:
-            by_actor_and_campaign.setdefault((submission.actor, submission.row["campaign_id"]), []).append(submission.row)
-        for (actor, campaign_id), rows in by_actor_and_campaign.items():
-            record_many(session, [(row, None, SUBMITTED, row["note"]) for row in rows], actor,
-                        campaigns_by_id[campaign_id].name, at=rows[0]["created_at"])
+        for submission in accepted:  # each event carries the id of the request that filed it
+            row = submission.row
+            with request_ids.bound(submission.request_id):
+                record_many(session, [(row, None, SUBMITTED, row["note"])], submission.actor,
+                            campaigns_by_id[row["campaign_id"]].name, at=row["created_at"])
         session.commit()
     except IntegrityError:  # another instance claimed the same household meanwhile: settle each on its own
         session.rollback()

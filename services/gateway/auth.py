@@ -44,17 +44,27 @@ def create_user(session, name: str, role: str, donor_id: str | None = None) -> d
     return {"user_id": user_id, "name": name, "role": role, "donor_id": donor_id, "token": token}
 
 
-def authenticate(session, authorization: str | None, admin_token: str) -> User:
+def bearer_token(authorization: str | None) -> str:
     scheme, _, token = (authorization or "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise ServiceError("unauthenticated", "请提供有效的访问令牌（Authorization: Bearer <token>）", 401)
+    return token
+
+
+def authenticate(session, authorization: str | None, admin_token: str) -> User:
+    token = bearer_token(authorization)
     if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
         return BOOTSTRAP_ADMIN
     row = session.execute(select(users).where(users.c.token_hash == token_hash(token))).first()
     if row is None:
         raise ServiceError("unauthenticated", "访问令牌无效", 401)
     return User(user_id=row.user_id, name=row.name, role=row.role, donor_id=row.donor_id)
+
+
+def authenticate_metrics_reader(authorization: str | None, metrics_token: str) -> None:
+    if not hmac.compare_digest(bearer_token(authorization).encode(), metrics_token.encode()):
+        raise ServiceError("unauthenticated", "访问令牌无效", 401)
 
 
 def require(user: User, roles) -> None:

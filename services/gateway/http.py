@@ -1,14 +1,18 @@
-"""HTTP plumbing: JSON responses, CONTRACT.md's error model, bounded request bodies."""
+"""HTTP plumbing: JSON responses, CONTRACT.md's error model, bounded request bodies, request ids."""
 import functools
 import json
 import logging
+import time
 
 import eventlet
 from nameko.exceptions import UnknownService
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
+from shared import request_ids
 from shared.errors import ServiceError
+from services.gateway import metrics
+from services.gateway.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +23,7 @@ def json_response(body, status: int = 200, headers=None) -> Response:
 
 
 def error_response(error: ServiceError) -> Response:
-    return json_response(error.body(), error.status)
+    return json_response(error.body(), error.status, getattr(error, "headers", None))
 
 
 def bad_request(message: str) -> ServiceError:
@@ -27,7 +31,26 @@ def bad_request(message: str) -> ServiceError:
 
 
 class ApiEndpoint(HttpRequestHandler):
-    """nameko's @http, but whatever escapes a handler still answers in the JSON error model."""
+    """nameko's @http, but whatever escapes a handler still answers in the JSON error model; every
+    request gets an id (X-Request-Id) and its place in the metrics, and public endpoints are rate
+    limited before a worker is spent on them."""
+
+    limiter = RateLimiter()
+
+    def handle_request(self, request):
+        started = time.perf_counter()
+        request_id = request_ids.accepted_or_new(request.headers.get(request_ids.HEADER))
+        request.environ[request_ids.ENVIRON_KEY] = request_id
+        # bound until the connection's next request, so the web server's access log line has it too
+        request_ids.bind(request_id)
+        try:
+            self.limiter.check_public(self.url, request)
+            response = super().handle_request(request)
+        except ServiceError as error:
+            response = error_response(error)
+        response.headers[request_ids.HEADER] = request_id
+        metrics.observe_request(self.url, request.method, response.status_code, time.perf_counter() - started)
+        return response
 
     def response_from_exception(self, exc):
         log.error("unhandled %s in %s", type(exc).__name__, self.method_name)

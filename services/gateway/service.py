@@ -16,10 +16,13 @@ from shared.coalesce import Coalescing
 from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError, validation_error
-from services.gateway.auth import STAFF, authenticate, create_user, require
+from shared.request_ids import RequestIds, current as current_request_id
+from services.gateway import metrics
+from services.gateway.auth import STAFF, authenticate, authenticate_metrics_reader, create_user, require
 from services.gateway.http import (
     ApiEndpoint, flag, handles_errors, json_response, query_args, read_body, read_json,
 )
+from services.gateway.rate_limit import RateLimits
 from services.gateway.schemas import UserCreateSchema
 
 CASEWORK = ("admin", "caseworker")
@@ -57,14 +60,17 @@ class GatewayService:
     aid = RpcProxy("aid")
     notify = RpcProxy("notify")
     submissions = Coalescing()
+    request_ids = RequestIds()
+    rate_limits = RateLimits()
 
     def authenticated(self, request, roles):
-        user = authenticate(self.db, request.headers.get("Authorization"), setting("HARDSHIP_ADMIN_TOKEN", self.config))
+        authorization, admin_token = request.headers.get("Authorization"), setting("HARDSHIP_ADMIN_TOKEN", self.config)
+        user = self.rate_limits.sign_in(request, lambda: authenticate(self.db, authorization, admin_token))
         require(user, roles)
         return user
 
     def call(self, method, *args, timeout=None, **kwargs):
-        with eventlet.Timeout(timeout or float(setting("RPC_TIMEOUT", self.config))):
+        with metrics.timed_call(method), eventlet.Timeout(timeout or float(setting("RPC_TIMEOUT", self.config))):
             return method(*args, **kwargs)
 
     def json_body(self, request):
@@ -86,6 +92,14 @@ class GatewayService:
                 checks[service] = "no answer"
         healthy = all(value == "ok" for value in checks.values())
         return json_response({"status": "ok" if healthy else "unavailable", "checks": checks}, 200 if healthy else 503)
+
+    @endpoint("GET", "/metrics")
+    def metrics_exposition(self, request, _user):
+        authorization, token = request.headers.get("Authorization"), setting("METRICS_TOKEN", self.config)
+        if token:
+            self.rate_limits.sign_in(request, lambda: authenticate_metrics_reader(authorization, token))
+        text = metrics.scrape({service: getattr(self, service) for service in CHECKED_SERVICES})
+        return Response(text, 200, content_type=metrics.CONTENT_TYPE)
 
     @endpoint("POST", "/api/v1/users", roles=("admin",))
     def create_user(self, request, user):
@@ -153,7 +167,8 @@ class GatewayService:
 
     @endpoint("POST", "/api/v1/applications", roles=CASEWORK)
     def submit_application(self, request, user):
-        outcome = self.submissions({"payload": self.json_body(request), "actor": user.actor}, self.submit_many)
+        outcome = self.submissions({"payload": self.json_body(request), "actor": user.actor,
+                                    "request_id": current_request_id()}, self.submit_many)
         if "error" in outcome:
             raise ServiceError(*outcome["error"])
         return json_response(outcome["application"], 201)

@@ -10,13 +10,16 @@ from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError, not_found
 from shared.group_commit import GroupCommitInserts
+from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
+from shared.request_ids import RequestIds
 from shared.retry import reliable_event_handler
 from shared.rpc import rpc
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.timer import configured_timer
 from services.notify import messages, opt_outs, receipts, templates
 from services.notify.dispatch import Dispatcher
+from services.notify.metrics import sms_figures
 from services.notify.models import messages as messages_table, outbox
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 
@@ -32,6 +35,8 @@ class NotifyService:
     dispatcher = Dispatcher()
     insert_message = GroupCommitInserts("notify", messages_table)
     registry = RpcProxy("registry")
+    request_ids = RequestIds()
+    figures = ServiceFigures("notify", outbox, extra=sms_figures)
 
     def record(self, payload, template):
         """The SMS for this status, once: the message's own key (application, template) drops a redelivered
@@ -39,6 +44,7 @@ class NotifyService:
         rendered = templates.render(template, payload, setting("SMS_SIGN_NAME", self.config))
         now = clock.now()
         self.insert_message(messages.new_message(payload, rendered, now, self.dispatcher.quiet.next_allowed(now)))
+        log.debug("SMS %s for application %s recorded", template, payload["application_id"])
 
     @reliable_event_handler("aid", "application_submitted")
     def on_application_submitted(self, payload):
@@ -67,6 +73,10 @@ class NotifyService:
     @rpc
     def ping(self):
         return "ok"
+
+    @rpc
+    def metrics(self):
+        return self.figures(self.db)
 
     @rpc
     def list_notifications(self, query):

@@ -4,7 +4,9 @@ import uuid
 from shared.crypto import DataVault
 from shared.db import Database
 from shared.errors import validation_error
+from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
+from shared.request_ids import RequestIds
 from shared.rpc import rpc
 from shared.schemas import load_or_400
 from services.registry import imports, store, workers
@@ -18,10 +20,16 @@ class RegistryService:
     db = Database("registry")
     vault = DataVault()
     relay = OutboxRelay("registry", outbox)
+    request_ids = RequestIds()
+    figures = ServiceFigures("registry", outbox)
 
     @rpc
     def ping(self):
         return "ok"
+
+    @rpc
+    def metrics(self):
+        return self.figures(self.db)
 
     @rpc
     def register_worker(self, payload, actor):

@@ -52,7 +52,7 @@ APPLICANTS = {
 
 
 def file_together(session, requests: list[dict]) -> list[dict]:
-    return submissions.submit_many(session, Vault(b"test-key"), [(payload, MAKER) for payload in requests],
+    return submissions.submit_many(session, Vault(b"test-key"), [(payload, MAKER, None) for payload in requests],
                                    lambda worker_ids: {i: APPLICANTS[i] for i in worker_ids if i in APPLICANTS},
                                    TODAY, True)
 

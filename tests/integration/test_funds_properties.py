@@ -267,11 +267,11 @@ class World:
                 "name_masked": "王*明", "id_number_masked": f"110**********{self.workers % 10000:04d}",
                 "id_last4": f"{self.workers % 10000:04d}", "household": [f"household-{worker_id}"],
             }
-            requests.append(({"campaign_id": campaign_id, "worker_id": worker_id}, MAKER))
+            requests.append(({"campaign_id": campaign_id, "worker_id": worker_id}, MAKER, None))
         outcomes = submissions.submit_many(self.session, self.vault, requests,
                                            lambda worker_ids: {i: applicants[i] for i in worker_ids}, TODAY, False)
         filed = []
-        for (payload, _actor), outcome in zip(requests, outcomes, strict=True):
+        for (payload, _actor, _request_id), outcome in zip(requests, outcomes, strict=True):
             shown = outcome["application"]
             category = applicants[payload["worker_id"]]["category"]
             assert shown["status"] == SUBMITTED and shown["amount_fen"] == self.amounts[payload["campaign_id"]][category]

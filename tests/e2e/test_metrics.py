@@ -1,0 +1,113 @@
+"""GET /metrics: the gateway's own figures by route template, and every service's under a `service` label."""
+import orjson
+from kombu import Connection
+
+from services.aid.service import AidService
+from services.gateway.service import GatewayService
+from services.registry.service import RegistryService
+from shared.bus import ConfirmingPublisher
+from shared.events import envelope, exchange_name
+from tests.conftest import ADMIN_TOKEN
+from tests.e2e import aid_builders
+from tests.e2e.aid_builders import create_campaign, start_system, submitted, worker
+from tests.e2e.builders import assert_error
+from tests.e2e.conftest import Api
+from tests.e2e.metrics_scrape import scrape, value
+from tests.integration.conftest import wait_until
+
+aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
+AID_QUEUE = "evt-registry-worker_status_changed--aid.on_worker_status_changed"
+
+
+def test_requests_and_rpc_calls_are_counted_by_route_template_without_ids(aid_api):
+    _body, filed = worker(aid_api)
+    before = scrape(aid_api)
+    found = aid_api.get(f"/api/v1/workers/{filed['worker_id']}")
+    missing = aid_api.get(f"/api/v1/workers/{'0' * 32}")
+    assert (found.status_code, missing.status_code) == (200, 404)
+
+    after = scrape(aid_api)
+    route = "/api/v1/workers/<worker_id>"
+    for status in ("200", "404"):
+        key = dict(route=route, method="GET", status=status)
+        assert value(after, "hardship_http_requests_total", **key) == (
+            value(before, "hardship_http_requests_total", **key) or 0) + 1
+    assert value(after, "hardship_http_request_duration_seconds_count", route=route, method="GET") >= 2
+    for outcome in ("ok", "refused"):
+        key = dict(service="registry", method="get_worker", outcome=outcome)
+        assert value(after, "hardship_rpc_calls_total", **key) == (value(before, "hardship_rpc_calls_total", **key) or 0) + 1
+    text = aid_api.get("/metrics", token=None).text
+    assert filed["worker_id"] not in text and "0" * 32 not in text
+
+
+def test_each_service_reports_its_outbox_inbox_and_own_figures(aid_api):
+    caseworker = aid_api.token_for("caseworker")
+    campaign = create_campaign(aid_api)
+    _body, filed = worker(aid_api)
+    submitted(aid_api, caseworker, campaign["campaign_id"], filed["worker_id"])
+
+    def settled():
+        samples = scrape(aid_api)
+        relayed = value(samples, "hardship_events_relayed_total", service="aid")
+        sms = sum(v for (name, labels), v in samples.items() if name == "hardship_sms_messages")
+        return samples if relayed == 1 and sms == 1 else None
+
+    samples = wait_until(settled, timeout=20)
+    assert {service: value(samples, "hardship_service_metrics_up", service=service)
+            for service in ("registry", "aid", "notify")} == {"registry": 1, "aid": 1, "notify": 1}
+    assert value(samples, "hardship_applications", service="aid", status="submitted") == 1
+    assert value(samples, "hardship_applications", service="aid", status="disbursed") == 0
+    assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
+    assert value(samples, "hardship_events_relayed_total", service="registry") == 1  # the worker filed
+    assert value(samples, "hardship_inbox_handled_total", service="aid") == 0
+    parked = {dict(labels)["queue"]: (dict(labels)["service"], v)
+              for (name, labels), v in samples.items() if name == "hardship_parked_messages"}
+    assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
+    assert parked["evt-aid-application_submitted--notify.on_application_submitted.parking"] == ("notify", 0)
+    assert len(parked) == 6  # one per event handler: aid has one, notify five, registry none
+
+
+def test_redelivered_events_and_parked_messages_are_counted(aid_api, config):
+    _body, filed = worker(aid_api)
+    event = envelope(worker_id=filed["worker_id"], status="active", previous_status="active")
+    publisher = ConfirmingPublisher(config["AMQP_URI"])
+    with Connection(config["AMQP_URI"]) as connection:
+        channel = connection.channel()
+        channel.queue_declare(f"{AID_QUEUE}.parking", durable=True, auto_delete=False)
+        channel.basic_publish(channel.prepare_message(b"{}"), exchange="", routing_key=f"{AID_QUEUE}.parking")
+    duplicates = ("hardship_inbox_duplicates_dropped_total", "AidService.on_worker_status_changed")
+
+    def dropped(samples) -> float:
+        return sum(v for (name, labels), v in samples.items()
+                   if name == duplicates[0] and ("handler", duplicates[1]) in labels and ("service", "aid") in labels)
+
+    before = dropped(scrape(aid_api))
+    try:
+        for _ in range(2):
+            publisher.publish(exchange_name("registry"),
+                              [("worker_status_changed", orjson.dumps(event), event["event_id"])])
+    finally:
+        publisher.close()
+
+    samples = wait_until(lambda: (lambda s: s if dropped(s) == before + 1 else None)(scrape(aid_api)), timeout=20)
+    assert value(samples, "hardship_inbox_handled_total", service="aid") == 1
+    assert value(samples, "hardship_parked_messages", service="aid", queue=f"{AID_QUEUE}.parking") == 1
+
+
+def test_a_service_that_does_not_answer_is_left_out(runner_factory, config):
+    runner_factory(config, RegistryService, AidService, GatewayService).start()  # no notify
+    api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
+    samples = scrape(api)
+    assert {service: value(samples, "hardship_service_metrics_up", service=service)
+            for service in ("registry", "aid", "notify")} == {"registry": 1, "aid": 1, "notify": 0}
+    assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
+    assert not [labels for (name, labels) in samples if ("service", "notify") in labels
+                and name != "hardship_service_metrics_up"]
+
+
+def test_a_metrics_token_when_set_is_required(runner_factory, config):
+    _runner, api = start_system(runner_factory, config, METRICS_TOKEN="scrape-secret")
+    assert_error(api.get("/metrics", token=None), 401, "unauthenticated")
+    assert_error(api.get("/metrics", token=ADMIN_TOKEN), 401, "unauthenticated")
+    assert value(scrape(api, headers={"Authorization": "Bearer scrape-secret"}),
+                 "hardship_service_metrics_up", service="aid") == 1

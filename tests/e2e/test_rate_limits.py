@@ -1,0 +1,71 @@
+"""429 rate_limited: public endpoints per client, and sign-in (token) failures per client."""
+import pytest
+
+from tests.conftest import ADMIN_TOKEN
+from tests.e2e.aid_builders import start_system
+from tests.e2e.builders import assert_error
+from tests.e2e.metrics_scrape import scrape, value
+
+NO_CAMPAIGN = f"/api/v1/public/campaigns/{'0' * 32}/publicity"
+
+
+@pytest.fixture
+def limited_api(runner_factory, config):
+    """Small limits, and one trusted proxy so each test can speak as several clients (X-Forwarded-For)."""
+    _runner, api = start_system(runner_factory, config, PUBLIC_RATE_LIMIT_PER_MINUTE="3",
+                                AUTH_FAILURE_LIMIT_PER_MINUTE="2", TRUSTED_PROXY_HOPS="1")
+    return api
+
+
+def client(address: str) -> dict:
+    return {"X-Forwarded-For": address}
+
+
+def assert_rate_limited(response, most_seconds: int) -> None:
+    error = assert_error(response, 429, "rate_limited")
+    assert "请求过于频繁" in error["message"]
+    assert 1 <= error["retry_after"] <= most_seconds
+    assert response.headers["Retry-After"] == str(error["retry_after"])
+    assert response.headers["X-Request-Id"]
+
+
+def test_a_client_over_the_public_limit_waits_and_others_do_not(limited_api):
+    for _ in range(3):
+        assert_error(limited_api.get(NO_CAMPAIGN, token=None, headers=client("203.0.113.1")), 404, "not_found")
+    assert_rate_limited(limited_api.get(NO_CAMPAIGN, token=None, headers=client("203.0.113.1")), 20)
+    lookup = f"/api/v1/public/applications/{'0' * 32}/status?id_last4=1234"
+    assert_rate_limited(limited_api.get(lookup, token=None, headers=client("203.0.113.1")), 20)
+
+    assert_error(limited_api.get(NO_CAMPAIGN, token=None, headers=client("203.0.113.2")), 404, "not_found")
+    staff = limited_api.get("/api/v1/workers", headers=client("203.0.113.1"))  # only public endpoints count
+    assert staff.status_code == 200, staff.text
+    assert value(scrape(limited_api), "hardship_rate_limited_total", limit="public") >= 2
+
+
+def test_failed_sign_ins_lock_the_client_out_even_with_a_right_token(limited_api):
+    attacker, neighbour = client("198.51.100.7"), client("198.51.100.8")
+    assert_error(limited_api.get("/api/v1/workers", token="guess-1", headers=attacker), 401, "unauthenticated")
+    assert_error(limited_api.get("/api/v1/workers", token=None, headers=attacker), 401, "unauthenticated")
+    assert_rate_limited(limited_api.get("/api/v1/workers", token="guess-3", headers=attacker), 30)
+    assert_rate_limited(limited_api.get("/api/v1/workers", token=ADMIN_TOKEN, headers=attacker), 30)
+
+    assert limited_api.get("/api/v1/workers", headers=neighbour).status_code == 200
+    for _ in range(3):  # right tokens never count against a client
+        assert limited_api.get("/api/v1/workers", headers=neighbour).status_code == 200
+    public = limited_api.get(NO_CAMPAIGN, token=None, headers=attacker)  # no sign-in there
+    assert_error(public, 404, "not_found")
+    assert value(scrape(limited_api), "hardship_rate_limited_total", limit="sign_in") >= 2
+
+
+def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(runner_factory, config):
+    _runner, api = start_system(runner_factory, config, AUTH_FAILURE_LIMIT_PER_MINUTE="1")
+    assert_error(api.get("/api/v1/workers", token="guess", headers=client("192.0.2.1")), 401, "unauthenticated")
+    assert_rate_limited(api.get("/api/v1/workers", headers=client("192.0.2.2")), 60)
+
+
+def test_the_default_limits_leave_ordinary_use_alone(api):
+    for _ in range(30):
+        assert_error(api.get(NO_CAMPAIGN, token=None), 404, "not_found")
+    for _ in range(10):
+        assert_error(api.get("/api/v1/workers", token="wrong"), 401, "unauthenticated")
+    assert api.get("/api/v1/workers").status_code == 200
