@@ -1,5 +1,6 @@
 """The API documentation as one self-contained HTML page (no scripts, no outside files), rendered from the
 OpenAPI document so the page and the document never disagree."""
+import json
 from html import escape
 
 STYLE = """
@@ -49,7 +50,7 @@ def _limits(schema: dict) -> str:
     for key, label in (("minimum", "最小"), ("maximum", "最大"), ("minLength", "最短"), ("maxLength", "最长"),
                        ("minItems", "至少"), ("maxItems", "至多"), ("default", "默认")):
         if key in schema:
-            parts.append(f"{label} {escape(str(schema[key]))}")
+            parts.append(f"{label} {escape(json.dumps(schema[key], ensure_ascii=False))}")
     return "，".join(parts)
 
 

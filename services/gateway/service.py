@@ -58,8 +58,9 @@ def endpoint(method: str, url: str, roles=None, *, summary=None, description="",
     """
     def decorator(handler):
         ROUTES.append(Route(
-            handler.__name__, tuple(method.split(",")), url, roles, summary, description, tuple(tags), query, body,
-            responses or {}, tuple(errors), hidden,
+            name=handler.__name__, methods=tuple(method.split(",")), url=url, roles=roles, summary=summary,
+            description=description, tags=tuple(tags), query=query, body=body, responses=responses or {},
+            errors=tuple(errors), hidden=hidden,
         ))
 
         @functools.wraps(handler)
