@@ -28,6 +28,7 @@ class User:
 
 
 BOOTSTRAP_ADMIN = User(user_id="bootstrap-admin", name="HARDSHIP_ADMIN_TOKEN", role="admin")
+METRICS_SCRAPER = User(user_id="metrics-scraper", name="METRICS_TOKEN", role="metrics")  # may read /metrics, nothing else
 
 
 def token_hash(token: str) -> str:
@@ -52,19 +53,15 @@ def bearer_token(authorization: str | None) -> str:
     return token
 
 
-def authenticate(session, authorization: str | None, admin_token: str) -> User:
+def authenticate(session, authorization: str | None, admin_token: str, metrics_token: str = "") -> User:
     token = bearer_token(authorization)
-    if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
-        return BOOTSTRAP_ADMIN
+    for configured, user in ((admin_token, BOOTSTRAP_ADMIN), (metrics_token, METRICS_SCRAPER)):
+        if configured and hmac.compare_digest(token.encode(), configured.encode()):
+            return user
     row = session.execute(select(users).where(users.c.token_hash == token_hash(token))).first()
     if row is None:
         raise ServiceError("unauthenticated", "访问令牌无效", 401)
     return User(user_id=row.user_id, name=row.name, role=row.role, donor_id=row.donor_id)
-
-
-def authenticate_metrics_reader(authorization: str | None, metrics_token: str) -> None:
-    if not hmac.compare_digest(bearer_token(authorization).encode(), metrics_token.encode()):
-        raise ServiceError("unauthenticated", "访问令牌无效", 401)
 
 
 def require(user: User, roles) -> None:

@@ -1,0 +1,123 @@
+"""Every endpoint × every role, and no token: who may call what, as CONTRACT.md and the README say.
+
+The table below is written from those documents, not read from the gateway's routes, so a route that
+lets the wrong role in (or keeps the right one out) fails here. Ids that do not exist are enough: the
+role check must come before the lookup, so a refused role gets 403, never 404.
+"""
+import re
+
+import pytest
+
+from tests.e2e.aid_builders import start_system
+from tests.e2e.builders import new_user
+from tests.e2e.conftest import ADMIN_TOKEN
+
+ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
+PUBLIC = "public"
+ADMIN = ("admin",)
+CASEWORK = ("admin", "caseworker")
+FINANCE = ("admin", "finance")
+STAFF = ("admin", "caseworker", "finance", "auditor")
+EVERYONE = ROLES
+READERS = ("admin", "finance", "auditor")
+DONOR_READERS = ("admin", "finance", "auditor", "donor")  # the donor: its own record only
+
+MISSING = "0" * 32  # a well-formed id no object has
+DONOR_ID = "d" * 32  # the donor account's own donor id
+RECEIPT_TOKEN = "matrix-receipt-token"  # SMS receipts authenticate the provider by this, not by a bearer token
+
+ALLOWED = {
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/metrics"): ("admin", "auditor"),  # and METRICS_TOKEN (tests/e2e/test_metrics.py)
+    ("GET", "/api/v1/openapi.json"): PUBLIC,
+    ("GET", "/api/v1/docs"): PUBLIC,
+    ("POST", "/api/v1/users"): ADMIN,
+    ("POST", "/api/v1/workers"): CASEWORK,
+    ("GET", "/api/v1/workers"): STAFF,
+    ("GET", "/api/v1/workers/{worker_id}"): STAFF,
+    ("GET", "/api/v1/workers/{worker_id}?reveal=1"): CASEWORK,
+    ("GET", "/api/v1/workers/{worker_id}/audit"): ("admin", "auditor"),
+    ("PATCH", "/api/v1/workers/{worker_id}"): CASEWORK,
+    ("POST", "/api/v1/workers/{worker_id}/status"): CASEWORK,
+    ("POST", "/api/v1/workers/import"): CASEWORK,
+    ("GET", "/api/v1/imports/{import_id}"): STAFF,
+    ("POST", "/api/v1/campaigns"): ADMIN,
+    ("GET", "/api/v1/campaigns"): EVERYONE,
+    ("GET", "/api/v1/campaigns/{campaign_id}"): EVERYONE,
+    ("POST", "/api/v1/campaigns/{campaign_id}/allocations"): FINANCE,
+    ("POST", "/api/v1/applications"): CASEWORK,
+    ("GET", "/api/v1/applications"): STAFF,
+    ("GET", "/api/v1/applications/{application_id}"): STAFF,
+    ("POST", "/api/v1/applications/approve-batch"): CASEWORK,
+    ("POST", "/api/v1/applications/{application_id}/approve"): CASEWORK,
+    ("POST", "/api/v1/applications/{application_id}/reject"): CASEWORK,
+    ("POST", "/api/v1/applications/{application_id}/withdraw"): CASEWORK,
+    ("POST", "/api/v1/applications/{application_id}/objection"): CASEWORK,
+    ("POST", "/api/v1/applications/{application_id}/disburse"): FINANCE,
+    ("POST", "/api/v1/donors"): FINANCE,
+    ("GET", "/api/v1/donors/{donor_id}"): DONOR_READERS,
+    ("GET", "/api/v1/donors/{donor_id}/trace"): DONOR_READERS,
+    ("POST", "/api/v1/donations"): FINANCE,
+    ("GET", "/api/v1/reconciliation"): READERS,
+    ("POST", "/api/v1/disbursement-batches"): FINANCE,
+    ("GET", "/api/v1/disbursement-batches/{batch_id}"): READERS,
+    ("GET", "/api/v1/disbursement-batches/{batch_id}/file"): ("finance",),
+    ("POST", "/api/v1/disbursement-batches/{batch_id}/results"): FINANCE,
+    ("GET", "/api/v1/notifications"): STAFF,
+    ("POST", "/api/v1/notifications/{notification_id}/resend"): CASEWORK,
+    ("GET", "/api/v1/sms/opt-outs"): STAFF,
+    ("POST", "/api/v1/workers/{worker_id}/sms-opt-out"): CASEWORK,
+    ("DELETE", "/api/v1/workers/{worker_id}/sms-opt-out"): CASEWORK,
+    ("GET", f"/api/v1/sms/receipts/{{provider}}?token={RECEIPT_TOKEN}"): PUBLIC,
+    ("POST", f"/api/v1/sms/receipts/{{provider}}?token={RECEIPT_TOKEN}"): PUBLIC,
+    ("GET", "/api/v1/public/campaigns/{campaign_id}/publicity"): PUBLIC,
+    ("GET", "/api/v1/public/campaigns/{campaign_id}/disclosure"): PUBLIC,
+    ("GET", "/api/v1/public/applications/{application_id}/status"): PUBLIC,
+    ("GET", "/api/v1/public/receipts/{receipt_no}"): PUBLIC,
+}
+PATH_VALUES = {"donor_id": DONOR_ID, "provider": "aliyun"}
+
+
+@pytest.fixture
+def api(config, runner_factory):
+    # hundreds of calls without a valid token on purpose: the sign-in limit is tested in test_rate_limits.py
+    _runner, api = start_system(runner_factory, config, ALIYUN_SMS_RECEIPT_TOKEN=RECEIPT_TOKEN,
+                                AUTH_FAILURE_LIMIT_PER_MINUTE="100000", PUBLIC_RATE_LIMIT_PER_MINUTE="100000")
+    return api
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"{([a-z_]+)}", lambda match: PATH_VALUES.get(match.group(1), MISSING), path)
+
+
+def test_the_table_covers_every_documented_operation(api):
+    document = api.get("/api/v1/openapi.json", token=None).json()
+    documented = {(method.upper(), path) for path, operations in document["paths"].items() for method in operations}
+    assert documented == {(method, path.split("?")[0]) for method, path in ALLOWED}
+
+
+def status_of(api, method: str, path: str, token: str | None) -> int:
+    # An empty JSON object: every body is refused or ignored after the role check, so nothing is created.
+    return api.call(method, concrete(path), token=token, json=None if method == "GET" else {}).status_code
+
+
+def test_each_role_reaches_exactly_what_it_may(api):
+    tokens = {role: new_user(api, role, donor_id=DONOR_ID if role == "donor" else None)["token"] for role in ROLES}
+    tokens["admin"] = ADMIN_TOKEN
+    wrong = []
+    for (method, path), allowed in ALLOWED.items():
+        answer = status_of(api, method, path, None)
+        if allowed == PUBLIC and answer in (401, 403) or allowed != PUBLIC and answer != 401:
+            wrong.append(f"{method} {path} without a token: {answer}")
+        for role in ROLES:
+            answer = status_of(api, method, path, tokens[role])
+            may = allowed == PUBLIC or role in allowed
+            if may and answer in (401, 403) or not may and answer != 403:
+                wrong.append(f"{method} {path} as {role}: {answer}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/donors/{other}", "/api/v1/donors/{other}/trace"])
+def test_a_donor_is_refused_another_donors_record(api, path):
+    token = new_user(api, "donor", donor_id=DONOR_ID)["token"]
+    assert api.get(path.format(other=MISSING), token=token).status_code == 403
