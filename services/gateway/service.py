@@ -1,4 +1,4 @@
-"""The gateway: the HTTP API under /api/v1, bearer-token auth, and health."""
+"""The gateway: the HTTP API under /api/v1, bearer-token auth, health, and the web console (console/)."""
 import base64
 import functools
 import uuid
@@ -15,16 +15,15 @@ from werkzeug.wrappers import Response
 from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError, validation_error
-from services.gateway.auth import STAFF, authenticate, create_user, require
+from services.gateway.auth import (
+    CASEWORK, DONOR_READERS, EVERYONE, FINANCE, STAFF, authenticate, create_user, require,
+)
+from services.gateway.console.routes import ConsoleRoutes
 from services.gateway.http import (
     ApiEndpoint, flag, handles_errors, json_response, query_args, read_body, read_json,
 )
 from services.gateway.schemas import UserCreateSchema
 
-CASEWORK = ("admin", "caseworker")
-FINANCE = ("admin", "finance")
-DONOR_READERS = ("admin", "finance", "auditor", "donor")
-EVERYONE = ("admin", "caseworker", "finance", "auditor", "donor")
 CHECKED_SERVICES = ("registry", "aid", "notify")
 HEALTH_TIMEOUT_SECONDS = 3
 
@@ -47,7 +46,7 @@ def endpoint(method: str, url: str, roles=None):
     return decorator
 
 
-class GatewayService:
+class GatewayService(ConsoleRoutes):
     name = "gateway"
 
     config = Config()
@@ -278,11 +277,7 @@ class GatewayService:
                            request.args.to_dict())
         return json_response(answer["body"], answer["status"])
 
-    @endpoint("GET,POST,PUT,PATCH,DELETE", "/")
-    def root(self, request, _user):
-        raise ServiceError("not_found", "没有这个接口；API 在 /api/v1/ 下，健康检查在 /health", 404)
-
-    @endpoint("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    @endpoint("GET,POST,PUT,PATCH,DELETE", "/api/<path:path>")
     def unknown_route(self, request, _user, path):
         raise ServiceError("not_found", "没有这个接口", 404)
 
