@@ -122,15 +122,20 @@ class GatewayService(ConsoleRoutes):
     @endpoint("POST", "/api/v1/workers/import", roles=CASEWORK)
     def import_workers(self, request, user):
         content, filename = self.uploaded_file(request)
-        encoded = base64.b64encode(content).decode()
         if flag(request, "async"):
-            import_id = uuid.uuid4().hex
-            # Recorded before answering, so the progress_url below never answers 404 for this import.
-            self.call(self.registry.start_import, import_id, filename, user.actor)
-            self.registry.import_workers.call_async(encoded, filename, user.actor, import_id)
+            import_id = self.start_import(content, filename, user.actor)
             return json_response({"import_id": import_id, "status": "running",
                                   "progress_url": f"/api/v1/imports/{import_id}"}, 202)
-        return json_response(self.call(self.registry.import_workers, encoded, filename, user.actor))
+        return json_response(self.call(self.registry.import_workers, base64.b64encode(content).decode(), filename,
+                                       user.actor))
+
+    def start_import(self, content: bytes, filename: str | None, actor: str) -> str:
+        """Run an import in the background; returns its import_id, whose progress can be asked for at once."""
+        import_id = uuid.uuid4().hex
+        # Recorded before answering, so the progress is never a 404 for this import.
+        self.call(self.registry.start_import, import_id, filename, actor)
+        self.registry.import_workers.call_async(base64.b64encode(content).decode(), filename, actor, import_id)
+        return import_id
 
     @endpoint("GET", "/api/v1/imports/<import_id>", roles=STAFF)
     def import_progress(self, request, user, import_id):
