@@ -86,11 +86,15 @@ class GatewayService(ConsoleRoutes):
 
     @endpoint("POST", "/api/v1/users", roles=("admin",))
     def create_user(self, request, user):
+        return json_response(self.add_user(self.json_body(request)), 201)
+
+    def add_user(self, payload: dict) -> dict:
+        """A new account from the API's body; the answer holds its token, shown this once."""
         try:
-            data = UserCreateSchema().load(self.json_body(request))
+            data = UserCreateSchema().load(payload)
         except ValidationError as exc:
             raise validation_error(exc.messages) from None
-        return json_response(create_user(self.db, data["name"], data["role"], data["donor_id"]), 201)
+        return create_user(self.db, data["name"], data["role"], data["donor_id"])
 
     @endpoint("POST", "/api/v1/workers", roles=CASEWORK)
     def register_worker(self, request, user):
@@ -230,6 +234,10 @@ class GatewayService(ConsoleRoutes):
 
     @endpoint("GET", "/api/v1/disbursement-batches/<batch_id>/file", roles=("finance",))
     def disbursement_file(self, request, user, batch_id):
+        return self.bank_file(batch_id)
+
+    def bank_file(self, batch_id: str) -> Response:
+        """The bank's upload file of a batch, as a download: full account numbers, for finance only."""
         content = base64.b64decode(self.call(self.aid.disbursement_file, batch_id))
         return Response(content, 200, headers={
             "Content-Type": "text/csv; charset=gb18030",

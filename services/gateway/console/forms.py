@@ -29,9 +29,10 @@ def whole_number(value: str):
     return int(value) if value.isdigit() else value
 
 
-def fen_from_yuan(form: dict, field: str, yuan_field: str) -> int | None:
-    """A yuan amount typed into yuan_field as fen; a malformed one is a validation error on `field`."""
-    text = form.get(yuan_field, "")
+def fen_from_yuan(form: dict, field: str):
+    """The yuan amount typed into `field` (named as the API's *_fen field) in fen; empty stays None and a
+    malformed amount is a validation error on that field, as the service would report it."""
+    text = form.get(field, "")
     if not text:
         return None
     try:
