@@ -45,3 +45,12 @@ def status_chart(campaign: dict) -> Markup:
     bars = [(name, campaign["counts"].get(status, 0), f"{campaign['counts'].get(status, 0)} 件")
             for status, name in APPLICATION_STATUSES.items()]
     return bar_chart(f"{campaign['name']} 申请状态", bars)
+
+
+def disclosure_chart(disclosure: dict) -> Markup:
+    """A campaign's public account: where its money came from and where it went."""
+    income, spending = disclosure["income"], disclosure["spending"]
+    figures = [("定向捐款", income["restricted_gifts_fen"]), ("划入的捐款", income["allocated_gifts_fen"]),
+               ("工会预算", income["union_budget_fen"]), ("已发放", spending["disbursed_fen"]),
+               ("已承诺", spending["committed_fen"]), ("剩余", disclosure["remaining_fen"])]
+    return bar_chart(f"{disclosure['name']} 资金公开", [(name, fen, format_fen(fen)) for name, fen in figures])

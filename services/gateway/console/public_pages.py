@@ -3,17 +3,8 @@
 The lookups are posted forms, so the last four of an ID number never travel in a URL or a log line.
 """
 from shared.errors import ServiceError
-from shared.money import format_fen
-from services.gateway.console.charts import bar_chart
+from services.gateway.console.charts import disclosure_chart
 from services.gateway.console.web import ConsoleBase, page
-
-
-def disclosure_chart(disclosure: dict):
-    income, spending = disclosure["income"], disclosure["spending"]
-    figures = [("定向捐款", income["restricted_gifts_fen"]), ("划入的捐款", income["allocated_gifts_fen"]),
-               ("工会预算", income["union_budget_fen"]), ("已发放", spending["disbursed_fen"]),
-               ("已承诺", spending["committed_fen"]), ("剩余", disclosure["remaining_fen"])]
-    return bar_chart(f"{disclosure['name']} 资金公开", [(name, fen, format_fen(fen)) for name, fen in figures])
 
 
 class PublicPages(ConsoleBase):
