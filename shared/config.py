@@ -44,6 +44,9 @@ DEFAULTS = {
     "AID_MAX_WORKERS": "10",
     "NOTIFY_MAX_WORKERS": "64",
     "GATEWAY_MAX_WORKERS": "10",
+    # gateway: the web console's sign-in sessions
+    "CONSOLE_SESSION_MINUTES": "480",
+    "CONSOLE_COOKIE_SECURE": "0",
     # notify: when and how fast SMS go out
     "SMS_SECONDARY_PROVIDER": "",
     "SMS_QUIET_HOURS": "22:00-08:00",

@@ -59,6 +59,7 @@ def run_system(services=None) -> int:
     children = {name: _start(name) for name in services}
     port = setting("GATEWAY_PORT")
     print(f"系统已启动：{', '.join(services)}")
+    print(f"  控制台:   http://127.0.0.1:{port}/")
     print(f"  API:     http://127.0.0.1:{port}/api/v1/")
     print(f"  健康检查: http://127.0.0.1:{port}/health")
     print("  新建账号: hardship user add --name 张三 --role caseworker")

@@ -32,3 +32,12 @@ if ! port_open 5432; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
 fi
 wait_for "PostgreSQL" 60 port_open 5432
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot be used here),
+# with a Chinese font so their screenshots can be read.
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+  echo "installing Chromium and a Chinese font for the browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q chromium fonts-wqy-microhei
+fi

@@ -72,6 +72,18 @@ def view(session, batch_id: str) -> dict:
     }
 
 
+def listing(session, page: int, per_page: int, campaign_id: str | None = None) -> dict:
+    """Batches, newest first, each as `view` shows it."""
+    chosen = [batches.c.campaign_id == campaign_id] if campaign_id else []
+    total = session.execute(select(func.count()).select_from(batches).where(*chosen)).scalar()
+    batch_ids = session.execute(
+        select(batches.c.batch_id).where(*chosen).order_by(batches.c.created_at.desc(), batches.c.batch_id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
+    return {"items": [view(session, batch_id) for batch_id in batch_ids], "total": total, "page": page,
+            "per_page": per_page}
+
+
 def payable_items(session, batch_id: str) -> list:
     load(session, batch_id)
     items = session.execute(

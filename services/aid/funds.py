@@ -8,7 +8,7 @@ never spend the same fen twice.
 """
 import secrets
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shared.db import insert_many, row_by_id
@@ -42,6 +42,25 @@ def load_donor(session, donor_id: str):
 def donor_view(row) -> dict:
     return {"donor_id": row.donor_id, "name": row.name, "kind": row.kind, "anonymous": row.anonymous,
             "phone": row.phone_masked, "created_at": row.created_at.isoformat()}
+
+
+def donor_listing(session, page: int, per_page: int) -> dict:
+    total = session.execute(select(func.count()).select_from(donors)).scalar()
+    rows = session.execute(select(donors).order_by(donors.c.name, donors.c.donor_id)
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    session.rollback()
+    return {"items": [donor_view(row) for row in rows], "total": total, "page": page, "per_page": per_page}
+
+
+def donation_listing(session, page: int, per_page: int) -> dict:
+    """Gifts, newest first."""
+    total = session.execute(select(func.count()).select_from(donations)).scalar()
+    rows = session.execute(
+        select(donations).order_by(donations.c.received_on.desc(), donations.c.created_at.desc(), donations.c.donation_id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    session.rollback()
+    return {"items": [donation_view(row) for row in rows], "total": total, "page": page, "per_page": per_page}
 
 
 def public_name(donor) -> str:

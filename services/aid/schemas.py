@@ -120,5 +120,9 @@ class AllocationSchema(StrictSchema):
     amount_fen = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_FEN, error="金额应为正整数（分）"))
 
 
+class BatchQuerySchema(PagedQuerySchema):
+    campaign_id = Text()
+
+
 class ReconciliationQuerySchema(StrictSchema):
     campaign_id = Text()

@@ -23,7 +23,7 @@ from services.aid import approvals, disbursement, disclosure, funds, public, rec
 from services.aid.metrics import application_figures
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
-    AllocationSchema, ApplicationQuerySchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
+    AllocationSchema, ApplicationQuerySchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema, BatchQuerySchema,
     CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
 )
 from services.aid.workdays import parse_dates
@@ -137,6 +137,16 @@ class AidService:
         return funds.donor_view(funds.load_donor(self.db, donor_id))
 
     @rpc
+    def list_donors(self, query):
+        paging = load_or_400(PagedQuerySchema(), query)
+        return funds.donor_listing(self.db, paging["page"], paging["per_page"])
+
+    @rpc
+    def list_donations(self, query):
+        paging = load_or_400(PagedQuerySchema(), query)
+        return funds.donation_listing(self.db, paging["page"], paging["per_page"])
+
+    @rpc
     def donate(self, payload, actor):
         donation, created = funds.donate(self.db, load_or_400(DonationSchema(), payload), actor)
         return {"donation": donation, "created": created}
@@ -158,6 +168,11 @@ class AidService:
     def create_disbursement_batch(self, payload, actor):
         campaign = campaign_store.load(self.db, load_or_400(BatchCreateSchema(), payload)["campaign_id"])
         return disbursement.create(self.db, campaign, actor)
+
+    @rpc
+    def list_disbursement_batches(self, query):
+        criteria = load_or_400(BatchQuerySchema(), query)
+        return disbursement.listing(self.db, criteria["page"], criteria["per_page"], criteria.get("campaign_id"))
 
     @rpc
     def get_disbursement_batch(self, batch_id):

@@ -13,6 +13,11 @@ from services.gateway.models import users
 
 ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
 STAFF = ("admin", "caseworker", "finance", "auditor")
+CASEWORK = ("admin", "caseworker")
+FINANCE = ("admin", "finance")
+MONEY_READERS = ("admin", "finance", "auditor")
+DONOR_READERS = ("admin", "finance", "auditor", "donor")
+EVERYONE = ROLES
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""The gateway's own tables: staff and donor accounts with their hashed tokens."""
-from sqlalchemy import Column, MetaData, String, Table
+"""The gateway's own tables: staff and donor accounts with their hashed tokens, and web console sessions."""
+from sqlalchemy import Column, Index, MetaData, String, Table
 
 from shared.db import UtcDateTime
 
@@ -13,4 +13,18 @@ users = Table(
     Column("donor_id", String(32)),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# A signed-in browser: only the SHA-256 of its session id is kept, so a copy of this table signs no one in.
+console_sessions = Table(
+    "console_sessions", metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("user_id", String(32), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("donor_id", String(32)),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_console_sessions_expires_at", "expires_at"),
 )

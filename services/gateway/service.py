@@ -1,4 +1,4 @@
-"""The gateway: the HTTP API under /api/v1, bearer-token auth, and health."""
+"""The gateway: the HTTP API under /api/v1, bearer-token auth, health, and the web console (console/)."""
 import base64
 import functools
 import uuid
@@ -23,7 +23,10 @@ from services.aid.schemas import (
 )
 from services.gateway import api_schemas as answers
 from services.gateway import metrics
-from services.gateway.auth import STAFF, authenticate, create_user, require
+from services.gateway.auth import (
+    CASEWORK, DONOR_READERS, EVERYONE, FINANCE, STAFF, authenticate, create_user, require,
+)
+from services.gateway.console.routes import ConsoleRoutes
 from services.gateway.docs_page import render
 from services.gateway.http import (
     ApiEndpoint, flag, handles_errors, json_response, query_args, read_body, read_json,
@@ -36,11 +39,7 @@ from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
 from shared.schemas import PagedQuerySchema
 
-CASEWORK = ("admin", "caseworker")
-FINANCE = ("admin", "finance")
-DONOR_READERS = ("admin", "finance", "auditor", "donor")
-EVERYONE = ("admin", "caseworker", "finance", "auditor", "donor")
-METRICS_READERS = ("admin", "auditor", "metrics")
+METRICS_READERS = ("admin", "auditor", "metrics")  # metrics: the METRICS_TOKEN, for Prometheus
 CHECKED_SERVICES = ("registry", "aid", "notify")
 HEALTH_TIMEOUT_SECONDS = 3
 # Error statuses, for the OpenAPI document: a JSON body can be malformed, too large or not JSON; every
@@ -77,7 +76,7 @@ def endpoint(method: str, url: str, roles=None, *, summary=None, description="",
     return decorator
 
 
-class GatewayService:
+class GatewayService(ConsoleRoutes):
     name = "gateway"
 
     config = Config()
@@ -131,11 +130,15 @@ class GatewayService:
     @endpoint("POST", "/api/v1/users", roles=("admin",), summary="新建账号并发放访问令牌（只显示一次）", tags=("账号",),
               body=UserCreateSchema, responses={201: answers.UserCreatedSchema}, errors=JSON_BODY)
     def create_user(self, request, user):
+        return json_response(self.add_user(self.json_body(request)), 201)
+
+    def add_user(self, payload: dict) -> dict:
+        """A new account from the API's body; the answer holds its token, shown this once."""
         try:
-            data = UserCreateSchema().load(self.json_body(request))
+            data = UserCreateSchema().load(payload)
         except ValidationError as exc:
             raise validation_error(exc.messages) from None
-        return json_response(create_user(self.db, data["name"], data["role"], data["donor_id"]), 201)
+        return create_user(self.db, data["name"], data["role"], data["donor_id"])
 
     @endpoint("POST", "/api/v1/workers", roles=CASEWORK, summary="新建困难职工档案", tags=("职工档案",),
               description="同一身份证号再次建档返回 409 duplicate_worker，并给出已有档案的 worker_id。",
@@ -180,15 +183,20 @@ class GatewayService:
               responses={200: answers.ImportResultSchema, 202: answers.ImportStartedSchema}, errors=(400, 413) + BACKEND)
     def import_workers(self, request, user):
         content, filename = self.uploaded_file(request)
-        encoded = base64.b64encode(content).decode()
         if flag(request, "async"):
-            import_id = uuid.uuid4().hex
-            # Recorded before answering, so the progress_url below never answers 404 for this import.
-            self.call(self.registry.start_import, import_id, filename, user.actor)
-            self.registry.import_workers.call_async(encoded, filename, user.actor, import_id)
+            import_id = self.start_import(content, filename, user.actor)
             return json_response({"import_id": import_id, "status": "running",
                                   "progress_url": f"/api/v1/imports/{import_id}"}, 202)
-        return json_response(self.call(self.registry.import_workers, encoded, filename, user.actor))
+        return json_response(self.call(self.registry.import_workers, base64.b64encode(content).decode(), filename,
+                                       user.actor))
+
+    def start_import(self, content: bytes, filename: str | None, actor: str) -> str:
+        """Run an import in the background; returns its import_id, whose progress can be asked for at once."""
+        import_id = uuid.uuid4().hex
+        # Recorded before answering, so the progress is never a 404 for this import.
+        self.call(self.registry.start_import, import_id, filename, actor)
+        self.registry.import_workers.call_async(base64.b64encode(content).decode(), filename, actor, import_id)
+        return import_id
 
     @endpoint("GET", "/api/v1/imports/<import_id>", roles=STAFF, summary="后台导入的进度", tags=("职工档案",),
               responses={200: answers.ImportProgressSchema}, errors=(404,) + BACKEND)
@@ -215,11 +223,15 @@ class GatewayService:
               body=ApplicationSchema, responses={201: answers.ApplicationWithHistorySchema},
               errors=JSON_BODY + (404, 409) + BACKEND)
     def submit_application(self, request, user):
-        outcome = self.submissions({"payload": self.json_body(request), "actor": user.actor,
-                                    "request_id": current_request_id()}, self.submit_many)
+        return json_response(self.submit(self.json_body(request), user.actor), 201)
+
+    def submit(self, payload: dict, actor: str) -> dict:
+        """The submitted application's view, or its refusal raised as a ServiceError (API and console alike)."""
+        outcome = self.submissions({"payload": payload, "actor": actor, "request_id": current_request_id()},
+                                   self.submit_many)
         if "error" in outcome:
             raise ServiceError(*outcome["error"])
-        return json_response(outcome["application"], 201)
+        return outcome["application"]
 
     def submit_many(self, submissions: list[dict]) -> list[dict]:
         """Applications submitted at the same moment travel to aid in one call (see shared/coalesce.py)."""
@@ -343,6 +355,10 @@ class GatewayService:
               tags=("银行发放",), description="GB18030 编码的 CSV，含完整银行卡号，只给财务。",
               responses={200: answers.BANK_FILE}, errors=(404,) + BACKEND)
     def disbursement_file(self, request, user, batch_id):
+        return self.bank_file(batch_id)
+
+    def bank_file(self, batch_id: str) -> Response:
+        """The bank's upload file of a batch, as a download: full account numbers, for finance only."""
         content = base64.b64decode(self.call(self.aid.disbursement_file, batch_id))
         return Response(content, 200, headers={
             "Content-Type": "text/csv; charset=gb18030",
@@ -420,11 +436,7 @@ class GatewayService:
     def api_docs(self, request, _user):
         return Response(render(openapi_document()), 200, mimetype="text/html")
 
-    @endpoint("GET,POST,PUT,PATCH,DELETE", "/", hidden=True)
-    def root(self, request, _user):
-        raise ServiceError("not_found", "没有这个接口；API 在 /api/v1/ 下，健康检查在 /health", 404)
-
-    @endpoint("GET,POST,PUT,PATCH,DELETE", "/<path:path>", hidden=True)
+    @endpoint("GET,POST,PUT,PATCH,DELETE", "/api/<path:path>", hidden=True)
     def unknown_route(self, request, _user, path):
         raise ServiceError("not_found", "没有这个接口", 404)
 

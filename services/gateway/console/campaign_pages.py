@@ -1,0 +1,70 @@
+"""Campaigns and their money: the list, each campaign's charts, creating one (admin), allocating gifts (finance)."""
+from shared.errors import ServiceError
+from services.gateway.auth import FINANCE, STAFF
+from services.gateway.console.charts import money_chart, status_chart
+from services.gateway.console.forms import fen_from_yuan, field_messages, filled, whole_number
+from services.gateway.console.labels import CATEGORIES, LEVELS, PROGRAMS
+from services.gateway.console.nav import ADMIN
+from services.gateway.console.web import ConsoleBase, page, redirect
+
+AMOUNT_KEYS = {**CATEGORIES, **LEVELS}
+CAMPAIGNS_SHOWN = 100
+BATCHES_SHOWN = 50
+
+
+def campaign_payload(form: dict) -> dict:
+    """The API's campaign body; amounts typed in yuan, one per category or school level that was filled in."""
+    payload = filled(form, "program", "name", "opens_on", "closes_on")
+    for field in ("year", "publicity_days"):
+        payload[field] = whole_number(form.get(field, ""))
+    payload["budget_fen"] = fen_from_yuan(form, "budget_fen")
+    payload["amounts"] = {key: fen_from_yuan(form, f"amounts.{key}") for key in AMOUNT_KEYS if form.get(f"amounts.{key}")}
+    return payload
+
+
+class CampaignPages(ConsoleBase):
+
+    @page("GET", "/campaigns", roles=STAFF)
+    def console_campaigns(self, visit):
+        return self.campaign_list(visit, {}, {})
+
+    def campaign_list(self, visit, values, errors, problem=None, http_status=200):
+        page_number = whole_number(visit.request.args.get("page", "1"))
+        listing = self.call(self.aid.list_campaigns, {"per_page": CAMPAIGNS_SHOWN, "page": page_number})
+        return visit.page("campaigns.html", http_status, listing=listing, values=values, errors=errors, problem=problem,
+                          programs=PROGRAMS.items(), amount_keys=AMOUNT_KEYS.items())
+
+    @page("POST", "/campaigns", roles=ADMIN)
+    def console_create_campaign(self, visit):
+        form = visit.form()
+        try:
+            campaign = self.call(self.aid.create_campaign, campaign_payload(form), visit.user.actor)
+        except ServiceError as error:
+            return self.campaign_list(visit, form, field_messages(error), error.message, error.status)
+        return redirect(f"/campaigns/{campaign['campaign_id']}")
+
+    @page("GET", "/campaigns/<campaign_id>", roles=STAFF)
+    def console_campaign(self, visit, campaign_id):
+        return self.campaign_page(visit, campaign_id)
+
+    def campaign_page(self, visit, campaign_id, errors=None, problem=None, notice=None, http_status=200):
+        campaign = self.call(self.aid.get_campaign, campaign_id)
+        batches = []
+        if visit.user.role in ("admin", "finance", "auditor"):
+            batches = self.call(self.aid.list_disbursement_batches,
+                                {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN})["items"]
+        return visit.page("campaign.html", http_status, campaign=campaign, batches=batches, errors=errors or {},
+                          problem=problem, notice=notice, money_chart=money_chart(campaign),
+                          status_chart=status_chart(campaign))
+
+    @page("POST", "/campaigns/<campaign_id>/allocations", roles=FINANCE)
+    def console_allocate(self, visit, campaign_id):
+        form = visit.form()
+        try:
+            payload = {"amount_fen": fen_from_yuan(form, "amount_fen")}
+            self.call(self.aid.allocate, campaign_id, payload, visit.user.actor)
+        except ServiceError as error:
+            if error.status == 404:
+                raise
+            return self.campaign_page(visit, campaign_id, field_messages(error), error.message, http_status=error.status)
+        return self.campaign_page(visit, campaign_id, notice=f"已划拨 {form['amount_fen']} 元")

@@ -1,0 +1,25 @@
+"""Which pages each role may open: the navigation shows these, and the pages check the same role lists."""
+from services.gateway.auth import CASEWORK, FINANCE, MONEY_READERS, STAFF
+
+ADMIN = ("admin",)
+DONOR = ("donor",)
+
+PAGES = (
+    ("职工档案", "/workers", STAFF),
+    ("导入档案", "/imports", CASEWORK),
+    ("审核", "/reviews", CASEWORK),
+    ("提交申请", "/applications/new", CASEWORK),
+    ("帮扶项目", "/campaigns", STAFF),
+    ("捐赠", "/donations", FINANCE),
+    ("发放批次", "/batches", MONEY_READERS),
+    ("对账", "/reconciliation", MONEY_READERS),
+    ("我的捐赠去向", "/trace", DONOR),
+    ("账号", "/users", ADMIN),
+)
+
+
+def links_for(user) -> list[tuple[str, str]]:
+    """(title, path) of every page the signed-in user may open; none for a visitor."""
+    if user is None:
+        return []
+    return [(title, path) for title, path, roles in PAGES if user.role in roles]

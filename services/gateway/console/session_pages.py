@@ -1,0 +1,57 @@
+"""Home, sign-in and sign-out, and the console's own stylesheet."""
+from importlib.resources import files
+
+from werkzeug.wrappers import Response
+
+from shared.config import setting
+from shared.errors import ServiceError
+from services.gateway.auth import authenticate
+from services.gateway.console.sessions import close_session, open_session
+from services.gateway.console.web import SESSION_COOKIE, ConsoleBase, page, redirect, safe_next
+
+STATIC = {"console.css": "text/css"}
+PUBLIC_CAMPAIGNS_SHOWN = 100
+
+
+class SessionPages(ConsoleBase):
+
+    @page("GET", "/")
+    def console_home(self, visit):
+        campaigns = self.call(self.aid.list_campaigns, {"per_page": PUBLIC_CAMPAIGNS_SHOWN})["items"]
+        return visit.page("home.html", campaigns=campaigns)
+
+    @page("GET", "/sign-in")
+    def console_sign_in_form(self, visit):
+        return visit.page("sign_in.html", next=safe_next(visit.request.args.get("next")), problem=None)
+
+    @page("POST", "/sign-in")
+    def console_sign_in(self, visit):
+        form = visit.form()
+        try:
+            user = authenticate(self.db, f"Bearer {form.get('token', '')}", setting("HARDSHIP_ADMIN_TOKEN", self.config))
+        except ServiceError:
+            return visit.page("sign_in.html", 401, next=safe_next(form.get("next")), problem="访问令牌无效，请检查后重新输入")
+        close_session(self.db, visit.request.cookies.get(SESSION_COOKIE))
+        minutes = int(setting("CONSOLE_SESSION_MINUTES", self.config))
+        response = redirect(safe_next(form.get("next")))
+        self.set_cookie(response, SESSION_COOKIE, open_session(self.db, user, minutes), max_age=minutes * 60,
+                        same_site="Lax")
+        return response
+
+    @page("POST", "/sign-out")
+    def console_sign_out(self, visit):
+        close_session(self.db, visit.request.cookies.get(SESSION_COOKIE))
+        response = redirect("/")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @page("GET", "/static/<name>")
+    def console_static(self, visit, name):
+        if name not in STATIC:
+            raise ServiceError("not_found", "页面不存在", 404)
+        content = files("services.gateway.console").joinpath("static", name).read_bytes()
+        return Response(content, mimetype=STATIC[name], headers={"Cache-Control": "public, max-age=3600"})
+
+    @page("GET,POST,PUT,PATCH,DELETE", "/<path:path>", checks_csrf=False)
+    def console_not_found(self, visit, path):
+        raise ServiceError("not_found", "没有这个页面", 404)

@@ -1,0 +1,123 @@
+"""How a console page is served: who is signed in, the CSRF check on every POST, errors as HTML pages."""
+import functools
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import eventlet
+from nameko.exceptions import UnknownService
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import redirect as werkzeug_redirect
+
+from shared.config import setting
+from shared.errors import ServiceError
+from services.gateway.auth import User, require
+from services.gateway.console.nav import links_for
+from services.gateway.console.render import html_response
+from services.gateway.console.sessions import find_session
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "hardship_session"
+# A visitor who is not signed in gets a random token in this cookie and in each form (double submit), so the
+# sign-in and public lookup forms cannot be posted from another site either.
+FORM_COOKIE = "hardship_form"
+CSRF_FIELD = "csrf_token"
+
+
+@dataclass
+class Visit:
+    """One request to the console: the request, who is signed in (or None) and the CSRF token for its forms."""
+    request: object
+    user: User | None
+    csrf_token: str
+    new_form_cookie: bool = False
+
+    def page(self, template: str, http_status: int = 200, **context):
+        return html_response(template, http_status, visit=self, nav=links_for(self.user), **context)
+
+    def form(self) -> dict:
+        """The posted fields, each stripped; a field given several times keeps its first value."""
+        return {key: value.strip() for key, value in self.request.form.items()}
+
+
+class ConsoleEndpoint(HttpRequestHandler):
+    """nameko's @http, but whatever escapes a page handler still answers with an HTML page."""
+
+    def response_from_exception(self, exc):
+        log.error("unhandled %s in %s", type(exc).__name__, self.method_name)
+        return html_response("error.html", 500, visit=None, nav=links_for(None), status=500,
+                             message="服务器内部错误，请稍后重试")
+
+
+def redirect(location: str):
+    return werkzeug_redirect(location, 303)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would let a link sign someone in and send them elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def error_page(visit: Visit, error: ServiceError):
+    return visit.page("error.html", error.status, status=error.status, message=error.message)
+
+
+def page(method: str, url: str, roles=None, checks_csrf: bool = True):
+    """A console page; with roles, the visitor must be signed in as one of them (else the sign-in page or 403).
+    Every POST must carry the visit's CSRF token, except to a page that changes nothing (checks_csrf=False)."""
+    def decorator(handler):
+        @functools.wraps(handler)
+        def wrapper(self, request, **path):
+            visit = self.console_visit(request)
+            try:
+                if roles and visit.user is None:
+                    response = redirect("/sign-in?next=" + quote(request.full_path.rstrip("?"), safe="/?=&"))
+                else:
+                    if roles:
+                        require(visit.user, roles)
+                    if checks_csrf and request.method == "POST":
+                        self.check_csrf(visit)
+                    response = handler(self, visit, **path)
+            except ServiceError as error:
+                response = error_page(visit, error)
+            except (eventlet.Timeout, UnknownService):  # UnknownService: the service has not started yet
+                response = error_page(visit, ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
+            if visit.new_form_cookie:
+                self.set_cookie(response, FORM_COOKIE, visit.csrf_token, max_age=None, same_site="Strict")
+            return response
+        return ConsoleEndpoint.decorator(method, url)(wrapper)
+    return decorator
+
+
+class ConsoleBase:
+    """What every console page needs from the gateway: the visitor, CSRF, cookies. Mixed into GatewayService."""
+
+    def console_visit(self, request) -> Visit:
+        limit = "IMPORT_MAX_BYTES" if request.mimetype == "multipart/form-data" else "MAX_BODY_BYTES"
+        request.max_content_length = int(setting(limit, self.config))
+        found = find_session(self.db, request.cookies.get(SESSION_COOKIE))
+        if found:
+            user, csrf_token = found
+            return Visit(request, user, csrf_token)
+        form_token = request.cookies.get(FORM_COOKIE)
+        if form_token:
+            return Visit(request, None, form_token)
+        return Visit(request, None, secrets.token_urlsafe(32), new_form_cookie=True)
+
+    def check_csrf(self, visit: Visit) -> None:
+        try:
+            sent = visit.request.form.get(CSRF_FIELD, "")
+        except RequestEntityTooLarge:
+            raise ServiceError("payload_too_large", "上传的内容超过上限", 413) from None
+        if visit.new_form_cookie or not hmac.compare_digest(sent.encode(), visit.csrf_token.encode()):
+            raise ServiceError("forbidden", "表单已失效或来源不明，请返回上一页刷新后重新提交", 403)
+
+    def set_cookie(self, response, name: str, value: str, max_age: int | None, same_site: str) -> None:
+        response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite=same_site,
+                            secure=setting("CONSOLE_COOKIE_SECURE", self.config).lower() in ("1", "true", "yes"))

@@ -1,0 +1,49 @@
+"""The console's plain helpers: charts escape and scale, service errors map to form fields, yuan become fen."""
+import re
+
+import pytest
+
+from shared.errors import ServiceError, validation_error
+from services.gateway.console.charts import bar_chart, money_chart
+from services.gateway.console.forms import fen_from_yuan, field_messages
+from services.gateway.console.web import safe_next
+
+
+def bar_widths(svg: str) -> list[int]:
+    return [int(width) for width in re.findall(r'<rect [^>]*width="(\d+)"', svg)]
+
+
+def test_chart_labels_are_escaped_and_bars_scale_to_the_largest_value():
+    svg = str(bar_chart("<b>标题</b>", [("<script>alert(1)</script>", 50, "50"), ("' OR 1=1 --", 100, "100")]))
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+    assert "&#39; OR 1=1 --" in svg and "&lt;b&gt;标题&lt;/b&gt;" in svg
+    assert bar_widths(svg) == [180, 360]
+
+
+def test_a_chart_of_nothing_but_zeros_draws_empty_bars():
+    campaign = {"name": "空项目", "available_fen": 0, "committed_fen": 0, "disbursed_fen": 0, "remaining_fen": 0}
+    assert bar_widths(str(money_chart(campaign))) == [0, 0, 0, 0]
+
+
+def test_nested_validation_messages_are_keyed_like_the_form_fields():
+    error = validation_error({"worker_id": ["缺少"], "student": {"name": ["不能为空"], "admission_year": ["不是整数"]},
+                              "application_ids": {0: ["无效"]}})
+    assert field_messages(error) == {"worker_id": ["缺少"], "student.name": ["不能为空"],
+                                     "student.admission_year": ["不是整数"], "application_ids.0": ["无效"]}
+    assert field_messages(ServiceError("same_user", "提交人不能审核自己提交的申请")) == {}
+
+
+def test_yuan_typed_in_become_fen_and_a_bad_amount_is_an_error_on_its_field():
+    assert fen_from_yuan({"amount_fen": "4,352.50"}, "amount_fen") == 435250
+    assert fen_from_yuan({"amount_fen": ""}, "amount_fen") is None
+    with pytest.raises(ServiceError) as refused:
+        fen_from_yuan({"budget_fen": "12.345"}, "budget_fen")
+    assert refused.value.status == 400 and list(refused.value.fields) == ["budget_fen"]
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/workers?page=2", "/workers?page=2"), ("//evil.example/", "/"), ("https://evil.example/", "/"),
+    ("/\\evil.example", "/"), (None, "/"), ("", "/"),
+])
+def test_after_sign_in_only_paths_on_this_site_are_followed(target, expected):
+    assert safe_next(target) == expected
