@@ -17,8 +17,12 @@ from services.gateway.rate_limit import RateLimiter
 log = logging.getLogger(__name__)
 
 
+# Answers carry personal data (masked) and stored text: never cached along the way, never sniffed as HTML.
+JSON_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
 def json_response(body, status: int = 200, headers=None) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, headers=headers,
+    return Response(json.dumps(body, ensure_ascii=False), status=status, headers={**JSON_HEADERS, **(headers or {})},
                     mimetype="application/json")
 
 
