@@ -1,4 +1,5 @@
-"""`make bench`: every benchmark, each printing its figures beside the anchor measured in the same run."""
+"""`make bench`: every benchmark, each printing its figures beside the anchor measured in the same run,
+then a summary table; `--record` also writes it to bench/RESULTS.md with the machine it came from."""
 import shared.quiet  # noqa: F401
 import eventlet
 
@@ -7,17 +8,25 @@ eventlet.monkey_patch()
 import logging  # noqa: E402
 import sys  # noqa: E402
 
-from bench import aid_bench, funds_bench, import_bench, notify_bench  # noqa: E402
+from bench import aid_bench, funds_bench, import_bench, notify_bench, pipeline_bench, summary  # noqa: E402
 
-PARTS = {"import": import_bench, "aid": aid_bench, "notify": notify_bench, "funds": funds_bench}
+PARTS = {"import": import_bench, "aid": aid_bench, "notify": notify_bench, "funds": funds_bench,
+         "pipeline": pipeline_bench}
 
 
 def main() -> int:
-    """`python -m bench [PART …]`; PART is import, aid, notify or funds, optionally with a size: aid=2000."""
+    """`python -m bench [--record] [PART …]`; PART is one of PARTS, optionally with a size: aid=2000."""
     logging.basicConfig(level=logging.WARNING)
-    for part in sys.argv[1:] or list(PARTS):
+    arguments = [argument for argument in sys.argv[1:] if argument != "--record"]
+    machine = summary.machine()
+    results = {}
+    for part in arguments or list(PARTS):
         name, _, size = part.partition("=")
-        PARTS[name].run(*([int(size)] if size else []))
+        results[name] = PARTS[name].run(*([int(size)] if size else []))
+    table = summary.rows(results)
+    summary.print_table(table)
+    if "--record" in sys.argv:
+        summary.record(table, results, machine)
     return 0
 
 

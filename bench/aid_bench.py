@@ -59,7 +59,7 @@ def raw_rpc_rate(amqp_uri: str, calls_per_client: int = 200) -> float:
             proxy.stop()
 
 
-def prepare(base_url: str, applications: int) -> tuple[list[str], str, str, str]:
+def prepare(base_url: str, applications: int, publicity_days: int = 5) -> tuple[list[str], str, str, str]:
     admin = Client(base_url, ADMIN_TOKEN)
     maker = admin.call("POST", "/api/v1/users", 201, json={"name": "基准经办", "role": "caseworker"})["token"]
     checker = admin.call("POST", "/api/v1/users", 201, json={"name": "基准审核", "role": "caseworker"})["token"]
@@ -75,9 +75,29 @@ def prepare(base_url: str, applications: int) -> tuple[list[str], str, str, str]
     campaign = admin.call("POST", "/api/v1/campaigns", 201, json={
         "program": "warmth", "name": "基准送温暖", "year": today.year, "opens_on": today.isoformat(),
         "closes_on": today.isoformat(), "budget_fen": 300_000 * applications, "amounts": {"deep": 300_000},
-        "publicity_days": 5,
+        "publicity_days": publicity_days,
     })
     return worker_ids[:applications], campaign["campaign_id"], maker, checker
+
+
+def submit_all(makers: list[Client], campaign_id: str, worker_ids: list[str]) -> list[str]:
+    """One application per worker, over HTTP, from every client at once; the application ids in order."""
+    def submit(index: int) -> str:
+        return makers[index % len(makers)].call("POST", "/api/v1/applications", 201, json={
+            "campaign_id": campaign_id, "worker_id": worker_ids[index]})["application_id"]
+
+    return list(eventlet.GreenPool(len(makers)).imap(submit, range(len(worker_ids))))
+
+
+def approve_all(checkers: list[Client], application_ids: list[str]) -> int:
+    """Batch approval, BATCH at a time, from every client at once; how many were approved."""
+    batches = [application_ids[start:start + BATCH] for start in range(0, len(application_ids), BATCH)]
+
+    def approve(index: int) -> int:
+        return len(checkers[index % len(checkers)].call("POST", "/api/v1/applications/approve-batch", 200,
+                                                        json={"application_ids": batches[index]})["approved"])
+
+    return sum(eventlet.GreenPool(len(checkers)).imap(approve, range(len(batches))))
 
 
 def run(applications: int = APPLICATIONS) -> dict:
@@ -88,25 +108,12 @@ def run(applications: int = APPLICATIONS) -> dict:
         worker_ids, campaign_id, maker_token, checker_token = prepare(base_url, applications)
         makers = [Client(base_url, maker_token) for _ in range(CLIENTS)]
         checkers = [Client(base_url, checker_token) for _ in range(CLIENTS)]
-        pool = eventlet.GreenPool(CLIENTS)
         cpu_before = system.cpu_seconds()
         started = time.perf_counter()
-
-        def submit(index: int) -> str:
-            return makers[index % CLIENTS].call("POST", "/api/v1/applications", 201, json={
-                "campaign_id": campaign_id, "worker_id": worker_ids[index]})["application_id"]
-
-        application_ids = list(pool.imap(submit, range(len(worker_ids))))
+        application_ids = submit_all(makers, campaign_id, worker_ids)
         submitted = time.perf_counter() - started
         cpu_submitted = system.cpu_seconds()
-        batches = [application_ids[start:start + BATCH] for start in range(0, len(application_ids), BATCH)]
-
-        def approve(index: int) -> int:
-            result = checkers[index % CLIENTS].call("POST", "/api/v1/applications/approve-batch", 200,
-                                                    json={"application_ids": batches[index]})
-            return len(result["approved"])
-
-        approved = sum(pool.imap(approve, range(len(batches))))
+        approved = approve_all(checkers, application_ids)
         elapsed = time.perf_counter() - started
         cpu_after = system.cpu_seconds()
         figures = Client(base_url, ADMIN_TOKEN).call("GET", f"/api/v1/campaigns/{campaign_id}", 200)

@@ -13,7 +13,7 @@ from shared.crypto import Vault
 from shared.db import make_engine
 from shared.events import new_id
 from shared.migrations import upgrade
-from services.aid import applications, campaigns, disbursement, funds, ledger
+from services.aid import approvals, campaigns, disbursement, funds, ledger, submissions
 
 DISBURSEMENTS = 10_000
 TARGET_SECONDS = 5.0
@@ -36,19 +36,21 @@ def approved_applications(session, vault, count: int):
     funds.donate(session, {"donor_id": donor["donor_id"], "amount_fen": AMOUNT_FEN * count // 4, "campaign_id": None,
                            "received_on": date(2026, 8, 2), "external_ref": "BENCH-OPEN"}, "finance:bench")
     funds.allocate(session, campaign, AMOUNT_FEN * count // 4, "finance:bench")
-    payees = {}
+    applicants, payees = {}, {}
     for index in range(count):
         worker_id = new_id()
-        applicant = {"worker_id": worker_id, "status": "active", "category": "deep", "union": "基准工会",
-                     "name_masked": "王*", "id_number_masked": "110105********0000", "id_last4": "0000",
-                     "household": [f"household-{index}"]}
-        row = applications.submit(session, vault, campaign, applicant,
-                                  {"campaign_id": campaign.campaign_id, "worker_id": worker_id, "student": None,
-                                   "note": None}, "caseworker:maker", TODAY, False)
-        applications.change(session, row.application_id, "approve", "caseworker:checker", today=TODAY,
-                            calendar=NO_HOLIDAYS)
+        applicants[worker_id] = {"worker_id": worker_id, "status": "active", "category": "deep", "union": "基准工会",
+                                 "name_masked": "王*", "id_number_masked": "110105********0000", "id_last4": "0000",
+                                 "household": [f"household-{index}"]}
         payees[worker_id] = vault.encrypt(json.dumps(
             {"name": "王小明", "bank_name": "中国工商银行", "account": f"6222{index:015d}"}, ensure_ascii=False))
+    filed = submissions.submit_many(
+        session, vault, [({"campaign_id": campaign.campaign_id, "worker_id": worker_id}, "caseworker:maker", None)
+                         for worker_id in applicants],
+        lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids}, TODAY, False)
+    approved = approvals.approve_many(session, [outcome["application"]["application_id"] for outcome in filed],
+                                      "caseworker:checker", None, TODAY, NO_HOLIDAYS)
+    assert len(approved["approved"]) == count, approved["failed"][:3]
     return campaigns.load(session, campaign.campaign_id), payees
 
 

@@ -37,12 +37,12 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def running_system(amqp_uri: str, workdir: str, port: int):
+def running_system(amqp_uri: str, workdir: str, port: int, **settings):
     """Yields the System once the gateway's /health answers; stops every process afterwards."""
     env = {
         **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": workdir, "DATA_KEY": "bench-key",
         "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN, "GATEWAY_PORT": str(port), "RPC_TIMEOUT": "600",
-        **{f"{name.upper()}_DB_URL": f"sqlite:///{workdir}/{name}.db" for name in SERVICES},
+        **{f"{name.upper()}_DB_URL": f"sqlite:///{workdir}/{name}.db" for name in SERVICES}, **settings,
     }
     for name in SERVICES:
         upgrade(name, env)
@@ -65,7 +65,6 @@ def running_system(amqp_uri: str, workdir: str, port: int):
             time.sleep(0.2)
         yield System(base_url, processes)
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            process.wait(timeout=30)
+        for name in reversed(SERVICES):  # callers first: a service stops faster when what it calls still answers
+            processes[name].terminate()
+            processes[name].wait(timeout=30)

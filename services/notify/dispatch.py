@@ -64,6 +64,7 @@ class Dispatcher(DependencyProvider):
         self.receipt_wait = timedelta(seconds=float(setting("SMS_RECEIPT_WAIT_SECONDS", config)))
         self.lease = timedelta(seconds=max(60.0, 4 * float(setting("SMS_HTTP_TIMEOUT", config))))
         self.pool = GreenPool(SEND_CONCURRENCY)
+        self.rpc_timeout = float(setting("RPC_TIMEOUT", config))
 
     def stop(self):
         self.pool.waitall()
@@ -97,7 +98,9 @@ class Dispatcher(DependencyProvider):
         """Settle what cannot go now (opted out, no phone, quiet hours, per-number limit); return what can."""
         worker_ids = sorted({row.worker_id for row in batch})
         phones = {}
-        for worker_id, contact in registry.contacts(worker_ids).items():
+        with eventlet.Timeout(self.rpc_timeout):  # a registry that is gone must not hold the tick (or a shutdown)
+            contacts = registry.contacts(worker_ids)
+        for worker_id, contact in contacts.items():
             phone = self.vault.decrypt(contact["phone_sealed"])
             phones[worker_id] = (phone, contact["phone_masked"], self.vault.lookup_hash(phone))
         opted = opt_outs.opted_out(session, worker_ids)
