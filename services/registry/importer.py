@@ -5,6 +5,7 @@ become new files, known ones are updated only when the sheet says something diff
 the same file twice creates nothing.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -59,8 +60,9 @@ def _date(text: str, today: date) -> date:
         raise InvalidValue("建档日期应为 YYYY-MM-DD 格式") from None
 
 
-def _reasons(text: str) -> list[str]:
-    return rules.check_reasons([part for part in text.translate(REASON_SEPARATORS).split(",") if part])
+@functools.lru_cache(maxsize=4096)  # a sheet repeats the same few combinations of reasons row after row
+def _reasons(text: str) -> tuple[str, ...]:
+    return tuple(rules.check_reasons([part for part in text.translate(REASON_SEPARATORS).split(",") if part]))
 
 
 # (sheet column, field of the worker data, check taking the cell text and the import's date)
@@ -71,7 +73,7 @@ SHEET_RULES = (
     ("employer", "employer", lambda text, today: rules.check_text(text, "工作单位")),
     ("union", "union", lambda text, today: rules.check_text(text, "所属工会")),
     ("hardship_category", "category", lambda text, today: rules.check_category(text)),
-    ("reasons", "reasons", lambda text, today: _reasons(text)),
+    ("reasons", "reasons", lambda text, today: list(_reasons(text))),
     ("household_size", "household_size", lambda text, today: rules.check_household_size(_integer(text))),
     ("household_monthly_income", "household_monthly_income_fen",
      lambda text, today: rules.check_monthly_income_fen(yuan_to_fen(text))),
