@@ -51,10 +51,14 @@ class ApiEndpoint(HttpRequestHandler):
             self.limiter.check_public(self.url, request)
             response = super().handle_request(request)
         except ServiceError as error:
-            response = error_response(error)
+            response = self.refusal(error)
         response.headers[request_ids.HEADER] = request_id
         metrics.observe_request(self.url, request.method, response.status_code, time.perf_counter() - started)
         return response
+
+    def refusal(self, error: ServiceError) -> Response:
+        """The answer to a request refused before its handler ran (a rate limit)."""
+        return error_response(error)
 
     def response_from_exception(self, exc):
         log.error("unhandled %s in %s", type(exc).__name__, self.method_name)
