@@ -1,6 +1,7 @@
 """POST /api/v1/workers/import (CSV/XLSX, raw body or multipart) and GET /api/v1/imports/{id}."""
 import time
 
+import eventlet
 import pytest
 
 from shared.masking import mask_name
@@ -83,6 +84,15 @@ def test_changing_one_phone_updates_exactly_that_file(api):
     revealed = api.get(f"/api/v1/workers/{found[0]['worker_id']}?reveal=1").json()
     assert revealed["phone"] == "13912345678"
     assert total_workers(api) == 30
+
+
+def test_the_same_people_imported_at_the_same_moment_are_filed_once_and_every_import_succeeds(api):
+    content = to_csv_bytes(generate_workers(300, seed=11))
+    pool = eventlet.GreenPool(4)
+    results = list(pool.imap(lambda _: import_ok(api, data=content), range(4)))
+    assert sum(result["created"] for result in results) == 300
+    assert all(result["created"] + result["unchanged"] == 300 and not result["rejected"] for result in results)
+    assert total_workers(api) == 300
 
 
 @pytest.mark.parametrize("upload,field_message", [
