@@ -95,6 +95,13 @@ def test_the_same_people_imported_at_the_same_moment_are_filed_once_and_every_im
     assert total_workers(api) == 300
 
 
+def test_a_chunked_upload_without_a_declared_length_is_read_whole(api):
+    content = to_csv_bytes(generate_workers(40, seed=13))
+    chunks = iter([content[:1000], content[1000:]])  # requests sends a generator as Transfer-Encoding: chunked
+    result = import_ok(api, data=chunks, headers={"Content-Type": "text/csv"})
+    assert (result["total_rows"], result["created"]) == (40, 40)
+
+
 @pytest.mark.parametrize("upload,field_message", [
     ({"data": b"\x00\x01\x02garbage\xff\xfe"}, "无法识别的文件格式"),
     ({"data": b"PK\x03\x04not really a zip"}, "XLSX"),
