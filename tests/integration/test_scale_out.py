@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import text
 
 from shared.db import make_engine
-from tests.conftest import ADMIN_TOKEN
 from tests.e2e.aid_builders import TODAY, WARMTH_AMOUNTS, campaign_body
 from tests.e2e.builders import assert_error
 from tests.fakes.sheets import generate_workers, to_csv_bytes
