@@ -58,15 +58,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def make_engine(url: str) -> Engine:
+    """hide_parameters: a failed statement's error (and so its log line) must not carry the row's values, say a
+    birth date that completes a masked ID number."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     _green_postgres()
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 def insert_many(session, table: Table, rows: list[dict], skip_existing: bool = False) -> None:

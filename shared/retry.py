@@ -16,25 +16,27 @@ from shared import request_ids
 from shared.config import retry_delays, setting
 from shared.events import now_utc
 from shared.masking import scrub
+from shared.topology import queue_arguments
 
 log = logging.getLogger(__name__)
 ATTEMPT_HEADER = "x-hardship-attempt"
 REASON_HEADER = "x-parking-reason"
 
 
-def retry_queue(queue_name: str, attempt: int, delay_seconds: float) -> Queue:
+def retry_queue(queue_name: str, attempt: int, delay_seconds: float, config=None) -> Queue:
     return Queue(
         f"{queue_name}.retry.{attempt}", durable=True,
         queue_arguments={
             "x-message-ttl": max(1, int(delay_seconds * 1000)),
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": queue_name,
+            **(queue_arguments(config) or {}),
         },
     )
 
 
-def parking_queue(queue_name: str) -> Queue:
-    return Queue(f"{queue_name}.parking", durable=True)
+def parking_queue(queue_name: str, config=None) -> Queue:
+    return Queue(f"{queue_name}.parking", durable=True, queue_arguments=queue_arguments(config))
 
 
 def failure_reason(exc_info) -> str:
@@ -48,10 +50,11 @@ class ReliableEventHandler(EventHandler):
     def setup(self):
         super().setup()
         config = self.container.config
+        self.queue.queue_arguments = queue_arguments(config)
         self.delays = retry_delays(config)
         self.publisher = Publisher(setting("AMQP_URI", config), use_confirms=True, serializer="json")
-        self.retry_queues = [retry_queue(self.queue.name, n, d) for n, d in enumerate(self.delays, 1)]
-        self.parking = parking_queue(self.queue.name)
+        self.retry_queues = [retry_queue(self.queue.name, n, d, config) for n, d in enumerate(self.delays, 1)]
+        self.parking = parking_queue(self.queue.name, config)
 
     def unpack_message_headers(self, message):
         """The worker's context data: the message headers, and the request id the event carries."""

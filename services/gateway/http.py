@@ -47,6 +47,10 @@ class ApiEndpoint(HttpRequestHandler):
         request.environ[request_ids.ENVIRON_KEY] = request_id
         # bound until the connection's next request, so the web server's access log line has it too
         request_ids.bind(request_id)
+        if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            # eventlet's server ends a chunked body itself; told so, werkzeug reads it (as far as our limits allow)
+            # instead of handing the route an empty one
+            request.environ["wsgi.input_terminated"] = True
         try:
             self.limiter.check_public(self.url, request)
             response = super().handle_request(request)

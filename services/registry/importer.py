@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 
 from shared import clock
 from shared.db import insert_many
@@ -21,6 +22,8 @@ from services.registry import rules, workers
 from services.registry.models import audit_log, outbox, workers as workers_table
 
 CHUNK_ROWS = 5000
+# a chunk refused because others filed the same people meanwhile is written again; more than once is rare
+WRITE_ATTEMPTS = 3
 REASON_SEPARATORS = str.maketrans({sep: "," for sep in "、，;；/ "})
 NO_DETAILS: dict = {}  # shared, so a bulk insert serialises it once
 UNCHANGED = object()
@@ -150,15 +153,34 @@ class Importer:
         return {id_hash: rows.get(id_hash, UNCHANGED) for id_hash in known}
 
     def flush(self) -> None:
-        """Write the rows added since the last flush, in the caller's transaction."""
+        """Write the rows added since the last flush, in the caller's transaction, which must hold nothing else.
+
+        Another import or an API call on another instance may file some of the same ID numbers between
+        our read and our insert; the unique key then refuses the chunk, and it is rolled back and
+        written again against what is stored now, so nobody is filed twice and the import goes on.
+        """
         if not self._pending:
             return
         pending, self._pending = self._pending, []
         hashes = [self.vault.lookup_hash(data["id_number"]) for _, data in pending]
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                created, updated, unchanged = self._write(pending, hashes)
+                break
+            except IntegrityError:
+                self.session.rollback()
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+        self.result.created += created
+        self.result.updated += updated
+        self.result.unchanged += unchanged
+
+    def _write(self, pending, hashes) -> tuple[int, int, int]:
         stored = self._stored_rows_that_differ(pending, hashes)
         now = now_utc()
         occurred_at = now.isoformat()
         created, changed, events, audits = [], [], [], []
+        unchanged = 0
         for (_, data), id_hash in zip(pending, hashes):
             row = stored.get(id_hash)
             if row is None:
@@ -168,7 +190,7 @@ class Importer:
                 audits.append({"at": now, "actor": self.actor, "action": "import_create",
                                "worker_id": new["worker_id"], "details": NO_DETAILS})
             elif row is UNCHANGED:
-                self.result.unchanged += 1
+                unchanged += 1
             else:
                 before = workers.data_of(self.vault, row)
                 after = {**data, "family": before["family"]}
@@ -188,5 +210,4 @@ class Importer:
             )
         insert_many(self.session, audit_log, audits)
         add_events(self.session, outbox, events)
-        self.result.created += len(created)
-        self.result.updated += len(changed)
+        return len(created), len(changed), unchanged
