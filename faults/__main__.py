@@ -71,7 +71,7 @@ def run(size: int, workdir: Path) -> int:
 
         faults = threading.Thread(target=inject_all, name="faults")
         faults.start()
-        flow_seconds = flow.run(FLOW_DEADLINE_SECONDS, keep_going=faults.is_alive)
+        flow_seconds = flow.run(FLOW_DEADLINE_SECONDS, keep_going=faults.is_alive, give_up=lambda: bool(failures))
         faults.join()
         if failures:
             raise failures[0]

@@ -23,7 +23,7 @@ SUBMIT_ROUNDS = 40
 ROUND_PAUSE_SECONDS = 1.0
 APPROVE_BATCH = 100
 PAGE = 500
-CALL_DEADLINE_SECONDS = 300
+CALL_DEADLINE_SECONDS = 180
 
 
 class Client:
@@ -153,17 +153,20 @@ class Flow:
     def disbursed(self) -> int:
         return self.admin.json("GET", f"/api/v1/campaigns/{self.campaign_id}", 200)["counts"]["disbursed"]
 
-    def run(self, deadline_seconds: float, keep_going=lambda: False) -> float:
+    def run(self, deadline_seconds: float, keep_going=lambda: False, give_up=lambda: False) -> float:
         """Submit in rounds spread over the faults, moving everything on after each, until every application
-        is paid and `keep_going()` (the faults are still being injected) is false; returns the seconds taken."""
+        is paid and `keep_going()` (the faults are still being injected) is false, or until `give_up()`;
+        returns the seconds taken."""
         started = time.monotonic()
         per_round = math.ceil(self.size / SUBMIT_ROUNDS)
         with ThreadPoolExecutor(CLIENTS) as pool:
             for start in range(0, self.size, per_round):
+                if give_up():
+                    return time.monotonic() - started
                 list(pool.map(self.submit, range(start, min(self.size, start + per_round))))
                 self.advance()
                 time.sleep(ROUND_PAUSE_SECONDS)
-        while keep_going() or self.disbursed() < self.size:
+        while not give_up() and (keep_going() or self.disbursed() < self.size):
             if time.monotonic() - started > deadline_seconds:
                 raise RuntimeError(f"only {self.disbursed()} of {self.size} applications paid after {deadline_seconds:.0f} s")
             self.advance()

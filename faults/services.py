@@ -48,7 +48,12 @@ class ServiceProcesses:
             return False
 
     def wait_healthy(self, seconds: float = 120) -> None:
-        wait_for("the system's /health", self.healthy, seconds, interval=0.5)
+        def healthy_or_dead() -> bool:
+            if died := self.died():
+                raise RuntimeError(f"服务自行退出（日志见 {self.logs}）：{', '.join(died)}")
+            return self.healthy()
+
+        wait_for("the system's /health", healthy_or_dead, seconds, interval=0.5)
 
     def died(self) -> list[str]:
         """Services whose process ended by itself (the suite kills with SIGKILL and restarts at once)."""
