@@ -7,7 +7,9 @@ directory on free ports: the machine's shared broker and database are never touc
 import shared.quiet  # noqa: F401
 
 import argparse
+import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -32,8 +34,6 @@ def log(line: str) -> None:
 
 
 def service_env(workdir: Path, amqp_uri: str, postgres: PrivatePostgres) -> dict:
-    import os
-
     return {
         **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": str(workdir / "var"), "DATA_KEY": "faults-key",
         "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN, "GATEWAY_PORT": str(free_port()), "RPC_TIMEOUT": "30",
@@ -85,10 +85,11 @@ def run(size: int, workdir: Path) -> int:
         databases.dispose()
         died = system.died()
     finally:
+        Client.stopping.set()
         if system is not None:
             system.stop_all()
         rabbit.stop()
-        postgres.stop()
+        postgres.stop_if_running()
 
     print()
     print(f"注入的故障（每项之后到系统恢复应答的秒数）：" + "；".join(
@@ -112,12 +113,17 @@ def run(size: int, workdir: Path) -> int:
     return 0
 
 
+def stop_on_sigterm(_signum, _frame):
+    raise KeyboardInterrupt  # so the private broker, database and services are stopped on the way out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m faults", description="故障演练：在自己的 RabbitMQ 和 PostgreSQL 上，"
                                      "让申请走完全程，同时杀进程、重启 broker、停数据库，然后核对各项承诺")
     parser.add_argument("--size", type=int, default=1000, help="申请件数（默认 1000）")
     parser.add_argument("--keep", action="store_true", help="保留临时目录（日志、数据）以便查看")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     workdir = Path(tempfile.mkdtemp(prefix="hardship-faults-"))
     try:
         return run(args.size, workdir)

@@ -30,6 +30,7 @@ class Client:
     """One user's HTTP session; retries what got no answer, and counts the retries by cause."""
 
     retries: Counter = Counter()
+    stopping = threading.Event()  # the suite is ending: stop retrying
     _lock = threading.Lock()
 
     def __init__(self, base_url: str, token: str):
@@ -50,8 +51,8 @@ class Client:
                 cause = type(exc).__name__
             with self._lock:
                 self.retries[cause] += 1
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{method} {path} got no answer for {CALL_DEADLINE_SECONDS} s (last: {cause})")
+            if time.monotonic() > deadline or self.stopping.is_set():
+                raise RuntimeError(f"{method} {path} got no answer (last: {cause})")
             time.sleep(pause)
             pause = min(5.0, pause * 2)
 
@@ -160,12 +161,16 @@ class Flow:
         started = time.monotonic()
         per_round = math.ceil(self.size / SUBMIT_ROUNDS)
         with ThreadPoolExecutor(CLIENTS) as pool:
-            for start in range(0, self.size, per_round):
-                if give_up():
-                    return time.monotonic() - started
-                list(pool.map(self.submit, range(start, min(self.size, start + per_round))))
-                self.advance()
-                time.sleep(ROUND_PAUSE_SECONDS)
+            try:
+                for start in range(0, self.size, per_round):
+                    if give_up():
+                        return time.monotonic() - started
+                    list(pool.map(self.submit, range(start, min(self.size, start + per_round))))
+                    self.advance()
+                    time.sleep(ROUND_PAUSE_SECONDS)
+            except BaseException:  # interrupted: the clients in the pool stop retrying, so it can close
+                Client.stopping.set()
+                raise
         while not give_up() and (keep_going() or self.disbursed() < self.size):
             if time.monotonic() - started > deadline_seconds:
                 raise RuntimeError(f"only {self.disbursed()} of {self.size} applications paid after {deadline_seconds:.0f} s")

@@ -60,6 +60,10 @@ class PrivatePostgres:
     def stop(self, mode: str = "fast") -> None:
         self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
+    def stop_if_running(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.stop()
+
     def url(self, service: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/hardship_{service}"
 
