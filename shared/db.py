@@ -138,7 +138,8 @@ EVENTS_WRITTEN = "events_written"
 
 
 class Database(DependencyProvider):
-    """Gives each worker its own Session; whatever the worker did not commit is rolled back.
+    """Gives each worker its own Session; whatever the worker did not commit is rolled back (or, when
+    the database dropped the connection, thrown away with it).
 
     A worker whose session wrote outbox events calls the `after_events` hooks when it ends (the relay
     registers its wake-up there), so workers that wrote none cost the relay nothing.
@@ -169,7 +170,12 @@ class Database(DependencyProvider):
         session = self.worker_sessions.pop(worker_ctx, None)
         if session is None:
             return
-        session.close()
+        try:
+            session.close()
+        except Exception as exc:  # the rollback failed: the database dropped the connection
+            # nameko kills the whole service when a teardown raises: drop the dead connection instead
+            log.warning("could not close a %s session (%s); discarding its connection", self.service, type(exc).__name__)
+            session.invalidate()
         if session.info.pop(EVENTS_WRITTEN, False):
             for hook in self.after_events:
                 hook()

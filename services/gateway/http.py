@@ -5,7 +5,9 @@ import logging
 import time
 
 import eventlet
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.exceptions import UnknownService
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
@@ -119,5 +121,8 @@ def handles_errors(method):
         except ServiceError as error:
             return error_response(error)
         except (eventlet.Timeout, UnknownService):  # UnknownService: the service has not started yet
+            return error_response(ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
+        except (DatabaseUnavailable, BrokerUnavailable) as exc:  # the gateway's database or the broker is restarting
+            log.warning("%s: %s unavailable", method.__name__, type(exc).__module__.split(".")[0])
             return error_response(ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
     return wrapper
