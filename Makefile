@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench faults clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: install
 bench: install
 	bash tests/services.sh
 	$(BIN)/python -m bench
+
+faults: install
+	$(BIN)/python -m faults
 
 clean:
 	rm -rf $(VENV) var

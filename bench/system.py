@@ -36,6 +36,35 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
+def start_service(name: str, env: dict, log_path: str) -> subprocess.Popen:
+    """`python -m shared.runner NAME` with this environment, its log (stderr) into log_path."""
+    with open(log_path, "a") as log:
+        return subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=env,
+                                stdout=subprocess.DEVNULL, stderr=log)
+
+
+def stop_services(processes) -> None:
+    """One after another, in the order given: a service stops faster while the services it calls still
+    answer (notify waits for the registry's answer before it can stop), so give callers first."""
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_healthy(base_url: str, timeout: float = 60) -> None:
+    """Until the gateway's /health answers 200: it and every service it pings are up."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(f"{base_url}/health", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("the system did not become healthy")
+        time.sleep(0.2)
+
+
 @contextmanager
 def running_system(amqp_uri: str, workdir: str, port: int, **settings):
     """Yields the System once the gateway's /health answers; stops every process afterwards."""
@@ -46,25 +75,10 @@ def running_system(amqp_uri: str, workdir: str, port: int, **settings):
     }
     for name in SERVICES:
         upgrade(name, env)
-    processes = {
-        name: subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=env,
-                               stdout=subprocess.DEVNULL, stderr=open(f"{workdir}/{name}.log", "w"))
-        for name in SERVICES
-    }
+    processes = {name: start_service(name, env, f"{workdir}/{name}.log") for name in SERVICES}
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base_url}/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the system did not become healthy")
-            time.sleep(0.2)
+        wait_until_healthy(base_url)
         yield System(base_url, processes)
     finally:
-        for name in reversed(SERVICES):  # callers first: a service stops faster when what it calls still answers
-            processes[name].terminate()
-            processes[name].wait(timeout=30)
+        stop_services([processes[name] for name in reversed(SERVICES)])  # callers first: see stop_services

@@ -1,4 +1,4 @@
-"""The `hardship` command: run the system, migrate, add users, import sheets."""
+"""The `hardship` command: run the system, migrate, add users, import sheets, inspect and replay parked events."""
 import argparse
 import sys
 
@@ -30,6 +30,14 @@ def main(argv=None) -> int:
     demo = commands.add_parser("demo", help="在运行中的系统里建立演示项目、档案和审批，并打印地址和令牌")
     demo.add_argument("--sheet", default=None, help="档案表（默认 ../shared/data/workers_sample.csv）")
 
+    dlq = commands.add_parser("dlq", help="查看或重放各服务停放（parking）队列里的事件").add_subparsers(
+        dest="dlq_command", required=True)
+    dlq.add_parser("list", help="列出停放的事件：队列、事件类型、event_id、停放时间和原因")
+    replay = dlq.add_parser("replay", help="把停放的事件放回原队列重新处理（默认全部）")
+    which = replay.add_mutually_exclusive_group()
+    which.add_argument("--queue", default=None, help="只重放这个队列（原队列名或其 .parking 队列名）的事件")
+    which.add_argument("--event-id", default=None, help="只重放这一个事件")
+
     args = parser.parse_args(argv)
     if args.command == "run":
         from shared.supervisor import run_system
@@ -43,6 +51,11 @@ def main(argv=None) -> int:
     if args.command == "demo":
         from shared.demo import run_demo
         return run_demo(args.sheet)
+    if args.command == "dlq":
+        from shared.dlq_cli import list_command, replay_command
+        if args.dlq_command == "list":
+            return list_command()
+        return replay_command(args.queue, args.event_id)
     if args.command == "import":
         from shared.import_client import import_file
         return import_file(args.file, args.actor)

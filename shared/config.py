@@ -16,6 +16,8 @@ SERVICE_CLASSES = {
 
 DEFAULTS = {
     "AMQP_URI": "amqp://guest:guest@localhost:5672/",
+    # classic | quorum: the type of every durable queue (events, their retries and parking, RPC requests)
+    "QUEUE_TYPE": "classic",
     "GATEWAY_PORT": "8000",
     "SMS_PROVIDER": "console",
     "SMS_SIGN_NAME": "工会帮扶",

@@ -58,15 +58,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def make_engine(url: str) -> Engine:
+    """hide_parameters: a failed statement's error (and so its log line) must not carry the row's values, say a
+    birth date that completes a masked ID number."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     _green_postgres()
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 def insert_many(session, table: Table, rows: list[dict], skip_existing: bool = False) -> None:
@@ -136,7 +138,8 @@ EVENTS_WRITTEN = "events_written"
 
 
 class Database(DependencyProvider):
-    """Gives each worker its own Session; whatever the worker did not commit is rolled back.
+    """Gives each worker its own Session; whatever the worker did not commit is rolled back (or, when
+    the database dropped the connection, thrown away with it).
 
     A worker whose session wrote outbox events calls the `after_events` hooks when it ends (the relay
     registers its wake-up there), so workers that wrote none cost the relay nothing.
@@ -167,7 +170,12 @@ class Database(DependencyProvider):
         session = self.worker_sessions.pop(worker_ctx, None)
         if session is None:
             return
-        session.close()
+        try:
+            session.close()
+        except Exception as exc:  # the rollback failed: the database dropped the connection
+            # nameko kills the whole service when a teardown raises: drop the dead connection instead
+            log.warning("could not close a %s session (%s); discarding its connection", self.service, type(exc).__name__)
+            session.invalidate()
         if session.info.pop(EVENTS_WRITTEN, False):
             for hook in self.after_events:
                 hook()

@@ -65,9 +65,11 @@ def relay_batch(connection, outbox: Table, publisher: ConfirmingPublisher, excha
         # could not become the write below. PostgreSQL keeps its row locks so relays never share a batch.
         connection.rollback()
     publisher.publish(exchange, [(row.event_type, row.payload.encode(), row.event_id) for row in rows])
-    connection.execute(
-        update(outbox).where(outbox.c.id.in_([row.id for row in rows])).values(published_at=now_utc())
-    )
+    ids = [row.id for row in rows]
+    # rows usually follow one another: a range is far cheaper to state than a thousand ids, and a range
+    # with no gaps holds exactly these rows
+    sent = outbox.c.id.between(ids[0], ids[-1]) if ids[-1] - ids[0] + 1 == len(ids) else outbox.c.id.in_(ids)
+    connection.execute(update(outbox).where(sent).values(published_at=now_utc()))
     connection.commit()
     return len(rows)
 

@@ -5,7 +5,9 @@ import logging
 import time
 
 import eventlet
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.exceptions import UnknownService
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
@@ -47,14 +49,22 @@ class ApiEndpoint(HttpRequestHandler):
         request.environ[request_ids.ENVIRON_KEY] = request_id
         # bound until the connection's next request, so the web server's access log line has it too
         request_ids.bind(request_id)
+        if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            # eventlet's server ends a chunked body itself; told so, werkzeug reads it (as far as our limits allow)
+            # instead of handing the route an empty one
+            request.environ["wsgi.input_terminated"] = True
         try:
             self.limiter.check_public(self.url, request)
             response = super().handle_request(request)
         except ServiceError as error:
-            response = error_response(error)
+            response = self.refusal(error)
         response.headers[request_ids.HEADER] = request_id
         metrics.observe_request(self.url, request.method, response.status_code, time.perf_counter() - started)
         return response
+
+    def refusal(self, error: ServiceError) -> Response:
+        """The answer to a request refused before its handler ran (a rate limit)."""
+        return error_response(error)
 
     def response_from_exception(self, exc):
         log.error("unhandled %s in %s", type(exc).__name__, self.method_name)
@@ -111,5 +121,8 @@ def handles_errors(method):
         except ServiceError as error:
             return error_response(error)
         except (eventlet.Timeout, UnknownService):  # UnknownService: the service has not started yet
+            return error_response(ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
+        except (DatabaseUnavailable, BrokerUnavailable) as exc:  # the gateway's database or the broker is restarting
+            log.warning("%s: %s unavailable", method.__name__, type(exc).__module__.split(".")[0])
             return error_response(ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
     return wrapper

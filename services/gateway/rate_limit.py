@@ -13,6 +13,7 @@ from shared.errors import ServiceError
 from services.gateway import metrics
 
 PUBLIC_PREFIX = "/api/v1/public/"
+CONSOLE_PUBLIC_PREFIX = "/public/"  # the console's public pages: the status lookup is a guess at an ID's last four
 TRACKED_CLIENTS = 10_000
 
 
@@ -79,7 +80,7 @@ class RateLimiter(SharedExtension):
 
     def check_public(self, url_rule: str, request) -> None:
         """Count a call to a public endpoint; RateLimited when the client is over the limit."""
-        if not url_rule.startswith(PUBLIC_PREFIX):
+        if not url_rule.startswith((PUBLIC_PREFIX, CONSOLE_PUBLIC_PREFIX)):
             return
         client = client_address(request, self.proxy_hops)
         self._refuse_if_waiting(self.public, client, "public")

@@ -12,14 +12,16 @@ FAILABLE = ("sending", "sent")
 
 
 def _message_of(session, provider: str, receipt):
+    """The message the receipt reports on, if this provider is the one that sent it: a receipt from another (the
+    console's need no token at all) must not move a message it never carried."""
     conditions = []
     if receipt.provider_message_id:
-        conditions.append((messages.c.provider == provider) & (messages.c.provider_message_id == receipt.provider_message_id))
+        conditions.append(messages.c.provider_message_id == receipt.provider_message_id)
     if receipt.notification_id:
         conditions.append(messages.c.notification_id == receipt.notification_id)
     if not conditions:
         return None
-    return session.execute(select(messages).where(or_(*conditions))).first()
+    return session.execute(select(messages).where(messages.c.provider == provider, or_(*conditions))).first()
 
 
 def apply(session, provider: str, parsed) -> dict:

@@ -5,10 +5,12 @@ become new files, known ones are updated only when the sheet says something diff
 the same file twice creates nothing.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 
 from shared import clock
 from shared.db import insert_many
@@ -20,6 +22,8 @@ from services.registry import rules, workers
 from services.registry.models import audit_log, outbox, workers as workers_table
 
 CHUNK_ROWS = 5000
+# a chunk refused because others filed the same people meanwhile is written again; more than once is rare
+WRITE_ATTEMPTS = 3
 REASON_SEPARATORS = str.maketrans({sep: "," for sep in "、，;；/ "})
 NO_DETAILS: dict = {}  # shared, so a bulk insert serialises it once
 UNCHANGED = object()
@@ -59,8 +63,9 @@ def _date(text: str, today: date) -> date:
         raise InvalidValue("建档日期应为 YYYY-MM-DD 格式") from None
 
 
-def _reasons(text: str) -> list[str]:
-    return rules.check_reasons([part for part in text.translate(REASON_SEPARATORS).split(",") if part])
+@functools.lru_cache(maxsize=4096)  # a sheet repeats the same few combinations of reasons row after row
+def _reasons(text: str) -> tuple[str, ...]:
+    return tuple(rules.check_reasons([part for part in text.translate(REASON_SEPARATORS).split(",") if part]))
 
 
 # (sheet column, field of the worker data, check taking the cell text and the import's date)
@@ -71,7 +76,7 @@ SHEET_RULES = (
     ("employer", "employer", lambda text, today: rules.check_text(text, "工作单位")),
     ("union", "union", lambda text, today: rules.check_text(text, "所属工会")),
     ("hardship_category", "category", lambda text, today: rules.check_category(text)),
-    ("reasons", "reasons", lambda text, today: _reasons(text)),
+    ("reasons", "reasons", lambda text, today: list(_reasons(text))),
     ("household_size", "household_size", lambda text, today: rules.check_household_size(_integer(text))),
     ("household_monthly_income", "household_monthly_income_fen",
      lambda text, today: rules.check_monthly_income_fen(yuan_to_fen(text))),
@@ -148,15 +153,34 @@ class Importer:
         return {id_hash: rows.get(id_hash, UNCHANGED) for id_hash in known}
 
     def flush(self) -> None:
-        """Write the rows added since the last flush, in the caller's transaction."""
+        """Write the rows added since the last flush, in the caller's transaction, which must hold nothing else.
+
+        Another import or an API call on another instance may file some of the same ID numbers between
+        our read and our insert; the unique key then refuses the chunk, and it is rolled back and
+        written again against what is stored now, so nobody is filed twice and the import goes on.
+        """
         if not self._pending:
             return
         pending, self._pending = self._pending, []
         hashes = [self.vault.lookup_hash(data["id_number"]) for _, data in pending]
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                created, updated, unchanged = self._write(pending, hashes)
+                break
+            except IntegrityError:
+                self.session.rollback()
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+        self.result.created += created
+        self.result.updated += updated
+        self.result.unchanged += unchanged
+
+    def _write(self, pending, hashes) -> tuple[int, int, int]:
         stored = self._stored_rows_that_differ(pending, hashes)
         now = now_utc()
         occurred_at = now.isoformat()
         created, changed, events, audits = [], [], [], []
+        unchanged = 0
         for (_, data), id_hash in zip(pending, hashes):
             row = stored.get(id_hash)
             if row is None:
@@ -166,7 +190,7 @@ class Importer:
                 audits.append({"at": now, "actor": self.actor, "action": "import_create",
                                "worker_id": new["worker_id"], "details": NO_DETAILS})
             elif row is UNCHANGED:
-                self.result.unchanged += 1
+                unchanged += 1
             else:
                 before = workers.data_of(self.vault, row)
                 after = {**data, "family": before["family"]}
@@ -186,5 +210,4 @@ class Importer:
             )
         insert_many(self.session, audit_log, audits)
         add_events(self.session, outbox, events)
-        self.result.created += len(created)
-        self.result.updated += len(changed)
+        return len(created), len(changed), unchanged

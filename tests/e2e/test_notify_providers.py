@@ -344,6 +344,34 @@ def test_receipt_pushes_without_our_token_or_with_a_broken_body_are_refused_and_
     assert_error(api.get("/api/v1/sms/receipts/nokia", token=None, params={"token": RECEIPT_TOKEN}), 404, "not_found")
 
 
+def test_only_the_provider_that_sent_an_sms_can_report_on_it_and_an_old_report_replayed_later_changes_nothing(
+        sms_system, fake):
+    api = sms_system("aliyun")
+    applicant = apply(api, Staff(api), create_campaign(api))
+    [sent] = wait_for_statuses(api, applicant.application_id, {"submitted": "sent"})
+    [request] = fake.sent
+
+    # the console provider's receipts need no token: they must not reach a message another provider sent
+    forged = json.dumps([{"provider_message_id": f"console-{sent['notification_id']}", "delivered": False}]).encode()
+    answer = receipt_post(api, "console", forged)
+    assert answer.status_code == 200 and answer.json() == {"result": "ok"}  # acknowledged, matched to nothing
+    # nor may another provider's, even with that provider's own valid token
+    elsewhere, query = fake.receipt(replace(request, provider="tencent"), delivered=False)
+    answer = receipt_post(api, "tencent", elsewhere, **query)
+    assert answer.status_code == 200 and answer.json() == ACKS["tencent"]
+    assert only_message(api, applicant.application_id) == sent
+
+    undelivered, query = fake.receipt(request, delivered=False)
+    delivered, _query = fake.receipt(request, delivered=True)
+    assert receipt_post(api, "aliyun", delivered, **query).status_code == 200
+    settled = only_message(api, applicant.application_id)
+    assert settled["status"] == "delivered"
+    assert receipt_post(api, "aliyun", undelivered, **query).status_code == 200  # an earlier failure, pushed late
+    assert receipt_post(api, "aliyun", delivered, **query).status_code == 200
+    assert only_message(api, applicant.application_id) == settled
+    assert fake.requests == [request]
+
+
 def test_staff_resend_a_failed_sms_once_its_cause_is_fixed_and_only_a_failed_one(sms_system, fake):
     api = sms_system("aliyun")
     staff = Staff(api)

@@ -69,3 +69,23 @@ def test_the_default_limits_leave_ordinary_use_alone(api):
     for _ in range(10):
         assert_error(api.get("/api/v1/workers", token="wrong"), 401, "unauthenticated")
     assert api.get("/api/v1/workers").status_code == 200
+
+
+def test_the_consoles_sign_in_form_and_public_lookups_share_the_limits(limited_api):
+    from tests.e2e.console_client import Console
+
+    attacker = Console(limited_api.base_url)
+    attacker.http.headers.update(client("192.0.2.9"))
+    for guess in ("guess-1", "guess-2"):
+        assert attacker.submit("/sign-in", "/sign-in", {"token": guess}).status_code == 401
+    refused = attacker.submit("/sign-in", "/sign-in", {"token": ADMIN_TOKEN})  # a right guess looks no different
+    assert refused.status_code == 429 and "请求过于频繁" in refused.text and int(refused.headers["Retry-After"]) >= 1
+    assert refused.headers["Content-Type"].startswith("text/html")
+
+    visitor = Console(limited_api.base_url)
+    visitor.http.headers.update(client("192.0.2.10"))
+    lookups = [visitor.get("/public/status").status_code for _ in range(3)]
+    assert lookups == [200, 200, 200]
+    limited = visitor.get("/public/status")
+    assert limited.status_code == 429 and "请求过于频繁" in limited.text and limited.headers["Retry-After"]
+    assert limited.headers["X-Request-Id"]

@@ -1,6 +1,7 @@
 """POST /api/v1/workers/import (CSV/XLSX, raw body or multipart) and GET /api/v1/imports/{id}."""
 import time
 
+import eventlet
 import pytest
 
 from shared.masking import mask_name
@@ -83,6 +84,22 @@ def test_changing_one_phone_updates_exactly_that_file(api):
     revealed = api.get(f"/api/v1/workers/{found[0]['worker_id']}?reveal=1").json()
     assert revealed["phone"] == "13912345678"
     assert total_workers(api) == 30
+
+
+def test_the_same_people_imported_at_the_same_moment_are_filed_once_and_every_import_succeeds(api):
+    content = to_csv_bytes(generate_workers(300, seed=11))
+    pool = eventlet.GreenPool(4)
+    results = list(pool.imap(lambda _: import_ok(api, data=content), range(4)))
+    assert sum(result["created"] for result in results) == 300
+    assert all(result["created"] + result["unchanged"] == 300 and not result["rejected"] for result in results)
+    assert total_workers(api) == 300
+
+
+def test_a_chunked_upload_without_a_declared_length_is_read_whole(api):
+    content = to_csv_bytes(generate_workers(40, seed=13))
+    chunks = iter([content[:1000], content[1000:]])  # requests sends a generator as Transfer-Encoding: chunked
+    result = import_ok(api, data=chunks, headers={"Content-Type": "text/csv"})
+    assert (result["total_rows"], result["created"]) == (40, 40)
 
 
 @pytest.mark.parametrize("upload,field_message", [

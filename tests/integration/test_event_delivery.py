@@ -116,3 +116,23 @@ def test_a_handler_that_keeps_failing_ends_in_the_parking_queue_with_its_reason(
     assert parked.headers[REASON_HEADER].startswith(f"RuntimeError: cannot process worker {worker['worker_id']}")
     assert parked.headers["x-original-queue"] == "evt-registry-worker_registered--failing.on_worker_registered"
     assert body["id_number"] not in str(parked.headers)
+
+
+def test_an_event_that_cannot_be_decoded_is_parked_at_once_and_the_consumer_goes_on(
+    config, runner_factory, recorder_db, registry_rpc,
+):
+    start(runner_factory, config, RegistryService, recorder.Recorder)
+    with Connection(config["AMQP_URI"]) as connection:
+        producer = Producer(connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True))
+        producer.publish(b'{"worker_id": 13800138000', routing_key="worker_registered",
+                         content_type="application/json", content_encoding="utf-8", delivery_mode=2)
+
+    queue = parking_queue("evt-registry-worker_registered--recorder.on_worker_registered")
+    parked = get_parked(config["AMQP_URI"], queue)
+    assert parked.body == '{"worker_id": 13800138000'  # kept as it came, for whoever looks at it
+    assert parked.headers[ATTEMPT_HEADER] == 1
+    assert parked.headers[REASON_HEADER].startswith("DecodeError: ")
+    assert "13800138000" not in parked.headers[REASON_HEADER]
+
+    worker = registry_rpc.register_worker(worker_body(), "test")
+    wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)

@@ -5,6 +5,9 @@ import json
 import os
 import random
 import re
+import struct
+import time
+import tracemalloc
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -409,6 +412,86 @@ def test_an_xlsx_member_over_the_size_limit_is_refused(monkeypatch):
     with pytest.raises(SpreadsheetError) as error:
         read_rows(to_xlsx_bytes(generate_workers(100)))
     assert str(error.value) == spreadsheet.XLSX_TOO_LARGE
+
+
+def lie_about_size(data: bytes, name: str, declared: int) -> bytes:
+    """The package with `name`'s uncompressed size given as `declared` in its local header and central directory."""
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    struct.pack_into("<I", patched, info.header_offset + 22, declared)
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    while data[entry + 46:entry + 46 + struct.unpack_from("<H", data, entry + 28)[0]] != name.encode():
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    struct.pack_into("<I", patched, entry + 24, declared)
+    return bytes(patched)
+
+
+def read_cheaply(data: bytes, seconds: float = 5, megabytes: int = 30):
+    """read_all(data), or the SpreadsheetError it raises, after checking it takes at most `seconds` (timed on its
+    own) and allocates at most `megabytes` at its peak (traced in a second pass, as tracing slows it down)."""
+    def attempt():
+        try:
+            return read_all(data)
+        except SpreadsheetError as error:
+            return error
+    started = time.monotonic()
+    outcome = attempt()
+    assert time.monotonic() - started < seconds
+    tracemalloc.start()
+    try:
+        attempt()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < megabytes * 1024 * 1024, peak // 1024 // 1024
+    return outcome
+
+
+def test_a_zip_bomb_that_lies_about_its_size_is_cut_off_at_the_size_it_declares():
+    data = to_xlsx_bytes(generate_workers(2))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        head = archive.read("xl/worksheets/sheet1.xml").split(b"<sheetData>")[0] + b"<sheetData>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as bomb:
+        with zipfile.ZipFile(io.BytesIO(data)) as source:
+            for name in source.namelist():
+                if name != "xl/worksheets/sheet1.xml":
+                    bomb.writestr(name, source.read(name))
+        with bomb.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(head)
+            row = b'<row><c t="inlineStr"><is><t>' + b"x" * 1000 + b"</t></is></c></row>"
+            for _ in range(300_000):  # 300 MB of XML, declared below as 2,000 bytes
+                sheet.write(row)
+    liar = lie_about_size(out.getvalue(), "xl/worksheets/sheet1.xml", 2_000)
+
+    error = read_cheaply(liar)
+    assert isinstance(error, SpreadsheetError) and str(error) == spreadsheet.NOT_XLSX
+
+
+def test_a_stray_cell_at_the_last_row_excel_allows_is_refused_as_too_many_rows_quickly():
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active.append([generate_workers(1)[0][field] for field in FIELDS])
+    workbook.active["A1048576"] = "备注"
+    out = io.BytesIO()
+    workbook.save(out)
+
+    error = read_cheaply(out.getvalue())
+    assert isinstance(error, SpreadsheetError) and str(error) == "文件超过 1000000 行的上限，请拆分后分批上传"
+
+
+def test_a_stray_cell_in_the_last_column_excel_allows_costs_nothing():
+    rows = generate_workers(200)
+    workbook = Workbook()
+    for row in as_table(rows):
+        workbook.active.append(row)
+    workbook.active["XFD1"] = "备注"
+    workbook.active["XFD3"] = "说明"
+    out = io.BytesIO()
+    workbook.save(out)
+
+    assert read_cheaply(out.getvalue(), seconds=2) == numbered(rows)
 
 
 # --- the synthetic data itself -----------------------------------------------------------------

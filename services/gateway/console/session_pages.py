@@ -27,9 +27,13 @@ class SessionPages(ConsoleBase):
     @page("POST", "/sign-in")
     def console_sign_in(self, visit):
         form = visit.form()
-        try:
-            user = authenticate(self.db, f"Bearer {form.get('token', '')}", setting("HARDSHIP_ADMIN_TOKEN", self.config))
-        except ServiceError:
+        admin_token = setting("HARDSHIP_ADMIN_TOKEN", self.config)
+        try:  # the API's limit on failed sign-ins: a token cannot be guessed here any faster than there
+            user = self.rate_limits.sign_in(visit.request, lambda: authenticate(
+                self.db, f"Bearer {form.get('token', '')}", admin_token))
+        except ServiceError as error:
+            if error.status != 401:
+                raise
             return visit.page("sign_in.html", 401, next=safe_next(form.get("next")), problem="访问令牌无效，请检查后重新输入")
         close_session(self.db, visit.request.cookies.get(SESSION_COOKIE))
         minutes = int(setting("CONSOLE_SESSION_MINUTES", self.config))

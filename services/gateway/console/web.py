@@ -8,13 +8,13 @@ from urllib.parse import quote
 
 import eventlet
 from nameko.exceptions import UnknownService
-from nameko.web.handlers import HttpRequestHandler
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect as werkzeug_redirect
 
 from shared.config import setting
 from shared.errors import ServiceError
 from services.gateway.auth import User, require
+from services.gateway.http import ApiEndpoint
 from services.gateway.console.nav import links_for
 from services.gateway.console.render import html_response
 from services.gateway.console.sessions import find_session
@@ -44,8 +44,14 @@ class Visit:
         return {key: value.strip() for key, value in self.request.form.items()}
 
 
-class ConsoleEndpoint(HttpRequestHandler):
-    """nameko's @http, but whatever escapes a page handler still answers with an HTML page."""
+class ConsoleEndpoint(ApiEndpoint):
+    """The API's endpoint (request ids, metrics, limits on public pages), answering with HTML pages instead."""
+
+    def refusal(self, error: ServiceError):
+        response = html_response("error.html", error.status, visit=None, nav=links_for(None), status=error.status,
+                                 message=error.message)
+        response.headers.update(getattr(error, "headers", None) or {})
+        return response
 
     def response_from_exception(self, exc):
         log.error("unhandled %s in %s", type(exc).__name__, self.method_name)
@@ -65,7 +71,9 @@ def safe_next(target: str | None) -> str:
 
 
 def error_page(visit: Visit, error: ServiceError):
-    return visit.page("error.html", error.status, status=error.status, message=error.message)
+    response = visit.page("error.html", error.status, status=error.status, message=error.message)
+    response.headers.update(getattr(error, "headers", None) or {})  # Retry-After on 429
+    return response
 
 
 def page(method: str, url: str, roles=None, checks_csrf: bool = True):

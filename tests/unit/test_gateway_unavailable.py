@@ -1,0 +1,32 @@
+"""The gateway answers 503, not 500, while its database or the broker is restarting."""
+import json
+
+import pytest
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
+
+from services.gateway.http import handles_errors
+
+
+@pytest.mark.parametrize("failure", [
+    DatabaseUnavailable("SELECT 1", {}, ConnectionRefusedError("Connection refused")),
+    BrokerUnavailable("[Errno 111] ECONNREFUSED"),
+])
+def test_an_unreachable_database_or_broker_is_a_503(failure):
+    @handles_errors
+    def route():
+        raise failure
+
+    response = route()
+
+    assert response.status_code == 503
+    assert json.loads(response.get_data())["error"]["code"] == "service_unavailable"
+
+
+def test_other_errors_still_escape_to_the_500_handler():
+    @handles_errors
+    def route():
+        raise KeyError("bug")
+
+    with pytest.raises(KeyError):
+        route()
