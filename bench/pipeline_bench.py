@@ -42,7 +42,7 @@ def pay_through_the_bank(finance: Client, campaign_id: str) -> int:
         f"{line.rsplit(',', 1)[1]},success,BANK{number:08d}," for number, line in enumerate(lines)]
     answer = finance.call("POST", f"/api/v1/disbursement-batches/{batch['batch_id']}/results", 200,
                           data="\n".join(results).encode(), headers={"Content-Type": "text/csv"})
-    return answer["applied"] if "applied" in answer else batch["count"]
+    return answer["disbursed"]
 
 
 def sms_recorded(engine) -> int:

@@ -35,7 +35,7 @@ class Coalescer:
                     self._send(send_many)
                 else:
                     self.in_flight.wait()
-        except BaseException:  # this caller gave up (its timeout, or it was killed): its item is not sent after all
+        except BaseException:  # this caller gave up (its timeout, or it was killed): if its item still waits, it stays unsent
             if waiting in self.waiting:
                 self.waiting.remove(waiting)
             raise

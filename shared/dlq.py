@@ -10,12 +10,12 @@ import json
 from dataclasses import dataclass
 
 from amqp.exceptions import NotFound
-from kombu import Connection, Exchange, Producer
+from kombu import Connection, Exchange, Producer, Queue
 
 from shared.config import SERVICE_CLASSES, setting
 from shared.masking import scrub
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
-from shared.topology import consumer_queues, service_class
+from shared.topology import consumer_queues, queue_arguments, service_class
 
 PARKING_HEADERS = (ATTEMPT_HEADER, REASON_HEADER, "x-parked-at", "x-original-queue")
 
@@ -112,9 +112,12 @@ def replay(amqp_uri: str | None = None, queue: str | None = None, event_id: str 
                 if event_id is not None and parked.event_id != event_id:
                     return
                 headers = {key: value for key, value in (message.headers or {}).items() if key not in PARKING_HEADERS}
+                # declared first (as the consumer declares it): the broker would confirm, then drop, a message
+                # for a queue that is gone; this way it waits there until its service starts again
                 producer.publish(
                     message.body, routing_key=name, headers=headers, delivery_mode=2,
                     content_type=message.content_type, content_encoding=message.content_encoding,
+                    declare=[Queue(name, durable=True, auto_delete=False, queue_arguments=queue_arguments())],
                 )
                 channel.basic_ack(message.delivery_tag)
                 replayed.append(parked)

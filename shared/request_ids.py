@@ -20,12 +20,13 @@ CONTEXT_KEY = "request_id"
 ENVIRON_KEY = "hardship.request_id"
 NONE = "-"
 _ACCEPTABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+_DIGIT_RUN = re.compile(r"[0-9]{11,}")  # as long as a mobile number: never kept, whatever surrounds it
 _current: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 def accepted_or_new(offered: str | None) -> str:
     """The client's id when it is short and plain (and no personal number), else a new one."""
-    if offered and _ACCEPTABLE.fullmatch(offered) and scrub(offered) == offered:
+    if offered and _ACCEPTABLE.fullmatch(offered) and scrub(offered) == offered and not _DIGIT_RUN.search(offered):
         return offered
     return secrets.token_hex(16)
 

@@ -64,6 +64,10 @@ def _approve_together(session, campaign, rows: list, actor: str, note: str | Non
     """All of `rows` (submitted, of this campaign) approved in the caller's transaction, or a ServiceError."""
     new = next_status("approve", SUBMITTED, campaign.publicity_days)
     ends_on = publicity_end(today, campaign.publicity_days, *calendar) if new == PUBLICIZING else None
+    # Locks in the order every single change takes them: the applications (by id), then the campaign, so a
+    # batch and a single approval of the same application never wait on each other in a circle.
+    rows = sorted(rows, key=lambda row: row.application_id)
+    move_all(session, [(row, new, {"publicity_ends_on": ends_on}) for row in rows], now_utc())
     total = sum(row.amount_fen for row in rows)
     money = campaigns.c
     left = money.budget_fen + money.allocated_fen - money.committed_fen - money.disbursed_fen
@@ -72,7 +76,6 @@ def _approve_together(session, campaign, rows: list, actor: str, note: str | Non
         .values(committed_fen=money.committed_fen + total)
     ).rowcount:
         raise refused("budget_exhausted", "本项目资金不足，不能全部批准")
-    move_all(session, [(row, new, {"publicity_ends_on": ends_on}) for row in rows], now_utc())
     ledger.move_many(session, "commit", [
         (ledger.funds(campaign.campaign_id), ledger.committed(campaign.campaign_id), row.amount_fen,
          {"campaign_id": campaign.campaign_id, "application_id": row.application_id}) for row in rows

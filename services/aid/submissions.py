@@ -103,9 +103,10 @@ def submit_many(session, vault, requests: list[tuple], find_applicants, today, r
     household or student are treated as if filed one after the other (the first one wins).
     """
     submissions = [Submission(*request) for request in requests]
+    schema = ApplicationSchema()
     for submission in submissions:
         try:
-            submission.data = load_or_400(ApplicationSchema(), submission.payload)
+            submission.data = load_or_400(schema, submission.payload)
         except ServiceError as refusal:
             submission.refusal = refusal
     valid = [submission for submission in submissions if submission.refusal is None]

@@ -17,6 +17,7 @@ from services.gateway import metrics
 from services.gateway.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
+SERVICE_UNAVAILABLE = ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503)
 
 
 # Answers carry personal data (masked) and stored text: never cached along the way, never sniffed as HTML.
@@ -121,8 +122,8 @@ def handles_errors(method):
         except ServiceError as error:
             return error_response(error)
         except (eventlet.Timeout, UnknownService):  # UnknownService: the service has not started yet
-            return error_response(ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
+            return error_response(SERVICE_UNAVAILABLE)
         except (DatabaseUnavailable, BrokerUnavailable) as exc:  # the gateway's database or the broker is restarting
             log.warning("%s: %s unavailable", method.__name__, type(exc).__module__.split(".")[0])
-            return error_response(ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
+            return error_response(SERVICE_UNAVAILABLE)
     return wrapper

@@ -98,7 +98,9 @@ class Dispatcher(DependencyProvider):
         """Settle what cannot go now (opted out, no phone, quiet hours, per-number limit); return what can."""
         worker_ids = sorted({row.worker_id for row in batch})
         phones = {}
-        with eventlet.Timeout(self.rpc_timeout):  # a registry that is gone must not hold the tick (or a shutdown)
+        # A registry that is gone must not hold the tick (or a shutdown). An ordinary exception, not eventlet's
+        # Timeout (a BaseException, which nameko's worker would not catch: the timer would never tick again).
+        with eventlet.Timeout(self.rpc_timeout, TimeoutError("通讯录查询超时：registry 没有应答")):
             contacts = registry.contacts(worker_ids)
         for worker_id, contact in contacts.items():
             phone = self.vault.decrypt(contact["phone_sealed"])

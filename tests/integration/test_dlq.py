@@ -149,3 +149,21 @@ def test_the_command_refuses_an_unknown_queue_and_an_unknown_event(config):
     assert (unknown_queue.returncode, unknown_queue.stderr.strip()) == (2, "没有服务消费这个队列：no-such-queue")
     assert unknown_event.returncode == 1 and f"停放队列里没有事件 {'c' * 32}" in unknown_event.stderr
     assert (empty.returncode, empty.stdout.strip()) == (0, "停放队列是空的。")
+
+
+def test_a_replay_to_a_queue_that_is_gone_keeps_the_event_until_its_service_is_back(config):
+    queue = "evt-registry-worker_registered--absent.on_worker_registered"
+    with Connection(config["AMQP_URI"]) as connection:
+        channel = connection.channel()
+        parking_queue(queue)(channel).declare()
+        Producer(channel, exchange=Exchange("")).publish(
+            {"event_id": "e" * 32}, routing_key=f"{queue}.parking", delivery_mode=2,
+            headers={REASON_HEADER: "handler failed", ATTEMPT_HEADER: 3})
+
+    [replayed] = replay(config["AMQP_URI"], queues={queue: "worker_registered"})
+
+    assert replayed.event_id == "e" * 32
+    with Connection(config["AMQP_URI"]) as connection:
+        channel = connection.channel()
+        assert channel.queue_declare(queue, passive=True).message_count == 1
+        assert channel.queue_declare(f"{queue}.parking", passive=True).message_count == 0

@@ -44,6 +44,7 @@ def test_yuan_typed_in_become_fen_and_a_bad_amount_is_an_error_on_its_field():
 @pytest.mark.parametrize("target, expected", [
     ("/workers?page=2", "/workers?page=2"), ("//evil.example/", "/"), ("https://evil.example/", "/"),
     ("/\\evil.example", "/"), (None, "/"), ("", "/"),
+    ("/\t/evil.example", "/"), ("/workers\n", "/"), ("/a b", "/"),  # browsers drop tabs and newlines: "//evil"
 ])
 def test_after_sign_in_only_paths_on_this_site_are_followed(target, expected):
     assert safe_next(target) == expected

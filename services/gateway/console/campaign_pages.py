@@ -45,7 +45,8 @@ class CampaignPages(ConsoleBase):
 
     @page("GET", "/campaigns/<campaign_id>", roles=STAFF)
     def console_campaign(self, visit, campaign_id):
-        return self.campaign_page(visit, campaign_id)
+        allocated = visit.request.args.get("done") == "allocation"
+        return self.campaign_page(visit, campaign_id, notice="划拨已完成，资金已计入本项目" if allocated else None)
 
     def campaign_page(self, visit, campaign_id, errors=None, problem=None, notice=None, http_status=200):
         campaign = self.call(self.aid.get_campaign, campaign_id)
@@ -67,4 +68,5 @@ class CampaignPages(ConsoleBase):
             if error.status == 404:
                 raise
             return self.campaign_page(visit, campaign_id, field_messages(error), error.message, http_status=error.status)
-        return self.campaign_page(visit, campaign_id, notice=f"已划拨 {form['amount_fen']} 元")
+        # redirect after the POST: refreshing the page must not move the money a second time
+        return redirect(f"/campaigns/{campaign_id}?done=allocation")

@@ -14,7 +14,7 @@ from werkzeug.utils import redirect as werkzeug_redirect
 from shared.config import setting
 from shared.errors import ServiceError
 from services.gateway.auth import User, require
-from services.gateway.http import ApiEndpoint
+from services.gateway.http import SERVICE_UNAVAILABLE, ApiEndpoint, BrokerUnavailable, DatabaseUnavailable
 from services.gateway.console.nav import links_for
 from services.gateway.console.render import html_response
 from services.gateway.console.sessions import find_session
@@ -44,14 +44,19 @@ class Visit:
         return {key: value.strip() for key, value in self.request.form.items()}
 
 
+def refusal_page(error: ServiceError):
+    """An error page for a request refused before anyone was known to be signed in (a limit, an outage)."""
+    response = html_response("error.html", error.status, visit=None, nav=links_for(None), status=error.status,
+                             message=error.message)
+    response.headers.update(getattr(error, "headers", None) or {})
+    return response
+
+
 class ConsoleEndpoint(ApiEndpoint):
     """The API's endpoint (request ids, metrics, limits on public pages), answering with HTML pages instead."""
 
     def refusal(self, error: ServiceError):
-        response = html_response("error.html", error.status, visit=None, nav=links_for(None), status=error.status,
-                                 message=error.message)
-        response.headers.update(getattr(error, "headers", None) or {})
-        return response
+        return refusal_page(error)
 
     def response_from_exception(self, exc):
         log.error("unhandled %s in %s", type(exc).__name__, self.method_name)
@@ -65,7 +70,9 @@ def redirect(location: str):
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would let a link sign someone in and send them elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # a tab or newline is dropped by browsers ("/\t/evil" becomes "//evil") and refused by the redirect itself
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and " " not in target):
         return target
     return "/"
 
@@ -82,7 +89,10 @@ def page(method: str, url: str, roles=None, checks_csrf: bool = True):
     def decorator(handler):
         @functools.wraps(handler)
         def wrapper(self, request, **path):
-            visit = self.console_visit(request)
+            try:
+                visit = self.console_visit(request)
+            except (DatabaseUnavailable, BrokerUnavailable):  # the gateway's database or the broker is restarting
+                return refusal_page(SERVICE_UNAVAILABLE)
             try:
                 if roles and visit.user is None:
                     response = redirect("/sign-in?next=" + quote(request.full_path.rstrip("?"), safe="/?=&"))
@@ -94,8 +104,8 @@ def page(method: str, url: str, roles=None, checks_csrf: bool = True):
                     response = handler(self, visit, **path)
             except ServiceError as error:
                 response = error_page(visit, error)
-            except (eventlet.Timeout, UnknownService):  # UnknownService: the service has not started yet
-                response = error_page(visit, ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503))
+            except (eventlet.Timeout, UnknownService, DatabaseUnavailable, BrokerUnavailable):
+                response = error_page(visit, SERVICE_UNAVAILABLE)  # not started yet, or restarting
             if visit.new_form_cookie:
                 self.set_cookie(response, FORM_COOKIE, visit.csrf_token, max_age=None, same_site="Strict")
             return response
