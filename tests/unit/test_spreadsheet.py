@@ -387,22 +387,33 @@ def test_damage_deep_in_the_sheet_is_reported_while_reading():
     assert str(error.value) == spreadsheet.NOT_XLSX
 
 
-def test_a_zip_bomb_is_refused_without_inflating_it():
-    data = to_xlsx_bytes(generate_workers(2))
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def with_sheet_written_by(write_sheet, data: bytes) -> bytes:
+    """The package `data` with its sheet replaced by what `write_sheet(stream)` writes, compressed on the fly."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as bomb:
         with zipfile.ZipFile(io.BytesIO(data)) as source:
             for name in source.namelist():
-                if name != "xl/worksheets/sheet1.xml":
+                if name != SHEET:
                     bomb.writestr(name, source.read(name))
-        with bomb.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            block = b"<row/>" * 100_000
-            for _ in range(500):  # 300 MB of XML
-                sheet.write(block)
-    assert len(out.getvalue()) < 5_000_000
+        with bomb.open(SHEET, "w") as sheet:
+            write_sheet(sheet)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_without_inflating_it():
+    def rows(sheet):
+        block = b"<row/>" * 100_000
+        for _ in range(500):  # 300 MB of XML
+            sheet.write(block)
+
+    bomb = with_sheet_written_by(rows, to_xlsx_bytes(generate_workers(2)))
+    assert len(bomb) < 5_000_000
 
     with pytest.raises(SpreadsheetError) as error:
-        read_rows(out.getvalue())
+        read_rows(bomb)
     assert str(error.value) == spreadsheet.XLSX_TOO_LARGE
 
 
@@ -451,19 +462,15 @@ def read_cheaply(data: bytes, seconds: float = 5, megabytes: int = 30):
 def test_a_zip_bomb_that_lies_about_its_size_is_cut_off_at_the_size_it_declares():
     data = to_xlsx_bytes(generate_workers(2))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        head = archive.read("xl/worksheets/sheet1.xml").split(b"<sheetData>")[0] + b"<sheetData>"
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as bomb:
-        with zipfile.ZipFile(io.BytesIO(data)) as source:
-            for name in source.namelist():
-                if name != "xl/worksheets/sheet1.xml":
-                    bomb.writestr(name, source.read(name))
-        with bomb.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(head)
-            row = b'<row><c t="inlineStr"><is><t>' + b"x" * 1000 + b"</t></is></c></row>"
-            for _ in range(300_000):  # 300 MB of XML, declared below as 2,000 bytes
-                sheet.write(row)
-    liar = lie_about_size(out.getvalue(), "xl/worksheets/sheet1.xml", 2_000)
+        head = archive.read(SHEET).split(b"<sheetData>")[0] + b"<sheetData>"
+
+    def rows(sheet):
+        sheet.write(head)
+        row = b'<row><c t="inlineStr"><is><t>' + b"x" * 1000 + b"</t></is></c></row>"
+        for _ in range(300_000):  # 300 MB of XML, declared below as 2,000 bytes
+            sheet.write(row)
+
+    liar = lie_about_size(with_sheet_written_by(rows, data), SHEET, 2_000)
 
     error = read_cheaply(liar)
     assert isinstance(error, SpreadsheetError) and str(error) == spreadsheet.NOT_XLSX
