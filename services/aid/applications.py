@@ -58,18 +58,29 @@ def _move_money(session, application, old: str, new: str) -> None:
     amount, campaign = application.amount_fen, campaigns.c
     where = campaign.campaign_id == application.campaign_id
     if new in COMMITTED and old not in COMMITTED:
-        left = campaign.budget_fen + campaign.allocated_fen - campaign.committed_fen - campaign.disbursed_fen
-        moved = session.execute(
-            update(campaigns).where(where, left >= amount).values(committed_fen=campaign.committed_fen + amount)
-        ).rowcount
-        if not moved:
-            raise refused("budget_exhausted", "本项目资金不足，不能再批准")
-        _post(session, application, "commit", ledger.funds, ledger.committed)
+        commit_money(session, application.campaign_id, [application])
     elif old in COMMITTED and new == DISBURSED:
         pay_out(session, application.campaign_id, [application])
     elif old in COMMITTED and new not in COMMITTED:
         session.execute(update(campaigns).where(where).values(committed_fen=campaign.committed_fen - amount))
         _post(session, application, "release", ledger.committed, ledger.funds)
+
+
+def commit_money(session, campaign_id: str, approved: list) -> None:
+    """These applications' money is committed while the campaign has enough left for them all (one conditional
+    UPDATE: concurrent approvals on any instance never overspend) and posted to the ledger; else budget_exhausted."""
+    total = sum(application.amount_fen for application in approved)
+    money = campaigns.c
+    left = money.budget_fen + money.allocated_fen - money.committed_fen - money.disbursed_fen
+    if not session.execute(
+        update(campaigns).where(money.campaign_id == campaign_id, left >= total)
+        .values(committed_fen=money.committed_fen + total)
+    ).rowcount:
+        raise refused("budget_exhausted", "本项目资金不足，不能再批准")
+    ledger.move_many(session, "commit", [
+        (ledger.funds(campaign_id), ledger.committed(campaign_id), application.amount_fen,
+         {"campaign_id": campaign_id, "application_id": application.application_id}) for application in approved
+    ])
 
 
 def pay_out(session, campaign_id: str, paid: list) -> None:

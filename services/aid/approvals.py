@@ -5,14 +5,13 @@ money covers them all (one conditional UPDATE of the campaign, one of each appli
 does not, or another reviewer moved one of them meanwhile, they are approved one at a time, so as
 many as the money allows are approved and each of the others gets its own reason.
 """
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from shared.errors import ServiceError, looks_like_id, not_found
 from shared.events import now_utc
 from services.aid import campaigns as campaign_store
-from services.aid import ledger
-from services.aid.applications import change, move_all, record_many, refused
-from services.aid.models import applications, campaigns
+from services.aid.applications import change, commit_money, move_all, record_many
+from services.aid.models import applications
 from services.aid.workdays import publicity_end
 from services.aid.workflow import PUBLICIZING, SUBMITTED, check_maker_checker, next_status
 
@@ -68,16 +67,5 @@ def _approve_together(session, campaign, rows: list, actor: str, note: str | Non
     # batch and a single approval of the same application never wait on each other in a circle.
     rows = sorted(rows, key=lambda row: row.application_id)
     move_all(session, [(row, new, {"publicity_ends_on": ends_on}) for row in rows], now_utc())
-    total = sum(row.amount_fen for row in rows)
-    money = campaigns.c
-    left = money.budget_fen + money.allocated_fen - money.committed_fen - money.disbursed_fen
-    if not session.execute(
-        update(campaigns).where(money.campaign_id == campaign.campaign_id, left >= total)
-        .values(committed_fen=money.committed_fen + total)
-    ).rowcount:
-        raise refused("budget_exhausted", "本项目资金不足，不能全部批准")
-    ledger.move_many(session, "commit", [
-        (ledger.funds(campaign.campaign_id), ledger.committed(campaign.campaign_id), row.amount_fen,
-         {"campaign_id": campaign.campaign_id, "application_id": row.application_id}) for row in rows
-    ])
+    commit_money(session, campaign.campaign_id, rows)
     record_many(session, [(row._mapping, row.status, new, note) for row in rows], actor, campaign.name, ends_on)
