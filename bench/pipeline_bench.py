@@ -13,11 +13,11 @@ import sys
 import tempfile
 import time
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 
 from bench.aid_bench import CLIENTS, Client, approve_all, percentile, prepare, submit_all
 from bench.broker import private_vhost
-from bench.notify_bench import raw_event_seconds, submitted_events
+from bench.notify_bench import message_count, raw_event_seconds, submitted_events
 from bench.system import ADMIN_TOKEN, running_system
 from services.aid.models import history
 from services.notify.models import messages
@@ -43,11 +43,6 @@ def pay_through_the_bank(finance: Client, campaign_id: str) -> int:
     answer = finance.call("POST", f"/api/v1/disbursement-batches/{batch['batch_id']}/results", 200,
                           data="\n".join(results).encode(), headers={"Content-Type": "text/csv"})
     return answer["disbursed"]
-
-
-def sms_recorded(engine) -> int:
-    with engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(messages)).scalar_one()
 
 
 def sms_latencies(aid_url: str, notify_url: str) -> list[float]:
@@ -88,7 +83,7 @@ def run(applications: int = APPLICATIONS) -> dict:
             paid = pay_through_the_bank(finance, campaign_id)
             paid_at = time.perf_counter() - started
             expected_sms = SMS_PER_APPLICATION * applications
-            while sms_recorded(notify_db) < expected_sms:
+            while message_count(notify_db) < expected_sms:
                 if time.perf_counter() - started > 1800:
                     raise TimeoutError("the SMS records did not all arrive")
                 time.sleep(0.05)

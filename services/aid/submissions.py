@@ -118,7 +118,7 @@ def submit_many(session, vault, requests: list[tuple], find_applicants, today, r
             _check(submission, vault, campaigns_by_id, applicants, today, relative_once_a_year, now)
         except ServiceError as refusal:
             submission.refusal = refusal
-    _write(session, vault, [submission for submission in valid if submission.refusal is None], campaigns_by_id, applicants)
+    _write(session, [submission for submission in valid if submission.refusal is None], campaigns_by_id)
     for submission in submissions:
         with request_ids.bound(submission.request_id):
             if submission.refusal is None:
@@ -138,9 +138,9 @@ def _check(submission: Submission, vault, campaigns_by_id: dict, applicants: dic
     applicant = applicants.get(data["worker_id"])
     if applicant is None:
         raise not_found("职工档案")
-    amount, level = amount_for(campaign, applicant, data["student"], today)
-    submission.wanted = claims_for(vault, campaign, applicant, data["student"], relative_once_a_year)
     student = data["student"]
+    amount, level = amount_for(campaign, applicant, student, today)
+    submission.wanted = claims_for(vault, campaign, applicant, student, relative_once_a_year)
     submission.row = {
         "application_id": new_id(), "campaign_id": campaign.campaign_id, "program": campaign.program,
         "worker_id": applicant["worker_id"], "status": SUBMITTED, "amount_fen": amount,
@@ -152,7 +152,7 @@ def _check(submission: Submission, vault, campaigns_by_id: dict, applicants: dic
     }
 
 
-def _write(session, vault, submissions: list[Submission], campaigns_by_id: dict, applicants: dict) -> None:
+def _write(session, submissions: list[Submission], campaigns_by_id: dict) -> None:
     """Refuse what is already claimed, in the database or earlier in this call; write the rest together."""
     taken = _taken(session, [claim for submission in submissions for claim in submission.wanted])
     accepted = []
@@ -180,4 +180,4 @@ def _write(session, vault, submissions: list[Submission], campaigns_by_id: dict,
                 or refused("duplicate_application", "重复申请")
             return
         for submission in accepted:
-            _write(session, vault, [submission], campaigns_by_id, applicants)
+            _write(session, [submission], campaigns_by_id)
