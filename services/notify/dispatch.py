@@ -2,6 +2,9 @@
 
 A message is marked `sending` (committed) before its provider is called and settled after, so a
 process that dies in between leaves an unknown outcome to be resolved by the receipt, never a resend.
+Messages go a group at a time (as many as the provider's QPS lets go at once, at most SEND_CONCURRENCY):
+the group's tokens are taken first, then one commit marks them all `sending`, their provider calls run
+side by side, and one commit records every answer.
 """
 import logging
 import time
@@ -45,6 +48,13 @@ class Route:
         return self.provider.name
 
 
+@dataclass
+class Outgoing:
+    row: object
+    phone: str
+    contact: dict  # phone_masked and phone_hash, stored with the message's next state
+
+
 class Dispatcher(DependencyProvider):
     """Per-instance sending state: providers with their circuit breakers, the QPS bucket and the policies."""
 
@@ -64,6 +74,7 @@ class Dispatcher(DependencyProvider):
         self.receipt_wait = timedelta(seconds=float(setting("SMS_RECEIPT_WAIT_SECONDS", config)))
         self.lease = timedelta(seconds=max(60.0, 4 * float(setting("SMS_HTTP_TIMEOUT", config))))
         self.pool = GreenPool(SEND_CONCURRENCY)
+        self.group_size = max(1, min(SEND_CONCURRENCY, int(self.bucket.capacity)))
         self.rpc_timeout = float(setting("RPC_TIMEOUT", config))
 
     def stop(self):
@@ -89,8 +100,8 @@ class Dispatcher(DependencyProvider):
             if not batch:
                 break
             ready = self.plan(session, registry, batch, now)
-            for _ in self.pool.imap(self.send, ready):
-                pass
+            for group in groups(ready, self.group_size):
+                self.send_group(group)
             handed_over += len(ready)
         return handed_over
 
@@ -118,18 +129,19 @@ class Dispatcher(DependencyProvider):
                 messages.settle(session, row, "failed", now, "找不到该职工的档案或手机号")
                 continue
             phone, phone_masked, phone_hash = phones[row.worker_id]
-            messages.note_contact(session, row, phone_masked, phone_hash)
+            contact = {"phone_masked": phone_masked, "phone_hash": phone_hash}
             if quiet_until > now:
-                messages.settle(session, row, "deferred", quiet_until, "夜间免打扰时段，顺延至免打扰结束后发送")
+                messages.settle(session, row, "deferred", quiet_until, "夜间免打扰时段，顺延至免打扰结束后发送", **contact)
                 continue
             allowed = next_allowed_for_number(
                 history[phone_hash], now, self.limits.per_number_per_hour, self.limits.per_number_per_day,
             )
             if allowed > now:
-                messages.settle(session, row, "deferred", self.quiet.next_allowed(allowed), "该号码已达发送频次上限，顺延发送")
+                messages.settle(session, row, "deferred", self.quiet.next_allowed(allowed), "该号码已达发送频次上限，顺延发送",
+                                **contact)
                 continue
             history[phone_hash].append(now)
-            ready.append((row, phone))
+            ready.append(Outgoing(row, phone, contact))
         session.commit()
         return ready
 
@@ -143,33 +155,48 @@ class Dispatcher(DependencyProvider):
         """The primary provider while its circuit is closed, else the next one whose circuit lets a call through."""
         return next((route for route in self.routes if route.breaker.allow()), None)
 
-    def send(self, item) -> None:
-        row, phone = item
-        while (wait := self.bucket.take()) > 0:
+    def send_group(self, group: list[Outgoing]) -> None:
+        while (wait := self.bucket.take(len(group))) > 0:
             eventlet.sleep(wait)
-        route = self.route()
+        routed = [(item, self.route()) for item in group]  # one by one: a half-open circuit lets one trial through
+        going = [(item, route) for item, route in routed if route is not None]
         with self.sessions() as session:
-            if route is None:
-                messages.settle(session, row, "queued", clock.now() + timedelta(seconds=route_pause(self.routes)),
-                                "短信通道暂不可用，稍后重试", event=False)
-                session.commit()
-                return
-            started = messages.start_sending(session, row, route.name, clock.now() + self.lease)
+            moved = messages.start_sending(session, [item.row for item, _ in going], [route.name for _, route in going],
+                                           clock.now() + self.lease, [item.contact for item, _ in going])
+            for item, route in routed:
+                if route is None:
+                    messages.settle(session, item.row, "queued", clock.now() + timedelta(seconds=route_pause(self.routes)),
+                                    "短信通道暂不可用，稍后重试", event=False, **item.contact)
             session.commit()
-        if not started:
-            return
-        result = route.provider.send(SmsRequest(row.notification_id, phone, row.template, row.params, row.text))
-        if counts_against_provider(result.outcome):
-            route.breaker.record_failure()
-        else:
-            route.breaker.record_success()
-        values = after_send(result, row.failures, clock.now(), self.retry_delays, self.receipt_wait)
+        started = [pair for pair, started in zip(going, moved) if started]
+        results = list(self.pool.imap(call_provider, started))
+        rows = [item.row for item, _ in started]
         with self.sessions() as session:
-            finished = messages.finish_sending(session, row, route.name, values, result)
-            if finished and result.outcome is Outcome.BLACKLISTED:
-                opt_outs.opt_out(session, row.worker_id, "provider", f"运营商报告号码已退订或在黑名单中（{result.code}）",
-                                 PROVIDER_ACTOR)
+            finished = messages.finish_sending(
+                session, rows, [route.name for _, route in started],
+                [after_send(result, row.failures, clock.now(), self.retry_delays, self.receipt_wait)
+                 for row, result in zip(rows, results)], results)
+            for row, result, done in zip(rows, results, finished):
+                if done and result.outcome is Outcome.BLACKLISTED:
+                    opt_outs.opt_out(session, row.worker_id, "provider",
+                                     f"运营商报告号码已退订或在黑名单中（{result.code}）", PROVIDER_ACTOR)
             session.commit()
+
+
+def call_provider(routed: tuple[Outgoing, Route]):
+    item, route = routed
+    row = item.row
+    result = route.provider.send(SmsRequest(row.notification_id, item.phone, row.template, row.params, row.text))
+    if counts_against_provider(result.outcome):
+        route.breaker.record_failure()
+    else:
+        route.breaker.record_success()
+    return result
+
+
+def groups(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def route_pause(routes) -> float:

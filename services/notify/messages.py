@@ -5,9 +5,9 @@ claim token) it expects, so two notify instances, a crashed tick and a late rece
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
-from shared.db import row_by_id
+from shared.db import insert_many, row_by_id
 from shared.events import envelope, new_id, now_utc
 from shared.outbox import add_events
 from services.notify.models import attempts, messages, outbox
@@ -60,25 +60,55 @@ def _move(session, row, expected: str, values: dict) -> bool:
 
 
 def status_event(session, row, status: str, provider: str | None) -> None:
-    add_events(session, outbox, [("sms_status_changed", envelope(
+    add_events(session, outbox, [status_change(row, status, provider)])
+
+
+def status_change(row, status: str, provider: str | None) -> tuple[str, dict]:
+    return ("sms_status_changed", envelope(
         notification_id=row.notification_id, application_id=row.application_id, worker_id=row.worker_id,
         template=row.template, status=PUBLIC_STATUS.get(status, status), provider=provider,
-    ))])
+    ))
 
 
-def settle(session, row, status: str, due_at: datetime, error: str | None, event: bool = True) -> None:
-    """A claimed message that will not be sent in this tick: deferred, suppressed, failed or back in the queue."""
-    if _move(session, row, "claimed", {"status": status, "due_at": due_at, "claim": None, "last_error": error}) and event:
+def settle(session, row, status: str, due_at: datetime, error: str | None, event: bool = True, **contact) -> None:
+    """A claimed message that will not be sent in this tick: deferred, suppressed, failed or back in the queue.
+    `contact` (phone_masked, phone_hash) is kept with it when the number is known."""
+    moved = _move(session, row, "claimed", {"status": status, "due_at": due_at, "claim": None, "last_error": error,
+                                            **contact})
+    if moved and event:
         status_event(session, row, status, row.provider)
 
 
-def start_sending(session, row, provider: str, lease_until: datetime) -> bool:
-    """Mark the message as on its way before the provider is called: a crash after this is an unknown outcome."""
-    return _move(session, row, "claimed", {"status": "sending", "provider": provider, "due_at": lease_until})
+def start_sending(session, rows: list, providers: list[str], lease_until: datetime, contacts: list[dict]) -> list[bool]:
+    """Mark messages as on their way before their provider is called: a crash after this is an unknown
+    outcome. Must open the caller's transaction (see _move_all). Whether each one moved."""
+    return _move_all(session, rows, "claimed", [
+        {"status": "sending", "provider": provider, "due_at": lease_until, **contact}
+        for provider, contact in zip(providers, contacts)
+    ])
 
 
-def note_contact(session, row, phone_masked: str, phone_hash: str) -> None:
-    _move(session, row, "claimed", {"phone_masked": phone_masked, "phone_hash": phone_hash})
+def _move_all(session, rows: list, expected: str, values: list[dict]) -> list[bool]:
+    """_move for many messages (each with values of the same keys) in one executemany, when the driver
+    reports its rowcount. Must be the first statement of the caller's transaction: when a message has
+    moved meanwhile (a receipt, an expired lease), that transaction is rolled back and every message
+    is moved on its own, so each one's outcome is known."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.supports_sane_multi_rowcount:
+        statement = (
+            update(messages)
+            .where(messages.c.notification_id == bindparam("b_id"), messages.c.status == expected,
+                   messages.c.claim == bindparam("b_claim"))
+            .values(updated_at=now_utc(), **{key: bindparam(key) for key in values[0]})
+        )
+        moved = session.execute(statement, [
+            {"b_id": row.notification_id, "b_claim": row.claim, **row_values} for row, row_values in zip(rows, values)
+        ]).rowcount
+        if moved == len(rows):
+            return [True] * len(rows)
+        session.rollback()
+    return [_move(session, row, expected, row_values) for row, row_values in zip(rows, values)]
 
 
 def record_attempt(session, notification_id: str, provider: str, outcome: str, code: str, message: str) -> None:
@@ -87,13 +117,30 @@ def record_attempt(session, notification_id: str, provider: str, outcome: str, c
     ))
 
 
-def finish_sending(session, row, provider: str, values: dict, result) -> bool:
-    """The provider's answer: the message's next state, the attempt, and the event, in the caller's transaction."""
-    if not _move(session, row, "sending", {"claim": None, "provider": provider, "attempts": row.attempts + 1, **values}):
-        return False
-    record_attempt(session, row.notification_id, provider, result.outcome.value, result.code, result.message)
-    status_event(session, row, values["status"], provider)
-    return True
+# what a provider's answer may change (after_send gives some of them); the others keep the row's own values
+FINISH_COLUMNS = ("status", "due_at", "provider_message_id", "sent_at", "last_error", "failures")
+
+
+def finish_sending(session, rows: list, providers: list[str], values: list[dict], results: list) -> list[bool]:
+    """The providers' answers: each message's next state, its attempt and its event, in one transaction of
+    the caller's that they must open (see _move_all). Whether each one was still ours to finish."""
+    finished = _move_all(session, rows, "sending", [
+        {"claim": None, "provider": provider, "attempts": row.attempts + 1,
+         **{column: getattr(row, column) for column in FINISH_COLUMNS}, **row_values}
+        for row, provider, row_values in zip(rows, providers, values)
+    ])
+    done = [(row, provider, row_values, result) for row, provider, row_values, result, moved
+            in zip(rows, providers, values, results, finished) if moved]
+    now = now_utc()
+    insert_many(session, attempts, [
+        {"notification_id": row.notification_id, "provider": provider, "outcome": result.outcome.value,
+         "code": result.code[:80], "message": result.message, "at": now}
+        for row, provider, _, result in done
+    ])
+    if done:
+        add_events(session, outbox, [status_change(row, row_values["status"], provider)
+                                     for row, provider, row_values, _ in done])
+    return finished
 
 
 def sent_times_by_phone(session, phone_hashes, since: datetime) -> dict[str, list[datetime]]:
