@@ -3,12 +3,14 @@
 The anchor, measured in the same run on the same broker, is the raw nameko RPC rate: 16 clients
 calling a service's ping through nameko's standalone proxy.
 """
+import http.client
 import statistics
 import tempfile
 import time
+from urllib.parse import urlsplit
 
 import eventlet
-import requests
+import orjson
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from bench.broker import private_vhost
@@ -29,18 +31,31 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 class Client:
+    """One user's keep-alive HTTP connection. The standard library's client: the load generator shares the
+    machine's two cores with the system it measures, so it should take as little of them as it can."""
+
     def __init__(self, base_url: str, token: str):
-        self.base_url, self.session = base_url, requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token}"
+        address = urlsplit(base_url)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=600)
+        self.headers = {"Authorization": f"Bearer {token}"}
         self.latencies: list[float] = []
 
-    def call(self, method: str, path: str, expected: int, **kwargs) -> dict:
+    def fetch(self, method: str, path: str, expected: int, body: bytes | None = None,
+              content_type: str = "application/json") -> bytes:
         started = time.perf_counter()
-        response = self.session.request(method, self.base_url + path, timeout=600, **kwargs)
+        headers = self.headers if body is None else {**self.headers, "Content-Type": content_type}
+        self.connection.request(method, path, body, headers)
+        response = self.connection.getresponse()
+        answer = response.read()
         self.latencies.append(time.perf_counter() - started)
-        if response.status_code != expected:
-            raise RuntimeError(f"{method} {path} → {response.status_code} {response.text[:300]}")
-        return response.json()
+        if response.status != expected:
+            raise RuntimeError(f"{method} {path} → {response.status} {answer[:300].decode(errors='replace')}")
+        return answer
+
+    def call(self, method: str, path: str, expected: int, json=None, data: bytes | None = None,
+             content_type: str = "application/json") -> dict:
+        body = orjson.dumps(json) if json is not None else data
+        return orjson.loads(self.fetch(method, path, expected, body, content_type))
 
 
 def raw_rpc_rate(amqp_uri: str, calls_per_client: int = 200) -> float:
@@ -66,7 +81,8 @@ def prepare(base_url: str, applications: int, publicity_days: int = 5) -> tuple[
     rows = generate_workers(applications, seed=11)
     for row in rows:
         row["hardship_category"] = "深度困难"
-    Client(base_url, maker).call("POST", "/api/v1/workers/import?filename=bench.csv", 200, data=to_csv_bytes(rows))
+    Client(base_url, maker).call("POST", "/api/v1/workers/import?filename=bench.csv", 200, data=to_csv_bytes(rows),
+                                 content_type="text/csv")
     worker_ids = []
     for page in range(1, applications // 500 + 2):
         worker_ids += [item["worker_id"] for item in
@@ -80,24 +96,30 @@ def prepare(base_url: str, applications: int, publicity_days: int = 5) -> tuple[
     return worker_ids[:applications], campaign["campaign_id"], maker, checker
 
 
+def each_client(clients: list[Client], count: int, work) -> list:
+    """work(client, index) for every index below count, every client at once, each on its own connection
+    in turn (client k takes k, k + len(clients), …); the answers in index order."""
+    answers = [None] * count
+
+    def serve(k: int) -> None:
+        for index in range(k, count, len(clients)):
+            answers[index] = work(clients[k], index)
+
+    list(eventlet.GreenPool(len(clients)).imap(serve, range(len(clients))))
+    return answers
+
+
 def submit_all(makers: list[Client], campaign_id: str, worker_ids: list[str]) -> list[str]:
     """One application per worker, over HTTP, from every client at once; the application ids in order."""
-    def submit(index: int) -> str:
-        return makers[index % len(makers)].call("POST", "/api/v1/applications", 201, json={
-            "campaign_id": campaign_id, "worker_id": worker_ids[index]})["application_id"]
-
-    return list(eventlet.GreenPool(len(makers)).imap(submit, range(len(worker_ids))))
+    return each_client(makers, len(worker_ids), lambda maker, index: maker.call("POST", "/api/v1/applications", 201, json={
+        "campaign_id": campaign_id, "worker_id": worker_ids[index]})["application_id"])
 
 
 def approve_all(checkers: list[Client], application_ids: list[str]) -> int:
     """Batch approval, BATCH at a time, from every client at once; how many were approved."""
     batches = [application_ids[start:start + BATCH] for start in range(0, len(application_ids), BATCH)]
-
-    def approve(index: int) -> int:
-        return len(checkers[index % len(checkers)].call("POST", "/api/v1/applications/approve-batch", 200,
-                                                        json={"application_ids": batches[index]})["approved"])
-
-    return sum(eventlet.GreenPool(len(checkers)).imap(approve, range(len(batches))))
+    return sum(each_client(checkers, len(batches), lambda checker, index: len(checker.call(
+        "POST", "/api/v1/applications/approve-batch", 200, json={"application_ids": batches[index]})["approved"])))
 
 
 def run(applications: int = APPLICATIONS) -> dict:
