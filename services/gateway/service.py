@@ -24,7 +24,7 @@ from services.aid.schemas import (
 from services.gateway import api_schemas as answers
 from services.gateway import metrics
 from services.gateway.auth import (
-    CASEWORK, DONOR_READERS, EVERYONE, FINANCE, STAFF, authenticate, create_user, require,
+    CASEWORK, DONOR_READERS, EVERYONE, FINANCE, STAFF, KnownTokens, authenticate, create_user, require,
 )
 from services.gateway.console.routes import ConsoleRoutes
 from services.gateway.docs_page import render
@@ -87,11 +87,13 @@ class GatewayService(ConsoleRoutes):
     submissions = Coalescing()
     request_ids = RequestIds()
     rate_limits = RateLimits()
+    known_tokens = KnownTokens()
 
     def authenticated(self, request, roles):
         authorization = request.headers.get("Authorization")
         admin_token, metrics_token = setting("HARDSHIP_ADMIN_TOKEN", self.config), setting("METRICS_TOKEN", self.config)
-        user = self.rate_limits.sign_in(request, lambda: authenticate(self.db, authorization, admin_token, metrics_token))
+        user = self.rate_limits.sign_in(
+            request, lambda: authenticate(self.db, authorization, admin_token, metrics_token, self.known_tokens))
         require(user, roles)
         return user
 
