@@ -45,7 +45,7 @@ DEFAULTS = {
     "REGISTRY_MAX_WORKERS": "10",
     "AID_MAX_WORKERS": "10",
     "NOTIFY_MAX_WORKERS": "64",
-    "GATEWAY_MAX_WORKERS": "10",
+    "GATEWAY_MAX_WORKERS": "32",
     # gateway: the web console's sign-in sessions
     "CONSOLE_SESSION_MINUTES": "480",
     "CONSOLE_COOKIE_SECURE": "0",
