@@ -4,7 +4,6 @@ Imported means validated, persisted with their audit records and events in the o
 until the outbox relay has every event confirmed on the broker is printed beside it, with the raw
 publish rate of the same broker as its anchor.
 """
-import base64
 import tempfile
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from bench.broker import bind_counting_queue, private_vhost, wait_for_queued
 from bench.floor import raw_import_seconds, raw_publish_rate
 from shared.config import nameko_config
 from shared.migrations import upgrade
+from shared.upload_parts import import_content
 from services.registry.service import RegistryService
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 
@@ -42,7 +42,7 @@ def run(rows: int = ROWS) -> dict:
         try:
             with ServiceRpcProxy("registry", config, timeout=600) as registry:
                 started = time.perf_counter()
-                result = registry.import_workers(base64.b64encode(csv_bytes).decode(), "bench.csv", "bench")
+                result = import_content(registry, csv_bytes, "bench.csv", "bench")
                 imported = time.perf_counter() - started
             published = imported + wait_for_queued(amqp_uri, queue, result["created"])
         finally:

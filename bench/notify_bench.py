@@ -7,7 +7,6 @@ run on the same broker, is the raw nameko event rate: a handler that does nothin
 Part two: 2,000 events with the provider limited to 100 SMS a second, timed from publishing until the
 last SMS is sent; the floor is 2,000 / 100 = 20 s.
 """
-import base64
 import tempfile
 import time
 
@@ -23,6 +22,7 @@ from shared.config import nameko_config
 from shared.db import make_engine
 from shared.events import envelope, exchange_name
 from shared.migrations import upgrade
+from shared.upload_parts import import_content
 from services.notify.models import messages
 from services.notify.service import NotifyService
 from services.registry.models import workers
@@ -102,7 +102,7 @@ def filed_workers(config, workdir: str, count: int) -> list[str]:
     """`count` workers imported into the registry; their ids."""
     with ServiceRpcProxy("registry", config, timeout=600) as registry:
         csv_bytes = to_csv_bytes(generate_workers(count, seed=7))
-        registry.import_workers(base64.b64encode(csv_bytes).decode(), "bench.csv", "bench")
+        import_content(registry, csv_bytes, "bench.csv", "bench")
     engine = make_engine(config["REGISTRY_DB_URL"])
     with engine.connect() as connection:
         ids = list(connection.execute(select(workers.c.worker_id)).scalars())

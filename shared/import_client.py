@@ -1,5 +1,4 @@
 """`hardship import FILE`: send a registry sheet to the registry service and show its progress."""
-import base64
 import sys
 import time
 import uuid
@@ -7,6 +6,7 @@ from pathlib import Path
 
 from shared.config import nameko_config
 from shared.supervisor import broker_problem
+from shared.upload_parts import send_parts
 
 POLL_SECONDS = 0.5
 
@@ -33,9 +33,14 @@ def import_file(path: str, actor: str) -> int:
         print(f"找不到文件：{path}", file=sys.stderr)
         return 2
     import_id = uuid.uuid4().hex
-    encoded = base64.b64encode(file.read_bytes()).decode()
     with ClusterRpcProxy(nameko_config()) as cluster:
-        reply = cluster.registry.import_workers.call_async(encoded, file.name, f"cli:{actor}", import_id)
+        try:
+            with file.open("rb") as stream:  # sent a part at a time, never read whole
+                parts = send_parts(cluster.registry.add_import_part, import_id, stream)
+        except ServiceError as error:
+            print(f"上传失败：{error.message}", file=sys.stderr)
+            return 1
+        reply = cluster.registry.import_workers.call_async(import_id, parts, file.name, f"cli:{actor}")
         done = eventlet.spawn(reply.result)
         while not done.dead:
             time.sleep(POLL_SECONDS)

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from shared import request_ids
 from shared.errors import ServiceError
+from shared.upload_parts import read_part
 from services.gateway import metrics
 from services.gateway.rate_limit import RateLimiter
 
@@ -72,13 +73,32 @@ class ApiEndpoint(HttpRequestHandler):
         return error_response(ServiceError("internal_error", "服务器内部错误，请稍后重试", 500))
 
 
+class BoundedBody:
+    """The request body as a stream that refuses (413) a declared length over `limit` at once, and any read that
+    takes it past `limit` bytes, so a body without a declared length is never read much beyond it either."""
+
+    def __init__(self, request, limit: int):
+        self.limit = limit
+        if request.content_length is not None and request.content_length > limit:
+            raise self.too_large()
+        self.stream = request.stream
+        self.left = limit
+
+    def too_large(self) -> ServiceError:
+        return ServiceError("payload_too_large", f"请求体超过上限 {self.limit} 字节", 413)
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:  # all of it, however little each read of the request gives
+            return read_part(self, self.left + 1)
+        data = self.stream.read(min(size, self.left + 1))
+        self.left -= len(data)
+        if self.left < 0:
+            raise self.too_large()
+        return data
+
+
 def read_body(request, limit: int) -> bytes:
-    if request.content_length is not None and request.content_length > limit:
-        raise ServiceError("payload_too_large", f"请求体超过上限 {limit} 字节", 413)
-    body = request.stream.read(limit + 1)
-    if len(body) > limit:
-        raise ServiceError("payload_too_large", f"请求体超过上限 {limit} 字节", 413)
-    return body
+    return BoundedBody(request, limit).read()
 
 
 def read_json(request, limit: int) -> dict:

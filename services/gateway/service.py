@@ -2,6 +2,7 @@
 import base64
 import functools
 import uuid
+from typing import BinaryIO, NamedTuple
 
 import eventlet
 from marshmallow import ValidationError
@@ -29,7 +30,7 @@ from services.gateway.auth import (
 from services.gateway.console.routes import ConsoleRoutes
 from services.gateway.docs_page import render
 from services.gateway.http import (
-    ApiEndpoint, flag, handles_errors, json_response, query_args, read_body, read_json,
+    ApiEndpoint, BoundedBody, flag, handles_errors, json_response, query_args, read_body, read_json,
 )
 from services.gateway.openapi import openapi_document
 from services.gateway.rate_limit import RateLimits
@@ -38,6 +39,7 @@ from services.gateway.schemas import UserCreateSchema
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
 from shared.schemas import PagedQuerySchema
+from shared.upload_parts import send_parts
 
 METRICS_READERS = ("admin", "auditor", "metrics")  # metrics: the METRICS_TOKEN, for Prometheus
 CHECKED_SERVICES = ("registry", "aid", "notify")
@@ -46,6 +48,17 @@ HEALTH_TIMEOUT_SECONDS = 3
 # route that asks a backend service can find it not answering.
 JSON_BODY = (400, 413, 415)
 BACKEND = (503,)
+
+
+def empty_upload() -> ServiceError:
+    return validation_error({"file": ["上传的文件是空的"]})
+
+
+class Upload(NamedTuple):
+    """An upload stored in the registry's import parts, as registry.import_workers takes it (with the actor)."""
+    import_id: str
+    parts: int
+    filename: str | None
 
 
 def require_own_donor(user, donor_id: str) -> None:
@@ -184,21 +197,19 @@ class GatewayService(ConsoleRoutes):
               query=answers.ImportQuerySchema, body=answers.UPLOAD_BODY,
               responses={200: answers.ImportResultSchema, 202: answers.ImportStartedSchema}, errors=(400, 413) + BACKEND)
     def import_workers(self, request, user):
-        content, filename = self.uploaded_file(request)
+        upload = self.upload_to_registry(request)
         if flag(request, "async"):
-            import_id = self.start_import(content, filename, user.actor)
+            import_id = self.start_import(upload, user.actor)
             return json_response({"import_id": import_id, "status": "running",
                                   "progress_url": f"/api/v1/imports/{import_id}"}, 202)
-        return json_response(self.call(self.registry.import_workers, base64.b64encode(content).decode(), filename,
-                                       user.actor))
+        return json_response(self.call(self.registry.import_workers, *upload, user.actor))
 
-    def start_import(self, content: bytes, filename: str | None, actor: str) -> str:
+    def start_import(self, upload: Upload, actor: str) -> str:
         """Run an import in the background; returns its import_id, whose progress can be asked for at once."""
-        import_id = uuid.uuid4().hex
         # Recorded before answering, so the progress is never a 404 for this import.
-        self.call(self.registry.start_import, import_id, filename, actor)
-        self.registry.import_workers.call_async(base64.b64encode(content).decode(), filename, actor, import_id)
-        return import_id
+        self.call(self.registry.start_import, upload.import_id, upload.filename, actor)
+        self.registry.import_workers.call_async(*upload, actor)
+        return upload.import_id
 
     @endpoint("GET", "/api/v1/imports/<import_id>", roles=STAFF, summary="后台导入的进度", tags=("职工档案",),
               responses={200: answers.ImportProgressSchema}, errors=(404,) + BACKEND)
@@ -442,7 +453,12 @@ class GatewayService(ConsoleRoutes):
     def unknown_route(self, request, _user, path):
         raise ServiceError("not_found", "没有这个接口", 404)
 
-    def uploaded_file(self, request) -> tuple[bytes, str | None]:
+    def uploaded_stream(self, request) -> tuple[BinaryIO, str | None]:
+        """The uploaded file (form field `file`, else the raw body) as a stream that stops at IMPORT_MAX_BYTES.
+
+        A form's file is already in a temporary file (werkzeug puts any over 500 KB on disk) when this returns;
+        the raw body is read as the stream is.
+        """
         limit = int(setting("IMPORT_MAX_BYTES", self.config))
         if request.mimetype == "multipart/form-data":
             request.max_content_length = limit
@@ -452,9 +468,30 @@ class GatewayService(ConsoleRoutes):
                 raise ServiceError("payload_too_large", f"文件超过上限 {limit} 字节", 413) from None
             if upload is None:
                 raise validation_error({"file": ["请在表单字段 file 中上传 CSV 或 XLSX 文件"]})
-            content, filename = upload.read(), upload.filename
-        else:
-            content, filename = read_body(request, limit), request.args.get("filename")
+            return upload.stream, upload.filename
+        return BoundedBody(request, limit), request.args.get("filename")
+
+    def uploaded_file(self, request) -> tuple[bytes, str | None]:
+        """The uploaded file whole, for the bank's results (a line per application, nowhere near a registry sheet)."""
+        stream, filename = self.uploaded_stream(request)
+        content = stream.read()
         if not content:
-            raise validation_error({"file": ["上传的文件是空的"]})
+            raise empty_upload()
         return content, filename
+
+    def upload_to_registry(self, request) -> Upload:
+        """Pass the uploaded file on to the registry part by part as it is read (shared/upload_parts.py).
+
+        Parts of an upload refused or broken off on the way are dropped at once, or by the registry a day later
+        should even that fail.
+        """
+        stream, filename = self.uploaded_stream(request)
+        import_id = uuid.uuid4().hex
+        try:
+            parts = send_parts(lambda *part: self.call(self.registry.add_import_part, *part), import_id, stream)
+        except BaseException:
+            self.registry.discard_import_parts.call_async(import_id)
+            raise
+        if not parts:
+            raise empty_upload()
+        return Upload(import_id, parts, filename)

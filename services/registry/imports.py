@@ -1,6 +1,4 @@
-"""Running an import job: read the sheet, feed the importer, commit and record progress chunk by chunk."""
-import base64
-import binascii
+"""Running an import job: read the uploaded sheet, feed the importer, commit and record progress chunk by chunk."""
 import logging
 
 import eventlet
@@ -10,18 +8,12 @@ from sqlalchemy import insert, select, update
 from shared.db import row_by_id
 from shared.errors import validation_error
 from shared.events import now_utc
+from services.registry import uploads
 from services.registry.importer import CHUNK_ROWS, Importer
 from services.registry.models import audit_log, imports
 from services.registry.spreadsheet import SpreadsheetError, read_rows
 
 log = logging.getLogger(__name__)
-
-
-def decode_upload(content_b64: str) -> bytes:
-    try:
-        return base64.b64decode(content_b64, validate=True)
-    except (binascii.Error, ValueError, TypeError):
-        raise validation_error({"file": ["文件内容无法读取"]}) from None
 
 
 def _record_progress(session, import_id: str, importer: Importer, fraction: float) -> None:
@@ -40,23 +32,35 @@ def start(session, import_id: str, filename: str | None, actor: str) -> None:
     session.commit()
 
 
-def run_import(session, vault, content: bytes, filename: str | None, actor: str, import_id: str) -> dict:
-    """Import a whole sheet. Each chunk commits on its own, so progress is visible while it runs."""
+def run_import(session, vault, import_id: str, parts: int, filename: str | None, actor: str) -> dict:
+    """Import the sheet uploaded in `parts` parts (uploads.py), then delete them, whether it is done or failed.
+
+    Each chunk commits on its own, so progress is visible while it runs. Should this instance die on the way, the
+    parts are still there for the redelivered RPC, and the rows already written come back as unchanged.
+    """
     announced = session.execute(select(imports.c.import_id).where(imports.c.import_id == import_id)).first()
     session.rollback()  # a SQLite read left open cannot become a write once another writer commits
     if announced is None:
         start(session, import_id, filename, actor)
     try:
-        sheet = read_rows(content, filename)
-        importer = Importer(session, vault, actor)
-        for row_number, cells in sheet:
-            importer.add(row_number, cells)
-            if importer.result.total_rows % CHUNK_ROWS == 0:
-                importer.flush()
-                _record_progress(session, import_id, importer, sheet.progress())
-                session.commit()
-                eventlet.sleep(0)  # let heartbeats, the outbox relay and progress queries run
-        importer.flush()
+        return _import(session, vault, import_id, parts, filename, actor)
+    finally:
+        uploads.discard(session, import_id)
+
+
+def _import(session, vault, import_id: str, parts: int, filename: str | None, actor: str) -> dict:
+    try:
+        with uploads.assembled(session, vault, import_id, parts) as file:
+            sheet = read_rows(file, filename)
+            importer = Importer(session, vault, actor)
+            for row_number, cells in sheet:
+                importer.add(row_number, cells)
+                if importer.result.total_rows % CHUNK_ROWS == 0:
+                    importer.flush()
+                    _record_progress(session, import_id, importer, sheet.progress())
+                    session.commit()
+                    eventlet.sleep(0)  # let heartbeats, the outbox relay and progress queries run
+            importer.flush()
     except SpreadsheetError as exc:
         session.rollback()
         _finish(session, import_id, "failed", {"error": str(exc)})

@@ -77,5 +77,17 @@ imports = Table(
     Column("finished_at", UtcDateTime),
 )
 
+# An upload on its way in, about 1 MB a part, each sent by its own RPC to whichever instance takes it;
+# the import assembles them in seq order and deletes them when it ends (see uploads.py). A sheet is full of
+# ID, phone and bank numbers: each part is kept only encrypted, as `sealed` is in workers.
+import_parts = Table(
+    "import_parts", metadata,
+    Column("import_id", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("sealed", Text, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_import_parts_received_at", "received_at"),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -1,6 +1,4 @@
 """The registry service: worker files (困难职工档案) and their imports, over RPC."""
-import uuid
-
 from shared.crypto import DataVault
 from shared.db import Database
 from shared.errors import validation_error
@@ -9,7 +7,7 @@ from shared.outbox import OutboxRelay
 from shared.request_ids import RequestIds
 from shared.rpc import rpc
 from shared.schemas import load_or_400
-from services.registry import imports, store, workers
+from services.registry import imports, store, uploads, workers
 from services.registry.models import outbox
 from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
 
@@ -86,11 +84,19 @@ class RegistryService:
         return {**workers.view(self.vault, row), "status_history": store.history(self.db, row)}
 
     @rpc
-    def import_workers(self, content_b64, filename, actor, import_id=None):
-        content = imports.decode_upload(content_b64)
-        return imports.run_import(
-            self.db, self.vault, content, filename, actor, import_id or uuid.uuid4().hex,
-        )
+    def add_import_part(self, import_id, seq, content_b64):
+        """Keep part `seq` (from 0) of an upload; sent again, it changes nothing."""
+        uploads.store_part(self.db, self.vault, import_id, seq, content_b64)
+
+    @rpc
+    def discard_import_parts(self, import_id):
+        """Drop the parts of an upload that will not be imported (refused or broken off on the way in)."""
+        uploads.discard(self.db, import_id)
+
+    @rpc
+    def import_workers(self, import_id, parts, filename, actor):
+        """Import the upload sent as parts 0 .. parts-1 by add_import_part."""
+        return imports.run_import(self.db, self.vault, import_id, parts, filename, actor)
 
     @rpc
     def start_import(self, import_id, filename, actor):

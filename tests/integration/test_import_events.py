@@ -1,8 +1,8 @@
 """An import publishes an event for each file it creates or changes, and none for what it leaves alone."""
-import base64
 import time
 
 from services.registry.service import RegistryService
+from shared.upload_parts import import_content
 from tests.conftest import SHARED_DATA
 from tests.fakes import recorder
 from tests.integration.conftest import wait_until
@@ -11,7 +11,7 @@ SAMPLE = SHARED_DATA / "workers_sample.csv"
 
 
 def import_sheet(registry_rpc, content: bytes) -> dict:
-    return registry_rpc.import_workers(base64.b64encode(content).decode(), "sample.csv", "test")
+    return import_content(registry_rpc, content, "sample.csv", "test")
 
 
 def updates() -> list[dict]:

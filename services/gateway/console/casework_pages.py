@@ -59,10 +59,10 @@ class CaseworkPages(ConsoleBase):
     @page("POST", "/imports", roles=CASEWORK)
     def console_import(self, visit):
         try:
-            content, filename = self.uploaded_file(visit.request)
+            upload = self.upload_to_registry(visit.request)
         except ServiceError as error:
             return visit.page("imports.html", error.status, errors=field_messages(error) or {"file": [error.message]})
-        return redirect(f"/imports/{self.start_import(content, filename, visit.user.actor)}")
+        return redirect(f"/imports/{self.start_import(upload, visit.user.actor)}")
 
     @page("GET", "/imports/<import_id>", roles=STAFF)
     def console_import_progress(self, visit, import_id):
