@@ -7,6 +7,7 @@ import eventlet
 
 from sqlalchemy import insert, select, update
 
+from shared.collector import fewer_collections
 from shared.db import row_by_id
 from shared.errors import validation_error
 from shared.events import now_utc
@@ -49,14 +50,15 @@ def run_import(session, vault, content: bytes, filename: str | None, actor: str,
     try:
         sheet = read_rows(content, filename)
         importer = Importer(session, vault, actor)
-        for row_number, cells in sheet:
-            importer.add(row_number, cells)
-            if importer.result.total_rows % CHUNK_ROWS == 0:
-                importer.flush()
-                _record_progress(session, import_id, importer, sheet.progress())
-                session.commit()
-                eventlet.sleep(0)  # let heartbeats, the outbox relay and progress queries run
-        importer.flush()
+        with fewer_collections():
+            for row_number, cells in sheet:
+                importer.add(row_number, cells)
+                if importer.result.total_rows % CHUNK_ROWS == 0:
+                    importer.flush()
+                    _record_progress(session, import_id, importer, sheet.progress())
+                    session.commit()
+                    eventlet.sleep(0)  # let heartbeats, the outbox relay and progress queries run
+            importer.flush()
     except SpreadsheetError as exc:
         session.rollback()
         _finish(session, import_id, "failed", {"error": str(exc)})
