@@ -16,7 +16,8 @@ CIPHER_PREFIX = "v1:"
 class Vault:
     def __init__(self, master_key: bytes):
         self._aead = AESGCM(hashlib.sha256(b"hardship/encrypt/" + master_key).digest())
-        self._hash_key = hashlib.sha256(b"hardship/lookup/" + master_key).digest()
+        # the keyed state is set up once and copied for each hash
+        self._hasher = hashlib.blake2b(key=hashlib.sha256(b"hardship/lookup/" + master_key).digest(), digest_size=32)
 
     def encrypt(self, plaintext: str) -> str:
         nonce = os.urandom(12)
@@ -28,7 +29,9 @@ class Vault:
         return self._aead.decrypt(raw[:12], raw[12:], None).decode()
 
     def lookup_hash(self, value: str) -> str:
-        return hashlib.blake2b(value.encode(), key=self._hash_key, digest_size=32).hexdigest()
+        hasher = self._hasher.copy()
+        hasher.update(value.encode())
+        return hasher.hexdigest()
 
 
 def load_master_key(config=None) -> bytes:

@@ -2,10 +2,10 @@
 import logging
 from pathlib import Path
 
-from datetime import timezone
+from datetime import date, timezone
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import DateTime, Table, TypeDecorator, create_engine, event, insert, select
+from sqlalchemy import Date, DateTime, Table, TypeDecorator, create_engine, event, insert, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -104,10 +104,19 @@ def _insert(connection, table: Table, rows: list[dict], skip_existing: bool) -> 
     statement = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))}){conflict}"
     values = [[row[name] for row in rows] for name in names]
     for index, name in enumerate(names):
-        convert = table.c[name].type._cached_bind_processor(dialect)
-        if convert:
+        column_type = table.c[name].type
+        convert = column_type._cached_bind_processor(dialect)
+        if type(column_type) is Date:
+            values[index] = _iso_dates(convert, values[index])
+        elif convert:
             values[index] = _convert_column(convert, values[index])
     return connection.exec_driver_sql(statement, list(zip(*values))).rowcount
+
+
+def _iso_dates(convert, column: list) -> list:
+    """A Date column as SQLite stores it: the YYYY-MM-DD that SQLAlchemy formats field by field, date.isoformat()
+    makes several times faster (anything else, a datetime included, is left to SQLAlchemy)."""
+    return [value.isoformat() if type(value) is date else convert(value) for value in column]
 
 
 def _convert_column(convert, column: list) -> list:

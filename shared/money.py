@@ -22,6 +22,9 @@ def yuan_to_fen(value: str | int | Decimal | float) -> int:
         return value * 100
     if isinstance(value, str):
         text = value.strip()
+        # whole yuan, as most sheets hold them; a longer number takes the path that can call it too large
+        if len(text) <= 15 and text.isdigit() and text.isascii():
+            return int(text) * 100
         if not _YUAN.fullmatch(text):
             raise InvalidValue("金额格式不正确")
         amount = Decimal(text.replace(",", ""))

@@ -5,6 +5,7 @@ import eventlet
 
 from sqlalchemy import insert, select, update
 
+from shared.collector import fewer_collections
 from shared.db import row_by_id
 from shared.errors import validation_error
 from shared.events import now_utc
@@ -50,7 +51,7 @@ def run_import(session, vault, import_id: str, parts: int, filename: str | None,
 
 def _import(session, vault, import_id: str, parts: int, filename: str | None, actor: str) -> dict:
     try:
-        with uploads.assembled(session, vault, import_id, parts) as file:
+        with uploads.assembled(session, vault, import_id, parts) as file, fewer_collections():
             sheet = read_rows(file, filename)
             importer = Importer(session, vault, actor)
             for row_number, cells in sheet:

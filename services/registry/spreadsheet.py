@@ -129,7 +129,7 @@ class SheetReader(ABC):
             self._row_number = row_number
             if len(row) < width:
                 row = list(row) + [""] * (width - len(row))
-            values = [cell_text(cell) for cell in pick(row)]
+            values = list(map(cell_text, pick(row)))
             if any(values):
                 yield row_number, dict(zip(fields, values))
         self._finished = True
