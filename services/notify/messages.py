@@ -111,10 +111,13 @@ def _move_all(session, rows: list, expected: str, values: list[dict]) -> list[bo
     return [_move(session, row, expected, row_values) for row, row_values in zip(rows, values)]
 
 
+def attempt_row(notification_id: str, provider: str, outcome: str, code: str, message: str, at: datetime) -> dict:
+    return {"notification_id": notification_id, "provider": provider, "outcome": outcome, "code": code[:80],
+            "message": message, "at": at}
+
+
 def record_attempt(session, notification_id: str, provider: str, outcome: str, code: str, message: str) -> None:
-    session.execute(insert(attempts).values(
-        notification_id=notification_id, provider=provider, outcome=outcome, code=code[:80], message=message, at=now_utc(),
-    ))
+    session.execute(insert(attempts).values(attempt_row(notification_id, provider, outcome, code, message, now_utc())))
 
 
 # what a provider's answer may change (after_send gives some of them); the others keep the row's own values
@@ -133,8 +136,7 @@ def finish_sending(session, rows: list, providers: list[str], values: list[dict]
             in zip(rows, providers, values, results, finished) if moved]
     now = now_utc()
     insert_many(session, attempts, [
-        {"notification_id": row.notification_id, "provider": provider, "outcome": result.outcome.value,
-         "code": result.code[:80], "message": result.message, "at": now}
+        attempt_row(row.notification_id, provider, result.outcome.value, result.code, result.message, now)
         for row, provider, _, result in done
     ])
     if done:
