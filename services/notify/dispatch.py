@@ -27,12 +27,12 @@ from services.notify.circuit import CircuitBreaker
 from services.notify.outcomes import after_send, counts_against_provider
 from services.notify.providers import make_provider
 from services.notify.providers.base import Outcome, SmsRequest
+from services.notify.providers.common import SEND_CONCURRENCY
 from services.notify.quiet_hours import QuietHours
 from services.notify.rate_limits import RateLimitSettings, TokenBucket, next_allowed_for_number
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
-SEND_CONCURRENCY = 32
 TICK_SECONDS = 5.0
 DAY = timedelta(days=1)
 PROVIDER_ACTOR = "system:sms-provider"

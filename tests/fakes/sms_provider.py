@@ -78,11 +78,12 @@ class FakeSmsProvider:
         self.slow_seconds = slow_seconds
         self.requests: list[ProviderRequest] = []
         self.rejected_signatures = 0
+        self.connections: set[tuple[str, int]] = set()  # each client address a request came from
         self._scripts: dict[str, str] = {}
         self._failures: dict[str, list[str]] = {"aliyun": [], "tencent": []}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.fake = self
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -285,9 +286,17 @@ def _tencent_error(code: str, message: str) -> dict:
     return {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": str(uuid.uuid4())}}
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # a dispatcher opens up to 32 connections at once, as it would to the real API
+
+
 class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs answer; every answer carries its Content-Length
+
     def do_POST(self):
         fake: FakeSmsProvider = self.server.fake
+        with fake._lock:
+            fake.connections.add(self.client_address)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path.startswith("/aliyun/"):
             status, answer, delay = fake.handle_aliyun(body)

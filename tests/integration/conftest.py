@@ -10,14 +10,15 @@ from shared.db import make_engine
 from tests.fakes import recorder
 
 
-def wait_until(condition, timeout: float = 10.0, interval: float = 0.05):
+def wait_until(condition, timeout: float = 10.0, interval: float = 0.05, describe=None):
+    """The condition's first true value; on timeout an AssertionError, with what `describe()` says of the state."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")
+    raise AssertionError(f"condition not met within {timeout}s" + (f": {describe()}" if describe else ""))
 
 
 @pytest.fixture

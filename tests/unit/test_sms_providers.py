@@ -6,12 +6,14 @@ import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import eventlet
 import pytest
 import requests
 
 from services.notify.providers import aliyun, make_provider, tencent
 from services.notify.providers.aliyun import AliyunProvider
 from services.notify.providers.base import Outcome, SmsRequest
+from services.notify.providers.common import SEND_CONCURRENCY
 from services.notify.providers.console import ConsoleProvider
 from services.notify.providers.tencent import TencentProvider
 from shared.clock import SHANGHAI
@@ -248,6 +250,20 @@ def test_the_request_carries_number_template_params_and_our_id(fake, settings, p
         assert sent.params == {"campaign": "冬季送温暖", "number": "A-0007"}
     else:
         assert sent.params == ["冬季送温暖", "A-0007"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_concurrent_sends_reuse_one_kept_connection_each(fake, settings, provider):
+    client = make_provider(provider, settings)
+    pool = eventlet.GreenPool(SEND_CONCURRENCY)
+
+    for round_number in range(3):
+        outcomes = list(pool.imap(lambda i: client.send(sms(notification_id=f"n{round_number}-{i}")).outcome,
+                                  range(SEND_CONCURRENCY)))
+        assert outcomes == [Outcome.SENT] * SEND_CONCURRENCY
+
+    assert len(fake.sent) == 3 * SEND_CONCURRENCY
+    assert len(fake.connections) <= SEND_CONCURRENCY
 
 
 @pytest.mark.parametrize(

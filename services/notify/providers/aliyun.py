@@ -22,6 +22,7 @@ import requests
 from services.notify.providers.base import Outcome, Receipt, SendResult, SmsRequest
 from services.notify.providers.common import (
     beijing_time,
+    http_session,
     http_timeout,
     post,
     receipt_items,
@@ -82,7 +83,7 @@ class AliyunProvider:
         self._sign_name = setting("SMS_SIGN_NAME", config)
         self._receipt_token = setting("ALIYUN_SMS_RECEIPT_TOKEN", config)
         self._timeout = http_timeout(config)
-        self._session = requests.Session()
+        self._session = http_session()
 
     def send(self, request: SmsRequest) -> SendResult:
         if not (self._key_id and self._secret):

@@ -13,11 +13,22 @@ from shared.config import setting
 from shared.masking import mask_phone, scrub
 
 MESSAGE_LIMIT = 300
+# How many requests a dispatcher has in flight to one provider at once; its client keeps as many connections open.
+SEND_CONCURRENCY = 32
 
 
 def http_timeout(config) -> tuple[float, float]:
     seconds = float(setting("SMS_HTTP_TIMEOUT", config))
     return seconds, seconds
+
+
+def http_session() -> requests.Session:
+    """A client that keeps a connection open for each concurrent send (requests keeps 10; past that every send
+    would open a new connection, and a new TLS session with it)."""
+    session = requests.Session()
+    for scheme in ("https://", "http://"):
+        session.mount(scheme, requests.adapters.HTTPAdapter(pool_maxsize=SEND_CONCURRENCY))
+    return session
 
 
 def template_ids(key: str, config) -> dict[str, str]:

@@ -19,6 +19,7 @@ import requests
 from services.notify.providers.base import Outcome, Receipt, SendResult, SmsRequest
 from services.notify.providers.common import (
     beijing_time,
+    http_session,
     http_timeout,
     post,
     receipt_items,
@@ -103,7 +104,7 @@ class TencentProvider:
         self._sign_name = setting("SMS_SIGN_NAME", config)
         self._receipt_token = setting("TENCENT_SMS_RECEIPT_TOKEN", config)
         self._timeout = http_timeout(config)
-        self._session = requests.Session()
+        self._session = http_session()
 
     def send(self, request: SmsRequest) -> SendResult:
         if not (self._secret_id and self._secret_key and self._app_id):
