@@ -120,6 +120,10 @@ class FakeSmsProvider:
             **overrides,
         }
 
+    def connected_from(self, address: tuple[str, int]) -> None:
+        with self._lock:
+            self.connections.add(address)
+
     def script(self, phone: str, behaviour: str) -> None:
         """Answer every request to `phone` (11 digits) with `behaviour`, one of BEHAVIOURS."""
         _check(behaviour)
@@ -295,8 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         fake: FakeSmsProvider = self.server.fake
-        with fake._lock:
-            fake.connections.add(self.client_address)
+        fake.connected_from(self.client_address)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path.startswith("/aliyun/"):
             status, answer, delay = fake.handle_aliyun(body)
