@@ -31,8 +31,14 @@ def main(argv=None) -> None:
     runner = ServiceRunner(nameko_config(name))
     runner.add_service(service_class(name))
 
+    stopping = []
+
     def shutdown(_signum, _frame):
-        eventlet.spawn_n(runner.stop)
+        # Once: Ctrl-C reaches every process of the terminal's group, and `hardship run` then sends SIGTERM too;
+        # a second runner.stop() during the first fails inside nameko and kills the container halfway.
+        if not stopping:
+            stopping.append(True)
+            eventlet.spawn_n(runner.stop)
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)

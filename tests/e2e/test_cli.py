@@ -1,12 +1,14 @@
 """The `hardship` command as a new user runs it."""
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.conftest import SHARED_DATA, free_port
@@ -36,10 +38,18 @@ def test_run_without_a_broker_says_so_in_one_line(tmp_path):
     assert "rabbitmq-server -detached" in line and "docker compose up -d rabbitmq" in line
 
 
-def test_run_starts_every_service_and_stops_cleanly(config):
+def ctrl_c(process: subprocess.Popen) -> None:
+    """What a terminal does on Ctrl-C: SIGINT to every process of the foreground group, each service included
+    (which `hardship run` then also stops with SIGTERM)."""
+    os.killpg(process.pid, signal.SIGINT)
+
+
+@pytest.mark.parametrize("stop", [subprocess.Popen.terminate, ctrl_c], ids=["sigterm", "ctrl-c"])
+def test_run_starts_every_service_and_stops_cleanly(config, stop):
     port = free_port()
     env = {**os.environ, **service_env(config, GATEWAY_PORT=str(port))}
-    process = subprocess.Popen([HARDSHIP, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([HARDSHIP, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -52,11 +62,12 @@ def test_run_starts_every_service_and_stops_cleanly(config):
             time.sleep(0.3)
         assert health.json() == {"status": "ok", "checks": {"gateway": "ok", "registry": "ok", "aid": "ok", "notify": "ok"}}
     finally:
-        process.terminate()
+        stop(process)
         stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
-    assert f"http://127.0.0.1:{port}/api/v1/" in stdout
-    assert "Traceback" not in stderr
+    assert f"http://127.0.0.1:{port}/api/v1/" in stdout and "已停止" in stdout
+    assert "Traceback" not in stderr and "CRITICAL" not in stderr, stderr
+    assert subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).stdout == b""  # no service left behind
 
 
 def test_user_add_prints_a_token_that_works(api, config):
