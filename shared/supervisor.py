@@ -1,6 +1,7 @@
 """`hardship run`: check the broker, migrate every database, start each service and keep it running."""
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,6 +36,21 @@ def broker_problem() -> str | None:
     return None
 
 
+def port_problem(services) -> str | None:
+    """One plain line when the gateway's port is taken (say by another `hardship run`), or None when it is free."""
+    if "gateway" not in services:
+        return None
+    port = int(setting("GATEWAY_PORT"))
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the gateway's own listener does
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError as exc:
+            return (f"端口 {port} 已被占用（{exc.strerror}）：可能另一个 hardship run 还在运行。"
+                    "请先停止它，或用 GATEWAY_PORT 换一个端口，然后重试。")
+    return None
+
+
 def migrate_all(services=None) -> None:
     """Upgrade each service's database and declare the queues its event handlers consume."""
     services = services or list(SERVICE_CLASSES)
@@ -51,7 +67,7 @@ def migrate_all(services=None) -> None:
 
 def run_system(services=None) -> int:
     services = services or list(SERVICE_CLASSES)
-    problem = broker_problem()
+    problem = port_problem(services) or broker_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 1

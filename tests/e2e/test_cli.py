@@ -2,6 +2,7 @@
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -36,6 +37,19 @@ def test_run_without_a_broker_says_so_in_one_line(tmp_path):
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("无法连接 RabbitMQ（amqp://guest:***@127.0.0.1:1/")
     assert "rabbitmq-server -detached" in line and "docker compose up -d rabbitmq" in line
+
+
+def test_run_on_a_port_already_taken_says_so_in_one_line(config):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = hardship("run", env=service_env(config, GATEWAY_PORT=str(port)), timeout=30)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"端口 {port} 已被占用") and "GATEWAY_PORT" in line
 
 
 def ctrl_c(process: subprocess.Popen) -> None:
