@@ -1,4 +1,5 @@
 """`hardship run`: check the broker, migrate every database, start each service and keep it running."""
+import ctypes
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ from shared.migrations import upgrade
 from shared.topology import declare_consumer_queues, service_class
 
 RESTART_DELAY_SECONDS = 2
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def redacted(uri: str) -> str:
@@ -72,6 +74,11 @@ def run_system(services=None) -> int:
         print(problem, file=sys.stderr)
         return 1
     migrate_all(services)
+    stopping = []
+    # SIGINT too, not left to KeyboardInterrupt: a shell starts a background job with SIGINT ignored, and the
+    # services, which handle it themselves, would stop on Ctrl-C while this loop restarted them
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.append(True))
     children = {name: _start(name) for name in services}
     port = setting("GATEWAY_PORT")
     print(f"系统已启动：{', '.join(services)}")
@@ -80,18 +87,14 @@ def run_system(services=None) -> int:
     print(f"  健康检查: http://127.0.0.1:{port}/health")
     print("  新建账号: hardship user add --name 张三 --role caseworker")
     print("按 Ctrl-C 停止。")
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    try:
-        while not stopping:
-            for name, child in list(children.items()):
-                if child.poll() is not None:
-                    print(f"服务 {name} 已退出（{child.returncode}），{RESTART_DELAY_SECONDS} 秒后重启", file=sys.stderr)
-                    time.sleep(RESTART_DELAY_SECONDS)
-                    children[name] = _start(name)
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+    while not stopping:
+        for name in [name for name, child in children.items() if child.poll() is not None]:
+            print(f"服务 {name} 已退出（{children[name].returncode}），{RESTART_DELAY_SECONDS} 秒后重启", file=sys.stderr)
+            time.sleep(RESTART_DELAY_SECONDS)
+            if stopping:
+                break
+            children[name] = _start(name)
+        time.sleep(0.5)
     for child in children.values():
         child.terminate()
     for child in children.values():
@@ -104,4 +107,11 @@ def run_system(services=None) -> int:
 
 
 def _start(name: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=os.environ.copy())
+    return subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=os.environ.copy(),
+                            preexec_fn=_stop_with_parent if sys.platform == "linux" else None)
+
+
+def _stop_with_parent() -> None:
+    """In the child, before it runs the service: Linux sends it SIGTERM when `hardship run` dies, even by kill -9,
+    so no service is left running without its supervisor."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

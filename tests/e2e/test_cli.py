@@ -58,11 +58,16 @@ def ctrl_c(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGINT)
 
 
-@pytest.mark.parametrize("stop", [subprocess.Popen.terminate, ctrl_c], ids=["sigterm", "ctrl-c"])
-def test_run_starts_every_service_and_stops_cleanly(config, stop):
+# how a shell starts `make run &`: with SIGINT ignored, which the program inherits
+AS_BACKGROUND_JOB = ["sh", "-c", "trap '' INT; exec \"$0\" run", HARDSHIP]
+
+
+@pytest.mark.parametrize("stop, command", [(subprocess.Popen.terminate, [HARDSHIP, "run"]), (ctrl_c, [HARDSHIP, "run"]),
+                                           (ctrl_c, AS_BACKGROUND_JOB)], ids=["sigterm", "ctrl-c", "ctrl-c-background"])
+def test_run_starts_every_service_and_stops_cleanly(config, stop, command):
     port = free_port()
     env = {**os.environ, **service_env(config, GATEWAY_PORT=str(port))}
-    process = subprocess.Popen([HARDSHIP, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     try:
         deadline = time.monotonic() + 60
@@ -82,6 +87,28 @@ def test_run_starts_every_service_and_stops_cleanly(config, stop):
     assert f"http://127.0.0.1:{port}/api/v1/" in stdout and "已停止" in stdout
     assert "Traceback" not in stderr and "CRITICAL" not in stderr, stderr
     assert subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).stdout == b""  # no service left behind
+
+
+def test_services_stop_when_run_itself_is_killed(config):
+    port = free_port()
+    env = {**os.environ, **service_env(config, GATEWAY_PORT=str(port))}
+    process = subprocess.Popen([HARDSHIP, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    group = ["pgrep", "-g", str(process.pid)]
+    deadline = time.monotonic() + 60
+    while len(subprocess.run(group, capture_output=True).stdout.split()) < 5:  # run and its four services
+        assert time.monotonic() < deadline, "the services did not start"
+        time.sleep(0.2)
+
+    process.kill()
+    process.wait()
+
+    deadline = time.monotonic() + 30
+    while subprocess.run(group, capture_output=True).stdout:
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise AssertionError("services kept running after `hardship run` was killed")
+        time.sleep(0.2)
 
 
 def test_user_add_prints_a_token_that_works(api, config):
