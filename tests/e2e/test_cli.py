@@ -58,6 +58,10 @@ def ctrl_c(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGINT)
 
 
+def processes_in_group(group: int) -> list[bytes]:
+    return subprocess.run(["pgrep", "-g", str(group)], capture_output=True).stdout.split()
+
+
 # how a shell starts `make run &`: with SIGINT ignored, which the program inherits
 AS_BACKGROUND_JOB = ["sh", "-c", "trap '' INT; exec \"$0\" run", HARDSHIP]
 
@@ -86,7 +90,7 @@ def test_run_starts_every_service_and_stops_cleanly(config, stop, command):
     assert process.returncode == 0, stderr
     assert f"http://127.0.0.1:{port}/api/v1/" in stdout and "已停止" in stdout
     assert "Traceback" not in stderr and "CRITICAL" not in stderr, stderr
-    assert subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).stdout == b""  # no service left behind
+    assert processes_in_group(process.pid) == []  # no service left behind
 
 
 def test_services_stop_when_run_itself_is_killed(config):
@@ -94,9 +98,8 @@ def test_services_stop_when_run_itself_is_killed(config):
     env = {**os.environ, **service_env(config, GATEWAY_PORT=str(port))}
     process = subprocess.Popen([HARDSHIP, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    group = ["pgrep", "-g", str(process.pid)]
     deadline = time.monotonic() + 60
-    while len(subprocess.run(group, capture_output=True).stdout.split()) < 5:  # run and its four services
+    while len(processes_in_group(process.pid)) < 5:  # run and its four services
         assert time.monotonic() < deadline, "the services did not start"
         time.sleep(0.2)
 
@@ -104,7 +107,7 @@ def test_services_stop_when_run_itself_is_killed(config):
     process.wait()
 
     deadline = time.monotonic() + 30
-    while subprocess.run(group, capture_output=True).stdout:
+    while processes_in_group(process.pid):
         if time.monotonic() > deadline:
             os.killpg(process.pid, signal.SIGKILL)
             raise AssertionError("services kept running after `hardship run` was killed")
