@@ -15,6 +15,7 @@ CIPHER_PREFIX = "v1:"
 
 class Vault:
     def __init__(self, master_key: bytes):
+        self.master_key = master_key  # for a process of our own doing part of the work (an import's checks)
         self._aead = AESGCM(hashlib.sha256(b"hardship/encrypt/" + master_key).digest())
         # the keyed state is set up once and copied for each hash
         self._hasher = hashlib.blake2b(key=hashlib.sha256(b"hardship/lookup/" + master_key).digest(), digest_size=32)

@@ -1,5 +1,4 @@
 """`hardship run`: check the broker, migrate every database, start each service and keep it running."""
-import ctypes
 import os
 import signal
 import socket
@@ -12,10 +11,10 @@ from kombu import Connection
 
 from shared.config import SERVICE_CLASSES, setting
 from shared.migrations import upgrade
+from shared.processes import stop_with_parent
 from shared.topology import declare_consumer_queues, service_class
 
 RESTART_DELAY_SECONDS = 2
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def redacted(uri: str) -> str:
@@ -108,10 +107,4 @@ def run_system(services=None) -> int:
 
 def _start(name: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=os.environ.copy(),
-                            preexec_fn=_stop_with_parent if sys.platform == "linux" else None)
-
-
-def _stop_with_parent() -> None:
-    """In the child, before it runs the service: Linux sends it SIGTERM when `hardship run` dies, even by kill -9,
-    so no service is left running without its supervisor."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+                            preexec_fn=stop_with_parent)

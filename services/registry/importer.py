@@ -8,6 +8,7 @@ the same file twice creates nothing.
 import functools
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -101,8 +102,18 @@ def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
     return data, errors
 
 
+def check_row(vault, row_number: int, cells: dict, today: date) -> tuple:
+    """(row number, keyed hash of the ID number, the new worker row but for its id and times) for a valid row,
+    (row number, None, {sheet field: message}) for one that is not. Plain data: it can come from another process."""
+    data, errors = row_to_data(cells, today)
+    if errors:
+        return row_number, None, errors
+    id_hash = vault.lookup_hash(data["id_number"])
+    return row_number, id_hash, workers.new_row(vault, data, data["identity"], None, id_hash, None)
+
+
 class Importer:
-    """Feeds rows in, writes a chunk at a time; `result` holds the running totals."""
+    """Takes checked rows, writes them a chunk at a time; `result` holds the running totals."""
 
     def __init__(self, session, vault, actor: str, today: date | None = None):
         self.session = session
@@ -111,21 +122,21 @@ class Importer:
         self.today = today or clock.today()
         self.result = ImportResult()
         self._first_row_of_id: dict[str, int] = {}
-        self._pending: list[tuple[int, dict]] = []
+        self._pending: list[tuple] = []
 
-    def add(self, row_number: int, cells: dict) -> None:
+    def take(self, checked: tuple) -> None:
+        """One row as check_row gave it: kept for the next flush, or rejected with its messages."""
+        row_number, id_hash, row_or_errors = checked
         self.result.total_rows += 1
-        data, errors = row_to_data(cells, self.today)
-        if not errors:
-            first = self._first_row_of_id.setdefault(data["id_number"], row_number)
-            if first != row_number:
-                errors["id_number"] = f"与第{first}行的身份证号重复"
-        if errors:
-            self.result.rejected.extend(
-                {"row": row_number, "field": field_name, "message": message} for field_name, message in errors.items()
-            )
-            return
-        self._pending.append((row_number, data))
+        if id_hash is not None:
+            first = self._first_row_of_id.setdefault(id_hash, row_number)
+            if first == row_number:
+                self._pending.append(checked)
+                return
+            row_or_errors = {"id_number": f"与第{first}行的身份证号重复"}
+        self.result.rejected.extend(
+            {"row": row_number, "field": field_name, "message": message} for field_name, message in row_or_errors.items()
+        )
 
     def _stored_rows_that_differ(self, pending, hashes) -> dict:
         """{id hash: the stored row where the sheet says something new, or UNCHANGED}; new IDs are absent.
@@ -141,8 +152,8 @@ class Importer:
             )
         }
         stale = {
-            id_hash: known[id_hash].worker_id for (_, data), id_hash in zip(pending, hashes)
-            if id_hash in known and known[id_hash].fingerprint != workers.fingerprint(self.vault, data)
+            id_hash: known[id_hash].worker_id for _, id_hash, prepared in pending
+            if id_hash in known and known[id_hash].fingerprint != prepared["fingerprint"]
         }
         rows = {}
         if stale:
@@ -162,7 +173,7 @@ class Importer:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        hashes = [self.vault.lookup_hash(data["id_number"]) for _, data in pending]
+        hashes = [id_hash for _, id_hash, _ in pending]
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 created, updated, unchanged = self._write(pending, hashes)
@@ -181,19 +192,19 @@ class Importer:
         occurred_at = now.isoformat()
         created, changed, events, audits = [], [], [], []
         unchanged = 0
-        for (_, data), id_hash in zip(pending, hashes):
+        for _, id_hash, prepared in pending:
             row = stored.get(id_hash)
             if row is None:
-                new = workers.new_row(self.vault, data, data["identity"], new_id(), id_hash, now)
-                created.append(new)
-                events.append(("worker_registered", envelope(occurred_at, **workers.event_about(new))))
+                prepared.update(worker_id=new_id(), created_at=now, updated_at=now)  # a retry writes them anew
+                created.append(prepared)
+                events.append(("worker_registered", envelope(occurred_at, **workers.event_about(prepared))))
                 audits.append({"at": now, "actor": self.actor, "action": "import_create",
-                               "worker_id": new["worker_id"], "details": NO_DETAILS})
+                               "worker_id": prepared["worker_id"], "details": NO_DETAILS})
             elif row is UNCHANGED:
                 unchanged += 1
             else:
                 before = workers.data_of(self.vault, row)
-                after = {**data, "family": before["family"]}
+                after = {**workers.data_of(self.vault, SimpleNamespace(**prepared)), "family": before["family"]}
                 fields_changed = workers.changed_fields(before, after)
                 values = {**workers.stored_fields(self.vault, after), "version": row.version + 1, "updated_at": now}
                 changed.append({"b_worker_id": row.worker_id, **values})

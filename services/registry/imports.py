@@ -10,9 +10,10 @@ from shared.db import row_by_id
 from shared.errors import validation_error
 from shared.events import now_utc
 from services.registry import uploads
-from services.registry.importer import CHUNK_ROWS, Importer
+from services.registry.checked_rows import checked_chunks
+from services.registry.importer import Importer
 from services.registry.models import audit_log, imports
-from services.registry.spreadsheet import SpreadsheetError, read_rows
+from services.registry.spreadsheet import SpreadsheetError
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +53,15 @@ def run_import(session, vault, import_id: str, parts: int, filename: str | None,
 def _import(session, vault, import_id: str, parts: int, filename: str | None, actor: str) -> dict:
     try:
         with uploads.assembled(session, vault, import_id, parts) as file, fewer_collections():
-            sheet = read_rows(file, filename)
             importer = Importer(session, vault, actor)
-            for row_number, cells in sheet:
-                importer.add(row_number, cells)
-                if importer.result.total_rows % CHUNK_ROWS == 0:
+            with checked_chunks(file, filename, vault, importer.today) as chunks:
+                for chunk, progress in chunks:
+                    for checked in chunk:
+                        importer.take(checked)
                     importer.flush()
-                    _record_progress(session, import_id, importer, sheet.progress())
+                    _record_progress(session, import_id, importer, progress)
                     session.commit()
                     eventlet.sleep(0)  # let heartbeats, the outbox relay and progress queries run
-            importer.flush()
     except SpreadsheetError as exc:
         session.rollback()
         _finish(session, import_id, "failed", {"error": str(exc)})

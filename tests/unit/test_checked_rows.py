@@ -1,0 +1,113 @@
+"""A big sheet's rows checked in a second process: exactly what checking them here gives, the sheet's own errors
+as here, and a second process that dies or is no longer wanted never leaves an import hanging or a process behind."""
+import os
+import signal
+import subprocess
+import tempfile
+from datetime import date
+
+import pytest
+
+from shared.crypto import Vault
+from services.registry import checked_rows
+from services.registry.importer import CHUNK_ROWS
+from services.registry.spreadsheet import SpreadsheetError
+from tests.fakes.sheets import generate_workers, to_csv_bytes, with_errors
+
+TODAY = date(2026, 12, 2)
+ROWS = 2 * CHUNK_ROWS + 300  # three chunks, the last one short
+VAULT = Vault(b"test-key-for-checked-rows")
+WORKER = "services.registry.checked_rows"
+
+
+def upload(content: bytes):
+    file = tempfile.TemporaryFile()
+    file.write(content)
+    file.seek(0)
+    return file
+
+
+def comparable(chunks) -> list:
+    """Chunks with each sealed value decrypted: sealing uses a new nonce every time."""
+    return [
+        ([(row_number, id_hash, {**row, "sealed": VAULT.decrypt(row["sealed"])} if id_hash else row)
+          for row_number, id_hash, row in chunk], progress)
+        for chunk, progress in chunks
+    ]
+
+
+def second_processes() -> list[str]:
+    found = subprocess.run(["pgrep", "-f", WORKER], capture_output=True, text=True).stdout.split()
+    return [pid for pid in found if int(pid) != os.getpid()]
+
+
+@pytest.fixture
+def every_file_goes_to_a_second_process(monkeypatch):
+    monkeypatch.setattr(checked_rows, "SECOND_PROCESS_BYTES", 0)
+
+    def not_here(*args):
+        raise AssertionError("checked in this process")
+    monkeypatch.setattr(checked_rows, "chunks", not_here)  # the second process has its own, unpatched
+
+
+@pytest.fixture
+def sheet_with_errors() -> bytes:
+    rows, _expected = with_errors(generate_workers(ROWS, seed=5))
+    return to_csv_bytes(rows)
+
+
+def test_a_sheet_checked_in_a_second_process_gives_exactly_what_checking_it_here_gives(
+        sheet_with_errors, monkeypatch):
+    with upload(sheet_with_errors) as file:
+        here = comparable(checked_rows.chunks(file, "sheet.csv", VAULT, TODAY))
+    monkeypatch.setattr(checked_rows, "SECOND_PROCESS_BYTES", 0)
+    monkeypatch.setattr(checked_rows, "chunks", None)
+    with upload(sheet_with_errors) as file, checked_rows.checked_chunks(file, "sheet.csv", VAULT, TODAY) as chunks:
+        there = comparable(chunks)
+
+    assert [len(chunk) for chunk, _ in there] == [CHUNK_ROWS, CHUNK_ROWS, 300]
+    assert there == here
+    rejected = [row_number for chunk, _ in there for row_number, id_hash, _ in chunk if id_hash is None]
+    assert rejected == [5, 10, 17, 23, 36, 57, 91]  # the duplicate ID is the importer's to find, across chunks
+    assert second_processes() == []
+
+
+def test_a_small_sheet_is_checked_here_without_a_second_process(monkeypatch):
+    started = []
+    monkeypatch.setattr(checked_rows.subprocess, "Popen", lambda *args, **kwargs: started.append(args))
+    with upload(to_csv_bytes(generate_workers(10, seed=6))) as file, \
+            checked_rows.checked_chunks(file, "small.csv", VAULT, TODAY) as chunks:
+        rows = [row for chunk, _ in chunks for row in chunk]
+    assert len(rows) == 10 and started == []
+
+
+def test_a_sheet_damaged_after_its_first_chunks_fails_with_the_sheets_own_message_after_them(
+        every_file_goes_to_a_second_process):
+    content = to_csv_bytes(generate_workers(ROWS, seed=7)) + b"x" * (2 * 1024 * 1024) + b"\n"
+    received = []
+    with upload(content) as file, checked_rows.checked_chunks(file, "damaged.csv", VAULT, TODAY) as chunks:
+        with pytest.raises(SpreadsheetError, match="超过 1 MB"):
+            for chunk, _ in chunks:
+                received.append(len(chunk))
+    assert received == [CHUNK_ROWS, CHUNK_ROWS]  # the 300 rows before the damage were in no whole chunk
+    assert second_processes() == []
+
+
+def test_a_second_process_that_dies_fails_the_import_instead_of_hanging_it(every_file_goes_to_a_second_process):
+    content = to_csv_bytes(generate_workers(6 * CHUNK_ROWS, seed=8))
+    with upload(content) as file, checked_rows.checked_chunks(file, "big.csv", VAULT, TODAY) as chunks:
+        next(chunks)
+        for pid in second_processes():
+            os.kill(int(pid), signal.SIGKILL)
+        with pytest.raises(RuntimeError, match="检查表格的进程意外退出"):
+            for _ in chunks:
+                pass
+    assert second_processes() == []
+
+
+def test_leaving_an_import_early_stops_its_second_process(every_file_goes_to_a_second_process):
+    content = to_csv_bytes(generate_workers(6 * CHUNK_ROWS, seed=9))
+    with upload(content) as file, checked_rows.checked_chunks(file, "big.csv", VAULT, TODAY) as chunks:
+        next(chunks)
+        assert len(second_processes()) == 1
+    assert second_processes() == []
