@@ -3,7 +3,9 @@ as here, and a second process that dies or is no longer wanted never leaves an i
 import os
 import signal
 import subprocess
+import sys
 import tempfile
+import time
 from datetime import date
 
 import pytest
@@ -111,3 +113,27 @@ def test_leaving_an_import_early_stops_its_second_process(every_file_goes_to_a_s
         next(chunks)
         assert len(second_processes()) == 1
     assert second_processes() == []
+
+
+IMPORTER_KILLED_MIDWAY = """
+import os, signal, sys, tempfile
+from datetime import date
+from shared.crypto import Vault
+from services.registry import checked_rows
+from tests.fakes.sheets import generate_workers, to_csv_bytes
+file = tempfile.TemporaryFile()
+file.write(to_csv_bytes(generate_workers(int(sys.argv[1]), seed=10)))
+checked_rows.SECOND_PROCESS_BYTES = 0
+with checked_rows.checked_chunks(file, "big.csv", Vault(b"key"), date(2026, 12, 2)) as chunks:
+    next(chunks)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_second_process_stops_when_the_importing_process_is_killed():
+    importer = subprocess.run([sys.executable, "-c", IMPORTER_KILLED_MIDWAY, str(6 * CHUNK_ROWS)], timeout=120)
+    assert importer.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while second_processes():
+        assert time.monotonic() < deadline, "the second process outlived the import"
+        time.sleep(0.1)
