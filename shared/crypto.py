@@ -5,7 +5,6 @@ import logging
 import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from nameko.extensions import DependencyProvider
 
 from shared.config import setting, var_dir
 
@@ -45,11 +44,3 @@ def load_master_key(config=None) -> bytes:
         path.chmod(0o600)
     log.warning("DATA_KEY 未设置：使用开发密钥 %s。生产环境必须设置 DATA_KEY，并妥善备份。", path)
     return path.read_text().strip().encode()
-
-
-class DataVault(DependencyProvider):
-    def setup(self):
-        self.vault = Vault(load_master_key(self.container.config))
-
-    def get_dependency(self, worker_ctx) -> Vault:
-        return self.vault

@@ -7,7 +7,7 @@ from nameko.rpc import RpcProxy
 
 from shared import clock
 from shared.config import setting
-from shared.crypto import DataVault
+from shared.data_vault import DataVault
 from shared.db import Database
 from shared.errors import ServiceError
 from shared.inbox import handle_once

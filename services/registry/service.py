@@ -1,5 +1,5 @@
 """The registry service: worker files (困难职工档案) and their imports, over RPC."""
-from shared.crypto import DataVault
+from shared.data_vault import DataVault
 from shared.db import Database
 from shared.errors import validation_error
 from shared.metrics import ServiceFigures

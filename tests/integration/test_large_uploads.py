@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shared.db import make_engine
-from services.registry.importer import CHUNK_ROWS
+from services.registry.checked_rows import CHUNK_ROWS
 from services.registry.models import import_parts
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e.builders import assert_error

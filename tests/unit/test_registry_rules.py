@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from services.registry import rules
-from services.registry.importer import row_to_data
+from services.registry.sheet_rows import row_to_data
 from shared.validation import InvalidValue
 
 TODAY = date(2026, 11, 25)
