@@ -1,4 +1,4 @@
-"""A sheet's rows, checked and made into worker rows (importer.check_row), a chunk at a time.
+"""A sheet's rows, checked and made into worker rows (sheet_rows.check_row), a chunk at a time.
 
 Checking and sealing rows is about half of an import's work. For a big sheet a second process does it
 on the machine's other core while this one writes the chunk before; a small one is checked here, where
