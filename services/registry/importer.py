@@ -6,13 +6,11 @@ creates nothing.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
-from shared import clock
 from shared.db import insert_many
 from shared.events import envelope, new_id, now_utc
 from shared.outbox import add_events
@@ -43,11 +41,10 @@ class ImportResult:
 class Importer:
     """Takes checked rows, writes them a chunk at a time; `result` holds the running totals."""
 
-    def __init__(self, session, vault, actor: str, today: date | None = None):
+    def __init__(self, session, vault, actor: str):
         self.session = session
         self.vault = vault
         self.actor = actor
-        self.today = today or clock.today()
         self.result = ImportResult()
         self._first_row_of_id: dict[str, int] = {}
         self._pending: list[tuple] = []
@@ -66,7 +63,7 @@ class Importer:
             {"row": row_number, "field": field_name, "message": message} for field_name, message in row_or_errors.items()
         )
 
-    def _stored_rows_that_differ(self, pending, hashes) -> dict:
+    def _stored_rows_that_differ(self, pending) -> dict:
         """{id hash: the stored row where the sheet says something new, or UNCHANGED}; new IDs are absent.
 
         Everything is read before anything is written, and the read is ended: on SQLite a read kept
@@ -76,7 +73,7 @@ class Importer:
             row.id_number_hash: row
             for row in self.session.execute(
                 select(workers_table.c.worker_id, workers_table.c.id_number_hash, workers_table.c.fingerprint)
-                .where(workers_table.c.id_number_hash.in_(hashes))
+                .where(workers_table.c.id_number_hash.in_([id_hash for _, id_hash, _ in pending]))
             )
         }
         stale = {
@@ -101,10 +98,9 @@ class Importer:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        hashes = [id_hash for _, id_hash, _ in pending]
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                created, updated, unchanged = self._write(pending, hashes)
+                created, updated, unchanged = self._write(pending)
                 break
             except IntegrityError:
                 self.session.rollback()
@@ -114,8 +110,8 @@ class Importer:
         self.result.updated += updated
         self.result.unchanged += unchanged
 
-    def _write(self, pending, hashes) -> tuple[int, int, int]:
-        stored = self._stored_rows_that_differ(pending, hashes)
+    def _write(self, pending) -> tuple[int, int, int]:
+        stored = self._stored_rows_that_differ(pending)
         now = now_utc()
         occurred_at = now.isoformat()
         created, changed, events, audits = [], [], [], []

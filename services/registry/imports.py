@@ -5,6 +5,7 @@ import eventlet
 
 from sqlalchemy import insert, select, update
 
+from shared import clock
 from shared.collector import fewer_collections
 from shared.db import row_by_id
 from shared.errors import validation_error
@@ -54,7 +55,7 @@ def _import(session, vault, import_id: str, parts: int, filename: str | None, ac
     try:
         with uploads.assembled(session, vault, import_id, parts) as file, fewer_collections():
             importer = Importer(session, vault, actor)
-            with checked_chunks(file, filename, vault, importer.today) as chunks:
+            with checked_chunks(file, filename, vault, clock.today()) as chunks:
                 for chunk, progress in chunks:
                     for checked in chunk:
                         importer.take(checked)
