@@ -20,6 +20,9 @@ from shared.events import exchange_name, now_utc
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 1000
+# Woken by a commit, the relay waits this long for the commits just behind it: under load it then publishes
+# dozens of events in one confirmed write instead of a few, for 20 ms more latency.
+GATHER_SECONDS = 0.02
 
 
 def outbox_table(metadata) -> Table:
@@ -138,4 +141,5 @@ class OutboxRelay(DependencyProvider):
                 try:
                     self._wake.get(timeout=self.poll_seconds)
                 except Empty:
-                    pass
+                    continue
+                eventlet.sleep(GATHER_SECONDS)

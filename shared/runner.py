@@ -4,7 +4,8 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import logging  # noqa: E402  (everything below must load after the monkey patch)
+import gc  # noqa: E402  (everything below must load after the monkey patch)
+import logging  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 
@@ -25,6 +26,15 @@ def configure_logging(service: str) -> None:
     install_log_masking()
 
 
+def calm_the_garbage_collector() -> None:
+    """nameko allocates thousands of short-lived objects per message: with the default thresholds the
+    collector ran every 700 allocations, and every 70,000 a full collection walked all the started service
+    holds. What exists once the service has started lives as long as the process, so it leaves the
+    collector's view (freeze), and the youngest generation is collected less often."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def main(argv=None) -> None:
     name = (argv or sys.argv[1:])[0]
     configure_logging(name)
@@ -43,6 +53,7 @@ def main(argv=None) -> None:
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
     runner.start()
+    calm_the_garbage_collector()
     runner.wait()
 
 
