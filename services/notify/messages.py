@@ -28,6 +28,12 @@ def new_message(payload: dict, rendered, now: datetime, due_at: datetime) -> dic
     }
 
 
+def add_new(session, rows: list[dict]) -> None:
+    """New messages, committed together; one whose key is taken (its event was redelivered or replayed) is left out."""
+    insert_many(session, messages, rows, skip_existing=True)
+    session.commit()
+
+
 def claim_due(session, now: datetime, limit: int, token: str, lease_until: datetime) -> list:
     """Take up to `limit` due messages for this dispatcher; another dispatcher never gets the same ones."""
     due = session.execute(

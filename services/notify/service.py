@@ -7,20 +7,19 @@ from nameko.rpc import RpcProxy
 
 from shared import clock
 from shared.config import setting
+from shared.batched_events import batched_event_handler
 from shared.db import Database
 from shared.errors import ServiceError, not_found
-from shared.group_commit import GroupCommitInserts
 from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
-from shared.request_ids import RequestIds
-from shared.retry import reliable_event_handler
+from shared.request_ids import CONTEXT_KEY, RequestIds, bound
 from shared.rpc import rpc
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.timer import configured_timer
 from services.notify import messages, opt_outs, receipts, templates
 from services.notify.dispatch import Dispatcher
 from services.notify.metrics import sms_figures
-from services.notify.models import messages as messages_table, outbox
+from services.notify.models import outbox
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 
 log = logging.getLogger(__name__)
@@ -33,38 +32,42 @@ class NotifyService:
     db = Database("notify")
     relay = OutboxRelay("notify", outbox)
     dispatcher = Dispatcher()
-    insert_message = GroupCommitInserts("notify", messages_table)
     registry = RpcProxy("registry")
     request_ids = RequestIds()
     figures = ServiceFigures("notify", outbox, extra=sms_figures)
 
-    def record(self, payload, template):
+    def record(self, payloads, template):
         """The SMS for this status, once: the message's own key (application, template) drops a redelivered
         or replayed event, so these handlers need no inbox row besides it."""
-        rendered = templates.render(template, payload, setting("SMS_SIGN_NAME", self.config))
+        sign_name = setting("SMS_SIGN_NAME", self.config)
         now = clock.now()
-        self.insert_message(messages.new_message(payload, rendered, now, self.dispatcher.quiet.next_allowed(now)))
-        log.debug("SMS %s for application %s recorded", template, payload["application_id"])
+        due_at = self.dispatcher.quiet.next_allowed(now)
+        messages.add_new(self.db, [messages.new_message(payload, templates.render(template, payload, sign_name), now, due_at)
+                                   for payload in payloads])
+        if log.isEnabledFor(logging.DEBUG):
+            for payload in payloads:  # each under the id of the request that caused it
+                with bound(payload.get(CONTEXT_KEY)):
+                    log.debug("SMS %s for application %s recorded", template, payload["application_id"])
 
-    @reliable_event_handler("aid", "application_submitted")
-    def on_application_submitted(self, payload):
-        self.record(payload, "submitted")
+    @batched_event_handler("aid", "application_submitted")
+    def on_application_submitted(self, payloads):
+        self.record(payloads, "submitted")
 
-    @reliable_event_handler("aid", "application_approved")
-    def on_application_approved(self, payload):
-        self.record(payload, "publicizing")
+    @batched_event_handler("aid", "application_approved")
+    def on_application_approved(self, payloads):
+        self.record(payloads, "publicizing")
 
-    @reliable_event_handler("aid", "application_rejected")
-    def on_application_rejected(self, payload):
-        self.record(payload, "rejected")
+    @batched_event_handler("aid", "application_rejected")
+    def on_application_rejected(self, payloads):
+        self.record(payloads, "rejected")
 
-    @reliable_event_handler("aid", "application_disbursed")
-    def on_application_disbursed(self, payload):
-        self.record(payload, "disbursed")
+    @batched_event_handler("aid", "application_disbursed")
+    def on_application_disbursed(self, payloads):
+        self.record(payloads, "disbursed")
 
-    @reliable_event_handler("aid", "application_payment_failed")
-    def on_application_payment_failed(self, payload):
-        self.record(payload, "payment_failed")
+    @batched_event_handler("aid", "application_payment_failed")
+    def on_application_payment_failed(self, payloads):
+        self.record(payloads, "payment_failed")
 
     @configured_timer("SMS_DISPATCH_SECONDS")
     def dispatch(self):

@@ -11,6 +11,7 @@ from shared import clock
 from shared.bus import ConfirmingPublisher
 from shared.clock import SHANGHAI
 from shared.db import make_engine
+from shared.dlq import list_parked
 from shared.events import envelope, exchange_name, new_id
 from services.notify.models import attempts, messages
 from services.notify.service import NotifyService
@@ -166,3 +167,19 @@ def test_payment_outcomes_each_send_their_own_sms_once(notify_config, runner_fac
     texts = {row.template: row.text for row in rows(notify_db)}
     assert "3000元已转入" in texts["disbursed"] and "转账未成功" in texts["payment_failed"]
     assert len(console_lines(notify_config)) == 2
+
+
+def test_a_poison_event_in_a_burst_is_parked_alone_and_the_events_beside_it_send_their_sms(
+        notify_config, runner_factory, notify_db, moving_clock):
+    start(runner_factory, notify_config, RegistryService, NotifyService)
+    worker_ids = registered_workers(notify_config, 20)
+    good = [status_event(worker_id) for worker_id in worker_ids]
+    poison = status_event(worker_ids[0], campaign_name=None, application_id=new_id())  # the SMS needs the campaign
+
+    publish(notify_config, good[:10] + [poison] + good[10:])  # one write: the consumer reads them as one burst
+
+    wait_until(lambda: len([row for row in rows(notify_db) if row.status == "sent"]) == 20, timeout=30)
+    [parked] = wait_until(lambda: list_parked(notify_config["AMQP_URI"]), timeout=30)
+    assert (parked.event_id, parked.attempts) == (poison["event_id"], 3)
+    assert "campaign_name" in parked.reason
+    assert {row.application_id for row in rows(notify_db)} == {event["application_id"] for event in good}
