@@ -109,10 +109,16 @@ def each_client(clients: list[Client], count: int, work) -> list:
     return answers
 
 
-def submit_all(makers: list[Client], campaign_id: str, worker_ids: list[str]) -> list[str]:
-    """One application per worker, over HTTP, from every client at once; the application ids in order."""
-    return each_client(makers, len(worker_ids), lambda maker, index: maker.call("POST", "/api/v1/applications", 201, json={
-        "campaign_id": campaign_id, "worker_id": worker_ids[index]})["application_id"])
+def submit_all(makers: list[Client], campaign_id: str, worker_ids: list[str], then=lambda application_id: None) -> list[str]:
+    """One application per worker, over HTTP, from every client at once; then(application_id) as each is
+    accepted; the application ids in order."""
+    def submit(maker: Client, index: int) -> str:
+        application_id = maker.call("POST", "/api/v1/applications", 201, json={
+            "campaign_id": campaign_id, "worker_id": worker_ids[index]})["application_id"]
+        then(application_id)
+        return application_id
+
+    return each_client(makers, len(worker_ids), submit)
 
 
 def approve_all(checkers: list[Client], application_ids: list[str]) -> int:
