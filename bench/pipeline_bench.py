@@ -20,9 +20,8 @@ import sys
 import tempfile
 import time
 
-from sqlalchemy import create_engine, select
-
 import eventlet
+from sqlalchemy import create_engine, select
 
 from bench.aid_bench import BATCH, Client, percentile, prepare, submit_all
 from bench import nameko_anchor
@@ -58,8 +57,9 @@ def pay_through_the_bank(finance: Client, campaign_id: str) -> int:
 
 
 def flow(makers: list[Client], checkers: list[Client], finance: Client, campaign_id: str,
-         worker_ids: list[str]) -> dict[str, float]:
-    """Submission, approval and payment at once; the seconds at which each stage had seen every application."""
+         worker_ids: list[str]) -> dict:
+    """Submission, approval and payment at once: the seconds at which each stage had seen every application,
+    and how many bank batches paid them."""
     started = time.perf_counter()
     awaiting_approval: list[str] = []
     counts = {"approved": 0, "paid": 0, "bank_batches": 0}
