@@ -136,7 +136,7 @@ def run(applications: int = APPLICATIONS) -> dict:
     median = sorted(rounds, key=lambda figures: figures["raw_share"])[len(rounds) // 2]
     print(f"  {ROUNDS} 轮：" + "；".join(f"{f['per_second']:,.0f} 件/秒，{f['raw_share']:.2f} 倍" for f in rounds)
           + f"。汇总取比值居中的第 {rounds.index(median) + 1} 轮")
-    return median
+    return {**median, "rounds": [(f["per_second"], f["raw_share"]) for f in rounds]}
 
 
 def one_round(applications: int) -> dict:

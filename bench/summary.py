@@ -77,10 +77,18 @@ def record(table, results: dict[str, dict], started_machine: str) -> None:
           in table],
         "",
         "Sizes: " + "; ".join(f"{name} {size}" for name, size in sizes(results).items()) + ".",
+        *pipeline_rounds(results.get("pipeline")),
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"已写入 {RESULTS}")
+
+
+def pipeline_rounds(pipeline: dict | None) -> list[str]:
+    if pipeline is None:
+        return []
+    each = "; ".join(f"{per_second:,.0f}/s at {share:.2f}×" for per_second, share in pipeline["rounds"])
+    return [f"Pipeline rounds, each against its own anchors: {each}; the table shows the one with the median ratio."]
 
 
 def sizes(results: dict[str, dict]) -> dict[str, str]:
