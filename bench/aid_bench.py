@@ -121,11 +121,16 @@ def submit_all(makers: list[Client], campaign_id: str, worker_ids: list[str], th
     return each_client(makers, len(worker_ids), submit)
 
 
+def approve_batch(checker: Client, application_ids: list[str]) -> int:
+    """One batch approval; how many it approved."""
+    return len(checker.call("POST", "/api/v1/applications/approve-batch", 200,
+                            json={"application_ids": application_ids})["approved"])
+
+
 def approve_all(checkers: list[Client], application_ids: list[str]) -> int:
     """Batch approval, BATCH at a time, from every client at once; how many were approved."""
     batches = [application_ids[start:start + BATCH] for start in range(0, len(application_ids), BATCH)]
-    return sum(each_client(checkers, len(batches), lambda checker, index: len(checker.call(
-        "POST", "/api/v1/applications/approve-batch", 200, json={"application_ids": batches[index]})["approved"])))
+    return sum(each_client(checkers, len(batches), lambda checker, index: approve_batch(checker, batches[index])))
 
 
 def run(applications: int = APPLICATIONS) -> dict:

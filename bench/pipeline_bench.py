@@ -23,7 +23,7 @@ import time
 import eventlet
 from sqlalchemy import create_engine, select
 
-from bench.aid_bench import BATCH, Client, percentile, prepare, submit_all
+from bench.aid_bench import BATCH, Client, approve_batch, percentile, prepare, submit_all
 from bench import nameko_anchor
 from bench.broker import private_vhost
 from bench.notify_bench import message_count, raw_event_seconds, submitted_events
@@ -77,8 +77,7 @@ def flow(makers: list[Client], checkers: list[Client], finance: Client, campaign
                 continue
             batch = awaiting_approval[:BATCH]
             del awaiting_approval[:BATCH]
-            counts["approved"] += len(checker.call("POST", "/api/v1/applications/approve-batch", 200,
-                                                   json={"application_ids": batch})["approved"])
+            counts["approved"] += approve_batch(checker, batch)
 
     def pay() -> None:
         while counts["paid"] < len(worker_ids):
