@@ -36,9 +36,11 @@ def config_account(user_id: str) -> ServiceError | None:
 def revocation_problem(user_id: str, actor_id: str) -> ServiceError | None:
     """Why this admin may not revoke this account, else None. Revoking oneself is refused: it could lock the
     last admin out, and another admin can always do it."""
+    if user_id == BOOTSTRAP_ADMIN_ID:
+        return config_account(user_id)
     if user_id == actor_id:
         return ServiceError("same_user", "不能吊销自己的账号，请由另一位管理员操作", 409)
-    return config_account(user_id)
+    return None
 
 
 def already_revoked() -> ServiceError:
