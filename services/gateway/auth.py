@@ -45,7 +45,11 @@ def token_hash(token: str) -> str:
 
 
 def token_ttl_days(config) -> int:
-    return int(setting("TOKEN_TTL_DAYS", config))
+    """TOKEN_TTL_DAYS, read when the gateway starts: a value that is not a whole number of days stops it there."""
+    text = setting("TOKEN_TTL_DAYS", config)
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"TOKEN_TTL_DAYS must be a whole number of days, at least 1 (got {text!r})")
+    return int(text)
 
 
 def new_token() -> str:
@@ -81,6 +85,7 @@ class TokenLookups(DependencyProvider):
 
     def setup(self):
         self.coalescer = Coalescer(most=1000)
+        self.ttl_days = token_ttl_days(self.container.config)
 
     def get_dependency(self, worker_ctx):
         return self

@@ -27,7 +27,6 @@ from services.gateway import accounts
 from services.gateway import metrics
 from services.gateway.auth import (
     CASEWORK, DONOR_READERS, EVERYONE, FINANCE, STAFF, TokenLookups, authenticate, create_user, require,
-    token_ttl_days,
 )
 from services.gateway.console.routes import ConsoleRoutes
 from services.gateway.docs_page import render
@@ -109,7 +108,7 @@ class GatewayService(ConsoleRoutes):
         admin_token, metrics_token = setting("HARDSHIP_ADMIN_TOKEN", self.config), setting("METRICS_TOKEN", self.config)
         user = self.rate_limits.sign_in(
             request, lambda: authenticate(self.db, authorization, admin_token, metrics_token, self.token_lookups,
-                                          token_ttl_days(self.config)))
+                                          self.token_lookups.ttl_days))
         require(user, roles)
         return user
 
@@ -164,7 +163,7 @@ class GatewayService(ConsoleRoutes):
     def list_users(self, request, user):
         query = load_or_400(PagedQuerySchema(), query_args(request))
         return json_response(accounts.list_accounts(self.db, query["page"], query["per_page"],
-                                                    token_ttl_days(self.config)))
+                                                    self.token_lookups.ttl_days))
 
     @endpoint("POST", "/api/v1/users/<user_id>/revoke", roles=("admin",), summary="吊销账号：令牌与控制台登录立即失效",
               tags=("账号",), description="所有网关实例立即拒绝（401）。不能吊销自己（409 same_user）或引导管理员"
@@ -175,7 +174,7 @@ class GatewayService(ConsoleRoutes):
 
     def revoke_account(self, user_id: str, payload: dict, admin) -> dict:
         reason = load_or_400(ReasonSchema(), payload)["reason"]
-        return accounts.revoke(self.db, user_id, reason, admin, token_ttl_days(self.config))
+        return accounts.revoke(self.db, user_id, reason, admin, self.token_lookups.ttl_days)
 
     @endpoint("POST", "/api/v1/users/<user_id>/token", roles=("admin",), summary="换发访问令牌（只显示一次），旧令牌立即失效",
               tags=("账号",), description="旧令牌及用它登录的控制台会话立即失效；新令牌的有效期重新计算。"
@@ -186,7 +185,7 @@ class GatewayService(ConsoleRoutes):
         return json_response(self.issue_token(user_id))
 
     def issue_token(self, user_id: str) -> dict:
-        return accounts.issue_token(self.db, user_id, token_ttl_days(self.config))
+        return accounts.issue_token(self.db, user_id, self.token_lookups.ttl_days)
 
     @endpoint("POST", "/api/v1/workers", roles=CASEWORK, summary="新建困难职工档案", tags=("职工档案",),
               description="同一身份证号再次建档返回 409 duplicate_worker，并给出已有档案的 worker_id。",

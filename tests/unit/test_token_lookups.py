@@ -2,6 +2,7 @@
 token refuses the old one at the very next request, with no cache to wait out; concurrent requests share
 one lookup."""
 from datetime import timedelta
+from types import SimpleNamespace
 
 import eventlet
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from shared import clock
 from shared.errors import ServiceError
 from services.gateway import accounts
-from services.gateway.auth import BOOTSTRAP_ADMIN, TokenLookups, authenticate, create_user, token_hash
+from services.gateway.auth import BOOTSTRAP_ADMIN, TokenLookups, authenticate, create_user, token_hash, token_ttl_days
 from services.gateway.console.sessions import find_session, open_session
 
 TTL = 365
@@ -41,11 +42,16 @@ def session(tmp_path):
     engine.dispose()
 
 
-@pytest.fixture
-def lookups():
+def started_lookups(config: dict) -> TokenLookups:
     provider = TokenLookups()
+    provider.container = SimpleNamespace(config=config)
     provider.setup()
     return provider
+
+
+@pytest.fixture
+def lookups():
+    return started_lookups({"TOKEN_TTL_DAYS": str(TTL)})
 
 
 def signs_in(session, token: str, lookups, ttl_days: int = TTL):
@@ -117,3 +123,15 @@ def test_an_accounts_session_that_names_no_token_is_not_let_in(session):
     user = create_user(session, "经办人", "caseworker")
     before_revocations = open_session(session, signs_in(session, user["token"], None), 480, None)
     assert find_session(session, before_revocations, TTL) is None
+
+
+@pytest.mark.parametrize("setting,days", [({}, 365), ({"TOKEN_TTL_DAYS": "30"}, 30)])
+def test_the_ttl_setting(setting, days, monkeypatch):
+    monkeypatch.delenv("TOKEN_TTL_DAYS", raising=False)
+    assert token_ttl_days(setting) == days
+
+
+@pytest.mark.parametrize("wrong", ["0", "-1", "1.5", "一年"])
+def test_a_ttl_that_is_not_a_whole_number_of_days_stops_the_gateway_at_start(wrong):
+    with pytest.raises(ValueError, match="TOKEN_TTL_DAYS"):
+        started_lookups({"TOKEN_TTL_DAYS": wrong})

@@ -3,7 +3,6 @@ or a new one for an account) is shown once, on the page that made it."""
 from shared.errors import ServiceError
 from shared.schemas import PagedQuerySchema, load_or_400
 from services.gateway import accounts
-from services.gateway.auth import token_ttl_days
 from services.gateway.console.forms import field_messages, filled
 from services.gateway.console.labels import ROLES
 from services.gateway.console.nav import ADMIN
@@ -15,7 +14,7 @@ class AdminPages(ConsoleBase):
     def users_page(self, visit, http_status: int = 200, values=None, errors=None, problem=None, created=None,
                    notice=None):
         query = load_or_400(PagedQuerySchema(), {"page": visit.request.args.get("page", "1")})
-        listing = accounts.list_accounts(self.db, query["page"], query["per_page"], token_ttl_days(self.config))
+        listing = accounts.list_accounts(self.db, query["page"], query["per_page"], self.token_lookups.ttl_days)
         return visit.page("users.html", http_status, values=values or {}, errors=errors or {}, problem=problem,
                           created=created, notice=notice, roles=ROLES.items(), listing=listing)
 

@@ -5,7 +5,7 @@ from werkzeug.wrappers import Response
 
 from shared.config import setting
 from shared.errors import ServiceError
-from services.gateway.auth import BOOTSTRAP_ADMIN, authenticate, token_hash, token_ttl_days
+from services.gateway.auth import BOOTSTRAP_ADMIN, authenticate, token_hash
 from services.gateway.console.sessions import close_session, open_session
 from services.gateway.console.web import SESSION_COOKIE, ConsoleBase, page, redirect, safe_next
 
@@ -30,7 +30,7 @@ class SessionPages(ConsoleBase):
         admin_token, token = setting("HARDSHIP_ADMIN_TOKEN", self.config), form.get("token", "")
         try:  # the API's limit on failed sign-ins: a token cannot be guessed here any faster than there
             user = self.rate_limits.sign_in(visit.request, lambda: authenticate(
-                self.db, f"Bearer {token}", admin_token, ttl_days=token_ttl_days(self.config)))
+                self.db, f"Bearer {token}", admin_token, ttl_days=self.token_lookups.ttl_days))
         except ServiceError as error:
             if error.status != 401:
                 raise

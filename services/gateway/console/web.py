@@ -13,7 +13,7 @@ from werkzeug.utils import redirect as werkzeug_redirect
 
 from shared.config import setting
 from shared.errors import ServiceError
-from services.gateway.auth import User, require, token_ttl_days
+from services.gateway.auth import User, require
 from services.gateway.http import SERVICE_UNAVAILABLE, ApiEndpoint, BrokerUnavailable, DatabaseUnavailable
 from services.gateway.console.nav import links_for
 from services.gateway.console.render import html_response
@@ -119,7 +119,7 @@ class ConsoleBase:
     def console_visit(self, request) -> Visit:
         limit = "IMPORT_MAX_BYTES" if request.mimetype == "multipart/form-data" else "MAX_BODY_BYTES"
         request.max_content_length = int(setting(limit, self.config))
-        found = find_session(self.db, request.cookies.get(SESSION_COOKIE), token_ttl_days(self.config))
+        found = find_session(self.db, request.cookies.get(SESSION_COOKIE), self.token_lookups.ttl_days)
         if found:
             user, csrf_token = found
             return Visit(request, user, csrf_token)
