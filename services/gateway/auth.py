@@ -12,7 +12,7 @@ from shared import clock
 from shared.coalesce import Coalescer
 from shared.config import setting
 from shared.errors import ServiceError
-from services.gateway.credentials import BOOTSTRAP_ADMIN_ID, DEFAULT_TTL_DAYS, refusal
+from services.gateway.credentials import BOOTSTRAP_ADMIN_ID, refusal
 from services.gateway.models import users
 
 ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
@@ -101,7 +101,7 @@ def rows_by_token(session, hashes: list[str]) -> list:
 
 
 def authenticate(session, authorization: str | None, admin_token: str, metrics_token: str = "",
-                 lookups: TokenLookups | None = None, ttl_days: int = DEFAULT_TTL_DAYS) -> User:
+                 lookups: TokenLookups | None = None, *, ttl_days: int) -> User:
     token = bearer_token(authorization)
     for configured, user in ((admin_token, BOOTSTRAP_ADMIN), (metrics_token, METRICS_SCRAPER)):
         if configured and hmac.compare_digest(token.encode(), configured.encode()):

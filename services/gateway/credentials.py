@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 
 from shared.errors import ServiceError
 
-DEFAULT_TTL_DAYS = 365
 BOOTSTRAP_ADMIN_ID = "bootstrap-admin"  # the HARDSHIP_ADMIN_TOKEN's user: configuration, not a row
 
 

@@ -108,7 +108,7 @@ class GatewayService(ConsoleRoutes):
         admin_token, metrics_token = setting("HARDSHIP_ADMIN_TOKEN", self.config), setting("METRICS_TOKEN", self.config)
         user = self.rate_limits.sign_in(
             request, lambda: authenticate(self.db, authorization, admin_token, metrics_token, self.token_lookups,
-                                          self.token_lookups.ttl_days))
+                                          ttl_days=self.token_lookups.ttl_days))
         require(user, roles)
         return user
 
