@@ -22,6 +22,7 @@ DEFAULTS = {
     "SMS_PROVIDER": "console",
     "SMS_SIGN_NAME": "工会帮扶",
     "HARDSHIP_ADMIN_TOKEN": "",
+    "TOKEN_TTL_DAYS": "365",  # gateway: an account's token expires this many days after it was issued
     "DATA_KEY": "",
     "HARDSHIP_VAR_DIR": "var",
     "HEARTBEAT": "30",

@@ -70,6 +70,28 @@ class UserCreatedSchema(ResponseSchema):
     token = required(Str, metadata={"description": "访问令牌，只在此时显示一次"})
 
 
+class UserSchema(ResponseSchema):
+    user_id = required(Str)
+    name = required(Str)
+    role = one_of(ROLES)
+    donor_id = optional(Str)
+    status = one_of(("active", "expired", "revoked"))
+    created_at = required(Time)
+    token_issued_at = required(Time)
+    token_expires_at = required(Time, metadata={"description": "令牌发放后 TOKEN_TTL_DAYS 天"})
+    revoked_at = optional(Time)
+    revoked_by = optional(Str, metadata={"description": "吊销它的管理员（角色:账号）"})
+    revoke_reason = optional(Str)
+
+
+class UserPageSchema(PageSchema):
+    items = listed(UserSchema)
+
+
+class UserTokenSchema(UserSchema):
+    token = required(Str, metadata={"description": "新的访问令牌，只在此时显示一次"})
+
+
 class BankViewSchema(ResponseSchema):
     name = required(Str)
     account = required(Str, metadata={"description": "银行卡号，默认脱敏（****0091）"})

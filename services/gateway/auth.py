@@ -2,15 +2,17 @@
 import hashlib
 import hmac
 import secrets
-import time
 import uuid
 from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import insert, select
 
+from shared import clock
+from shared.coalesce import Coalescer
+from shared.config import setting
 from shared.errors import ServiceError
-from shared.events import now_utc
+from services.gateway.credentials import BOOTSTRAP_ADMIN_ID, refusal
 from services.gateway.models import users
 
 ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
@@ -34,7 +36,7 @@ class User:
         return f"{self.role}:{self.user_id}"
 
 
-BOOTSTRAP_ADMIN = User(user_id="bootstrap-admin", name="HARDSHIP_ADMIN_TOKEN", role="admin")
+BOOTSTRAP_ADMIN = User(user_id=BOOTSTRAP_ADMIN_ID, name="HARDSHIP_ADMIN_TOKEN", role="admin")
 METRICS_SCRAPER = User(user_id="metrics-scraper", name="METRICS_TOKEN", role="metrics")  # may read /metrics, nothing else
 
 
@@ -42,11 +44,25 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_ttl_days(config) -> int:
+    """TOKEN_TTL_DAYS, read when the gateway starts: a value that is not a whole number of days stops it there."""
+    text = setting("TOKEN_TTL_DAYS", config)
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"TOKEN_TTL_DAYS must be a whole number of days, at least 1 (got {text!r})")
+    return int(text)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def create_user(session, name: str, role: str, donor_id: str | None = None) -> dict:
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     user_id = uuid.uuid4().hex
+    now = clock.now()
     session.execute(insert(users).values(
-        user_id=user_id, name=name, role=role, donor_id=donor_id, token_hash=token_hash(token), created_at=now_utc(),
+        user_id=user_id, name=name, role=role, donor_id=donor_id, token_hash=token_hash(token), created_at=now,
+        token_issued_at=now,
     ))
     session.commit()
     return {"user_id": user_id, "name": name, "role": role, "donor_id": donor_id, "token": token}
@@ -60,47 +76,43 @@ def bearer_token(authorization: str | None) -> str:
     return token
 
 
-class KnownTokens(DependencyProvider):
-    """Users found by their token's hash in the last KEEP_SECONDS, so that a busy client's every request is
-    not a query. Safe because a user row never changes once written; were tokens ever revoked, a revoked
-    one would still pass here for at most KEEP_SECONDS. Wrong tokens are never kept."""
+class TokenLookups(DependencyProvider):
+    """Every request's token is looked up in the gateway database, never in a cache of this instance: a
+    revocation or a new token committed by any instance is then refused by all of them from that moment,
+    whatever the bus delivers and when. The tokens of requests that arrive while a lookup is running go
+    out together in the next one (shared.coalesce), so under load a query serves many requests; each
+    request's lookup starts after it arrived, so it sees every change committed before."""
 
-    KEEP_SECONDS = 60.0
-    MOST = 10_000
-
-    def __init__(self, monotonic=time.monotonic):
-        self.monotonic = monotonic
-        self.users: dict[str, tuple[User, float]] = {}
+    def setup(self):
+        self.coalescer = Coalescer(most=1000)
+        self.ttl_days = token_ttl_days(self.container.config)
 
     def get_dependency(self, worker_ctx):
         return self
 
-    def get(self, hashed: str) -> User | None:
-        user, until = self.users.get(hashed, (None, 0.0))
-        return user if until > self.monotonic() else None
+    def find(self, session, hashed: str):
+        return self.coalescer.call(hashed, lambda batch: rows_by_token(session, batch))
 
-    def keep(self, hashed: str, user: User) -> None:
-        if len(self.users) >= self.MOST:
-            self.users.clear()
-        self.users[hashed] = (user, self.monotonic() + self.KEEP_SECONDS)
+
+def rows_by_token(session, hashes: list[str]) -> list:
+    """The users row of each token hash, or None, in order."""
+    found = {row.token_hash: row for row in session.execute(select(users).where(users.c.token_hash.in_(set(hashes))))}
+    return [found.get(hashed) for hashed in hashes]
 
 
 def authenticate(session, authorization: str | None, admin_token: str, metrics_token: str = "",
-                 known: KnownTokens | None = None) -> User:
+                 lookups: TokenLookups | None = None, *, ttl_days: int) -> User:
     token = bearer_token(authorization)
     for configured, user in ((admin_token, BOOTSTRAP_ADMIN), (metrics_token, METRICS_SCRAPER)):
         if configured and hmac.compare_digest(token.encode(), configured.encode()):
             return user
     hashed = token_hash(token)
-    if known is not None and (user := known.get(hashed)) is not None:
-        return user
-    row = session.execute(select(users).where(users.c.token_hash == hashed)).first()
+    row = lookups.find(session, hashed) if lookups else rows_by_token(session, [hashed])[0]
     if row is None:
         raise ServiceError("unauthenticated", "访问令牌无效", 401)
-    user = User(user_id=row.user_id, name=row.name, role=row.role, donor_id=row.donor_id)
-    if known is not None:
-        known.keep(hashed, user)
-    return user
+    if (refused := refusal(row.revoked_at, row.token_issued_at, ttl_days, clock.now())) is not None:
+        raise refused
+    return User(user_id=row.user_id, name=row.name, role=row.role, donor_id=row.donor_id)
 
 
 def require(user: User, roles) -> None:

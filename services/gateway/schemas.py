@@ -14,3 +14,7 @@ class UserCreateSchema(StrictSchema):
     def donor_needs_donor_id(self, data, **_kwargs):
         if data.get("role") == "donor" and not data.get("donor_id"):
             raise ValidationError({"donor_id": ["捐赠人账号必须指定 donor_id"]})
+
+
+class NoFieldsSchema(StrictSchema):
+    """A body that needs nothing: none, or an empty JSON object (any field is refused)."""

@@ -23,9 +23,10 @@ from services.aid.schemas import (
     CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
 )
 from services.gateway import api_schemas as answers
+from services.gateway import accounts
 from services.gateway import metrics
 from services.gateway.auth import (
-    CASEWORK, DONOR_READERS, EVERYONE, FINANCE, STAFF, KnownTokens, authenticate, create_user, require,
+    CASEWORK, DONOR_READERS, EVERYONE, FINANCE, STAFF, TokenLookups, authenticate, create_user, require,
 )
 from services.gateway.console.routes import ConsoleRoutes
 from services.gateway.docs_page import render
@@ -35,10 +36,10 @@ from services.gateway.http import (
 from services.gateway.openapi import openapi_document
 from services.gateway.rate_limit import RateLimits
 from services.gateway.routes import ROUTES, Route
-from services.gateway.schemas import UserCreateSchema
+from services.gateway.schemas import NoFieldsSchema, UserCreateSchema
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
-from shared.schemas import PagedQuerySchema
+from shared.schemas import PagedQuerySchema, load_or_400
 from shared.upload_parts import send_parts
 
 METRICS_READERS = ("admin", "auditor", "metrics")  # metrics: the METRICS_TOKEN, for Prometheus
@@ -100,13 +101,14 @@ class GatewayService(ConsoleRoutes):
     submissions = Coalescing()
     request_ids = RequestIds()
     rate_limits = RateLimits()
-    known_tokens = KnownTokens()
+    token_lookups = TokenLookups()
 
     def authenticated(self, request, roles):
         authorization = request.headers.get("Authorization")
         admin_token, metrics_token = setting("HARDSHIP_ADMIN_TOKEN", self.config), setting("METRICS_TOKEN", self.config)
         user = self.rate_limits.sign_in(
-            request, lambda: authenticate(self.db, authorization, admin_token, metrics_token, self.known_tokens))
+            request, lambda: authenticate(self.db, authorization, admin_token, metrics_token, self.token_lookups,
+                                          ttl_days=self.token_lookups.ttl_days))
         require(user, roles)
         return user
 
@@ -154,6 +156,36 @@ class GatewayService(ConsoleRoutes):
         except ValidationError as exc:
             raise validation_error(exc.messages) from None
         return create_user(self.db, data["name"], data["role"], data["donor_id"])
+
+    @endpoint("GET", "/api/v1/users", roles=("admin",), summary="账号列表（不含令牌）", tags=("账号",),
+              description="status：active 有效、expired 令牌已过期（TOKEN_TTL_DAYS）、revoked 已吊销。",
+              query=PagedQuerySchema, responses={200: answers.UserPageSchema}, errors=(400,))
+    def list_users(self, request, user):
+        query = load_or_400(PagedQuerySchema(), query_args(request))
+        return json_response(accounts.list_accounts(self.db, query["page"], query["per_page"],
+                                                    self.token_lookups.ttl_days))
+
+    @endpoint("POST", "/api/v1/users/<user_id>/revoke", roles=("admin",), summary="吊销账号：令牌与控制台登录立即失效",
+              tags=("账号",), description="所有网关实例立即拒绝（401）。不能吊销自己（409 same_user）或引导管理员"
+              "（409 not_revocable）；已吊销的账号 409 invalid_transition。",
+              body=ReasonSchema, responses={200: answers.UserSchema}, errors=JSON_BODY + (404, 409))
+    def revoke_user(self, request, user, user_id):
+        return json_response(self.revoke_account(user_id, self.json_body(request), user))
+
+    def revoke_account(self, user_id: str, payload: dict, admin) -> dict:
+        reason = load_or_400(ReasonSchema(), payload)["reason"]
+        return accounts.revoke(self.db, user_id, reason, admin, self.token_lookups.ttl_days)
+
+    @endpoint("POST", "/api/v1/users/<user_id>/token", roles=("admin",), summary="换发访问令牌（只显示一次），旧令牌立即失效",
+              tags=("账号",), description="旧令牌及用它登录的控制台会话立即失效；新令牌的有效期重新计算。"
+              "已吊销的账号不能换发（409 invalid_transition），引导管理员 409 not_revocable。",
+              body=NoFieldsSchema, responses={200: answers.UserTokenSchema}, errors=JSON_BODY + (404, 409))
+    def issue_user_token(self, request, user, user_id):
+        load_or_400(NoFieldsSchema(), self.json_body(request))
+        return json_response(self.issue_token(user_id))
+
+    def issue_token(self, user_id: str) -> dict:
+        return accounts.issue_token(self.db, user_id, self.token_lookups.ttl_days)
 
     @endpoint("POST", "/api/v1/workers", roles=CASEWORK, summary="新建困难职工档案", tags=("职工档案",),
               description="同一身份证号再次建档返回 409 duplicate_worker，并给出已有档案的 worker_id。",

@@ -75,7 +75,10 @@ def a_day_of_work(day: Day) -> dict:
     call("GET", "/health", 200, role=None)
     call("GET", "/api/v1/openapi.json", 200, role=None)
     call("GET", "/api/v1/docs", 200, role=None)
-    call("POST", "/api/v1/users", 201, json={"name": "王审计", "role": "auditor"})
+    day.keep(call("POST", "/api/v1/users", 201, json={"name": "王审计", "role": "auditor"}), "user_id")
+    call("GET", "/api/v1/users", 200)
+    call("POST", "/api/v1/users/{user_id}/token", 200)
+    call("POST", "/api/v1/users/{user_id}/revoke", 200, json={"reason": "已调离"})
 
     sent = valid_worker()
     day.keep(call("POST", "/api/v1/workers", 201, "caseworker", json=sent), "worker_id")

@@ -15,11 +15,13 @@ SMS_STATUSES = {"queued": "排队中", "deferred": "延后发送", "sending": "�
 IMPORT_STATUSES = {"running": "导入中", "done": "已完成", "failed": "失败"}
 DONOR_KINDS = {"individual": "个人", "organization": "单位"}
 GENDERS = {"male": "男", "female": "女"}
+ACCOUNT_STATUSES = {"active": "有效", "expired": "令牌已过期", "revoked": "已吊销"}
 
 ALL = {
     "role": ROLES, "program": PROGRAMS, "category": CATEGORIES, "level": LEVELS, "reason": REASONS,
     "worker_status": WORKER_STATUSES, "status": APPLICATION_STATUSES, "sms_status": SMS_STATUSES,
     "import_status": IMPORT_STATUSES, "donor_kind": DONOR_KINDS, "gender": GENDERS,
+    "account_status": ACCOUNT_STATUSES,
 }
 
 

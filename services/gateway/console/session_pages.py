@@ -5,7 +5,7 @@ from werkzeug.wrappers import Response
 
 from shared.config import setting
 from shared.errors import ServiceError
-from services.gateway.auth import authenticate
+from services.gateway.auth import BOOTSTRAP_ADMIN, authenticate, token_hash
 from services.gateway.console.sessions import close_session, open_session
 from services.gateway.console.web import SESSION_COOKIE, ConsoleBase, page, redirect, safe_next
 
@@ -27,10 +27,10 @@ class SessionPages(ConsoleBase):
     @page("POST", "/sign-in")
     def console_sign_in(self, visit):
         form = visit.form()
-        admin_token = setting("HARDSHIP_ADMIN_TOKEN", self.config)
+        admin_token, token = setting("HARDSHIP_ADMIN_TOKEN", self.config), form.get("token", "")
         try:  # the API's limit on failed sign-ins: a token cannot be guessed here any faster than there
             user = self.rate_limits.sign_in(visit.request, lambda: authenticate(
-                self.db, f"Bearer {form.get('token', '')}", admin_token))
+                self.db, f"Bearer {token}", admin_token, ttl_days=self.token_lookups.ttl_days))
         except ServiceError as error:
             if error.status != 401:
                 raise
@@ -38,8 +38,9 @@ class SessionPages(ConsoleBase):
         close_session(self.db, visit.request.cookies.get(SESSION_COOKIE))
         minutes = int(setting("CONSOLE_SESSION_MINUTES", self.config))
         response = redirect(safe_next(form.get("next")))
-        self.set_cookie(response, SESSION_COOKIE, open_session(self.db, user, minutes), max_age=minutes * 60,
-                        same_site="Lax")
+        followed_token = None if user is BOOTSTRAP_ADMIN else token_hash(token)
+        self.set_cookie(response, SESSION_COOKIE, open_session(self.db, user, minutes, followed_token),
+                        max_age=minutes * 60, same_site="Lax")
         return response
 
     @page("POST", "/sign-out")

@@ -119,7 +119,7 @@ class ConsoleBase:
     def console_visit(self, request) -> Visit:
         limit = "IMPORT_MAX_BYTES" if request.mimetype == "multipart/form-data" else "MAX_BODY_BYTES"
         request.max_content_length = int(setting(limit, self.config))
-        found = find_session(self.db, request.cookies.get(SESSION_COOKIE))
+        found = find_session(self.db, request.cookies.get(SESSION_COOKIE), self.token_lookups.ttl_days)
         if found:
             user, csrf_token = found
             return Visit(request, user, csrf_token)
