@@ -14,12 +14,12 @@ from shared.db import make_engine
 from shared.events import new_id
 from shared.migrations import upgrade
 from services.aid import approvals, campaigns, disbursement, funds, ledger, submissions
+from services.aid.workdays import NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
 
 DISBURSEMENTS = 10_000
 TARGET_SECONDS = 5.0
 AMOUNT_FEN = 300_000
 TODAY = date(2026, 8, 10)
-NO_HOLIDAYS = ((), ())
 
 
 def approved_applications(session, vault, count: int):
@@ -49,7 +49,7 @@ def approved_applications(session, vault, count: int):
                          for worker_id in applicants],
         lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids}, TODAY, False)
     approved = approvals.approve_many(session, [outcome["application"]["application_id"] for outcome in filed],
-                                      "caseworker:checker", None, TODAY, NO_HOLIDAYS)
+                                      "caseworker:checker", None, TODAY, NO_CALENDAR)
     assert len(approved["approved"]) == count, approved["failed"][:3]
     return campaigns.load(session, campaign.campaign_id), payees
 

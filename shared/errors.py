@@ -1,4 +1,6 @@
 """Business errors that cross RPC intact and become CONTRACT.md's JSON error model at the gateway."""
+import json
+
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -7,8 +9,11 @@ class ServiceError(Exception):
     """code and message for the client; fields for validation errors; extra goes into the error body."""
 
     def __init__(self, code: str, message: str, status=409, fields=None, extra=None):
-        # nameko sends these args over RPC and turns None into the string "None": send {} instead.
-        super().__init__(code, message, status, fields or {}, extra or {})
+        # nameko sends these args over RPC and turns None into the string "None": send {} instead. It also turns
+        # every number into a string, so extra travels as JSON text and keeps its types (a year stays 2027).
+        if isinstance(extra, str):
+            extra = json.loads(extra)
+        super().__init__(code, message, status, fields or {}, json.dumps(extra or {}, ensure_ascii=False))
         self.code = code
         self.message = message
         self.status = int(status)

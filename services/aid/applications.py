@@ -15,7 +15,7 @@ from shared.outbox import add_events
 from services.aid import campaigns as campaign_store
 from services.aid import funds, ledger
 from services.aid.models import applications, campaigns, claims, history, outbox
-from services.aid.workdays import publicity_end
+from services.aid.workdays import NO_CALENDAR, publicity_end
 from services.aid.workflow import (
     CLAIMING, COMMITTED, DISBURSED, EVENT_OF_STATUS, PUBLICIZING, READY, SUBMITTED, check_maker_checker, next_status,
 )
@@ -107,7 +107,7 @@ def apply(session, application, campaign, action: str, actor: str, reason: str |
     new = next_status(action, application.status, campaign.publicity_days)
     values = {"status": new, "updated_at": now_utc(), **(values or {})}
     if new == PUBLICIZING:
-        values["publicity_ends_on"] = publicity_end(today, campaign.publicity_days, *calendar)
+        values["publicity_ends_on"] = publicity_end(today, campaign.publicity_days, calendar)
     elif new == SUBMITTED:
         values["publicity_ends_on"] = None  # back in review: the notice it was on no longer runs
     moved = session.execute(
@@ -125,7 +125,7 @@ def apply(session, application, campaign, action: str, actor: str, reason: str |
     return new
 
 
-def change(session, application_id: str, action: str, actor: str, reason=None, *, today=None, calendar=((), ()),
+def change(session, application_id: str, action: str, actor: str, reason=None, *, today=None, calendar=NO_CALENDAR,
            reviewer_check: bool = False, values=None):
     """Read, check, then write the transition in a fresh transaction (SQLite cannot turn a read it
     kept open into a write once another writer has committed)."""

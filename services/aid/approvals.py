@@ -62,7 +62,7 @@ def approve_many(session, application_ids: list[str], actor: str, note: str | No
 def _approve_together(session, campaign, rows: list, actor: str, note: str | None, today, calendar) -> None:
     """All of `rows` (submitted, of this campaign) approved in the caller's transaction, or a ServiceError."""
     new = next_status("approve", SUBMITTED, campaign.publicity_days)
-    ends_on = publicity_end(today, campaign.publicity_days, *calendar) if new == PUBLICIZING else None
+    ends_on = publicity_end(today, campaign.publicity_days, calendar) if new == PUBLICIZING else None
     # Locks in the order every single change takes them: the applications (by id), then the campaign, so a
     # batch and a single approval of the same application never wait on each other in a circle.
     rows = sorted(rows, key=lambda row: row.application_id)

@@ -165,5 +165,15 @@ ledger = Table(
     Column("at", UtcDateTime, nullable=False),
 )
 
+# Years of the working calendar entered by an admin (years the built-in official calendar does not know yet).
+calendar_years = Table(
+    "calendar_years", metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("holidays", JSON, nullable=False),  # ["YYYY-MM-DD", ...]
+    Column("workdays", JSON, nullable=False),  # make-up days (调休)
+    Column("entered_by", String(100), nullable=False),
+    Column("entered_at", UtcDateTime, nullable=False),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

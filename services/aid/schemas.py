@@ -38,6 +38,13 @@ class CampaignSchema(StrictSchema):
             raise ValidationError(errors)
 
 
+class CalendarSchema(StrictSchema):
+    """A year's calendar entered by an admin; workdays are the make-up days (调休). The dates are checked against
+    the year in services/aid/workdays.py."""
+    holidays = fields.List(Text(), required=True, validate=validate.Length(max=366))
+    workdays = fields.List(Text(), required=True, validate=validate.Length(max=366))
+
+
 class StudentSchema(StrictSchema):
     name = Text(required=True, validate=validate.Length(min=1, max=50))
     id_number = Text(required=True)

@@ -19,14 +19,13 @@ from shared.rpc import rpc
 from shared.timer import configured_timer
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid import approvals, disbursement, disclosure, funds, public, reconciliation, submissions, trace
+from services.aid import approvals, calendars, disbursement, disclosure, funds, public, reconciliation, submissions, trace
 from services.aid.metrics import application_figures
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema, BatchQuerySchema,
-    CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
+    CalendarSchema, CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
 )
-from services.aid.workdays import parse_dates
 from services.aid.workflow import SUBMITTED
 from shared.schemas import PagedQuerySchema, load_or_400
 
@@ -50,8 +49,7 @@ class AidService:
         return clock.today(self.config)
 
     def calendar(self):
-        return (parse_dates(setting("PUBLICITY_HOLIDAYS", self.config)),
-                parse_dates(setting("PUBLICITY_EXTRA_WORKDAYS", self.config)))
+        return calendars.working_calendar(self.db)
 
     def change(self, application_id, action, actor, reason=None, **kwargs):
         return application_store.change(
@@ -127,6 +125,19 @@ class AidService:
     @rpc
     def object(self, application_id, payload, actor):
         return self.changed_view(application_id, "objection", actor, load_or_400(ReasonSchema(), payload)["reason"])
+
+    @rpc
+    def get_calendar(self, year):
+        return calendars.view(self.db, year)
+
+    @rpc
+    def enter_calendar(self, year, payload, actor):
+        return calendars.enter(self.db, year, load_or_400(CalendarSchema(), payload), actor)
+
+    @rpc
+    def missing_calendar_years(self):
+        """This year, and from November next year, when neither the official calendar nor an admin has them."""
+        return calendars.missing(self.db, self.today())
 
     @rpc
     def create_donor(self, payload, actor):

@@ -276,6 +276,15 @@ class PublicStatusSchema(ResponseSchema):
     updated_at = required(Time)
 
 
+class CalendarViewSchema(ResponseSchema):
+    year = required(Int)
+    holidays = fields.List(Date(), required=True, metadata={"description": "放假的日期（含假期中的周末）"})
+    workdays = fields.List(Date(), required=True, metadata={"description": "调休上班的周末"})
+    source = one_of(("official", "entered"))
+    entered_by = Str(metadata={"description": "仅 entered：录入人"})
+    entered_at = Time(metadata={"description": "仅 entered：录入时间"})
+
+
 class CheckSchema(ResponseSchema):
     check = required(Str)
     expected = required(Int)

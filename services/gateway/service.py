@@ -20,7 +20,7 @@ from shared.errors import ServiceError, validation_error
 from shared.request_ids import RequestIds, current as current_request_id
 from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
-    CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
+    CalendarSchema, CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
 )
 from services.gateway import api_schemas as answers
 from services.gateway import accounts
@@ -325,6 +325,19 @@ class GatewayService(ConsoleRoutes):
 
     def review(self, request, user, method, application_id):
         return json_response(self.call(method, application_id, self.json_body(request), user.actor))
+
+    @endpoint("GET", "/api/v1/calendar/<int:year>", roles=STAFF, summary="一年的节假日与调休上班日（公示按工作日计算）",
+              tags=("工作日历",), description="source 为 official（内置的国务院官方安排）或 entered（管理员录入）；"
+              "两者都没有的年份返回 404。", responses={200: answers.CalendarViewSchema}, errors=(404,) + BACKEND)
+    def get_calendar(self, request, user, year):
+        return json_response(self.call(self.aid.get_calendar, year))
+
+    @endpoint("PUT", "/api/v1/calendar/<int:year>", roles=("admin",), summary="录入内置日历尚未包含的一年的放假调休安排",
+              tags=("工作日历",), description="国务院每年秋季公布下一年的安排。日期须在该年内，同一天不能既放假又调休上班，"
+              "调休上班日应为周六或周日；再次录入即替换。内置官方日历已有的年份不能录入（409 calendar_official）。",
+              body=CalendarSchema, responses={200: answers.CalendarViewSchema}, errors=JSON_BODY + (404, 409) + BACKEND)
+    def enter_calendar(self, request, user, year):
+        return json_response(self.call(self.aid.enter_calendar, year, self.json_body(request), user.actor))
 
     @endpoint("GET", "/api/v1/public/campaigns/<campaign_id>/publicity", summary="公示名单（脱敏）", tags=("公开查询",),
               responses={200: answers.PublicitySchema}, errors=(404,) + BACKEND)

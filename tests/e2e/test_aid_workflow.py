@@ -272,25 +272,6 @@ def test_the_notice_ends_by_itself_after_its_last_working_day(config, runner_fac
     refused(act(api, staff.checker, main["application_id"], "objection", reason="公示期后"), "invalid_transition")
 
 
-WORKING_DAYS = [
-    ("2026-08-10", 5, "", "", "2026-08-17"),  # Monday + 5 working days crosses one weekend
-    ("2026-08-07", 1, "", "", "2026-08-10"),  # approved on a Friday: the notice starts Monday
-    ("2026-08-10", 5, "2026-08-12", "", "2026-08-18"),  # a holiday on the Wednesday
-    ("2026-08-10", 5, "2026-08-12", "2026-08-15", "2026-08-17"),  # ...made up on the Saturday
-    ("2026-09-30", 3, ",".join(f"2026-10-0{day}" for day in range(1, 8)), "2026-10-10", "2026-10-10"),  # 国庆
-]
-
-
-@pytest.mark.parametrize("today, days, holidays, extra, ends", WORKING_DAYS)
-def test_the_notice_counts_working_days(config, runner_factory, today, days, holidays, extra, ends):
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY=today, PUBLICITY_HOLIDAYS=holidays,
-                                PUBLICITY_EXTRA_WORKDAYS=extra)
-    staff = Staff(api)
-    campaign_id = create_campaign(api, opens_on="2026-08-01", closes_on="2026-10-31", publicity_days=days)["campaign_id"]
-
-    assert approved(api, staff, campaign_id)["publicity_ends_on"] == ends
-
-
 @pytest.mark.parametrize("new_status", ["suspended", "exited"])
 def test_a_worker_leaving_the_registry_sends_open_applications_back(aid_api, new_status):
     staff = Staff(aid_api)

@@ -125,6 +125,9 @@ def a_day_of_work(day: Day) -> dict:
     call("GET", "/api/v1/donors/{donor_id}/trace", 200, "finance")
     call("GET", "/api/v1/reconciliation", 200, "finance")
     call("GET", "/api/v1/public/campaigns/{campaign_id}/disclosure", 200, role=None)
+    day.ids["year"] = "2031"
+    call("PUT", "/api/v1/calendar/{year}", 200, json={"holidays": ["2031-01-01"], "workdays": []})
+    call("GET", "/api/v1/calendar/{year}", 200, "caseworker")
 
     submitted_and_approved(day, campaign_id)
     call("POST", "/api/v1/applications/{application_id}/disburse", 200, "finance", json={"bank_ref": "B-2"})

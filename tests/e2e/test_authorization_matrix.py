@@ -57,6 +57,8 @@ ALLOWED = {
     ("POST", "/api/v1/applications/{application_id}/withdraw"): CASEWORK,
     ("POST", "/api/v1/applications/{application_id}/objection"): CASEWORK,
     ("POST", "/api/v1/applications/{application_id}/disburse"): FINANCE,
+    ("GET", "/api/v1/calendar/{year}"): STAFF,
+    ("PUT", "/api/v1/calendar/{year}"): ADMIN,
     ("POST", "/api/v1/donors"): FINANCE,
     ("GET", "/api/v1/donors/{donor_id}"): DONOR_READERS,
     ("GET", "/api/v1/donors/{donor_id}/trace"): DONOR_READERS,
@@ -78,7 +80,7 @@ ALLOWED = {
     ("GET", "/api/v1/public/applications/{application_id}/status"): PUBLIC,
     ("GET", "/api/v1/public/receipts/{receipt_no}"): PUBLIC,
 }
-PATH_VALUES = {"donor_id": DONOR_ID, "provider": "aliyun"}
+PATH_VALUES = {"donor_id": DONOR_ID, "provider": "aliyun", "year": "2031"}
 
 
 @pytest.fixture

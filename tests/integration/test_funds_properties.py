@@ -49,6 +49,7 @@ from services.aid import approvals, disbursement, funds, ledger, submissions, tr
 from services.aid.models import applications, batch_items, donations, fund_sources, payouts
 from services.aid.models import ledger as ledger_entries
 from services.aid.workflow import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
+from services.aid.workdays import NO_CALENDAR
 from tests.conftest import POSTGRES_ADMIN_URL, PostgresDatabases
 
 pytestmark = pytest.mark.timeout(900)  # shrinking a failure takes longer than the default 120 s
@@ -57,7 +58,7 @@ TODAY = date(2026, 8, 10)
 FIRST_GIFT_DAY = date(2026, 6, 1)
 CATEGORIES = ("deep", "relative", "accident")
 MAKER, CHECKER, FINANCE = "caseworker:maker", "reviewer:checker", "finance:payer"
-CALENDAR = ((), ())
+CALENDAR = NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
 INDEX = st.integers(min_value=0, max_value=10_000)  # picks one of a list, modulo its length
 # The steps, weighted by repetition; drawn as one list up front so that shrinking drops whole steps.
 STEPS = ("donate", "donate", "donate", "donate", "allocate", "allocate", "submit", "submit", "submit", "review",

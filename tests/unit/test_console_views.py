@@ -4,6 +4,7 @@ import re
 import pytest
 
 from shared.errors import ServiceError, validation_error
+from services.gateway.console.calendar_pages import split_dates
 from services.gateway.console.charts import bar_chart, money_chart
 from services.gateway.console.forms import fen_from_yuan, field_messages
 from services.gateway.console.web import safe_next
@@ -48,3 +49,9 @@ def test_yuan_typed_in_become_fen_and_a_bad_amount_is_an_error_on_its_field():
 ])
 def test_after_sign_in_only_paths_on_this_site_are_followed(target, expected):
     assert safe_next(target) == expected
+
+
+def test_dates_typed_into_the_calendar_boxes_are_split_on_lines_spaces_and_commas():
+    assert split_dates(" 2027-01-01\n2027-02-05，2027-02-06、2027-02-07, 2027-02-08\r\n\n") == [
+        "2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08"]
+    assert split_dates("") == []

@@ -35,6 +35,8 @@ CONTRACT_OPERATIONS = [
     ("POST", "/api/v1/applications/{id}/objection"),
     ("POST", "/api/v1/applications/approve-batch"),
     ("POST", "/api/v1/applications/{id}/disburse"),
+    ("GET", "/api/v1/calendar/{year}"),
+    ("PUT", "/api/v1/calendar/{year}"),
     ("POST", "/api/v1/donors"),
     ("POST", "/api/v1/donations"),
     ("GET", "/api/v1/donors/{donor_id}/trace"),

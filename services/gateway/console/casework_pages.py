@@ -76,7 +76,7 @@ class CaseworkPages(ConsoleBase):
         page_number = whole_number(visit.request.args.get("page", "1"))
         queue = self.call(self.aid.list_applications, {"status": "submitted", "per_page": QUEUE_SIZE, "page": page_number})
         return visit.page("reviews.html", http_status, queue=queue, campaigns=self.campaign_names(), outcome=outcome,
-                          problem=problem)
+                          problem=problem, calendar_warning=self.calendar_warning(visit))
 
     @page("POST", "/reviews/approve-batch", roles=CASEWORK)
     def console_approve_batch(self, visit):

@@ -15,6 +15,7 @@ PAGES = (
     ("对账", "/reconciliation", MONEY_READERS),
     ("我的捐赠去向", "/trace", DONOR),
     ("账号", "/users", ADMIN),
+    ("工作日历", "/calendar", ADMIN),
 )
 
 

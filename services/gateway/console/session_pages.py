@@ -18,7 +18,7 @@ class SessionPages(ConsoleBase):
     @page("GET", "/")
     def console_home(self, visit):
         campaigns = self.call(self.aid.list_campaigns, {"per_page": PUBLIC_CAMPAIGNS_SHOWN})["items"]
-        return visit.page("home.html", campaigns=campaigns)
+        return visit.page("home.html", campaigns=campaigns, calendar_warning=self.calendar_warning(visit))
 
     @page("GET", "/sign-in")
     def console_sign_in_form(self, visit):

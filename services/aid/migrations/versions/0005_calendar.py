@@ -1,10 +1,10 @@
-"""the official working calendar (placeholder)
+"""the official working calendar: years entered by an admin
 
 Revision ID: 0005
 Revises: 0004
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 revision = "0005"
 down_revision = "0004"
@@ -13,8 +13,16 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "calendar_years",
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("holidays", sa.JSON(), nullable=False),
+        sa.Column("workdays", sa.JSON(), nullable=False),
+        sa.Column("entered_by", sa.String(length=100), nullable=False),
+        sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("year"),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table("calendar_years")
