@@ -124,6 +124,9 @@ def test_the_console_queue_approves_and_the_review_pages_flag_the_new_payee(aid_
     queue = console.get("/change-requests")
     assert queue.status_code == 200 and f'id="change-{change["change_request_id"]}"' in queue.text
     assert masked(new_account) in queue.text and new_account not in queue.text
+    auditor = signed_in(api.base_url, api.token_for("auditor"))
+    audited = auditor.get("/change-requests")
+    assert f'id="change-{change["change_request_id"]}"' in audited.text and "/approve" not in audited.text
     own = signed_in(api.base_url, maker).submit(
         "/change-requests", f"/change-requests/{change['change_request_id']}/approve")
     assert own.status_code == 409 and "不能审批自己的申请" in own.text
@@ -134,5 +137,6 @@ def test_the_console_queue_approves_and_the_review_pages_flag_the_new_payee(aid_
     assert 'id="payee-changed"' in console.get(f"/applications/{application['application_id']}").text
     assert "收款账户近30日内变更" in console.get("/reviews").text
     assert console.get("/change-requests?status=approved").text.count(masked(new_account)) == 1
-    auditor = signed_in(api.base_url, api.token_for("auditor"))
-    assert auditor.get("/change-requests").status_code == 200
+    assert "经审批变更" in console.get(f"/workers/{worker['worker_id']}").text
+    history = auditor.get(f"/change-requests?status=&worker_id={worker['worker_id']}")
+    assert history.status_code == 200 and f'id="change-{change["change_request_id"]}"' in history.text

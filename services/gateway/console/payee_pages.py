@@ -28,12 +28,12 @@ class PayeePages(ConsoleBase):
         return self.change_requests_page(visit)
 
     def change_requests_page(self, visit, problem=None, http_status=200):
-        status = visit.request.args.get("status", payee_rules.PENDING)
-        query = {"per_page": SHOWN, "page": whole_number(visit.request.args.get("page", "1"))}
-        if status:
-            query["status"] = status
+        """Pending requests unless ?status= says otherwise (empty: all); ?worker_id= for one worker's."""
+        args = visit.request.args
+        filters = {"status": args.get("status", payee_rules.PENDING), "worker_id": args.get("worker_id", "")}
+        query = {**filled(filters, "status", "worker_id"), "per_page": SHOWN, "page": whole_number(args.get("page", "1"))}
         return visit.page("change_requests.html", http_status, listing=self.call(self.registry.list_change_requests, query),
-                          status=status, statuses=payee_rules.STATUS_LABELS.items(), problem=problem)
+                          filters=filters, statuses=payee_rules.STATUS_LABELS.items(), problem=problem)
 
     @page("POST", "/change-requests/<change_request_id>/<action>", roles=CASEWORK)
     def console_decide_change_request(self, visit, change_request_id, action):
