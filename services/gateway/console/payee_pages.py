@@ -21,7 +21,10 @@ class PayeePages(ConsoleBase):
 
     def recent_payee_changes(self, worker_ids) -> dict[str, str]:
         """Which of these workers' payees changed in the last 30 days, and when: applications to pay them are flagged."""
-        return recent_changes(self.call(self.registry.payee_changes, sorted(set(worker_ids))), clock.now())
+        worker_ids = sorted(set(worker_ids))
+        if not worker_ids:
+            return {}
+        return recent_changes(self.call(self.registry.payee_changes, worker_ids), clock.now())
 
     @page("GET", "/change-requests", roles=STAFF)
     def console_change_requests(self, visit):
