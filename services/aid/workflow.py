@@ -1,4 +1,5 @@
 """The application status machine, as data: which action leads from which status to which."""
+from shared.actors import user_of
 from shared.errors import ServiceError
 
 SUBMITTED, PUBLICIZING, READY, PAYING = "submitted", "publicizing", "ready", "paying"
@@ -45,11 +46,6 @@ def next_status(action: str, current: str, publicity_days: int = 1) -> str:
     if target == PUBLICIZING and publicity_days == 0:
         return READY
     return target
-
-
-def user_of(actor: str) -> str:
-    """Actors are 'role:user_id'; maker-checker compares the user, whatever role they act in."""
-    return actor.partition(":")[2] or actor
 
 
 def check_maker_checker(submitted_by: str, reviewer: str) -> None:

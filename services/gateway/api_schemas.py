@@ -9,7 +9,7 @@ from services.aid.schemas import PROGRAMS
 from services.aid.workflow import STATUSES as APPLICATION_STATUSES
 from services.gateway.auth import ROLES
 from services.notify.schemas import PUBLIC_STATUSES as SMS_STATUSES
-from services.registry import rules
+from services.registry import payee_rules, rules
 
 Str = fields.String
 Int = fields.Integer
@@ -135,6 +135,7 @@ class WorkerSchema(ResponseSchema):
     version = required(Int)
     created_at = required(Time)
     updated_at = required(Time)
+    bank_changed_at = optional(Time, metadata={"description": "收款账户最近一次经审批变更的时间；从未变更为 null"})
 
 
 class WorkerWithHistorySchema(WorkerSchema):
@@ -162,6 +163,37 @@ class RejectedRowSchema(ResponseSchema):
     message = required(Str)
 
 
+class PendingChangeSchema(ResponseSchema):
+    row = required(Int, metadata={"description": "表格行号：这一行的银行信息与档案不同，未直接修改，已提出变更申请"})
+    worker_id = required(Str)
+    change_request_id = required(Str)
+
+
+class ChangeRequestViewSchema(ResponseSchema):
+    change_request_id = required(Str)
+    worker_id = required(Str)
+    name = required(Str, metadata={"description": "职工姓名（脱敏）"})
+    status = one_of(payee_rules.STATUSES)
+    source = one_of((payee_rules.FROM_API, payee_rules.FROM_IMPORT))
+    old_bank = fields.Nested(BankViewSchema, required=True, metadata={"description": "提出申请时的收款账户（脱敏）"})
+    new_bank = fields.Nested(BankViewSchema, required=True, metadata={"description": "申请改为的收款账户（脱敏）"})
+    requested_by = required(Str)
+    requested_at = required(Time)
+    decided_by = optional(Str)
+    decided_at = optional(Time)
+    reason = optional(Str)
+
+
+class ChangeRequestPageSchema(PageSchema):
+    items = listed(ChangeRequestViewSchema)
+
+
+class PayeeChangePendingSchema(ResponseSchema):
+    change_request_id = required(Str)
+    status = one_of((payee_rules.PENDING,))
+    worker = fields.Nested(WorkerSchema, required=True, metadata={"description": "其他字段已生效后的档案"})
+
+
 class ImportResultSchema(ResponseSchema):
     import_id = required(Str)
     total_rows = required(Int)
@@ -169,6 +201,7 @@ class ImportResultSchema(ResponseSchema):
     updated = required(Int)
     unchanged = required(Int)
     rejected = listed(RejectedRowSchema)
+    pending_changes = listed(PendingChangeSchema)
 
 
 class ImportStartedSchema(ResponseSchema):

@@ -38,7 +38,10 @@ from services.gateway.rate_limit import RateLimits
 from services.gateway.routes import ROUTES, Route
 from services.gateway.schemas import NoFieldsSchema, UserCreateSchema
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
-from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
+from services.registry.schemas import (
+    ChangeDecisionSchema, ChangeRequestQuerySchema, StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema,
+    WorkerQuerySchema,
+)
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.upload_parts import send_parts
 
@@ -213,10 +216,40 @@ class GatewayService(ConsoleRoutes):
         return json_response(self.call(self.registry.audit_trail, worker_id))
 
     @endpoint("PATCH", "/api/v1/workers/<worker_id>", roles=CASEWORK, summary="修改档案字段（身份证号不可改）", tags=("职工档案",),
-              body=WorkerFieldsSchema(partial=True), responses={200: answers.WorkerSchema},
+              description="银行信息（bank）不直接修改：提出收款账户变更申请，由另一位经办人或管理员审批，返回 202；"
+                          "同一请求中的其他字段照常生效。",
+              body=WorkerFieldsSchema(partial=True),
+              responses={200: answers.WorkerSchema, 202: answers.PayeeChangePendingSchema},
               errors=JSON_BODY + (404, 409) + BACKEND)
     def update_worker(self, request, user, worker_id):
-        return json_response(self.call(self.registry.update_worker, worker_id, self.json_body(request), user.actor))
+        answer = self.call(self.registry.update_worker, worker_id, self.json_body(request), user.actor)
+        return json_response(answer, 202 if "change_request_id" in answer else 200)
+
+    @endpoint("GET", "/api/v1/change-requests", roles=STAFF, summary="收款账户变更申请（新旧账户均脱敏）",
+              tags=("职工档案",), query=ChangeRequestQuerySchema, responses={200: answers.ChangeRequestPageSchema},
+              errors=(400,) + BACKEND)
+    def list_change_requests(self, request, user):
+        return json_response(self.call(self.registry.list_change_requests, query_args(request)))
+
+    @endpoint("POST", "/api/v1/change-requests/<change_request_id>/approve", roles=CASEWORK,
+              summary="批准收款账户变更", tags=("职工档案",),
+              description="提出人本人不能审批（409 same_user）；已处理的申请 409 invalid_transition。批准后新账户生效。",
+              body=ChangeDecisionSchema, responses={200: answers.ChangeRequestViewSchema},
+              errors=JSON_BODY + (404, 409) + BACKEND)
+    def approve_change_request(self, request, user, change_request_id):
+        return self.decide_change_request(request, user, change_request_id, approve=True)
+
+    @endpoint("POST", "/api/v1/change-requests/<change_request_id>/reject", roles=CASEWORK,
+              summary="驳回收款账户变更", tags=("职工档案",),
+              description="提出人本人不能审批（409 same_user）；已处理的申请 409 invalid_transition。",
+              body=ChangeDecisionSchema, responses={200: answers.ChangeRequestViewSchema},
+              errors=JSON_BODY + (404, 409) + BACKEND)
+    def reject_change_request(self, request, user, change_request_id):
+        return self.decide_change_request(request, user, change_request_id, approve=False)
+
+    def decide_change_request(self, request, user, change_request_id, approve: bool):
+        return json_response(self.call(self.registry.decide_change_request, change_request_id, approve,
+                                       self.json_body(request), user.actor))
 
     @endpoint("POST", "/api/v1/workers/<worker_id>/status", roles=CASEWORK, summary="变更档案状态（在档、暂停、退出）",
               tags=("职工档案",), body=StatusChangeSchema, responses={200: answers.WorkerWithHistorySchema},

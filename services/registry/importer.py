@@ -2,7 +2,8 @@
 
 Rows come checked (sheet_rows.check_row) and are written in chunks: new ID numbers become new files,
 known ones are updated only when the sheet says something different, so importing the same file twice
-creates nothing.
+creates nothing. New bank details are not applied: they open a change request (payee_rules), reported in
+`pending_changes`.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from shared.db import insert_many
 from shared.events import envelope, new_id, now_utc
 from shared.outbox import add_events
-from services.registry import workers
+from services.registry import payee_requests, payee_rules, workers
 from services.registry.models import audit_log, outbox, workers as workers_table
 
 # a chunk refused because others filed the same people meanwhile is written again; more than once is rare
@@ -30,11 +31,12 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: list = field(default_factory=list)
+    pending_changes: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "total_rows": self.total_rows, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "rejected": self.rejected,
+            "unchanged": self.unchanged, "rejected": self.rejected, "pending_changes": self.pending_changes,
         }
 
 
@@ -100,7 +102,7 @@ class Importer:
         pending, self._pending = self._pending, []
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                created, updated, unchanged = self._write(pending)
+                created, updated, unchanged, pending_changes = self._write(pending)
                 break
             except IntegrityError:
                 self.session.rollback()
@@ -109,14 +111,15 @@ class Importer:
         self.result.created += created
         self.result.updated += updated
         self.result.unchanged += unchanged
+        self.result.pending_changes.extend(pending_changes)
 
-    def _write(self, pending) -> tuple[int, int, int]:
+    def _write(self, pending) -> tuple[int, int, int, list]:
         stored = self._stored_rows_that_differ(pending)
         now = now_utc()
         occurred_at = now.isoformat()
-        created, changed, events, audits = [], [], [], []
+        created, changed, events, audits, pending_changes = [], [], [], [], []
         unchanged = 0
-        for _, id_hash, prepared in pending:
+        for row_number, id_hash, prepared in pending:
             row = stored.get(id_hash)
             if row is None:
                 prepared.update(worker_id=new_id(), created_at=now, updated_at=now)  # a retry writes them anew
@@ -128,8 +131,18 @@ class Importer:
                 unchanged += 1
             else:
                 before = workers.data_of(self.vault, row)
-                after = {**workers.data_of(self.vault, SimpleNamespace(**prepared)), "family": before["family"]}
+                sheet = {**workers.data_of(self.vault, SimpleNamespace(**prepared)), "family": before["family"]}
+                after, requested_bank = payee_rules.held_back(before, sheet)
+                if requested_bank is not None:
+                    change_request_id, entries = payee_requests.open_request(
+                        self.session, self.vault, row, requested_bank, self.actor, payee_rules.FROM_IMPORT, now)
+                    audits.extend(entries)
+                    pending_changes.append(
+                        {"row": row_number, "worker_id": row.worker_id, "change_request_id": change_request_id})
                 fields_changed = workers.changed_fields(before, after)
+                if not fields_changed:  # only the bank details differ: the file itself stays as it is
+                    unchanged += 1
+                    continue
                 values = {**workers.stored_fields(self.vault, after), "version": row.version + 1, "updated_at": now}
                 changed.append({"b_worker_id": row.worker_id, **values})
                 about = {**row._mapping, **values}
@@ -145,4 +158,4 @@ class Importer:
             )
         insert_many(self.session, audit_log, audits)
         add_events(self.session, outbox, events)
-        return len(created), len(changed), unchanged
+        return len(created), len(changed), unchanged, pending_changes

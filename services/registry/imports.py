@@ -74,12 +74,12 @@ def _import(session, vault, import_id: str, parts: int, filename: str | None, ac
     result = {"import_id": import_id, **importer.result.as_dict()}
     session.execute(insert(audit_log).values(
         at=now_utc(), actor=actor, action="import", worker_id=None,
-        details={key: value for key, value in result.items() if key != "rejected"} | {"rejected": len(result["rejected"])},
+        details={key: len(value) if isinstance(value, list) else value for key, value in result.items()},
     ))
     _finish(session, import_id, "done", result, importer.result.total_rows)
-    log.info("import %s by %s: %d rows, %d created, %d updated, %d unchanged, %d rejected",
+    log.info("import %s by %s: %d rows, %d created, %d updated, %d unchanged, %d rejected, %d bank changes pending",
              import_id, actor, result["total_rows"], result["created"], result["updated"],
-             result["unchanged"], len(result["rejected"]))
+             result["unchanged"], len(result["rejected"]), len(result["pending_changes"]))
     return result
 
 

@@ -37,6 +37,7 @@ workers = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("bank_changed_at", UtcDateTime),  # when an approved change request last changed the payee
     # A city union keeps tens of thousands of files: filters by union or category scan quickly, and
     # every extra index slows the bulk import. Reviews due are looked up by status and date.
     Index("ix_workers_status_review_due_on", "status", "review_due_on"),
@@ -87,6 +88,28 @@ import_parts = Table(
     Column("sealed", Text, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     Index("ix_import_parts_received_at", "received_at"),
+)
+
+# A change of a worker's bank details, waiting for (or decided by) a second person: the payee is what aid is paid
+# to, so nobody changes it alone. The new account is kept only sealed and masked, as in workers; the old one
+# masked, as it was when the change was asked for.
+change_requests = Table(
+    "change_requests", metadata,
+    Column("change_request_id", String(32), primary_key=True),
+    Column("worker_id", String(32), ForeignKey("workers.worker_id"), nullable=False, index=True),
+    Column("status", String(10), nullable=False, index=True),
+    Column("source", String(10), nullable=False),
+    Column("old_bank_name", String(50), nullable=False),
+    Column("old_account_masked", String(8), nullable=False),
+    Column("new_bank_name", String(50), nullable=False),
+    Column("new_account_masked", String(8), nullable=False),
+    Column("new_account_sealed", Text, nullable=False),
+    Column("new_bank_hash", String(64), nullable=False),
+    Column("requested_by", String(100), nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("decided_by", String(100)),
+    Column("decided_at", UtcDateTime),
+    Column("reason", Text),
 )
 
 outbox = outbox_table(metadata)

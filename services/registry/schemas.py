@@ -3,7 +3,7 @@ from marshmallow import ValidationError, fields, validate
 
 from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
-from services.registry import rules
+from services.registry import payee_rules, rules
 from shared.clock import today
 
 
@@ -84,6 +84,15 @@ class WorkerCreateSchema(WorkerFieldsSchema):
 class StatusChangeSchema(StrictSchema):
     status = Text(required=True, validate=validate.OneOf(rules.STATUSES, error="状态应为 active、suspended 或 exited"))
     reason = Checked(lambda v: rules.check_text(v, "原因", 500), required=True)
+
+
+class ChangeDecisionSchema(StrictSchema):
+    reason = Checked(lambda v: rules.check_text(v, "原因", 500), load_default=None)
+
+
+class ChangeRequestQuerySchema(PagedQuerySchema):
+    status = Text(validate=validate.OneOf(payee_rules.STATUSES, error="未知的申请状态"))
+    worker_id = Text(validate=validate.Length(max=32))
 
 
 class WorkerQuerySchema(PagedQuerySchema):

@@ -7,9 +7,12 @@ from shared.outbox import OutboxRelay
 from shared.request_ids import RequestIds
 from shared.rpc import rpc
 from shared.schemas import load_or_400
-from services.registry import imports, store, uploads, workers
+from services.registry import imports, payee_decisions, payee_requests, store, uploads, workers
 from services.registry.models import outbox
-from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
+from services.registry.schemas import (
+    ChangeDecisionSchema, ChangeRequestQuerySchema, StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema,
+    WorkerQuerySchema,
+)
 
 
 class RegistryService:
@@ -75,7 +78,24 @@ class RegistryService:
         changes = load_or_400(WorkerFieldsSchema(), payload, partial=True)
         if "filed_on" in changes and changes["filed_on"] is None:  # only a new file defaults to today
             raise validation_error({"filed_on": ["不能为空"]})
-        return workers.view(self.vault, store.apply_update(self.db, self.vault, worker_id, changes, actor))
+        row, change_request_id = store.apply_update(self.db, self.vault, worker_id, changes, actor)
+        worker = workers.view(self.vault, row)
+        if change_request_id is None:
+            return worker
+        return {"change_request_id": change_request_id, "status": "pending", "worker": worker}
+
+    @rpc
+    def list_change_requests(self, query):
+        return payee_requests.search(self.db, load_or_400(ChangeRequestQuerySchema(), query))
+
+    @rpc
+    def decide_change_request(self, change_request_id, approve, payload, actor):
+        reason = load_or_400(ChangeDecisionSchema(), payload)["reason"]
+        return payee_decisions.decide(self.db, self.vault, change_request_id, approve, reason, actor)
+
+    @rpc
+    def payee_changes(self, worker_ids):
+        return payee_requests.bank_changes(self.db, list(worker_ids))
 
     @rpc
     def change_status(self, worker_id, payload, actor):

@@ -5,13 +5,13 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shared import clock
-from shared.db import row_by_id
+from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
 from shared.events import envelope, new_id, now_utc
 from shared.masking import scrub
 from shared.outbox import add_events
 from shared.validation import parse_id_number
-from services.registry import workers
+from services.registry import payee_requests, payee_rules, workers
 from services.registry.models import audit_log, outbox, status_history, workers as workers_table
 
 
@@ -36,7 +36,7 @@ def register(session, vault, data: dict, actor: str):
     existing = session.execute(
         select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)
     ).scalar()
-    session.rollback()  # end the read before writing (see _write_if_unchanged)
+    session.rollback()  # end the read before writing (see write_if_unchanged)
     if existing:
         raise duplicate_worker(existing)
     row = workers.new_row(vault, data, parse_id_number(data["id_number"]), new_id(), id_hash, now_utc())
@@ -53,7 +53,7 @@ def register(session, vault, data: dict, actor: str):
     return load(session, row["worker_id"])
 
 
-def _write_if_unchanged(session, row, **values) -> None:
+def write_if_unchanged(session, row, **values) -> None:
     """Update the file only if nobody changed it since it was read, in a transaction of its own.
 
     The read that came before is ended first: on SQLite a read kept open cannot turn into a write
@@ -70,22 +70,38 @@ def _write_if_unchanged(session, row, **values) -> None:
         raise ServiceError("conflict", "档案刚被他人修改，请刷新后重试", 409)
 
 
-def apply_update(session, vault, worker_id: str, changes: dict, actor: str):
-    """PATCH: merge the given fields into the file; no change at all writes nothing."""
+def apply_update(session, vault, worker_id: str, changes: dict, actor: str) -> tuple:
+    """PATCH: merge the given fields into the file, except new bank details, which open a change request
+    (payee_rules); no change at all writes nothing. The file as it now is, and the change request's id or None."""
     row = load(session, worker_id)
     before = workers.data_of(vault, row)
-    after = {**before, **changes}
+    after, requested_bank = payee_rules.held_back(before, {**before, **changes})
     changed = workers.changed_fields(before, after)
-    if not changed:
+    if not changed and requested_bank is None:
         session.rollback()
-        return row
-    _write_if_unchanged(session, row, **workers.stored_fields(vault, after), updated_at=now_utc())
-    audit(session, actor, "update", worker_id, fields=changed)
+        return row, None
+    now = now_utc()
+    if changed:
+        write_if_unchanged(session, row, **workers.stored_fields(vault, after), updated_at=now)
+        audit(session, actor, "update", worker_id, fields=changed)
+    else:
+        session.rollback()  # end the read before writing (see write_if_unchanged)
+    change_request_id = None
+    if requested_bank is not None:
+        change_request_id, entries = payee_requests.open_request(
+            session, vault, row, requested_bank, actor, payee_rules.FROM_API, now)
+        insert_many(session, audit_log, entries)
+    updated = announce_update(session, worker_id, changed) if changed else row
+    session.commit()
+    return updated, change_request_id
+
+
+def announce_update(session, worker_id: str, changed: list[str]):
+    """The worker_updated event of a file just written, in the same transaction; the file as written."""
     updated = load(session, worker_id)
     add_events(session, outbox, [("worker_updated", envelope(
         **workers.event_about(updated._mapping), version=updated.version, changed=changed,
     ))])
-    session.commit()
     return updated
 
 
@@ -95,7 +111,7 @@ def change_status(session, worker_id: str, new_status: str, reason: str, actor: 
         session.rollback()
         raise ServiceError("invalid_transition", f"档案已经是 {row.status} 状态", 409)
     now = now_utc()
-    _write_if_unchanged(session, row, status=new_status, updated_at=now)
+    write_if_unchanged(session, row, status=new_status, updated_at=now)
     session.execute(insert(status_history).values(
         worker_id=worker_id, from_status=row.status, to_status=new_status, reason=reason, actor=actor, at=now,
     ))

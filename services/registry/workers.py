@@ -148,6 +148,7 @@ def view(vault, row, reveal: bool = False) -> dict:
         "version": row.version,
         "created_at": row.created_at.isoformat(),
         "updated_at": row.updated_at.isoformat(),
+        "bank_changed_at": row.bank_changed_at.isoformat() if row.bank_changed_at else None,
     }
 
 

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.e2e.aid_builders import TODAY, campaign_body, start_system
-from tests.e2e.builders import SAMPLE_CSV, new_user, valid_worker
+from tests.e2e.builders import SAMPLE_CSV, fresh_account, new_user, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN
 from tests.e2e.notify_builders import notifications
 from tests.integration.conftest import wait_until
@@ -84,6 +84,11 @@ def a_day_of_work(day: Day) -> dict:
     day.keep(call("POST", "/api/v1/workers", 201, "caseworker", json=sent), "worker_id")
     call("GET", "/api/v1/workers/{worker_id}", 200, params={"reveal": "1"})
     call("PATCH", "/api/v1/workers/{worker_id}", 200, "caseworker", json={"household_size": 4})
+    for action in ("reject", "approve"):
+        day.keep(call("PATCH", "/api/v1/workers/{worker_id}", 202, "caseworker",
+                      json={"bank": {"name": "中国银行", "account": fresh_account()}}), "change_request_id")
+        call("POST", f"/api/v1/change-requests/{{change_request_id}}/{action}", 200, json={"reason": "核对无误"})
+    call("GET", "/api/v1/change-requests", 200, params={"worker_id": day.ids["worker_id"]})
     call("GET", "/api/v1/workers", 200, params={"category": "deep"})
     call("GET", "/api/v1/workers/{worker_id}/audit", 200)
     sheet = "\n".join(SAMPLE_CSV.read_text(encoding="utf-8-sig").splitlines()[:3]).encode()

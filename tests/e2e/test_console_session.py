@@ -115,9 +115,9 @@ def test_pages_need_sign_in_and_the_right_role(system):
 
 
 @pytest.mark.parametrize("role, shown, hidden", [
-    ("caseworker", ["/workers", "/reviews", "/imports"], ["/users", "/donations", "/trace"]),
+    ("caseworker", ["/workers", "/reviews", "/imports", "/change-requests"], ["/users", "/donations", "/trace"]),
     ("finance", ["/donations", "/batches", "/reconciliation"], ["/reviews", "/users", "/imports"]),
-    ("donor", ["/trace"], ["/workers", "/donations", "/users"]),
+    ("donor", ["/trace"], ["/workers", "/donations", "/users", "/change-requests"]),
 ])
 def test_navigation_shows_only_what_the_role_may_do(system, role, shown, hidden):
     user = new_user(system, role, donor_id="d" * 32 if role == "donor" else None)

@@ -74,7 +74,10 @@ def exercise(api: RecordingApi, caseworker: str) -> set[str]:
     new_account = "6217000011112222333"
     patched = api.call("PATCH", f"/api/v1/workers/{ids[0]}", json={"phone": "13900139000", "bank": {
         "name": "中国银行", "account": new_account}}, token=caseworker)
-    assert patched.status_code == 200, patched.text
+    assert patched.status_code == 202, patched.text
+    assert api.call("GET", "/api/v1/change-requests?worker_id=" + ids[0]).ok
+    approved = api.call("POST", f"/api/v1/change-requests/{patched.json()['change_request_id']}/approve", json={})
+    assert approved.status_code == 200, approved.text
     assert api.call("POST", f"/api/v1/workers/{ids[1]}/status", json={"status": "suspended", "reason": "核查"}).ok
     for worker_id in ids:
         assert api.call("GET", f"/api/v1/workers/{worker_id}").status_code == 200

@@ -49,6 +49,7 @@ def test_register_returns_the_whole_file_masked(api):
         "review_due_on": "2025-02-28",
         "status": "active",
         "version": 1,
+        "bank_changed_at": None,
     }
     assert masked_id(id_number) == id_number[:6] + "********" + id_number[-4:]
 

@@ -3,7 +3,8 @@ from shared.errors import ServiceError
 from services.gateway.auth import CASEWORK, STAFF
 from services.gateway.console.forms import field_messages, filled, whole_number
 from services.gateway.console.labels import CATEGORIES, LEVELS, WORKER_STATUSES
-from services.gateway.console.web import ConsoleBase, page, redirect, safe_next
+from services.gateway.console.payee_pages import PayeePages
+from services.gateway.console.web import page, redirect, safe_next
 
 WORKER_FILTERS = ("id_number", "q", "category", "status", "union", "page")
 STUDENT_FIELDS = ("name", "id_number", "level", "school", "admission_year", "admission_notice_no")
@@ -27,7 +28,7 @@ def application_payload(form: dict) -> dict:
     return payload
 
 
-class CaseworkPages(ConsoleBase):
+class CaseworkPages(PayeePages):
 
     def campaign_names(self) -> dict[str, str]:
         listing = self.call(self.aid.list_campaigns, {"per_page": CAMPAIGNS_LISTED})
@@ -76,7 +77,8 @@ class CaseworkPages(ConsoleBase):
         page_number = whole_number(visit.request.args.get("page", "1"))
         queue = self.call(self.aid.list_applications, {"status": "submitted", "per_page": QUEUE_SIZE, "page": page_number})
         return visit.page("reviews.html", http_status, queue=queue, campaigns=self.campaign_names(), outcome=outcome,
-                          problem=problem, calendar_warning=self.calendar_warning(visit))
+                          problem=problem, calendar_warning=self.calendar_warning(visit),
+                          payee_changed=self.recent_payee_changes(item["worker_id"] for item in queue["items"]))
 
     @page("POST", "/reviews/approve-batch", roles=CASEWORK)
     def console_approve_batch(self, visit):
@@ -98,6 +100,7 @@ class CaseworkPages(ConsoleBase):
             "application.html", http_status, application=application, problem=problem, errors=errors or {},
             campaign=self.call(self.aid.get_campaign, application["campaign_id"]),
             messages=self.call(self.notify.list_notifications, {"application_id": application_id})["items"],
+            payee_changed_at=self.recent_payee_changes([application["worker_id"]]).get(application["worker_id"]),
         )
 
     @page("POST", "/applications/<application_id>/<action>", roles=CASEWORK)

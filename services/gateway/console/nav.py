@@ -8,6 +8,7 @@ PAGES = (
     ("职工档案", "/workers", STAFF),
     ("导入档案", "/imports", CASEWORK),
     ("审核", "/reviews", CASEWORK),
+    ("收款账户变更", "/change-requests", STAFF),
     ("提交申请", "/applications/new", CASEWORK),
     ("帮扶项目", "/campaigns", STAFF),
     ("捐赠", "/donations", FINANCE),

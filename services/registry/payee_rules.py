@@ -1,0 +1,68 @@
+"""Payee changes need a second person: the rules of bank-detail change requests, as plain functions.
+
+A worker's bank details are where aid is paid, so changing them is the classic way to redirect it. A PATCH or
+an import row that changes them applies everything else at once and opens a change request for the bank
+details, which another caseworker or admin approves (or rejects). A newer request for the same worker
+supersedes an older pending one (the reviewer decides on the latest details only); the same details asked
+for again leave the pending request as it is, so importing a sheet twice opens one request.
+"""
+from datetime import datetime, timedelta
+
+from shared.actors import user_of
+from shared.errors import ServiceError
+from shared.masking import mask_name
+
+PENDING, APPROVED, REJECTED, SUPERSEDED = "pending", "approved", "rejected", "superseded"
+STATUSES = (PENDING, APPROVED, REJECTED, SUPERSEDED)
+STATUS_LABELS = {PENDING: "待审批", APPROVED: "已批准", REJECTED: "未批准", SUPERSEDED: "已被新的申请取代"}
+FROM_API, FROM_IMPORT = "api", "import"
+# How long the console flags a worker's applications after the payee changed.
+RECENT_PAYEE_CHANGE = timedelta(days=30)
+
+
+def held_back(before: dict, after: dict) -> tuple[dict, dict | None]:
+    """Split new worker data into what applies now (the old bank details kept) and the bank details that wait
+    for approval (None when they do not change)."""
+    if after["bank"] == before["bank"]:
+        return after, None
+    return {**after, "bank": before["bank"]}, after["bank"]
+
+
+def bank_key(bank: dict) -> str:
+    """The bank details as one string, hashed to recognise the same details asked for again."""
+    return f"{bank['name']}\x1f{bank['account']}"
+
+
+def check_decision(status: str, requested_by: str, reviewer: str) -> None:
+    """Only a pending request is decided, and never by the person who asked for it."""
+    if status != PENDING:
+        raise ServiceError("invalid_transition", f"该收款账户变更申请{STATUS_LABELS[status]}，不能再审批", 409,
+                           extra={"status": status})
+    if user_of(requested_by) == user_of(reviewer):
+        raise ServiceError("same_user", "提出收款账户变更的人不能审批自己的申请", 409)
+
+
+def payee_changed_recently(bank_changed_at: datetime | None, now: datetime) -> bool:
+    return bank_changed_at is not None and now - bank_changed_at <= RECENT_PAYEE_CHANGE
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def view(request, worker_name: str) -> dict:
+    """A change request as reviewers see it: old and new accounts masked, nothing that undoes the mask."""
+    return {
+        "change_request_id": request.change_request_id,
+        "worker_id": request.worker_id,
+        "name": mask_name(worker_name),
+        "status": request.status,
+        "source": request.source,
+        "old_bank": {"name": request.old_bank_name, "account": request.old_account_masked},
+        "new_bank": {"name": request.new_bank_name, "account": request.new_account_masked},
+        "requested_by": request.requested_by,
+        "requested_at": request.requested_at.isoformat(),
+        "decided_by": request.decided_by,
+        "decided_at": _iso(request.decided_at),
+        "reason": request.reason,
+    }

@@ -1,0 +1,21 @@
+"""A bank change is announced as a worker update when it is approved, not when it is asked for."""
+from services.registry.service import RegistryService
+from tests.e2e.builders import fresh_account, valid_worker
+from tests.fakes import recorder
+from tests.integration.conftest import wait_until
+
+
+def test_only_the_approval_of_a_bank_change_publishes_worker_updated(config, runner_factory, recorder_db, registry_rpc):
+    runner = runner_factory(config, RegistryService, recorder.Recorder)
+    runner.start()
+    worker_id = registry_rpc.register_worker(valid_worker(), "caseworker:maker")["worker_id"]
+    new_account = fresh_account()
+
+    asked = registry_rpc.update_worker(worker_id, {"bank": {"name": "中国银行", "account": new_account}},
+                                       "caseworker:maker")
+    registry_rpc.decide_change_request(asked["change_request_id"], True, {}, "caseworker:checker")
+
+    wait_until(lambda: any("changed" in payload for payload in recorder.deliveries))
+    [update] = [payload for payload in recorder.deliveries if "changed" in payload]
+    assert (update["worker_id"], update["changed"], update["version"]) == (worker_id, ["bank"], 2)
+    assert new_account not in str(update) and new_account[-4:] not in str(update)
