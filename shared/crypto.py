@@ -44,8 +44,9 @@ MIN_KEY_BYTES = 32
 
 
 def checked_data_key(value: str) -> bytes:
-    """DATA_KEY as given (its text is the key material), once it is known to hold at least 32 random bytes
-    in base64 (standard or URL-safe alphabet, as `openssl rand -base64 32` prints)."""
+    """DATA_KEY exactly as given (its text is the key material, as it always was, so data sealed before still
+    opens), once it is known to hold at least 32 random bytes in base64 (standard or URL-safe alphabet, as
+    `openssl rand -base64 32` prints)."""
     try:
         raw = base64.b64decode(value.strip().replace("-", "+").replace("_", "/"), validate=True)
     except ValueError:
@@ -53,7 +54,7 @@ def checked_data_key(value: str) -> bytes:
     if len(raw) < MIN_KEY_BYTES:
         raise InvalidDataKey(
             f"DATA_KEY 无效：应为至少 {MIN_KEY_BYTES} 字节随机数的 base64 编码（可用 openssl rand -base64 32 生成）")
-    return value.strip().encode()
+    return value.encode()
 
 
 def _read_key(path: Path) -> bytes:

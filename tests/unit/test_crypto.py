@@ -78,7 +78,7 @@ def test_a_data_key_that_is_short_or_not_base64_is_refused(tmp_path, key):
 def test_url_safe_and_standard_base64_keys_are_both_accepted(tmp_path):
     url_safe = "-_-_" + SYNTHETIC_KEY[4:]
     for key in (SYNTHETIC_KEY, url_safe, f"  {SYNTHETIC_KEY}\n"):
-        assert load_master_key({"HARDSHIP_VAR_DIR": str(tmp_path), "DATA_KEY": key}) == key.strip().encode()
+        assert load_master_key({"HARDSHIP_VAR_DIR": str(tmp_path), "DATA_KEY": key}) == key.encode()
 
 
 def test_a_service_with_a_bad_data_key_refuses_to_start_with_one_line(tmp_path):
