@@ -11,6 +11,7 @@ from pathlib import Path
 from nameko.runners import ServiceRunner
 from nameko.standalone.rpc import ServiceRpcProxy
 
+from bench import DATA_KEY
 from bench.broker import bind_counting_queue, private_vhost, wait_for_queued
 from bench.floor import raw_import_seconds, raw_publish_rate
 from shared.config import nameko_config
@@ -31,7 +32,7 @@ def run(rows: int = ROWS) -> dict:
         floor = raw_import_seconds(csv_bytes, Path(workdir))
         publish_rate = raw_publish_rate(amqp_uri, min(rows, 20_000))
         config = nameko_config(
-            AMQP_URI=amqp_uri, HARDSHIP_VAR_DIR=workdir, DATA_KEY="bench-key",
+            AMQP_URI=amqp_uri, HARDSHIP_VAR_DIR=workdir, DATA_KEY=DATA_KEY,
             REGISTRY_DB_URL=f"sqlite:///{workdir}/registry.db", RPC_TIMEOUT="600",
         )
         upgrade("registry", config)

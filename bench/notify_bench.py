@@ -16,6 +16,7 @@ from nameko.runners import ServiceRunner
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import func, select
 
+from bench import DATA_KEY
 from bench.broker import private_vhost
 from shared.bus import ConfirmingPublisher
 from shared.config import nameko_config
@@ -139,7 +140,7 @@ def run(events: int = EVENTS) -> dict:
     print(f"短信基准：{events} 个状态事件生成短信记录；另 {PACED} 条短信按服务商限速 {PACED_QPS} 条/秒发送 …", flush=True)
     with tempfile.TemporaryDirectory() as workdir, private_vhost() as amqp_uri:
         config = nameko_config(
-            AMQP_URI=amqp_uri, HARDSHIP_VAR_DIR=workdir, DATA_KEY="bench-key", RPC_TIMEOUT="600",
+            AMQP_URI=amqp_uri, HARDSHIP_VAR_DIR=workdir, DATA_KEY=DATA_KEY, RPC_TIMEOUT="600",
             REGISTRY_DB_URL=f"sqlite:///{workdir}/registry.db", SMS_QUIET_HOURS="off",
         )
         upgrade("registry", config)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import requests
 
+from bench import DATA_KEY
 from shared.migrations import upgrade
 
 SERVICES = ("registry", "aid", "notify", "gateway")
@@ -69,7 +70,7 @@ def wait_until_healthy(base_url: str, timeout: float = 60) -> None:
 def running_system(amqp_uri: str, workdir: str, port: int, **settings):
     """Yields the System once the gateway's /health answers; stops every process afterwards."""
     env = {
-        **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": workdir, "DATA_KEY": "bench-key",
+        **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": workdir, "DATA_KEY": DATA_KEY,
         "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN, "GATEWAY_PORT": str(port), "RPC_TIMEOUT": "600",
         **{f"{name.upper()}_DB_URL": f"sqlite:///{workdir}/{name}.db" for name in SERVICES}, **settings,
     }

@@ -35,7 +35,8 @@ def log(line: str) -> None:
 
 def service_env(workdir: Path, amqp_uri: str, postgres: PrivatePostgres) -> dict:
     return {
-        **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": str(workdir / "var"), "DATA_KEY": "faults-key",
+        **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": str(workdir / "var"),
+        "DATA_KEY": "c3ludGhldGljLWZhdWx0LWRhdGEta2V5LTMyYnl0ZXM=",  # synthetic: base64 of 32 bytes
         "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN, "GATEWAY_PORT": str(free_port()), "RPC_TIMEOUT": "30",
         "EVENT_RETRY_DELAYS": "1,2,4,8,16", "SMS_QUIET_HOURS": "off", "SMS_PER_NUMBER_PER_HOUR": "0",
         "SMS_PER_NUMBER_PER_DAY": "0", "SMS_PROVIDER": "console", "PUBLICITY_CHECK_SECONDS": "1",

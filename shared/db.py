@@ -1,5 +1,6 @@
 """The database dependency: one engine per service, one session per nameko worker."""
 import logging
+import os
 from pathlib import Path
 
 from datetime import date, timezone
@@ -57,6 +58,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """The database holds personal data: readable by the service's own user only (SQLite gives its -wal and -shm
+    files the database file's mode)."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     """hide_parameters: a failed statement's error (and so its log line) must not carry the row's values, say a
     birth date that completes a masked ID number."""
@@ -64,6 +74,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from datetime import date
 
 from shared.validation import InvalidValue, normalize_phone
 
@@ -49,6 +50,14 @@ def mask_bank_account(account: str | None) -> str | None:
     if len(account) <= 4:
         return "****"
     return "****" + account[-4:]
+
+
+def birth_fields(birth_date: date, reveal: bool) -> dict:
+    """The birth date and year, for a revealed view only: the 8 digits a masked ID number stars out are
+    the birth date, so a masked view carries no part of it (nor anything derived from it, like an age)."""
+    if not reveal:
+        return {}
+    return {"birth_date": birth_date.isoformat(), "birth_year": birth_date.year}
 
 
 # Digit runs are matched whole: a neighbouring ASCII letter or digit means the run is

@@ -17,6 +17,8 @@ from functools import partial
 from nameko.amqp.publish import Publisher
 from nameko.rpc import Responder, Rpc, RpcConsumer
 
+from shared.errors import ServiceError
+from shared.expected_errors import log_expected_errors_briefly
 from shared.topology import queue_arguments
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,14 @@ class TypedRpcConsumer(RpcConsumer):
 
 class TypedRpc(Rpc):
     rpc_consumer = TypedRpcConsumer()
+
+    def __init__(self, expected_exceptions=ServiceError, **kwargs):
+        """A business error (ServiceError) is the answer the caller asked for, not a failure of the service."""
+        super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
+    def setup(self):
+        log_expected_errors_briefly()
+        super().setup()
 
 
 rpc = TypedRpc.decorator

@@ -12,6 +12,7 @@ import sys  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 
 from shared.config import nameko_config, setting  # noqa: E402
+from shared.crypto import InvalidDataKey, check_data_key  # noqa: E402
 from shared.masking import install_log_masking  # noqa: E402
 from shared.request_ids import install_log_record_ids  # noqa: E402
 from shared.topology import service_class  # noqa: E402
@@ -38,7 +39,12 @@ def calm_the_garbage_collector() -> None:
 def main(argv=None) -> None:
     name = (argv or sys.argv[1:])[0]
     configure_logging(name)
-    runner = ServiceRunner(nameko_config(name))
+    config = nameko_config(name)
+    try:
+        check_data_key(config)
+    except InvalidDataKey as error:
+        sys.exit(f"{name}: {error}")
+    runner = ServiceRunner(config)
     runner.add_service(service_class(name))
 
     stopping = []

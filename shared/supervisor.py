@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from kombu import Connection
 
 from shared.config import SERVICE_CLASSES, setting
+from shared.crypto import InvalidDataKey, check_data_key
 from shared.migrations import upgrade
 from shared.processes import stop_with_parent
 from shared.topology import declare_consumer_queues, service_class
@@ -33,7 +34,17 @@ def broker_problem() -> str | None:
             connection.ensure_connection(max_retries=1, timeout=3)
     except Exception as exc:  # any failure to connect is reported the same way
         return (f"无法连接 RabbitMQ（{redacted(uri)}：{type(exc).__name__}）。请先启动它："
-                "本机安装的用 `sudo rabbitmq-server -detached`，或用 `docker compose up -d rabbitmq`，然后重试。")
+                "本机安装的用 `sudo rabbitmq-server -detached`，或用 `docker compose up -d rabbitmq`"
+                "（并把 AMQP_URI 设为它的用户和密码），然后重试。")
+    return None
+
+
+def data_key_problem() -> str | None:
+    """The one line every service would exit with, said once before any starts (instead of on each restart)."""
+    try:
+        check_data_key()
+    except InvalidDataKey as error:
+        return str(error)
     return None
 
 
@@ -68,7 +79,7 @@ def migrate_all(services=None) -> None:
 
 def run_system(services=None) -> int:
     services = services or list(SERVICE_CLASSES)
-    problem = port_problem(services) or broker_problem()
+    problem = data_key_problem() or port_problem(services) or broker_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 1

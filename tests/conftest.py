@@ -79,7 +79,7 @@ def config(rabbit_config, db_urls, tmp_path):
     settings = nameko_config(
         AMQP_URI=rabbit_config["AMQP_URI"],
         HARDSHIP_VAR_DIR=str(tmp_path / "var"),
-        DATA_KEY="test-data-key",
+        DATA_KEY="c3ludGhldGljLXRlc3QtZGF0YS1rZXktMzItYnl0ZXM=",  # synthetic: base64 of 32 bytes
         HARDSHIP_ADMIN_TOKEN=ADMIN_TOKEN,
         EVENT_RETRY_DELAYS="0.05,0.1",
         OUTBOX_POLL_SECONDS="0.05",

@@ -15,6 +15,7 @@ from shared import request_ids
 from shared.errors import ServiceError
 from shared.upload_parts import read_part
 from services.gateway import metrics
+from services.gateway.access_log import PathOnlyWebServer
 from services.gateway.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class ApiEndpoint(HttpRequestHandler):
     limited before a worker is spent on them."""
 
     limiter = RateLimiter()
+    server = PathOnlyWebServer()
 
     def handle_request(self, request):
         started = time.perf_counter()

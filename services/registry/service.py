@@ -36,9 +36,7 @@ class RegistryService:
     def register_worker(self, payload, actor):
         data = load_or_400(WorkerCreateSchema(), payload)
         row = store.register(self.db, self.vault, data, actor)
-        created = workers.view(self.vault, row)
-        created["birth_date"] = row.birth_date.isoformat()  # the caller has just sent the full ID number
-        return created
+        return workers.view(self.vault, row)
 
     @rpc
     def get_worker(self, worker_id, actor, reveal=False):

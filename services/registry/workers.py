@@ -4,7 +4,7 @@ Plain functions: the vault encrypts and hashes, nothing here touches the databas
 """
 from datetime import datetime
 
-from shared.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
+from shared.masking import birth_fields, mask_bank_account, mask_id_number, mask_name, mask_phone
 from shared.validation import IdNumber
 from services.registry import rules
 
@@ -129,18 +129,13 @@ def changed_fields(before: dict, after: dict) -> list[str]:
 
 
 def view(vault, row, reveal: bool = False) -> dict:
-    """A worker as the API shows it: masked, unless a caseworker or admin asked to reveal it.
-
-    Without reveal the birth date is withheld: with the masked ID number (which hides exactly the
-    birth date) it would rebuild the full number.
-    """
+    """A worker as the API shows it: masked, unless a caseworker or admin asked to reveal it."""
     shown = data_of(vault, row) if reveal else masked_data_of(row)
     return {
         "worker_id": row.worker_id,
         **shown,
         "gender": row.gender,
-        "birth_date": row.birth_date.isoformat() if reveal else None,
-        "birth_year": row.birth_date.year,
+        **birth_fields(row.birth_date, reveal),
         "per_capita_income_fen": rules.per_capita_income_fen(row.household_monthly_income_fen, row.household_size),
         "filed_on": row.filed_on.isoformat(),
         "review_due_on": row.review_due_on.isoformat(),

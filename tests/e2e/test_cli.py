@@ -39,6 +39,15 @@ def test_run_without_a_broker_says_so_in_one_line(tmp_path):
     assert "rabbitmq-server -detached" in line and "docker compose up -d rabbitmq" in line
 
 
+def test_run_with_a_data_key_that_is_not_a_key_says_so_in_one_line_before_starting_anything(tmp_path):
+    result = hardship("run", env={"DATA_KEY": "change-me", "HARDSHIP_VAR_DIR": str(tmp_path)})
+
+    assert (result.returncode, result.stdout) == (1, "")
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("DATA_KEY 无效") and "openssl rand -base64 32" in line
+    assert list(tmp_path.iterdir()) == []  # nothing migrated, no development key
+
+
 def test_run_on_a_port_already_taken_says_so_in_one_line(config):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -21,6 +21,8 @@ def test_stored_markup_and_sql_come_back_inert_on_the_search_and_file_pages(aid_
         assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "&#39; OR 1=1 --" in page
         assert body["id_number"] not in page and masked_id(body["id_number"]) in page
+    born = body["id_number"][6:14]  # the starred digits: not even the year is on the file page
+    assert not re.search(rf"(?<![0-9a-f]){born[:4]}(?![0-9a-f])", file_page) and born not in file_page
 
 
 def test_searching_by_id_number_posts_it_and_shows_it_masked(aid_api):

@@ -1,5 +1,6 @@
 """Full ID, phone and bank numbers appear only in ?reveal=1 answers: not in other responses, logs or the database."""
 import logging
+import socket
 import time
 from pathlib import Path
 
@@ -131,12 +132,23 @@ def test_full_numbers_appear_only_when_revealed(api, config, db_backend, caplog)
         assert len(raw) > 100_000 and leaked(numbers, raw) == []
 
 
-def test_id_number_lookups_are_masked_in_written_logs(api, caplog):
-    """A lookup puts the ID number in the URL; the log filter every service installs masks the access log line."""
+def test_the_access_log_writes_paths_without_query_strings(api, config, caplog):
+    """Query strings carry receipt tokens, ID tails and ID numbers: the access log has the path and status only."""
     caplog.set_level(logging.INFO)
     caplog.handler.addFilter(MaskingLogFilter())  # as shared.runner.configure_logging does for every handler
-    id_number = fresh_id_number()
+    id_number, secret = fresh_id_number(), "receipt-secret-7f3a"
     response = api.get(f"/api/v1/workers?id_number={id_number}")
     assert response.status_code == 200 and response.json()["total"] == 0
-    assert id_number not in caplog.text
-    assert f"id_number={masked_id(id_number)}" in caplog.text
+    api.call("POST", f"/api/v1/sms/receipts/aliyun?token={secret}", json=[], token=None)
+    api.call("GET", f"/api/v1/public/applications/{'0' * 32}/status?id_last4=9876", token=None)
+    with socket.create_connection(("127.0.0.1", int(config["GATEWAY_PORT"])), timeout=10) as raw:
+        raw.sendall(f"GET /api/v1/workers?token={secret} HTTP/1.1 junk\r\n\r\n".encode())
+        assert b"400" in raw.recv(4096)
+
+    logged = caplog.text
+    assert '"GET /api/v1/workers HTTP/1.1" 200' in logged
+    assert '"POST /api/v1/sms/receipts/aliyun HTTP/1.1"' in logged
+    assert f'"GET /api/v1/public/applications/{"0" * 32}/status HTTP/1.1" 404' in logged
+    assert '"GET /api/v1/workers HTTP/1.1 junk" 400' in logged  # the standard library's line for a malformed request
+    for leak in ("?", id_number, masked_id(id_number), secret, "9876"):
+        assert leak not in logged

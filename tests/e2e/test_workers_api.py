@@ -32,8 +32,6 @@ def test_register_returns_the_whole_file_masked(api):
         "name": "张*明",
         "id_number": masked_id(id_number),
         "gender": "male",
-        "birth_date": "1985-07-09",
-        "birth_year": 1985,
         "phone": "138****8000",
         "employer": "市第一纺织厂",
         "union": "纺织工会",
@@ -58,12 +56,13 @@ def test_two_character_name_female_and_plus86_phone(api):
     id_number = fresh_id_number(birth=date(1990, 3, 7), male=False)
     _, created = create_worker(api, name="王芳", id_number=id_number, phone="+86 139-0013-7001",
                                household_size=4, household_monthly_income_fen=100_003, filed_on="2025-06-30")
-    assert (created["name"], created["gender"], created["birth_date"]) == ("王*", "female", "1990-03-07")
+    assert (created["name"], created["gender"]) == ("王*", "female")
+    assert "birth_date" not in created and "birth_year" not in created  # the starred digits of the ID number
     assert created["phone"] == "139****7001"
     assert created["per_capita_income_fen"] == 25_000
     assert created["review_due_on"] == "2026-06-30"
     revealed = api.get(f"/api/v1/workers/{created['worker_id']}?reveal=1").json()
-    assert revealed["phone"] == "13900137001"
+    assert (revealed["phone"], revealed["birth_date"], revealed["birth_year"]) == ("13900137001", "1990-03-07", 1990)
 
 
 def test_same_id_number_again_is_a_duplicate_of_the_existing_file(api):
@@ -85,13 +84,11 @@ def test_get_one_is_masked_with_its_status_history(api):
     assert shown["id_number"] == masked_id(body["id_number"])
     assert shown["phone"] == masked_phone(body["phone"])
     assert shown["bank"]["account"] == "****" + body["bank"]["account"][-4:]
-    assert shown["birth_date"] is None
+    assert "birth_date" not in shown and "birth_year" not in shown
     assert shown["status_history"] == [
         {"from": None, "to": "active", "at": created["created_at"], "actor": None, "reason": "建档"},
     ]
-    assert {key: shown[key] for key in created if key != "birth_date"} == {
-        key: value for key, value in created.items() if key != "birth_date"
-    }
+    assert {key: shown[key] for key in created} == created
 
 
 @pytest.mark.parametrize("role", ["admin", "caseworker"])
@@ -103,7 +100,7 @@ def test_reveal_shows_full_values_to_casework_roles(api, role):
         "张小明", body["id_number"], "13700137000", body["bank"]["account"],
     )
     born = body["id_number"][6:14]
-    assert shown["birth_date"] == f"{born[:4]}-{born[4:6]}-{born[6:]}"
+    assert (shown["birth_date"], shown["birth_year"]) == (f"{born[:4]}-{born[4:6]}-{born[6:]}", int(born[:4]))
 
 
 @pytest.mark.parametrize("role", ["auditor", "finance"])
@@ -149,9 +146,10 @@ def test_list_filters(api):
     assert ids("?q=%25") == []
     assert ids("?category=deep&union=商贸工会") == []
     item = _list(api, "?category=relative")["items"][0]
-    assert (item["name"], item["id_number"], item["phone"], item["birth_date"]) == (
-        "钱*红", masked_id(b_body["id_number"]), masked_phone(b_body["phone"]), None,
+    assert (item["name"], item["id_number"], item["phone"]) == (
+        "钱*红", masked_id(b_body["id_number"]), masked_phone(b_body["phone"]),
     )
+    assert "birth_date" not in item and "birth_year" not in item
 
 
 def test_list_pagination(api):

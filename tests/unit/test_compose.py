@@ -100,3 +100,45 @@ def test_scalable_services_have_no_fixed_name_host_port_or_state_of_their_own(na
 
 def test_only_the_gateway_is_published():
     assert [name for name in SCALABLE if OURS[name].get("ports")] == ["gateway"]
+
+
+BROKER = COMPOSE["services"]["rabbitmq"]
+VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?::(?P<kind>[-?])(?P<rest>[^}]*))?\}")
+
+
+def interpolate(text: str, env: dict) -> str:
+    """Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}`; a missing required one raises LookupError."""
+    def value(match):
+        if env.get(match["name"]):
+            return env[match["name"]]
+        if match["kind"] == "?":
+            raise LookupError(match["rest"])
+        return match["rest"] if match["kind"] == "-" else ""
+    return VARIABLE.sub(value, text)
+
+
+def test_no_port_but_the_gateways_is_published_on_the_hosts_public_interfaces():
+    published = {name: service.get("ports", []) for name, service in COMPOSE["services"].items() if name != "gateway"}
+    assert published["rabbitmq"], "the broker's ports stay reachable from this machine (make run, the management UI)"
+    for name, ports in published.items():
+        for port in ports:
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface of the host"
+
+
+@pytest.mark.parametrize("env, user", [
+    ({"RABBITMQ_PASSWORD": "0f3c9a7e5b1d"}, "hardship"),
+    ({"RABBITMQ_PASSWORD": "0f3c9a7e5b1d", "RABBITMQ_USER": "union-ops"}, "union-ops"),
+])
+def test_the_services_sign_in_to_the_broker_as_its_own_user_with_the_password_from_the_environment(env, user):
+    broker = {key: interpolate(value, env) for key, value in BROKER["environment"].items()}
+    assert (broker["RABBITMQ_DEFAULT_USER"], broker["RABBITMQ_DEFAULT_PASS"]) == (user, "0f3c9a7e5b1d")
+    for name in [*SCALABLE, "migrate"]:
+        uri = urlparse(interpolate(OURS[name]["environment"]["AMQP_URI"], env))
+        assert (uri.username, uri.password, uri.hostname) == (user, "0f3c9a7e5b1d", "rabbitmq"), name
+
+
+def test_without_a_broker_password_compose_refuses_to_start_rather_than_use_a_default():
+    with pytest.raises(LookupError, match="RABBITMQ_PASSWORD"):
+        interpolate(BROKER["environment"]["RABBITMQ_DEFAULT_PASS"], {})
+    with pytest.raises(LookupError, match="RABBITMQ_PASSWORD"):
+        interpolate(OURS["registry"]["environment"]["AMQP_URI"], {})

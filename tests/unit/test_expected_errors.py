@@ -1,0 +1,30 @@
+"""The filter that keeps nameko's log of an expected business error to one line."""
+import logging
+import sys
+
+from shared.errors import ServiceError, not_found
+from shared.expected_errors import BriefExpectedErrors
+
+
+def record_of(error: Exception, message: str) -> logging.LogRecord:
+    try:
+        raise error
+    except Exception:
+        exc_info = sys.exc_info()
+    return logging.LogRecord("nameko.containers", logging.WARNING, __file__, 1, message, ("worker", error), exc_info)
+
+
+def test_a_refusal_becomes_info_and_a_service_side_business_error_stays_a_warning_both_without_traceback():
+    refusal = record_of(not_found("申请"), "(expected) error handling worker %s: %s")
+    unavailable = record_of(ServiceError("service_unavailable", "稍后重试", 503), "(expected) error handling worker %s: %s")
+
+    assert BriefExpectedErrors().filter(refusal) and BriefExpectedErrors().filter(unavailable)
+    assert (refusal.levelname, refusal.exc_info, unavailable.levelname, unavailable.exc_info) == (
+        "INFO", None, "WARNING", None)
+    assert logging.Formatter().format(refusal) == "(expected) error handling worker worker: not_found: 申请不存在"
+
+
+def test_other_records_are_left_as_they_are():
+    bug = record_of(ZeroDivisionError("division by zero"), "error handling worker %s: %s")
+    assert BriefExpectedErrors().filter(bug)
+    assert bug.levelname == "WARNING" and bug.exc_info[0] is ZeroDivisionError
