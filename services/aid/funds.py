@@ -89,11 +89,15 @@ def fund_budget(session, campaign_id: str, budget_fen: int) -> None:
         ledger.move(session, "budget", ledger.UNION_BUDGET, ledger.funds(campaign_id), budget_fen, campaign_id=campaign_id)
 
 
+REQUEST_LABELS = {"donor_id": "捐赠人", "amount_fen": "金额", "campaign_id": "帮扶项目"}
+
+
 def same_request(existing, wanted: dict, what: str) -> None:
     """A repeated external_ref must repeat the request it was first used for; else idempotency_conflict."""
-    differing = sorted(name for name, value in wanted.items() if existing._mapping[name] != value)
+    differing = [REQUEST_LABELS[name] for name, value in wanted.items() if existing._mapping[name] != value]
     if differing:
-        raise ServiceError("idempotency_conflict", f"external_ref 已用于另一笔{what}（{'、'.join(differing)} 不同）", 409)
+        raise ServiceError("idempotency_conflict",
+                           f"该 external_ref 已用于另一笔{what}（{'、'.join(differing)}不同），请核对后换用新的参考号", 409)
 
 
 DONATION_IDENTITY = ("donor_id", "amount_fen", "campaign_id")
