@@ -49,7 +49,8 @@ def approved_applications(session, vault, count: int):
                          for worker_id in applicants],
         lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids}, TODAY, False)
     approved = approvals.approve_many(session, [outcome["application"]["application_id"] for outcome in filed],
-                                      "caseworker:checker", None, TODAY, NO_CALENDAR)
+                                      "caseworker:checker", None, TODAY, NO_CALENDAR,
+                                      lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids})
     assert len(approved["approved"]) == count, approved["failed"][:3]
     return campaigns.load(session, campaign.campaign_id), payees
 
@@ -64,10 +65,10 @@ def run(count: int = DISBURSEMENTS) -> dict:
         vault = Vault(b"bench-key")
         campaign, payees = approved_applications(session, vault, count)
         started = time.perf_counter()
-        batch = disbursement.create(session, campaign, "finance:bench")
+        batch = disbursement.create(session, campaign, disbursement.due(session, campaign), payees, "finance:bench")
         batched = time.perf_counter()
         items = disbursement.payable_items(session, batch["batch_id"])
-        bank_file = disbursement.bank_file(items, payees, vault)
+        bank_file = disbursement.bank_file(items, vault, {})
         exported = time.perf_counter()
         results = "application_id,result,bank_ref,reason\n" + "".join(
             f"{item.application_id},success,B{item.line:08d},\n" for item in items)

@@ -10,19 +10,29 @@ from sqlalchemy import select
 from shared.errors import ServiceError, looks_like_id, not_found
 from shared.events import now_utc
 from services.aid import campaigns as campaign_store
-from services.aid.applications import change, commit_money, move_all, record_many
+from services.aid.applications import change, commit_money, move_all, record_many, refused
 from services.aid.models import applications
 from services.aid.workdays import publicity_end
 from services.aid.workflow import PUBLICIZING, SUBMITTED, check_maker_checker, next_status
 
 
-def approve_many(session, application_ids: list[str], actor: str, note: str | None, today, calendar) -> dict:
-    """{"approved": [ids], "failed": [{"application_id", "code", "message"}]}, both in the order asked."""
+def check_worker_active(applicant: dict | None) -> None:
+    """Approval re-checks the worker: only a file still `active` in the registry may be aided."""
+    if applicant is None or applicant["status"] != "active":
+        raise refused("not_eligible", "该职工档案已不在有效状态，不能批准")
+
+
+def approve_many(session, application_ids: list[str], actor: str, note: str | None, today, calendar,
+                 applicants) -> dict:
+    """{"approved": [ids], "failed": [{"application_id", "code", "message"}]}, both in the order asked.
+    `applicants(worker_ids)` is the registry's view of the workers (its `applicants` RPC)."""
     ids = list(dict.fromkeys(application_ids))
     rows = {row.application_id: row for row in session.execute(
         select(applications).where(applications.c.application_id.in_([i for i in ids if looks_like_id(i)]))
     )}
     campaigns_by_id = campaign_store.load_many(session, {row.campaign_id for row in rows.values()})
+    session.rollback()
+    workers = applicants(sorted({row.worker_id for row in rows.values()})) if rows else {}
     failed: dict[str, ServiceError] = {}
     approvable: dict[str, list] = {}
     for application_id in ids:
@@ -32,6 +42,7 @@ def approve_many(session, application_ids: list[str], actor: str, note: str | No
                 raise not_found("申请")
             next_status("approve", row.status, campaigns_by_id[row.campaign_id].publicity_days)
             check_maker_checker(row.submitted_by, actor)
+            check_worker_active(workers.get(row.worker_id))
         except ServiceError as error:
             failed[application_id] = error
             continue

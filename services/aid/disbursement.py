@@ -5,12 +5,13 @@ import json
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from shared.cells import csv_file
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError, validation_error
 from shared.events import new_id, now_utc
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid.models import applications, batch_items, batches
+from services.aid.models import applications, batch_downloads, batch_items, batches
 from services.aid.workflow import PAYING, PAYMENT_FAILED, READY, next_status
 
 BANK_FILE_HEADER = ("序号", "收款人账号", "收款人户名", "收款银行", "金额（元）", "用途", "业务参考号")
@@ -28,29 +29,40 @@ def load(session, batch_id: str):
     return row_by_id(session, batches.c.batch_id, batch_id, "发放批次")
 
 
-def create(session, campaign, actor: str) -> dict:
-    """Every ready and payment_failed application of the campaign goes to `paying` in one new batch."""
-    due = session.execute(
+def due(session, campaign) -> list:
+    """The campaign's ready and payment_failed applications, oldest first: what a new batch would pay."""
+    rows = session.execute(
         select(applications)
         .where(applications.c.campaign_id == campaign.campaign_id, applications.c.status.in_((READY, PAYMENT_FAILED)))
         .order_by(applications.c.created_at, applications.c.application_id)
     ).all()
     session.rollback()
-    if not due:
+    if not rows:
         raise ServiceError("invalid_transition", "本项目没有待发放或发放失败的申请，无需新建批次", 409)
+    return rows
+
+
+def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
+    """The `due` applications go to `paying` in one new batch, which keeps each payee as the registry has it now
+    (`payees`: worker_id → sealed payee, from the registry's `payees`)."""
+    unknown = sorted({row.worker_id for row in due_rows} - set(payees))
+    if unknown:
+        raise ServiceError("invalid_transition", f"职工档案 {'、'.join(unknown)} 在档案库中不存在，不能发放", 409)
     batch_id, now = new_id(), now_utc()
     try:
         session.execute(insert(batches).values(
-            batch_id=batch_id, campaign_id=campaign.campaign_id, count=len(due),
-            total_fen=sum(row.amount_fen for row in due), created_by=actor, created_at=now,
+            batch_id=batch_id, campaign_id=campaign.campaign_id, count=len(due_rows),
+            total_fen=sum(row.amount_fen for row in due_rows), created_by=actor, created_at=now,
         ))
-        application_store.move_all(session, [(row, next_status("pay", row.status), {"batch_id": batch_id}) for row in due], now)
+        application_store.move_all(session, [(row, next_status("pay", row.status), {"batch_id": batch_id})
+                                             for row in due_rows], now)
         application_store.record_many(session, [(row._mapping, row.status, PAYING, f"纳入发放批次 {batch_id}")
-                                                for row in due], actor, campaign.name)
+                                                for row in due_rows], actor, campaign.name)
         insert_many(session, batch_items, [
             {"batch_id": batch_id, "application_id": row.application_id, "line": line, "amount_fen": row.amount_fen,
-             "result": None, "bank_ref": None, "reason": None, "settled_at": None}
-            for line, row in enumerate(due, start=1)
+             "result": None, "bank_ref": None, "reason": None, "settled_at": None,
+             "payee_sealed": payees[row.worker_id]}
+            for line, row in enumerate(due_rows, start=1)
         ])
         session.commit()
     except Exception:
@@ -64,11 +76,15 @@ def view(session, batch_id: str) -> dict:
     results = dict(session.execute(
         select(batch_items.c.result, func.count()).where(batch_items.c.batch_id == batch_id).group_by(batch_items.c.result)
     ).all())
+    downloads = [{"actor": row.actor, "at": row.at.isoformat(), "lines": row.lines} for row in session.execute(
+        select(batch_downloads).where(batch_downloads.c.batch_id == batch_id).order_by(batch_downloads.c.id)
+    )]
     session.rollback()
     return {
         "batch_id": batch.batch_id, "campaign_id": batch.campaign_id, "count": batch.count,
         "total_fen": batch.total_fen, "created_by": batch.created_by, "created_at": batch.created_at.isoformat(),
         "paid": results.get("success", 0), "failed": results.get("failed", 0), "pending": results.get(None, 0),
+        "downloads": downloads,
     }
 
 
@@ -85,28 +101,43 @@ def listing(session, page: int, per_page: int, campaign_id: str | None = None) -
 
 
 def payable_items(session, batch_id: str) -> list:
+    """The batch's lines the bank has still to pay: their application is still `paying` in this batch."""
     load(session, batch_id)
     items = session.execute(
-        select(batch_items.c.line, batch_items.c.amount_fen, applications.c.application_id, applications.c.worker_id,
-               applications.c.program)
+        select(batch_items.c.line, batch_items.c.amount_fen, batch_items.c.payee_sealed, applications.c.application_id,
+               applications.c.worker_id, applications.c.program)
         .join(applications, applications.c.application_id == batch_items.c.application_id)
-        .where(batch_items.c.batch_id == batch_id).order_by(batch_items.c.line)
+        .where(batch_items.c.batch_id == batch_id, applications.c.batch_id == batch_id,
+               applications.c.status == PAYING)
+        .order_by(batch_items.c.line)
     ).all()
     session.rollback()
     return items
 
 
-def bank_file(items: list, payees: dict, vault) -> bytes:
-    """The batch-payment upload a Chinese bank takes: GB18030 CSV, one payee per line, our application id as
-    the reference the bank echoes in its results."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(BANK_FILE_HEADER)
+def workers_without_payee(items: list) -> list[str]:
+    """Workers of lines from before batches kept their payees: only the registry knows them."""
+    return sorted({item.worker_id for item in items if item.payee_sealed is None})
+
+
+def bank_file(items: list, vault, current_payees: dict) -> bytes:
+    """The batch-payment upload a Chinese bank takes: GB18030 CSV, one payee per line as the batch keeps it,
+    our application id as the reference the bank echoes in its results."""
+    rows = [BANK_FILE_HEADER]
     for item in items:
-        payee = json.loads(vault.decrypt(payees[item.worker_id]))
-        writer.writerow((item.line, payee["account"], payee["name"], payee["bank_name"], yuan_text(item.amount_fen),
-                         PURPOSE[item.program], item.application_id))
-    return out.getvalue().encode("gb18030")
+        payee = json.loads(vault.decrypt(item.payee_sealed or current_payees[item.worker_id]))
+        rows.append((item.line, payee["account"], payee["name"], payee["bank_name"], yuan_text(item.amount_fen),
+                     PURPOSE[item.program], item.application_id))
+    return csv_file(rows, "gb18030")
+
+
+def record_download(session, batch_id: str, actor: str, lines: int) -> None:
+    try:
+        session.execute(insert(batch_downloads).values(batch_id=batch_id, actor=actor, lines=lines, at=now_utc()))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
 
 
 def _result_lines(content: bytes) -> list[tuple[int, dict]]:

@@ -17,7 +17,7 @@ from shared.events import envelope, new_id, now_utc
 from shared.masking import mask_name, mask_phone
 from shared.outbox import add_events
 from services.aid import ledger
-from services.aid.models import campaigns, donations, donors, fund_sources, outbox, payouts
+from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
 
 RESTRICTED, ALLOCATED, BUDGET = 0, 1, 2
 ANONYMOUS_NAME = "爱心人士"
@@ -89,11 +89,31 @@ def fund_budget(session, campaign_id: str, budget_fen: int) -> None:
         ledger.move(session, "budget", ledger.UNION_BUDGET, ledger.funds(campaign_id), budget_fen, campaign_id=campaign_id)
 
 
+REQUEST_LABELS = {"donor_id": "捐赠人", "amount_fen": "金额", "campaign_id": "帮扶项目"}
+
+
+def same_request(existing, wanted: dict, what: str) -> None:
+    """A repeated external_ref must repeat the request it was first used for; else idempotency_conflict."""
+    differing = [REQUEST_LABELS[name] for name, value in wanted.items() if existing._mapping[name] != value]
+    if differing:
+        raise ServiceError("idempotency_conflict",
+                           f"该 external_ref 已用于另一笔{what}（{'、'.join(differing)}不同），请核对后换用新的参考号", 409)
+
+
+DONATION_IDENTITY = ("donor_id", "amount_fen", "campaign_id")
+
+
+def _repeated_donation(existing, data: dict) -> tuple[dict, bool]:
+    same_request(existing, {name: data[name] for name in DONATION_IDENTITY}, "捐款")
+    return donation_view(existing), False
+
+
 def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
-    """Record a gift once per external_ref: (the donation, whether it is new)."""
+    """Record a gift once per external_ref: (the donation, whether it is new); the same external_ref with
+    another donor, amount or campaign is refused."""
     existing = _by_external_ref(session, data["external_ref"])
     if existing is not None:
-        return donation_view(existing), False
+        return _repeated_donation(existing, data)
     load_donor(session, data["donor_id"])
     if data["campaign_id"]:
         row_by_id(session, campaigns.c.campaign_id, data["campaign_id"], "帮扶项目")
@@ -120,7 +140,7 @@ def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
         session.commit()
     except IntegrityError:  # the same external_ref arrived at the same moment
         session.rollback()
-        return donation_view(_by_external_ref(session, data["external_ref"])), False
+        return _repeated_donation(_by_external_ref(session, data["external_ref"]), data)
     return donation_view(_by_external_ref(session, data["external_ref"])), True
 
 
@@ -137,40 +157,85 @@ def donation_view(row) -> dict:
     }
 
 
-def allocate(session, campaign, amount_fen: int, actor: str) -> dict:
-    """Move unrestricted money into the campaign, taken from the oldest gifts first."""
+def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str | None = None) -> tuple[dict, bool]:
+    """Move unrestricted money into the campaign, taken from the oldest gifts first: (the allocation, whether it is
+    new). Once per external_ref: the same again brings back the first, another amount or campaign is refused."""
+    wanted = {"campaign_id": campaign.campaign_id, "amount_fen": amount_fen}
+    if external_ref:
+        existing = _allocation_by_ref(session, external_ref)
+        if existing is not None:
+            return _repeated_allocation(existing, wanted)
     gifts = session.execute(
         select(donations).where(donations.c.campaign_id.is_(None), donations.c.placed_fen < donations.c.amount_fen)
         .order_by(donations.c.received_on, donations.c.created_at)
     ).all()
     session.rollback()
-    if sum(gift.amount_fen - gift.placed_fen for gift in gifts) < amount_fen:
-        raise ServiceError("budget_exhausted", "未定向捐款的余额不足以划拨这笔金额", 409)
-    needed, taken = amount_fen, []
+    taken = oldest_first(gifts, amount_fen)
+    gifts_by_id = {gift.donation_id: gift for gift in gifts}
+    allocation_id = new_id()
     try:
-        for gift in gifts:
-            if not needed:
-                break
-            part = min(needed, gift.amount_fen - gift.placed_fen)
+        # first, so that a twin sent at the same moment waits on the external_ref's unique key, not on the gifts
+        session.execute(insert(allocations).values(
+            allocation_id=allocation_id, external_ref=external_ref, from_donations=taken, created_by=actor,
+            created_at=now_utc(), **wanted,
+        ))
+        for part in taken:
             moved = session.execute(
                 update(donations)
-                .where(donations.c.donation_id == gift.donation_id,
-                       donations.c.placed_fen + part <= donations.c.amount_fen)
-                .values(placed_fen=donations.c.placed_fen + part)
+                .where(donations.c.donation_id == part["donation_id"],
+                       donations.c.placed_fen + part["amount_fen"] <= donations.c.amount_fen)
+                .values(placed_fen=donations.c.placed_fen + part["amount_fen"])
             ).rowcount
             if not moved:
                 raise ServiceError("conflict", "捐款余额刚被其他划拨使用，请重试", 409)
-            _add_source(session, campaign.campaign_id, ALLOCATED, part, gift._mapping)
-            ledger.move(session, "allocation", ledger.UNRESTRICTED, ledger.funds(campaign.campaign_id), part,
+            gift = gifts_by_id[part["donation_id"]]
+            _add_source(session, campaign.campaign_id, ALLOCATED, part["amount_fen"], gift._mapping)
+            ledger.move(session, "allocation", ledger.UNRESTRICTED, ledger.funds(campaign.campaign_id), part["amount_fen"],
                         campaign_id=campaign.campaign_id, donation_id=gift.donation_id)
-            taken.append({"donation_id": gift.donation_id, "amount_fen": part})
-            needed -= part
         _add_to_campaign(session, campaign.campaign_id, amount_fen)
         session.commit()
+    except IntegrityError:  # the same external_ref arrived at the same moment
+        session.rollback()
+        return _repeated_allocation(_allocation_by_ref(session, external_ref), wanted)
     except Exception:
         session.rollback()
         raise
-    return {"campaign_id": campaign.campaign_id, "amount_fen": amount_fen, "from_donations": taken, "by": actor}
+    return allocation_view(_allocation_where(session, allocations.c.allocation_id == allocation_id)), True
+
+
+def oldest_first(gifts: list, amount_fen: int) -> list[dict]:
+    """[{"donation_id", "amount_fen"}]: the parts of the unplaced gifts (oldest first) that make up the amount."""
+    if sum(gift.amount_fen - gift.placed_fen for gift in gifts) < amount_fen:
+        raise ServiceError("budget_exhausted", "未定向捐款的余额不足以划拨这笔金额", 409)
+    needed, taken = amount_fen, []
+    for gift in gifts:
+        if not needed:
+            break
+        part = min(needed, gift.amount_fen - gift.placed_fen)
+        taken.append({"donation_id": gift.donation_id, "amount_fen": part})
+        needed -= part
+    return taken
+
+
+def _repeated_allocation(existing, wanted: dict) -> tuple[dict, bool]:
+    same_request(existing, wanted, "划拨")
+    return allocation_view(existing), False
+
+
+def _allocation_by_ref(session, external_ref: str):
+    return _allocation_where(session, allocations.c.external_ref == external_ref)
+
+
+def _allocation_where(session, condition):
+    row = session.execute(select(allocations).where(condition)).first()
+    session.rollback()
+    return row
+
+
+def allocation_view(row) -> dict:
+    return {"allocation_id": row.allocation_id, "campaign_id": row.campaign_id, "amount_fen": row.amount_fen,
+            "external_ref": row.external_ref, "from_donations": row.from_donations, "by": row.created_by,
+            "created_at": row.created_at.isoformat()}
 
 
 def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> None:

@@ -94,6 +94,19 @@ batch_items = Table(
     Column("bank_ref", String(100)),
     Column("reason", Text),
     Column("settled_at", UtcDateTime),
+    # who the bank pays, as the registry had it when the batch was made: JSON {name, bank_name, account}
+    # sealed under DATA_KEY; null only for items of batches made before batches kept their payees
+    Column("payee_sealed", Text),
+)
+
+# Every download of a batch's bank file: who, when, how many lines it held.
+batch_downloads = Table(
+    "batch_downloads", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", String(32), ForeignKey("disbursement_batches.batch_id"), nullable=False, index=True),
+    Column("actor", String(100), nullable=False),
+    Column("lines", Integer, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
 )
 
 donors = Table(
@@ -135,6 +148,18 @@ fund_sources = Table(
     Column("received_on", Date),
     Column("amount_fen", BigInteger, nullable=False),
     Column("used_fen", BigInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Unrestricted money moved into a campaign; an external_ref makes the move happen once.
+allocations = Table(
+    "allocations", metadata,
+    Column("allocation_id", String(32), primary_key=True),
+    Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), nullable=False, index=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("external_ref", String(100), unique=True),
+    Column("from_donations", JSON, nullable=False),
+    Column("created_by", String(100), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
 

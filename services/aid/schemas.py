@@ -125,6 +125,7 @@ class DonationSchema(StrictSchema):
 
 class AllocationSchema(StrictSchema):
     amount_fen = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_FEN, error="金额应为正整数（分）"))
+    external_ref = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
 
 
 class BatchQuerySchema(PagedQuerySchema):

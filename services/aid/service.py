@@ -104,6 +104,8 @@ class AidService:
     @rpc
     def approve(self, application_id, payload, actor):
         note = load_or_400(ApproveSchema(), payload)["note"]
+        worker_id = application_store.load(self.db, application_id).worker_id
+        approvals.check_worker_active(self.registry.applicants([worker_id]).get(worker_id))
         return self.changed_view(application_id, "approve", actor, note, reviewer_check=True)
 
     @rpc
@@ -111,6 +113,7 @@ class AidService:
         request = load_or_400(BatchApproveSchema(), payload)
         return approvals.approve_many(
             self.db, request["application_ids"], actor, request["note"], self.today(), self.calendar(),
+            self.registry.applicants,
         )
 
     @rpc
@@ -164,8 +167,10 @@ class AidService:
 
     @rpc
     def allocate(self, campaign_id, payload, actor):
-        amount_fen = load_or_400(AllocationSchema(), payload)["amount_fen"]
-        return funds.allocate(self.db, campaign_store.load(self.db, campaign_id), amount_fen, actor)
+        request = load_or_400(AllocationSchema(), payload)
+        allocation, created = funds.allocate(self.db, campaign_store.load(self.db, campaign_id), request["amount_fen"],
+                                             actor, request["external_ref"])
+        return {"allocation": allocation, "created": created}
 
     @rpc
     def donor_trace(self, donor_id):
@@ -178,7 +183,9 @@ class AidService:
     @rpc
     def create_disbursement_batch(self, payload, actor):
         campaign = campaign_store.load(self.db, load_or_400(BatchCreateSchema(), payload)["campaign_id"])
-        return disbursement.create(self.db, campaign, actor)
+        due = disbursement.due(self.db, campaign)
+        payees = self.registry.payees(sorted({row.worker_id for row in due}))
+        return disbursement.create(self.db, campaign, due, payees, actor)
 
     @rpc
     def list_disbursement_batches(self, query):
@@ -190,11 +197,14 @@ class AidService:
         return disbursement.view(self.db, batch_id)
 
     @rpc
-    def disbursement_file(self, batch_id):
-        """The bank's upload file, base64: full account numbers, for finance only (the gateway checks)."""
+    def disbursement_file(self, batch_id, actor):
+        """The bank's upload file, base64: full account numbers, for finance only (the gateway checks); each
+        download is recorded with the batch."""
         items = disbursement.payable_items(self.db, batch_id)
-        payees = self.registry.payees(sorted({item.worker_id for item in items}))
-        return base64.b64encode(disbursement.bank_file(items, payees, self.vault)).decode()
+        missing = disbursement.workers_without_payee(items)
+        content = disbursement.bank_file(items, self.vault, self.registry.payees(missing) if missing else {})
+        disbursement.record_download(self.db, batch_id, actor, len(items))
+        return base64.b64encode(content).decode()
 
     @rpc
     def disbursement_results(self, batch_id, content_b64, actor):

@@ -411,10 +411,13 @@ class AllocatedPartSchema(ResponseSchema):
 
 
 class AllocationViewSchema(ResponseSchema):
+    allocation_id = required(Str)
     campaign_id = required(Str)
     amount_fen = required(Int)
+    external_ref = optional(Str)
     from_donations = listed(AllocatedPartSchema)
     by = required(Str)
+    created_at = required(Time)
 
 
 class TracePaymentSchema(ResponseSchema):
@@ -451,6 +454,12 @@ class ReceiptSchema(ResponseSchema):
     campaign = required(Str)
 
 
+class BatchDownloadSchema(ResponseSchema):
+    actor = required(Str)
+    at = required(Time)
+    lines = required(Int, metadata={"description": "文件中的行数（仍在付款中的笔数）"})
+
+
 class BatchViewSchema(ResponseSchema):
     batch_id = required(Str)
     campaign_id = required(Str)
@@ -461,6 +470,7 @@ class BatchViewSchema(ResponseSchema):
     paid = required(Int)
     failed = required(Int)
     pending = required(Int)
+    downloads = listed(BatchDownloadSchema)  # every download of the bank file, oldest first
 
 
 class ResultLineErrorSchema(ResponseSchema):

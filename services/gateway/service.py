@@ -413,18 +413,22 @@ class GatewayService(ConsoleRoutes):
         return json_response(self.call(self.aid.donor_trace, donor_id))
 
     @endpoint("POST", "/api/v1/donations", roles=FINANCE, summary="登记一笔捐款", tags=("捐赠与资金",),
-              description="campaign_id 为 null 或省略即未定向。同一 external_ref 再次提交返回 200 和原来那笔，不重复入账。",
+              description="campaign_id 为 null 或省略即未定向。同一 external_ref 再次提交返回 200 和原来那笔，不重复入账；"
+              "捐赠人、金额或项目不同返回 409 idempotency_conflict。",
               body=DonationSchema, responses={201: answers.DonationViewSchema, 200: answers.DonationViewSchema},
-              errors=JSON_BODY + (404,) + BACKEND)
+              errors=JSON_BODY + (404, 409) + BACKEND)
     def donate(self, request, user):
         answer = self.call(self.aid.donate, self.json_body(request), user.actor)
         return json_response(answer["donation"], 201 if answer["created"] else 200)
 
     @endpoint("POST", "/api/v1/campaigns/<campaign_id>/allocations", roles=FINANCE, summary="把未定向捐款划入项目",
-              tags=("捐赠与资金",), description="从最早的捐款开始划拨；余额不足返回 409 budget_exhausted。",
-              body=AllocationSchema, responses={201: answers.AllocationViewSchema}, errors=JSON_BODY + (404, 409) + BACKEND)
+              tags=("捐赠与资金",), description="从最早的捐款开始划拨；余额不足返回 409 budget_exhausted。"
+              "同一 external_ref 再次提交返回 200 和原来那笔，不重复划拨；金额或项目不同返回 409 idempotency_conflict。",
+              body=AllocationSchema, responses={201: answers.AllocationViewSchema, 200: answers.AllocationViewSchema},
+              errors=JSON_BODY + (404, 409) + BACKEND)
     def allocate(self, request, user, campaign_id):
-        return json_response(self.call(self.aid.allocate, campaign_id, self.json_body(request), user.actor), 201)
+        answer = self.call(self.aid.allocate, campaign_id, self.json_body(request), user.actor)
+        return json_response(answer["allocation"], 201 if answer["created"] else 200)
 
     @endpoint("GET", "/api/v1/public/receipts/<receipt_no>", summary="凭验证码核验捐赠收据", tags=("公开查询",),
               query=answers.ReceiptQuerySchema, responses={200: answers.ReceiptSchema}, errors=(404,) + BACKEND)
@@ -443,14 +447,15 @@ class GatewayService(ConsoleRoutes):
         return json_response(self.call(self.aid.get_disbursement_batch, batch_id))
 
     @endpoint("GET", "/api/v1/disbursement-batches/<batch_id>/file", roles=("finance",), summary="下载银行批量代发文件",
-              tags=("银行发放",), description="GB18030 编码的 CSV，含完整银行卡号，只给财务。",
+              tags=("银行发放",), description="GB18030 编码的 CSV，含完整银行卡号，只给财务：收款人户名和账号为建批次时的档案，"
+              "只列仍在付款中（paying）的行；每次下载记入批次的 downloads。",
               responses={200: answers.BANK_FILE}, errors=(404,) + BACKEND)
     def disbursement_file(self, request, user, batch_id):
-        return self.bank_file(batch_id)
+        return self.bank_file(batch_id, user.actor)
 
-    def bank_file(self, batch_id: str) -> Response:
+    def bank_file(self, batch_id: str, actor: str) -> Response:
         """The bank's upload file of a batch, as a download: full account numbers, for finance only."""
-        content = base64.b64decode(self.call(self.aid.disbursement_file, batch_id))
+        content = base64.b64decode(self.call(self.aid.disbursement_file, batch_id, actor))
         return Response(content, 200, headers={
             "Content-Type": "text/csv; charset=gb18030",
             "Content-Disposition": f'attachment; filename="batch-{batch_id}.csv"',

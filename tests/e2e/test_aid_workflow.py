@@ -310,6 +310,19 @@ def test_a_worker_leaving_the_registry_sends_open_applications_back(aid_api, new
     notice = aid_api.get(f"/api/v1/public/campaigns/{with_notice}/publicity", token=None).json()
     assert [item["id_number"] for item in notice["items"]] == [other["id_number"]]
 
+    # approval re-checks the worker: none of theirs can be approved again, alone or in a batch
+    refused(act(aid_api, staff.checker, waiting, "approve"), "not_eligible")
+    fine = submitted(aid_api, staff.maker, later, worker(aid_api)[1]["worker_id"])["application_id"]
+    response = aid_api.post("/api/v1/applications/approve-batch", token=staff.checker,
+                            json={"application_ids": [publicizing, fine, ready]})
+    assert response.status_code == 200, response.text
+    assert response.json()["approved"] == [fine]
+    assert [(item["application_id"], item["code"]) for item in response.json()["failed"]] == [
+        (publicizing, "not_eligible"), (ready, "not_eligible")]
+    assert [application(aid_api, i)["status"] for i in (waiting, publicizing, ready)] == ["submitted"] * 3
+    assert money(campaign(aid_api, with_notice)) == (1_000_000, 300_000, 0, 700_000)
+    assert money(campaign(aid_api, without_notice)) == (1_000_000, 0, 0, 1_000_000)
+
 
 def test_applications_are_listed_by_campaign_status_and_worker(aid_api):
     staff = Staff(aid_api)

@@ -4,9 +4,12 @@ import io
 import time
 
 import pytest
+from sqlalchemy import text
 
+from shared.db import make_engine
 from tests.e2e.aid_builders import (
-    Staff, acted, application, campaign, counts, create_campaign, money, refused, submitted, worker,
+    Staff, acted, application, campaign, counts, create_campaign, is_timestamp_with_offset, money, refused, submitted,
+    worker,
 )
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e.builders import assert_error, fresh_account, new_user
@@ -394,6 +397,8 @@ def test_full_account_numbers_are_only_in_the_bank_file(pay_api):
         ids.append(shown["application_id"])
     created = desk.create_batch()
     batch_id = created.json()["batch_id"]
+    rows = desk.bank_file(batch_id)  # before the results: settled lines leave the file
+    assert {row[1] for row in rows[1:]} == {body["bank"]["account"] for body in bodies}
     results = desk.post_results(batch_id, results_file([(ids[0], "success", "P-1", ""), (ids[1], "failed", "", "")]))
     seen = [
         created, results,
@@ -411,5 +416,44 @@ def test_full_account_numbers_are_only_in_the_bank_file(pay_api):
             for secret in (body["bank"]["account"], body["id_number"], body["phone"], body["name"]):
                 assert secret not in response.text, (secret, response.request.url)
 
+
+def test_the_bank_file_pays_what_was_checked(pay_api, config):
+    """The batch keeps each payee as they were when it was made (a later change of account does not reach it),
+    lists only lines still paying, neutralises a formula filed before the text rule, and records each download;
+    a failed line in a new batch takes the payee as they are then."""
+    api, desk = pay_api, Desk(pay_api)
+    bodies, ids = [], []
+    for name, bank in PAYEES:
+        body, shown = desk.ready(name, bank)
+        bodies.append(body)
+        ids.append(shown["application_id"])
+    formula = '=HYPERLINK("http://example.invalid/","点此领取")'
+    worker_ids = [application(api, application_id)["worker_id"] for application_id in ids]
+    registry = make_engine(config["REGISTRY_DB_URL"])
+    with registry.begin() as connection:  # filed before the text rule refused such names
+        connection.execute(text("UPDATE workers SET name = :name WHERE worker_id = :worker_id"),
+                           {"name": formula, "worker_id": worker_ids[0]})
+    registry.dispose()
+    batch_id = desk.batch()["batch_id"]
+    new_accounts = [fresh_account(), fresh_account()]
+    for worker_id, account in zip(worker_ids[1:], new_accounts):
+        changed = api.patch(f"/api/v1/workers/{worker_id}", json={"bank": {"name": "中国银行", "account": account}})
+        assert changed.status_code == 200, changed.text
+
     rows = desk.bank_file(batch_id)
-    assert {row[1] for row in rows[1:]} == {body["bank"]["account"] for body in bodies}
+
+    assert rows[1][1:3] == [bodies[0]["bank"]["account"], "'" + formula]
+    assert [row[1:4] for row in rows[2:]] == [[body["bank"]["account"], body["name"], body["bank"]["name"]]
+                                              for body in bodies[1:]]
+    desk.results(batch_id, results_file([(ids[0], "success", "ICBC-1", ""), (ids[2], "failed", "", "账户已冻结")]))
+    assert [row[0] for row in desk.bank_file(batch_id)[1:]] == ["2"]  # the settled lines are not paid again
+    assert [row[1] for row in desk.bank_file(batch_id)[1:]] == [bodies[1]["bank"]["account"]]
+    downloads = desk.get_batch(batch_id)["downloads"]
+    assert [(entry["actor"], entry["lines"]) for entry in downloads] == [(desk.finance_actor, 3), (desk.finance_actor, 1),
+                                                                        (desk.finance_actor, 1)]
+    assert all(is_timestamp_with_offset(entry["at"]) for entry in downloads)
+
+    again = desk.batch()["batch_id"]
+    assert desk.bank_file(again)[1:] == [["1", new_accounts[1], bodies[2]["name"], "中国银行", "3000.00", "送温暖补助",
+                                          ids[2]]]
+    assert [entry["lines"] for entry in desk.get_batch(again)["downloads"]] == [1]

@@ -70,13 +70,33 @@ def test_money_is_drawn_restricted_first_then_allocated_oldest_first_then_budget
     assert (figures["committed_fen"], figures["disbursed_fen"], figures["remaining_fen"]) == (0, 600_000, 1_000_000)
 
 
-def test_a_gift_is_recorded_once_per_external_ref_and_its_receipt_checks_publicly(aid_api, finance):
+def test_gifts_and_allocations_happen_once_per_external_ref_and_a_receipt_checks_publicly(aid_api, finance):
     api = aid_api
-    giver = donor(api, finance, anonymous=True)
+    giver, other = donor(api, finance, anonymous=True), donor(api, finance)
+    target = create_campaign(api, budget_fen=0)
     first = donate(api, finance, giver["donor_id"], 10_000, ref="ALIPAY-0001")
     again = donate(api, finance, giver["donor_id"], 10_000, ref="ALIPAY-0001")
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
+    for donor_id, amount_fen, campaign_id in ((other["donor_id"], 10_000, None), (giver["donor_id"], 10_001, None),
+                                              (giver["donor_id"], 10_000, target["campaign_id"])):
+        assert_error(donate(api, finance, donor_id, amount_fen, campaign_id, ref="ALIPAY-0001"), 409,
+                     "idempotency_conflict")
+
+    allocations = f"/api/v1/campaigns/{target['campaign_id']}/allocations"
+    moved = api.post(allocations, token=finance, json={"amount_fen": 4_000, "external_ref": "ALLOC-0001"})
+    moved_again = api.post(allocations, token=finance, json={"amount_fen": 4_000, "external_ref": "ALLOC-0001"})
+    assert (moved.status_code, moved_again.status_code) == (201, 200), moved.text
+    assert moved_again.json() == moved.json()
+    assert (moved.json()["external_ref"], moved.json()["from_donations"]) == (
+        "ALLOC-0001", [{"donation_id": first.json()["donation_id"], "amount_fen": 4_000}])
+    assert_error(api.post(allocations, token=finance, json={"amount_fen": 4_001, "external_ref": "ALLOC-0001"}),
+                 409, "idempotency_conflict")
+    elsewhere = create_campaign(api, budget_fen=0, name="另一个项目")["campaign_id"]
+    assert_error(api.post(f"/api/v1/campaigns/{elsewhere}/allocations", token=finance,
+                          json={"amount_fen": 4_000, "external_ref": "ALLOC-0001"}), 409, "idempotency_conflict")
+    assert [campaign(api, campaign_id)["available_fen"] for campaign_id in (target["campaign_id"], elsewhere)] == [
+        4_000, 0]
     gift = first.json()
     receipt = api.get(f"/api/v1/public/receipts/{gift['receipt_no']}", token=None,
                       params={"code": gift["verification_code"]})

@@ -64,6 +64,7 @@ INDEX = st.integers(min_value=0, max_value=10_000)  # picks one of a list, modul
 STEPS = ("donate", "donate", "donate", "donate", "allocate", "allocate", "submit", "submit", "submit", "review",
          "pay_by_hand", "pay_by_hand", "create_batch", "create_batch", "batch_results")
 MIN_STEPS, MAX_STEPS = 15, 25
+PAYEE = "sealed payee"  # as the registry's `payees` gives it; no bank file is written here
 
 
 def pick(items: list, index: int):
@@ -163,14 +164,25 @@ class World:
         received_on = FIRST_GIFT_DAY + timedelta(days=self.draw(st.integers(min_value=0, max_value=91), "day"))
         again = self.draw(st.sampled_from([False, False, False, True]), "same external_ref again") and self.refs
         ref = pick(sorted(self.refs), self.draw(INDEX, "which ref")) if again else f"BANK-{len(self.refs):05d}"
+        if again and self.draw(st.booleans(), "the first gift's details again"):
+            first = self.refs[ref]
+            donor, amount, campaign_id = first["donor_id"], first["amount_fen"], first["campaign_id"]
         data = {"donor_id": donor, "amount_fen": amount, "campaign_id": campaign_id, "received_on": received_on,
                 "external_ref": ref}
-        donation, created = funds.donate(self.session, data, FINANCE)
         if again:
+            first = self.refs[ref]
+            if (first["donor_id"], first["amount_fen"], first["campaign_id"]) != (donor, amount, campaign_id):
+                with pytest.raises(ServiceError) as refused:
+                    funds.donate(self.session, data, FINANCE)
+                assert refused.value.code == "idempotency_conflict"
+                event("donate: same external_ref, other details: refused")
+                return
+            donation, created = funds.donate(self.session, data, FINANCE)
             assert not created
             event("donate: same external_ref again")
-            assert {**donation, "placed_fen": None} == {**self.refs[ref], "placed_fen": None}
+            assert {**donation, "placed_fen": None} == {**first, "placed_fen": None}
             return
+        donation, created = funds.donate(self.session, data, FINANCE)
         assert created
         assert (donation["amount_fen"], donation["campaign_id"], donation["donor_id"]) == (amount, campaign_id, donor)
         assert donation["placed_fen"] == (amount if campaign_id else 0)
@@ -196,13 +208,13 @@ class World:
             amount = max(1, free + more)
         note(f"allocate {amount} of {free} unallocated")
         try:
-            result = funds.allocate(self.session, campaign_store.load(self.session, campaign_id), amount, FINANCE)
+            result, created = funds.allocate(self.session, campaign_store.load(self.session, campaign_id), amount, FINANCE)
         except ServiceError as error:
             assert error.code == "budget_exhausted", error
             assert free < amount, f"allocation of {amount} refused with {free} unallocated"
             event("allocate: refused")
             return
-        assert free >= amount, f"allocated {amount} with only {free} unallocated"
+        assert free >= amount and created, f"allocated {amount} with only {free} unallocated"
         event(f"allocate: from {min(len(result['from_donations']), 3)} gift(s)")
         # oldest gift first: exactly the greedy draw over the gifts as they stood
         expected, needed = [], amount
@@ -292,7 +304,8 @@ class World:
                 left[app["campaign_id"]] -= app["amount"]
                 expected.append(application_id)
         note(f"approve together {[i[-6:] for i in application_ids]}: expect {[i[-6:] for i in expected]}")
-        result = approvals.approve_many(self.session, application_ids, CHECKER, "理由", TODAY, CALENDAR)
+        result = approvals.approve_many(self.session, application_ids, CHECKER, "理由", TODAY, CALENDAR,
+                                        lambda worker_ids: {i: {"status": "active"} for i in worker_ids})
         assert result["approved"] == expected, result
         assert {item["code"] for item in result["failed"]} <= {"budget_exhausted"}, result
         event(f"approve together: {len(expected)} of {len(application_ids)}")
@@ -328,7 +341,9 @@ class World:
         due = sorted(application_id for application_id, app in self.apps.items()
                      if app["campaign_id"] == campaign_id and app["status"] in (READY, PAYMENT_FAILED))
         try:
-            batch = disbursement.create(self.session, campaign_store.load(self.session, campaign_id), FINANCE)
+            campaign = campaign_store.load(self.session, campaign_id)
+            rows = disbursement.due(self.session, campaign)
+            batch = disbursement.create(self.session, campaign, rows, {row.worker_id: PAYEE for row in rows}, FINANCE)
         except ServiceError as error:
             assert error.code == "invalid_transition" and not due, error
             event("batch: nothing to pay")

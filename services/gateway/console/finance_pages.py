@@ -92,7 +92,7 @@ class FinancePages(ConsoleBase):
 
     @page("GET", "/batches/<batch_id>/file", roles=BANK_FILE_ROLES)
     def console_bank_file(self, visit, batch_id):
-        return self.bank_file(batch_id)
+        return self.bank_file(batch_id, visit.user.actor)
 
     @page("POST", "/batches/<batch_id>/results", roles=FINANCE)
     def console_bank_results(self, visit, batch_id):
