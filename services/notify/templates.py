@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from shared.application_numbers import short_number
 from shared.masking import scrub
 from shared.money import format_fen
 
@@ -79,11 +80,6 @@ def month_day(iso_date: str) -> str:
     """'2026-11-30' -> '11月30日'."""
     day = date.fromisoformat(iso_date)
     return f"{day.month}月{day.day}日"
-
-
-def short_number(application_id: str) -> str:
-    """The last 6 characters of an application id, upper-cased: enough to tell applications apart."""
-    return application_id[-6:].upper()
 
 
 def clean(value: str) -> str:

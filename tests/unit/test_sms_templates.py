@@ -9,7 +9,6 @@ from services.notify.templates import (
     month_day,
     render,
     segments,
-    short_number,
     yuan,
 )
 
@@ -205,10 +204,6 @@ def test_yuan_refuses_anything_but_integer_fen():
 @pytest.mark.parametrize("iso, expected", [("2026-11-30", "11月30日"), ("2027-01-05", "1月5日")])
 def test_month_day(iso, expected):
     assert month_day(iso) == expected
-
-
-def test_short_number_is_the_upper_cased_last_six_characters():
-    assert short_number("0123456789abcdef0123456789abcdef") == "ABCDEF"
 
 
 @pytest.mark.parametrize(
