@@ -22,7 +22,9 @@ OLD_REASONS = {
 
 
 def upgrade():
-    op.add_column("applications", sa.Column("short_number", sa.String(length=6), nullable=True))
+    # NOT NULL at once (SQLite cannot change it later without rebuilding a table others refer to); the default
+    # only fills the rows already there, which are given their number next
+    op.add_column("applications", sa.Column("short_number", sa.String(length=6), nullable=False, server_default=""))
     applications = sa.table("applications", sa.column("application_id", sa.String), sa.column("short_number", sa.String))
     connection = op.get_bind()
     ids = connection.execute(sa.select(applications.c.application_id)).scalars().all()
@@ -32,8 +34,8 @@ def upgrade():
             .values(short_number=sa.bindparam("b_number")),
             [{"b_id": application_id, "b_number": short_number(application_id)} for application_id in ids],
         )
-    with op.batch_alter_table("applications") as batch:
-        batch.alter_column("short_number", existing_type=sa.String(length=6), nullable=False)
+    if connection.dialect.name != "sqlite":
+        op.alter_column("applications", "short_number", server_default=None)
     op.create_index(op.f("ix_applications_short_number"), "applications", ["short_number"], unique=False)
     history = sa.table("application_history", sa.column("reason", sa.Text))
     for old, new in OLD_REASONS.items():
@@ -42,5 +44,4 @@ def upgrade():
 
 def downgrade():
     op.drop_index(op.f("ix_applications_short_number"), table_name="applications")
-    with op.batch_alter_table("applications") as batch:
-        batch.drop_column("short_number")
+    op.drop_column("applications", "short_number")
