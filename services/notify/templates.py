@@ -19,6 +19,8 @@ TEMPLATES = {
     "rejected": "您的{campaign}申请未通过，原因：{reason}。如有疑问请联系所在工会。",
     "disbursed": "您的{campaign}补助{amount}元已转入您登记的银行卡，请注意查收。",
     "payment_failed": "您的{campaign}补助{amount}元转账未成功，请联系所在工会核对银行卡信息，核对后将重新发放。",
+    # approved by a campaign without public notice (publicity_days 0): the worker's approval SMS
+    "ready": "您的{campaign}申请已通过审核，补助{amount}元将发放到您登记的银行卡。",
 }
 
 TEMPLATE_OF_EVENT = {
@@ -27,6 +29,7 @@ TEMPLATE_OF_EVENT = {
     "application_rejected": "rejected",
     "application_disbursed": "disbursed",
     "application_payment_failed": "payment_failed",
+    "application_ready": "ready",  # only when approved straight to ready: see approved_without_notice
 }
 
 # Variable parts that may be shortened when a text is too long for one segment, in that order.
@@ -69,6 +72,12 @@ def render(template: str, fields: dict, sign_name: str) -> Rendered:
             params[name] = _shorten(params[name], len(params[name]) - excess)
             text = _text(sign_name, pattern, params)
     return Rendered(template=template, params=params, text=text, segments=segments(text))
+
+
+def approved_without_notice(fields: dict) -> bool:
+    """Whether an application_ready event is the approval itself (publicity_days 0). One that ends a public
+    notice is not: the worker was told of the approval when the notice began."""
+    return fields.get("from_status") == "submitted"
 
 
 def yuan(amount_fen: int) -> str:
