@@ -2,7 +2,7 @@
 
 Over HTTP, against the four services as separate processes on SQLite: submit (32 clients) → batch
 approval (公示 of 0 days: ready at once) → a disbursement batch → the bank file → the bank's results →
-notify has recorded every SMS (受理 and 到账: two per application). The stages run at once, as an aid
+notify has recorded every SMS (受理, 审核通过 and 到账: three per application). The stages run at once, as an aid
 centre works: checkers approve each 100 submitted while the rest are still being submitted, and
 finance sends the bank a batch whenever a fifth of them are ready. Timed from the first submission to
 the last SMS recorded; the latency of each SMS is from its status change (the history entry in aid) to
@@ -40,8 +40,8 @@ BANK_BATCHES = 5  # the bank is sent a batch whenever a fifth of the application
 ROUNDS = 3
 TARGET_PER_SECOND = 250
 TARGET_RAW_SHARE = 0.25
-SMS_PER_APPLICATION = 2  # submitted and disbursed (no 公示, so no 公示 SMS)
-STATUS_OF_TEMPLATE = {"submitted": "submitted", "disbursed": "disbursed"}
+SMS_PER_APPLICATION = 3  # submitted, ready (the approval: no 公示, so no 公示 SMS) and disbursed
+STATUS_OF_TEMPLATE = {"submitted": "submitted", "ready": "ready", "disbursed": "disbursed"}
 
 
 def pay_through_the_bank(finance: Client, campaign_id: str) -> int:

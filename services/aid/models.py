@@ -37,6 +37,7 @@ applications = Table(
     Column("name_masked", String(50), nullable=False),
     Column("id_number_masked", String(18), nullable=False),
     Column("id_last4", String(4), nullable=False),
+    Column("short_number", String(6), nullable=False, index=True),  # the 编号 in the worker's SMS: the status lookup
     Column("union", String(100), nullable=False),
     Column("category", String(10), nullable=False),
     Column("level", String(20)),

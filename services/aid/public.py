@@ -3,6 +3,7 @@ import hmac
 
 from sqlalchemy import select
 
+from shared.application_numbers import as_short_number
 from shared.errors import not_found
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
@@ -30,8 +31,22 @@ def publicity(session, campaign_id: str) -> dict:
 
 
 def status(session, application_id: str, id_last4: str) -> dict:
-    """The same 404 for an unknown application and for a wrong ID tail, so neither can be probed."""
-    row = application_store.load(session, application_id)
-    if not hmac.compare_digest(row.id_last4.upper().encode(), (id_last4 or "").strip().upper().encode()):
+    """By the full id or the SMS's 编号 (an indexed column), answered only for the right ID tail."""
+    number = as_short_number(application_id)
+    if number is None:
+        candidates = [application_store.load(session, application_id.strip().lower())]
+    else:
+        candidates = session.execute(select(applications).where(applications.c.short_number == number)).all()
+    row = the_one_with_tail(candidates, id_last4)
+    if row is None:
         raise not_found("申请")
     return {"status": row.status, "program": row.program, "updated_at": row.updated_at.isoformat()}
+
+
+def the_one_with_tail(candidates, id_last4: str | None):
+    """The only candidate whose ID number ends in `id_last4` (an X in either case), else None: the same 404 then
+    for an unknown application, a wrong tail, and a 编号 two applications with this tail share, so none can be
+    probed and no one is ever shown another worker's status."""
+    tail = (id_last4 or "").strip().upper().encode()
+    matching = [row for row in candidates if hmac.compare_digest(row.id_last4.upper().encode(), tail)]
+    return matching[0] if len(matching) == 1 else None

@@ -26,7 +26,7 @@ from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema, BatchQuerySchema,
     CalendarSchema, CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
 )
-from services.aid.workflow import SUBMITTED
+from services.aid.workflow import SUBMITTED, returned_for_review_note
 from shared.schemas import PagedQuerySchema, load_or_400
 
 log = logging.getLogger(__name__)
@@ -250,7 +250,7 @@ class AidService:
         """A worker who exits or is suspended has their open applications sent back to review."""
         if payload["status"] == "active":
             return
-        note = f"职工档案状态变为 {payload['status']}，退回重新审核"
+        note = returned_for_review_note(payload["status"])
         for application in application_store.open_of_worker(self.db, payload["worker_id"]):
             if application.status == SUBMITTED:
                 application_store.note_for_review(self.db, application, REGISTRY_ACTOR, note)

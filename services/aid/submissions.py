@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shared import request_ids
+from shared.application_numbers import short_number
 from shared.db import insert_many
 from shared.errors import ServiceError, not_found, validation_error
 from shared.events import new_id, now_utc
@@ -141,8 +142,10 @@ def _check(submission: Submission, vault, campaigns_by_id: dict, applicants: dic
     student = data["student"]
     amount, level = amount_for(campaign, applicant, student, today)
     submission.wanted = claims_for(vault, campaign, applicant, student, relative_once_a_year)
+    application_id = new_id()
     submission.row = {
-        "application_id": new_id(), "campaign_id": campaign.campaign_id, "program": campaign.program,
+        "application_id": application_id, "short_number": short_number(application_id),
+        "campaign_id": campaign.campaign_id, "program": campaign.program,
         "worker_id": applicant["worker_id"], "status": SUBMITTED, "amount_fen": amount,
         "name_masked": applicant["name_masked"], "id_number_masked": applicant["id_number_masked"],
         "id_last4": applicant["id_last4"], "union": applicant["union"], "category": applicant["category"],

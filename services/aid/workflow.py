@@ -1,6 +1,7 @@
 """The application status machine, as data: which action leads from which status to which."""
 from shared.actors import user_of
 from shared.errors import ServiceError
+from shared.worker_statuses import WORKER_STATUSES
 
 SUBMITTED, PUBLICIZING, READY, PAYING = "submitted", "publicizing", "ready", "paying"
 DISBURSED, PAYMENT_FAILED, REJECTED, WITHDRAWN = "disbursed", "payment_failed", "rejected", "withdrawn"
@@ -46,6 +47,11 @@ def next_status(action: str, current: str, publicity_days: int = 1) -> str:
     if target == PUBLICIZING and publicity_days == 0:
         return READY
     return target
+
+
+def returned_for_review_note(worker_status: str) -> str:
+    """The history reason when a worker's file stops being active, as caseworkers read it."""
+    return f"职工档案状态变为{WORKER_STATUSES.get(worker_status, worker_status)}，退回重新审核"
 
 
 def check_maker_checker(submitted_by: str, reviewer: str) -> None:

@@ -389,7 +389,8 @@ class GatewayService(ConsoleRoutes):
         return json_response(self.call(self.aid.public_disclosure, campaign_id))
 
     @endpoint("GET", "/api/v1/public/applications/<application_id>/status", summary="职工凭身份证后四位查询申请进度",
-              tags=("公开查询",), query=answers.StatusLookupQuerySchema, responses={200: answers.PublicStatusSchema},
+              tags=("公开查询",), description="application_id 可以是完整的申请编号，也可以是短信中的 6 位编号（不分大小写）。",
+              query=answers.StatusLookupQuerySchema, responses={200: answers.PublicStatusSchema},
               errors=(404,) + BACKEND)
     def public_status(self, request, _user, application_id):
         return json_response(self.call(self.aid.public_status, application_id, request.args.get("id_last4", "")))

@@ -57,6 +57,10 @@ class NotifyService:
     def on_application_approved(self, payloads):
         self.record(payloads, "publicizing")
 
+    @batched_event_handler("aid", "application_ready")
+    def on_application_ready(self, payloads):
+        self.record([payload for payload in payloads if templates.approved_without_notice(payload)], "ready")
+
     @batched_event_handler("aid", "application_rejected")
     def on_application_rejected(self, payloads):
         self.record(payloads, "rejected")

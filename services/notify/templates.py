@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from shared.application_numbers import short_number
 from shared.masking import scrub
 from shared.money import format_fen
 
@@ -18,6 +19,8 @@ TEMPLATES = {
     "rejected": "您的{campaign}申请未通过，原因：{reason}。如有疑问请联系所在工会。",
     "disbursed": "您的{campaign}补助{amount}元已转入您登记的银行卡，请注意查收。",
     "payment_failed": "您的{campaign}补助{amount}元转账未成功，请联系所在工会核对银行卡信息，核对后将重新发放。",
+    # approved by a campaign without public notice (publicity_days 0): the worker's approval SMS
+    "ready": "您的{campaign}申请已通过审核，补助{amount}元将发放到您登记的银行卡。",
 }
 
 TEMPLATE_OF_EVENT = {
@@ -26,6 +29,7 @@ TEMPLATE_OF_EVENT = {
     "application_rejected": "rejected",
     "application_disbursed": "disbursed",
     "application_payment_failed": "payment_failed",
+    "application_ready": "ready",  # only when approved straight to ready: see approved_without_notice
 }
 
 # Variable parts that may be shortened when a text is too long for one segment, in that order.
@@ -70,6 +74,12 @@ def render(template: str, fields: dict, sign_name: str) -> Rendered:
     return Rendered(template=template, params=params, text=text, segments=segments(text))
 
 
+def approved_without_notice(fields: dict) -> bool:
+    """Whether an application_ready event is the approval itself (publicity_days 0). One that ends a public
+    notice is not: the worker was told of the approval when the notice began."""
+    return fields.get("from_status") == "submitted"
+
+
 def yuan(amount_fen: int) -> str:
     """80000 -> '800', 123450 -> '1234.50': plain yuan, as read in an SMS."""
     return format_fen(amount_fen).replace("¥", "").replace(",", "").removesuffix(".00")
@@ -79,11 +89,6 @@ def month_day(iso_date: str) -> str:
     """'2026-11-30' -> '11月30日'."""
     day = date.fromisoformat(iso_date)
     return f"{day.month}月{day.day}日"
-
-
-def short_number(application_id: str) -> str:
-    """The last 6 characters of an application id, upper-cased: enough to tell applications apart."""
-    return application_id[-6:].upper()
 
 
 def clean(value: str) -> str:

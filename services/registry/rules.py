@@ -5,6 +5,7 @@ Each check takes a raw value and returns it normalised, or raises InvalidValue w
 from datetime import date
 
 from shared.validation import InvalidValue
+from shared.worker_statuses import WORKER_STATUSES
 
 CATEGORIES = ("deep", "relative", "accident")
 CATEGORY_BY_LABEL = {"深度困难": "deep", "相对困难": "relative", "意外致困": "accident"}
@@ -13,7 +14,7 @@ REASON_BY_LABEL = {
     "因病": "illness", "因残": "disability", "因灾": "disaster", "子女教育": "education",
     "失业": "unemployment", "意外": "accident", "其他": "other",
 }
-STATUSES = ("active", "suspended", "exited")
+STATUSES = tuple(WORKER_STATUSES)
 MAX_HOUSEHOLD_SIZE = 30
 MAX_MONTHLY_INCOME_FEN = 100_000_000
 

@@ -7,6 +7,7 @@ from tests.e2e.aid_builders import (
     is_timestamp_with_offset, money, refused, start_system, submitted, worker,
 )
 from tests.e2e.builders import assert_error, new_user
+from tests.e2e.console_client import signed_in
 from tests.integration.conftest import wait_until
 
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
@@ -17,7 +18,7 @@ ALLOWED = {("submitted", "approve"): "publicizing", ("submitted", "reject"): "re
            ("submitted", "withdraw"): "withdrawn", ("publicizing", "objection"): "submitted"}
 SETUP = {"submitted": [], "publicizing": ["approve"], "ready": ["approve"], "rejected": ["reject"],
          "withdrawn": ["withdraw"]}
-REGISTRY_NOTE = "职工档案状态变为 {}，退回重新审核"
+REGISTRY_NOTES = {"suspended": "职工档案状态变为暂停，退回重新审核", "exited": "职工档案状态变为已退出，退回重新审核"}
 
 
 def entries(shown: dict) -> list[dict]:
@@ -294,7 +295,7 @@ def test_a_worker_leaving_the_registry_sends_open_applications_back(aid_api, new
     wait_until(lambda: [application(aid_api, i)["status"] for i in (publicizing, ready)] == ["submitted", "submitted"],
                timeout=60)
 
-    note = REGISTRY_NOTE.format(new_status)
+    note = REGISTRY_NOTES[new_status]
     assert entries(application(aid_api, publicizing))[-1] == {
         "from": "publicizing", "to": "submitted", "actor": "system:registry", "reason": note}
     assert entries(application(aid_api, ready))[-1] == {
@@ -302,6 +303,9 @@ def test_a_worker_leaving_the_registry_sends_open_applications_back(aid_api, new
     waiting_now = application(aid_api, waiting)
     assert waiting_now["status"] == "submitted"
     assert entries(waiting_now)[1:] == [{"from": "submitted", "to": "submitted", "actor": "system:registry", "reason": note}]
+    page = signed_in(aid_api.base_url, staff.checker).get(f"/applications/{ready}")
+    shown = page.text[page.text.index('id="history"'):]
+    assert note in shown and "系统（职工档案状态变更）" in shown and new_status not in shown and "system:" not in shown
     assert money(campaign(aid_api, with_notice)) == (1_000_000, 300_000, 0, 700_000)
     assert campaign(aid_api, with_notice)["counts"] == counts(submitted=1, publicizing=1, rejected=1)
     assert money(campaign(aid_api, without_notice)) == (1_000_000, 0, 0, 1_000_000)

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import select
+
+from shared.db import make_engine
+from services.gateway.models import users
 
 from tests.conftest import SHARED_DATA, free_port
 
@@ -173,8 +177,9 @@ def test_migrate_brings_each_database_to_the_latest_schema_and_declares_event_qu
     assert "users" in gateway_tables
 
 
-def test_demo_fills_a_running_system_and_says_where_to_look(api, config):
-    result = hardship("demo", env=service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"]))
+def test_demo_fills_a_running_system_and_says_where_to_look(api, config, tmp_path):
+    env = service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"])
+    result = hardship("demo", env=env)
 
     assert result.returncode == 0, result.stderr
     assert "演示数据已就绪：导入档案 193 份（拒绝 8 行），申请 12 件，批准 7 件，驳回 2 件。" in result.stdout
@@ -184,3 +189,35 @@ def test_demo_fills_a_running_system_and_says_where_to_look(api, config):
     admin_token = re.search(r"令牌 admin\s+(\S+)", result.stdout).group(1)
     campaigns = api.get("/api/v1/campaigns", token=admin_token).json()
     assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
+
+    again = hardship("demo", env=env)  # on a system that holds the demo already: nothing twice
+
+    assert (again.returncode, again.stderr) == (0, ""), again.stderr
+    assert again.stdout.splitlines()[0] == ("演示数据已就绪：导入档案 193 份（拒绝 8 行），申请 12 件，批准 7 件，驳回 2 件。"
+                                            "已有的演示项目和 12 件申请沿用，未重复建立。")
+    assert re.search(r"送温暖公示:\s+(\S+)", again.stdout).group(1) == notice_url
+    new_admin = re.search(r"令牌 admin\s+(\S+)", again.stdout).group(1)
+    campaigns = api.get("/api/v1/campaigns", token=new_admin).json()
+    assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
+    assert api.get("/api/v1/applications", token=new_admin).json()["total"] == 12
+    assert len(requests.get(notice_url, timeout=10).json()["items"]) == 7
+    engine = make_engine(config["GATEWAY_DB_URL"])
+    with engine.connect() as connection:
+        names = connection.execute(select(users.c.name).where(users.c.name.startswith("演示"))).scalars().all()
+    engine.dispose()
+    assert sorted(names) == sorted(["演示管理员", "演示经办人", "演示审核人", "演示财务", "演示审计"])
+
+    elsewhere = hardship("demo", env={**env, "GATEWAY_DB_URL": f"sqlite:///{tmp_path / 'other-gateway.db'}"})
+    assert elsewhere.returncode == 1 and elsewhere.stdout == ""
+    [line] = elsewhere.stderr.strip().splitlines()
+    assert line.startswith("演示中断：GET /api/v1/campaigns") and "401" in line and "GATEWAY_DB_URL" in line
+    assert api.get("/api/v1/campaigns", token=new_admin).json()["total"] == 2
+
+
+def test_demo_without_a_running_system_says_so_in_one_line(tmp_path):
+    result = hardship("demo", "--sheet", str(SHARED_DATA / "workers_sample.csv"),
+                      env={"GATEWAY_PORT": str(free_port()), "HARDSHIP_VAR_DIR": str(tmp_path)}, timeout=60)
+
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("系统没有运行")

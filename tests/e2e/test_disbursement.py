@@ -164,8 +164,8 @@ def test_a_batch_pays_through_the_bank_file_and_its_results(pay_api):
         "count": 3, "paid": 2, "failed": 1, "pending": 0}
 
     for application_id, outcome in zip(ids, ("disbursed", "disbursed", "payment_failed")):
-        items = wait_for_statuses(api, application_id, {"submitted": "sent", outcome: "sent"})
-        assert len(items) == 2, items
+        items = wait_for_statuses(api, application_id, {"submitted": "sent", "ready": "sent", outcome: "sent"})
+        assert len(items) == 3, items
         assert "3000元" in next(item["text"] for item in items if item["template"] == outcome)
 
 
@@ -175,7 +175,7 @@ def test_the_same_results_file_twice_changes_nothing(pay_api):
     batch_id, ids = setup["batch"]["batch_id"], setup["ids"]
     desk.results(batch_id, setup["content"])
     for application_id, outcome in zip(ids, ("disbursed", "disbursed", "payment_failed")):
-        wait_for_statuses(api, application_id, {"submitted": "sent", outcome: "sent"})
+        wait_for_statuses(api, application_id, {"submitted": "sent", "ready": "sent", outcome: "sent"})
     before = ([application(api, application_id) for application_id in ids], campaign(api, desk.campaign_id),
               desk.get_batch(batch_id))
 
@@ -188,7 +188,7 @@ def test_the_same_results_file_twice_changes_nothing(pay_api):
     time.sleep(2)  # notify dispatches every 0.1 s: a second SMS would be there by now
     for application_id, outcome in zip(ids, ("disbursed", "disbursed", "payment_failed")):
         items = notifications(api, application_id=application_id)
-        assert sorted(item["template"] for item in items) == sorted(["submitted", outcome]), items
+        assert sorted(item["template"] for item in items) == sorted(["submitted", "ready", outcome]), items
 
 
 def test_bad_result_lines_are_reported_by_line_and_the_good_ones_still_apply(pay_api):
@@ -278,7 +278,7 @@ def test_failed_payments_go_into_the_next_batch(pay_api):
     assert (paid["disbursed"], paid["errors"]) == (1, [])
     assert statuses(api, ids) == ["disbursed"] * 3
     assert money(campaign(api, desk.campaign_id)) == (BUDGET, 0, 3 * DEEP, BUDGET - 3 * DEEP)
-    wait_for_statuses(api, ids[2], {"submitted": "sent", "payment_failed": "sent", "disbursed": "sent"})
+    wait_for_statuses(api, ids[2], {"submitted": "sent", "ready": "sent", "payment_failed": "sent", "disbursed": "sent"})
 
 
 def test_a_batch_needs_something_to_pay(pay_api):
@@ -306,7 +306,7 @@ def test_payment_by_hand(pay_api):
     refused(desk.disburse(application_id, bank_ref="HAND-0002"), "invalid_transition")
     assert application(api, application_id)["bank_ref"] == "HAND-0001"
     assert money(campaign(api, desk.campaign_id)) == (BUDGET, 0, DEEP, BUDGET - DEEP)
-    wait_for_statuses(api, application_id, {"submitted": "sent", "disbursed": "sent"})
+    wait_for_statuses(api, application_id, {"submitted": "sent", "ready": "sent", "disbursed": "sent"})
 
     _body, waiting = desk.filed()
     refused(desk.disburse(waiting["application_id"], bank_ref="HAND-0003"), "invalid_transition")
@@ -407,7 +407,7 @@ def test_full_account_numbers_are_only_in_the_bank_file(pay_api):
         api.get(f"/api/v1/campaigns/{desk.campaign_id}", token=desk.finance),
         *(api.get(f"/api/v1/applications/{application_id}", token=desk.finance) for application_id in ids),
     ]
-    wait_for_statuses(api, ids[0], {"submitted": "sent", "disbursed": "sent"})
+    wait_for_statuses(api, ids[0], {"submitted": "sent", "ready": "sent", "disbursed": "sent"})
     seen += [api.get("/api/v1/notifications", params={"application_id": application_id}) for application_id in ids]
 
     for response in seen:

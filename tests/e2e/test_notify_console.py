@@ -43,6 +43,22 @@ def test_each_status_sends_exactly_one_sms_to_the_workers_phone(notify_api, conf
     assert sent_body["phone"] not in log and masked_phone(sent_body["phone"]) in log
 
 
+def test_an_approval_without_notice_tells_the_worker_once(notify_api, config):
+    api, staff = notify_api, Staff(notify_api)
+    campaign_id = create_campaign(api, publicity_days=0)["campaign_id"]
+    one, batched = (submitted(api, staff.maker, campaign_id, worker(api)[1]["worker_id"])["application_id"]
+                    for _ in range(2))
+    assert acted(api, staff.checker, one, "approve")["status"] == "ready"
+    response = api.post("/api/v1/applications/approve-batch", json={"application_ids": [batched]}, token=staff.checker)
+    assert response.status_code == 200 and response.json()["approved"] == [batched], response.text
+
+    for application_id in (one, batched):
+        items = wait_for_statuses(api, application_id, {"submitted": "sent", "ready": "sent"})
+        ready = next(item for item in items if item["template"] == "ready")
+        assert ready["text"] == "【工会帮扶】您的2026年春节送温暖申请已通过审核，补助3000元将发放到您登记的银行卡。"
+    assert sms_log(config).count("将发放到您登记的银行卡") == 2
+
+
 def test_a_rejection_tells_the_worker_why(notify_api):
     api, staff = notify_api, Staff(notify_api)
     campaign = create_campaign(api)

@@ -34,7 +34,7 @@ TENCENT_SECRET_ID = "AKIDfakeSecretId0000"
 TENCENT_SECRET_KEY = "fake-tencent-secret-key"
 TENCENT_APP_ID = "1400000000"
 RECEIPT_TOKEN = "fake-receipt-token"
-TEMPLATE_NAMES = ("submitted", "publicizing", "rejected", "disbursed", "payment_failed")
+TEMPLATE_NAMES = ("submitted", "publicizing", "rejected", "disbursed", "payment_failed", "ready")
 ALIYUN_TEMPLATES = {name: f"SMS_{number:04d}" for number, name in enumerate(TEMPLATE_NAMES, 1)}
 TENCENT_TEMPLATES = {name: str(1000000 + number) for number, name in enumerate(TEMPLATE_NAMES, 1)}
 

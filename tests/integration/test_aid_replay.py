@@ -165,7 +165,7 @@ def test_publishing_every_event_again_changes_nothing(config, runner_factory, mo
         watched = ([flow["notice"], flow["at_once"], flow["school"]], [flow[key] for key in "PRXWG"],
                    [flow["leaving"], flow["rejected_worker"], flow["other"]])
         before = snapshot(api, *watched)
-        sms_before = wait_until(lambda: (lambda sms: sms if [len(m) for m in sms] == [2, 1, 2, 1, 2] and all(
+        sms_before = wait_until(lambda: (lambda sms: sms if [len(m) for m in sms] == [2, 2, 2, 1, 2] and all(
             item["status"] == "sent" for m in sms for item in m) else None)(sms_of(api, watched[1])), timeout=30)
         assert [(a["status"], len(a["history"])) for a in before["applications"]] == [
             ("submitted", 3), ("submitted", 3), ("rejected", 2), ("withdrawn", 2), ("publicizing", 2)]

@@ -15,3 +15,39 @@ def test_migrations_match_the_models_and_downgrade_cleanly(service, db_urls):
     command.check(config)  # raises when autogenerate finds any difference from the models
     command.downgrade(config, "base")
     command.upgrade(config, "head")
+
+
+def test_aid_0006_gives_older_applications_their_sms_number_and_a_chinese_history(db_urls):
+    from datetime import datetime, timezone
+
+    import sqlalchemy as sa
+
+    from shared.db import make_engine
+
+    url = db_urls["AID_DB_URL"]
+    config = alembic_config("aid", url)
+    command.upgrade(config, "0005")
+    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=timezone.utc)
+    application_id = "019a2b3c4d5e6f708192a3b4c587267d"
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO campaigns VALUES ('c1', 'warmth', '送温暖', 2026, '2026-08-01', '2026-08-31', 0, 0, 0, 0, '{}', 5,"
+            " 'admin:1', :now)"), {"now": now})
+        connection.execute(sa.text(
+            "INSERT INTO applications (application_id, campaign_id, program, worker_id, status, amount_fen, name_masked,"
+            " id_number_masked, id_last4, \"union\", category, submitted_by, created_at, updated_at) VALUES (:id, 'c1',"
+            " 'warmth', 'w1', 'submitted', 300000, '王*', '110105********1234', '1234', '工会', 'deep', 'caseworker:1',"
+            " :now, :now)"), {"id": application_id, "now": now})
+        connection.execute(sa.text(
+            "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, at) VALUES"
+            " (:id, 'ready', 'submitted', 'system:registry', '职工档案状态变为 exited，退回重新审核', :now)"),
+            {"id": application_id, "now": now})
+
+    command.upgrade(config, "head")
+
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT short_number FROM applications")).scalar() == "87267D"
+        assert connection.execute(sa.text("SELECT reason FROM application_history")).scalar() == \
+            "职工档案状态变为已退出，退回重新审核"
+    engine.dispose()
+    command.downgrade(config, "0005")  # with the rows still there

@@ -101,6 +101,24 @@ def test_redelivered_and_replayed_events_send_one_sms(notify_config, runner_fact
     assert len(console_lines(notify_config)) == 2
 
 
+def test_an_approval_straight_to_ready_sends_one_sms_and_the_end_of_a_notice_none(notify_config, runner_factory,
+                                                                                  notify_db, moving_clock):
+    start(runner_factory, notify_config, RegistryService, NotifyService)
+    [worker_id] = registered_workers(notify_config, 1)
+    ready = status_event(worker_id, "application_ready", status="ready", from_status="submitted")
+    notice_ended = status_event(worker_id, "application_ready", status="ready", from_status="publicizing")
+    witness = status_event(worker_id, "application_ready", status="ready", from_status="submitted")
+
+    # one queue, consumed in order: once the witness's SMS is recorded, every event before it has been handled
+    publish(notify_config, [ready, ready, {**ready, "event_id": new_id()}, notice_ended, witness])
+
+    wait_until(lambda: sorted(row.status for row in rows(notify_db)) == ["sent", "sent"])
+    assert {(row.application_id, row.template) for row in rows(notify_db)} == {
+        (ready["application_id"], "ready"), (witness["application_id"], "ready")}
+    assert "已通过审核，补助3000元将发放到您登记的银行卡" in rows(notify_db)[0].text
+    assert len(rows(notify_db, attempts)) == 2
+
+
 def test_two_notify_instances_send_each_sms_once(notify_config, runner_factory, notify_db, moving_clock):
     start(runner_factory, notify_config, RegistryService)
     worker_ids = registered_workers(notify_config, 30)

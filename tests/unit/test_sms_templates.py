@@ -6,10 +6,10 @@ from services.notify.templates import (
     NO_REASON,
     TEMPLATE_OF_EVENT,
     TEMPLATES,
+    approved_without_notice,
     month_day,
     render,
     segments,
-    short_number,
     yuan,
 )
 
@@ -39,6 +39,7 @@ def test_each_template_renders_its_own_text():
         "rejected": "【工会帮扶】您的2026年金秋助学申请未通过，原因：家庭收入超过困难标准。如有疑问请联系所在工会。",
         "disbursed": "【工会帮扶】您的2026年金秋助学补助1234.50元已转入您登记的银行卡，请注意查收。",
         "payment_failed": "【工会帮扶】您的2026年金秋助学补助1234.50元转账未成功，请联系所在工会核对银行卡信息，核对后将重新发放。",
+        "ready": "【工会帮扶】您的2026年金秋助学申请已通过审核，补助1234.50元将发放到您登记的银行卡。",
     }
 
 
@@ -63,6 +64,7 @@ def test_every_template_fits_one_segment_with_a_long_reason_and_a_large_amount(t
         ("rejected", ["campaign", "reason"]),
         ("disbursed", ["campaign", "amount"]),
         ("payment_failed", ["campaign", "amount"]),
+        ("ready", ["campaign", "amount"]),
     ],
 )
 def test_params_are_the_template_variables_in_template_order(template, names):
@@ -207,10 +209,6 @@ def test_month_day(iso, expected):
     assert month_day(iso) == expected
 
 
-def test_short_number_is_the_upper_cased_last_six_characters():
-    assert short_number("0123456789abcdef0123456789abcdef") == "ABCDEF"
-
-
 @pytest.mark.parametrize(
     "text, expected",
     [("", 1), ("字" * 70, 1), ("字" * 71, 2), ("a" * 134, 2), ("a" * 135, 3), ("😀" * 35, 1), ("😀" * 36, 2)],
@@ -234,12 +232,18 @@ def test_a_field_the_template_needs_must_be_there(template, missing):
         render(template, fields(**{missing: None}), SIGN)
 
 
-def test_the_five_notified_events_map_to_the_five_templates():
+def test_the_six_notified_events_map_to_the_six_templates():
     assert TEMPLATE_OF_EVENT == {
         "application_submitted": "submitted",
         "application_approved": "publicizing",
         "application_rejected": "rejected",
         "application_disbursed": "disbursed",
         "application_payment_failed": "payment_failed",
+        "application_ready": "ready",
     }
     assert set(TEMPLATE_OF_EVENT.values()) == set(TEMPLATES)
+
+
+@pytest.mark.parametrize("from_status, told", [("submitted", True), ("publicizing", False), (None, False)])
+def test_ready_is_told_only_when_the_approval_skipped_the_notice(from_status, told):
+    assert approved_without_notice(fields(status="ready", from_status=from_status)) is told

@@ -1,4 +1,5 @@
 """Plain Chinese names for the codes the services answer with."""
+from shared.worker_statuses import WORKER_STATUSES
 
 ROLES = {"admin": "管理员", "caseworker": "经办人", "finance": "财务", "auditor": "审计", "donor": "捐赠人"}
 PROGRAMS = {"warmth": "送温暖", "education": "金秋助学"}
@@ -7,7 +8,6 @@ LEVELS = {"postgraduate": "研究生", "undergraduate": "本科", "junior_colleg
           "vocational_high": "中职"}
 REASONS = {"illness": "因病", "disability": "因残", "disaster": "因灾", "education": "子女教育", "unemployment": "失业",
            "accident": "意外", "other": "其他"}
-WORKER_STATUSES = {"active": "在档", "suspended": "暂停", "exited": "已退出"}
 APPLICATION_STATUSES = {"submitted": "待审核", "publicizing": "公示中", "ready": "待发放", "paying": "发放中",
                         "disbursed": "已发放", "payment_failed": "发放失败", "rejected": "未通过", "withdrawn": "已撤回"}
 SMS_STATUSES = {"queued": "排队中", "deferred": "延后发送", "sending": "发送中", "sent": "已发送", "delivered": "已送达",
@@ -30,3 +30,17 @@ def label(code, kind: str) -> str:
     if code is None:
         return ""
     return ALL[kind].get(code, code)
+
+
+# the parts of the system that change applications by themselves (see services/aid/service.py)
+SYSTEM_ACTORS = {"system:publicity-timer": "系统（公示期满）", "system:registry": "系统（职工档案状态变更）"}
+
+
+def actor(code: str | None) -> str:
+    """Who made a change, as people read it: a part of the system, or a user's role and id (`经办人 3f2a…`)."""
+    if not code:
+        return ""
+    if code in SYSTEM_ACTORS:
+        return SYSTEM_ACTORS[code]
+    role, _, user_id = code.partition(":")
+    return f"{ROLES.get(role, role)} {user_id}".strip()

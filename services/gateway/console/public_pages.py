@@ -2,6 +2,7 @@
 
 The lookups are posted forms, so the last four of an ID number never travel in a URL or a log line.
 """
+from shared.application_numbers import short_number
 from shared.errors import ServiceError
 from services.gateway.console.charts import disclosure_chart
 from services.gateway.console.web import ConsoleBase, page
@@ -25,14 +26,15 @@ class PublicPages(ConsoleBase):
     @page("POST", "/public/status")
     def console_status(self, visit):
         form = visit.form()
+        typed = form.get("application_id", "")
         try:
-            found = self.call(self.aid.public_status, form.get("application_id", ""), form.get("id_last4", ""))
+            found = self.call(self.aid.public_status, typed, form.get("id_last4", ""))
         except ServiceError as error:
             if error.status != 404:
                 raise
-            return visit.page("status.html", 404, values={"application_id": form.get("application_id", "")}, found=None,
-                              problem="没有找到这份申请：请核对申请编号和身份证号后四位")
-        return visit.page("status.html", values={}, found=found, problem=None)
+            return visit.page("status.html", 404, values={"application_id": typed}, found=None,
+                              problem="没有找到这份申请：请核对短信上的编号和身份证号后四位")
+        return visit.page("status.html", values={}, found=found, number=short_number(typed.strip()), problem=None)
 
     @page("GET", "/public/receipts")
     def console_receipt_form(self, visit):

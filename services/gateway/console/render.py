@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from shared.clock import SHANGHAI
 from shared.money import format_fen
-from services.gateway.console.labels import label
+from services.gateway.console.labels import actor, label
 
 # Pages show personal data (masked) and act for a signed-in user: never cached, framed or sniffed, and
 # nothing loaded from anywhere but the gateway itself.
@@ -37,7 +37,7 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-environment.filters.update(yuan=yuan, label=label, beijing_time=beijing_time)
+environment.filters.update(yuan=yuan, label=label, actor=actor, beijing_time=beijing_time)
 
 
 def html_response(template: str, http_status: int = 200, headers=None, **context) -> Response:
