@@ -16,6 +16,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # CONTRACT.md's endpoints, path parameters named as it names them.
 CONTRACT_OPERATIONS = [
     ("POST", "/api/v1/users"),
+    ("GET", "/api/v1/users"),
+    ("POST", "/api/v1/users/{user_id}/revoke"),
+    ("POST", "/api/v1/users/{user_id}/token"),
     ("POST", "/api/v1/workers"),
     ("GET", "/api/v1/workers"),
     ("GET", "/api/v1/workers/{worker_id}"),
@@ -53,6 +56,14 @@ CONTRACT_OPERATIONS = [
     ("GET", "/health"),
     ("GET", "/metrics"),
 ]
+# CONTRACT.md runs ahead of the code: the aid-centre network's endpoints (issue 19) are not built yet.
+PLANNED_OPERATIONS = [
+    ("POST", "/api/v1/org-units"),
+    ("GET", "/api/v1/org-units"),
+    ("PATCH", "/api/v1/org-units/{id}"),
+    ("POST", "/api/v1/campaigns/{id}/quotas"),
+    ("GET", "/api/v1/reports/summary"),
+]
 
 
 def shape(path: str) -> str:
@@ -81,7 +92,12 @@ def test_the_list_above_mirrors_contract_md():
     named = {(method, shape(path)) for method, path in
              re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s?]*)", CONTRACT.read_text(encoding="utf-8"))}
     assert named, "CONTRACT.md names no endpoint: has its format changed?"
-    assert named - {(method, shape(path)) for method, path in CONTRACT_OPERATIONS} == set()
+    assert named - {(method, shape(path)) for method, path in CONTRACT_OPERATIONS + PLANNED_OPERATIONS} == set()
+
+
+def test_a_planned_endpoint_is_not_built_yet():
+    """Once one is built, it moves up into CONTRACT_OPERATIONS, where it must stay documented."""
+    assert {(method, shape(path)) for method, path in PLANNED_OPERATIONS} & documented() == set()
 
 
 def test_every_route_but_the_catch_alls_is_described():
