@@ -3,7 +3,7 @@ import base64
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
+from shared.rpc_proxy import TimedRpcProxy
 
 from shared import clock
 from shared.config import setting
@@ -42,7 +42,7 @@ class AidService:
     db = Database("aid")
     vault = DataVault()
     relay = OutboxRelay("aid", outbox)
-    registry = RpcProxy("registry")
+    registry = TimedRpcProxy("registry")
     request_ids = RequestIds()
     figures = ServiceFigures("aid", outbox, inbox, extra=application_figures)
 

@@ -61,8 +61,8 @@ def timed_call(method_proxy):
     try:
         yield
         outcome = "ok"
-    except ServiceError:
-        outcome = "refused"
+    except ServiceError as error:
+        outcome = "timeout" if error.code == "service_unavailable" else "refused"
         raise
     except eventlet.Timeout:
         outcome = "timeout"

@@ -8,7 +8,7 @@ import eventlet
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
+from shared.rpc_proxy import TimedRpcProxy
 from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -94,9 +94,9 @@ class GatewayService(ConsoleRoutes):
 
     config = Config()
     db = Database("gateway")
-    registry = RpcProxy("registry")
-    aid = RpcProxy("aid")
-    notify = RpcProxy("notify")
+    registry = TimedRpcProxy("registry")
+    aid = TimedRpcProxy("aid")
+    notify = TimedRpcProxy("notify")
     submissions = Coalescing()
     request_ids = RequestIds()
     rate_limits = RateLimits()
@@ -111,7 +111,10 @@ class GatewayService(ConsoleRoutes):
         return user
 
     def call(self, method, *args, timeout=None, **kwargs):
-        with metrics.timed_call(method), eventlet.Timeout(timeout or float(setting("RPC_TIMEOUT", self.config))):
+        """The RPC's answer; it waits RPC_TIMEOUT seconds (shared/rpc_proxy.py), or `timeout` when shorter."""
+        # A worker waiting on another service holds no database connection: a hung service would drain the pool.
+        self.db.rollback()
+        with metrics.timed_call(method), eventlet.Timeout(timeout):
             return method(*args, **kwargs)
 
     def json_body(self, request):
@@ -139,6 +142,7 @@ class GatewayService(ConsoleRoutes):
               description="网关自身与各服务（registry、aid、notify）的指标。Prometheus 可用 METRICS_TOKEN 作为 Bearer 令牌抓取。",
               responses={200: answers.METRICS_TEXT})
     def metrics_exposition(self, request, user):
+        self.db.rollback()  # as in call(): no connection held while the services answer
         text = metrics.scrape({service: getattr(self, service) for service in CHECKED_SERVICES})
         return Response(text, 200, content_type=metrics.CONTENT_TYPE)
 

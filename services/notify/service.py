@@ -3,7 +3,7 @@ import base64
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
+from shared.rpc_proxy import TimedRpcProxy
 
 from shared import clock
 from shared.config import setting
@@ -32,7 +32,7 @@ class NotifyService:
     db = Database("notify")
     relay = OutboxRelay("notify", outbox)
     dispatcher = Dispatcher()
-    registry = RpcProxy("registry")
+    registry = TimedRpcProxy("registry")
     request_ids = RequestIds()
     figures = ServiceFigures("notify", outbox, extra=sms_figures)
 
