@@ -37,6 +37,7 @@ from services.gateway.rate_limit import RateLimits
 from services.gateway.routes import ROUTES, Route
 from services.gateway.schemas import UserCreateSchema
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
+from services.registry.filenames import checked_filename
 from services.registry.schemas import StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema, WorkerQuerySchema
 from shared.schemas import PagedQuerySchema
 from shared.upload_parts import send_parts
@@ -490,6 +491,7 @@ class GatewayService(ConsoleRoutes):
         should even that fail.
         """
         stream, filename = self.uploaded_stream(request)
+        checked_filename(filename)  # refused before a part is sent
         import_id = uuid.uuid4().hex
         try:
             parts = send_parts(lambda *part: self.call(self.registry.add_import_part, *part), import_id, stream)
