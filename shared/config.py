@@ -45,6 +45,7 @@ DEFAULTS = {
     "METRICS_TOKEN": "",
     "PUBLIC_RATE_LIMIT_PER_MINUTE": "60",
     "AUTH_FAILURE_LIMIT_PER_MINUTE": "20",
+    "HEALTH_RATE_LIMIT_PER_MINUTE": "120",
     "TRUSTED_PROXY_HOPS": "0",
     # how many requests or events each service handles at once (and takes from RabbitMQ ahead)
     "REGISTRY_MAX_WORKERS": "10",

@@ -29,6 +29,7 @@ from services.gateway.auth import (
 )
 from services.gateway.console.routes import ConsoleRoutes
 from services.gateway.docs_page import render
+from services.gateway.health import HealthReports
 from services.gateway.http import (
     ApiEndpoint, BoundedBody, flag, handles_errors, json_response, query_args, read_body, read_json,
 )
@@ -102,6 +103,7 @@ class GatewayService(ConsoleRoutes):
     request_ids = RequestIds()
     rate_limits = RateLimits()
     known_tokens = KnownTokens()
+    health_reports = HealthReports()
 
     def authenticated(self, request, roles):
         authorization = request.headers.get("Authorization")
@@ -122,8 +124,13 @@ class GatewayService(ConsoleRoutes):
         return read_json(request, int(setting("MAX_BODY_BYTES", self.config)))
 
     @endpoint("GET", "/health", summary="健康检查：数据库与各服务是否应答", tags=("运维与文档",),
-              responses={200: answers.HealthSchema, 503: answers.HealthSchema})
+              description="结果缓存 2 秒；同一客户端每分钟最多 HEALTH_RATE_LIMIT_PER_MINUTE 次，超过返回 429。",
+              responses={200: answers.HealthSchema, 503: answers.HealthSchema}, errors=(429,))
     def health(self, request, _user):
+        report = self.health_reports.latest(self.check_health)
+        return json_response(report, 200 if report["status"] == "ok" else 503)
+
+    def check_health(self) -> dict:
         checks = {}
         try:
             self.db.execute(text("SELECT 1"))
@@ -134,10 +141,10 @@ class GatewayService(ConsoleRoutes):
             try:
                 self.call(getattr(self, service).ping, timeout=HEALTH_TIMEOUT_SECONDS)
                 checks[service] = "ok"
-            except (eventlet.Timeout, UnknownService):  # UnknownService: not started (no queue) yet
+            except (eventlet.Timeout, UnknownService, ServiceError):  # UnknownService: not started (no queue) yet
                 checks[service] = "no answer"
         healthy = all(value == "ok" for value in checks.values())
-        return json_response({"status": "ok" if healthy else "unavailable", "checks": checks}, 200 if healthy else 503)
+        return {"status": "ok" if healthy else "unavailable", "checks": checks}
 
     @endpoint("GET", "/metrics", roles=METRICS_READERS, summary="运行指标（Prometheus 文本格式）", tags=("运维",),
               description="网关自身与各服务（registry、aid、notify）的指标。Prometheus 可用 METRICS_TOKEN 作为 Bearer 令牌抓取。",
