@@ -1,0 +1,95 @@
+"""A registry that hangs (every worker held before it starts, as if its process were frozen) costs its callers one
+RPC_TIMEOUT per call, never their capacity: aid answers that call 503 service_unavailable and goes on serving what
+needs no registry; an event handler's call fails like any error, so the event is retried, then parked."""
+import time
+
+import eventlet
+from kombu import Connection, Exchange, Producer
+from nameko.extensions import DependencyProvider
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from shared.errors import ServiceError
+from shared.events import envelope
+from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue, reliable_event_handler
+from shared.rpc_proxy import TimedRpcProxy
+from services.aid.service import AidService
+from services.registry.service import RegistryService
+from tests.e2e.aid_builders import TODAY, campaign_body
+from tests.integration.conftest import get_parked
+
+RPC_TIMEOUT = 1.0
+
+
+class Freeze(DependencyProvider):
+    """Holds every worker of its service before it runs until `thawed` is sent."""
+
+    thawed = eventlet.Event()
+
+    def worker_setup(self, worker_ctx):
+        Freeze.thawed.wait()
+
+
+class FrozenRegistry(RegistryService):
+    frozen = Freeze()
+
+
+class Asker:
+    """An event handler that needs the registry."""
+
+    name = "asker"
+    registry = TimedRpcProxy("registry")
+
+    @reliable_event_handler("aid", "application_submitted")
+    def on_application_submitted(self, payload):
+        self.registry.applicants([payload["worker_id"]])
+
+
+def submission(campaign_id: str) -> dict:
+    return {"payload": {"campaign_id": campaign_id, "worker_id": "a" * 32}, "actor": "caseworker:test"}
+
+
+def test_aid_answers_503_for_a_call_to_a_hung_registry_and_goes_on_serving(config, runner_factory, monkeypatch):
+    monkeypatch.setattr(Freeze, "thawed", eventlet.Event())
+    runner_factory({**config, "RPC_TIMEOUT": str(RPC_TIMEOUT), "HARDSHIP_TODAY": TODAY}, FrozenRegistry, AidService).start()
+    with ServiceRpcProxy("aid", config, timeout=30) as aid:
+        created = aid.create_campaign(campaign_body(), "admin:test")
+        hung = [eventlet.spawn(aid_call, config, "submit_applications", [submission(created["campaign_id"])])
+                for _ in range(3)]
+        # while those wait on the registry, aid answers what needs no registry
+        assert aid.get_campaign(created["campaign_id"])["campaign_id"] == created["campaign_id"]
+        assert aid.list_campaigns({})["total"] == 1
+        for call in hung:
+            seconds, error = call.wait()
+            assert (error.code, error.status) == ("service_unavailable", 503)
+            assert RPC_TIMEOUT <= seconds < RPC_TIMEOUT + 10
+
+        Freeze.thawed.send()
+        [answer] = aid.submit_applications([submission(created["campaign_id"])])  # the registry answers again
+        assert answer["error"][0] == "not_found"
+
+
+def aid_call(config, method: str, *args):
+    """(seconds taken, the ServiceError) of a call expected to be refused; each on its own connection."""
+    started = time.monotonic()
+    with ServiceRpcProxy("aid", config, timeout=30) as aid:
+        try:
+            getattr(aid, method)(*args)
+        except ServiceError as error:
+            return time.monotonic() - started, error
+    raise AssertionError(f"aid.{method} answered while the registry hangs")
+
+
+def test_an_event_handlers_call_to_a_hung_registry_is_retried_then_parked(config, runner_factory, monkeypatch):
+    monkeypatch.setattr(Freeze, "thawed", eventlet.Event())
+    runner_factory({**config, "RPC_TIMEOUT": str(RPC_TIMEOUT)}, FrozenRegistry, Asker).start()
+    event = envelope(application_id="b" * 32, worker_id="a" * 32)
+    with Connection(config["AMQP_URI"]) as connection:
+        producer = Producer(connection.default_channel, exchange=Exchange("aid.events", type="topic", durable=True))
+        producer.publish(event, routing_key="application_submitted", serializer="json", delivery_mode=2)
+
+    queue = parking_queue("evt-aid-application_submitted--asker.on_application_submitted")
+    parked = get_parked(config["AMQP_URI"], queue, timeout=60)
+    assert parked.payload["application_id"] == "b" * 32
+    assert parked.headers[ATTEMPT_HEADER] == 3  # the first try and the two configured retries, none left hanging
+    assert parked.headers[REASON_HEADER].startswith("ServiceError: service_unavailable")
+    Freeze.thawed.send()
