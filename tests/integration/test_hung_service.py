@@ -5,7 +5,6 @@ import time
 
 import eventlet
 from kombu import Connection, Exchange, Producer
-from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from shared.errors import ServiceError
@@ -13,24 +12,11 @@ from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue, reliable_event_handler
 from shared.rpc_proxy import TimedRpcProxy
 from services.aid.service import AidService
-from services.registry.service import RegistryService
 from tests.e2e.aid_builders import TODAY, campaign_body
+from tests.fakes.frozen_registry import Freeze, FrozenRegistry
 from tests.integration.conftest import get_parked
 
 RPC_TIMEOUT = 1.0
-
-
-class Freeze(DependencyProvider):
-    """Holds every worker of its service before it runs until `thawed` is sent."""
-
-    thawed = eventlet.Event()
-
-    def worker_setup(self, worker_ctx):
-        Freeze.thawed.wait()
-
-
-class FrozenRegistry(RegistryService):
-    frozen = Freeze()
 
 
 class Asker:
