@@ -79,3 +79,23 @@ def test_an_event_handlers_call_to_a_hung_registry_is_retried_then_parked(config
     assert parked.headers[ATTEMPT_HEADER] == 3  # the first try and the two configured retries, none left hanging
     assert parked.headers[REASON_HEADER].startswith("ServiceError: service_unavailable")
     Freeze.thawed.send()
+
+
+def test_the_cli_import_gives_up_on_a_registry_that_does_not_answer(config, monkeypatch, tmp_path, capsys):
+    """A registry whose queue is there but never consumed (frozen, or all its workers stuck)."""
+    from kombu import Queue
+
+    from shared.import_client import import_file
+
+    with Connection(config["AMQP_URI"]) as connection:
+        Queue("rpc-registry", Exchange("nameko-rpc", type="topic", durable=True), routing_key="registry.*",
+              durable=True)(connection.default_channel).declare()
+    monkeypatch.setenv("AMQP_URI", config["AMQP_URI"])
+    monkeypatch.setenv("RPC_TIMEOUT", str(RPC_TIMEOUT))
+    sheet = tmp_path / "workers.csv"
+    sheet.write_text("姓名\n", encoding="utf-8")
+
+    started = time.monotonic()
+    assert import_file(str(sheet), "test") == 1
+    assert time.monotonic() - started < RPC_TIMEOUT + 10
+    assert "registry 服务超过 1.0 秒没有应答" in capsys.readouterr().err
