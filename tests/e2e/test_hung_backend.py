@@ -83,3 +83,25 @@ def test_a_flood_while_the_registry_hangs_gets_no_500_and_the_system_serves_agai
                        json={"campaign_id": campaign["campaign_id"], "worker_id": created.json()["worker_id"]})
     assert applied.status_code == 201, applied.text
     assert api.get("/health", token=ADMIN_TOKEN).status_code in (200, 429)
+
+
+def test_an_exhausted_gateway_pool_answers_503_and_serves_again_once_a_connection_is_free(config, runner_factory):
+    from shared.db import Database
+
+    runner = runner_factory({**config, "DB_POOL_SIZE": "1", "DB_POOL_OVERFLOW": "0", "DB_POOL_TIMEOUT": "0.5"},
+                            GatewayService)
+    runner.start()
+    [database] = [dependency for dependency in list(runner.containers)[0].dependencies if isinstance(dependency, Database)]
+    api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
+    token = api.token_for("auditor")  # not yet used: its first call looks it up in the database
+
+    held = database.engine.connect()  # every connection of the pool taken
+    try:
+        error = api.get("/api/v1/workers", token=token)
+        assert (error.status_code, error.json()["error"]["code"]) == (503, "service_unavailable"), error.text
+        health = api.get("/health", token=None)
+        assert health.status_code == 503 and health.json()["checks"]["gateway"] == "database unavailable: TimeoutError"
+    finally:
+        held.close()
+    refused = api.get("/api/v1/workers", token="not-a-token")  # the database answers again: a wrong token is a 401
+    assert refused.status_code == 401, refused.text
