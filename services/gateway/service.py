@@ -8,7 +8,6 @@ import eventlet
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
 from nameko.exceptions import UnknownService
-from shared.rpc_proxy import TimedRpcProxy
 from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -18,6 +17,7 @@ from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError, validation_error
 from shared.request_ids import RequestIds, current as current_request_id
+from shared.rpc_proxy import TimedRpcProxy
 from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
     CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
