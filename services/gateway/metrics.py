@@ -39,7 +39,8 @@ RPC_SECONDS = Histogram(
     ["service", "method"], registry=REGISTRY,
 )
 RATE_LIMITED = Counter(
-    "hardship_rate_limited", "Requests refused with 429, by limit (public, sign_in, health)", ["limit"], registry=REGISTRY,
+    "hardship_rate_limited", "Requests refused with 429, by limit (public, sign_in, health)", ["limit"],
+    registry=REGISTRY,
 )
 
 

@@ -91,7 +91,8 @@ def test_an_exhausted_gateway_pool_answers_503_and_serves_again_once_a_connectio
     runner = runner_factory({**config, "DB_POOL_SIZE": "1", "DB_POOL_OVERFLOW": "0", "DB_POOL_TIMEOUT": "0.5"},
                             GatewayService)
     runner.start()
-    [database] = [dependency for dependency in list(runner.containers)[0].dependencies if isinstance(dependency, Database)]
+    [gateway] = runner.containers
+    [database] = [dependency for dependency in gateway.dependencies if isinstance(dependency, Database)]
     api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
     token = api.token_for("auditor")  # not yet used: its first call looks it up in the database
 

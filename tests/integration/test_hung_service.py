@@ -36,7 +36,8 @@ def submission(campaign_id: str) -> dict:
 
 def test_aid_answers_503_for_a_call_to_a_hung_registry_and_goes_on_serving(config, runner_factory, monkeypatch):
     monkeypatch.setattr(Freeze, "thawed", eventlet.Event())
-    runner_factory({**config, "RPC_TIMEOUT": str(RPC_TIMEOUT), "HARDSHIP_TODAY": TODAY}, FrozenRegistry, AidService).start()
+    settings = {**config, "RPC_TIMEOUT": str(RPC_TIMEOUT), "HARDSHIP_TODAY": TODAY}
+    runner_factory(settings, FrozenRegistry, AidService).start()
     with ServiceRpcProxy("aid", config, timeout=30) as aid:
         created = aid.create_campaign(campaign_body(), "admin:test")
         hung = [eventlet.spawn(aid_call, config, "submit_applications", [submission(created["campaign_id"])])

@@ -85,7 +85,8 @@ def test_health_has_its_own_limit_apart_from_the_public_endpoints():
     from services.gateway.rate_limit import RateLimited, RateLimiter
 
     limiter = RateLimiter()
-    limiter.container = SimpleNamespace(config={"HEALTH_RATE_LIMIT_PER_MINUTE": "2", "PUBLIC_RATE_LIMIT_PER_MINUTE": "1"})
+    limits = {"HEALTH_RATE_LIMIT_PER_MINUTE": "2", "PUBLIC_RATE_LIMIT_PER_MINUTE": "1"}
+    limiter.container = SimpleNamespace(config=limits)
     limiter.setup()
     for _ in range(2):
         limiter.check_public("/health", request())
