@@ -252,6 +252,7 @@ class GatewayService(ConsoleRoutes):
 
     def submit(self, payload: dict, actor: str) -> dict:
         """The submitted application's view, or its refusal raised as a ServiceError (API and console alike)."""
+        self.db.rollback()  # as in call(): this worker may wait on another's RPC to aid
         outcome = self.submissions({"payload": payload, "actor": actor, "request_id": current_request_id()},
                                    self.submit_many)
         if "error" in outcome:
