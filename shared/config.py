@@ -30,7 +30,12 @@ DEFAULTS = {
     "IMPORT_MAX_BYTES": str(64 * 1024 * 1024),
     "EVENT_RETRY_DELAYS": "1,5,30,120,600",
     "OUTBOX_POLL_SECONDS": "0.5",
+    # seconds a call to another service waits for its answer (then 503 service_unavailable)
     "RPC_TIMEOUT": "120",
+    # each service's database connections: kept, opened beyond them at a peak, seconds to wait for one (then 503)
+    "DB_POOL_SIZE": "10",
+    "DB_POOL_OVERFLOW": "20",
+    "DB_POOL_TIMEOUT": "10",
     "HARDSHIP_TODAY": "",
     "PUBLICITY_CHECK_SECONDS": "60",
     "RELATIVE_ONE_AID_PER_YEAR": "1",
@@ -39,6 +44,7 @@ DEFAULTS = {
     "METRICS_TOKEN": "",
     "PUBLIC_RATE_LIMIT_PER_MINUTE": "60",
     "AUTH_FAILURE_LIMIT_PER_MINUTE": "20",
+    "HEALTH_RATE_LIMIT_PER_MINUTE": "120",
     "TRUSTED_PROXY_HOPS": "0",
     # how many requests or events each service handles at once (and takes from RabbitMQ ahead)
     "REGISTRY_MAX_WORKERS": "10",

@@ -67,19 +67,29 @@ def _private_sqlite_file(path: Path) -> None:
             file.chmod(0o600)
 
 
-def make_engine(url: str) -> Engine:
+def pool_options(config=None) -> dict:
+    """The connections an engine keeps, those it may open beyond them at a peak, and how long a worker waits for one
+    when all are taken: then SQLAlchemy's TimeoutError, a 503 at the gateway, rather than a queue without end."""
+    return {"pool_size": int(setting("DB_POOL_SIZE", config)), "max_overflow": int(setting("DB_POOL_OVERFLOW", config)),
+            "pool_timeout": float(setting("DB_POOL_TIMEOUT", config))}
+
+
+def make_engine(url: str, config=None) -> Engine:
     """hide_parameters: a failed statement's error (and so its log line) must not carry the row's values, say a
     birth date that completes a masked ID number."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
+        pooled = {}
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             _private_sqlite_file(Path(path))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
+            pooled = pool_options(config)  # an in-memory database has one connection, no pool to size
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True,
+                               **pooled)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     _green_postgres()
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool_options(config))
 
 
 def insert_many(session, table: Table, rows: list[dict], skip_existing: bool = False) -> None:
@@ -173,7 +183,7 @@ class Database(DependencyProvider):
         self.after_events: list = []
 
     def setup(self):
-        self.engine = make_engine(db_url(self.service, self.container.config))
+        self.engine = make_engine(db_url(self.service, self.container.config), self.container.config)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def stop(self):

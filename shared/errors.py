@@ -43,3 +43,8 @@ def not_found(what: str) -> ServiceError:
 def looks_like_id(value: str) -> bool:
     """Server-made ids are 32 lowercase hex characters; anything else cannot name a record."""
     return isinstance(value, str) and len(value) == 32 and all(char in "0123456789abcdef" for char in value)
+
+
+def service_unavailable() -> ServiceError:
+    """503: a service this request needs did not answer in time, or its database or the broker is unreachable."""
+    return ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503)

@@ -4,7 +4,7 @@ import time
 import uuid
 from pathlib import Path
 
-from shared.config import nameko_config
+from shared.config import nameko_config, setting
 from shared.supervisor import broker_problem
 from shared.upload_parts import send_parts
 
@@ -20,9 +20,7 @@ def import_file(path: str, actor: str) -> int:
     import eventlet
 
     eventlet.monkey_patch()
-    from nameko.standalone.rpc import ClusterRpcProxy
-
-    from shared.errors import ServiceError
+    from nameko.exceptions import RpcTimeout
 
     problem = broker_problem()
     if problem:
@@ -32,8 +30,22 @@ def import_file(path: str, actor: str) -> int:
     if not file.is_file():
         print(f"找不到文件：{path}", file=sys.stderr)
         return 2
+    try:
+        return send_and_follow(file, actor)
+    except RpcTimeout:
+        print(f"\n导入失败：registry 服务超过 {setting('RPC_TIMEOUT')} 秒没有应答，请稍后重试", file=sys.stderr)
+        return 1
+
+
+def send_and_follow(file: Path, actor: str) -> int:
+    """Send the file and follow its import; every wait for the registry ends after RPC_TIMEOUT (RpcTimeout)."""
+    import eventlet
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from shared.errors import ServiceError
+
     import_id = uuid.uuid4().hex
-    with ClusterRpcProxy(nameko_config()) as cluster:
+    with ClusterRpcProxy(nameko_config(), timeout=float(setting("RPC_TIMEOUT"))) as cluster:
         try:
             with file.open("rb") as stream:  # sent a part at a time, never read whole
                 parts = send_parts(cluster.registry.add_import_part, import_id, stream)

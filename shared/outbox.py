@@ -90,7 +90,7 @@ class OutboxRelay(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        self.engine = make_engine(db_url(self.service, config))
+        self.engine = make_engine(db_url(self.service, config), config)
         self.publisher = ConfirmingPublisher(setting("AMQP_URI", config))
         self.poll_seconds = float(setting("OUTBOX_POLL_SECONDS", config))
         for dependency in self.container.dependencies:

@@ -3,7 +3,6 @@ import base64
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
 
 from shared import clock
 from shared.config import setting
@@ -16,6 +15,7 @@ from shared.outbox import OutboxRelay
 from shared.request_ids import RequestIds
 from shared.retry import reliable_event_handler
 from shared.rpc import rpc
+from shared.rpc_proxy import TimedRpcProxy
 from shared.timer import configured_timer
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
@@ -41,7 +41,7 @@ class AidService:
     db = Database("aid")
     vault = DataVault()
     relay = OutboxRelay("aid", outbox)
-    registry = RpcProxy("registry")
+    registry = TimedRpcProxy("registry")
     request_ids = RequestIds()
     figures = ServiceFigures("aid", outbox, inbox, extra=application_figures)
 

@@ -6,20 +6,25 @@ import time
 
 import eventlet
 from kombu.exceptions import OperationalError as BrokerUnavailable
-from nameko.exceptions import UnknownService
-from sqlalchemy.exc import OperationalError as DatabaseUnavailable
+from nameko.exceptions import RemoteError, UnknownService
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable, TimeoutError as PoolExhausted
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Response
 
 from shared import request_ids
-from shared.errors import ServiceError
+from shared.errors import ServiceError, service_unavailable
 from shared.upload_parts import read_part
 from services.gateway import metrics
 from services.gateway.access_log import PathOnlyWebServer
 from services.gateway.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
-SERVICE_UNAVAILABLE = ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503)
+SERVICE_UNAVAILABLE = service_unavailable()
+# Not now rather than a bug (503): a service that did not answer in time or has not started (UnknownService), the
+# gateway's database unreachable or its connection pool exhausted, the broker restarting.
+OUTAGES = (eventlet.Timeout, UnknownService, DatabaseUnavailable, PoolExhausted, BrokerUnavailable)
+# The same met by a service while it answered the call (its database, its pool, a call of its own timing out).
+REMOTE_OUTAGES = ("OperationalError", "TimeoutError")
 
 
 # Answers carry personal data (masked) and stored text: never cached along the way, never sniffed as HTML.
@@ -135,17 +140,28 @@ def flag(request, name: str) -> bool:
     return request.args.get(name, "").lower() in ("1", "true", "yes")
 
 
+def is_outage(exc: BaseException) -> bool:
+    return isinstance(exc, OUTAGES) or (isinstance(exc, RemoteError) and exc.exc_type in REMOTE_OUTAGES)
+
+
+def outage_logged(where: str, exc: BaseException) -> bool:
+    """Whether exc is an outage (then logged, without its message: a statement's text is no business of the log)."""
+    if not is_outage(exc):
+        return False
+    log.warning("%s: %s (%s)", where, SERVICE_UNAVAILABLE.code, getattr(exc, "exc_type", None) or type(exc).__name__)
+    return True
+
+
 def handles_errors(method):
-    """Turn business errors and unreachable services into JSON error responses inside the worker."""
+    """Turn business errors and outages into JSON error responses inside the worker."""
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         try:
             return method(*args, **kwargs)
         except ServiceError as error:
             return error_response(error)
-        except (eventlet.Timeout, UnknownService):  # UnknownService: the service has not started yet
-            return error_response(SERVICE_UNAVAILABLE)
-        except (DatabaseUnavailable, BrokerUnavailable) as exc:  # the gateway's database or the broker is restarting
-            log.warning("%s: %s unavailable", method.__name__, type(exc).__module__.split(".")[0])
+        except BaseException as exc:  # eventlet's Timeout is not an Exception
+            if not outage_logged(method.__name__, exc):
+                raise
             return error_response(SERVICE_UNAVAILABLE)
     return wrapper

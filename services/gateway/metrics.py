@@ -39,7 +39,8 @@ RPC_SECONDS = Histogram(
     ["service", "method"], registry=REGISTRY,
 )
 RATE_LIMITED = Counter(
-    "hardship_rate_limited", "Requests refused with 429, by limit (public, sign_in)", ["limit"], registry=REGISTRY,
+    "hardship_rate_limited", "Requests refused with 429, by limit (public, sign_in, health)", ["limit"],
+    registry=REGISTRY,
 )
 
 
@@ -61,8 +62,8 @@ def timed_call(method_proxy):
     try:
         yield
         outcome = "ok"
-    except ServiceError:
-        outcome = "refused"
+    except ServiceError as error:
+        outcome = "timeout" if error.code == "service_unavailable" else "refused"
         raise
     except eventlet.Timeout:
         outcome = "timeout"

@@ -14,6 +14,7 @@ from services.gateway import metrics
 
 PUBLIC_PREFIX = "/api/v1/public/"
 CONSOLE_PUBLIC_PREFIX = "/public/"  # the console's public pages: the status lookup is a guess at an ID's last four
+HEALTH_URL = "/health"
 TRACKED_CLIENTS = 10_000
 
 
@@ -77,14 +78,19 @@ class RateLimiter(SharedExtension):
         self.proxy_hops = int(setting("TRUSTED_PROXY_HOPS", config))
         self.public = TokenBuckets(int(setting("PUBLIC_RATE_LIMIT_PER_MINUTE", config)))
         self.sign_in_failures = TokenBuckets(int(setting("AUTH_FAILURE_LIMIT_PER_MINUTE", config)))
+        self.health = TokenBuckets(int(setting("HEALTH_RATE_LIMIT_PER_MINUTE", config)))
 
     def check_public(self, url_rule: str, request) -> None:
-        """Count a call to a public endpoint; RateLimited when the client is over the limit."""
-        if not url_rule.startswith((PUBLIC_PREFIX, CONSOLE_PUBLIC_PREFIX)):
+        """Count a call to a public endpoint or /health; RateLimited when the client is over the limit."""
+        if url_rule == HEALTH_URL:
+            buckets, limit = self.health, "health"
+        elif url_rule.startswith((PUBLIC_PREFIX, CONSOLE_PUBLIC_PREFIX)):
+            buckets, limit = self.public, "public"
+        else:
             return
         client = client_address(request, self.proxy_hops)
-        self._refuse_if_waiting(self.public, client, "public")
-        self.public.take(client)
+        self._refuse_if_waiting(buckets, client, limit)
+        buckets.take(client)
 
     def sign_in(self, request, attempt):
         """Run `attempt()`, a credential check that raises ServiceError 401 when the credential is wrong,

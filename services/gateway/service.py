@@ -8,7 +8,6 @@ import eventlet
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
 from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -18,6 +17,7 @@ from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError, validation_error
 from shared.request_ids import RequestIds, current as current_request_id
+from shared.rpc_proxy import TimedRpcProxy
 from services.aid.schemas import (
     AllocationSchema, ApplicationQuerySchema, ApplicationSchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema,
     CalendarSchema, CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
@@ -30,6 +30,7 @@ from services.gateway.auth import (
 )
 from services.gateway.console.routes import ConsoleRoutes
 from services.gateway.docs_page import render
+from services.gateway.health import HealthReports
 from services.gateway.http import (
     ApiEndpoint, BoundedBody, flag, handles_errors, json_response, query_args, read_body, read_json,
 )
@@ -38,6 +39,7 @@ from services.gateway.rate_limit import RateLimits
 from services.gateway.routes import ROUTES, Route
 from services.gateway.schemas import NoFieldsSchema, UserCreateSchema
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
+from services.registry.filenames import checked_filename
 from services.registry.schemas import (
     ChangeDecisionSchema, ChangeRequestQuerySchema, StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema,
     WorkerQuerySchema,
@@ -98,13 +100,14 @@ class GatewayService(ConsoleRoutes):
 
     config = Config()
     db = Database("gateway")
-    registry = RpcProxy("registry")
-    aid = RpcProxy("aid")
-    notify = RpcProxy("notify")
+    registry = TimedRpcProxy("registry")
+    aid = TimedRpcProxy("aid")
+    notify = TimedRpcProxy("notify")
     submissions = Coalescing()
     request_ids = RequestIds()
     rate_limits = RateLimits()
     token_lookups = TokenLookups()
+    health_reports = HealthReports()
 
     def authenticated(self, request, roles):
         authorization = request.headers.get("Authorization")
@@ -116,15 +119,23 @@ class GatewayService(ConsoleRoutes):
         return user
 
     def call(self, method, *args, timeout=None, **kwargs):
-        with metrics.timed_call(method), eventlet.Timeout(timeout or float(setting("RPC_TIMEOUT", self.config))):
+        """The RPC's answer; it waits RPC_TIMEOUT seconds (shared/rpc_proxy.py), or `timeout` when shorter."""
+        # A worker waiting on another service holds no database connection: a hung service would drain the pool.
+        self.db.rollback()
+        with metrics.timed_call(method), eventlet.Timeout(timeout):
             return method(*args, **kwargs)
 
     def json_body(self, request):
         return read_json(request, int(setting("MAX_BODY_BYTES", self.config)))
 
     @endpoint("GET", "/health", summary="健康检查：数据库与各服务是否应答", tags=("运维与文档",),
-              responses={200: answers.HealthSchema, 503: answers.HealthSchema})
+              description="结果缓存 2 秒；同一客户端每分钟最多 HEALTH_RATE_LIMIT_PER_MINUTE 次，超过返回 429。",
+              responses={200: answers.HealthSchema, 503: answers.HealthSchema}, errors=(429,))
     def health(self, request, _user):
+        report = self.health_reports.latest(self.check_health)
+        return json_response(report, 200 if report["status"] == "ok" else 503)
+
+    def check_health(self) -> dict:
         checks = {}
         try:
             self.db.execute(text("SELECT 1"))
@@ -135,15 +146,16 @@ class GatewayService(ConsoleRoutes):
             try:
                 self.call(getattr(self, service).ping, timeout=HEALTH_TIMEOUT_SECONDS)
                 checks[service] = "ok"
-            except (eventlet.Timeout, UnknownService):  # UnknownService: not started (no queue) yet
+            except (eventlet.Timeout, UnknownService, ServiceError):  # UnknownService: not started (no queue) yet
                 checks[service] = "no answer"
         healthy = all(value == "ok" for value in checks.values())
-        return json_response({"status": "ok" if healthy else "unavailable", "checks": checks}, 200 if healthy else 503)
+        return {"status": "ok" if healthy else "unavailable", "checks": checks}
 
     @endpoint("GET", "/metrics", roles=METRICS_READERS, summary="运行指标（Prometheus 文本格式）", tags=("运维",),
               description="网关自身与各服务（registry、aid、notify）的指标。Prometheus 可用 METRICS_TOKEN 作为 Bearer 令牌抓取。",
               responses={200: answers.METRICS_TEXT})
     def metrics_exposition(self, request, user):
+        self.db.rollback()  # as in call(): no connection held while the services answer
         text = metrics.scrape({service: getattr(self, service) for service in CHECKED_SERVICES})
         return Response(text, 200, content_type=metrics.CONTENT_TYPE)
 
@@ -305,6 +317,7 @@ class GatewayService(ConsoleRoutes):
 
     def submit(self, payload: dict, actor: str) -> dict:
         """The submitted application's view, or its refusal raised as a ServiceError (API and console alike)."""
+        self.db.rollback()  # as in call(): this worker may wait on another's RPC to aid
         outcome = self.submissions({"payload": payload, "actor": actor, "request_id": current_request_id()},
                                    self.submit_many)
         if "error" in outcome:
@@ -570,6 +583,7 @@ class GatewayService(ConsoleRoutes):
         should even that fail.
         """
         stream, filename = self.uploaded_stream(request)
+        checked_filename(filename)  # refused before a part is sent
         import_id = uuid.uuid4().hex
         try:
             parts = send_parts(lambda *part: self.call(self.registry.add_import_part, *part), import_id, stream)

@@ -60,7 +60,7 @@ class Dispatcher(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        self.engine = make_engine(db_url("notify", config))
+        self.engine = make_engine(db_url("notify", config), config)
         self.sessions = sessionmaker(self.engine)
         self.vault = Vault(load_master_key(config))
         names = dict.fromkeys(name for name in (setting("SMS_PROVIDER", config), setting("SMS_SECONDARY_PROVIDER", config))

@@ -3,7 +3,6 @@ import base64
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
 
 from shared import clock
 from shared.config import setting
@@ -14,6 +13,7 @@ from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
 from shared.request_ids import CONTEXT_KEY, RequestIds, bound
 from shared.rpc import rpc
+from shared.rpc_proxy import TimedRpcProxy
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.timer import configured_timer
 from services.notify import messages, opt_outs, receipts, templates
@@ -32,7 +32,7 @@ class NotifyService:
     db = Database("notify")
     relay = OutboxRelay("notify", outbox)
     dispatcher = Dispatcher()
-    registry = RpcProxy("registry")
+    registry = TimedRpcProxy("registry")
     request_ids = RequestIds()
     figures = ServiceFigures("notify", outbox, extra=sms_figures)
 

@@ -12,6 +12,7 @@ from shared.errors import validation_error
 from shared.events import now_utc
 from services.registry import uploads
 from services.registry.checked_rows import checked_chunks
+from services.registry.filenames import checked_filename
 from services.registry.importer import Importer
 from services.registry.models import audit_log, imports
 from services.registry.spreadsheet import SpreadsheetError
@@ -29,10 +30,20 @@ def _record_progress(session, import_id: str, importer: Importer, fraction: floa
 def start(session, import_id: str, filename: str | None, actor: str) -> None:
     """Record an import as running, so its progress can be asked for before the sheet is read."""
     session.execute(insert(imports).values(
-        import_id=import_id, filename=filename, actor=actor, status="running", total_rows=0,
+        import_id=import_id, filename=checked_filename(filename), actor=actor, status="running", total_rows=0,
         processed_rows=0, progress=0, started_at=now_utc(),
     ))
     session.commit()
+
+
+def announce(session, import_id: str, filename: str | None, actor: str) -> None:
+    """start() for an import that run_import will run later; refused, its upload's parts are deleted at once."""
+    try:
+        start(session, import_id, filename, actor)
+    except Exception:
+        session.rollback()
+        uploads.discard(session, import_id)
+        raise
 
 
 def run_import(session, vault, import_id: str, parts: int, filename: str | None, actor: str) -> dict:
@@ -41,13 +52,14 @@ def run_import(session, vault, import_id: str, parts: int, filename: str | None,
     Each chunk commits on its own, so progress is visible while it runs. Should this instance die on the way, the
     parts are still there for the redelivered RPC, and the rows already written come back as unchanged.
     """
-    announced = session.execute(select(imports.c.import_id).where(imports.c.import_id == import_id)).first()
-    session.rollback()  # a SQLite read left open cannot become a write once another writer commits
-    if announced is None:
-        start(session, import_id, filename, actor)
     try:
+        announced = session.execute(select(imports.c.import_id).where(imports.c.import_id == import_id)).first()
+        session.rollback()  # a SQLite read left open cannot become a write once another writer commits
+        if announced is None:
+            start(session, import_id, filename, actor)
         return _import(session, vault, import_id, parts, filename, actor)
     finally:
+        session.rollback()  # whatever failed on the way, the parts are deleted in a transaction of their own
         uploads.discard(session, import_id)
 
 

@@ -119,7 +119,7 @@ class RegistryService:
     @rpc
     def start_import(self, import_id, filename, actor):
         """Announce an import that import_workers will run asynchronously, so its progress exists at once."""
-        imports.start(self.db, import_id, filename, actor)
+        imports.announce(self.db, import_id, filename, actor)
 
     @rpc
     def import_progress(self, import_id):

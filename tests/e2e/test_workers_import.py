@@ -160,3 +160,22 @@ def test_async_import_of_garbage_ends_failed(api):
 
 def test_unknown_import_is_404(api):
     assert_error(api.get("/api/v1/imports/0123456789abcdef0123456789abcdef"), 404, "not_found")
+
+
+def test_a_filename_too_long_for_its_column_is_a_400_that_leaves_no_part_behind(api, config):
+    from sqlalchemy import func, select
+
+    from shared.db import make_engine
+    from services.registry.models import import_parts
+
+    too_long = "帮扶名单" * 64 + ".csv"  # 260 characters; the imports table keeps 255
+    for upload in ({"params": {"filename": too_long}, "data": SAMPLE_CSV.read_bytes()},
+                   {"params": {"filename": too_long, "async": "1"}, "data": SAMPLE_CSV.read_bytes()},
+                   {"files": {"file": (too_long, SAMPLE_CSV.read_bytes(), "text/csv")}}):
+        error = assert_error(api.post(IMPORT, **upload), 400, "validation_error")
+        assert list(error["fields"]) == ["filename"] and "255" in error["fields"]["filename"][0]
+    engine = make_engine(config["REGISTRY_DB_URL"])
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(import_parts)).scalar() == 0
+    engine.dispose()
+    assert total_workers(api) == 0

@@ -120,3 +120,28 @@ def test_a_malformed_part_is_refused(registry, registry_db, import_id, seq, cont
         registry.add_import_part(import_id, seq, content)
     assert (refused.value.status, refused.value.fields) == (400, {"file": [message]})
     assert stored(registry_db) == []
+
+
+def test_a_filename_longer_than_its_column_is_refused_and_the_uploads_parts_are_deleted(registry, registry_db):
+    """PostgreSQL refused the imports row (a 500) and the parts stayed for a day; on every database now a 400."""
+    too_long, longest = "名" * 252 + ".csv", "名" * 251 + ".csv"  # the column counts characters, not bytes
+    for announce_first in (False, True):
+        import_id = uuid.uuid4().hex
+        registry.add_import_part(import_id, 0, cut(to_csv_bytes(generate_workers(1, seed=23)), 1)[0])
+        with pytest.raises(ServiceError) as refused:
+            if announce_first:  # an async import is announced before it runs
+                registry.start_import(import_id, too_long, "test")
+            else:
+                registry.import_workers(import_id, 1, too_long, "test")
+        assert (refused.value.status, list(refused.value.fields)) == (400, ["filename"])
+        assert "255" in refused.value.fields["filename"][0]
+        assert stored(registry_db) == []
+        with pytest.raises(ServiceError) as unknown:
+            registry.import_progress(import_id)
+        assert unknown.value.status == 404
+
+    import_id = uuid.uuid4().hex
+    registry.add_import_part(import_id, 0, cut(to_csv_bytes(generate_workers(1, seed=23)), 1)[0])
+    registry.start_import(import_id, longest, "test")
+    assert registry.import_workers(import_id, 1, longest, "test")["created"] == 1
+    assert registry.import_progress(import_id)["filename"] == longest

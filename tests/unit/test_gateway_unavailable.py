@@ -1,18 +1,26 @@
-"""The gateway answers 503, not 500, while its database or the broker is restarting."""
+"""The gateway answers 503, not 500, while its database or the broker is restarting, its connection pool is exhausted,
+or a service it calls meets the same (or a call of its own times out)."""
 import json
 from types import SimpleNamespace
 
 import pytest
 from kombu.exceptions import OperationalError as BrokerUnavailable
-from sqlalchemy.exc import OperationalError as DatabaseUnavailable
+from nameko.exceptions import RemoteError
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable, TimeoutError as PoolExhausted
 
 from services.gateway.http import handles_errors
 
 
-@pytest.mark.parametrize("failure", [
+OUTAGES = [
     DatabaseUnavailable("SELECT 1", {}, ConnectionRefusedError("Connection refused")),
     BrokerUnavailable("[Errno 111] ECONNREFUSED"),
-])
+    PoolExhausted("QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00"),
+    RemoteError("OperationalError", "(psycopg2.OperationalError) server closed the connection unexpectedly"),
+    RemoteError("TimeoutError", "QueuePool limit of size 10 overflow 20 reached"),
+]
+
+
+@pytest.mark.parametrize("failure", OUTAGES)
 def test_an_unreachable_database_or_broker_is_a_503(failure):
     @handles_errors
     def route():
@@ -24,19 +32,17 @@ def test_an_unreachable_database_or_broker_is_a_503(failure):
     assert json.loads(response.get_data())["error"]["code"] == "service_unavailable"
 
 
-def test_other_errors_still_escape_to_the_500_handler():
+@pytest.mark.parametrize("bug", [KeyError("bug"), RemoteError("KeyError", "'bug'")])
+def test_other_errors_still_escape_to_the_500_handler(bug):
     @handles_errors
     def route():
-        raise KeyError("bug")
+        raise bug
 
-    with pytest.raises(KeyError):
+    with pytest.raises(type(bug)):
         route()
 
 
-@pytest.mark.parametrize("failure", [
-    DatabaseUnavailable("SELECT 1", {}, ConnectionRefusedError("Connection refused")),
-    BrokerUnavailable("[Errno 111] ECONNREFUSED"),
-])
+@pytest.mark.parametrize("failure", OUTAGES)
 @pytest.mark.parametrize("where", ["finding the session", "in the page"])
 def test_a_console_page_answers_a_503_page_too(failure, where):
     from services.gateway.console.web import Visit, page

@@ -77,3 +77,21 @@ def request(remote_addr="192.0.2.10", forwarded=None):
 ])
 def test_client_address(hops, forwarded, expected):
     assert client_address(request(forwarded=forwarded), hops) == expected
+
+
+def test_health_has_its_own_limit_apart_from_the_public_endpoints():
+    from types import SimpleNamespace
+
+    from services.gateway.rate_limit import RateLimited, RateLimiter
+
+    limiter = RateLimiter()
+    limits = {"HEALTH_RATE_LIMIT_PER_MINUTE": "2", "PUBLIC_RATE_LIMIT_PER_MINUTE": "1"}
+    limiter.container = SimpleNamespace(config=limits)
+    limiter.setup()
+    for _ in range(2):
+        limiter.check_public("/health", request())
+    with pytest.raises(RateLimited) as refused:
+        limiter.check_public("/health", request())
+    assert refused.value.status == 429 and refused.value.extra["retry_after"] == 30
+    limiter.check_public("/api/v1/public/receipts/<receipt_no>", request())  # the public limit is untouched
+    limiter.check_public("/health", request(remote_addr="192.0.2.11"))  # and so is another client's

@@ -6,15 +6,13 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import eventlet
-from nameko.exceptions import UnknownService
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect as werkzeug_redirect
 
 from shared.config import setting
 from shared.errors import ServiceError
 from services.gateway.auth import User, require
-from services.gateway.http import SERVICE_UNAVAILABLE, ApiEndpoint, BrokerUnavailable, DatabaseUnavailable
+from services.gateway.http import SERVICE_UNAVAILABLE, ApiEndpoint, outage_logged
 from services.gateway.console.nav import links_for
 from services.gateway.console.render import html_response
 from services.gateway.console.sessions import find_session
@@ -91,7 +89,9 @@ def page(method: str, url: str, roles=None, checks_csrf: bool = True):
         def wrapper(self, request, **path):
             try:
                 visit = self.console_visit(request)
-            except (DatabaseUnavailable, BrokerUnavailable):  # the gateway's database or the broker is restarting
+            except Exception as exc:
+                if not outage_logged(handler.__name__, exc):  # the gateway's database or the broker is restarting
+                    raise
                 return refusal_page(SERVICE_UNAVAILABLE)
             try:
                 if roles and visit.user is None:
@@ -104,8 +104,10 @@ def page(method: str, url: str, roles=None, checks_csrf: bool = True):
                     response = handler(self, visit, **path)
             except ServiceError as error:
                 response = error_page(visit, error)
-            except (eventlet.Timeout, UnknownService, DatabaseUnavailable, BrokerUnavailable):
-                response = error_page(visit, SERVICE_UNAVAILABLE)  # not started yet, or restarting
+            except BaseException as exc:  # eventlet's Timeout is not an Exception
+                if not outage_logged(handler.__name__, exc):
+                    raise
+                response = error_page(visit, SERVICE_UNAVAILABLE)
             if visit.new_form_cookie:
                 self.set_cookie(response, FORM_COOKIE, visit.csrf_token, max_age=None, same_site="Strict")
             return response

@@ -1,0 +1,42 @@
+"""/health without fan-out: a check asks the gateway's database and pings every service, which a flood of /health
+must not multiply (least of all while a service hangs and each ping waits for its timeout)."""
+import time
+
+import eventlet
+from nameko.extensions import DependencyProvider
+
+FRESH_SECONDS = 2.0
+
+
+class HealthReports(DependencyProvider):
+    """The last report, reused for FRESH_SECONDS. One check runs at a time per gateway: while it runs, callers get
+    the report before it (the very first callers wait for it), so /health costs one round of pings per FRESH_SECONDS
+    however often it is asked."""
+
+    def __init__(self, fresh_seconds: float = FRESH_SECONDS, clock=time.monotonic):
+        self.fresh_seconds = fresh_seconds
+        self.clock = clock
+        self.last: dict | None = None
+        self.checked_at = 0.0
+        self.running: eventlet.Event | None = None
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def latest(self, check) -> dict:
+        """The latest report, from `check()` when there is none fresh and no other check is on its way."""
+        if self.last is not None and self.clock() - self.checked_at < self.fresh_seconds:
+            return self.last
+        if self.running is not None:
+            if self.last is not None:
+                return self.last
+            return self.running.wait() or self.latest(check)  # None: that check failed, try again
+        running = self.running = eventlet.Event()
+        report = None
+        try:
+            report = check()
+            self.last, self.checked_at = report, self.clock()
+            return report
+        finally:
+            self.running = None
+            running.send(report)
