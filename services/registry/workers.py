@@ -83,6 +83,7 @@ def new_row(vault, data: dict, identity: IdNumber, worker_id: str, id_number_has
         "version": 1,
         "created_at": now,
         "updated_at": now,
+        "bank_changed_at": None,  # a new file's payee is the one it was filed with
         **stored_fields(vault, data),
     }
 
