@@ -137,7 +137,13 @@ class AuditTrailSchema(ResponseSchema):
 class RejectedRowSchema(ResponseSchema):
     row = required(Int, metadata={"description": "表格行号（表头为第1行）"})
     field = required(Str)
+    column = required(Str, metadata={"description": "表格中的列名，如 家庭月收入(元)"})
     message = required(Str)
+
+
+class SkippedLineSchema(ResponseSchema):
+    row = required(Int, metadata={"description": "表格行号"})
+    reason = required(Str, metadata={"description": "未导入的原因：合计行、表格下方的备注或签名行"})
 
 
 class ImportResultSchema(ResponseSchema):
@@ -147,6 +153,7 @@ class ImportResultSchema(ResponseSchema):
     updated = required(Int)
     unchanged = required(Int)
     rejected = listed(RejectedRowSchema)
+    skipped = listed(SkippedLineSchema)
 
 
 class ImportStartedSchema(ResponseSchema):

@@ -195,8 +195,21 @@ def test_a_column_given_twice_is_refused():
 
 
 def test_a_blank_first_row_is_not_taken_for_a_header():
-    with pytest.raises(SpreadsheetError, match="^第 1 行应为表头"):
-        read_rows(b"\r\n" + to_csv_bytes(generate_workers(2), "utf-8"))
+    rows = generate_workers(2)
+
+    assert read_all(b"\r\n" + to_csv_bytes(rows, "utf-8")) == [(3, rows[0]), (4, rows[1])]
+
+
+@pytest.mark.parametrize("to_bytes", [csv_bytes, xlsx_bytes], ids=["csv", "xlsx"])
+def test_a_sheet_without_a_header_in_its_first_rows_is_refused(to_bytes):
+    titles = [["XX市总工会困难职工档案登记表"]] + [[]] * (spreadsheet.HEADER_SEARCH_ROWS - 1)
+
+    with pytest.raises(SpreadsheetError) as error:
+        read_rows(to_bytes(titles + as_table(generate_workers(2))))
+    assert str(error.value) == "前 10 行中找不到表头（姓名、身份证号等列名），请把表头放在数据上方"
+    with pytest.raises(SpreadsheetError) as error:
+        read_rows(to_bytes(as_table(generate_workers(2))[1:]))
+    assert str(error.value) == spreadsheet.NO_HEADER
 
 
 def test_header_without_data_rows_reads_as_no_rows():
