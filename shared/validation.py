@@ -32,6 +32,7 @@ _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...), +cmd|..., @SUM(...)).
 FORMULA_STARTS = ("=", "+", "-", "@")
+_NOT_PLAIN_FIRST = frozenset("=+-@ ")
 
 _PHONE_PREFIXES = ("+86", "0086", "86")
 _PHONE = re.compile(r"1[3-9][0-9]{9}")
@@ -65,6 +66,8 @@ def check_typed_text(text: str) -> str:
     Refused: control and format characters (check_characters), and a first character that makes a
     spreadsheet run the cell as a formula. The API schemas and the spreadsheet import both use this rule.
     """
+    if text.isprintable() and text[:1] not in _NOT_PLAIN_FIRST:  # the usual case, checked row after row in imports
+        return text
     check_characters(text)
     if text.lstrip().startswith(FORMULA_STARTS):
         raise InvalidValue(f"不能以“{text.lstrip()[0]}”开头（表格软件会把它当作公式执行），请去掉或改写开头的符号")

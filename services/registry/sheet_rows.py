@@ -9,13 +9,14 @@ from datetime import date
 from shared.money import yuan_to_fen
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import rules, workers
-from services.registry.spreadsheet import HEADER_BY_FIELD, NumberCell, SkippedLine
+from services.registry.spreadsheet import HEADER_BY_FIELD, TEXT_ONLY_FIELDS, SkippedLine
 
 REASON_SEPARATORS = str.maketrans({sep: "," for sep in "、，;；/ "})
 # How Excel saves a number cell of 16 digits or more as CSV: 6.22207865123716E+18
 _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?[Ee]\+[0-9]+")
 NUMBER_CELL = ("单元格是数字格式：Excel 只保留15位有效数字，长号码存成数字后末几位变成了0。"
                "请将{column}列设置为文本后重新填写这些号码")
+NUMBER_CELL_BY_FIELD = {field: NUMBER_CELL.format(column=HEADER_BY_FIELD[field]) for field in TEXT_ONLY_FIELDS}
 
 
 def _integer(text: str) -> int:
@@ -42,30 +43,11 @@ def _reasons(text: str) -> tuple[str, ...]:
     return tuple(rules.check_reasons([part for part in text.translate(REASON_SEPARATORS).split(",") if part]))
 
 
-def _text_cell(field: str, check):
-    """`check` for a column of long numbers, refusing a number cell with its cause and its fix.
-
-    An XLSX number cell comes as a NumberCell; from a CSV only its scientific form shows, and it never passes `check`.
-    """
-    number_cell = NUMBER_CELL.format(column=HEADER_BY_FIELD[field])
-
-    def checked(text: str, today: date):
-        if type(text) is NumberCell:
-            raise InvalidValue(number_cell)
-        try:
-            return check(text, today)
-        except InvalidValue:
-            if _SCIENTIFIC.fullmatch(text):
-                raise InvalidValue(number_cell) from None
-            raise
-    return checked
-
-
 # (sheet column, field of the worker data, check taking the cell text and the import's date)
 SHEET_RULES = (
     ("name", "name", lambda text, today: rules.check_name(text)),
-    ("id_number", "identity", _text_cell("id_number", parse_id_number)),
-    ("phone", "phone", _text_cell("phone", lambda text, today: normalize_phone(text))),
+    ("id_number", "identity", parse_id_number),
+    ("phone", "phone", lambda text, today: normalize_phone(text)),
     ("employer", "employer", lambda text, today: rules.check_text(text, "工作单位")),
     ("union", "union", lambda text, today: rules.check_text(text, "所属工会")),
     ("hardship_category", "category", lambda text, today: rules.check_category(text)),
@@ -74,7 +56,7 @@ SHEET_RULES = (
     ("household_monthly_income", "household_monthly_income_fen",
      lambda text, today: rules.check_monthly_income_fen(yuan_to_fen(text))),
     ("bank_name", "bank_name", lambda text, today: rules.check_text(text, "开户银行", 50)),
-    ("bank_account", "bank_account", _text_cell("bank_account", lambda text, today: rules.check_bank_account(text))),
+    ("bank_account", "bank_account", lambda text, today: rules.check_bank_account(text)),
     ("filed_on", "filed_on", lambda text, today: rules.check_filed_on(_date(text, today), today)),
 )
 
@@ -87,6 +69,12 @@ def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
             data[target] = check(cells[sheet_field], today)
         except InvalidValue as exc:
             errors[sheet_field] = str(exc)
+    if errors:  # a number cell saved as CSV shows as 6.22207865123716E+18, which never passes
+        for field in TEXT_ONLY_FIELDS:
+            if field in errors and _SCIENTIFIC.fullmatch(cells[field]):
+                errors[field] = NUMBER_CELL_BY_FIELD[field]
+    if cells.__class__ is not dict:  # an XLSX number cell, refused even when what is left of it looks valid
+        errors.update((field, NUMBER_CELL_BY_FIELD[field]) for field in cells.number_fields)
     if not errors:
         data["id_number"] = data["identity"].number
         data["bank"] = {"name": data.pop("bank_name"), "account": data.pop("bank_account")}

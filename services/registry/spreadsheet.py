@@ -44,6 +44,7 @@ NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", 
                "备注", "说明", "注：", "注:")
 _LINE_STARTS = SUMMARY_STARTS + NOTE_STARTS
 _LINE_FIRST_CHARS = frozenset(start[0] for start in _LINE_STARTS)
+_MAYBE_LINE_FIRST = _LINE_FIRST_CHARS | {"", " ", "\t", "\xa0", "\u3000", "\ufeff"}  # "": the first cell is empty
 MAX_ROWS = 1_000_000
 # A full 1,000,000-row sheet is roughly 500-700 MB of XML.
 MAX_XLSX_MEMBER_BYTES = 1 << 30
@@ -76,10 +77,17 @@ class SpreadsheetError(ValueError):
     """The upload as a whole cannot be read. The message is meant for the user."""
 
 
-class NumberCell(str):
-    """The text of an XLSX cell that Excel holds as a number, in a TEXT_ONLY_FIELDS column: its tail may be lost."""
+class RowWithNumberCells(dict):
+    """An XLSX row's cells where Excel holds some TEXT_ONLY_FIELDS as numbers (their tails may be lost): `number_fields`.
 
-    __slots__ = ()
+    Any other row is a plain dict, so telling them apart costs one look at the class.
+    """
+
+    __slots__ = ("number_fields",)
+
+    def __init__(self, cells: dict, number_fields: tuple[str, ...]):
+        super().__init__(cells)
+        self.number_fields = number_fields
 
 
 class SkippedLine(NamedTuple):
@@ -115,8 +123,8 @@ class SheetReader(ABC):
 
     The header is the first of the first HEADER_SEARCH_ROWS rows that names a registry column; rows above it
     (titles) are passed over. Yields (row_number, {field: text}): row_number is the sheet's own row number,
-    every field of FIELDS_BY_HEADER is present and every value is a stripped str (a NumberCell for a number
-    in a TEXT_ONLY_FIELDS column of an XLSX). A total or note line yields (row_number, SkippedLine) instead.
+    every field of FIELDS_BY_HEADER is present and every value is a stripped str (a RowWithNumberCells when
+    an XLSX holds numbers in TEXT_ONLY_FIELDS). A total or note line yields (row_number, SkippedLine) instead.
     Rows whose registry columns are all empty are skipped. Iterating can still raise SpreadsheetError: the
     row limit and damage deep inside the file only show up as the rows are read.
 
@@ -164,15 +172,17 @@ class SheetReader(ABC):
                 row = list(row) + [""] * (width - len(row))
             values = list(map(cell_text, pick(row)))
             filled = any(values)
-            if not (filled or row[0]):  # a blank line
-                continue
-            skipped = _skipped_line(row, cell_text)  # a note may sit in a column the registry does not read
-            if skipped is not None:
-                yield row_number, skipped
-            elif filled:
+            lead = row[0]
+            # A note may sit in a column the registry does not read; a worker's row is told by one look at its first cell.
+            if (lead.__class__ is not str or lead[:1] in _MAYBE_LINE_FIRST) and (filled or lead):
+                skipped = _skipped_line(row, cell_text)
+                if skipped is not None:
+                    yield row_number, skipped
+                    continue
+            if filled:
                 cells = dict(zip(fields, values))
                 if typed_cells:
-                    _mark_number_cells(cells, pick_text_only(row))
+                    cells = _with_number_cells(cells, pick_text_only(row))
                 yield row_number, cells
         self._finished = True
 
@@ -190,8 +200,8 @@ def _find_header(raw_rows: Iterator[Sequence], cell_text) -> tuple[int, dict[str
 
 def _skipped_line(row: Sequence, cell_text) -> SkippedLine | None:
     """A SkippedLine for a total or note line, found by the text of its first filled cell."""
-    first = cell_text(row[0]) or next((text for text in map(cell_text, row) if text), "")
-    if first[:1] not in _LINE_FIRST_CHARS:  # a worker's row: one look at its first cell
+    first = next((text for text in map(cell_text, row) if text), "")
+    if first[:1] not in _LINE_FIRST_CHARS:
         return None
     first = "".join(first.split())
     if first.startswith(SUMMARY_STARTS):
@@ -201,10 +211,9 @@ def _skipped_line(row: Sequence, cell_text) -> SkippedLine | None:
     return None
 
 
-def _mark_number_cells(cells: dict[str, str], raw_values: tuple) -> None:
-    for field, value in zip(TEXT_ONLY_FIELDS, raw_values):
-        if type(value) in (int, float):
-            cells[field] = NumberCell(cells[field])
+def _with_number_cells(cells: dict[str, str], raw_values: tuple) -> dict[str, str]:
+    number_fields = tuple(field for field, value in zip(TEXT_ONLY_FIELDS, raw_values) if type(value) in (int, float))
+    return RowWithNumberCells(cells, number_fields) if number_fields else cells
 
 
 def _locate_columns(header: list[str]) -> dict[str, int]:
