@@ -78,7 +78,7 @@ class SpreadsheetError(ValueError):
 
 
 class RowWithNumberCells(dict):
-    """An XLSX row's cells where Excel holds some TEXT_ONLY_FIELDS as numbers (their tails may be lost): `number_fields`.
+    """An XLSX row's cells where Excel holds some TEXT_ONLY_FIELDS as numbers, their tails maybe lost: `number_fields`.
 
     Any other row is a plain dict, so telling them apart costs one look at the class.
     """
@@ -173,7 +173,7 @@ class SheetReader(ABC):
             values = list(map(cell_text, pick(row)))
             filled = any(values)
             lead = row[0]
-            # A note may sit in a column the registry does not read; a worker's row is told by one look at its first cell.
+            # A note may sit in a column the registry does not read; one look at the first cell tells a worker's row.
             if (lead.__class__ is not str or lead[:1] in _MAYBE_LINE_FIRST) and (filled or lead):
                 skipped = _skipped_line(row, cell_text)
                 if skipped is not None:

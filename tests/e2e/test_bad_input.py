@@ -134,7 +134,8 @@ def hidden_or_formula_text(endpoint: str) -> list[Variant]:
             ("bank", {"name": "中国银行", "account": "６２２２０２０２０００１２３４５６７８"}),
             ("family", [{"name": "-王小芳", "relation": "女儿"}]),
         ],
-        "patch_worker": [("name", "+王芳"), ("employer", "市环卫处\r\n"), ("bank", {"name": "\u2066中国银行", "account": "6222020200012345678"})],
+        "patch_worker": [("name", "+王芳"), ("employer", "市环卫处\r\n"),
+                         ("bank", {"name": "\u2066中国银行", "account": "6222020200012345678"})],
         "worker_status": [("reason", "=1+1"), ("reason", "核查\u2028完毕")],
         "create_user": [("name", "@admin"), ("name", "王\ufeff芳")],
     }[endpoint]

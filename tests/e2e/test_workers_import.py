@@ -176,7 +176,7 @@ def test_a_centres_own_sheet_imports_and_number_cells_or_formulas_change_nothing
     accounts = {row["id_number"]: revealed_account(api, row["id_number"]) for row in rows}
 
     newcomers = generate_workers(8, seed=22)[6:]
-    newcomers[0] = newcomers[0] | {"name": "+HYPERLINK(\"http://x.example\",\"王芳\")", "id_number": id_number_ending_in_x()}
+    newcomers[0] = newcomers[0] | {"name": '+HYPERLINK("http://x.example","王芳")', "id_number": id_number_ending_in_x()}
     newcomers[1] = newcomers[1] | {"bank_account": "６２２２０２０２０００１２３４５６", "id_number": id_number_ending_in_x()}
     again = import_ok(api, files={"file": ("登记表.xlsx", to_xlsx_bytes(
         rows + newcomers, above=[[TITLE], []], below=FOOTER, numbers=("id_number", "bank_account")))})

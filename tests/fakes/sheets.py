@@ -100,13 +100,17 @@ def to_xlsx_bytes(rows: list[dict], above=(), below=(), numbers=()) -> bytes:
             sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(HEADERS))
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append([float(f"{float(row[field]):.15g}") if field in numbers and row[field].isascii() and row[field].isdigit()
+        sheet.append([_number_cell(row[field]) if field in numbers and row[field].isascii() and row[field].isdigit()
                       else _xlsx_value(field, row[field]) for field in FIELDS])
     for line in below:
         sheet.append(line)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _number_cell(digits: str) -> float:
+    return float(f"{float(digits):.15g}")
 
 
 def _xlsx_value(field: str, text: str):
