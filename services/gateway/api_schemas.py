@@ -135,7 +135,7 @@ class AuditTrailSchema(ResponseSchema):
 
 
 class RejectedRowSchema(ResponseSchema):
-    row = required(Int, metadata={"description": "表格行号（表头为第1行）"})
+    row = required(Int, metadata={"description": "表格行号，与 Excel 左侧的行号一致（表头在第1行时数据从第2行起）"})
     field = required(Str)
     column = required(Str, metadata={"description": "表格中的列名，如 家庭月收入(元)"})
     message = required(Str)
