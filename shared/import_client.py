@@ -71,5 +71,7 @@ def send_and_follow(file: Path, actor: str) -> int:
     print(f"\n共 {result['total_rows']} 行：新建 {result['created']}，更新 {result['updated']}，"
           f"未变 {result['unchanged']}，拒绝 {len(result['rejected'])}")
     for rejected in result["rejected"]:
-        print(f"  第{rejected['row']}行 {rejected['field']}：{rejected['message']}")
+        print(f"  第{rejected['row']}行 {rejected['message']}")  # the message starts with the sheet's column
+    for skipped in result.get("skipped", ()):
+        print(f"  第{skipped['row']}行 {skipped['reason']}")
     return 0 if not result["rejected"] else 3

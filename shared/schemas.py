@@ -2,6 +2,7 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from shared.errors import validation_error
+from shared.validation import InvalidValue, check_characters, check_typed_text
 
 _CHINESE_FIELD_MESSAGES = {
     fields.Field: {"required": "必填", "null": "不能为空", "validator_failed": "取值无效"},
@@ -33,15 +34,22 @@ class StrictSchema(Schema):
 
 
 class Text(fields.String):
-    """A string without control characters (PostgreSQL refuses NUL, and none belongs in a form field)."""
+    """A string without control or format characters (PostgreSQL refuses NUL, and none belongs in a form field)."""
 
-    default_error_messages = {"control": "不能包含控制字符"}
+    rule = staticmethod(check_characters)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if any(ord(char) < 32 for char in text):
-            raise self.make_error("control")
-        return text
+        try:
+            return self.rule(text)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class TypedText(Text):
+    """Text that people type (names, reasons, notes): CONTRACT.md's text rule, shared with the spreadsheet import."""
+
+    rule = staticmethod(check_typed_text)
 
 
 class StrictInteger(fields.Integer):

@@ -1,7 +1,7 @@
 """The aid service's API bodies."""
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text
+from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.aid.workflow import STATUSES
 
@@ -15,7 +15,7 @@ MAX_FEN = 10**12
 
 class CampaignSchema(StrictSchema):
     program = Text(required=True, validate=validate.OneOf(PROGRAMS, error="项目应为 warmth（送温暖）或 education（金秋助学）"))
-    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    name = TypedText(required=True, validate=validate.Length(min=1, max=100))
     year = StrictInteger(required=True, validate=validate.Range(min=2000, max=2100, error="年度应在2000至2100之间"))
     opens_on = fields.Date(required=True)
     closes_on = fields.Date(required=True)
@@ -46,12 +46,12 @@ class CalendarSchema(StrictSchema):
 
 
 class StudentSchema(StrictSchema):
-    name = Text(required=True, validate=validate.Length(min=1, max=50))
+    name = TypedText(required=True, validate=validate.Length(min=1, max=50))
     id_number = Text(required=True)
     level = Text(required=True, validate=validate.OneOf(AMOUNT_KEYS["education"], error="学段应为 " + "、".join(AMOUNT_KEYS["education"])))
-    school = Text(required=True, validate=validate.Length(min=1, max=100))
+    school = TypedText(required=True, validate=validate.Length(min=1, max=100))
     admission_year = StrictInteger(required=True, validate=validate.Range(min=2000, max=2100))
-    admission_notice_no = Text(required=True, validate=validate.Length(min=1, max=50))
+    admission_notice_no = TypedText(required=True, validate=validate.Length(min=1, max=50))
 
     @validates_schema
     def valid_id_number(self, data, **_kwargs):
@@ -66,20 +66,20 @@ class ApplicationSchema(StrictSchema):
     campaign_id = Text(required=True, validate=validate.Length(min=1, max=64))
     worker_id = Text(required=True, validate=validate.Length(min=1, max=64))
     student = fields.Nested(StudentSchema, load_default=None, allow_none=True)
-    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    note = TypedText(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class ApproveSchema(StrictSchema):
-    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    note = TypedText(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class ReasonSchema(StrictSchema):
-    reason = Text(required=True, validate=validate.Length(min=1, max=500, error="请填写原因（1至500字）"))
+    reason = TypedText(required=True, validate=validate.Length(min=1, max=500, error="请填写原因（1至500字）"))
 
 
 class BatchApproveSchema(StrictSchema):
     application_ids = fields.List(Text(), required=True, validate=validate.Length(min=1, max=1000, error="一次批量审批1至1000件"))
-    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    note = TypedText(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class ApplicationQuerySchema(PagedQuerySchema):
@@ -93,7 +93,7 @@ class BatchCreateSchema(StrictSchema):
 
 
 class DisburseSchema(StrictSchema):
-    bank_ref = Text(required=True, validate=validate.Length(min=1, max=100))
+    bank_ref = TypedText(required=True, validate=validate.Length(min=1, max=100))
 
 
 def _mobile(value: str) -> None:
@@ -104,7 +104,7 @@ def _mobile(value: str) -> None:
 
 
 class DonorSchema(StrictSchema):
-    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    name = TypedText(required=True, validate=validate.Length(min=1, max=100))
     kind = Text(required=True, validate=validate.OneOf(("individual", "organization"),
                                                        error="应为 individual（个人）或 organization（单位）"))
     phone = Text(load_default=None, allow_none=True, validate=_mobile)

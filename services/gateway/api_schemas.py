@@ -158,8 +158,9 @@ class AuditTrailSchema(ResponseSchema):
 
 
 class RejectedRowSchema(ResponseSchema):
-    row = required(Int, metadata={"description": "表格行号（表头为第1行）"})
+    row = required(Int, metadata={"description": "表格行号，与 Excel 左侧的行号一致（表头在第1行时数据从第2行起）"})
     field = required(Str)
+    column = required(Str, metadata={"description": "表格中的列名，如 家庭月收入(元)"})
     message = required(Str)
 
 
@@ -192,6 +193,9 @@ class PayeeChangePendingSchema(ResponseSchema):
     change_request_id = required(Str)
     status = one_of((payee_rules.PENDING,))
     worker = fields.Nested(WorkerSchema, required=True, metadata={"description": "其他字段已生效后的档案"})
+class SkippedLineSchema(ResponseSchema):
+    row = required(Int, metadata={"description": "表格行号"})
+    reason = required(Str, metadata={"description": "未导入的原因：合计行、表格下方的备注或签名行"})
 
 
 class ImportResultSchema(ResponseSchema):
@@ -202,6 +206,7 @@ class ImportResultSchema(ResponseSchema):
     unchanged = required(Int)
     rejected = listed(RejectedRowSchema)
     pending_changes = listed(PendingChangeSchema)
+    skipped = listed(SkippedLineSchema)
 
 
 class ImportStartedSchema(ResponseSchema):

@@ -1,12 +1,12 @@
 """The gateway's own API bodies."""
 from marshmallow import ValidationError, validate, validates_schema
 
-from shared.schemas import StrictSchema, Text
+from shared.schemas import StrictSchema, Text, TypedText
 from services.gateway.auth import ROLES
 
 
 class UserCreateSchema(StrictSchema):
-    name = Text(required=True, validate=validate.Length(min=1, max=100, error="名称应为1至100个字"))
+    name = TypedText(required=True, validate=validate.Length(min=1, max=100, error="名称应为1至100个字"))
     role = Text(required=True, validate=validate.OneOf(ROLES, error="角色应为 " + "、".join(ROLES)))
     donor_id = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=32))
 

@@ -1,7 +1,7 @@
 """The notify service's API bodies and queries."""
 from marshmallow import validate
 
-from shared.schemas import PagedQuerySchema, StrictSchema, Text
+from shared.schemas import PagedQuerySchema, StrictSchema, Text, TypedText
 from services.notify.templates import TEMPLATES
 
 PUBLIC_STATUSES = ("queued", "deferred", "sent", "delivered", "failed", "suppressed")
@@ -15,4 +15,4 @@ class NotificationQuerySchema(PagedQuerySchema):
 
 
 class OptOutSchema(StrictSchema):
-    reason = Text(required=True, validate=validate.Length(min=1, max=500))
+    reason = TypedText(required=True, validate=validate.Length(min=1, max=500))

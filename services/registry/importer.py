@@ -17,6 +17,7 @@ from shared.events import envelope, new_id, now_utc
 from shared.outbox import add_events
 from services.registry import payee_requests, payee_rules, workers
 from services.registry.models import audit_log, outbox, workers as workers_table
+from services.registry.spreadsheet import HEADER_BY_FIELD, SkippedLine
 
 # a chunk refused because others filed the same people meanwhile is written again; more than once is rare
 WRITE_ATTEMPTS = 3
@@ -32,11 +33,13 @@ class ImportResult:
     unchanged: int = 0
     rejected: list = field(default_factory=list)
     pending_changes: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # total and note lines: [{"row", "reason"}]
 
     def as_dict(self) -> dict:
         return {
             "total_rows": self.total_rows, "created": self.created, "updated": self.updated,
             "unchanged": self.unchanged, "rejected": self.rejected, "pending_changes": self.pending_changes,
+            "skipped": self.skipped,
         }
 
 
@@ -54,6 +57,9 @@ class Importer:
     def take(self, checked: tuple) -> None:
         """One row as check_row gave it: kept for the next flush, or rejected with its messages."""
         row_number, id_hash, row_or_errors = checked
+        if isinstance(row_or_errors, SkippedLine):
+            self.result.skipped.append({"row": row_number, "reason": row_or_errors.reason})
+            return
         self.result.total_rows += 1
         if id_hash is not None:
             first = self._first_row_of_id.setdefault(id_hash, row_number)
@@ -62,7 +68,9 @@ class Importer:
                 return
             row_or_errors = {"id_number": f"与第{first}行的身份证号重复"}
         self.result.rejected.extend(
-            {"row": row_number, "field": field_name, "message": message} for field_name, message in row_or_errors.items()
+            {"row": row_number, "field": field_name, "column": HEADER_BY_FIELD[field_name],
+             "message": f"{HEADER_BY_FIELD[field_name]}：{message}"}
+            for field_name, message in row_or_errors.items()
         )
 
     def _stored_rows_that_differ(self, pending) -> dict:

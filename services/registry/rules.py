@@ -4,7 +4,7 @@ Each check takes a raw value and returns it normalised, or raises InvalidValue w
 """
 from datetime import date
 
-from shared.validation import InvalidValue
+from shared.validation import InvalidValue, check_typed_text
 from shared.worker_statuses import WORKER_STATUSES
 
 CATEGORIES = ("deep", "relative", "accident")
@@ -25,7 +25,7 @@ def check_name(value: str) -> str:
         raise InvalidValue("姓名不能为空")
     if len(value) > 50:
         raise InvalidValue("姓名不能超过50个字")
-    return value
+    return check_typed_text(value)
 
 
 def check_text(value: str, label: str, max_length: int = 100) -> str:
@@ -34,7 +34,7 @@ def check_text(value: str, label: str, max_length: int = 100) -> str:
         raise InvalidValue(f"{label}不能为空")
     if len(value) > max_length:
         raise InvalidValue(f"{label}不能超过{max_length}个字")
-    return value
+    return check_typed_text(value)
 
 
 def check_category(value: str) -> str:
@@ -76,6 +76,8 @@ def check_bank_account(value: str) -> str:
     account = value.replace(" ", "").replace("-", "")
     if not (account.isdigit() and 12 <= len(account) <= 19):
         raise InvalidValue("银行卡号应为12至19位数字")
+    if not account.isascii():  # full-width ０-９ and other scripts' digits pass isdigit(); no bank file takes them
+        raise InvalidValue("银行卡号应为半角数字0-9，请不要用全角数字")
     return account
 
 

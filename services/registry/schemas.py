@@ -1,7 +1,7 @@
 """The registry's API bodies. Field checks come from rules.py, the same ones the import uses."""
 from marshmallow import ValidationError, fields, validate
 
-from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text
+from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import payee_rules, rules
 from shared.clock import today
@@ -55,7 +55,7 @@ class FamilyMemberSchema(StrictSchema):
     name = Checked(rules.check_name, required=True)
     relation = Checked(lambda v: rules.check_text(v, "与职工关系", 20), required=True)
     id_number = Checked(id_number, load_default=None, allow_none=True)
-    school = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    school = TypedText(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
 class WorkerFieldsSchema(StrictSchema):

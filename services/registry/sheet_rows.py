@@ -3,13 +3,20 @@
 Plain functions on plain data, importing nothing heavy: checked_rows.py runs them in a second process too.
 """
 import functools
+import re
 from datetime import date
 
 from shared.money import yuan_to_fen
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import rules, workers
+from services.registry.spreadsheet import HEADER_BY_FIELD, TEXT_ONLY_FIELDS, SkippedLine
 
 REASON_SEPARATORS = str.maketrans({sep: "," for sep in "、，;；/ "})
+# How Excel saves a number cell of 16 digits or more as CSV: 6.22207865123716E+18
+_SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?[Ee]\+[0-9]+")
+NUMBER_CELL = ("单元格是数字格式：Excel 只保留15位有效数字，长号码存成数字后末几位变成了0。"
+               "请将{column}列设置为文本后重新填写这些号码")
+NUMBER_CELL_BY_FIELD = {field: NUMBER_CELL.format(column=HEADER_BY_FIELD[field]) for field in TEXT_ONLY_FIELDS}
 
 
 def _integer(text: str) -> int:
@@ -62,6 +69,12 @@ def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
             data[target] = check(cells[sheet_field], today)
         except InvalidValue as exc:
             errors[sheet_field] = str(exc)
+    if errors:  # a number cell saved as CSV shows as 6.22207865123716E+18, which never passes
+        for field in TEXT_ONLY_FIELDS:
+            if field in errors and _SCIENTIFIC.fullmatch(cells[field]):
+                errors[field] = NUMBER_CELL_BY_FIELD[field]
+    if cells.__class__ is not dict:  # an XLSX number cell, refused even when what is left of it looks valid
+        errors.update((field, NUMBER_CELL_BY_FIELD[field]) for field in cells.number_fields)
     if not errors:
         data["id_number"] = data["identity"].number
         data["bank"] = {"name": data.pop("bank_name"), "account": data.pop("bank_account")}
@@ -69,9 +82,12 @@ def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
     return data, errors
 
 
-def check_row(vault, row_number: int, cells: dict, today: date) -> tuple:
+def check_row(vault, row_number: int, cells: dict | SkippedLine, today: date) -> tuple:
     """(row number, keyed hash of the ID number, the new worker row but for its id and times) for a valid row,
-    (row number, None, {sheet field: message}) for one that is not. Plain data: it can come from another process."""
+    (row number, None, {sheet field: message}) for one that is not, (row number, None, SkippedLine) for a line
+    that is not a worker. Plain data: it can come from another process."""
+    if isinstance(cells, SkippedLine):
+        return row_number, None, cells
     data, errors = row_to_data(cells, today)
     if errors:
         return row_number, None, errors

@@ -7,6 +7,7 @@ sanity, header) and returns a single-pass SheetReader that parses one row at a t
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -14,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import openpyxl
 
@@ -32,6 +33,18 @@ FIELDS_BY_HEADER = {
     "银行卡号": "bank_account",
     "建档日期": "filed_on",
 }
+HEADER_BY_FIELD = {field: heading for heading, field in FIELDS_BY_HEADER.items()}
+# Long digit strings: Excel keeps 15 significant digits of a number cell, so only a text cell holds them whole.
+TEXT_ONLY_FIELDS = ("id_number", "phone", "bank_account")
+# Centres head their sheets with a title (merged cells) and maybe a line of who filed it, then the header.
+HEADER_SEARCH_ROWS = 10
+# Lines that are part of the sheet but not a worker: totals, and the notes and signatures under the table.
+SUMMARY_STARTS = ("合计", "总计", "小计")
+NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", "联系人", "填表日期", "填报日期", "制表日期",
+               "备注", "说明", "注：", "注:")
+_LINE_STARTS = SUMMARY_STARTS + NOTE_STARTS
+_LINE_FIRST_CHARS = frozenset(start[0] for start in _LINE_STARTS)
+_MAYBE_LINE_FIRST = _LINE_FIRST_CHARS | {"", " ", "\t", "\xa0", "\u3000", "\ufeff"}  # "": the first cell is empty
 MAX_ROWS = 1_000_000
 # A full 1,000,000-row sheet is roughly 500-700 MB of XML.
 MAX_XLSX_MEMBER_BYTES = 1 << 30
@@ -55,11 +68,32 @@ XLSX_TOO_LARGE = "XLSX 文件解压后体积异常（疑似压缩炸弹），已
 NO_WORKSHEET = "XLSX 文件中没有工作表"
 UNKNOWN_ENCODING = "无法识别 CSV 文件的文字编码，请另存为 UTF-8 或 GBK 编码后重新上传"
 CSV_LINE_TOO_LONG = "CSV 文件中有一行超过 1 MB，不是有效的登记表"
-BLANK_HEADER = "第 1 行应为表头（姓名、身份证号等列名），但该行为空"
+NO_HEADER = f"前 {HEADER_SEARCH_ROWS} 行中找不到表头（姓名、身份证号等列名），请把表头放在数据上方"
+SUMMARY_LINE = "合计行，未导入"
+NOTE_LINE = "表格下方的备注或签名行，未导入"
 
 
 class SpreadsheetError(ValueError):
     """The upload as a whole cannot be read. The message is meant for the user."""
+
+
+class RowWithNumberCells(dict):
+    """An XLSX row's cells where Excel holds some TEXT_ONLY_FIELDS as numbers, their tails maybe lost: `number_fields`.
+
+    Any other row is a plain dict, so telling them apart costs one look at the class.
+    """
+
+    __slots__ = ("number_fields",)
+
+    def __init__(self, cells: dict, number_fields: tuple[str, ...]):
+        super().__init__(cells)
+        self.number_fields = number_fields
+
+
+class SkippedLine(NamedTuple):
+    """A line of the sheet that is not a worker (a 合计 line, a note under the table): reported, not imported."""
+
+    reason: str
 
 
 def read_rows(source: bytes | BinaryIO, filename: str | None = None, *, max_rows: int = MAX_ROWS) -> "SheetReader":
@@ -87,10 +121,12 @@ def read_rows(source: bytes | BinaryIO, filename: str | None = None, *, max_rows
 class SheetReader(ABC):
     """Single pass over the data rows of a registry sheet.
 
-    Yields (row_number, {field: text}): row_number is the spreadsheet row (the header is row 1),
-    every field of FIELDS_BY_HEADER is present and every value is a stripped str. Rows whose registry
-    columns are all empty are skipped. Iterating can still raise SpreadsheetError: the row limit and
-    damage deep inside the file only show up as the rows are read.
+    The header is the first of the first HEADER_SEARCH_ROWS rows that names a registry column; rows above it
+    (titles) are passed over. Yields (row_number, {field: text}): row_number is the sheet's own row number,
+    every field of FIELDS_BY_HEADER is present and every value is a stripped str (a RowWithNumberCells when
+    an XLSX holds numbers in TEXT_ONLY_FIELDS). A total or note line yields (row_number, SkippedLine) instead.
+    Rows whose registry columns are all empty are skipped. Iterating can still raise SpreadsheetError: the
+    row limit and damage deep inside the file only show up as the rows are read.
 
     `size_hint` is the file size in bytes for CSV and the row count the sheet declares for XLSX
     (None if it declares none); `progress()` is the fraction read so far, from 0.0 to 1.0.
@@ -98,18 +134,20 @@ class SheetReader(ABC):
 
     size_hint: int | None
 
+    # Whether a cell can be a number (XLSX) rather than always text (CSV).
+    typed_cells = False
+
     def __init__(self, raw_rows: Iterator[Sequence], cell_text: Callable[[object], str], max_rows: int):
-        header = next(raw_rows, None)
-        if header is None:
-            raise SpreadsheetError(EMPTY_FILE)
-        columns = _locate_columns([cell_text(cell) for cell in header])
+        header_row, columns = _find_header(raw_rows, cell_text)
         self._raw_rows = raw_rows
         self._cell_text = cell_text
         self._fields = tuple(columns)
         self._pick = itemgetter(*columns.values())
+        self._pick_text_only = itemgetter(*(columns[field] for field in TEXT_ONLY_FIELDS))
         self._width = max(columns.values()) + 1
         self._max_rows = max_rows
-        self._row_number = 1
+        self._header_row = header_row
+        self._row_number = header_row
         self._finished = False
         self._rows = self._read()
 
@@ -120,28 +158,68 @@ class SheetReader(ABC):
     def progress(self) -> float:
         """Fraction of the file read so far, approximately."""
 
-    def _read(self) -> Iterator[tuple[int, dict[str, str]]]:
+    def _read(self) -> Iterator[tuple[int, dict[str, str] | SkippedLine]]:
         fields, pick, width, cell_text = self._fields, self._pick, self._width, self._cell_text
-        last_row = self._max_rows + 1
-        for row_number, row in enumerate(self._raw_rows, start=2):
+        typed_cells, pick_text_only = self.typed_cells, self._pick_text_only
+        last_row = self._header_row + self._max_rows
+        for row_number, row in enumerate(self._raw_rows, start=self._header_row + 1):
             if row_number > last_row:
                 raise SpreadsheetError(f"文件超过 {self._max_rows} 行的上限，请拆分后分批上传")
             self._row_number = row_number
+            if not row:  # an empty line of a CSV, a row without cells in an XLSX
+                continue
             if len(row) < width:
                 row = list(row) + [""] * (width - len(row))
             values = list(map(cell_text, pick(row)))
-            if any(values):
-                yield row_number, dict(zip(fields, values))
+            filled = any(values)
+            lead = row[0]
+            # A note may sit in a column the registry does not read; one look at the first cell tells a worker's row.
+            if (lead.__class__ is not str or lead[:1] in _MAYBE_LINE_FIRST) and (filled or lead):
+                skipped = _skipped_line(row, cell_text)
+                if skipped is not None:
+                    yield row_number, skipped
+                    continue
+            if filled:
+                cells = dict(zip(fields, values))
+                if typed_cells:
+                    cells = _with_number_cells(cells, pick_text_only(row))
+                yield row_number, cells
         self._finished = True
 
 
+def _find_header(raw_rows: Iterator[Sequence], cell_text) -> tuple[int, dict[str, int]]:
+    """(row number, {field: column index}) of the first of the first rows that names a registry column."""
+    blank = True
+    for row_number, row in enumerate(itertools.islice(raw_rows, HEADER_SEARCH_ROWS), start=1):
+        headings = [_normalize_heading(cell_text(cell)) for cell in row]
+        if any(heading in FIELDS_BY_HEADER for heading in headings):
+            return row_number, _locate_columns(headings)
+        blank = blank and not any(headings)
+    raise SpreadsheetError(EMPTY_FILE if blank else NO_HEADER)
+
+
+def _skipped_line(row: Sequence, cell_text) -> SkippedLine | None:
+    """A SkippedLine for a total or note line, found by the text of its first filled cell."""
+    first = next((text for text in map(cell_text, row) if text), "")
+    if first[:1] not in _LINE_FIRST_CHARS:
+        return None
+    first = "".join(first.split())
+    if first.startswith(SUMMARY_STARTS):
+        return SkippedLine(SUMMARY_LINE)
+    if first.startswith(NOTE_STARTS):
+        return SkippedLine(NOTE_LINE)
+    return None
+
+
+def _with_number_cells(cells: dict[str, str], raw_values: tuple) -> dict[str, str]:
+    number_fields = tuple(field for field, value in zip(TEXT_ONLY_FIELDS, raw_values) if type(value) in (int, float))
+    return RowWithNumberCells(cells, number_fields) if number_fields else cells
+
+
 def _locate_columns(header: list[str]) -> dict[str, int]:
-    """{field: column index}, in FIELDS_BY_HEADER order."""
-    if not any(header):
-        raise SpreadsheetError(BLANK_HEADER)
+    """{field: column index}, in FIELDS_BY_HEADER order, from the normalised headings."""
     found = {}
     for index, heading in enumerate(header):
-        heading = _normalize_heading(heading)
         field = FIELDS_BY_HEADER.get(heading)
         if field is None:
             continue
@@ -220,6 +298,8 @@ def _csv_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
 
 
 class _XlsxReader(SheetReader):
+    typed_cells = True
+
     def __init__(self, stream: BinaryIO, max_rows: int):
         _check_archive(stream)
         try:

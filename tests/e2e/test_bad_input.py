@@ -125,6 +125,24 @@ def unknown_fields(endpoint: str) -> list[Variant]:
     return variants
 
 
+def hidden_or_formula_text(endpoint: str) -> list[Variant]:
+    """CONTRACT.md's text rule: typed text with control or format characters, or starting like a formula."""
+    pairs = {
+        "create_worker": [
+            ("name", '=HYPERLINK("http://x.example","王芳")'), ("employer", "市环卫处\u202e"), ("union", "@交通工会"),
+            ("name", "王\u200b芳"), ("bank", {"name": "中国银行\n", "account": "6222020200012345678"}),
+            ("bank", {"name": "中国银行", "account": "６２２２０２０２０００１２３４５６７８"}),
+            ("family", [{"name": "-王小芳", "relation": "女儿"}]),
+        ],
+        "patch_worker": [("name", "+王芳"), ("employer", "市环卫处\r\n"),
+                         ("bank", {"name": "\u2066中国银行", "account": "6222020200012345678"})],
+        "worker_status": [("reason", "=1+1"), ("reason", "核查\u2028完毕")],
+        "create_user": [("name", "@admin"), ("name", "王\ufeff芳")],
+    }[endpoint]
+    return [Variant({"json": with_fields(endpoint, **{name: value})}, 400, "validation_error", (name,))
+            for name, value in pairs]
+
+
 def malformed(endpoint: str) -> list[Variant]:
     texts = ['{"name": ', "{'name': 1}", "", "{\"a\": 1,}", "[" * 5000 + "]" * 5000]
     raw = [Variant({"data": text.encode(), "headers": JSON}, 400, "bad_request") for text in texts]
@@ -216,8 +234,8 @@ def unknown_ids(endpoint: str) -> list[Variant]:
 
 CASES = {
     **{(endpoint, kind.__name__): kind for endpoint in JSON_ENDPOINTS for kind in (
-        wrong_types, missing, unknown_fields, malformed, not_an_object, oversized_json, wrong_content_type,
-        unauthenticated, forbidden)},
+        wrong_types, missing, unknown_fields, hidden_or_formula_text, malformed, not_an_object, oversized_json,
+        wrong_content_type, unauthenticated, forbidden)},
     **{(endpoint, kind.__name__): kind for endpoint in ("import", "list_workers", "get_worker", "get_import")
        for kind in (unauthenticated, forbidden)},
     ("import", "oversized_import"): None,

@@ -17,6 +17,7 @@ from shared.db import make_engine
 from services.gateway.models import users
 
 from tests.conftest import SHARED_DATA, free_port
+from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes
 
 HARDSHIP = str(Path(sys.executable).parent / "hardship")
 
@@ -143,16 +144,21 @@ def test_user_add_refuses_an_unknown_role(config):
     assert "role" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_import_shows_the_result_and_each_rejected_row(api, config):
+def test_import_shows_the_result_and_each_rejected_row(api, config, tmp_path):
     result = hardship("import", str(SHARED_DATA / "workers_sample.csv"), env=service_env(config))
 
     assert result.returncode == 3, result.stderr  # some rows were rejected
     assert "共 201 行：新建 193，更新 0，未变 0，拒绝 8" in result.stdout
-    assert "第202行 id_number：与第7行的身份证号重复" in result.stdout
+    assert "第202行 身份证号：与第7行的身份证号重复" in result.stdout
     assert api.get("/api/v1/workers").json()["total"] == 193
 
     again = hardship("import", str(SHARED_DATA / "workers_sample.csv"), env=service_env(config))
     assert "共 201 行：新建 0，更新 0，未变 193，拒绝 8" in again.stdout
+
+    titled = tmp_path / "登记表.csv"
+    titled.write_bytes(to_csv_bytes(generate_workers(3, seed=31), above=[[TITLE]], below=FOOTER))
+    shown = hardship("import", str(titled), env=service_env(config)).stdout
+    assert "共 3 行：新建 3" in shown and "第6行 合计行，未导入" in shown and "第8行 表格下方的备注或签名行，未导入" in shown
 
 
 def test_import_of_a_missing_file_is_a_clear_error(config):

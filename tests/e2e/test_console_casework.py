@@ -2,6 +2,7 @@
 import re
 import time
 
+from services.registry.spreadsheet import HEADER_BY_FIELD
 from tests.e2e.aid_builders import Staff, aid_api, create_campaign, submitted, worker  # noqa: F401
 from tests.e2e.builders import SAMPLE_CSV, masked_id, new_user, sample_expected_errors
 from tests.e2e.console_client import signed_in
@@ -45,8 +46,9 @@ def test_an_import_shows_its_progress_then_every_rejected_row(aid_api):
         time.sleep(0.2)
     assert 'value="100"' in progress and 'http-equiv="refresh"' not in progress
     errors = progress[progress.index('id="import-errors"'):]
-    shown = set(re.findall(r"<tr><td>(\d+)</td><td>(\w+)</td>", errors))
-    assert {(int(row), field) for row, field in shown} == sample_expected_errors()
+    shown = set(re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", errors))
+    assert {(int(row), column) for row, column in shown} == {
+        (row, HEADER_BY_FIELD[field]) for row, field in sample_expected_errors()}  # the sheet's own column names
 
 
 def test_an_empty_upload_is_refused_next_to_the_file_field(aid_api):

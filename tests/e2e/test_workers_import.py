@@ -5,11 +5,12 @@ import eventlet
 import pytest
 
 from shared.masking import mask_name
+from services.registry.spreadsheet import NOTE_LINE
 from tests.e2e.builders import (
-    SAMPLE_CSV, SAMPLE_XLSX, assert_error, rejected_set, sample_data_rows, sample_expected_errors,
-    total_workers,
+    SAMPLE_CSV, SAMPLE_XLSX, assert_error, id_number_ending_in_x, rejected_set, sample_data_rows,
+    sample_expected_errors, total_workers,
 )
-from tests.fakes.sheets import generate_workers, to_csv_bytes, to_xlsx_bytes, with_errors
+from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes, to_xlsx_bytes, with_errors
 
 IMPORT = "/api/v1/workers/import"
 
@@ -179,3 +180,42 @@ def test_a_filename_too_long_for_its_column_is_a_400_that_leaves_no_part_behind(
         assert connection.execute(select(func.count()).select_from(import_parts)).scalar() == 0
     engine.dispose()
     assert total_workers(api) == 0
+def test_a_centres_own_sheet_imports_and_number_cells_or_formulas_change_nothing(api):
+    """Title over the header, 合计 and notes under the table; then the same people again, the card column typed as
+    numbers (IDs ending in X stay text, as in Excel), with a formula for a name and full-width digits for a card."""
+    rows = generate_workers(6, seed=21)
+    for index in (1, 4):
+        rows[index] = rows[index] | {"id_number": id_number_ending_in_x()}
+    first = import_ok(api, files={"file": ("登记表.xlsx", to_xlsx_bytes(rows, above=[[TITLE], []], below=FOOTER))})
+    assert (first["total_rows"], first["created"], first["rejected"]) == (6, 6, [])
+    assert first["skipped"] == [{"row": 10, "reason": "合计行，未导入"}, {"row": 11, "reason": NOTE_LINE},
+                                {"row": 12, "reason": NOTE_LINE}]
+    accounts = {row["id_number"]: revealed_account(api, row["id_number"]) for row in rows}
+
+    newcomers = generate_workers(8, seed=22)[6:]
+    newcomers[0] = newcomers[0] | {"name": '+HYPERLINK("http://x.example","王芳")', "id_number": id_number_ending_in_x()}
+    newcomers[1] = newcomers[1] | {"bank_account": "６２２２０２０２０００１２３４５６", "id_number": id_number_ending_in_x()}
+    again = import_ok(api, files={"file": ("登记表.xlsx", to_xlsx_bytes(
+        rows + newcomers, above=[[TITLE], []], below=FOOTER, numbers=("id_number", "bank_account")))})
+
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 0)
+    by_row = {(item["row"], item["field"]): item for item in again["rejected"]}
+    for row_number in (5, 8, 10):  # the IDs ending in X: only their cards were numbers
+        card = by_row.pop((row_number, "bank_account"))
+        assert card["column"] == "银行卡号" and card["message"].startswith("银行卡号：单元格是数字格式")
+        assert "设置为文本后重新填写" in card["message"]
+    for row_number in (4, 6, 7, 9):
+        assert by_row.pop((row_number, "id_number"))["message"].startswith("身份证号：单元格是数字格式")
+        assert by_row.pop((row_number, "bank_account"))["column"] == "银行卡号"
+    assert by_row.pop((10, "name")) == {"row": 10, "field": "name", "column": "姓名",
+                                        "message": "姓名：不能以“+”开头（表格软件会把它当作公式执行），请去掉或改写开头的符号"}
+    assert by_row.pop((11, "bank_account"))["message"] == "银行卡号：银行卡号应为半角数字0-9，请不要用全角数字"
+    assert by_row == {}
+    assert [line["row"] for line in again["skipped"]] == [12, 13, 14]
+    assert {row["id_number"]: revealed_account(api, row["id_number"]) for row in rows} == accounts
+    assert total_workers(api) == 6
+
+
+def revealed_account(api, id_number: str) -> str:
+    [found] = api.get(f"/api/v1/workers?id_number={id_number}").json()["items"]
+    return api.get(f"/api/v1/workers/{found['worker_id']}?reveal=1").json()["bank"]["account"]

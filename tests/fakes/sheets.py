@@ -68,31 +68,54 @@ def _new_id_number(rng: random.Random, used_ids: set[str]) -> str:
             return first17 + id_check_char(first17)
 
 
-def to_csv_bytes(rows: list[dict], encoding: str = "utf-8-sig") -> bytes:
-    """The sheet as CSV with the Chinese header row, e.g. in 'utf-8', 'utf-8-sig' or 'gb18030'."""
+TITLE = "XX市总工会困难职工档案登记表"
+FOOTER = (("合计", "", "", "", "", "", "", "", "", "", "", ""), ("填表人：王某某", "", "", "审核人：李某某"),
+          ("备注：本表由各基层工会填报",))
+
+
+def to_csv_bytes(rows: list[dict], encoding: str = "utf-8-sig", above=(), below=()) -> bytes:
+    """The sheet as CSV with the Chinese header row, e.g. in 'utf-8', 'utf-8-sig' or 'gb18030'.
+
+    `above` and `below` are lines of cells around the table, such as a title over it and a 合计 line under it."""
     text = io.StringIO()
     writer = csv.writer(text)  # \r\n line ends, like Excel
+    writer.writerows(above)
     writer.writerow(HEADERS)
     writer.writerows([row[field] for field in FIELDS] for row in rows)
+    writer.writerows(below)
     return text.getvalue().encode(encoding)
 
 
-def to_xlsx_bytes(rows: list[dict]) -> bytes:
+def to_xlsx_bytes(rows: list[dict], above=(), below=(), numbers=()) -> bytes:
+    """The sheet as XLSX; `above` and `below` as in to_csv_bytes (a one-cell line above is merged across the table,
+    as centres do with their title), and the fields in `numbers` held as number cells, as Excel does with a long
+    number typed into a cell that is not set to text: 15 significant digits (an ID ending in X stays text)."""
     # Not write_only: that mode leaves out the <dimension> that Excel always writes.
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "困难职工档案"
+    for line in above:
+        sheet.append(line)
+        if len(line) == 1:
+            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(HEADERS))
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append([_xlsx_value(field, row[field]) for field in FIELDS])
+        sheet.append([_number_cell(row[field]) if field in numbers and row[field].isascii() and row[field].isdigit()
+                      else _xlsx_value(field, row[field]) for field in FIELDS])
+    for line in below:
+        sheet.append(line)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
+def _number_cell(digits: str) -> float:
+    return float(f"{float(digits):.15g}")
+
+
 def _xlsx_value(field: str, text: str):
-    """Typed the way a clerk's Excel stores it; ID and card numbers stay text so no digit is lost."""
-    if field in ("phone", "household_size", "household_monthly_income") and text.lstrip("-").isdigit():
+    """Typed the way a clerk's Excel stores it; ID, card and phone numbers stay text so no digit is lost."""
+    if field in ("household_size", "household_monthly_income") and text.lstrip("-").isdigit():
         return int(text)
     if field == "filed_on" and text:
         return date.fromisoformat(text)

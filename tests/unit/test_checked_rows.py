@@ -13,8 +13,8 @@ import pytest
 from shared.crypto import Vault
 from services.registry import checked_rows
 from services.registry.checked_rows import CHUNK_ROWS
-from services.registry.spreadsheet import SpreadsheetError
-from tests.fakes.sheets import generate_workers, to_csv_bytes, with_errors
+from services.registry.spreadsheet import NOTE_LINE, SUMMARY_LINE, SkippedLine, SpreadsheetError
+from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes, to_xlsx_bytes, with_errors
 
 TODAY = date(2026, 12, 2)
 ROWS = 2 * CHUNK_ROWS + 300  # three chunks, the last one short
@@ -72,6 +72,36 @@ def test_a_sheet_checked_in_a_second_process_gives_exactly_what_checking_it_here
     rejected = [row_number for chunk, _ in there for row_number, id_hash, _ in chunk if id_hash is None]
     assert rejected == [5, 10, 17, 23, 36, 57, 91]  # the duplicate ID is the importer's to find, across chunks
     assert second_processes() == []
+
+
+@pytest.mark.parametrize("to_bytes, filename", [(to_csv_bytes, "titled.csv"), (to_xlsx_bytes, "titled.xlsx")])
+def test_titles_totals_notes_number_cells_and_formulas_come_out_of_a_second_process_as_here(
+        to_bytes, filename, monkeypatch):
+    rows = generate_workers(40, seed=11)
+    rows[3] = rows[3] | {"name": '+HYPERLINK("http://x.example","王芳")'}  # with "=", openpyxl would write a formula
+    rows[4] = rows[4] | {"bank_account": "6.22207865123716E+18"}  # a number cell saved as CSV
+    rows[5] = rows[5] | {"employer": "市环卫处\u202e"}
+    content = to_bytes(rows, above=[[TITLE], []], below=FOOTER,
+                       **({"numbers": ("bank_account",)} if to_bytes is to_xlsx_bytes else {}))
+    with upload(content) as file:
+        here = comparable(checked_rows.chunks(file, filename, VAULT, TODAY))
+    monkeypatch.setattr(checked_rows, "SECOND_PROCESS_BYTES", 0)
+    monkeypatch.setattr(checked_rows, "chunks", None)
+    with upload(content) as file, checked_rows.checked_chunks(file, filename, VAULT, TODAY) as chunks:
+        there = comparable(chunks)
+
+    assert there == here
+    not_filed = {row_number: errors for chunk, _ in there for row_number, id_hash, errors in chunk if id_hash is None}
+    assert not_filed[7]["name"] == "不能以“+”开头（表格软件会把它当作公式执行），请去掉或改写开头的符号"
+    assert list(not_filed[8]) == ["bank_account"] and "设置为文本" in not_filed[8]["bank_account"]
+    assert not_filed[9]["employer"] == "不能包含改变文字方向的隐藏字符（U+202E）"
+    assert [not_filed[row] for row in (44, 45, 46)] == [
+        SkippedLine(SUMMARY_LINE), SkippedLine(NOTE_LINE), SkippedLine(NOTE_LINE)]
+    if to_bytes is to_xlsx_bytes:  # every card number was a number cell there
+        assert len(not_filed) == 40 + 3 and all("bank_account" in errors for errors in not_filed.values()
+                                                if not isinstance(errors, SkippedLine))
+    else:
+        assert len(not_filed) == 3 + 3
 
 
 def test_a_small_sheet_is_checked_here_without_a_second_process(monkeypatch):

@@ -55,3 +55,17 @@ def test_dates_typed_into_the_calendar_boxes_are_split_on_lines_spaces_and_comma
     assert split_dates(" 2027-01-01\n2027-02-05，2027-02-06、2027-02-07, 2027-02-08\r\n\n") == [
         "2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08"]
     assert split_dates("") == []
+def test_the_import_page_names_the_sheets_columns_and_lists_the_lines_left_out_and_still_shows_older_results():
+    from services.gateway.console.render import environment
+
+    def page(result):
+        job = {"status": "done", "filename": "登记表.xlsx", "processed_rows": 3, "progress": 100, "result": result}
+        return environment.get_template("import.html").render(job=job, nav=[], visit=None, csrf_token="x")
+
+    counts = {"total_rows": 3, "created": 2, "updated": 0, "unchanged": 0}
+    shown = page({**counts, "rejected": [{"row": 5, "field": "household_monthly_income", "column": "家庭月收入(元)",
+                                          "message": "家庭月收入(元)：家庭月收入不能为负数"}],
+                  "skipped": [{"row": 7, "reason": "合计行，未导入"}]})
+    assert "<tr><td>5</td><td>家庭月收入(元)</td>" in shown and "<tr><td>7</td><td>合计行，未导入</td></tr>" in shown
+    older = page({**counts, "rejected": [{"row": 5, "field": "phone", "message": "不是有效的中国大陆手机号码"}]})
+    assert "<tr><td>5</td><td>phone</td>" in older and 'id="import-skipped"' not in older

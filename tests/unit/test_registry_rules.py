@@ -4,7 +4,9 @@ from datetime import date
 import pytest
 
 from services.registry import rules
+from services.registry.schemas import WorkerFieldsSchema
 from services.registry.sheet_rows import row_to_data
+from services.registry.spreadsheet import RowWithNumberCells
 from shared.validation import InvalidValue
 
 TODAY = date(2026, 11, 25)
@@ -45,6 +47,12 @@ def test_a_good_row_becomes_worker_data_in_the_api_shape():
     ("household_monthly_income", "-300", "家庭月收入不能为负数"),
     ("household_monthly_income", "12.345", "金额最多保留两位小数"),
     ("bank_account", "62220786", "银行卡号应为12至19位数字"),
+    ("bank_account", "６２２２０７８６５１２３７１６００９１", "银行卡号应为半角数字0-9，请不要用全角数字"),
+    ("name", '=HYPERLINK("http://x.example","王芳")', "不能以“=”开头（表格软件会把它当作公式执行），请去掉或改写开头的符号"),
+    ("employer", "市环卫处\u202e", "不能包含改变文字方向的隐藏字符（U+202E）"),
+    ("union", "@交通工会", "不能以“@”开头（表格软件会把它当作公式执行），请去掉或改写开头的符号"),
+    ("bank_name", "中国\u200b银行", "不能包含零宽字符等看不见的格式字符（U+200B）"),
+    ("name", "王\n芳", "不能包含换行符"),
     ("filed_on", "2025-13-01", "建档日期应为 YYYY-MM-DD 格式"),
     ("filed_on", "2027-01-01", "建档日期不能晚于今天"),
 ])
@@ -91,3 +99,31 @@ def test_values_beyond_any_real_household_are_refused(check, value):
 
 def test_category_accepts_the_code_or_the_chinese_label():
     assert [rules.check_category(value) for value in ("relative", "相对困难", " 意外致困 ")] == ["relative", "relative", "accident"]
+
+
+def test_the_api_and_the_import_refuse_the_same_text_and_full_width_accounts():
+    body = {"name": "-王芳", "employer": "市环卫处\u200b", "bank": {"name": "=中国银行", "account": "６２２２０２０２０００１２３４５"}}
+    errors = WorkerFieldsSchema(partial=True).validate(body)
+    _data, row_errors = row_to_data({**GOOD_ROW, "name": body["name"], "employer": body["employer"],
+                                     "bank_name": body["bank"]["name"], "bank_account": body["bank"]["account"]}, TODAY)
+
+    assert errors == {"name": [row_errors["name"]], "employer": [row_errors["employer"]],
+                      "bank": {"name": [row_errors["bank_name"]], "account": [row_errors["bank_account"]]}}
+
+
+NUMBER_CELL = "单元格是数字格式：Excel 只保留15位有效数字，长号码存成数字后末几位变成了0。请将{}列设置为文本后重新填写这些号码"
+
+
+@pytest.mark.parametrize("field, column, value", [
+    ("id_number", "身份证号", "440106197907128000"),  # passes the checksum: only the cell type tells
+    ("id_number", "身份证号", "4.40106197907124E+17"),  # the same cell saved as CSV
+    ("bank_account", "银行卡号", "6222078651237160000"),
+    ("bank_account", "银行卡号", "6.22207865123716E+18"),
+    ("phone", "手机号码", "13392655486"),
+    ("phone", "手机号码", "1.33927E+10"),
+])
+def test_a_number_cell_in_a_column_of_long_numbers_is_refused_with_its_cause_and_fix(field, column, value):
+    cells = {**GOOD_ROW, field: value}
+    if "E+" not in value:  # an XLSX number cell, as the reader marks it
+        cells = RowWithNumberCells(cells, (field,))
+    assert row_to_data(cells, TODAY)[1] == {field: NUMBER_CELL.format(column)}

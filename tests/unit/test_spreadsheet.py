@@ -10,16 +10,17 @@ import time
 import tracemalloc
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
 from services.registry import spreadsheet
-from services.registry.spreadsheet import FIELDS_BY_HEADER, SpreadsheetError, read_rows
+from services.registry.spreadsheet import FIELDS_BY_HEADER, SkippedLine, SpreadsheetError, read_rows
 from tests.fakes.sheets import (
-    CATEGORIES, HEADERS, REASONS, REGION_CODES, generate_workers, id_check_char, to_csv_bytes, to_xlsx_bytes,
-    with_errors,
+    CATEGORIES, FOOTER, HEADERS, REASONS, REGION_CODES, TITLE, generate_workers, id_check_char, to_csv_bytes,
+    to_xlsx_bytes, with_errors,
 )
 
 SHARED_DATA = Path(os.environ.get("HARDSHIP_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared") / "data"
@@ -195,8 +196,59 @@ def test_a_column_given_twice_is_refused():
 
 
 def test_a_blank_first_row_is_not_taken_for_a_header():
-    with pytest.raises(SpreadsheetError, match="^第 1 行应为表头"):
-        read_rows(b"\r\n" + to_csv_bytes(generate_workers(2), "utf-8"))
+    rows = generate_workers(2)
+
+    assert read_all(b"\r\n" + to_csv_bytes(rows, "utf-8")) == [(3, rows[0]), (4, rows[1])]
+
+
+@pytest.mark.parametrize("to_bytes", [csv_bytes, xlsx_bytes], ids=["csv", "xlsx"])
+def test_a_sheet_without_a_header_in_its_first_rows_is_refused(to_bytes):
+    titles = [["XX市总工会困难职工档案登记表"]] + [[]] * (spreadsheet.HEADER_SEARCH_ROWS - 1)
+
+    with pytest.raises(SpreadsheetError) as error:
+        read_rows(to_bytes(titles + as_table(generate_workers(2))))
+    assert str(error.value) == "前 10 行中找不到表头（姓名、身份证号等列名），请把表头放在数据上方"
+    with pytest.raises(SpreadsheetError) as error:
+        read_rows(to_bytes(as_table(generate_workers(2))[1:]))
+    assert str(error.value) == spreadsheet.NO_HEADER
+
+
+@pytest.mark.parametrize("to_bytes", [to_csv_bytes, to_xlsx_bytes], ids=["csv", "xlsx"])
+def test_a_title_above_the_header_and_totals_and_notes_under_the_table_keep_the_sheets_row_numbers(to_bytes):
+    rows = generate_workers(3, seed=8)
+    above = [[TITLE], [], ["填报单位：XX区总工会", "", "", "", "", "", "", "", "", "", "填报日期：2026年11月"]]
+    middle_total = [" 小  计", "", "", "", "", "", "", "5"]
+
+    data = to_bytes(rows[:2], above=above, below=[middle_total, [rows[2][field] for field in FIELDS], *FOOTER])
+
+    assert read_all(data) == [
+        (5, rows[0]), (6, rows[1]), (7, SkippedLine(spreadsheet.SUMMARY_LINE)), (8, rows[2]),
+        (9, SkippedLine(spreadsheet.SUMMARY_LINE)), (10, SkippedLine(spreadsheet.NOTE_LINE)),
+        (11, SkippedLine(spreadsheet.NOTE_LINE)),
+    ]
+
+
+def test_a_total_or_note_in_a_column_the_registry_does_not_read_is_reported_too():
+    rows = generate_workers(2, seed=9)
+    table = [["序号", *HEADERS], *([str(number), *line] for number, line in enumerate(as_table(rows)[1:], start=1)),
+             ["合计", "", "", "", "", "", "", "", "7", "8800"], ["注：本表一式两份"]]
+
+    assert read_all(csv_bytes(table)) == [
+        (2, rows[0]), (3, rows[1]), (4, SkippedLine(spreadsheet.SUMMARY_LINE)), (5, SkippedLine(spreadsheet.NOTE_LINE)),
+    ]
+
+
+def test_number_cells_in_the_id_phone_and_card_columns_are_marked_and_read_as_excel_shows_them():
+    rows = [row | {"id_number": row["id_number"][:17] + "X"} if index == 1 else row
+            for index, row in enumerate(generate_workers(2, seed=10))]
+
+    read = read_all(to_xlsx_bytes(rows, numbers=("id_number", "phone", "bank_account", "household_size")))
+
+    marked = [cells.number_fields for _, cells in read]
+    assert marked == [("id_number", "phone", "bank_account"), ("phone", "bank_account")]  # an ID ending in X is text
+    kept = str(int(Decimal(f"{int(rows[0]['bank_account']):.15g}")))  # what Excel kept of it: 15 digits, then 0000
+    assert read[0][1]["bank_account"] == kept and kept.endswith("0000") and kept != rows[0]["bank_account"]
+    assert all(type(cells) is dict for _, cells in read_all(to_xlsx_bytes(rows)))
 
 
 def test_header_without_data_rows_reads_as_no_rows():
