@@ -93,7 +93,7 @@ def run(size: int, workdir: Path) -> int:
         postgres.stop_if_running()
 
     print()
-    print(f"注入的故障（每项之后到系统恢复应答的秒数）：" + "；".join(
+    print("注入的故障（每项之后到系统恢复应答的秒数）：" + "；".join(
         f"{item.fault} {item.recovered_seconds:.1f} s" for item in schedule.done))
     print(f"申请 {figures.applications} 件，{flow_seconds:.0f} s 全部发放；之后短信与事件落定 {settle_seconds:.0f} s；"
           f"客户端重试：{dict(Client.retries) or '无'}")

@@ -193,6 +193,8 @@ class PayeeChangePendingSchema(ResponseSchema):
     change_request_id = required(Str)
     status = one_of((payee_rules.PENDING,))
     worker = fields.Nested(WorkerSchema, required=True, metadata={"description": "其他字段已生效后的档案"})
+
+
 class SkippedLineSchema(ResponseSchema):
     row = required(Int, metadata={"description": "表格行号"})
     reason = required(Str, metadata={"description": "未导入的原因：合计行、表格下方的备注或签名行"})

@@ -12,7 +12,6 @@ import eventlet
 from nameko.exceptions import RemoteError, UnknownService
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYPE  # what generate_latest writes
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.errors import ServiceError

@@ -1,6 +1,6 @@
 """Exactly one SMS per (application, status) over the real broker: redelivery, two instances, a crash mid-send."""
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import orjson
