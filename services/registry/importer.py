@@ -19,10 +19,14 @@ from services.registry import payee_requests, payee_rules, workers
 from services.registry.models import audit_log, outbox, workers as workers_table
 from services.registry.spreadsheet import HEADER_BY_FIELD, SkippedLine
 
-# a chunk refused because others filed the same people meanwhile is written again; more than once is rare
+# a chunk refused because others filed or changed the same people meanwhile is written again; more than once is rare
 WRITE_ATTEMPTS = 3
 NO_DETAILS: dict = {}  # shared, so a bulk insert serialises it once
 UNCHANGED = object()
+
+
+class ChangedMeanwhile(Exception):
+    """A file the chunk updates was changed (say, a payee change approved) after the chunk read it."""
 
 
 @dataclass
@@ -101,9 +105,10 @@ class Importer:
     def flush(self) -> None:
         """Write the rows added since the last flush, in the caller's transaction, which must hold nothing else.
 
-        Another import or an API call on another instance may file some of the same ID numbers between
-        our read and our insert; the unique key then refuses the chunk, and it is rolled back and
-        written again against what is stored now, so nobody is filed twice and the import goes on.
+        Another import or an API call on another instance may file or change some of the same people between
+        our read and our write; the unique key or the version then refuses the chunk, and it is rolled back
+        and written again against what is stored now, so nobody is filed twice, no change made meanwhile
+        (an approved payee above all) is written over, and the import goes on.
         """
         if not self._pending:
             return
@@ -112,7 +117,7 @@ class Importer:
             try:
                 created, updated, unchanged, pending_changes = self._write(pending)
                 break
-            except IntegrityError:
+            except (IntegrityError, ChangedMeanwhile):
                 self.session.rollback()
                 if attempt == WRITE_ATTEMPTS:
                     raise
@@ -152,7 +157,7 @@ class Importer:
                     unchanged += 1
                     continue
                 values = {**workers.stored_fields(self.vault, after), "version": row.version + 1, "updated_at": now}
-                changed.append({"b_worker_id": row.worker_id, **values})
+                changed.append({"b_worker_id": row.worker_id, "b_version": row.version, **values})
                 about = {**row._mapping, **values}
                 events.append(("worker_updated", envelope(
                     occurred_at, **workers.event_about(about), version=values["version"], changed=fields_changed,
@@ -161,9 +166,12 @@ class Importer:
                                "worker_id": row.worker_id, "details": {"fields": fields_changed}})
         insert_many(self.session, workers_table, created)
         if changed:
-            self.session.execute(
-                update(workers_table).where(workers_table.c.worker_id == bindparam("b_worker_id")), changed,
-            )
+            written = self.session.execute(
+                update(workers_table).where(workers_table.c.worker_id == bindparam("b_worker_id"),
+                                            workers_table.c.version == bindparam("b_version")), changed,
+            ).rowcount
+            if written != len(changed):
+                raise ChangedMeanwhile
         insert_many(self.session, audit_log, audits)
         add_events(self.session, outbox, events)
         return len(created), len(changed), unchanged, pending_changes

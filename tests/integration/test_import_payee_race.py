@@ -1,0 +1,55 @@
+"""An import never writes back bank details that a payee change replaced after the import read the file."""
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from services.registry import payee_decisions, store, workers
+from services.registry.importer import Importer
+from services.registry.sheet_rows import check_row, row_to_data
+from shared.crypto import Vault
+from shared.db import make_engine
+from shared.migrations import upgrade
+
+TODAY = date(2026, 11, 25)
+ROW = {
+    "name": "李秀", "id_number": "440106197907124050", "phone": "13392655486", "employer": "市第一纺织厂",
+    "union": "建设工会", "hardship_category": "深度困难", "reasons": "因病、子女教育", "household_size": "3",
+    "household_monthly_income": "4352.5", "bank_name": "中国工商银行", "bank_account": "6222078651237160091",
+    "filed_on": "2025/04/03",
+}
+APPROVED_BANK = {"name": "中国建设银行", "account": "6217000010012345678"}
+
+
+def test_a_payee_change_approved_while_an_import_writes_stays(db_urls, tmp_path):
+    url = db_urls["REGISTRY_DB_URL"]
+    upgrade("registry", {"REGISTRY_DB_URL": url, "HARDSHIP_VAR_DIR": str(tmp_path / "var")})
+    engine = make_engine(url)
+    session, vault = Session(engine, expire_on_commit=False), Vault(b"test-key")
+    data, _ = row_to_data(ROW, TODAY)
+    worker_id = store.register(session, vault, data, "caseworker:alice").worker_id
+    _, change_request_id = store.apply_update(session, vault, worker_id, {"bank": APPROVED_BANK}, "caseworker:alice")
+
+    importer = Importer(session, vault, "caseworker:carol")
+    read_stored = importer._stored_rows_that_differ
+    reads = []
+
+    def approve_after_the_first_read(pending):
+        stored = read_stored(pending)
+        if not reads:
+            payee_decisions.decide(session, vault, change_request_id, True, None, "admin:bob")
+        reads.append(stored)
+        return stored
+
+    importer._stored_rows_that_differ = approve_after_the_first_read
+    importer.take(check_row(vault, 2, {**ROW, "phone": "13392655487"}, TODAY))  # the sheet's bank is the old one
+    importer.flush()
+    session.commit()
+
+    after = store.load(session, worker_id)
+    assert workers.data_of(vault, after)["bank"] == APPROVED_BANK
+    assert workers.data_of(vault, after)["phone"] == "13392655487"
+    assert after.version == 3 and len(reads) == 2
+    result = importer.result
+    assert result.updated == 1 and len(result.pending_changes) == 1  # the sheet's account waits for approval again
+    session.close()
+    engine.dispose()
