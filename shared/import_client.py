@@ -4,6 +4,7 @@ import time
 import uuid
 from pathlib import Path
 
+from shared.actors import command_line_actor
 from shared.config import nameko_config, setting
 from shared.supervisor import broker_problem
 from shared.upload_parts import send_parts
@@ -52,7 +53,7 @@ def send_and_follow(file: Path, actor: str) -> int:
         except ServiceError as error:
             print(f"上传失败：{error.message}", file=sys.stderr)
             return 1
-        reply = cluster.registry.import_workers.call_async(import_id, parts, file.name, f"cli:{actor}")
+        reply = cluster.registry.import_workers.call_async(import_id, parts, file.name, command_line_actor(actor))
         done = eventlet.spawn(reply.result)
         while not done.dead:
             time.sleep(POLL_SECONDS)

@@ -71,11 +71,7 @@ class Importer:
                 self._pending.append(checked)
                 return
             row_or_errors = {"id_number": f"与第{first}行的身份证号重复"}
-        self.result.rejected.extend(
-            {"row": row_number, "field": field_name, "column": HEADER_BY_FIELD[field_name],
-             "message": f"{HEADER_BY_FIELD[field_name]}：{message}"}
-            for field_name, message in row_or_errors.items()
-        )
+        self.result.rejected.extend(_rejections(row_number, row_or_errors))
 
     def _stored_rows_that_differ(self, pending) -> dict:
         """{id hash: the stored row where the sheet says something new, or UNCHANGED}; new IDs are absent.
@@ -115,7 +111,7 @@ class Importer:
         pending, self._pending = self._pending, []
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                created, updated, unchanged, pending_changes = self._write(pending)
+                created, updated, unchanged, pending_changes, rejected = self._write(pending)
                 break
             except (IntegrityError, ChangedMeanwhile):
                 self.session.rollback()
@@ -125,12 +121,13 @@ class Importer:
         self.result.updated += updated
         self.result.unchanged += unchanged
         self.result.pending_changes.extend(pending_changes)
+        self.result.rejected.extend(rejected)
 
-    def _write(self, pending) -> tuple[int, int, int, list]:
+    def _write(self, pending) -> tuple[int, int, int, list, list]:
         stored = self._stored_rows_that_differ(pending)
         now = now_utc()
         occurred_at = now.isoformat()
-        created, changed, events, audits, pending_changes = [], [], [], [], []
+        created, changed, events, audits, pending_changes, rejected = [], [], [], [], [], []
         unchanged = 0
         for row_number, id_hash, prepared in pending:
             row = stored.get(id_hash)
@@ -146,6 +143,9 @@ class Importer:
                 before = workers.data_of(self.vault, row)
                 sheet = {**workers.data_of(self.vault, SimpleNamespace(**prepared)), "family": before["family"]}
                 after, requested_bank = payee_rules.held_back(before, sheet)
+                if requested_bank is not None and not payee_rules.may_request(self.actor):
+                    rejected += _rejections(row_number, {"bank_account": payee_rules.NOT_FROM_COMMAND_LINE})
+                    continue
                 if requested_bank is not None:
                     change_request_id, entries = payee_requests.open_request(
                         self.session, self.vault, row, requested_bank, self.actor, payee_rules.FROM_IMPORT, now)
@@ -174,4 +174,9 @@ class Importer:
                 raise ChangedMeanwhile
         insert_many(self.session, audit_log, audits)
         add_events(self.session, outbox, events)
-        return len(created), len(changed), unchanged, pending_changes
+        return len(created), len(changed), unchanged, pending_changes, rejected
+
+
+def _rejections(row_number: int, errors: dict) -> list[dict]:
+    return [{"row": row_number, "field": field_name, "column": HEADER_BY_FIELD[field_name],
+             "message": f"{HEADER_BY_FIELD[field_name]}：{message}"} for field_name, message in errors.items()]

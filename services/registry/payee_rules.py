@@ -8,7 +8,7 @@ for again leave the pending request as it is, so importing a sheet twice opens o
 """
 from datetime import datetime, timedelta
 
-from shared.actors import user_of
+from shared.actors import from_command_line, user_of
 from shared.errors import ServiceError
 from shared.masking import mask_name
 
@@ -26,6 +26,14 @@ def held_back(before: dict, after: dict) -> tuple[dict, dict | None]:
     if after["bank"] == before["bank"]:
         return after, None
     return {**after, "bank": before["bank"]}, after["bank"]
+
+
+# the second person is told apart by user, and a command-line import has a typed name, not a user
+NOT_FROM_COMMAND_LINE = "命令行导入不能变更银行信息，请在管理台或通过接口修改（需另一人审批）"
+
+
+def may_request(actor: str) -> bool:
+    return not from_command_line(actor)
 
 
 def bank_key(bank: dict) -> str:

@@ -1,10 +1,14 @@
-"""An import never writes back bank details that a payee change replaced after the import read the file."""
+"""Imports and payee changes in the registry's database, without a broker: an import never writes back bank
+details that a payee change replaced after the import read the file, and one from the command line asks for none."""
 from datetime import date
 
+import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.registry import payee_decisions, store, workers
 from services.registry.importer import Importer
+from services.registry.models import change_requests
 from services.registry.sheet_rows import check_row, row_to_data
 from shared.crypto import Vault
 from shared.db import make_engine
@@ -18,15 +22,24 @@ ROW = {
     "filed_on": "2025/04/03",
 }
 APPROVED_BANK = {"name": "中国建设银行", "account": "6217000010012345678"}
+NEW_ACCOUNT_CELLS = {"bank_name": APPROVED_BANK["name"], "bank_account": APPROVED_BANK["account"]}
 
 
-def test_a_payee_change_approved_while_an_import_writes_stays(db_urls, tmp_path):
+@pytest.fixture
+def registry(db_urls, tmp_path):
+    """(session, vault, the id of a worker filed as ROW says)"""
     url = db_urls["REGISTRY_DB_URL"]
     upgrade("registry", {"REGISTRY_DB_URL": url, "HARDSHIP_VAR_DIR": str(tmp_path / "var")})
     engine = make_engine(url)
     session, vault = Session(engine, expire_on_commit=False), Vault(b"test-key")
     data, _ = row_to_data(ROW, TODAY)
-    worker_id = store.register(session, vault, data, "caseworker:alice").worker_id
+    yield session, vault, store.register(session, vault, data, "caseworker:alice").worker_id
+    session.close()
+    engine.dispose()
+
+
+def test_a_payee_change_approved_while_an_import_writes_stays(registry):
+    session, vault, worker_id = registry
     _, change_request_id = store.apply_update(session, vault, worker_id, {"bank": APPROVED_BANK}, "caseworker:alice")
 
     importer = Importer(session, vault, "caseworker:carol")
@@ -51,5 +64,21 @@ def test_a_payee_change_approved_while_an_import_writes_stays(db_urls, tmp_path)
     assert after.version == 3 and len(reads) == 2
     result = importer.result
     assert result.updated == 1 and len(result.pending_changes) == 1  # the sheet's account waits for approval again
-    session.close()
-    engine.dispose()
+
+
+def test_a_command_line_import_asks_for_no_payee_change(registry):
+    """Its actor is a name typed on the server: the same-user check could not stop them approving it themselves."""
+    session, vault, worker_id = registry
+    importer = Importer(session, vault, "cli:ops")
+    importer.take(check_row(vault, 2, {**ROW, "phone": "13392655487", **NEW_ACCOUNT_CELLS}, TODAY))
+    importer.flush()
+    session.commit()
+
+    result = importer.result
+    assert result.pending_changes == [] and (result.updated, result.unchanged) == (0, 0)
+    [rejected] = result.rejected
+    assert rejected["row"] == 2 and rejected["field"] == "bank_account" and rejected["column"] == "银行卡号"
+    assert "管理台" in rejected["message"] and "审批" in rejected["message"]
+    after = workers.data_of(vault, store.load(session, worker_id))
+    assert after["bank"]["account"] == ROW["bank_account"] and after["phone"] == ROW["phone"]  # the row is not applied
+    assert session.execute(select(func.count()).select_from(change_requests)).scalar() == 0
