@@ -16,6 +16,7 @@ def decide(session, vault, change_request_id: str, approve: bool, reason: str | 
     now = now_utc()
     if approve:
         worker = store.load(session, request.worker_id)
+        payee_rules.check_payee_unchanged(request, worker)
         bank = {"name": request.new_bank_name, "account": vault.decrypt(request.new_account_sealed)}
         data = {**workers.data_of(vault, worker), "bank": bank}
         store.write_if_unchanged(session, worker, **workers.stored_fields(vault, data), updated_at=now,

@@ -50,6 +50,15 @@ def check_decision(status: str, requested_by: str, reviewer: str) -> None:
         raise ServiceError("same_user", "提出收款账户变更的人不能审批自己的申请", 409)
 
 
+def check_payee_unchanged(request, worker) -> None:
+    """Approval replaces the payee the request was made against; when another approval (of a request made at
+    the same time) changed it since, the new details must be asked for again."""
+    changed_since = worker.bank_changed_at is not None and worker.bank_changed_at > request.requested_at
+    if changed_since or (worker.bank_name, worker.bank_account_masked) != (
+            request.old_bank_name, request.old_account_masked):
+        raise ServiceError("conflict", "该职工的银行信息在提出申请后已变更，请按现在的信息重新提出申请", 409)
+
+
 def payee_changed_recently(bank_changed_at: datetime | None, now: datetime) -> bool:
     return bank_changed_at is not None and now - bank_changed_at <= RECENT_PAYEE_CHANGE
 

@@ -1,17 +1,19 @@
 """Imports and payee changes in the registry's database, without a broker: an import never writes back bank
-details that a payee change replaced after the import read the file, and one from the command line asks for none."""
+details that a payee change replaced after the import read the file, one from the command line asks for none,
+and an approval does not replace a payee changed since the request."""
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from services.registry import payee_decisions, store, workers
+from services.registry import payee_decisions, payee_requests, store, workers
 from services.registry.importer import Importer
 from services.registry.models import change_requests
 from services.registry.sheet_rows import check_row, row_to_data
 from shared.crypto import Vault
 from shared.db import make_engine
+from shared.errors import ServiceError
 from shared.migrations import upgrade
 
 TODAY = date(2026, 11, 25)
@@ -82,3 +84,23 @@ def test_a_command_line_import_asks_for_no_payee_change(registry):
     after = workers.data_of(vault, store.load(session, worker_id))
     assert after["bank"]["account"] == ROW["bank_account"] and after["phone"] == ROW["phone"]  # the row is not applied
     assert session.execute(select(func.count()).select_from(change_requests)).scalar() == 0
+
+
+def test_of_two_requests_made_at_once_only_the_first_approved_changes_the_payee(registry):
+    """Two PATCHes at once on PostgreSQL may both find no pending request and leave two; the second approval
+    must not replace what the first approved on details its requester never saw."""
+    session, vault, worker_id = registry
+    other_bank = {"name": "中国农业银行", "account": "6228480010012345678"}
+    _, first = store.apply_update(session, vault, worker_id, {"bank": APPROVED_BANK}, "caseworker:alice")
+    _, second = store.apply_update(session, vault, worker_id, {"bank": other_bank}, "caseworker:carol")
+    session.execute(update(change_requests).where(change_requests.c.change_request_id == first)
+                    .values(status="pending", decided_by=None, decided_at=None))  # as if made at the same time
+    session.commit()
+
+    payee_decisions.decide(session, vault, second, True, None, "admin:bob")
+    with pytest.raises(ServiceError) as refused:
+        payee_decisions.decide(session, vault, first, True, None, "admin:bob")
+
+    assert (refused.value.code, refused.value.status) == ("conflict", 409)
+    assert workers.data_of(vault, store.load(session, worker_id))["bank"] == other_bank
+    assert payee_requests.view_of(session, first)["status"] == "pending"  # still there to reject

@@ -59,6 +59,29 @@ def test_a_decided_request_is_not_decided_again(status):
     assert (refused.value.status, refused.value.code) == (409, "invalid_transition")
 
 
+REQUEST = SimpleNamespace(old_bank_name="中国银行", old_account_masked="****5678", requested_at=NOW)
+
+
+def test_a_request_is_approved_against_the_payee_it_was_made_against():
+    unchanged = SimpleNamespace(bank_name="中国银行", bank_account_masked="****5678", bank_changed_at=None)
+    payee_rules.check_payee_unchanged(REQUEST, unchanged)
+    payee_rules.check_payee_unchanged(REQUEST, SimpleNamespace(**{**vars(unchanged), "bank_changed_at": NOW}))
+
+
+@pytest.mark.parametrize("since", [
+    {"bank_account_masked": "****0091"},
+    {"bank_name": "中国工商银行"},
+    {"bank_changed_at": NOW + timedelta(seconds=1)},  # even to an account of the same bank and last digits
+])
+def test_a_request_is_not_approved_once_the_payee_changed_since(since):
+    worker = SimpleNamespace(**{"bank_name": "中国银行", "bank_account_masked": "****5678", "bank_changed_at": None,
+                                **since})
+    with pytest.raises(ServiceError) as refused:
+        payee_rules.check_payee_unchanged(REQUEST, worker)
+    assert (refused.value.code, refused.value.status) == ("conflict", 409)
+    assert "重新提出申请" in refused.value.message
+
+
 @pytest.mark.parametrize("ago, recent", [
     (None, False), (timedelta(0), True), (timedelta(days=30), True), (timedelta(days=30, seconds=1), False),
 ])
