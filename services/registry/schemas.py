@@ -77,6 +77,11 @@ class WorkerFieldsSchema(StrictSchema):
     filed_on = CheckedDate(filed_on_until_today, load_default=None)
 
 
+# A PATCH may leave out any field, and either half of `bank` (the stored half stays: "change the account");
+# family members come whole, as nothing tells which stored member a part of one would complete.
+PATCH_MAY_LEAVE_OUT = (*WorkerFieldsSchema._declared_fields, "bank.name", "bank.account")
+
+
 class WorkerCreateSchema(WorkerFieldsSchema):
     id_number = Checked(id_number, required=True)
 

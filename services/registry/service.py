@@ -11,7 +11,7 @@ from services.registry import imports, payee_decisions, payee_requests, store, u
 from services.registry.models import outbox
 from services.registry.schemas import (
     ChangeDecisionSchema, ChangeRequestQuerySchema, StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema,
-    WorkerQuerySchema,
+    WorkerQuerySchema, PATCH_MAY_LEAVE_OUT,
 )
 
 
@@ -73,7 +73,7 @@ class RegistryService:
 
     @rpc
     def update_worker(self, worker_id, payload, actor):
-        changes = load_or_400(WorkerFieldsSchema(), payload, partial=True)
+        changes = load_or_400(WorkerFieldsSchema(), payload, partial=PATCH_MAY_LEAVE_OUT)
         if "filed_on" in changes and changes["filed_on"] is None:  # only a new file defaults to today
             raise validation_error({"filed_on": ["不能为空"]})
         row, change_request_id = store.apply_update(self.db, self.vault, worker_id, changes, actor)

@@ -75,7 +75,7 @@ def apply_update(session, vault, worker_id: str, changes: dict, actor: str) -> t
     (payee_rules); no change at all writes nothing. The file as it now is, and the change request's id or None."""
     row = load(session, worker_id)
     before = workers.data_of(vault, row)
-    after, requested_bank = payee_rules.held_back(before, {**before, **changes})
+    after, requested_bank = payee_rules.held_back(before, workers.patched(before, changes))
     changed = workers.changed_fields(before, after)
     if not changed and requested_bank is None:
         session.rollback()

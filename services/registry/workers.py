@@ -125,6 +125,13 @@ def masked_data_of(row) -> dict:
     return _worker_data(row, mask_name(row.name), row.id_number_masked, row.phone_masked, row.bank_account_masked, family)
 
 
+def patched(data: dict, changes: dict) -> dict:
+    """A PATCH's fields over the stored data; bank details given in part keep the stored rest."""
+    if "bank" in changes:
+        changes = {**changes, "bank": {**data["bank"], **changes["bank"]}}
+    return {**data, **changes}
+
+
 def changed_fields(before: dict, after: dict) -> list[str]:
     return [field for field in DATA_FIELDS if before[field] != after[field]]
 

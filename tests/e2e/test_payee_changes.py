@@ -84,6 +84,25 @@ def test_a_bank_change_waits_for_another_person_and_is_audited(api):
     assert_error(api.get(f"{REQUESTS}?status=maybe"), 400, "validation_error")
 
 
+def test_a_patch_with_half_of_the_bank_details_keeps_the_stored_half(api):
+    maker = new_user(api, "caseworker")["token"]
+    body, worker = create_worker(api, token=maker)
+    path, new_account = f"/api/v1/workers/{worker['worker_id']}", fresh_account()
+
+    pending = patched(api, worker["worker_id"], maker, bank={"account": new_account})
+    [request] = api.get(f"{REQUESTS}?status=pending&worker_id={worker['worker_id']}").json()["items"]
+    assert request["change_request_id"] == pending["change_request_id"]
+    assert request["new_bank"] == {"name": body["bank"]["name"], "account": masked(new_account)}
+    renamed = patched(api, worker["worker_id"], maker, bank={"name": "中国银行"})
+    [request] = api.get(f"{REQUESTS}?status=pending&worker_id={worker['worker_id']}").json()["items"]
+    assert request["change_request_id"] == renamed["change_request_id"]
+    assert request["new_bank"] == {"name": "中国银行", "account": masked(body["bank"]["account"])}
+
+    error = assert_error(api.patch(path, token=maker, json={"family": [{"name": "王芳"}]}), 400, "validation_error")
+    assert "family" in error["fields"]
+    assert api.get(path).json()["family"] == worker["family"]
+
+
 def test_an_import_row_with_new_bank_details_opens_a_request_and_applies_the_rest(api):
     rows = generate_workers(6, seed=17)
     first = api.post("/api/v1/workers/import", data=to_csv_bytes(rows)).json()
