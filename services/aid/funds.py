@@ -140,6 +140,8 @@ def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
         session.commit()
     except IntegrityError:  # the same external_ref arrived at the same moment
         session.rollback()
+        if external_ref is None:  # then it is no twin, and nothing was moved
+            raise
         return _repeated_donation(_by_external_ref(session, data["external_ref"]), data)
     return donation_view(_by_external_ref(session, data["external_ref"])), True
 
@@ -196,6 +198,8 @@ def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str |
         session.commit()
     except IntegrityError:  # the same external_ref arrived at the same moment
         session.rollback()
+        if external_ref is None:  # then it is no twin, and nothing was moved
+            raise
         return _repeated_allocation(_allocation_by_ref(session, external_ref), wanted)
     except Exception:
         session.rollback()

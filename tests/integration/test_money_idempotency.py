@@ -6,6 +6,7 @@ from datetime import date
 import eventlet
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.db import make_engine
@@ -98,6 +99,24 @@ def test_one_allocation_posted_many_times_at_once_moves_the_money_once(aid_engin
         assert ledger.campaign_money(session, other.campaign_id)["remaining"] == 0
         assert session.execute(select(donations.c.placed_fen)).scalar_one() == 60_000
         assert ledger.total(session) == 0
+
+
+def test_an_allocation_without_ref_that_fails_is_never_taken_for_an_earlier_one(aid_engine, monkeypatch):
+    with Session(aid_engine, expire_on_commit=False) as session:
+        target = a_campaign(session)
+        donor = funds.create_donor(session, None, {"name": "某某公司", "kind": "organization", "anonymous": False,
+                                                   "phone": None}, FINANCE)
+        funds.donate(session, gift(donor["donor_id"], 100_000), FINANCE)
+        funds.allocate(session, campaign_store.load(session, target.campaign_id), 30_000, FINANCE)
+
+        def a_key_refuses(*_args):
+            raise IntegrityError("UPDATE campaigns", {}, Exception("a constraint"))
+        monkeypatch.setattr(funds, "_add_to_campaign", a_key_refuses)
+        with pytest.raises(IntegrityError):  # not a 200 with the earlier allocation for money that never moved
+            funds.allocate(session, campaign_store.load(session, target.campaign_id), 30_000, FINANCE)
+
+        assert session.execute(select(func.count()).select_from(allocations)).scalar_one() == 1
+        assert session.execute(select(donations.c.placed_fen)).scalar_one() == 30_000
 
 
 def test_a_different_request_under_the_same_ref_at_the_same_moment_is_refused(aid_engine):
