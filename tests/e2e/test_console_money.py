@@ -40,6 +40,26 @@ def test_finance_records_donors_and_gifts_with_the_services_messages(aid_api):
     assert "已登记过" in again.text and again.text.count("ICBC-0001") == 1
 
 
+def test_an_allocation_form_sent_twice_moves_the_money_once(aid_api):
+    campaign = create_campaign(aid_api)
+    donor = aid_api.post("/api/v1/donors", token=aid_api.token_for("finance"),
+                         json={"name": "某某公司", "kind": "organization"}).json()
+    gift = {"donor_id": donor["donor_id"], "amount_fen": 500_000, "campaign_id": None, "received_on": "2026-08-01",
+            "external_ref": "ICBC-0002"}
+    assert aid_api.post("/api/v1/donations", token=aid_api.token_for("finance"), json=gift).status_code == 201
+    finance = signed_in(aid_api.base_url, new_user(aid_api, "finance")["token"])
+    path = f"/campaigns/{campaign['campaign_id']}"
+    form = finance.get(path).text
+    drawn = {name: re.search(rf'name="{name}" value="([^"]+)"', form).group(1)
+             for name in ("csrf_token", "external_ref")}
+
+    for _ in range(2):  # a double click, or the form sent again with the browser's back button
+        sent = finance.post(f"{path}/allocations", {**drawn, "amount_fen": "1,000"})
+        assert sent.status_code == 303, sent.text[:500]
+    shown = aid_api.get(f"/api/v1/campaigns/{campaign['campaign_id']}").json()
+    assert shown["allocated_fen"] == 100_000
+
+
 def test_finance_pays_a_batch_and_the_campaign_page_draws_its_money(aid_api):
     campaign = create_campaign(aid_api, publicity_days=0, budget_fen=1_000_000)
     body, ready = ready_application(aid_api, campaign["campaign_id"])

@@ -1,4 +1,6 @@
 """Campaigns and their money: the list, each campaign's charts, creating one (admin), allocating gifts (finance)."""
+from uuid import uuid4
+
 from shared.errors import ServiceError
 from services.gateway.auth import FINANCE, STAFF
 from services.gateway.console.charts import money_chart, status_chart
@@ -56,13 +58,14 @@ class CampaignPages(ConsoleBase):
                                 {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN})["items"]
         return visit.page("campaign.html", http_status, campaign=campaign, batches=batches, errors=errors or {},
                           problem=problem, notice=notice, money_chart=money_chart(campaign),
-                          status_chart=status_chart(campaign))
+                          status_chart=status_chart(campaign),
+                          allocation_ref=f"console-{uuid4().hex}")  # the form sent twice moves the money once
 
     @page("POST", "/campaigns/<campaign_id>/allocations", roles=FINANCE)
     def console_allocate(self, visit, campaign_id):
         form = visit.form()
         try:
-            payload = {"amount_fen": fen_from_yuan(form, "amount_fen")}
+            payload = {"amount_fen": fen_from_yuan(form, "amount_fen"), **filled(form, "external_ref")}
             self.call(self.aid.allocate, campaign_id, payload, visit.user.actor)
         except ServiceError as error:
             if error.status == 404:
