@@ -105,6 +105,7 @@ class AidService:
     def approve(self, application_id, payload, actor):
         note = load_or_400(ApproveSchema(), payload)["note"]
         worker_id = application_store.load(self.db, application_id).worker_id
+        self.db.rollback()  # no transaction held open while the registry answers (as approve_many does)
         approvals.check_worker_active(self.registry.applicants([worker_id]).get(worker_id))
         return self.changed_view(application_id, "approve", actor, note, reviewer_check=True)
 
