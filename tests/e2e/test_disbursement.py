@@ -437,8 +437,11 @@ def test_the_bank_file_pays_what_was_checked(pay_api, config):
     batch_id = desk.batch()["batch_id"]
     new_accounts = [fresh_account(), fresh_account()]
     for worker_id, account in zip(worker_ids[1:], new_accounts):
-        changed = api.patch(f"/api/v1/workers/{worker_id}", json={"bank": {"name": "中国银行", "account": account}})
-        assert changed.status_code == 200, changed.text
+        asked = api.patch(f"/api/v1/workers/{worker_id}", json={"bank": {"name": "中国银行", "account": account}})
+        assert asked.status_code == 202, asked.text
+        approved = api.post(f"/api/v1/change-requests/{asked.json()['change_request_id']}/approve",
+                            token=desk.staff.checker, json={})
+        assert approved.status_code == 200, approved.text
 
     rows = desk.bank_file(batch_id)
 
