@@ -12,6 +12,7 @@ import eventlet
 from nameko.exceptions import RemoteError, UnknownService
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYPE  # noqa: F401  (what generate_latest writes; the gateway's /metrics answers with it)
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.errors import ServiceError

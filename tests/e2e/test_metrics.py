@@ -64,7 +64,7 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(aid_api):
               for (name, labels), v in samples.items() if name == "hardship_parked_messages"}
     assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
     assert parked["evt-aid-application_submitted--notify.on_application_submitted.parking"] == ("notify", 0)
-    assert len(parked) == 6  # one per event handler: aid has one, notify five, registry none
+    assert len(parked) == 7  # one per event handler: aid has one, notify six (ready too), registry none
 
 
 def test_redelivered_events_and_parked_messages_are_counted(aid_api, config):
