@@ -151,8 +151,9 @@ def fill(gateway: Gateway, tokens: dict, sheet_path: Path, today) -> tuple[str, 
         filed.append(application)
         kept += was_there
     to_approve = [application["application_id"] for application in filed[:7] if application["status"] == "submitted"]
-    approved = len(gateway.call("POST", "/api/v1/applications/approve-batch", tokens["checker"],
-                                json={"application_ids": to_approve})["approved"]) if to_approve else 0
+    answer = gateway.call("POST", "/api/v1/applications/approve-batch", tokens["checker"],
+                          json={"application_ids": to_approve}) if to_approve else {"approved": [], "failed": []}
+    approved = len(answer["approved"])
     to_reject = [application["application_id"] for application in filed[7:9] if application["status"] == "submitted"]
     for application_id in to_reject:
         gateway.call("POST", f"/api/v1/applications/{application_id}/reject", tokens["checker"], json={"reason": REJECTION})
@@ -160,9 +161,20 @@ def fill(gateway: Gateway, tokens: dict, sheet_path: Path, today) -> tuple[str, 
     rejected = len(to_reject) + sum(application["status"] == "rejected" for application in filed[7:9])
     summary = (f"演示数据已就绪：导入档案 {imported['created'] + imported['updated'] + imported['unchanged']} 份"
                f"（拒绝 {len(imported['rejected'])} 行），申请 {len(filed)} 件，批准 {approved} 件，驳回 {rejected} 件。")
+    summary += not_approved(answer["failed"], f"{gateway.base_url}/calendar")
     if warmth_kept or education_kept or kept:
         summary += f"已有的演示项目和 {kept} 件申请沿用，未重复建立。"
     return summary, warmth["campaign_id"], education["campaign_id"]
+
+
+def not_approved(failed: list[dict], calendar_url: str) -> str:
+    """Why the batch approval left applications unapproved, each reason once; the demo never guesses a calendar
+    for a year the admin has not entered."""
+    if not failed:
+        return ""
+    reasons = list(dict.fromkeys(item["message"] for item in failed))
+    where = f"（工作日历：{calendar_url}）" if any(item["code"] == "calendar_missing" for item in failed) else ""
+    return f"{len(failed)} 件未能批准：{'；'.join(reasons)}{where}。"
 
 
 def demo_campaign(gateway: Gateway, token: str, existing: list[dict], body: dict) -> tuple[dict, bool]:

@@ -17,6 +17,7 @@ from shared.db import make_engine
 from services.gateway.models import users
 
 from tests.conftest import SHARED_DATA, free_port
+from tests.e2e.aid_builders import TODAY, start_system
 from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes
 
 HARDSHIP = str(Path(sys.executable).parent / "hardship")
@@ -183,8 +184,9 @@ def test_migrate_brings_each_database_to_the_latest_schema_and_declares_event_qu
     assert "users" in gateway_tables
 
 
-def test_demo_fills_a_running_system_and_says_where_to_look(api, config, tmp_path):
-    env = service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"])
+def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_factory, tmp_path):
+    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY=TODAY)  # its notices end in a year with a calendar
+    env = service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"], HARDSHIP_TODAY=TODAY)
     result = hardship("demo", env=env)
 
     assert result.returncode == 0, result.stderr
@@ -218,6 +220,19 @@ def test_demo_fills_a_running_system_and_says_where_to_look(api, config, tmp_pat
     [line] = elsewhere.stderr.strip().splitlines()
     assert line.startswith("演示中断：GET /api/v1/campaigns") and "401" in line and "GATEWAY_DB_URL" in line
     assert api.get("/api/v1/campaigns", token=new_admin).json()["total"] == 2
+
+
+def test_demo_says_why_its_approvals_failed(config, runner_factory):
+    """Late in December a notice of five working days runs into a year whose calendar nobody has entered yet."""
+    start_system(runner_factory, config, HARDSHIP_TODAY="2026-12-28")
+
+    result = hardship("demo", "--sheet", str(SHARED_DATA / "workers_sample.csv"),
+                      env=service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"], HARDSHIP_TODAY="2026-12-28"))
+
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.splitlines()[0]
+    assert "批准 0 件" in summary and "7 件未能批准：尚无2027年的节假日安排" in summary, summary
+    assert f"（工作日历：http://127.0.0.1:{config['GATEWAY_PORT']}/calendar）" in summary, summary
 
 
 def test_demo_without_a_running_system_says_so_in_one_line(tmp_path):
