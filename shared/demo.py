@@ -1,11 +1,10 @@
 """`hardship demo`: a running system filled with one campaign of each programme, a registry and real reviews."""
-import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -14,7 +13,8 @@ from shared.config import setting
 from shared.db import db_url, make_engine
 from shared.migrations import upgrade
 from shared.validation import id_check_char
-from services.gateway.auth import create_user, token_hash
+from services.gateway.accounts import issue_token
+from services.gateway.auth import create_user, token_ttl_days
 from services.gateway.models import users
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[2] / "shared" / "data" / "workers_sample.csv"
@@ -59,21 +59,20 @@ class Gateway:
 
 
 def make_tokens() -> dict[str, str]:
-    """A token for each demo account. An earlier run's accounts are kept and given new tokens (only hashes are
-    stored, so their old tokens cannot be shown again; those stop working)."""
+    """A token for each demo account. An earlier run's accounts are kept and given new tokens, as an admin issues
+    them (only hashes are stored, so their old tokens cannot be shown again; those stop working); an account an
+    admin revoked stays revoked and a new one takes its place."""
     upgrade("gateway")
     with Session(make_engine(db_url("gateway"))) as session:
         tokens = {}
         for label, name, role in DEMO_USERS:
             user_id = session.execute(
-                select(users.c.user_id).where(users.c.name == name, users.c.role == role).order_by(users.c.created_at)
+                select(users.c.user_id).where(users.c.name == name, users.c.role == role, users.c.revoked_at.is_(None))
+                .order_by(users.c.created_at)
             ).scalars().first()
-            if user_id is None:
-                tokens[label] = create_user(session, name, role)["token"]
-                continue
-            tokens[label] = secrets.token_urlsafe(32)
-            session.execute(update(users).where(users.c.user_id == user_id).values(token_hash=token_hash(tokens[label])))
-            session.commit()
+            account = create_user(session, name, role) if user_id is None else \
+                issue_token(session, user_id, token_ttl_days(None))
+            tokens[label] = account["token"]
         return tokens
 
 

@@ -7,11 +7,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, update
 
 from shared.db import make_engine
 from services.gateway.models import users
@@ -198,6 +199,17 @@ def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_facto
     campaigns = api.get("/api/v1/campaigns", token=admin_token).json()
     assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
 
+    # not make_engine: its os.open/os.close of the file would drop the SQLite locks of the gateway in this process
+    engine = create_engine(config["GATEWAY_DB_URL"])
+    with engine.begin() as connection:
+        accounts = dict(connection.execute(select(users.c.name, users.c.user_id)).all())
+    revoked = api.post(f"/api/v1/users/{accounts['演示经办人']}/revoke", token=admin_token, json={"reason": "离职"})
+    assert revoked.status_code == 200, revoked.text
+    with engine.begin() as connection:  # the checker's token has expired
+        connection.execute(update(users).where(users.c.user_id == accounts["演示审核人"])
+                           .values(token_issued_at=datetime.now(timezone.utc) - timedelta(days=400)))
+    engine.dispose()
+
     again = hardship("demo", env=env)  # on a system that holds the demo already: nothing twice
 
     assert (again.returncode, again.stderr) == (0, ""), again.stderr
@@ -209,11 +221,17 @@ def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_facto
     assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
     assert api.get("/api/v1/applications", token=new_admin).json()["total"] == 12
     assert len(requests.get(notice_url, timeout=10).json()["items"]) == 7
+    for label in ("maker", "checker"):  # the revoked account's successor, the expired one's new token
+        token = re.search(rf"令牌 {label}\s+(\S+)", again.stdout).group(1)
+        assert api.get("/api/v1/applications", token=token).status_code == 200, label
     engine = make_engine(config["GATEWAY_DB_URL"])
     with engine.connect() as connection:
-        names = connection.execute(select(users.c.name).where(users.c.name.startswith("演示"))).scalars().all()
+        names = connection.execute(select(users.c.name).where(users.c.name.startswith("演示"),
+                                                              users.c.revoked_at.is_(None))).scalars().all()
+        revoked_names = connection.execute(select(users.c.name).where(users.c.revoked_at.is_not(None))).scalars().all()
     engine.dispose()
     assert sorted(names) == sorted(["演示管理员", "演示经办人", "演示审核人", "演示财务", "演示审计"])
+    assert revoked_names == ["演示经办人"]  # stays revoked
 
     elsewhere = hardship("demo", env={**env, "GATEWAY_DB_URL": f"sqlite:///{tmp_path / 'other-gateway.db'}"})
     assert elsewhere.returncode == 1 and elsewhere.stdout == ""
