@@ -7,6 +7,7 @@ import http.client
 import statistics
 import tempfile
 import time
+from datetime import date
 from urllib.parse import urlsplit
 
 import eventlet
@@ -23,6 +24,9 @@ APPLICATIONS = 10_000
 CLIENTS = 16
 BATCH = 100
 TARGET_PER_SECOND = 250
+# The business date the system runs on: a 公示 of five working days must end inside a year the working calendar
+# knows, whatever the real date (late in December it would run into next year's).
+TODAY = "2026-08-10"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -74,7 +78,8 @@ def raw_rpc_rate(amqp_uri: str, calls_per_client: int = 200) -> float:
             proxy.stop()
 
 
-def prepare(base_url: str, applications: int, publicity_days: int = 5) -> tuple[list[str], str, str, str]:
+def prepare(base_url: str, applications: int, publicity_days: int = 5,
+            today: date | None = None) -> tuple[list[str], str, str, str]:
     admin = Client(base_url, ADMIN_TOKEN)
     maker = admin.call("POST", "/api/v1/users", 201, json={"name": "基准经办", "role": "caseworker"})["token"]
     checker = admin.call("POST", "/api/v1/users", 201, json={"name": "基准审核", "role": "caseworker"})["token"]
@@ -87,7 +92,7 @@ def prepare(base_url: str, applications: int, publicity_days: int = 5) -> tuple[
     for page in range(1, applications // 500 + 2):
         worker_ids += [item["worker_id"] for item in
                        admin.call("GET", f"/api/v1/workers?per_page=500&page={page}", 200)["items"]]
-    today = clock.today()
+    today = today or clock.today()
     campaign = admin.call("POST", "/api/v1/campaigns", 201, json={
         "program": "warmth", "name": "基准送温暖", "year": today.year, "opens_on": today.isoformat(),
         "closes_on": today.isoformat(), "budget_fen": 300_000 * applications, "amounts": {"deep": 300_000},
@@ -136,9 +141,10 @@ def approve_all(checkers: list[Client], application_ids: list[str]) -> int:
 def run(applications: int = APPLICATIONS) -> dict:
     print(f"审批基准：{applications} 件申请，{CLIENTS} 个并发客户端经 HTTP 提交并批量批准 …", flush=True)
     with tempfile.TemporaryDirectory() as workdir, private_vhost() as amqp_uri, \
-            running_system(amqp_uri, workdir, free_port()) as system:
+            running_system(amqp_uri, workdir, free_port(), HARDSHIP_TODAY=TODAY) as system:
         base_url = system.base_url
-        worker_ids, campaign_id, maker_token, checker_token = prepare(base_url, applications)
+        worker_ids, campaign_id, maker_token, checker_token = prepare(base_url, applications,
+                                                                      today=date.fromisoformat(TODAY))
         makers = [Client(base_url, maker_token) for _ in range(CLIENTS)]
         checkers = [Client(base_url, checker_token) for _ in range(CLIENTS)]
         cpu_before = system.cpu_seconds()

@@ -60,8 +60,13 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def _private_sqlite_file(path: Path) -> None:
     """The database holds personal data: readable by the service's own user only (SQLite gives its -wal and -shm
-    files the database file's mode)."""
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    files the database file's mode). An existing file is never opened here: closing any descriptor of a file drops
+    every POSIX lock this process holds on it, those of SQLite's open connections included."""
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+        except FileExistsError:  # another process made it meanwhile
+            pass
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists():
             file.chmod(0o600)

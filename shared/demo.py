@@ -1,11 +1,10 @@
 """`hardship demo`: a running system filled with one campaign of each programme, a registry and real reviews."""
-import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -14,7 +13,8 @@ from shared.config import setting
 from shared.db import db_url, make_engine
 from shared.migrations import upgrade
 from shared.validation import id_check_char
-from services.gateway.auth import create_user, token_hash
+from services.gateway.accounts import issue_token
+from services.gateway.auth import create_user, token_ttl_days
 from services.gateway.models import users
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[2] / "shared" / "data" / "workers_sample.csv"
@@ -59,21 +59,20 @@ class Gateway:
 
 
 def make_tokens() -> dict[str, str]:
-    """A token for each demo account. An earlier run's accounts are kept and given new tokens (only hashes are
-    stored, so their old tokens cannot be shown again; those stop working)."""
+    """A token for each demo account. An earlier run's accounts are kept and given new tokens, as an admin issues
+    them (only hashes are stored, so their old tokens cannot be shown again; those stop working); an account an
+    admin revoked stays revoked and a new one takes its place."""
     upgrade("gateway")
     with Session(make_engine(db_url("gateway"))) as session:
         tokens = {}
         for label, name, role in DEMO_USERS:
             user_id = session.execute(
-                select(users.c.user_id).where(users.c.name == name, users.c.role == role).order_by(users.c.created_at)
+                select(users.c.user_id).where(users.c.name == name, users.c.role == role, users.c.revoked_at.is_(None))
+                .order_by(users.c.created_at)
             ).scalars().first()
-            if user_id is None:
-                tokens[label] = create_user(session, name, role)["token"]
-                continue
-            tokens[label] = secrets.token_urlsafe(32)
-            session.execute(update(users).where(users.c.user_id == user_id).values(token_hash=token_hash(tokens[label])))
-            session.commit()
+            account = create_user(session, name, role) if user_id is None else \
+                issue_token(session, user_id, token_ttl_days(None))
+            tokens[label] = account["token"]
         return tokens
 
 
@@ -151,8 +150,9 @@ def fill(gateway: Gateway, tokens: dict, sheet_path: Path, today) -> tuple[str, 
         filed.append(application)
         kept += was_there
     to_approve = [application["application_id"] for application in filed[:7] if application["status"] == "submitted"]
-    approved = len(gateway.call("POST", "/api/v1/applications/approve-batch", tokens["checker"],
-                                json={"application_ids": to_approve})["approved"]) if to_approve else 0
+    answer = gateway.call("POST", "/api/v1/applications/approve-batch", tokens["checker"],
+                          json={"application_ids": to_approve}) if to_approve else {"approved": [], "failed": []}
+    approved = len(answer["approved"])
     to_reject = [application["application_id"] for application in filed[7:9] if application["status"] == "submitted"]
     for application_id in to_reject:
         gateway.call("POST", f"/api/v1/applications/{application_id}/reject", tokens["checker"], json={"reason": REJECTION})
@@ -160,9 +160,20 @@ def fill(gateway: Gateway, tokens: dict, sheet_path: Path, today) -> tuple[str, 
     rejected = len(to_reject) + sum(application["status"] == "rejected" for application in filed[7:9])
     summary = (f"演示数据已就绪：导入档案 {imported['created'] + imported['updated'] + imported['unchanged']} 份"
                f"（拒绝 {len(imported['rejected'])} 行），申请 {len(filed)} 件，批准 {approved} 件，驳回 {rejected} 件。")
+    summary += not_approved(answer["failed"], f"{gateway.base_url}/calendar")
     if warmth_kept or education_kept or kept:
         summary += f"已有的演示项目和 {kept} 件申请沿用，未重复建立。"
     return summary, warmth["campaign_id"], education["campaign_id"]
+
+
+def not_approved(failed: list[dict], calendar_url: str) -> str:
+    """Why the batch approval left applications unapproved, each reason once; the demo never guesses a calendar
+    for a year the admin has not entered."""
+    if not failed:
+        return ""
+    reasons = list(dict.fromkeys(item["message"] for item in failed))
+    where = f"（工作日历：{calendar_url}）" if any(item["code"] == "calendar_missing" for item in failed) else ""
+    return f"{len(failed)} 件未能批准：{'；'.join(reasons)}{where}。"
 
 
 def demo_campaign(gateway: Gateway, token: str, existing: list[dict], body: dict) -> tuple[dict, bool]:

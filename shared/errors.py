@@ -48,3 +48,9 @@ def looks_like_id(value: str) -> bool:
 def service_unavailable() -> ServiceError:
     """503: a service this request needs did not answer in time, or its database or the broker is unreachable."""
     return ServiceError("service_unavailable", "后台服务暂时无响应，请稍后重试", 503)
+
+
+def import_not_awaited(import_id: str) -> ServiceError:
+    """503 for an import the gateway stopped waiting for: the registry may well finish it, under this id."""
+    return ServiceError("service_unavailable", f"导入耗时超过了等待时间，可能仍在后台进行：请稍后在 /api/v1/imports/{import_id}"
+                        f"（控制台 /imports/{import_id}）查看结果。较大的表请用 ?async=1 在后台导入", 503)

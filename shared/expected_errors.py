@@ -18,6 +18,8 @@ class BriefExpectedErrors(logging.Filter):
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, ServiceError) and str(record.msg).startswith("(expected)"):
             level = logging.INFO if 400 <= error.status < 500 else logging.WARNING
+            if not logging.getLogger(record.name).isEnabledFor(level):  # the logger checked WARNING, not this level
+                return False
             record.levelno, record.levelname = level, logging.getLevelName(level)
             record.exc_info = record.exc_text = None
         return True

@@ -6,6 +6,8 @@ work. Here a call with no answer in time raises service_unavailable, an ordinary
 crosses RPC intact to become a 503 at the gateway, and an event handler that meets it fails like on
 any other error, so its event is retried, then parked (shared/retry.py).
 """
+import copy
+
 import eventlet
 from nameko.rpc import MethodProxy, RpcProxy, ServiceProxy
 
@@ -17,25 +19,34 @@ class TimedMethodProxy(MethodProxy):
     timeout: float
 
     def __call__(self, *args, **kwargs):
-        reply = None
+        call = copy.copy(self)  # this call's own view of the reply listener, whoever else uses this proxy at once
+        call.reply_listener = replies = OneReply(self.reply_listener)
         deadline = eventlet.Timeout(self.timeout)
         try:
-            reply = self._call(*args, **kwargs)  # the publish too: a broker that blocks publishers must not hold us
-            return reply.result()
+            return call._call(*args, **kwargs).result()  # the publish too: a broker that blocks publishers must not hold us
         except eventlet.Timeout as expired:
             if expired is not deadline:  # a caller's own, outer timeout
                 raise
-            if reply is not None:
-                self.forget(reply)
             raise service_unavailable() from None
         finally:
             deadline.cancel()
+            replies.forget()
 
-    def forget(self, reply) -> None:
-        """Stop waiting for a reply that may never come: nameko would keep its event until it did."""
-        events = self.reply_listener._reply_events
-        for correlation_id in [key for key, event in events.items() if event is reply.reply_event]:
-            del events[correlation_id]
+
+class OneReply:
+    """The reply listener as one call uses it: it knows the reply the call waits for, so that a call that ends
+    without it (any timeout, in the publish or after) stops waiting; nameko would keep its event until it came."""
+
+    def __init__(self, listener):
+        self.listener, self.routing_key, self.correlation_id = listener, listener.routing_key, None
+
+    def get_reply_event(self, correlation_id):
+        self.correlation_id = correlation_id
+        return self.listener.get_reply_event(correlation_id)
+
+    def forget(self) -> None:
+        """Nothing is left once the reply came (the listener takes it out as it hands it over)."""
+        self.listener._reply_events.pop(self.correlation_id, None)
 
 
 class TimedServiceProxy(ServiceProxy):

@@ -3,7 +3,7 @@ import hmac
 
 from sqlalchemy import select
 
-from shared.application_numbers import as_short_number
+from shared.application_numbers import as_short_number, as_typed
 from shared.errors import not_found
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
@@ -47,6 +47,6 @@ def the_one_with_tail(candidates, id_last4: str | None):
     """The only candidate whose ID number ends in `id_last4` (an X in either case), else None: the same 404 then
     for an unknown application, a wrong tail, and a 编号 two applications with this tail share, so none can be
     probed and no one is ever shown another worker's status."""
-    tail = (id_last4 or "").strip().upper().encode()
+    tail = as_typed(id_last4 or "").encode()
     matching = [row for row in candidates if hmac.compare_digest(row.id_last4.upper().encode(), tail)]
     return matching[0] if len(matching) == 1 else None

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from shared.coalesce import Coalescing
 from shared.config import setting
 from shared.db import Database
-from shared.errors import ServiceError, validation_error
+from shared.errors import ServiceError, import_not_awaited, validation_error
 from shared.request_ids import RequestIds, current as current_request_id
 from shared.rpc_proxy import TimedRpcProxy
 from services.aid.schemas import (
@@ -279,7 +279,12 @@ class GatewayService(ConsoleRoutes):
             import_id = self.start_import(upload, user.actor)
             return json_response({"import_id": import_id, "status": "running",
                                   "progress_url": f"/api/v1/imports/{import_id}"}, 202)
-        return json_response(self.call(self.registry.import_workers, *upload, user.actor))
+        try:
+            return json_response(self.call(self.registry.import_workers, *upload, user.actor))
+        except ServiceError as error:
+            if error.code == "service_unavailable":
+                raise import_not_awaited(upload.import_id) from None
+            raise
 
     def start_import(self, upload: Upload, actor: str) -> str:
         """Run an import in the background; returns its import_id, whose progress can be asked for at once."""

@@ -1,5 +1,8 @@
 """A warmth campaign from opening day to the public notice, over HTTP."""
+from tests.e2e import aid_builders
 from tests.e2e.builders import create_worker
+
+aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned (the notice ends in a known year)
 
 
 def warmth_campaign(api, **overrides):
@@ -11,34 +14,34 @@ def warmth_campaign(api, **overrides):
     return response.json()
 
 
-def test_submit_approve_and_publish(api):
-    maker, checker = api.token_for("caseworker"), api.token_for("caseworker")
-    campaign = warmth_campaign(api)
-    _body, worker = create_worker(api, category="deep")
+def test_submit_approve_and_publish(aid_api):
+    maker, checker = aid_api.token_for("caseworker"), aid_api.token_for("caseworker")
+    campaign = warmth_campaign(aid_api)
+    _body, worker = create_worker(aid_api, category="deep")
 
-    submitted = api.post("/api/v1/applications", token=maker,
+    submitted = aid_api.post("/api/v1/applications", token=maker,
                          json={"campaign_id": campaign["campaign_id"], "worker_id": worker["worker_id"]})
     assert submitted.status_code == 201, submitted.text
     application = submitted.json()
     assert (application["status"], application["amount_fen"]) == ("submitted", 300_000)
 
-    same = api.post(f"/api/v1/applications/{application['application_id']}/approve", token=maker, json={})
+    same = aid_api.post(f"/api/v1/applications/{application['application_id']}/approve", token=maker, json={})
     assert same.status_code == 409 and same.json()["error"]["code"] == "same_user"
 
-    approved = api.post(f"/api/v1/applications/{application['application_id']}/approve", token=checker, json={})
+    approved = aid_api.post(f"/api/v1/applications/{application['application_id']}/approve", token=checker, json={})
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "publicizing"
 
-    figures = api.get(f"/api/v1/campaigns/{campaign['campaign_id']}").json()
+    figures = aid_api.get(f"/api/v1/campaigns/{campaign['campaign_id']}").json()
     assert (figures["committed_fen"], figures["remaining_fen"]) == (300_000, 700_000)
-    notice = api.get(f"/api/v1/public/campaigns/{campaign['campaign_id']}/publicity", token=None).json()
+    notice = aid_api.get(f"/api/v1/public/campaigns/{campaign['campaign_id']}/publicity", token=None).json()
     assert notice["items"] == [{
         "name": worker["name"], "id_number": worker["id_number"], "union": worker["union"], "category": "deep",
         "amount_fen": 300_000, "status": "publicizing", "publicity_ends_on": approved.json()["publicity_ends_on"],
     }]
-    lookup = api.get(f"/api/v1/public/applications/{application['application_id']}/status?id_last4={worker['id_number'][-4:]}", token=None)
+    lookup = aid_api.get(f"/api/v1/public/applications/{application['application_id']}/status?id_last4={worker['id_number'][-4:]}", token=None)
     assert lookup.json()["status"] == "publicizing"
-    assert api.get(f"/api/v1/public/applications/{application['application_id']}/status?id_last4=0000", token=None).status_code == 404
+    assert aid_api.get(f"/api/v1/public/applications/{application['application_id']}/status?id_last4=0000", token=None).status_code == 404
 
 
 def test_approval_needs_no_body_at_all(api):

@@ -7,16 +7,18 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, update
 
 from shared.db import make_engine
 from services.gateway.models import users
 
 from tests.conftest import SHARED_DATA, free_port
+from tests.e2e.aid_builders import TODAY, start_system
 from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes
 
 HARDSHIP = str(Path(sys.executable).parent / "hardship")
@@ -183,8 +185,9 @@ def test_migrate_brings_each_database_to_the_latest_schema_and_declares_event_qu
     assert "users" in gateway_tables
 
 
-def test_demo_fills_a_running_system_and_says_where_to_look(api, config, tmp_path):
-    env = service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"])
+def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_factory, tmp_path):
+    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY=TODAY)  # its notices end in a year with a calendar
+    env = service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"], HARDSHIP_TODAY=TODAY)
     result = hardship("demo", env=env)
 
     assert result.returncode == 0, result.stderr
@@ -195,6 +198,17 @@ def test_demo_fills_a_running_system_and_says_where_to_look(api, config, tmp_pat
     admin_token = re.search(r"令牌 admin\s+(\S+)", result.stdout).group(1)
     campaigns = api.get("/api/v1/campaigns", token=admin_token).json()
     assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
+
+    # not make_engine: its os.open/os.close of the file would drop the SQLite locks of the gateway in this process
+    engine = create_engine(config["GATEWAY_DB_URL"])
+    with engine.begin() as connection:
+        accounts = dict(connection.execute(select(users.c.name, users.c.user_id)).all())
+    revoked = api.post(f"/api/v1/users/{accounts['演示经办人']}/revoke", token=admin_token, json={"reason": "离职"})
+    assert revoked.status_code == 200, revoked.text
+    with engine.begin() as connection:  # the checker's token has expired
+        connection.execute(update(users).where(users.c.user_id == accounts["演示审核人"])
+                           .values(token_issued_at=datetime.now(timezone.utc) - timedelta(days=400)))
+    engine.dispose()
 
     again = hardship("demo", env=env)  # on a system that holds the demo already: nothing twice
 
@@ -207,17 +221,36 @@ def test_demo_fills_a_running_system_and_says_where_to_look(api, config, tmp_pat
     assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
     assert api.get("/api/v1/applications", token=new_admin).json()["total"] == 12
     assert len(requests.get(notice_url, timeout=10).json()["items"]) == 7
+    for label in ("maker", "checker"):  # the revoked account's successor, the expired one's new token
+        token = re.search(rf"令牌 {label}\s+(\S+)", again.stdout).group(1)
+        assert api.get("/api/v1/applications", token=token).status_code == 200, label
     engine = make_engine(config["GATEWAY_DB_URL"])
     with engine.connect() as connection:
-        names = connection.execute(select(users.c.name).where(users.c.name.startswith("演示"))).scalars().all()
+        names = connection.execute(select(users.c.name).where(users.c.name.startswith("演示"),
+                                                              users.c.revoked_at.is_(None))).scalars().all()
+        revoked_names = connection.execute(select(users.c.name).where(users.c.revoked_at.is_not(None))).scalars().all()
     engine.dispose()
     assert sorted(names) == sorted(["演示管理员", "演示经办人", "演示审核人", "演示财务", "演示审计"])
+    assert revoked_names == ["演示经办人"]  # stays revoked
 
     elsewhere = hardship("demo", env={**env, "GATEWAY_DB_URL": f"sqlite:///{tmp_path / 'other-gateway.db'}"})
     assert elsewhere.returncode == 1 and elsewhere.stdout == ""
     [line] = elsewhere.stderr.strip().splitlines()
     assert line.startswith("演示中断：GET /api/v1/campaigns") and "401" in line and "GATEWAY_DB_URL" in line
     assert api.get("/api/v1/campaigns", token=new_admin).json()["total"] == 2
+
+
+def test_demo_says_why_its_approvals_failed(config, runner_factory):
+    """Late in December a notice of five working days runs into a year whose calendar nobody has entered yet."""
+    start_system(runner_factory, config, HARDSHIP_TODAY="2026-12-28")
+
+    result = hardship("demo", "--sheet", str(SHARED_DATA / "workers_sample.csv"),
+                      env=service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"], HARDSHIP_TODAY="2026-12-28"))
+
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.splitlines()[0]
+    assert "批准 0 件" in summary and "7 件未能批准：尚无2027年的节假日安排" in summary, summary
+    assert f"（工作日历：http://127.0.0.1:{config['GATEWAY_PORT']}/calendar）" in summary, summary
 
 
 def test_demo_without_a_running_system_says_so_in_one_line(tmp_path):

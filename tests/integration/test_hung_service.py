@@ -10,10 +10,15 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from shared.errors import ServiceError
 from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue, reliable_event_handler
+from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
 from services.aid.service import AidService
+from services.gateway.service import GatewayService
+from services.registry.service import RegistryService
 from tests.e2e.aid_builders import TODAY, campaign_body
+from tests.e2e.conftest import Api
 from tests.fakes.frozen_registry import Freeze, FrozenRegistry
+from tests.fakes.sheets import generate_workers, to_csv_bytes
 from tests.integration.conftest import get_parked
 
 RPC_TIMEOUT = 1.0
@@ -100,3 +105,29 @@ def test_the_cli_import_gives_up_on_a_registry_that_does_not_answer(config, monk
     assert import_file(str(sheet), "test") == 1
     assert time.monotonic() - started < RPC_TIMEOUT + 10
     assert "registry 服务超过 1.0 秒没有应答" in capsys.readouterr().err
+
+
+class SlowImportRegistry(RegistryService):
+    """Imports as usual, but answers only after the gateway has stopped waiting."""
+
+    @rpc
+    def import_workers(self, import_id, parts, filename, actor):
+        result = super().import_workers(import_id, parts, filename, actor)
+        eventlet.sleep(RPC_TIMEOUT * 2)
+        return result
+
+
+def test_a_sync_import_the_gateway_stops_waiting_for_says_where_its_result_is(config, runner_factory):
+    runner_factory({**config, "RPC_TIMEOUT": str(RPC_TIMEOUT)}, SlowImportRegistry, GatewayService).start()
+    api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
+
+    response = api.post("/api/v1/workers/import?filename=workers.csv", data=to_csv_bytes(generate_workers(3, seed=5)))
+
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert error["code"] == "service_unavailable" and "?async=1" in error["message"], error
+    progress_url = error["message"].split("请稍后在 ", 1)[1].split("（", 1)[0]
+    deadline = time.monotonic() + 60
+    while (progress := api.get(progress_url).json()).get("status") != "done":  # the registry finished it anyway
+        assert time.monotonic() < deadline, progress
+        time.sleep(0.1)

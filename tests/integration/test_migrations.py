@@ -51,3 +51,35 @@ def test_aid_0006_gives_older_applications_their_sms_number_and_a_chinese_histor
             "职工档案状态变为已退出，退回重新审核"
     engine.dispose()
     command.downgrade(config, "0005")  # with the rows still there
+
+
+def test_registry_0003_downgrades_with_workers_and_their_history_still_there(db_urls):
+    """SQLite checks foreign keys: rebuilding `workers` to drop a column would fail while its history refers to it."""
+    from datetime import date, datetime, timezone
+
+    import sqlalchemy as sa
+
+    from services.registry.models import status_history, workers
+    from shared.db import make_engine
+
+    url = db_urls["REGISTRY_DB_URL"]
+    config = alembic_config("registry", url)
+    command.upgrade(config, "head")
+    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(workers.insert().values(
+            worker_id="w1", name="王测试", id_number_hash="h" * 64, id_number_masked="110105********1234", sealed="x",
+            gender="male", birth_date=date(1970, 1, 1), phone_masked="138****0000", employer="测试厂", union="工会",
+            category="deep", reasons="illness", household_size=3, household_monthly_income_fen=100000,
+            bank_name="测试银行", bank_account_masked="****1234", family=[], filed_on=date(2026, 1, 1),
+            review_due_on=date(2027, 1, 1), status="active", fingerprint="f" * 64, version=1, created_at=now,
+            updated_at=now, bank_changed_at=now))
+        connection.execute(status_history.insert().values(
+            worker_id="w1", from_status=None, to_status="active", reason="建档", actor="caseworker:1", at=now))
+
+    command.downgrade(config, "0002")
+
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM workers")).scalar() == 1
+        assert connection.execute(sa.text("SELECT count(*) FROM worker_status_history")).scalar() == 1
+    engine.dispose()

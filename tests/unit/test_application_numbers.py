@@ -19,6 +19,12 @@ def test_the_sms_names_the_number_the_lookup_takes():
     assert as_short_number("87267d") == as_short_number(" 87267D ") == short_number(application_id) == "87267D"
 
 
+def test_a_number_and_tail_typed_full_width_by_a_chinese_input_method_are_taken():
+    assert as_short_number("８７２６７Ｄ") == as_short_number("\u3000８７２６７ｄ ") == "87267D"
+    mine = application("123X")
+    assert the_one_with_tail([mine, application("5678")], "１２３ｘ") is mine
+
+
 @pytest.mark.parametrize("text", ["", "87267", "87267D0", "87267G", "编号87267D", "0" * 32])
 def test_anything_else_is_not_a_short_number(text):
     assert as_short_number(text) is None

@@ -32,6 +32,8 @@ class Registry:
 
     def publish(self, msg, routing_key, correlation_id, **kwargs):
         method = routing_key.split(".", 1)[1]
+        if method == "blocked":  # a broker that holds its publishers
+            eventlet.sleep(10)
         if method in self.answers:
             self.listener._reply_events.pop(correlation_id).send({"result": self.answers[method], "error": None})
 
@@ -65,3 +67,12 @@ def test_a_service_that_does_not_answer_is_unavailable_after_rpc_timeout(registr
 def test_a_callers_own_shorter_timeout_stays_its_own(registry):
     with pytest.raises(eventlet.Timeout), eventlet.Timeout(0.05):
         registry.payees(["w1"])
+    assert Registry.listener._reply_events == {}  # nor for that caller
+
+
+def test_a_publish_the_broker_holds_is_unavailable_and_forgotten(registry):
+    with pytest.raises(ServiceError) as failure:
+        registry.blocked(["w1"])
+    assert failure.value.code == "service_unavailable"
+    assert Registry.listener._reply_events == {}
+

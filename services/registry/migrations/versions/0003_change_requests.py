@@ -43,5 +43,6 @@ def downgrade():
     op.drop_index("ix_change_requests_status", table_name="change_requests")
     op.drop_index("ix_change_requests_worker_id", table_name="change_requests")
     op.drop_table("change_requests")
-    with op.batch_alter_table("workers") as batch_op:
-        batch_op.drop_column("bank_changed_at")
+    # Not batch mode: rebuilding `workers` drops the table, which SQLite refuses while other rows refer to it;
+    # SQLite 3.35+ drops a plain column in place.
+    op.drop_column("workers", "bank_changed_at")
