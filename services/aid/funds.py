@@ -140,8 +140,6 @@ def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
         session.commit()
     except IntegrityError:  # the same external_ref arrived at the same moment
         session.rollback()
-        if external_ref is None:  # then it is no twin, and nothing was moved
-            raise
         return _repeated_donation(_by_external_ref(session, data["external_ref"]), data)
     return donation_view(_by_external_ref(session, data["external_ref"])), True
 
