@@ -1,7 +1,9 @@
 """`make bench`: every benchmark, each printing its figures beside the anchor measured in the same run,
 then a summary table; `--record` also writes it to bench/RESULTS.md with the machine it came from."""
-import shared.quiet  # noqa: F401
+
+import shared.quiet  # noqa: F401, I001  (first: it silences warnings raised on import)
 import eventlet
+
 
 eventlet.monkey_patch()
 
@@ -10,8 +12,13 @@ import sys  # noqa: E402
 
 from bench import aid_bench, funds_bench, import_bench, notify_bench, pipeline_bench, summary  # noqa: E402
 
-PARTS = {"import": import_bench, "aid": aid_bench, "notify": notify_bench, "funds": funds_bench,
-         "pipeline": pipeline_bench}
+PARTS = {
+    "import": import_bench,
+    "aid": aid_bench,
+    "notify": notify_bench,
+    "funds": funds_bench,
+    "pipeline": pipeline_bench,
+}
 
 
 def main() -> int:

@@ -1,4 +1,5 @@
 """A private RabbitMQ vhost for a benchmark run, and counting what reached a queue."""
+
 import time
 import uuid
 from contextlib import contextmanager
@@ -17,7 +18,9 @@ def private_vhost(amqp_base: str = "amqp://guest:guest@127.0.0.1:5672"):
     name = f"hardship_bench_{uuid.uuid4().hex[:8]}"
     requests.put(f"{MANAGEMENT_URL}/vhosts/{quote(name)}", auth=AUTH, timeout=10).raise_for_status()
     requests.put(
-        f"{MANAGEMENT_URL}/permissions/{quote(name)}/guest", auth=AUTH, timeout=10,
+        f"{MANAGEMENT_URL}/permissions/{quote(name)}/guest",
+        auth=AUTH,
+        timeout=10,
         json={"configure": ".*", "write": ".*", "read": ".*"},
     ).raise_for_status()
     try:

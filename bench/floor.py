@@ -1,4 +1,5 @@
 """The raw floor for an import: a plain csv parse, the ID checksum and one sqlite executemany."""
+
 import csv
 import io
 import sqlite3

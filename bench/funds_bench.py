@@ -2,6 +2,7 @@
 bank's results and the allocation of every payment to its sources — on SQLite, through the aid
 service's own store functions. The 10,000 approved applications are made first and not timed.
 """
+
 import json
 import tempfile
 import time
@@ -9,12 +10,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from services.aid import approvals, campaigns, disbursement, funds, ledger, submissions
+from services.aid.workdays import NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
 from shared.crypto import Vault
 from shared.db import make_engine
 from shared.events import new_id
 from shared.migrations import upgrade
-from services.aid import approvals, campaigns, disbursement, funds, ledger, submissions
-from services.aid.workdays import NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
 
 DISBURSEMENTS = 10_000
 TARGET_SECONDS = 5.0
@@ -23,34 +24,87 @@ TODAY = date(2026, 8, 10)
 
 
 def approved_applications(session, vault, count: int):
-    campaign = campaigns.create(session, {
-        "program": "warmth", "name": "基准送温暖", "year": 2026, "opens_on": date(2026, 8, 1),
-        "closes_on": date(2026, 8, 31), "budget_fen": AMOUNT_FEN * count // 2, "amounts": {"deep": AMOUNT_FEN},
-        "publicity_days": 0,
-    }, "admin:bench")
-    donor = funds.create_donor(session, vault, {"name": "基准捐赠单位", "kind": "organization", "anonymous": False,
-                                                "phone": None}, "finance:bench")
-    funds.donate(session, {"donor_id": donor["donor_id"], "amount_fen": AMOUNT_FEN * count // 4,
-                           "campaign_id": campaign.campaign_id, "received_on": date(2026, 8, 1),
-                           "external_ref": "BENCH-RESTRICTED"}, "finance:bench")
-    funds.donate(session, {"donor_id": donor["donor_id"], "amount_fen": AMOUNT_FEN * count // 4, "campaign_id": None,
-                           "received_on": date(2026, 8, 2), "external_ref": "BENCH-OPEN"}, "finance:bench")
+    campaign = campaigns.create(
+        session,
+        {
+            "program": "warmth",
+            "name": "基准送温暖",
+            "year": 2026,
+            "opens_on": date(2026, 8, 1),
+            "closes_on": date(2026, 8, 31),
+            "budget_fen": AMOUNT_FEN * count // 2,
+            "amounts": {"deep": AMOUNT_FEN},
+            "publicity_days": 0,
+        },
+        "admin:bench",
+    )
+    donor = funds.create_donor(
+        session,
+        vault,
+        {"name": "基准捐赠单位", "kind": "organization", "anonymous": False, "phone": None},
+        "finance:bench",
+    )
+    funds.donate(
+        session,
+        {
+            "donor_id": donor["donor_id"],
+            "amount_fen": AMOUNT_FEN * count // 4,
+            "campaign_id": campaign.campaign_id,
+            "received_on": date(2026, 8, 1),
+            "external_ref": "BENCH-RESTRICTED",
+        },
+        "finance:bench",
+    )
+    funds.donate(
+        session,
+        {
+            "donor_id": donor["donor_id"],
+            "amount_fen": AMOUNT_FEN * count // 4,
+            "campaign_id": None,
+            "received_on": date(2026, 8, 2),
+            "external_ref": "BENCH-OPEN",
+        },
+        "finance:bench",
+    )
     funds.allocate(session, campaign, AMOUNT_FEN * count // 4, "finance:bench")
     applicants, payees = {}, {}
     for index in range(count):
         worker_id = new_id()
-        applicants[worker_id] = {"worker_id": worker_id, "status": "active", "category": "deep", "union": "基准工会",
-                                 "name_masked": "王*", "id_number_masked": "110105********0000", "id_last4": "0000",
-                                 "household": [f"household-{index}"]}
-        payees[worker_id] = vault.encrypt(json.dumps(
-            {"name": "王小明", "bank_name": "中国工商银行", "account": f"6222{index:015d}"}, ensure_ascii=False))
+        applicants[worker_id] = {
+            "worker_id": worker_id,
+            "status": "active",
+            "category": "deep",
+            "union": "基准工会",
+            "name_masked": "王*",
+            "id_number_masked": "110105********0000",
+            "id_last4": "0000",
+            "household": [f"household-{index}"],
+        }
+        payees[worker_id] = vault.encrypt(
+            json.dumps(
+                {"name": "王小明", "bank_name": "中国工商银行", "account": f"6222{index:015d}"}, ensure_ascii=False
+            )
+        )
     filed = submissions.submit_many(
-        session, vault, [({"campaign_id": campaign.campaign_id, "worker_id": worker_id}, "caseworker:maker", None)
-                         for worker_id in applicants],
-        lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids}, TODAY, False)
-    approved = approvals.approve_many(session, [outcome["application"]["application_id"] for outcome in filed],
-                                      "caseworker:checker", None, TODAY, NO_CALENDAR,
-                                      lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids})
+        session,
+        vault,
+        [
+            ({"campaign_id": campaign.campaign_id, "worker_id": worker_id}, "caseworker:maker", None)
+            for worker_id in applicants
+        ],
+        lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids},
+        TODAY,
+        False,
+    )
+    approved = approvals.approve_many(
+        session,
+        [outcome["application"]["application_id"] for outcome in filed],
+        "caseworker:checker",
+        None,
+        TODAY,
+        NO_CALENDAR,
+        lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids},
+    )
     assert len(approved["approved"]) == count, approved["failed"][:3]
     return campaigns.load(session, campaign.campaign_id), payees
 
@@ -71,7 +125,8 @@ def run(count: int = DISBURSEMENTS) -> dict:
         bank_file = disbursement.bank_file(items, vault, {})
         exported = time.perf_counter()
         results = "application_id,result,bank_ref,reason\n" + "".join(
-            f"{item.application_id},success,B{item.line:08d},\n" for item in items)
+            f"{item.application_id},success,B{item.line:08d},\n" for item in items
+        )
         summary = disbursement.apply_results(session, batch["batch_id"], results.encode(), "finance:bench")
         finished = time.perf_counter()
         money = ledger.campaign_money(session, campaign.campaign_id)
@@ -80,9 +135,19 @@ def run(count: int = DISBURSEMENTS) -> dict:
         engine.dispose()
     assert summary["disbursed"] == count and not summary["errors"], summary["errors"][:3]
     assert money["disbursed"] == AMOUNT_FEN * count and balanced
-    figures = {"disbursements": count, "batch_seconds": batched - started, "export_seconds": exported - batched,
-               "results_seconds": finished - exported, "seconds": finished - started, "bank_file_bytes": len(bank_file)}
-    print(f"  建批次 {figures['batch_seconds']:.2f} s；导出银行文件 {figures['export_seconds']:.2f} s"
-          f"（{figures['bank_file_bytes'] / 1e6:.1f} MB）；导入结果并记录资金来源 {figures['results_seconds']:.2f} s")
-    print(f"  合计 {figures['seconds']:.2f} s（目标 ≤ {TARGET_SECONDS:.0f} s）；账本借贷平衡：{'是' if balanced else '否'}")
+    figures = {
+        "disbursements": count,
+        "batch_seconds": batched - started,
+        "export_seconds": exported - batched,
+        "results_seconds": finished - exported,
+        "seconds": finished - started,
+        "bank_file_bytes": len(bank_file),
+    }
+    print(
+        f"  建批次 {figures['batch_seconds']:.2f} s；导出银行文件 {figures['export_seconds']:.2f} s"
+        f"（{figures['bank_file_bytes'] / 1e6:.1f} MB）；导入结果并记录资金来源 {figures['results_seconds']:.2f} s"
+    )
+    print(
+        f"  合计 {figures['seconds']:.2f} s（目标 ≤ {TARGET_SECONDS:.0f} s）；账本借贷平衡：{'是' if balanced else '否'}"
+    )
     return figures

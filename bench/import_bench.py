@@ -4,6 +4,7 @@ Imported means validated, persisted with their audit records and events in the o
 until the outbox relay has every event confirmed on the broker is printed beside it, with the raw
 publish rate of the same broker as its anchor.
 """
+
 import tempfile
 import time
 from pathlib import Path
@@ -14,10 +15,10 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from bench import DATA_KEY
 from bench.broker import bind_counting_queue, private_vhost, wait_for_queued
 from bench.floor import raw_import_seconds, raw_publish_rate
+from services.registry.service import RegistryService
 from shared.config import nameko_config
 from shared.migrations import upgrade
 from shared.upload_parts import import_content
-from services.registry.service import RegistryService
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 
 ROWS = 100_000
@@ -32,8 +33,11 @@ def run(rows: int = ROWS) -> dict:
         floor = raw_import_seconds(csv_bytes, Path(workdir))
         publish_rate = raw_publish_rate(amqp_uri, min(rows, 20_000))
         config = nameko_config(
-            AMQP_URI=amqp_uri, HARDSHIP_VAR_DIR=workdir, DATA_KEY=DATA_KEY,
-            REGISTRY_DB_URL=f"sqlite:///{workdir}/registry.db", RPC_TIMEOUT="600",
+            AMQP_URI=amqp_uri,
+            HARDSHIP_VAR_DIR=workdir,
+            DATA_KEY=DATA_KEY,
+            REGISTRY_DB_URL=f"sqlite:///{workdir}/registry.db",
+            RPC_TIMEOUT="600",
         )
         upgrade("registry", config)
         queue = bind_counting_queue(amqp_uri, "registry.events")
@@ -63,10 +67,16 @@ def run(rows: int = ROWS) -> dict:
 
 
 def report(f: dict) -> None:
-    print(f"  导入 {f['rows']} 行（校验、加密、入库、审计、事件写入 outbox）：{f['import_seconds']:.2f} s，"
-          f"{f['rows_per_second']:,.0f} 行/秒（目标 ≤ {TARGET_SECONDS:.0f} s）")
-    print(f"  原始下限（csv 解析 + 校验位 + sqlite executemany）：{f['floor_seconds']:.2f} s；"
-          f"倍数 {f['floor_ratio']:.1f}×（目标 ≤ {TARGET_FLOOR_RATIO:.0f}×）")
+    print(
+        f"  导入 {f['rows']} 行（校验、加密、入库、审计、事件写入 outbox）：{f['import_seconds']:.2f} s，"
+        f"{f['rows_per_second']:,.0f} 行/秒（目标 ≤ {TARGET_SECONDS:.0f} s）"
+    )
+    print(
+        f"  原始下限（csv 解析 + 校验位 + sqlite executemany）：{f['floor_seconds']:.2f} s；"
+        f"倍数 {f['floor_ratio']:.1f}×（目标 ≤ {TARGET_FLOOR_RATIO:.0f}×）"
+    )
     print(f"  全部 {f['rows']} 个事件经 outbox 发布并被 RabbitMQ 确认：{f['published_seconds']:.2f} s")
-    print(f"  锚点：同一 broker 上原始发布（持久化消息 + publisher confirms）{f['raw_publish_per_second']:,.0f} 条/秒，"
-          f"即 {f['rows']} 条至少需 {f['rows'] / f['raw_publish_per_second']:.1f} s")
+    print(
+        f"  锚点：同一 broker 上原始发布（持久化消息 + publisher confirms）{f['raw_publish_per_second']:,.0f} 条/秒，"
+        f"即 {f['rows']} 条至少需 {f['rows'] / f['raw_publish_per_second']:.1f} s"
+    )

@@ -6,6 +6,7 @@ each dispatch), `concurrency` workers dispatching at once, timed from the first 
 event handled. Several concurrencies are tried and the best rate is the anchor, so the figure the
 pipeline is compared with is the most nameko itself reaches here.
 """
+
 import time
 
 from nameko.events import EventDispatcher, event_handler

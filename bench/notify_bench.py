@@ -7,6 +7,7 @@ run on the same broker, is the raw nameko event rate: a handler that does nothin
 Part two: 2,000 events with the provider limited to 100 SMS a second, timed from publishing until the
 last SMS is sent; the floor is 2,000 / 100 = 20 s.
 """
+
 import tempfile
 import time
 
@@ -18,16 +19,16 @@ from sqlalchemy import func, select
 
 from bench import DATA_KEY
 from bench.broker import private_vhost
+from services.notify.models import messages
+from services.notify.service import NotifyService
+from services.registry.models import workers
+from services.registry.service import RegistryService
 from shared.bus import ConfirmingPublisher
 from shared.config import nameko_config
 from shared.db import make_engine
 from shared.events import envelope, exchange_name
 from shared.migrations import upgrade
 from shared.upload_parts import import_content
-from services.notify.models import messages
-from services.notify.service import NotifyService
-from services.registry.models import workers
-from services.registry.service import RegistryService
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 
 EVENTS = 10_000
@@ -53,8 +54,15 @@ def submitted_events(worker_ids: list[str]) -> list[tuple[str, bytes, str]]:
     events = []
     for worker_id in worker_ids:
         payload = envelope(
-            application_id=envelope()["event_id"], campaign_id="0" * 32, worker_id=worker_id, program="warmth",
-            status="submitted", from_status=None, amount_fen=300_000, reason=None, campaign_name="2026年春节送温暖",
+            application_id=envelope()["event_id"],
+            campaign_id="0" * 32,
+            worker_id=worker_id,
+            program="warmth",
+            status="submitted",
+            from_status=None,
+            amount_fen=300_000,
+            reason=None,
+            campaign_name="2026年春节送温暖",
             publicity_ends_on=None,
         )
         events.append(("application_submitted", orjson.dumps(payload), payload["event_id"]))
@@ -65,7 +73,7 @@ def publish(amqp_uri: str, events) -> None:
     publisher = ConfirmingPublisher(amqp_uri)
     try:
         for start in range(0, len(events), PUBLISH_CHUNK):
-            publisher.publish(exchange_name("aid"), events[start:start + PUBLISH_CHUNK])
+            publisher.publish(exchange_name("aid"), events[start : start + PUBLISH_CHUNK])
     finally:
         publisher.close()
 
@@ -121,8 +129,12 @@ def message_count(engine, *statuses) -> int:
 
 def notify_seconds(amqp_uri: str, workdir: str, config, events, expected_statuses=(), **settings) -> float:
     """Seconds from publishing `events` until notify holds that many messages (in those statuses)."""
-    notify_config = {**config, "NOTIFY_DB_URL": f"sqlite:///{workdir}/notify-{len(events)}.db", **settings,
-                     "max_workers": int(config["NOTIFY_MAX_WORKERS"])}
+    notify_config = {
+        **config,
+        "NOTIFY_DB_URL": f"sqlite:///{workdir}/notify-{len(events)}.db",
+        **settings,
+        "max_workers": int(config["NOTIFY_MAX_WORKERS"]),
+    }
     upgrade("notify", notify_config)
     engine = make_engine(notify_config["NOTIFY_DB_URL"])
     runner = run_services(notify_config, NotifyService)
@@ -137,36 +149,60 @@ def notify_seconds(amqp_uri: str, workdir: str, config, events, expected_statuse
 
 
 def run(events: int = EVENTS) -> dict:
-    print(f"短信基准：{events} 个状态事件生成短信记录；另 {PACED} 条短信按服务商限速 {PACED_QPS} 条/秒发送 …", flush=True)
+    print(
+        f"短信基准：{events} 个状态事件生成短信记录；另 {PACED} 条短信按服务商限速 {PACED_QPS} 条/秒发送 …", flush=True
+    )
     with tempfile.TemporaryDirectory() as workdir, private_vhost() as amqp_uri:
         config = nameko_config(
-            AMQP_URI=amqp_uri, HARDSHIP_VAR_DIR=workdir, DATA_KEY=DATA_KEY, RPC_TIMEOUT="600",
-            REGISTRY_DB_URL=f"sqlite:///{workdir}/registry.db", SMS_QUIET_HOURS="off",
+            AMQP_URI=amqp_uri,
+            HARDSHIP_VAR_DIR=workdir,
+            DATA_KEY=DATA_KEY,
+            RPC_TIMEOUT="600",
+            REGISTRY_DB_URL=f"sqlite:///{workdir}/registry.db",
+            SMS_QUIET_HOURS="off",
         )
         upgrade("registry", config)
         registry = run_services(config, RegistryService)
         try:
             worker_ids = filed_workers(config, workdir, max(events, PACED))
             raw = raw_event_seconds(amqp_uri, submitted_events(worker_ids[:events]), int(config["NOTIFY_MAX_WORKERS"]))
-            recorded = notify_seconds(amqp_uri, workdir, config, submitted_events(worker_ids[:events]),
-                                      SMS_DISPATCH_SECONDS="3600")
-            paced = notify_seconds(amqp_uri, workdir, config, submitted_events(worker_ids[:PACED]), ("sent",),
-                                   SMS_PROVIDER_QPS=str(PACED_QPS), SMS_DISPATCH_SECONDS="0.1")
+            recorded = notify_seconds(
+                amqp_uri, workdir, config, submitted_events(worker_ids[:events]), SMS_DISPATCH_SECONDS="3600"
+            )
+            paced = notify_seconds(
+                amqp_uri,
+                workdir,
+                config,
+                submitted_events(worker_ids[:PACED]),
+                ("sent",),
+                SMS_PROVIDER_QPS=str(PACED_QPS),
+                SMS_DISPATCH_SECONDS="0.1",
+            )
         finally:
             registry.stop()
     floor = PACED / PACED_QPS
     figures = {
-        "events": events, "record_seconds": recorded, "records_per_second": events / recorded,
-        "raw_events_per_second": events / raw, "raw_share": raw / recorded,
-        "paced": PACED, "paced_seconds": paced, "paced_floor_seconds": floor, "paced_over_floor": paced / floor - 1,
+        "events": events,
+        "record_seconds": recorded,
+        "records_per_second": events / recorded,
+        "raw_events_per_second": events / raw,
+        "raw_share": raw / recorded,
+        "paced": PACED,
+        "paced_seconds": paced,
+        "paced_floor_seconds": floor,
+        "paced_over_floor": paced / floor - 1,
     }
     report(figures)
     return figures
 
 
 def report(f: dict) -> None:
-    print(f"  {f['events']} 个事件生成短信记录：{f['record_seconds']:.2f} s，{f['records_per_second']:,.0f} 条/秒；"
-          f"为原始事件速率的 {f['raw_share']:.0%}（目标 ≥ {TARGET_RAW_SHARE:.0%}）")
+    print(
+        f"  {f['events']} 个事件生成短信记录：{f['record_seconds']:.2f} s，{f['records_per_second']:,.0f} 条/秒；"
+        f"为原始事件速率的 {f['raw_share']:.0%}（目标 ≥ {TARGET_RAW_SHARE:.0%}）"
+    )
     print(f"  锚点：同一 broker 上 nameko 原始事件处理 {f['raw_events_per_second']:,.0f} 个/秒（处理函数什么也不做）")
-    print(f"  {f['paced']} 条短信限速 {PACED_QPS} 条/秒发送完毕：{f['paced_seconds']:.1f} s；下限 {f['paced_floor_seconds']:.0f} s，"
-          f"超出 {f['paced_over_floor']:.1%}（目标 ≤ {TARGET_OVER_FLOOR:.0%}）")
+    print(
+        f"  {f['paced']} 条短信限速 {PACED_QPS} 条/秒发送完毕：{f['paced_seconds']:.1f} s；下限 {f['paced_floor_seconds']:.0f} s，"
+        f"超出 {f['paced_over_floor']:.1%}（目标 ≤ {TARGET_OVER_FLOOR:.0%}）"
+    )

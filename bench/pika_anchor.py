@@ -3,6 +3,7 @@ consumes and acknowledges them, in a process of its own (pika stays out of event
 
 `python -m bench.pika_anchor AMQP_URI COUNT` prints the messages per second, publish to last ack.
 """
+
 import sys
 import threading
 import time

@@ -14,6 +14,7 @@ process spent per application, a figure that holds on a busy machine. This machi
 a third from one minute to the next, so the whole part runs ROUNDS times, each with its own anchors,
 and the round whose ratio to the anchor is the median is the one reported.
 """
+
 import statistics
 import subprocess
 import sys
@@ -23,8 +24,8 @@ import time
 import eventlet
 from sqlalchemy import create_engine, select
 
-from bench.aid_bench import BATCH, Client, approve_batch, percentile, prepare, submit_all
 from bench import nameko_anchor
+from bench.aid_bench import BATCH, Client, approve_batch, percentile, prepare, submit_all
 from bench.broker import private_vhost
 from bench.notify_bench import message_count, raw_event_seconds, submitted_events
 from bench.system import ADMIN_TOKEN, running_system
@@ -50,14 +51,21 @@ def pay_through_the_bank(finance: Client, campaign_id: str) -> int:
     bank_file = finance.fetch("GET", f"/api/v1/disbursement-batches/{batch['batch_id']}/file", 200)
     lines = bank_file.decode("gb18030").splitlines()[1:]
     results = ["application_id,result,bank_ref,reason"] + [
-        f"{line.rsplit(',', 1)[1]},success,BANK{number:08d}," for number, line in enumerate(lines)]
-    answer = finance.call("POST", f"/api/v1/disbursement-batches/{batch['batch_id']}/results", 200,
-                          data="\n".join(results).encode(), content_type="text/csv")
+        f"{line.rsplit(',', 1)[1]},success,BANK{number:08d}," for number, line in enumerate(lines)
+    ]
+    answer = finance.call(
+        "POST",
+        f"/api/v1/disbursement-batches/{batch['batch_id']}/results",
+        200,
+        data="\n".join(results).encode(),
+        content_type="text/csv",
+    )
     return answer["disbursed"]
 
 
-def flow(makers: list[Client], checkers: list[Client], finance: Client, campaign_id: str,
-         worker_ids: list[str]) -> dict:
+def flow(
+    makers: list[Client], checkers: list[Client], finance: Client, campaign_id: str, worker_ids: list[str]
+) -> dict:
     """Submission, approval and payment at once: the seconds at which each stage had seen every application,
     and how many bank batches paid them."""
     started = time.perf_counter()
@@ -106,35 +114,51 @@ def sms_latencies(aid_url: str, notify_url: str) -> list[float]:
     aid, notify = create_engine(aid_url), create_engine(notify_url)
     try:
         with aid.connect() as connection:
-            changed = {(row.application_id, row.to_status): row.at for row in connection.execute(
-                select(history.c.application_id, history.c.to_status, history.c.at))}
+            changed = {
+                (row.application_id, row.to_status): row.at
+                for row in connection.execute(select(history.c.application_id, history.c.to_status, history.c.at))
+            }
         with notify.connect() as connection:
             recorded = connection.execute(
-                select(messages.c.application_id, messages.c.template, messages.c.created_at)).all()
+                select(messages.c.application_id, messages.c.template, messages.c.created_at)
+            ).all()
     finally:
         aid.dispose()
         notify.dispose()
-    return [(row.created_at - changed[(row.application_id, STATUS_OF_TEMPLATE[row.template])]).total_seconds()
-            for row in recorded]
+    return [
+        (row.created_at - changed[(row.application_id, STATUS_OF_TEMPLATE[row.template])]).total_seconds()
+        for row in recorded
+    ]
 
 
 def pika_rate(amqp_uri: str, count: int) -> float:
-    answer = subprocess.run([sys.executable, "-m", "bench.pika_anchor", amqp_uri, str(count)],
-                            capture_output=True, text=True, check=True, timeout=600)
+    answer = subprocess.run(
+        [sys.executable, "-m", "bench.pika_anchor", amqp_uri, str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     return float(answer.stdout.strip())
 
 
 def run(applications: int = APPLICATIONS) -> dict:
     """ROUNDS rounds; the figures of the one whose ratio to the raw nameko event rate is the median."""
-    print(f"全流程基准：{applications} 件申请由 {CLIENTS} 个并发客户端提交，直到发放，每条短信都记录；"
-          f"共 {ROUNDS} 轮，每轮各测锚点 …", flush=True)
+    print(
+        f"全流程基准：{applications} 件申请由 {CLIENTS} 个并发客户端提交，直到发放，每条短信都记录；"
+        f"共 {ROUNDS} 轮，每轮各测锚点 …",
+        flush=True,
+    )
     rounds = []
     for number in range(1, ROUNDS + 1):
         print(f" 第 {number} 轮", flush=True)
         rounds.append(one_round(applications))
     median = sorted(rounds, key=lambda figures: figures["raw_share"])[len(rounds) // 2]
-    print(f"  {ROUNDS} 轮：" + "；".join(f"{f['per_second']:,.0f} 件/秒，{f['raw_share']:.2f} 倍" for f in rounds)
-          + f"。汇总取比值居中的第 {rounds.index(median) + 1} 轮")
+    print(
+        f"  {ROUNDS} 轮："
+        + "；".join(f"{f['per_second']:,.0f} 件/秒，{f['raw_share']:.2f} 倍" for f in rounds)
+        + f"。汇总取比值居中的第 {rounds.index(median) + 1} 轮"
+    )
     return {**median, "rounds": [(f["per_second"], f["raw_share"]) for f in rounds]}
 
 
@@ -143,13 +167,22 @@ def one_round(applications: int) -> dict:
         with running_system(amqp_uri, workdir, free_port(), SMS_QUIET_HOURS="off") as system:
             base_url = system.base_url
             worker_ids, campaign_id, maker_token, checker_token = prepare(base_url, applications, publicity_days=0)
-            finance = Client(base_url, Client(base_url, ADMIN_TOKEN).call(
-                "POST", "/api/v1/users", 201, json={"name": "基准财务", "role": "finance"})["token"])
+            finance = Client(
+                base_url,
+                Client(base_url, ADMIN_TOKEN).call(
+                    "POST", "/api/v1/users", 201, json={"name": "基准财务", "role": "finance"}
+                )["token"],
+            )
             notify_db = create_engine(f"sqlite:///{workdir}/notify.db")
             cpu_before = system.cpu_seconds()
             started = time.perf_counter()
-            finished = flow([Client(base_url, maker_token) for _ in range(CLIENTS)],
-                            [Client(base_url, checker_token) for _ in range(CHECKERS)], finance, campaign_id, worker_ids)
+            finished = flow(
+                [Client(base_url, maker_token) for _ in range(CLIENTS)],
+                [Client(base_url, checker_token) for _ in range(CHECKERS)],
+                finance,
+                campaign_id,
+                worker_ids,
+            )
             expected_sms = SMS_PER_APPLICATION * applications
             while message_count(notify_db) < expected_sms:
                 if time.perf_counter() - started > 1800:
@@ -161,18 +194,27 @@ def one_round(applications: int) -> dict:
             figures = Client(base_url, ADMIN_TOKEN).call("GET", f"/api/v1/campaigns/{campaign_id}", 200)
         latencies = sms_latencies(f"sqlite:///{workdir}/aid.db", f"sqlite:///{workdir}/notify.db")
         raw_events, raw_by_concurrency = nameko_anchor.best_rate(amqp_uri, applications)
-        consumed_only = len(worker_ids) / raw_event_seconds(amqp_uri, submitted_events(worker_ids),
-                                                            int(setting("NOTIFY_MAX_WORKERS")))
+        consumed_only = len(worker_ids) / raw_event_seconds(
+            amqp_uri, submitted_events(worker_ids), int(setting("NOTIFY_MAX_WORKERS"))
+        )
         raw_pika = pika_rate(amqp_uri, 20_000)
     assert applications == figures["counts"]["disbursed"], figures["counts"]
     assert figures["disbursed_fen"] == 300_000 * applications and figures["committed_fen"] == 0
     result = {
-        "applications": applications, "seconds": elapsed, "per_second": applications / elapsed,
-        "submitted_seconds": finished["submitted"], "approved_seconds": finished["approved"],
-        "paid_seconds": finished["paid"], "bank_batches": finished["bank_batches"], "sms": len(latencies),
-        "sms_p50_ms": 1000 * statistics.median(latencies), "sms_p99_ms": 1000 * percentile(latencies, 0.99),
-        "raw_events_per_second": raw_events, "raw_share": applications / elapsed / raw_events,
-        "raw_events_by_concurrency": raw_by_concurrency, "consumed_only_per_second": consumed_only,
+        "applications": applications,
+        "seconds": elapsed,
+        "per_second": applications / elapsed,
+        "submitted_seconds": finished["submitted"],
+        "approved_seconds": finished["approved"],
+        "paid_seconds": finished["paid"],
+        "bank_batches": finished["bank_batches"],
+        "sms": len(latencies),
+        "sms_p50_ms": 1000 * statistics.median(latencies),
+        "sms_p99_ms": 1000 * percentile(latencies, 0.99),
+        "raw_events_per_second": raw_events,
+        "raw_share": applications / elapsed / raw_events,
+        "raw_events_by_concurrency": raw_by_concurrency,
+        "consumed_only_per_second": consumed_only,
         "cpu_ms": {name: 1000 * (cpu_after[name] - cpu_before[name]) / applications for name in cpu_after},
         "raw_pika_per_second": raw_pika,
     }
@@ -181,15 +223,26 @@ def one_round(applications: int) -> dict:
 
 
 def report(f: dict) -> None:
-    print(f"  {f['applications']} 件从提交到发放、{f['sms']} 条短信全部记录：{f['seconds']:.1f} s，"
-          f"{f['per_second']:,.0f} 件/秒（目标 ≥ {TARGET_PER_SECOND}）")
-    print(f"  提交完 {f['submitted_seconds']:.1f} s，批准完 {f['approved_seconds']:.1f} s，"
-          f"{f['bank_batches']} 个银行批次的结果导入完 {f['paid_seconds']:.1f} s")
+    print(
+        f"  {f['applications']} 件从提交到发放、{f['sms']} 条短信全部记录：{f['seconds']:.1f} s，"
+        f"{f['per_second']:,.0f} 件/秒（目标 ≥ {TARGET_PER_SECOND}）"
+    )
+    print(
+        f"  提交完 {f['submitted_seconds']:.1f} s，批准完 {f['approved_seconds']:.1f} s，"
+        f"{f['bank_batches']} 个银行批次的结果导入完 {f['paid_seconds']:.1f} s"
+    )
     print(f"  状态变化到短信记录的延迟 p50 {f['sms_p50_ms']:.0f} ms，p99 {f['sms_p99_ms']:.0f} ms")
-    print("  每件申请耗用的 CPU：" + "，".join(f"{name} {ms:.1f} ms" for name, ms in f["cpu_ms"].items())
-          + f"；合计 {sum(f['cpu_ms'].values()):.1f} ms")
+    print(
+        "  每件申请耗用的 CPU："
+        + "，".join(f"{name} {ms:.1f} ms" for name, ms in f["cpu_ms"].items())
+        + f"；合计 {sum(f['cpu_ms'].values()):.1f} ms"
+    )
     tried = "，".join(f"{concurrency} 并发 {rate:,.0f}" for concurrency, rate in f["raw_events_by_concurrency"].items())
-    print(f"  锚点：同一 broker 上 nameko 原始事件速率（EventDispatcher 发布、处理函数什么也不做）{f['raw_events_per_second']:,.0f} 个/秒"
-          f"（{tried}，取最高），本流程为其 {f['raw_share']:.2f} 倍（目标 ≥ {TARGET_RAW_SHARE}）")
-    print(f"  参考：事件预先批量确认发布后 nameko 仅消费 {f['consumed_only_per_second']:,.0f} 个/秒；"
-          f"pika 原始发布（确认）+ 消费 {f['raw_pika_per_second']:,.0f} 条/秒")
+    print(
+        f"  锚点：同一 broker 上 nameko 原始事件速率（EventDispatcher 发布、处理函数什么也不做）{f['raw_events_per_second']:,.0f} 个/秒"
+        f"（{tried}，取最高），本流程为其 {f['raw_share']:.2f} 倍（目标 ≥ {TARGET_RAW_SHARE}）"
+    )
+    print(
+        f"  参考：事件预先批量确认发布后 nameko 仅消费 {f['consumed_only_per_second']:,.0f} 个/秒；"
+        f"pika 原始发布（确认）+ 消费 {f['raw_pika_per_second']:,.0f} 条/秒"
+    )

@@ -1,8 +1,9 @@
 """The table `make bench` ends with, and bench/RESULTS.md: each target beside the figure and its anchor."""
+
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import aid_bench, funds_bench, import_bench, notify_bench, pipeline_bench
@@ -15,32 +16,74 @@ def rows(results: dict[str, dict]) -> list[tuple[str, str, str, str, bool]]:
     table = []
     if (f := results.get("import")) is not None:
         table += [
-            ("导入", f"{f['rows']:,} 行 {f['import_seconds']:.2f} s", f"≤ {import_bench.TARGET_SECONDS:.0f} s",
-             f"事件全部确认 {f['published_seconds']:.1f} s", f["import_seconds"] <= import_bench.TARGET_SECONDS),
-            ("导入", f"原始下限的 {f['floor_ratio']:.1f} 倍", f"≤ {import_bench.TARGET_FLOOR_RATIO:.0f} 倍",
-             f"下限 {f['floor_seconds']:.2f} s", f["floor_ratio"] <= import_bench.TARGET_FLOOR_RATIO),
+            (
+                "导入",
+                f"{f['rows']:,} 行 {f['import_seconds']:.2f} s",
+                f"≤ {import_bench.TARGET_SECONDS:.0f} s",
+                f"事件全部确认 {f['published_seconds']:.1f} s",
+                f["import_seconds"] <= import_bench.TARGET_SECONDS,
+            ),
+            (
+                "导入",
+                f"原始下限的 {f['floor_ratio']:.1f} 倍",
+                f"≤ {import_bench.TARGET_FLOOR_RATIO:.0f} 倍",
+                f"下限 {f['floor_seconds']:.2f} s",
+                f["floor_ratio"] <= import_bench.TARGET_FLOOR_RATIO,
+            ),
         ]
     if (f := results.get("aid")) is not None:
-        table.append(("审批", f"{f['per_second']:,.0f} 件/秒", f"≥ {aid_bench.TARGET_PER_SECOND}",
-                      f"nameko RPC {f['raw_rpc_per_second']:,.0f} 次/秒", f["per_second"] >= aid_bench.TARGET_PER_SECOND))
+        table.append(
+            (
+                "审批",
+                f"{f['per_second']:,.0f} 件/秒",
+                f"≥ {aid_bench.TARGET_PER_SECOND}",
+                f"nameko RPC {f['raw_rpc_per_second']:,.0f} 次/秒",
+                f["per_second"] >= aid_bench.TARGET_PER_SECOND,
+            )
+        )
     if (f := results.get("notify")) is not None:
         table += [
-            ("短信记录", f"{f['records_per_second']:,.0f} 条/秒（原始的 {f['raw_share']:.0%}）",
-             f"≥ {notify_bench.TARGET_RAW_SHARE:.0%}", f"nameko 事件 {f['raw_events_per_second']:,.0f} 个/秒",
-             f["raw_share"] >= notify_bench.TARGET_RAW_SHARE),
-            ("短信限速", f"{f['paced']:,} 条 {f['paced_seconds']:.1f} s", f"≤ 下限 +{notify_bench.TARGET_OVER_FLOOR:.0%}",
-             f"下限 {f['paced_floor_seconds']:.0f} s", f["paced_over_floor"] <= notify_bench.TARGET_OVER_FLOOR),
+            (
+                "短信记录",
+                f"{f['records_per_second']:,.0f} 条/秒（原始的 {f['raw_share']:.0%}）",
+                f"≥ {notify_bench.TARGET_RAW_SHARE:.0%}",
+                f"nameko 事件 {f['raw_events_per_second']:,.0f} 个/秒",
+                f["raw_share"] >= notify_bench.TARGET_RAW_SHARE,
+            ),
+            (
+                "短信限速",
+                f"{f['paced']:,} 条 {f['paced_seconds']:.1f} s",
+                f"≤ 下限 +{notify_bench.TARGET_OVER_FLOOR:.0%}",
+                f"下限 {f['paced_floor_seconds']:.0f} s",
+                f["paced_over_floor"] <= notify_bench.TARGET_OVER_FLOOR,
+            ),
         ]
     if (f := results.get("funds")) is not None:
-        table.append(("资金", f"{f['disbursements']:,} 笔发放 {f['seconds']:.1f} s", f"≤ {funds_bench.TARGET_SECONDS:.0f} s",
-                      "—", f["seconds"] <= funds_bench.TARGET_SECONDS))
+        table.append(
+            (
+                "资金",
+                f"{f['disbursements']:,} 笔发放 {f['seconds']:.1f} s",
+                f"≤ {funds_bench.TARGET_SECONDS:.0f} s",
+                "—",
+                f["seconds"] <= funds_bench.TARGET_SECONDS,
+            )
+        )
     if (f := results.get("pipeline")) is not None:
         table += [
-            ("全流程", f"{f['per_second']:,.0f} 件/秒（短信延迟 p50 {f['sms_p50_ms']:.0f} ms，p99 {f['sms_p99_ms']:.0f} ms）",
-             f"≥ {pipeline_bench.TARGET_PER_SECOND}", f"pika {f['raw_pika_per_second']:,.0f} 条/秒",
-             f["per_second"] >= pipeline_bench.TARGET_PER_SECOND),
-            ("全流程", f"nameko 原始事件速率的 {f['raw_share']:.2f} 倍", f"≥ {pipeline_bench.TARGET_RAW_SHARE}",
-             f"nameko 事件 {f['raw_events_per_second']:,.0f} 个/秒", f["raw_share"] >= pipeline_bench.TARGET_RAW_SHARE),
+            (
+                "全流程",
+                f"{f['per_second']:,.0f} 件/秒（短信延迟 p50 {f['sms_p50_ms']:.0f} ms，p99 {f['sms_p99_ms']:.0f} ms）",
+                f"≥ {pipeline_bench.TARGET_PER_SECOND}",
+                f"pika {f['raw_pika_per_second']:,.0f} 条/秒",
+                f["per_second"] >= pipeline_bench.TARGET_PER_SECOND,
+            ),
+            (
+                "全流程",
+                f"nameko 原始事件速率的 {f['raw_share']:.2f} 倍",
+                f"≥ {pipeline_bench.TARGET_RAW_SHARE}",
+                f"nameko 事件 {f['raw_events_per_second']:,.0f} 个/秒",
+                f["raw_share"] >= pipeline_bench.TARGET_RAW_SHARE,
+            ),
         ]
     return table
 
@@ -52,29 +95,40 @@ def print_table(table) -> None:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                     if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
     broker = subprocess.run(["rabbitmqctl", "version"], capture_output=True, text=True).stdout.strip() or "?"
     load = os.getloadavg()
-    return (f"{cpu}, {os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GiB; Linux {platform.release()}; "
-            f"Python {platform.python_version()}; RabbitMQ {broker}; load average before the run "
-            f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GiB; Linux {platform.release()}; "
+        f"Python {platform.python_version()}; RabbitMQ {broker}; load average before the run "
+        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
+    )
 
 
 def record(table, results: dict[str, dict], started_machine: str) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"`python -m bench --record` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        f"`python -m bench --record` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         f"Machine: {started_machine}.",
         "Every figure was measured in the same run as its anchor, on the same broker (a private vhost).",
         "",
         "| | part | measured | target | anchor (same run) |",
         "|---|---|---|---|---|",
-        *[f"| {'✓' if met else '✗'} | {part} | {measured} | {target} | {anchor} |" for part, measured, target, anchor, met
-          in table],
+        *[
+            f"| {'✓' if met else '✗'} | {part} | {measured} | {target} | {anchor} |"
+            for part, measured, target, anchor, met in table
+        ],
         "",
         "Sizes: " + "; ".join(f"{name} {size}" for name, size in sizes(results).items()) + ".",
         *pipeline_rounds(results.get("pipeline")),
@@ -92,6 +146,11 @@ def pipeline_rounds(pipeline: dict | None) -> list[str]:
 
 
 def sizes(results: dict[str, dict]) -> dict[str, str]:
-    keys = {"import": "rows", "aid": "applications", "notify": "events", "funds": "disbursements",
-            "pipeline": "applications"}
+    keys = {
+        "import": "rows",
+        "aid": "applications",
+        "notify": "events",
+        "funds": "disbursements",
+        "pipeline": "applications",
+    }
     return {name: f"{results[name][key]:,}" for name, key in keys.items() if name in results}

@@ -1,4 +1,5 @@
 """The whole system as separate service processes on SQLite files, against a private vhost."""
+
 import os
 import subprocess
 import sys
@@ -40,8 +41,9 @@ def process_cpu_seconds(pid: int) -> float:
 def start_service(name: str, env: dict, log_path: str) -> subprocess.Popen:
     """`python -m shared.runner NAME` with this environment, its log (stderr) into log_path."""
     with open(log_path, "a") as log:
-        return subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=env,
-                                stdout=subprocess.DEVNULL, stderr=log)
+        return subprocess.Popen(
+            [sys.executable, "-m", "shared.runner", name], env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
 
 
 def stop_services(processes) -> None:
@@ -70,9 +72,15 @@ def wait_until_healthy(base_url: str, timeout: float = 60) -> None:
 def running_system(amqp_uri: str, workdir: str, port: int, **settings):
     """Yields the System once the gateway's /health answers; stops every process afterwards."""
     env = {
-        **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": workdir, "DATA_KEY": DATA_KEY,
-        "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN, "GATEWAY_PORT": str(port), "RPC_TIMEOUT": "600",
-        **{f"{name.upper()}_DB_URL": f"sqlite:///{workdir}/{name}.db" for name in SERVICES}, **settings,
+        **os.environ,
+        "AMQP_URI": amqp_uri,
+        "HARDSHIP_VAR_DIR": workdir,
+        "DATA_KEY": DATA_KEY,
+        "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN,
+        "GATEWAY_PORT": str(port),
+        "RPC_TIMEOUT": "600",
+        **{f"{name.upper()}_DB_URL": f"sqlite:///{workdir}/{name}.db" for name in SERVICES},
+        **settings,
     }
     for name in SERVICES:
         upgrade(name, env)

@@ -4,8 +4,8 @@ services are killed, its broker restarted and its database stopped; exits non-ze
 Everything runs on a RabbitMQ node and a PostgreSQL cluster of the suite's own, in a temporary
 directory on free ports: the machine's shared broker and database are never touched.
 """
-import shared.quiet  # noqa: F401
 
+import shared.quiet  # noqa: F401, I001  (first: it silences warnings raised on import)
 import argparse
 import os
 import shutil
@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 from faults.flow import Client, Flow
+from faults.parking import settle_parked
+from faults.ports import free_port
 from faults.postgres import PrivatePostgres
 from faults.promises import Databases, check, wait_until_settled
 from faults.rabbitmq import PrivateRabbit
 from faults.schedule import Schedule
 from faults.services import SERVICES, ServiceProcesses
-from faults.parking import settle_parked
-from faults.ports import free_port
 
 ADMIN_TOKEN = "faults-admin-token"
 FLOW_DEADLINE_SECONDS = 900
@@ -35,12 +35,21 @@ def log(line: str) -> None:
 
 def service_env(workdir: Path, amqp_uri: str, postgres: PrivatePostgres) -> dict:
     return {
-        **os.environ, "AMQP_URI": amqp_uri, "HARDSHIP_VAR_DIR": str(workdir / "var"),
+        **os.environ,
+        "AMQP_URI": amqp_uri,
+        "HARDSHIP_VAR_DIR": str(workdir / "var"),
         "DATA_KEY": "c3ludGhldGljLWZhdWx0LWRhdGEta2V5LTMyYnl0ZXM=",  # synthetic: base64 of 32 bytes
-        "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN, "GATEWAY_PORT": str(free_port()), "RPC_TIMEOUT": "30",
-        "EVENT_RETRY_DELAYS": "1,2,4,8,16", "SMS_QUIET_HOURS": "off", "SMS_PER_NUMBER_PER_HOUR": "0",
-        "SMS_PER_NUMBER_PER_DAY": "0", "SMS_PROVIDER": "console", "PUBLICITY_CHECK_SECONDS": "1",
-        "HEARTBEAT": "10", "LOG_LEVEL": "INFO",
+        "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN,
+        "GATEWAY_PORT": str(free_port()),
+        "RPC_TIMEOUT": "30",
+        "EVENT_RETRY_DELAYS": "1,2,4,8,16",
+        "SMS_QUIET_HOURS": "off",
+        "SMS_PER_NUMBER_PER_HOUR": "0",
+        "SMS_PER_NUMBER_PER_DAY": "0",
+        "SMS_PROVIDER": "console",
+        "PUBLICITY_CHECK_SECONDS": "1",
+        "HEARTBEAT": "10",
+        "LOG_LEVEL": "INFO",
         **{f"{name.upper()}_DB_URL": postgres.url(name) for name in SERVICES},
     }
 
@@ -49,8 +58,10 @@ def run(size: int, workdir: Path) -> int:
     rabbit, postgres = PrivateRabbit(workdir), PrivatePostgres(workdir)
     system = None
     try:
-        log(f"故障演练：{size} 件申请经网关走完全程（提交 → 批准 → 公示 0 天 → 发放批次 → 银行结果 → 短信），"
-            f"私有 RabbitMQ :{rabbit.port}、PostgreSQL :{postgres.port}，目录 {workdir}")
+        log(
+            f"故障演练：{size} 件申请经网关走完全程（提交 → 批准 → 公示 0 天 → 发放批次 → 银行结果 → 短信），"
+            f"私有 RabbitMQ :{rabbit.port}、PostgreSQL :{postgres.port}，目录 {workdir}"
+        )
         rabbit.start()
         postgres.init()
         env = service_env(workdir, rabbit.amqp_uri, postgres)
@@ -93,17 +104,27 @@ def run(size: int, workdir: Path) -> int:
         postgres.stop_if_running()
 
     print()
-    print("注入的故障（每项之后到系统恢复应答的秒数）：" + "；".join(
-        f"{item.fault} {item.recovered_seconds:.1f} s" for item in schedule.done))
-    print(f"申请 {figures.applications} 件，{flow_seconds:.0f} s 全部发放；之后短信与事件落定 {settle_seconds:.0f} s；"
-          f"客户端重试：{dict(Client.retries) or '无'}")
+    print(
+        "注入的故障（每项之后到系统恢复应答的秒数）："
+        + "；".join(f"{item.fault} {item.recovered_seconds:.1f} s" for item in schedule.done)
+    )
+    print(
+        f"申请 {figures.applications} 件，{flow_seconds:.0f} s 全部发放；之后短信与事件落定 {settle_seconds:.0f} s；"
+        f"客户端重试：{dict(Client.retries) or '无'}"
+    )
     print(f"丢失（lost）：{figures.lost}")
-    print(f"重复短信（duplicate SMS）：{figures.duplicate_sms} 条重复记录，{figures.duplicate_sends} 次重复发送；"
-          f"短信状态 {figures.sms_by_status}；缺少发放短信 {figures.missing_sms}")
+    print(
+        f"重复短信（duplicate SMS）：{figures.duplicate_sms} 条重复记录，{figures.duplicate_sends} 次重复发送；"
+        f"短信状态 {figures.sms_by_status}；缺少发放短信 {figures.missing_sms}"
+    )
     print(f"重复支付（double payments）：{figures.double_payments}")
-    print(f"账本平衡（ledger balanced）：{'是' if figures.ledger_total == 0 else f'否，合计 {figures.ledger_total} 分'}")
-    print(f"停放的有毒消息：{parked.poison} 条（注入 {len(schedule.poison_ids)} 条），重放后再次停放 {parked.poison_again} 条；"
-          f"停放的正常事件 {parked.real}（已重放）")
+    print(
+        f"账本平衡（ledger balanced）：{'是' if figures.ledger_total == 0 else f'否，合计 {figures.ledger_total} 分'}"
+    )
+    print(
+        f"停放的有毒消息：{parked.poison} 条（注入 {len(schedule.poison_ids)} 条），重放后再次停放 {parked.poison_again} 条；"
+        f"停放的正常事件 {parked.real}（已重放）"
+    )
     broken = figures.broken() + parked.broken(len(schedule.poison_ids))
     if died:
         broken.append(f"服务自行退出：{', '.join(died)}")
@@ -119,8 +140,11 @@ def stop_on_sigterm(_signum, _frame):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m faults", description="故障演练：在自己的 RabbitMQ 和 PostgreSQL 上，"
-                                     "让申请走完全程，同时杀进程、重启 broker、停数据库，然后核对各项承诺")
+    parser = argparse.ArgumentParser(
+        prog="python -m faults",
+        description="故障演练：在自己的 RabbitMQ 和 PostgreSQL 上，"
+        "让申请走完全程，同时杀进程、重启 broker、停数据库，然后核对各项承诺",
+    )
     parser.add_argument("--size", type=int, default=1000, help="申请件数（默认 1000）")
     parser.add_argument("--keep", action="store_true", help="保留临时目录（日志、数据）以便查看")
     args = parser.parse_args(argv)

@@ -4,6 +4,7 @@ Staff retry what did not get an answer (the connection broke, 5xx, a timeout): a
 was in fact taken answers 409 the second time and is then looked up, and the desk keeps sending
 what is still submitted, ready or paying on to its next step until every application is paid.
 """
+
 import csv
 import io
 import math
@@ -93,30 +94,48 @@ class Flow:
 
     def prepare(self) -> None:
         """Staff accounts, the registry (imported), and a campaign without 公示 days, before any fault."""
-        tokens = {role: self.admin.json("POST", "/api/v1/users", 201, json={"name": f"故障演练{role}", "role": role})["token"]
-                  for role in ("caseworker", "finance")}
-        self.checker = Client(self.base_url, self.admin.json(
-            "POST", "/api/v1/users", 201, json={"name": "故障演练审核", "role": "caseworker"})["token"])
+        tokens = {
+            role: self.admin.json("POST", "/api/v1/users", 201, json={"name": f"故障演练{role}", "role": role})["token"]
+            for role in ("caseworker", "finance")
+        }
+        self.checker = Client(
+            self.base_url,
+            self.admin.json("POST", "/api/v1/users", 201, json={"name": "故障演练审核", "role": "caseworker"})["token"],
+        )
         self.finance = Client(self.base_url, tokens["finance"])
         self.makers = [Client(self.base_url, tokens["caseworker"]) for _ in range(CLIENTS)]
         rows = generate_workers(self.size, seed=7)
         for row in rows:
             row["hardship_category"] = "深度困难"
-        imported = self.makers[0].json("POST", "/api/v1/workers/import?filename=faults.csv", 200, data=to_csv_bytes(rows))
+        imported = self.makers[0].json(
+            "POST", "/api/v1/workers/import?filename=faults.csv", 200, data=to_csv_bytes(rows)
+        )
         self.worker_ids = [item["worker_id"] for item in listing(self.admin, "/api/v1/workers?status=active")]
         if len(self.worker_ids) != self.size:
             raise RuntimeError(f"imported {len(self.worker_ids)} workers of {self.size}: {imported}")
         today = date.today()
-        self.campaign_id = self.admin.json("POST", "/api/v1/campaigns", 201, json={
-            "program": "warmth", "name": "故障演练送温暖", "year": today.year, "opens_on": f"{today.year}-01-01",
-            "closes_on": f"{today.year}-12-31", "budget_fen": AMOUNT_FEN * self.size, "amounts": {"deep": AMOUNT_FEN},
-            "publicity_days": 0,
-        })["campaign_id"]
+        self.campaign_id = self.admin.json(
+            "POST",
+            "/api/v1/campaigns",
+            201,
+            json={
+                "program": "warmth",
+                "name": "故障演练送温暖",
+                "year": today.year,
+                "opens_on": f"{today.year}-01-01",
+                "closes_on": f"{today.year}-12-31",
+                "budget_fen": AMOUNT_FEN * self.size,
+                "amounts": {"deep": AMOUNT_FEN},
+                "publicity_days": 0,
+            },
+        )["campaign_id"]
 
     def submit(self, index: int) -> None:
         worker_id = self.worker_ids[index]
         maker = self.makers[index % CLIENTS]
-        response = maker.call("POST", "/api/v1/applications", json={"campaign_id": self.campaign_id, "worker_id": worker_id})
+        response = maker.call(
+            "POST", "/api/v1/applications", json={"campaign_id": self.campaign_id, "worker_id": worker_id}
+        )
         if response.status_code == 201:
             self.acknowledged[worker_id] = response.json()["application_id"]
             return
@@ -133,8 +152,12 @@ class Flow:
         """Every application one step on: approve what is submitted, batch what is ready, pay what is paying."""
         submitted = [item["application_id"] for item in self.with_status("submitted")]
         for start in range(0, len(submitted), APPROVE_BATCH):
-            self.checker.json("POST", "/api/v1/applications/approve-batch", 200,
-                              json={"application_ids": submitted[start:start + APPROVE_BATCH]})
+            self.checker.json(
+                "POST",
+                "/api/v1/applications/approve-batch",
+                200,
+                json={"application_ids": submitted[start : start + APPROVE_BATCH]},
+            )
         if self.with_status("ready") or self.with_status("payment_failed"):
             response = self.finance.call("POST", "/api/v1/disbursement-batches", json={"campaign_id": self.campaign_id})
             if response.status_code == 201:
@@ -148,8 +171,13 @@ class Flow:
         for item in self.with_status("paying"):
             paying.setdefault(item["batch_id"], []).append(item["application_id"])
         for batch_id, application_ids in paying.items():
-            self.finance.json("POST", f"/api/v1/disbursement-batches/{batch_id}/results", 200,
-                              data=results_csv(application_ids), headers={"Content-Type": "text/csv"})
+            self.finance.json(
+                "POST",
+                f"/api/v1/disbursement-batches/{batch_id}/results",
+                200,
+                data=results_csv(application_ids),
+                headers={"Content-Type": "text/csv"},
+            )
 
     def disbursed(self) -> int:
         return self.admin.json("GET", f"/api/v1/campaigns/{self.campaign_id}", 200)["counts"]["disbursed"]
@@ -173,7 +201,9 @@ class Flow:
                 raise
         while not give_up() and (keep_going() or self.disbursed() < self.size):
             if time.monotonic() - started > deadline_seconds:
-                raise RuntimeError(f"only {self.disbursed()} of {self.size} applications paid after {deadline_seconds:.0f} s")
+                raise RuntimeError(
+                    f"only {self.disbursed()} of {self.size} applications paid after {deadline_seconds:.0f} s"
+                )
             self.advance()
             time.sleep(ROUND_PAUSE_SECONDS)
         return time.monotonic() - started

@@ -1,4 +1,5 @@
 """The parking queues after the run: the poison there with its reason, replayed (`hardship dlq replay`) and parked again."""
+
 import time
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """Malformed events on the services' queues: each must be parked with its reason, and nothing else harmed."""
+
 from kombu import Connection, Exchange, Producer
 
 from shared.events import new_id
@@ -14,6 +15,11 @@ def inject(amqp_uri: str) -> list[str]:
         registry = Producer(channel, exchange=Exchange("registry.events", type="topic", durable=True))
         aid.publish(unrenderable, routing_key="application_disbursed", serializer="json", delivery_mode=2)
         registry.publish(no_event_id, routing_key="worker_status_changed", serializer="json", delivery_mode=2)
-        aid.publish(b"{not json", routing_key="application_submitted", content_type="application/json",
-                    content_encoding="utf-8", delivery_mode=2)
+        aid.publish(
+            b"{not json",
+            routing_key="application_submitted",
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+        )
     return [unrenderable["event_id"], "", ""]

@@ -3,6 +3,7 @@
 PostgreSQL refuses to run as root: as root, its directory belongs to `postgres` and every command
 runs as that user.
 """
+
 import glob
 import os
 import shutil
@@ -40,8 +41,19 @@ class PrivatePostgres:
         subprocess.run([*self.as_owner, *command], check=True, capture_output=True, timeout=120, cwd=self.dir)
 
     def init(self) -> None:
-        self.run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync",
-                 "-E", "UTF8", "--locale=C.UTF-8")
+        self.run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         self.start()
         connection = self.admin()
         try:
@@ -52,10 +64,23 @@ class PrivatePostgres:
             connection.close()
 
     def start(self) -> None:
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c max_connections=400 -c shared_buffers=128MB")
-        self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "server.log"),
-                 "-w", "-t", "60", "start")
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=400 -c shared_buffers=128MB"
+        )
+        self.run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.dir / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")

@@ -1,4 +1,5 @@
 """What the system promised, read from its databases and the SMS log once the flow has settled."""
+
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -56,16 +57,21 @@ class Databases:
 
 
 def unpublished(databases: Databases) -> int:
-    return sum(databases.scalar(name, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
-               for name in ("registry", "aid", "notify"))
+    return sum(
+        databases.scalar(name, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        for name in ("registry", "aid", "notify")
+    )
 
 
 def sms_settled(databases: Databases, campaign_id: str) -> bool:
     """Every paid application has its SMS recorded, and none is still waiting for a dispatcher."""
-    paid = databases.scalar("aid", "SELECT count(*) FROM applications WHERE campaign_id = :c AND status = 'disbursed'",
-                            c=campaign_id)
+    paid = databases.scalar(
+        "aid", "SELECT count(*) FROM applications WHERE campaign_id = :c AND status = 'disbursed'", c=campaign_id
+    )
     recorded = databases.scalar("notify", "SELECT count(*) FROM messages WHERE template = 'disbursed'")
-    waiting = databases.scalar("notify", "SELECT count(*) FROM messages WHERE status IN ('queued', 'deferred', 'claimed')")
+    waiting = databases.scalar(
+        "notify", "SELECT count(*) FROM messages WHERE status IN ('queued', 'deferred', 'claimed')"
+    )
     return recorded >= paid and waiting == 0 and unpublished(databases) == 0
 
 
@@ -85,28 +91,42 @@ def sends_per_notification(sms_log: Path) -> Counter:
 
 def check(databases: Databases, campaign_id: str, size: int, acknowledged: dict[str, str], sms_log: Path) -> Figures:
     """`acknowledged`: worker_id → the application id the system answered with."""
-    applications = dict(databases.rows(
-        "aid", "SELECT application_id, status FROM applications WHERE campaign_id = :c", c=campaign_id))
+    applications = dict(
+        databases.rows("aid", "SELECT application_id, status FROM applications WHERE campaign_id = :c", c=campaign_id)
+    )
     unpaid = {application_id for application_id, status in applications.items() if status != "disbursed"}
-    answered_but_gone = {application_id for application_id in acknowledged.values() if application_id not in applications}
+    answered_but_gone = {
+        application_id for application_id in acknowledged.values() if application_id not in applications
+    }
     lost = len(unpaid) + len(answered_but_gone) + (size - len(acknowledged))
-    duplicate_sms = databases.scalar("notify", """
+    duplicate_sms = databases.scalar(
+        "notify",
+        """
         SELECT coalesce(sum(n - 1), 0) FROM (
-            SELECT count(*) AS n FROM messages GROUP BY application_id, template HAVING count(*) > 1) AS twice""")
+            SELECT count(*) AS n FROM messages GROUP BY application_id, template HAVING count(*) > 1) AS twice""",
+    )
     sends = sends_per_notification(sms_log)
     missing_sms = databases.scalar("notify", "SELECT count(*) FROM messages WHERE template = 'disbursed'")
     missing_sms = max(0, sum(1 for status in applications.values() if status == "disbursed") - missing_sms)
-    paid_twice = databases.scalar("aid", """
+    paid_twice = databases.scalar(
+        "aid",
+        """
         SELECT count(*) FROM applications a WHERE a.campaign_id = :c AND (
             (SELECT coalesce(sum(p.amount_fen), 0) FROM payouts p WHERE p.application_id = a.application_id) > a.amount_fen
          OR (SELECT count(*) FROM batch_items b WHERE b.application_id = a.application_id AND b.result = 'success') > 1
          OR (SELECT coalesce(sum(l.amount_fen), 0) FROM ledger_entries l
              WHERE l.application_id = a.application_id AND l.account LIKE :paid_accounts) > a.amount_fen)""",
-                                  c=campaign_id, paid_accounts="%:disbursed")
+        c=campaign_id,
+        paid_accounts="%:disbursed",
+    )
     return Figures(
-        applications=len(applications), lost=lost, duplicate_sms=duplicate_sms,
-        duplicate_sends=sum(count - 1 for count in sends.values() if count > 1), missing_sms=missing_sms,
-        double_payments=paid_twice, ledger_total=databases.scalar("aid", "SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries"),
+        applications=len(applications),
+        lost=lost,
+        duplicate_sms=duplicate_sms,
+        duplicate_sends=sum(count - 1 for count in sends.values() if count > 1),
+        missing_sms=missing_sms,
+        double_payments=paid_twice,
+        ledger_total=databases.scalar("aid", "SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries"),
         unpublished_events=unpublished(databases),
         sms_by_status=dict(databases.rows("notify", "SELECT status, count(*) FROM messages GROUP BY status")),
     )

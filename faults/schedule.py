@@ -1,4 +1,5 @@
 """The faults, one after another while the flow runs, each followed by the wait for the system to answer again."""
+
 import time
 from dataclasses import dataclass, field
 

@@ -1,4 +1,5 @@
 """The four services as separate processes (`python -m shared.runner NAME`), each killable and restartable."""
+
 import os
 import signal
 import subprocess
@@ -21,13 +22,17 @@ class ServiceProcesses:
 
     def migrate(self) -> None:
         """`hardship migrate`: every database's schema and every consumer's queue, before any service runs."""
-        subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], env=self.env, check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "-m", "shared.cli", "migrate"], env=self.env, check=True, capture_output=True, timeout=300
+        )
 
     def start(self, name: str) -> None:
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "shared.runner", name], env=self.env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=open(self.logs / f"{name}.log", "a"),
+            [sys.executable, "-m", "shared.runner", name],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.logs / f"{name}.log", "a"),
         )
 
     def start_all(self) -> None:

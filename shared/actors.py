@@ -1,4 +1,5 @@
 """Who did something: actors are written 'role:user_id' in every service's records."""
+
 COMMAND_LINE = "cli"  # `hardship import --actor NAME`: a name typed on the server, not a signed-in user
 
 

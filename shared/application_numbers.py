@@ -1,4 +1,5 @@
 """The short number (编号) a worker is given for an application: in every SMS, and at the public status lookup."""
+
 import re
 import unicodedata
 

@@ -10,6 +10,7 @@ The handler must do all or nothing (one transaction). When it fails, each messag
 handled again on its own, so a poison message is retried and parked by itself (ReliableEventHandler)
 and cannot hold back the events that came with it.
 """
+
 import logging
 from functools import partial
 
@@ -50,17 +51,23 @@ class BatchedEventHandler(ReliableEventHandler):
             return result, exc_info
         if len(arrived) == 1:
             return self.handle_result(arrived[0][1], worker_ctx, result, exc_info)
-        log.warning("%d events on %s failed together (%s); handling each on its own", len(arrived), self.queue.name,
-                    failure_reason(exc_info))
+        log.warning(
+            "%d events on %s failed together (%s); handling each on its own",
+            len(arrived),
+            self.queue.name,
+            failure_reason(exc_info),
+        )
         # from a thread of its own: this worker holds a place in the pool the single workers wait for
-        self.container.spawn_managed_thread(partial(self._one_by_one, arrived),
-                                            identifier=f"{self.queue.name}.one_by_one")
+        self.container.spawn_managed_thread(
+            partial(self._one_by_one, arrived), identifier=f"{self.queue.name}.one_by_one"
+        )
         return result, exc_info
 
     def _one_by_one(self, arrived):
         for body, message in arrived:
-            self._spawn(([body],), self.unpack_message_headers(message), partial(self.handle_result, message),
-                        [(body, message)])
+            self._spawn(
+                ([body],), self.unpack_message_headers(message), partial(self.handle_result, message), [(body, message)]
+            )
 
 
 batched_event_handler = BatchedEventHandler.decorator

@@ -4,6 +4,7 @@ py-amqp writes every message with its own socket call and checks the socket afte
 caps a relay at a few thousand messages a second. Here a batch's frames are encoded once, written
 in a single call, and confirmed together: the broker's confirms, not the client, set the pace.
 """
+
 import struct
 import time
 
@@ -31,16 +32,21 @@ def _frame(kind: int, channel: int, payload: bytes) -> bytes:
     return struct.pack(">BHI", kind, channel, len(payload)) + payload + FRAME_END
 
 
-def encode_publish(channel: int, exchange: str, routing_key: str, body: bytes, message_id: str, frame_max: int) -> bytes:
+def encode_publish(
+    channel: int, exchange: str, routing_key: str, body: bytes, message_id: str, frame_max: int
+) -> bytes:
     """The frames of one persistent JSON message: Basic.Publish, its content header, its body."""
     method = struct.pack(">HHH", BASIC_CLASS, BASIC_PUBLISH, 0) + _shortstr(exchange) + _shortstr(routing_key) + b"\x00"
     properties = (
-        struct.pack(">H", PROPERTY_FLAGS) + _shortstr("application/json") + _shortstr("utf-8")
-        + struct.pack(">B", PERSISTENT) + _shortstr(message_id)
+        struct.pack(">H", PROPERTY_FLAGS)
+        + _shortstr("application/json")
+        + _shortstr("utf-8")
+        + struct.pack(">B", PERSISTENT)
+        + _shortstr(message_id)
     )
     header = struct.pack(">HHQ", BASIC_CLASS, 0, len(body)) + properties
     chunk = frame_max - 8
-    bodies = [_frame(BODY_FRAME, channel, body[start:start + chunk]) for start in range(0, len(body), chunk)]
+    bodies = [_frame(BODY_FRAME, channel, body[start : start + chunk]) for start in range(0, len(body), chunk)]
     return b"".join([_frame(METHOD_FRAME, channel, method), _frame(HEADER_FRAME, channel, header), *bodies])
 
 

@@ -6,6 +6,7 @@ hide such a start or reorder what is shown), gets a leading `'` (OWASP's CSV-inj
 spreadsheet shows it as text. Account numbers and amounts are digits and pass unchanged, as the bank's
 importer expects them.
 """
+
 import csv
 import io
 import unicodedata

@@ -1,9 +1,9 @@
 """The `hardship` command: run the system, migrate, add users, import sheets, inspect and replay parked events."""
+
 import argparse
 import sys
 
 import shared.quiet  # noqa: F401
-
 from shared.config import setting
 
 
@@ -31,7 +31,8 @@ def main(argv=None) -> int:
     demo.add_argument("--sheet", default=None, help="档案表（默认 ../shared/data/workers_sample.csv）")
 
     dlq = commands.add_parser("dlq", help="查看或重放各服务停放（parking）队列里的事件").add_subparsers(
-        dest="dlq_command", required=True)
+        dest="dlq_command", required=True
+    )
     dlq.add_parser("list", help="列出停放的事件：队列、事件类型、event_id、停放时间和原因")
     replay = dlq.add_parser("replay", help="把停放的事件放回原队列重新处理（默认全部）")
     which = replay.add_mutually_exclusive_group()
@@ -41,35 +42,40 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.command == "run":
         from shared.supervisor import run_system
+
         return run_system(args.services.split(",") if args.services else None)
     if args.command == "migrate":
         from shared.supervisor import migrate_all
+
         migrate_all(args.services or None)
         return 0
     if args.command == "user":
         return add_user(args.name, args.role, args.donor_id)
     if args.command == "demo":
         from shared.demo import run_demo
+
         return run_demo(args.sheet)
     if args.command == "dlq":
         from shared.dlq_cli import list_command, replay_command
+
         if args.dlq_command == "list":
             return list_command()
         return replay_command(args.queue, args.event_id)
     if args.command == "import":
         from shared.import_client import import_file
+
         return import_file(args.file, args.actor)
     return 2
 
 
 def add_user(name: str, role: str, donor_id: str | None) -> int:
     from marshmallow import ValidationError
+    from sqlalchemy.orm import Session
 
-    from shared.db import db_url, make_engine
-    from shared.migrations import upgrade
     from services.gateway.auth import create_user
     from services.gateway.schemas import UserCreateSchema
-    from sqlalchemy.orm import Session
+    from shared.db import db_url, make_engine
+    from shared.migrations import upgrade
 
     try:
         data = UserCreateSchema().load({"name": name, "role": role, "donor_id": donor_id})
@@ -81,7 +87,9 @@ def add_user(name: str, role: str, donor_id: str | None) -> int:
         user = create_user(session, data["name"], data["role"], data["donor_id"])
     print(f"已创建账号 {user['name']}（{user['role']}），user_id={user['user_id']}")
     print(f"访问令牌（只显示这一次，请妥善保存）：{user['token']}")
-    print(f"试用：curl -H 'Authorization: Bearer {user['token']}' http://127.0.0.1:{setting('GATEWAY_PORT')}/api/v1/workers")
+    print(
+        f"试用：curl -H 'Authorization: Bearer {user['token']}' http://127.0.0.1:{setting('GATEWAY_PORT')}/api/v1/workers"
+    )
     return 0
 
 

@@ -1,5 +1,6 @@
 """Business dates are Asia/Shanghai dates. HARDSHIP_TODAY pins "today" for demos and tests."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from shared.config import setting
 
@@ -8,7 +9,7 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 def now() -> datetime:
     """The current instant; tests replace this to move time (quiet hours, receipt deadlines)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today(config=None) -> date:

@@ -5,6 +5,7 @@ one of them sends every waiting item in the next call. Nothing waits for a timer
 goes out at once, and under load each call carries what piled up during the previous one, so the
 per-call cost (an RPC, a transaction) is shared by many requests.
 """
+
 from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 
@@ -35,7 +36,9 @@ class Coalescer:
                     self._send(send_many)
                 else:
                     self.in_flight.wait()
-        except BaseException:  # this caller gave up (its timeout, or it was killed): if its item still waits, it stays unsent
+        except (
+            BaseException
+        ):  # this caller gave up (its timeout, or it was killed): if its item still waits, it stays unsent
             if waiting in self.waiting:
                 self.waiting.remove(waiting)
             raise
@@ -44,7 +47,7 @@ class Coalescer:
         return waiting.outcome
 
     def _send(self, send_many) -> None:
-        batch, self.waiting = self.waiting[:self.most], self.waiting[self.most:]
+        batch, self.waiting = self.waiting[: self.most], self.waiting[self.most :]
         flight = self.in_flight = Event()
         try:
             outcomes = send_many([waiting.item for waiting in batch])

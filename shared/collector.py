@@ -1,4 +1,5 @@
 """Fewer runs of CPython's cyclic garbage collector while a bulk job allocates row after row."""
+
 import gc
 import threading
 from contextlib import contextmanager

@@ -3,6 +3,7 @@
 Every setting has one name, used both as the environment variable and as the key in the nameko
 config dict that services receive, so tests can override any of them per container.
 """
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Encryption at rest for ID, phone and bank numbers (AES-256-GCM), and keyed BLAKE2b hashes for exact lookup."""
+
 import base64
 import hashlib
 import logging
@@ -27,7 +28,7 @@ class Vault:
         return CIPHER_PREFIX + base64.b64encode(nonce + sealed).decode()
 
     def decrypt(self, token: str) -> str:
-        raw = base64.b64decode(token[len(CIPHER_PREFIX):])
+        raw = base64.b64decode(token[len(CIPHER_PREFIX) :])
         return self._aead.decrypt(raw[:12], raw[12:], None).decode()
 
     def lookup_hash(self, value: str) -> str:
@@ -53,7 +54,8 @@ def checked_data_key(value: str) -> bytes:
         raw = b""
     if len(raw) < MIN_KEY_BYTES:
         raise InvalidDataKey(
-            f"DATA_KEY 无效：应为至少 {MIN_KEY_BYTES} 字节随机数的 base64 编码（可用 openssl rand -base64 32 生成）")
+            f"DATA_KEY 无效：应为至少 {MIN_KEY_BYTES} 字节随机数的 base64 编码（可用 openssl rand -base64 32 生成）"
+        )
     return value.encode()
 
 

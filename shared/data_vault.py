@@ -1,4 +1,5 @@
 """The vault as a nameko dependency: one per service container, its key from DATA_KEY (shared/crypto.py)."""
+
 from nameko.extensions import DependencyProvider
 
 from shared.crypto import Vault, load_master_key

@@ -1,9 +1,9 @@
 """The database dependency: one engine per service, one session per nameko worker."""
+
 import logging
 import os
+from datetime import UTC, date
 from pathlib import Path
-
-from datetime import date, timezone
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Date, DateTime, Table, TypeDecorator, create_engine, event, insert, select
@@ -28,12 +28,12 @@ class UtcDateTime(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is not None:
-            return value.astimezone(timezone.utc)
+            return value.astimezone(UTC)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 
@@ -75,8 +75,11 @@ def _private_sqlite_file(path: Path) -> None:
 def pool_options(config=None) -> dict:
     """The connections an engine keeps, those it may open beyond them at a peak, and how long a worker waits for one
     when all are taken: then SQLAlchemy's TimeoutError, a 503 at the gateway, rather than a queue without end."""
-    return {"pool_size": int(setting("DB_POOL_SIZE", config)), "max_overflow": int(setting("DB_POOL_OVERFLOW", config)),
-            "pool_timeout": float(setting("DB_POOL_TIMEOUT", config))}
+    return {
+        "pool_size": int(setting("DB_POOL_SIZE", config)),
+        "max_overflow": int(setting("DB_POOL_OVERFLOW", config)),
+        "pool_timeout": float(setting("DB_POOL_TIMEOUT", config)),
+    }
 
 
 def make_engine(url: str, config=None) -> Engine:
@@ -89,8 +92,9 @@ def make_engine(url: str, config=None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             _private_sqlite_file(Path(path))
             pooled = pool_options(config)  # an in-memory database has one connection, no pool to size
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True,
-                               **pooled)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, **pooled
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     _green_postgres()
@@ -209,7 +213,9 @@ class Database(DependencyProvider):
             session.close()
         except Exception as exc:  # the rollback failed: the database dropped the connection
             # nameko kills the whole service when a teardown raises: drop the dead connection instead
-            log.warning("could not close a %s session (%s); discarding its connection", self.service, type(exc).__name__)
+            log.warning(
+                "could not close a %s session (%s); discarding its connection", self.service, type(exc).__name__
+            )
             session.invalidate()
         if session.info.pop(EVENTS_WRITTEN, False):
             for hook in self.after_events:

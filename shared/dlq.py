@@ -6,6 +6,7 @@ only then acknowledges the parked copy, so a crash in between replays it twice r
 the handler's inbox (or the message's own key) takes it once. A replayed message starts its retries
 afresh, and one that fails again is parked again.
 """
+
 import json
 from dataclasses import dataclass
 
@@ -49,8 +50,11 @@ def _parked(queue: str, event_type: str, message) -> Parked:
     event_id = payload.get("event_id") if isinstance(payload, dict) else None
     reason = headers.get(REASON_HEADER)
     return Parked(
-        queue=queue, event_type=event_type, event_id=scrub(str(event_id)) if event_id else None,
-        parked_at=headers.get("x-parked-at"), reason=scrub(str(reason)) if reason else None,
+        queue=queue,
+        event_type=event_type,
+        event_id=scrub(str(event_id)) if event_id else None,
+        parked_at=headers.get("x-parked-at"),
+        reason=scrub(str(reason)) if reason else None,
         attempts=headers.get(ATTEMPT_HEADER),
     )
 
@@ -89,12 +93,22 @@ def list_parked(amqp_uri: str | None = None, queues: dict[str, str] | None = Non
     found: list[Parked] = []
     with Connection(amqp_uri or setting("AMQP_URI"), connect_timeout=5) as connection:
         for queue, event_type in sorted(queues.items()):
-            _take(connection, queue, lambda _channel, message: found.append(_parked(queue, event_type, message)))
+            _take(
+                connection,
+                queue,
+                lambda _channel, message, queue=queue, event_type=event_type: found.append(
+                    _parked(queue, event_type, message)
+                ),
+            )
     return found
 
 
-def replay(amqp_uri: str | None = None, queue: str | None = None, event_id: str | None = None,
-           queues: dict[str, str] | None = None) -> list[Parked]:
+def replay(
+    amqp_uri: str | None = None,
+    queue: str | None = None,
+    event_id: str | None = None,
+    queues: dict[str, str] | None = None,
+) -> list[Parked]:
     """Put parked messages back on their queues (those of `queue`, or the one event `event_id`, or all)."""
     queues = queues or watched_queues()
     if queue is not None:
@@ -107,6 +121,7 @@ def replay(amqp_uri: str | None = None, queue: str | None = None, event_id: str 
     with Connection(uri, connect_timeout=5, transport_options={"confirm_publish": True}) as connection:
         producer = Producer(connection.channel(), exchange=Exchange(""))
         for name, event_type in sorted(queues.items()):
+
             def back_to_queue(channel, message, name=name, event_type=event_type):
                 parked = _parked(name, event_type, message)
                 if event_id is not None and parked.event_id != event_id:
@@ -115,8 +130,12 @@ def replay(amqp_uri: str | None = None, queue: str | None = None, event_id: str 
                 # declared first (as the consumer declares it): the broker would confirm, then drop, a message
                 # for a queue that is gone; this way it waits there until its service starts again
                 producer.publish(
-                    message.body, routing_key=name, headers=headers, delivery_mode=2,
-                    content_type=message.content_type, content_encoding=message.content_encoding,
+                    message.body,
+                    routing_key=name,
+                    headers=headers,
+                    delivery_mode=2,
+                    content_type=message.content_type,
+                    content_encoding=message.content_encoding,
                     declare=[Queue(name, durable=True, auto_delete=False, queue_arguments=queue_arguments())],
                 )
                 channel.basic_ack(message.delivery_tag)

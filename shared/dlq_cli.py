@@ -1,4 +1,5 @@
 """`hardship dlq list|replay`: what the parking queues hold, printed for an operator, and replaying it."""
+
 import sys
 
 from shared.dlq import list_parked, replay
@@ -6,8 +7,10 @@ from shared.supervisor import broker_problem
 
 
 def describe(parked) -> str:
-    return (f"{parked.queue}\t{parked.event_type}\t{parked.event_id or '（无 event_id）'}\t"
-            f"{parked.parked_at or '-'}\t第 {parked.attempts or '?'} 次失败后停放：{parked.reason or '（未记录原因）'}")
+    return (
+        f"{parked.queue}\t{parked.event_type}\t{parked.event_id or '（无 event_id）'}\t"
+        f"{parked.parked_at or '-'}\t第 {parked.attempts or '?'} 次失败后停放：{parked.reason or '（未记录原因）'}"
+    )
 
 
 def list_command() -> int:

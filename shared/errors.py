@@ -1,4 +1,5 @@
 """Business errors that cross RPC intact and become CONTRACT.md's JSON error model at the gateway."""
+
 import json
 
 from nameko.exceptions import deserialize_to_instance
@@ -52,5 +53,9 @@ def service_unavailable() -> ServiceError:
 
 def import_not_awaited(import_id: str) -> ServiceError:
     """503 for an import the gateway stopped waiting for: the registry may well finish it, under this id."""
-    return ServiceError("service_unavailable", f"导入耗时超过了等待时间，可能仍在后台进行：请稍后在 /api/v1/imports/{import_id}"
-                        f"（控制台 /imports/{import_id}）查看结果。较大的表请用 ?async=1 在后台导入", 503)
+    return ServiceError(
+        "service_unavailable",
+        f"导入耗时超过了等待时间，可能仍在后台进行：请稍后在 /api/v1/imports/{import_id}"
+        f"（控制台 /imports/{import_id}）查看结果。较大的表请用 ?async=1 在后台导入",
+        503,
+    )

@@ -1,7 +1,8 @@
 """The event envelope every payload on the bus carries."""
+
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from shared import request_ids
 
@@ -9,7 +10,7 @@ SCHEMA_VERSION = 1
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_id() -> str:

@@ -6,6 +6,7 @@ error (ServiceError: an unknown id, a refused transition) expected, and this fil
 container logger turns that record into one line without a traceback: INFO for a refusal of the
 client's request (4xx), WARNING for the rest. Unexpected exceptions keep their ERROR and traceback.
 """
+
 import logging
 
 from shared.errors import ServiceError

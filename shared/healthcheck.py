@@ -1,6 +1,8 @@
 """Container health check: `python -m shared.healthcheck SERVICE` exits 0 when the service answers RPC."""
-import shared.quiet  # noqa: F401
+
+import shared.quiet  # noqa: F401, I001  (first: it silences warnings raised on import)
 import eventlet
+
 
 eventlet.monkey_patch()
 

@@ -1,4 +1,5 @@
 """`hardship import FILE`: send a registry sheet to the registry service and show its progress."""
+
 import sys
 import time
 import uuid
@@ -62,15 +63,21 @@ def send_and_follow(file: Path, actor: str) -> int:
             except ServiceError:
                 continue
             if sys.stderr.isatty():
-                print("\r导入中 " + progress_bar(state["progress"] / 100) + f" 已处理 {state['processed_rows']} 行",
-                      end="", file=sys.stderr, flush=True)
+                print(
+                    "\r导入中 " + progress_bar(state["progress"] / 100) + f" 已处理 {state['processed_rows']} 行",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
         try:
             result = done.wait()
         except ServiceError as error:
             print(f"\n导入失败：{error.message}", file=sys.stderr)
             return 1
-    print(f"\n共 {result['total_rows']} 行：新建 {result['created']}，更新 {result['updated']}，"
-          f"未变 {result['unchanged']}，拒绝 {len(result['rejected'])}")
+    print(
+        f"\n共 {result['total_rows']} 行：新建 {result['created']}，更新 {result['updated']}，"
+        f"未变 {result['unchanged']}，拒绝 {len(result['rejected'])}"
+    )
     for rejected in result["rejected"]:
         print(f"  第{rejected['row']}行 {rejected['message']}")  # the message starts with the sheet's column
     for skipped in result.get("skipped", ()):

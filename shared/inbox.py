@@ -1,4 +1,5 @@
 """The consumer inbox: each handler takes each event_id once, in the same transaction as its effects."""
+
 import functools
 import logging
 
@@ -13,7 +14,8 @@ log = logging.getLogger(__name__)
 
 def inbox_table(metadata) -> Table:
     return Table(
-        "inbox", metadata,
+        "inbox",
+        metadata,
         Column("event_id", String(32), primary_key=True),
         Column("handler", String(120), primary_key=True),
         Column("handled_at", UtcDateTime, nullable=False),
@@ -31,6 +33,7 @@ def handle_once(inbox: Table, db_attribute: str = "db"):
     The handler does its work on `self.<db_attribute>` without committing; the inbox row and the
     work commit together, so a crash before the commit leaves the event to be handled again.
     """
+
     def decorator(method):
         handler_name = method.__qualname__
 
@@ -45,5 +48,7 @@ def handle_once(inbox: Table, db_attribute: str = "db"):
             result = method(self, payload)
             session.commit()
             return result
+
         return wrapper
+
     return decorator

@@ -5,6 +5,7 @@ events relayed, events handled, parked messages, and whatever the service adds),
 of a service gives the same answer and running several changes nothing. The few only a process can
 know (redeliveries its inbox dropped) carry a `process` label, host:pid.
 """
+
 import functools
 import logging
 import os
@@ -50,8 +51,10 @@ class ProcessCounters:
         self.registry = CollectorRegistry()
         self.process = f"{socket.gethostname()}:{os.getpid()}"
         self._duplicates = Counter(
-            "hardship_inbox_duplicates_dropped", "Redelivered events an inbox dropped, in this process",
-            ["handler", "process"], registry=self.registry,
+            "hardship_inbox_duplicates_dropped",
+            "Redelivered events an inbox dropped, in this process",
+            ["handler", "process"],
+            registry=self.registry,
         )
 
     def duplicate_dropped(self, handler: str) -> None:

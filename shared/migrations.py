@@ -1,4 +1,5 @@
 """Alembic, driven from code: each service keeps its own migrations and its own version table."""
+
 from pathlib import Path
 
 from alembic import command, context
@@ -9,7 +10,9 @@ from shared.db import db_url, make_engine
 
 def alembic_config(service: str, url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "services" / service / "migrations"))
+    config.set_main_option(
+        "script_location", str(Path(__file__).resolve().parent.parent / "services" / service / "migrations")
+    )
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["service"] = service
     return config

@@ -5,6 +5,7 @@ relay publishes unpublished rows in id order with publisher confirms and only th
 published, so a crash anywhere between the commit and the mark re-sends rather than loses (consumers
 drop the repeat through their inbox).
 """
+
 import logging
 
 import eventlet
@@ -27,15 +28,20 @@ GATHER_SECONDS = 0.02
 
 def outbox_table(metadata) -> Table:
     return Table(
-        "outbox", metadata,
+        "outbox",
+        metadata,
         Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
         Column("event_id", String(32), nullable=False, unique=True),
         Column("event_type", String(64), nullable=False),
         Column("payload", Text, nullable=False),
         Column("created_at", UtcDateTime, nullable=False),
         Column("published_at", UtcDateTime),
-        Index("ix_outbox_unpublished", "id", sqlite_where=text("published_at IS NULL"),
-              postgresql_where=text("published_at IS NULL")),
+        Index(
+            "ix_outbox_unpublished",
+            "id",
+            sqlite_where=text("published_at IS NULL"),
+            postgresql_where=text("published_at IS NULL"),
+        ),
     )
 
 
@@ -43,8 +49,12 @@ def add_events(session, outbox: Table, events) -> None:
     """Queue (event_type, payload) pairs in the caller's transaction."""
     created_at = now_utc()
     rows = [
-        {"event_id": payload["event_id"], "event_type": event_type,
-         "payload": orjson.dumps(payload).decode(), "created_at": created_at}
+        {
+            "event_id": payload["event_id"],
+            "event_type": event_type,
+            "payload": orjson.dumps(payload).decode(),
+            "created_at": created_at,
+        }
         for event_type, payload in events
     ]
     insert_many(session, outbox, rows)

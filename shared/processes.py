@@ -1,4 +1,5 @@
 """Child processes that never outlive the process that started them."""
+
 import ctypes
 import signal
 import sys

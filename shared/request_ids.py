@@ -5,6 +5,7 @@ data, which nameko sends along with every RPC call; an event carries it in its p
 `request_id`, and the handler's worker takes it from there. Each worker binds the id to its own
 greenthread, and every log record made there gets it as `record.request_id` ("-" outside any request).
 """
+
 import logging
 import re
 import secrets

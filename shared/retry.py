@@ -6,6 +6,7 @@ after the last delay it goes to `<queue>.parking` with the reason, where operato
 replay it. An event whose body cannot even be decoded (kombu logs and acks those, so they vanish)
 is parked at once: no retry would make it readable.
 """
+
 import logging
 import traceback
 
@@ -27,7 +28,8 @@ REASON_HEADER = "x-parking-reason"
 
 def retry_queue(queue_name: str, attempt: int, delay_seconds: float, config=None) -> Queue:
     return Queue(
-        f"{queue_name}.retry.{attempt}", durable=True,
+        f"{queue_name}.retry.{attempt}",
+        durable=True,
         queue_arguments={
             "x-message-ttl": max(1, int(delay_seconds * 1000)),
             "x-dead-letter-exchange": "",
@@ -91,7 +93,11 @@ class ReliableEventHandler(EventHandler):
             headers.update(self._parking_headers(reason))
             log.error("event on %s failed %d times (%s); parked in %s", self.queue.name, attempt, reason, target.name)
         self.publisher.publish(
-            message.payload, exchange="", routing_key=target.name, declare=[target], headers=headers,
+            message.payload,
+            exchange="",
+            routing_key=target.name,
+            declare=[target],
+            headers=headers,
         )
 
     def _parking_headers(self, reason: str) -> dict:
@@ -102,7 +108,11 @@ class ReliableEventHandler(EventHandler):
         headers = {**(message.headers or {}), ATTEMPT_HEADER: 1, **self._parking_headers(reason)}
         try:
             self.publisher.publish(
-                message.body, exchange="", routing_key=self.parking.name, declare=[self.parking], headers=headers,
+                message.body,
+                exchange="",
+                routing_key=self.parking.name,
+                declare=[self.parking],
+                headers=headers,
                 content_type=message.content_type or "application/octet-stream",
                 content_encoding=message.content_encoding or "binary",
             )

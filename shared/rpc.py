@@ -11,6 +11,7 @@ kills the whole service container: every other call and event in flight with it.
 given up instead; the caller times out, as it would have anyway, and the request, never
 acknowledged on the dead connection, comes back once the broker does.
 """
+
 import logging
 from functools import partial
 

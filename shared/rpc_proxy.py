@@ -6,6 +6,7 @@ work. Here a call with no answer in time raises service_unavailable, an ordinary
 crosses RPC intact to become a 503 at the gateway, and an event handler that meets it fails like on
 any other error, so its event is retried, then parked (shared/retry.py).
 """
+
 import copy
 
 import eventlet
@@ -23,7 +24,9 @@ class TimedMethodProxy(MethodProxy):
         call.reply_listener = replies = OneReply(self.reply_listener)
         deadline = eventlet.Timeout(self.timeout)
         try:
-            return call._call(*args, **kwargs).result()  # the publish too: a broker that blocks publishers must not hold us
+            return call._call(
+                *args, **kwargs
+            ).result()  # the publish too: a broker that blocks publishers must not hold us
         except eventlet.Timeout as expired:
             if expired is not deadline:  # a caller's own, outer timeout
                 raise

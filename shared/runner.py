@@ -1,6 +1,8 @@
 """Runs one service in this process: `python -m shared.runner registry`."""
-import shared.quiet  # noqa: F401
+
+import shared.quiet  # noqa: F401, I001  (first: it silences warnings raised on import)
 import eventlet
+
 
 eventlet.monkey_patch()
 
@@ -17,13 +19,14 @@ from shared.masking import install_log_masking  # noqa: E402
 from shared.request_ids import install_log_record_ids  # noqa: E402
 from shared.topology import service_class  # noqa: E402
 
-
 LOG_FORMAT = "%(asctime)s {service} %(levelname)s %(name)s request_id=%(request_id)s: %(message)s"
 
 
 def configure_logging(service: str) -> None:
     install_log_record_ids()
-    logging.basicConfig(level=setting("LOG_LEVEL").upper(), stream=sys.stderr, format=LOG_FORMAT.format(service=service))
+    logging.basicConfig(
+        level=setting("LOG_LEVEL").upper(), stream=sys.stderr, format=LOG_FORMAT.format(service=service)
+    )
     install_log_masking()
 
 

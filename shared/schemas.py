@@ -1,4 +1,5 @@
 """Marshmallow defaults for every API body: unknown fields are refused, messages are in Chinese."""
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from shared.errors import validation_error

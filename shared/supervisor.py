@@ -1,4 +1,5 @@
 """`hardship run`: check the broker, migrate every database, start each service and keep it running."""
+
 import os
 import signal
 import socket
@@ -33,9 +34,11 @@ def broker_problem() -> str | None:
         with Connection(uri, connect_timeout=3) as connection:
             connection.ensure_connection(max_retries=1, timeout=3)
     except Exception as exc:  # any failure to connect is reported the same way
-        return (f"无法连接 RabbitMQ（{redacted(uri)}：{type(exc).__name__}）。请先启动它："
-                "本机安装的用 `sudo rabbitmq-server -detached`，或用 `docker compose up -d rabbitmq`"
-                "（并把 AMQP_URI 设为它的用户和密码），然后重试。")
+        return (
+            f"无法连接 RabbitMQ（{redacted(uri)}：{type(exc).__name__}）。请先启动它："
+            "本机安装的用 `sudo rabbitmq-server -detached`，或用 `docker compose up -d rabbitmq`"
+            "（并把 AMQP_URI 设为它的用户和密码），然后重试。"
+        )
     return None
 
 
@@ -58,8 +61,10 @@ def port_problem(services) -> str | None:
         try:
             probe.bind(("0.0.0.0", port))
         except OSError as exc:
-            return (f"端口 {port} 已被占用（{exc.strerror}）：可能另一个 hardship run 还在运行。"
-                    "请先停止它，或用 GATEWAY_PORT 换一个端口，然后重试。")
+            return (
+                f"端口 {port} 已被占用（{exc.strerror}）：可能另一个 hardship run 还在运行。"
+                "请先停止它，或用 GATEWAY_PORT 换一个端口，然后重试。"
+            )
     return None
 
 
@@ -99,7 +104,9 @@ def run_system(services=None) -> int:
     print("按 Ctrl-C 停止。")
     while not stopping:
         for name in [name for name, child in children.items() if child.poll() is not None]:
-            print(f"服务 {name} 已退出（{children[name].returncode}），{RESTART_DELAY_SECONDS} 秒后重启", file=sys.stderr)
+            print(
+                f"服务 {name} 已退出（{children[name].returncode}），{RESTART_DELAY_SECONDS} 秒后重启", file=sys.stderr
+            )
             time.sleep(RESTART_DELAY_SECONDS)
             if stopping:
                 break
@@ -117,5 +124,6 @@ def run_system(services=None) -> int:
 
 
 def _start(name: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "shared.runner", name], env=os.environ.copy(),
-                            preexec_fn=stop_with_parent)
+    return subprocess.Popen(
+        [sys.executable, "-m", "shared.runner", name], env=os.environ.copy(), preexec_fn=stop_with_parent
+    )

@@ -1,4 +1,5 @@
 """A nameko timer whose interval comes from the service's configuration."""
+
 from nameko.timer import Timer
 
 from shared.config import setting

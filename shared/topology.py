@@ -4,6 +4,7 @@ nameko declares a handler's queue when the service starts; an event published ea
 worker filed while the aid service is still down) would be dropped by the broker. Declaring the
 same durable queues with the same bindings at migrate time closes that gap.
 """
+
 import importlib
 
 from kombu import Connection, Exchange, Queue
@@ -12,7 +13,6 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from shared.config import SERVICE_CLASSES, setting
 from shared.events import exchange_name
-
 
 QUEUE_TYPES = ("classic", "quorum")
 
@@ -38,11 +38,16 @@ def consumer_queues(service_cls, config=None) -> list[Queue]:
         for entrypoint in getattr(getattr(service_cls, method_name), ENTRYPOINT_EXTENSIONS_ATTR, ()):
             if isinstance(entrypoint, EventHandler):
                 exchange = Exchange(exchange_name(entrypoint.source_service), type="topic", durable=True)
-                queues.append(Queue(
-                    f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{service_cls.name}.{method_name}",
-                    exchange=exchange, routing_key=entrypoint.event_type, durable=True, auto_delete=False,
-                    queue_arguments=queue_arguments(config),
-                ))
+                queues.append(
+                    Queue(
+                        f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{service_cls.name}.{method_name}",
+                        exchange=exchange,
+                        routing_key=entrypoint.event_type,
+                        durable=True,
+                        auto_delete=False,
+                        queue_arguments=queue_arguments(config),
+                    )
+                )
     return queues
 
 

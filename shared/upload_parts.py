@@ -3,6 +3,7 @@
 Used by the gateway, `hardship import`, the benchmarks and the tests: the file is read PART_BYTES at a
 time and each part goes out in its own RPC, so neither side ever holds more than a part of it.
 """
+
 import base64
 import io
 import uuid

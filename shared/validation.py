@@ -93,11 +93,7 @@ def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
     """
     number = raw.strip()
     first17 = number[:17]
-    if (
-        len(number) != 18
-        or not (first17.isascii() and first17.isdigit())
-        or number[17] not in "0123456789Xx"
-    ):
+    if len(number) != 18 or not (first17.isascii() and first17.isdigit()) or number[17] not in "0123456789Xx":
         raise InvalidValue("身份证号应为18位数字（最后一位可为X）")
     number = number.upper()
 
@@ -127,7 +123,7 @@ def normalize_phone(raw: str) -> str:
     if len(phone) > 11:
         for prefix in _PHONE_PREFIXES:
             if phone.startswith(prefix):
-                phone = phone[len(prefix):]
+                phone = phone[len(prefix) :]
                 break
     if not _PHONE.fullmatch(phone):
         raise InvalidValue("不是有效的中国大陆手机号码")

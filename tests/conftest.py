@@ -1,6 +1,8 @@
 """Fixtures shared by every test: eventlet first, then real RabbitMQ vhosts and real databases."""
-import shared.quiet  # noqa: F401
+
+import shared.quiet  # noqa: F401, I001  (first: it silences warnings raised on import)
 import eventlet
+
 
 eventlet.monkey_patch()
 

@@ -5,15 +5,16 @@ money covers them all (one conditional UPDATE of the campaign, one of each appli
 does not, or another reviewer moved one of them meanwhile, they are approved one at a time, so as
 many as the money allows are approved and each of the others gets its own reason.
 """
+
 from sqlalchemy import select
 
-from shared.errors import ServiceError, looks_like_id, not_found
-from shared.events import now_utc
 from services.aid import campaigns as campaign_store
 from services.aid.applications import change, commit_money, move_all, record_many, refused
 from services.aid.models import applications
 from services.aid.workdays import publicity_end
 from services.aid.workflow import PUBLICIZING, SUBMITTED, check_maker_checker, next_status
+from shared.errors import ServiceError, looks_like_id, not_found
+from shared.events import now_utc
 
 
 def check_worker_active(applicant: dict | None) -> None:
@@ -22,14 +23,18 @@ def check_worker_active(applicant: dict | None) -> None:
         raise refused("not_eligible", "该职工档案已不在有效状态，不能批准")
 
 
-def approve_many(session, application_ids: list[str], actor: str, note: str | None, today, calendar,
-                 applicants) -> dict:
+def approve_many(
+    session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants
+) -> dict:
     """{"approved": [ids], "failed": [{"application_id", "code", "message"}]}, both in the order asked.
     `applicants(worker_ids)` is the registry's view of the workers (its `applicants` RPC)."""
     ids = list(dict.fromkeys(application_ids))
-    rows = {row.application_id: row for row in session.execute(
-        select(applications).where(applications.c.application_id.in_([i for i in ids if looks_like_id(i)]))
-    )}
+    rows = {
+        row.application_id: row
+        for row in session.execute(
+            select(applications).where(applications.c.application_id.in_([i for i in ids if looks_like_id(i)]))
+        )
+    }
     campaigns_by_id = campaign_store.load_many(session, {row.campaign_id for row in rows.values()})
     session.rollback()
     workers = applicants(sorted({row.worker_id for row in rows.values()})) if rows else {}
@@ -56,8 +61,16 @@ def approve_many(session, application_ids: list[str], actor: str, note: str | No
             session.rollback()
             for row in group:
                 try:
-                    change(session, row.application_id, "approve", actor, note, today=today, calendar=calendar,
-                           reviewer_check=True)
+                    change(
+                        session,
+                        row.application_id,
+                        "approve",
+                        actor,
+                        note,
+                        today=today,
+                        calendar=calendar,
+                        reviewer_check=True,
+                    )
                 except ServiceError as error:
                     failed[row.application_id] = error
         except Exception:
@@ -65,8 +78,15 @@ def approve_many(session, application_ids: list[str], actor: str, note: str | No
             raise
     return {
         "approved": [application_id for application_id in ids if application_id not in failed],
-        "failed": [{"application_id": application_id, "code": failed[application_id].code,
-                    "message": failed[application_id].message} for application_id in ids if application_id in failed],
+        "failed": [
+            {
+                "application_id": application_id,
+                "code": failed[application_id].code,
+                "message": failed[application_id].message,
+            }
+            for application_id in ids
+            if application_id in failed
+        ],
     }
 
 

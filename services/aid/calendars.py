@@ -1,19 +1,24 @@
 """The working calendar that 公示 counts on: the built-in official years, and the years an admin entered."""
+
 from datetime import date
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from shared.errors import ServiceError, validation_error
-from shared.events import now_utc
 from services.aid.models import calendar_years
 from services.aid.official_calendar import official_years
 from services.aid.workdays import ENTERED, FIRST_YEAR, LAST_YEAR, Calendar, YearCalendar, entered_year, missing_years
+from shared.errors import ServiceError, validation_error
+from shared.events import now_utc
 
 
 def _entered(row) -> YearCalendar:
-    return YearCalendar(row.year, frozenset(map(date.fromisoformat, row.holidays)),
-                        frozenset(map(date.fromisoformat, row.workdays)), ENTERED)
+    return YearCalendar(
+        row.year,
+        frozenset(map(date.fromisoformat, row.holidays)),
+        frozenset(map(date.fromisoformat, row.workdays)),
+        ENTERED,
+    )
 
 
 def working_calendar(session) -> Calendar:

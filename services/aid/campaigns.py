@@ -1,20 +1,28 @@
 """Campaigns and their money: what is available, committed, paid out and left."""
+
 from sqlalchemy import func, insert, select
 
-from shared.db import row_by_id
-from shared.errors import looks_like_id
-from shared.events import new_id, now_utc
 from services.aid import funds, ledger
 from services.aid.models import applications, campaigns
 from services.aid.workflow import STATUSES
+from shared.db import row_by_id
+from shared.errors import looks_like_id
+from shared.events import new_id, now_utc
 
 
 def create(session, data: dict, actor: str):
     campaign_id = new_id()
-    session.execute(insert(campaigns).values(
-        campaign_id=campaign_id, allocated_fen=0, committed_fen=0, disbursed_fen=0,
-        created_by=actor, created_at=now_utc(), **data,
-    ))
+    session.execute(
+        insert(campaigns).values(
+            campaign_id=campaign_id,
+            allocated_fen=0,
+            committed_fen=0,
+            disbursed_fen=0,
+            created_by=actor,
+            created_at=now_utc(),
+            **data,
+        )
+    )
     funds.fund_budget(session, campaign_id, data["budget_fen"])
     session.commit()
     return load(session, campaign_id)
@@ -47,8 +55,10 @@ def counts_by_status(session, campaign_ids: list[str]) -> dict[str, dict[str, in
 def figures(session, campaign_ids: list[str]) -> dict[str, dict]:
     """Each campaign's counts by status and its money as the ledger holds it."""
     counts = counts_by_status(session, campaign_ids)
-    return {campaign_id: {"counts": counts[campaign_id], "money": ledger.campaign_money(session, campaign_id)}
-            for campaign_id in campaign_ids}
+    return {
+        campaign_id: {"counts": counts[campaign_id], "money": ledger.campaign_money(session, campaign_id)}
+        for campaign_id in campaign_ids
+    }
 
 
 def view(row, figures: dict) -> dict:
@@ -77,8 +87,15 @@ def view(row, figures: dict) -> dict:
 def listing(session, page: int, per_page: int) -> dict:
     total = session.execute(select(func.count()).select_from(campaigns)).scalar()
     rows = session.execute(
-        select(campaigns).order_by(campaigns.c.created_at.desc(), campaigns.c.campaign_id)
-        .limit(per_page).offset((page - 1) * per_page)
+        select(campaigns)
+        .order_by(campaigns.c.created_at.desc(), campaigns.c.campaign_id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     shown = figures(session, [row.campaign_id for row in rows])
-    return {"items": [view(row, shown[row.campaign_id]) for row in rows], "total": total, "page": page, "per_page": per_page}
+    return {
+        "items": [view(row, shown[row.campaign_id]) for row in rows],
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+    }

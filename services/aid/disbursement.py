@@ -1,18 +1,19 @@
 """Paying approved aid through the bank: batches, the bank's upload file, its results, and payment by hand."""
+
 import csv
 import io
 import json
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from shared.cells import csv_file
-from shared.db import insert_many, row_by_id
-from shared.errors import ServiceError, validation_error
-from shared.events import new_id, now_utc
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
 from services.aid.models import applications, batch_downloads, batch_items, batches
 from services.aid.workflow import PAYING, PAYMENT_FAILED, READY, next_status
+from shared.cells import csv_file
+from shared.db import insert_many, row_by_id
+from shared.errors import ServiceError, validation_error
+from shared.events import new_id, now_utc
 
 BANK_FILE_HEADER = ("序号", "收款人账号", "收款人户名", "收款银行", "金额（元）", "用途", "业务参考号")
 PURPOSE = {"warmth": "送温暖补助", "education": "金秋助学补助"}
@@ -50,20 +51,43 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
         raise ServiceError("invalid_transition", f"职工档案 {'、'.join(unknown)} 在档案库中不存在，不能发放", 409)
     batch_id, now = new_id(), now_utc()
     try:
-        session.execute(insert(batches).values(
-            batch_id=batch_id, campaign_id=campaign.campaign_id, count=len(due_rows),
-            total_fen=sum(row.amount_fen for row in due_rows), created_by=actor, created_at=now,
-        ))
-        application_store.move_all(session, [(row, next_status("pay", row.status), {"batch_id": batch_id})
-                                             for row in due_rows], now)
-        application_store.record_many(session, [(row._mapping, row.status, PAYING, f"纳入发放批次 {batch_id}")
-                                                for row in due_rows], actor, campaign.name)
-        insert_many(session, batch_items, [
-            {"batch_id": batch_id, "application_id": row.application_id, "line": line, "amount_fen": row.amount_fen,
-             "result": None, "bank_ref": None, "reason": None, "settled_at": None,
-             "payee_sealed": payees[row.worker_id]}
-            for line, row in enumerate(due_rows, start=1)
-        ])
+        session.execute(
+            insert(batches).values(
+                batch_id=batch_id,
+                campaign_id=campaign.campaign_id,
+                count=len(due_rows),
+                total_fen=sum(row.amount_fen for row in due_rows),
+                created_by=actor,
+                created_at=now,
+            )
+        )
+        application_store.move_all(
+            session, [(row, next_status("pay", row.status), {"batch_id": batch_id}) for row in due_rows], now
+        )
+        application_store.record_many(
+            session,
+            [(row._mapping, row.status, PAYING, f"纳入发放批次 {batch_id}") for row in due_rows],
+            actor,
+            campaign.name,
+        )
+        insert_many(
+            session,
+            batch_items,
+            [
+                {
+                    "batch_id": batch_id,
+                    "application_id": row.application_id,
+                    "line": line,
+                    "amount_fen": row.amount_fen,
+                    "result": None,
+                    "bank_ref": None,
+                    "reason": None,
+                    "settled_at": None,
+                    "payee_sealed": payees[row.worker_id],
+                }
+                for line, row in enumerate(due_rows, start=1)
+            ],
+        )
         session.commit()
     except Exception:
         session.rollback()
@@ -73,17 +97,30 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
 
 def view(session, batch_id: str) -> dict:
     batch = load(session, batch_id)
-    results = dict(session.execute(
-        select(batch_items.c.result, func.count()).where(batch_items.c.batch_id == batch_id).group_by(batch_items.c.result)
-    ).all())
-    downloads = [{"actor": row.actor, "at": row.at.isoformat(), "lines": row.lines} for row in session.execute(
-        select(batch_downloads).where(batch_downloads.c.batch_id == batch_id).order_by(batch_downloads.c.id)
-    )]
+    results = dict(
+        session.execute(
+            select(batch_items.c.result, func.count())
+            .where(batch_items.c.batch_id == batch_id)
+            .group_by(batch_items.c.result)
+        ).all()
+    )
+    downloads = [
+        {"actor": row.actor, "at": row.at.isoformat(), "lines": row.lines}
+        for row in session.execute(
+            select(batch_downloads).where(batch_downloads.c.batch_id == batch_id).order_by(batch_downloads.c.id)
+        )
+    ]
     session.rollback()
     return {
-        "batch_id": batch.batch_id, "campaign_id": batch.campaign_id, "count": batch.count,
-        "total_fen": batch.total_fen, "created_by": batch.created_by, "created_at": batch.created_at.isoformat(),
-        "paid": results.get("success", 0), "failed": results.get("failed", 0), "pending": results.get(None, 0),
+        "batch_id": batch.batch_id,
+        "campaign_id": batch.campaign_id,
+        "count": batch.count,
+        "total_fen": batch.total_fen,
+        "created_by": batch.created_by,
+        "created_at": batch.created_at.isoformat(),
+        "paid": results.get("success", 0),
+        "failed": results.get("failed", 0),
+        "pending": results.get(None, 0),
         "downloads": downloads,
     }
 
@@ -92,23 +129,39 @@ def listing(session, page: int, per_page: int, campaign_id: str | None = None) -
     """Batches, newest first, each as `view` shows it."""
     chosen = [batches.c.campaign_id == campaign_id] if campaign_id else []
     total = session.execute(select(func.count()).select_from(batches).where(*chosen)).scalar()
-    batch_ids = session.execute(
-        select(batches.c.batch_id).where(*chosen).order_by(batches.c.created_at.desc(), batches.c.batch_id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).scalars().all()
-    return {"items": [view(session, batch_id) for batch_id in batch_ids], "total": total, "page": page,
-            "per_page": per_page}
+    batch_ids = (
+        session.execute(
+            select(batches.c.batch_id)
+            .where(*chosen)
+            .order_by(batches.c.created_at.desc(), batches.c.batch_id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .scalars()
+        .all()
+    )
+    return {
+        "items": [view(session, batch_id) for batch_id in batch_ids],
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+    }
 
 
 def payable_items(session, batch_id: str) -> list:
     """The batch's lines the bank has still to pay: their application is still `paying` in this batch."""
     load(session, batch_id)
     items = session.execute(
-        select(batch_items.c.line, batch_items.c.amount_fen, batch_items.c.payee_sealed, applications.c.application_id,
-               applications.c.worker_id, applications.c.program)
+        select(
+            batch_items.c.line,
+            batch_items.c.amount_fen,
+            batch_items.c.payee_sealed,
+            applications.c.application_id,
+            applications.c.worker_id,
+            applications.c.program,
+        )
         .join(applications, applications.c.application_id == batch_items.c.application_id)
-        .where(batch_items.c.batch_id == batch_id, applications.c.batch_id == batch_id,
-               applications.c.status == PAYING)
+        .where(batch_items.c.batch_id == batch_id, applications.c.batch_id == batch_id, applications.c.status == PAYING)
         .order_by(batch_items.c.line)
     ).all()
     session.rollback()
@@ -126,8 +179,17 @@ def bank_file(items: list, vault, current_payees: dict) -> bytes:
     rows = [BANK_FILE_HEADER]
     for item in items:
         payee = json.loads(vault.decrypt(item.payee_sealed or current_payees[item.worker_id]))
-        rows.append((item.line, payee["account"], payee["name"], payee["bank_name"], yuan_text(item.amount_fen),
-                     PURPOSE[item.program], item.application_id))
+        rows.append(
+            (
+                item.line,
+                payee["account"],
+                payee["name"],
+                payee["bank_name"],
+                yuan_text(item.amount_fen),
+                PURPOSE[item.program],
+                item.application_id,
+            )
+        )
     return csv_file(rows, "gb18030")
 
 
@@ -158,8 +220,7 @@ def _result_lines(content: bytes) -> list[tuple[int, dict]]:
         missing = [column for column in RESULT_COLUMNS[:2] if column not in (reader.fieldnames or ())]
         if missing:
             raise validation_error({"file": [f"缺少列：{'、'.join(missing)}（需要 {','.join(RESULT_COLUMNS)}）"]})
-        return [(reader.line_num, {key: (value or "").strip() for key, value in row.items() if key})
-                for row in reader]
+        return [(reader.line_num, {key: (value or "").strip() for key, value in row.items() if key}) for row in reader]
     except csv.Error:
         raise validation_error({"file": ["CSV 文件格式错误（某个字段过长或引号不配对）"]}) from None
 
@@ -168,8 +229,10 @@ def apply_results(session, batch_id: str, content: bytes, actor: str) -> dict:
     """The bank's answer, line by line: each paid or failed once; a line seen before changes nothing."""
     batch = load(session, batch_id)
     campaign = campaign_store.load(session, batch.campaign_id)
-    items = {row.application_id: row for row in session.execute(
-        select(batch_items).where(batch_items.c.batch_id == batch_id))}
+    items = {
+        row.application_id: row
+        for row in session.execute(select(batch_items).where(batch_items.c.batch_id == batch_id))
+    }
     session.rollback()
     summary = {"batch_id": batch_id, "disbursed": 0, "failed": 0, "unchanged": 0, "errors": []}
     first_line: dict[str, int] = {}
@@ -193,30 +256,54 @@ def apply_results(session, batch_id: str, content: bytes, actor: str) -> dict:
 
 def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: str) -> None:
     """The bank's answers in one transaction: statuses, history and events, money, sources, the batch's items."""
-    rows = {row.application_id: row for row in session.execute(
-        select(applications).where(applications.c.application_id.in_([item.application_id for item, _r, _l in settled]))
-    )}
+    rows = {
+        row.application_id: row
+        for row in session.execute(
+            select(applications).where(
+                applications.c.application_id.in_([item.application_id for item, _r, _l in settled])
+            )
+        )
+    }
     if any(row.status != PAYING or row.batch_id != batch_id for row in rows.values()):
         raise ServiceError("invalid_transition", "部分申请已不在本批次付款中", 409)
     paid = [rows[item.application_id] for item, result, _line in settled if result == "success"]
     outcome = {result: next_status(action, PAYING) for result, action in RESULTS.items()}
     now = now_utc()
     try:
-        application_store.move_all(session, [(rows[item.application_id], outcome[result], {"bank_ref": line.get("bank_ref") or None})
-                            for item, result, line in settled], now)
-        application_store.record_many(session, [
-            (rows[item.application_id]._mapping, PAYING, outcome[result], line.get("reason") or None)
-            for item, result, line in settled
-        ], actor, campaign.name)
+        application_store.move_all(
+            session,
+            [
+                (rows[item.application_id], outcome[result], {"bank_ref": line.get("bank_ref") or None})
+                for item, result, line in settled
+            ],
+            now,
+        )
+        application_store.record_many(
+            session,
+            [
+                (rows[item.application_id]._mapping, PAYING, outcome[result], line.get("reason") or None)
+                for item, result, line in settled
+            ],
+            actor,
+            campaign.name,
+        )
         if paid:
             application_store.pay_out(session, campaign.campaign_id, paid)
         session.execute(
             update(batch_items)
             .where(batch_items.c.batch_id == batch_id, batch_items.c.application_id == bindparam("b_id"))
-            .values(result=bindparam("b_result"), bank_ref=bindparam("b_ref"), reason=bindparam("b_reason"),
-                    settled_at=now),
-            [{"b_id": item.application_id, "b_result": result, "b_ref": line.get("bank_ref") or None,
-              "b_reason": line.get("reason") or None} for item, result, line in settled],
+            .values(
+                result=bindparam("b_result"), bank_ref=bindparam("b_ref"), reason=bindparam("b_reason"), settled_at=now
+            ),
+            [
+                {
+                    "b_id": item.application_id,
+                    "b_result": result,
+                    "b_ref": line.get("bank_ref") or None,
+                    "b_reason": line.get("reason") or None,
+                }
+                for item, result, line in settled
+            ],
         )
         session.commit()
     except Exception:

@@ -1,4 +1,5 @@
 """Each campaign's public account of its money: income by donor, spending by program, how many were helped."""
+
 from sqlalchemy import func, select
 
 from services.aid import campaigns as campaign_store
@@ -13,16 +14,23 @@ PROGRAM_NAMES = {"warmth": "送温暖", "education": "金秋助学"}
 def disclosure(session, campaign_id: str) -> dict:
     campaign = campaign_store.load(session, campaign_id)
     sources = session.execute(
-        select(fund_sources.c.rank, fund_sources.c.amount_fen, donations.c.received_on, donors.c.name, donors.c.kind,
-               donors.c.anonymous)
+        select(
+            fund_sources.c.rank,
+            fund_sources.c.amount_fen,
+            donations.c.received_on,
+            donors.c.name,
+            donors.c.kind,
+            donors.c.anonymous,
+        )
         .outerjoin(donations, donations.c.donation_id == fund_sources.c.donation_id)
         .outerjoin(donors, donors.c.donor_id == donations.c.donor_id)
         .where(fund_sources.c.campaign_id == campaign_id)
         .order_by(fund_sources.c.rank, fund_sources.c.received_on, fund_sources.c.created_at)
     ).all()
     recipients, paid_fen = session.execute(
-        select(func.count(), func.coalesce(func.sum(applications.c.amount_fen), 0))
-        .where(applications.c.campaign_id == campaign_id, applications.c.status == DISBURSED)
+        select(func.count(), func.coalesce(func.sum(applications.c.amount_fen), 0)).where(
+            applications.c.campaign_id == campaign_id, applications.c.status == DISBURSED
+        )
     ).one()
     money = ledger.campaign_money(session, campaign_id)
     session.rollback()
@@ -31,15 +39,21 @@ def disclosure(session, campaign_id: str) -> dict:
         if source.rank != BUDGET:
             by_donor[public_name(source)] = by_donor.get(public_name(source), 0) + source.amount_fen
     return {
-        "campaign_id": campaign_id, "name": campaign.name, "program": campaign.program, "year": campaign.year,
+        "campaign_id": campaign_id,
+        "name": campaign.name,
+        "program": campaign.program,
+        "year": campaign.year,
         "income": {
             "by_donor": [{"donor": name, "amount_fen": amount} for name, amount in by_donor.items()],
             "restricted_gifts_fen": sum(s.amount_fen for s in sources if s.rank == RESTRICTED),
             "allocated_gifts_fen": sum(s.amount_fen for s in sources if s.rank not in (RESTRICTED, BUDGET)),
             "union_budget_fen": sum(s.amount_fen for s in sources if s.rank == BUDGET),
         },
-        "spending": {"by_program": [{"program": PROGRAM_NAMES[campaign.program], "disbursed_fen": int(paid_fen)}],
-                     "disbursed_fen": money["disbursed"], "committed_fen": money["committed"]},
+        "spending": {
+            "by_program": [{"program": PROGRAM_NAMES[campaign.program], "disbursed_fen": int(paid_fen)}],
+            "disbursed_fen": money["disbursed"],
+            "committed_fen": money["committed"],
+        },
         "recipients": recipients,
         "remaining_fen": money["remaining"],
     }

@@ -6,18 +6,19 @@ unrestricted money allocated to it (oldest gift first), then the union's budget.
 source or a gift's placement is a conditional UPDATE, so concurrent payments or allocations can
 never spend the same fen twice.
 """
+
 import secrets
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from services.aid import ledger
+from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
 from shared.events import envelope, new_id, now_utc
 from shared.masking import mask_name, mask_phone
 from shared.outbox import add_events
-from services.aid import ledger
-from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
 
 RESTRICTED, ALLOCATED, BUDGET = 0, 1, 2
 ANONYMOUS_NAME = "爱心人士"
@@ -26,11 +27,18 @@ ANONYMOUS_NAME = "爱心人士"
 def create_donor(session, vault, data: dict, actor: str) -> dict:
     donor_id = new_id()
     phone = data.get("phone")
-    session.execute(insert(donors).values(
-        donor_id=donor_id, name=data["name"], kind=data["kind"], anonymous=data["anonymous"],
-        phone_masked=phone and mask_phone(phone), phone_sealed=phone and vault.encrypt(phone),
-        created_by=actor, created_at=now_utc(),
-    ))
+    session.execute(
+        insert(donors).values(
+            donor_id=donor_id,
+            name=data["name"],
+            kind=data["kind"],
+            anonymous=data["anonymous"],
+            phone_masked=phone and mask_phone(phone),
+            phone_sealed=phone and vault.encrypt(phone),
+            created_by=actor,
+            created_at=now_utc(),
+        )
+    )
     session.commit()
     return donor_view(load_donor(session, donor_id))
 
@@ -40,14 +48,21 @@ def load_donor(session, donor_id: str):
 
 
 def donor_view(row) -> dict:
-    return {"donor_id": row.donor_id, "name": row.name, "kind": row.kind, "anonymous": row.anonymous,
-            "phone": row.phone_masked, "created_at": row.created_at.isoformat()}
+    return {
+        "donor_id": row.donor_id,
+        "name": row.name,
+        "kind": row.kind,
+        "anonymous": row.anonymous,
+        "phone": row.phone_masked,
+        "created_at": row.created_at.isoformat(),
+    }
 
 
 def donor_listing(session, page: int, per_page: int) -> dict:
     total = session.execute(select(func.count()).select_from(donors)).scalar()
-    rows = session.execute(select(donors).order_by(donors.c.name, donors.c.donor_id)
-                           .limit(per_page).offset((page - 1) * per_page)).all()
+    rows = session.execute(
+        select(donors).order_by(donors.c.name, donors.c.donor_id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
     session.rollback()
     return {"items": [donor_view(row) for row in rows], "total": total, "page": page, "per_page": per_page}
 
@@ -56,8 +71,10 @@ def donation_listing(session, page: int, per_page: int) -> dict:
     """Gifts, newest first."""
     total = session.execute(select(func.count()).select_from(donations)).scalar()
     rows = session.execute(
-        select(donations).order_by(donations.c.received_on.desc(), donations.c.created_at.desc(), donations.c.donation_id)
-        .limit(per_page).offset((page - 1) * per_page)
+        select(donations)
+        .order_by(donations.c.received_on.desc(), donations.c.created_at.desc(), donations.c.donation_id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     session.rollback()
     return {"items": [donation_view(row) for row in rows], "total": total, "page": page, "per_page": per_page}
@@ -70,23 +87,35 @@ def public_name(donor) -> str:
 
 
 def _add_source(session, campaign_id: str, rank: int, amount_fen: int, donation=None) -> None:
-    session.execute(insert(fund_sources).values(
-        source_id=new_id(), campaign_id=campaign_id, rank=rank, amount_fen=amount_fen, used_fen=0,
-        donation_id=donation and donation["donation_id"], received_on=donation and donation["received_on"],
-        created_at=now_utc(),
-    ))
+    session.execute(
+        insert(fund_sources).values(
+            source_id=new_id(),
+            campaign_id=campaign_id,
+            rank=rank,
+            amount_fen=amount_fen,
+            used_fen=0,
+            donation_id=donation and donation["donation_id"],
+            received_on=donation and donation["received_on"],
+            created_at=now_utc(),
+        )
+    )
 
 
 def _add_to_campaign(session, campaign_id: str, amount_fen: int) -> None:
-    session.execute(update(campaigns).where(campaigns.c.campaign_id == campaign_id)
-                    .values(allocated_fen=campaigns.c.allocated_fen + amount_fen))
+    session.execute(
+        update(campaigns)
+        .where(campaigns.c.campaign_id == campaign_id)
+        .values(allocated_fen=campaigns.c.allocated_fen + amount_fen)
+    )
 
 
 def fund_budget(session, campaign_id: str, budget_fen: int) -> None:
     """A new campaign's budget from the union, in the caller's transaction."""
     if budget_fen:
         _add_source(session, campaign_id, BUDGET, budget_fen)
-        ledger.move(session, "budget", ledger.UNION_BUDGET, ledger.funds(campaign_id), budget_fen, campaign_id=campaign_id)
+        ledger.move(
+            session, "budget", ledger.UNION_BUDGET, ledger.funds(campaign_id), budget_fen, campaign_id=campaign_id
+        )
 
 
 REQUEST_LABELS = {"donor_id": "捐赠人", "amount_fen": "金额", "campaign_id": "帮扶项目"}
@@ -96,8 +125,11 @@ def same_request(existing, wanted: dict, what: str) -> None:
     """A repeated external_ref must repeat the request it was first used for; else idempotency_conflict."""
     differing = [REQUEST_LABELS[name] for name, value in wanted.items() if existing._mapping[name] != value]
     if differing:
-        raise ServiceError("idempotency_conflict",
-                           f"该 external_ref 已用于另一笔{what}（{'、'.join(differing)}不同），请核对后换用新的参考号", 409)
+        raise ServiceError(
+            "idempotency_conflict",
+            f"该 external_ref 已用于另一笔{what}（{'、'.join(differing)}不同），请核对后换用新的参考号",
+            409,
+        )
 
 
 DONATION_IDENTITY = ("donor_id", "amount_fen", "campaign_id")
@@ -119,9 +151,13 @@ def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
         row_by_id(session, campaigns.c.campaign_id, data["campaign_id"], "帮扶项目")
     session.rollback()
     donation = {
-        **data, "donation_id": new_id(), "receipt_no": f"JZ{data['received_on'].year}-{secrets.token_hex(5).upper()}",
-        "verification_code": f"{secrets.randbelow(10**6):06d}", "placed_fen": data["amount_fen"] if data["campaign_id"] else 0,
-        "created_by": actor, "created_at": now_utc(),
+        **data,
+        "donation_id": new_id(),
+        "receipt_no": f"JZ{data['received_on'].year}-{secrets.token_hex(5).upper()}",
+        "verification_code": f"{secrets.randbelow(10**6):06d}",
+        "placed_fen": data["amount_fen"] if data["campaign_id"] else 0,
+        "created_by": actor,
+        "created_at": now_utc(),
     }
     try:
         session.execute(insert(donations).values(**donation))
@@ -131,12 +167,31 @@ def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
             target = ledger.funds(data["campaign_id"])
         else:
             target = ledger.UNRESTRICTED
-        ledger.move(session, "donation", ledger.DONORS, target, data["amount_fen"],
-                    campaign_id=data["campaign_id"], donation_id=donation["donation_id"])
-        add_events(session, outbox, [("donation_received", envelope(
-            donation_id=donation["donation_id"], donor_id=data["donor_id"], campaign_id=data["campaign_id"],
-            amount_fen=data["amount_fen"], received_on=data["received_on"].isoformat(),
-        ))])
+        ledger.move(
+            session,
+            "donation",
+            ledger.DONORS,
+            target,
+            data["amount_fen"],
+            campaign_id=data["campaign_id"],
+            donation_id=donation["donation_id"],
+        )
+        add_events(
+            session,
+            outbox,
+            [
+                (
+                    "donation_received",
+                    envelope(
+                        donation_id=donation["donation_id"],
+                        donor_id=data["donor_id"],
+                        campaign_id=data["campaign_id"],
+                        amount_fen=data["amount_fen"],
+                        received_on=data["received_on"].isoformat(),
+                    ),
+                )
+            ],
+        )
         session.commit()
     except IntegrityError:  # the same external_ref arrived at the same moment
         session.rollback()
@@ -150,9 +205,15 @@ def _by_external_ref(session, external_ref: str):
 
 def donation_view(row) -> dict:
     return {
-        "donation_id": row.donation_id, "donor_id": row.donor_id, "amount_fen": row.amount_fen,
-        "campaign_id": row.campaign_id, "received_on": row.received_on.isoformat(), "external_ref": row.external_ref,
-        "receipt_no": row.receipt_no, "verification_code": row.verification_code, "placed_fen": row.placed_fen,
+        "donation_id": row.donation_id,
+        "donor_id": row.donor_id,
+        "amount_fen": row.amount_fen,
+        "campaign_id": row.campaign_id,
+        "received_on": row.received_on.isoformat(),
+        "external_ref": row.external_ref,
+        "receipt_no": row.receipt_no,
+        "verification_code": row.verification_code,
+        "placed_fen": row.placed_fen,
         "created_at": row.created_at.isoformat(),
     }
 
@@ -166,7 +227,8 @@ def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str |
         if existing is not None:
             return _repeated_allocation(existing, wanted)
     gifts = session.execute(
-        select(donations).where(donations.c.campaign_id.is_(None), donations.c.placed_fen < donations.c.amount_fen)
+        select(donations)
+        .where(donations.c.campaign_id.is_(None), donations.c.placed_fen < donations.c.amount_fen)
         .order_by(donations.c.received_on, donations.c.created_at)
     ).all()
     session.rollback()
@@ -175,23 +237,38 @@ def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str |
     allocation_id = new_id()
     try:
         # first, so that a twin sent at the same moment waits on the external_ref's unique key, not on the gifts
-        session.execute(insert(allocations).values(
-            allocation_id=allocation_id, external_ref=external_ref, from_donations=taken, created_by=actor,
-            created_at=now_utc(), **wanted,
-        ))
+        session.execute(
+            insert(allocations).values(
+                allocation_id=allocation_id,
+                external_ref=external_ref,
+                from_donations=taken,
+                created_by=actor,
+                created_at=now_utc(),
+                **wanted,
+            )
+        )
         for part in taken:
             moved = session.execute(
                 update(donations)
-                .where(donations.c.donation_id == part["donation_id"],
-                       donations.c.placed_fen + part["amount_fen"] <= donations.c.amount_fen)
+                .where(
+                    donations.c.donation_id == part["donation_id"],
+                    donations.c.placed_fen + part["amount_fen"] <= donations.c.amount_fen,
+                )
                 .values(placed_fen=donations.c.placed_fen + part["amount_fen"])
             ).rowcount
             if not moved:
                 raise ServiceError("conflict", "捐款余额刚被其他划拨使用，请重试", 409)
             gift = gifts_by_id[part["donation_id"]]
             _add_source(session, campaign.campaign_id, ALLOCATED, part["amount_fen"], gift._mapping)
-            ledger.move(session, "allocation", ledger.UNRESTRICTED, ledger.funds(campaign.campaign_id), part["amount_fen"],
-                        campaign_id=campaign.campaign_id, donation_id=gift.donation_id)
+            ledger.move(
+                session,
+                "allocation",
+                ledger.UNRESTRICTED,
+                ledger.funds(campaign.campaign_id),
+                part["amount_fen"],
+                campaign_id=campaign.campaign_id,
+                donation_id=gift.donation_id,
+            )
         _add_to_campaign(session, campaign.campaign_id, amount_fen)
         session.commit()
     except IntegrityError:  # the same external_ref arrived at the same moment
@@ -235,18 +312,33 @@ def _allocation_where(session, condition):
 
 
 def allocation_view(row) -> dict:
-    return {"allocation_id": row.allocation_id, "campaign_id": row.campaign_id, "amount_fen": row.amount_fen,
-            "external_ref": row.external_ref, "from_donations": row.from_donations, "by": row.created_by,
-            "created_at": row.created_at.isoformat()}
+    return {
+        "allocation_id": row.allocation_id,
+        "campaign_id": row.campaign_id,
+        "amount_fen": row.amount_fen,
+        "external_ref": row.external_ref,
+        "from_donations": row.from_donations,
+        "by": row.created_by,
+        "created_at": row.created_at.isoformat(),
+    }
 
 
 def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> None:
     """Pay (application_id, amount) disbursements, in that order, from the campaign's sources in CONTRACT order."""
-    sources = [list(row) for row in session.execute(
-        select(fund_sources.c.source_id, fund_sources.c.donation_id, fund_sources.c.amount_fen - fund_sources.c.used_fen)
-        .where(fund_sources.c.campaign_id == campaign_id, fund_sources.c.used_fen < fund_sources.c.amount_fen)
-        .order_by(fund_sources.c.rank, fund_sources.c.received_on, fund_sources.c.created_at, fund_sources.c.source_id)
-    )]
+    sources = [
+        list(row)
+        for row in session.execute(
+            select(
+                fund_sources.c.source_id,
+                fund_sources.c.donation_id,
+                fund_sources.c.amount_fen - fund_sources.c.used_fen,
+            )
+            .where(fund_sources.c.campaign_id == campaign_id, fund_sources.c.used_fen < fund_sources.c.amount_fen)
+            .order_by(
+                fund_sources.c.rank, fund_sources.c.received_on, fund_sources.c.created_at, fund_sources.c.source_id
+            )
+        )
+    ]
     left_before = {source_id: left for source_id, _donation, left in sources}
     now, taken, rows, index = now_utc(), {}, [], 0
     for application_id, amount_fen in payments:
@@ -258,8 +350,15 @@ def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> Non
             part = min(needed, left)
             sources[index][2] -= part
             taken[source_id] = taken.get(source_id, 0) + part
-            rows.append({"application_id": application_id, "source_id": source_id, "donation_id": donation_id,
-                         "amount_fen": part, "at": now})
+            rows.append(
+                {
+                    "application_id": application_id,
+                    "source_id": source_id,
+                    "donation_id": donation_id,
+                    "amount_fen": part,
+                    "at": now,
+                }
+            )
             needed -= part
             if sources[index][2] == 0:
                 index += 1
@@ -267,15 +366,20 @@ def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> Non
         return
     session.execute(
         update(fund_sources)
-        .where(fund_sources.c.source_id == bindparam("b_source"),
-               fund_sources.c.used_fen + bindparam("b_part") <= fund_sources.c.amount_fen)
+        .where(
+            fund_sources.c.source_id == bindparam("b_source"),
+            fund_sources.c.used_fen + bindparam("b_part") <= fund_sources.c.amount_fen,
+        )
         .values(used_fen=fund_sources.c.used_fen + bindparam("b_part")),
         [{"b_source": source_id, "b_part": part} for source_id, part in taken.items()],
     )
-    left_after = dict(session.execute(
-        select(fund_sources.c.source_id, fund_sources.c.amount_fen - fund_sources.c.used_fen)
-        .where(fund_sources.c.source_id.in_(list(taken)))
-    ).all())
+    left_after = dict(
+        session.execute(
+            select(fund_sources.c.source_id, fund_sources.c.amount_fen - fund_sources.c.used_fen).where(
+                fund_sources.c.source_id.in_(list(taken))
+            )
+        ).all()
+    )
     if any(left_after[source_id] != left_before[source_id] - part for source_id, part in taken.items()):
         raise ServiceError("conflict", "资金来源刚被其他付款使用，请重试", 409)
     insert_many(session, payouts, rows)

@@ -1,5 +1,19 @@
 """The aid service's tables: campaigns, applications with their history, and the claims that keep aid single."""
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 from shared.db import UtcDateTime
 from shared.inbox import inbox_table
@@ -8,7 +22,8 @@ from shared.outbox import outbox_table
 metadata = MetaData()
 
 campaigns = Table(
-    "campaigns", metadata,
+    "campaigns",
+    metadata,
     Column("campaign_id", String(32), primary_key=True),
     Column("program", String(10), nullable=False),
     Column("name", String(100), nullable=False),
@@ -26,7 +41,8 @@ campaigns = Table(
 )
 
 applications = Table(
-    "applications", metadata,
+    "applications",
+    metadata,
     Column("application_id", String(32), primary_key=True),
     Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), nullable=False),
     Column("program", String(10), nullable=False),
@@ -54,7 +70,8 @@ applications = Table(
 )
 
 history = Table(
-    "application_history", metadata,
+    "application_history",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("application_id", String(32), ForeignKey("applications.application_id"), nullable=False, index=True),
     Column("from_status", String(16)),
@@ -68,14 +85,16 @@ history = Table(
 # campaign, a student in a school year, a relative-hardship household in a year. The unique key
 # makes the rule hold even when two caseworkers file at the same moment on different instances.
 claims = Table(
-    "claims", metadata,
+    "claims",
+    metadata,
     Column("scope", String(64), primary_key=True),
     Column("key", String(64), primary_key=True),
     Column("application_id", String(32), ForeignKey("applications.application_id"), nullable=False, index=True),
 )
 
 batches = Table(
-    "disbursement_batches", metadata,
+    "disbursement_batches",
+    metadata,
     Column("batch_id", String(32), primary_key=True),
     Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), nullable=False, index=True),
     Column("count", Integer, nullable=False),
@@ -86,7 +105,8 @@ batches = Table(
 
 # What each batch asked the bank to pay, and what the bank answered (once per item).
 batch_items = Table(
-    "batch_items", metadata,
+    "batch_items",
+    metadata,
     Column("batch_id", String(32), ForeignKey("disbursement_batches.batch_id"), primary_key=True),
     Column("application_id", String(32), ForeignKey("applications.application_id"), primary_key=True),
     Column("line", Integer, nullable=False),
@@ -102,7 +122,8 @@ batch_items = Table(
 
 # Every download of a batch's bank file: who, when, how many lines it held.
 batch_downloads = Table(
-    "batch_downloads", metadata,
+    "batch_downloads",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("batch_id", String(32), ForeignKey("disbursement_batches.batch_id"), nullable=False, index=True),
     Column("actor", String(100), nullable=False),
@@ -111,7 +132,8 @@ batch_downloads = Table(
 )
 
 donors = Table(
-    "donors", metadata,
+    "donors",
+    metadata,
     Column("donor_id", String(32), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("kind", String(12), nullable=False),
@@ -123,7 +145,8 @@ donors = Table(
 )
 
 donations = Table(
-    "donations", metadata,
+    "donations",
+    metadata,
     Column("donation_id", String(32), primary_key=True),
     Column("donor_id", String(32), ForeignKey("donors.donor_id"), nullable=False, index=True),
     Column("amount_fen", BigInteger, nullable=False),
@@ -141,7 +164,8 @@ donations = Table(
 # The money a campaign can spend, by where it came from, in the order it is drawn: restricted gifts,
 # then unrestricted money allocated to it (oldest gift first), then the union's budget.
 fund_sources = Table(
-    "fund_sources", metadata,
+    "fund_sources",
+    metadata,
     Column("source_id", String(32), primary_key=True),
     Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), nullable=False, index=True),
     Column("rank", Integer, nullable=False),  # 0 restricted, 1 allocated, 2 budget
@@ -154,7 +178,8 @@ fund_sources = Table(
 
 # Unrestricted money moved into a campaign; an external_ref makes the move happen once.
 allocations = Table(
-    "allocations", metadata,
+    "allocations",
+    metadata,
     Column("allocation_id", String(32), primary_key=True),
     Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), nullable=False, index=True),
     Column("amount_fen", BigInteger, nullable=False),
@@ -166,7 +191,8 @@ allocations = Table(
 
 # Which sources paid each disbursement.
 payouts = Table(
-    "payouts", metadata,
+    "payouts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("application_id", String(32), ForeignKey("applications.application_id"), nullable=False, index=True),
     Column("source_id", String(32), ForeignKey("fund_sources.source_id"), nullable=False),
@@ -179,7 +205,8 @@ payouts = Table(
 # external:union_budget (where money comes from, so negative), unrestricted (gifts not yet allocated),
 # campaign:<id>:funds / :committed / :disbursed.
 ledger = Table(
-    "ledger_entries", metadata,
+    "ledger_entries",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("movement_id", String(32), nullable=False, index=True),
     Column("kind", String(20), nullable=False),
@@ -193,7 +220,8 @@ ledger = Table(
 
 # Years of the working calendar entered by an admin (years the built-in official calendar does not know yet).
 calendar_years = Table(
-    "calendar_years", metadata,
+    "calendar_years",
+    metadata,
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("holidays", JSON, nullable=False),  # ["YYYY-MM-DD", ...]
     Column("workdays", JSON, nullable=False),  # make-up days (调休)

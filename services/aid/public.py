@@ -1,14 +1,15 @@
 """What anyone may see without signing in: the public notice (公示) and a status lookup. Masked only."""
+
 import hmac
 
 from sqlalchemy import select
 
-from shared.application_numbers import as_short_number, as_typed
-from shared.errors import not_found
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
 from services.aid.models import applications
 from services.aid.workflow import PUBLIC
+from shared.application_numbers import as_short_number, as_typed
+from shared.errors import not_found
 
 
 def publicity(session, campaign_id: str) -> dict:
@@ -20,11 +21,19 @@ def publicity(session, campaign_id: str) -> dict:
     ).all()
     detail = "category" if campaign.program == "warmth" else "level"
     return {
-        "campaign_id": campaign.campaign_id, "name": campaign.name, "program": campaign.program,
+        "campaign_id": campaign.campaign_id,
+        "name": campaign.name,
+        "program": campaign.program,
         "items": [
-            {"name": row.name_masked, "id_number": row.id_number_masked, "union": row.union,
-             detail: row._mapping[detail], "amount_fen": row.amount_fen, "status": row.status,
-             "publicity_ends_on": row.publicity_ends_on.isoformat() if row.publicity_ends_on else None}
+            {
+                "name": row.name_masked,
+                "id_number": row.id_number_masked,
+                "union": row.union,
+                detail: row._mapping[detail],
+                "amount_fen": row.amount_fen,
+                "status": row.status,
+                "publicity_ends_on": row.publicity_ends_on.isoformat() if row.publicity_ends_on else None,
+            }
             for row in rows
         ],
     }

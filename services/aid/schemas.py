@@ -1,9 +1,10 @@
 """The aid service's API bodies."""
+
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from services.aid.workflow import STATUSES
 from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
-from services.aid.workflow import STATUSES
 
 PROGRAMS = ("warmth", "education")
 AMOUNT_KEYS = {
@@ -14,14 +15,20 @@ MAX_FEN = 10**12
 
 
 class CampaignSchema(StrictSchema):
-    program = Text(required=True, validate=validate.OneOf(PROGRAMS, error="项目应为 warmth（送温暖）或 education（金秋助学）"))
+    program = Text(
+        required=True, validate=validate.OneOf(PROGRAMS, error="项目应为 warmth（送温暖）或 education（金秋助学）")
+    )
     name = TypedText(required=True, validate=validate.Length(min=1, max=100))
     year = StrictInteger(required=True, validate=validate.Range(min=2000, max=2100, error="年度应在2000至2100之间"))
     opens_on = fields.Date(required=True)
     closes_on = fields.Date(required=True)
-    budget_fen = StrictInteger(required=True, validate=validate.Range(min=0, max=MAX_FEN, error="预算应为非负整数（分）"))
+    budget_fen = StrictInteger(
+        required=True, validate=validate.Range(min=0, max=MAX_FEN, error="预算应为非负整数（分）")
+    )
     amounts = fields.Dict(keys=Text(), values=StrictInteger(validate=validate.Range(min=1, max=MAX_FEN)), required=True)
-    publicity_days = StrictInteger(required=True, validate=validate.Range(min=0, max=30, error="公示天数应为0至30个工作日"))
+    publicity_days = StrictInteger(
+        required=True, validate=validate.Range(min=0, max=30, error="公示天数应为0至30个工作日")
+    )
 
     @validates_schema
     def consistent(self, data, **_kwargs):
@@ -41,6 +48,7 @@ class CampaignSchema(StrictSchema):
 class CalendarSchema(StrictSchema):
     """A year's calendar entered by an admin; workdays are the make-up days (调休). The dates are checked against
     the year in services/aid/workdays.py."""
+
     holidays = fields.List(Text(), required=True, validate=validate.Length(max=366))
     workdays = fields.List(Text(), required=True, validate=validate.Length(max=366))
 
@@ -48,7 +56,10 @@ class CalendarSchema(StrictSchema):
 class StudentSchema(StrictSchema):
     name = TypedText(required=True, validate=validate.Length(min=1, max=50))
     id_number = Text(required=True)
-    level = Text(required=True, validate=validate.OneOf(AMOUNT_KEYS["education"], error="学段应为 " + "、".join(AMOUNT_KEYS["education"])))
+    level = Text(
+        required=True,
+        validate=validate.OneOf(AMOUNT_KEYS["education"], error="学段应为 " + "、".join(AMOUNT_KEYS["education"])),
+    )
     school = TypedText(required=True, validate=validate.Length(min=1, max=100))
     admission_year = StrictInteger(required=True, validate=validate.Range(min=2000, max=2100))
     admission_notice_no = TypedText(required=True, validate=validate.Length(min=1, max=50))
@@ -78,7 +89,9 @@ class ReasonSchema(StrictSchema):
 
 
 class BatchApproveSchema(StrictSchema):
-    application_ids = fields.List(Text(), required=True, validate=validate.Length(min=1, max=1000, error="一次批量审批1至1000件"))
+    application_ids = fields.List(
+        Text(), required=True, validate=validate.Length(min=1, max=1000, error="一次批量审批1至1000件")
+    )
     note = TypedText(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
@@ -105,8 +118,10 @@ def _mobile(value: str) -> None:
 
 class DonorSchema(StrictSchema):
     name = TypedText(required=True, validate=validate.Length(min=1, max=100))
-    kind = Text(required=True, validate=validate.OneOf(("individual", "organization"),
-                                                       error="应为 individual（个人）或 organization（单位）"))
+    kind = Text(
+        required=True,
+        validate=validate.OneOf(("individual", "organization"), error="应为 individual（个人）或 organization（单位）"),
+    )
     phone = Text(load_default=None, allow_none=True, validate=_mobile)
     anonymous = fields.Boolean(load_default=False)
 

@@ -1,9 +1,41 @@
 """The aid service: campaigns (送温暖 / 金秋助学), applications, their review and payment, over RPC and events."""
+
 import base64
 import logging
 
 from nameko.dependency_providers import Config
 
+from services.aid import applications as application_store
+from services.aid import (
+    approvals,
+    calendars,
+    disbursement,
+    disclosure,
+    funds,
+    public,
+    reconciliation,
+    submissions,
+    trace,
+)
+from services.aid import campaigns as campaign_store
+from services.aid.metrics import application_figures
+from services.aid.models import inbox, outbox
+from services.aid.schemas import (
+    AllocationSchema,
+    ApplicationQuerySchema,
+    ApproveSchema,
+    BatchApproveSchema,
+    BatchCreateSchema,
+    BatchQuerySchema,
+    CalendarSchema,
+    CampaignSchema,
+    DisburseSchema,
+    DonationSchema,
+    DonorSchema,
+    ReasonSchema,
+    ReconciliationQuerySchema,
+)
+from services.aid.workflow import SUBMITTED, returned_for_review_note
 from shared import clock
 from shared.config import setting
 from shared.data_vault import DataVault
@@ -16,18 +48,8 @@ from shared.request_ids import RequestIds
 from shared.retry import reliable_event_handler
 from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
-from shared.timer import configured_timer
-from services.aid import applications as application_store
-from services.aid import campaigns as campaign_store
-from services.aid import approvals, calendars, disbursement, disclosure, funds, public, reconciliation, submissions, trace
-from services.aid.metrics import application_figures
-from services.aid.models import inbox, outbox
-from services.aid.schemas import (
-    AllocationSchema, ApplicationQuerySchema, ApproveSchema, BatchApproveSchema, BatchCreateSchema, BatchQuerySchema,
-    CalendarSchema, CampaignSchema, DisburseSchema, DonationSchema, DonorSchema, ReasonSchema, ReconciliationQuerySchema,
-)
-from services.aid.workflow import SUBMITTED, returned_for_review_note
 from shared.schemas import PagedQuerySchema, load_or_400
+from shared.timer import configured_timer
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = "system:publicity-timer"
@@ -53,7 +75,14 @@ class AidService:
 
     def change(self, application_id, action, actor, reason=None, **kwargs):
         return application_store.change(
-            self.db, application_id, action, actor, reason, today=self.today(), calendar=self.calendar(), **kwargs,
+            self.db,
+            application_id,
+            action,
+            actor,
+            reason,
+            today=self.today(),
+            calendar=self.calendar(),
+            **kwargs,
         )
 
     def changed_view(self, application_id, action, actor, reason=None, **kwargs):
@@ -87,9 +116,12 @@ class AidService:
     def submit_applications(self, requests):
         """[{"payload", "actor", "request_id"}] → [{"application": view} | {"error": ServiceError args}], in order."""
         return submissions.submit_many(
-            self.db, self.vault, [(request["payload"], request["actor"], request.get("request_id")) for request in requests],
+            self.db,
+            self.vault,
+            [(request["payload"], request["actor"], request.get("request_id")) for request in requests],
             self.registry.applicants,
-            self.today(), setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
+            self.today(),
+            setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
         )
 
     @rpc
@@ -113,7 +145,12 @@ class AidService:
     def approve_batch(self, payload, actor):
         request = load_or_400(BatchApproveSchema(), payload)
         return approvals.approve_many(
-            self.db, request["application_ids"], actor, request["note"], self.today(), self.calendar(),
+            self.db,
+            request["application_ids"],
+            actor,
+            request["note"],
+            self.today(),
+            self.calendar(),
             self.registry.applicants,
         )
 
@@ -169,8 +206,9 @@ class AidService:
     @rpc
     def allocate(self, campaign_id, payload, actor):
         request = load_or_400(AllocationSchema(), payload)
-        allocation, created = funds.allocate(self.db, campaign_store.load(self.db, campaign_id), request["amount_fen"],
-                                             actor, request["external_ref"])
+        allocation, created = funds.allocate(
+            self.db, campaign_store.load(self.db, campaign_id), request["amount_fen"], actor, request["external_ref"]
+        )
         return {"allocation": allocation, "created": created}
 
     @rpc
@@ -258,5 +296,12 @@ class AidService:
                 continue
             campaign = campaign_store.load(self.db, application.campaign_id)
             application_store.apply(
-                self.db, application, campaign, "return_for_review", REGISTRY_ACTOR, note, self.today(), self.calendar(),
+                self.db,
+                application,
+                campaign,
+                "return_for_review",
+                REGISTRY_ACTOR,
+                note,
+                self.today(),
+                self.calendar(),
             )

@@ -3,6 +3,7 @@
 Applications submitted at the same moment arrive together (the gateway coalesces them) and are
 written in one transaction; each is still judged on its own, as if they had come one after another.
 """
+
 import json
 import logging
 from types import SimpleNamespace
@@ -10,6 +11,11 @@ from types import SimpleNamespace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from services.aid import campaigns as campaign_store
+from services.aid.applications import record_many, refused, view
+from services.aid.models import applications, claims
+from services.aid.schemas import ApplicationSchema
+from services.aid.workflow import SUBMITTED
 from shared import request_ids
 from shared.application_numbers import short_number
 from shared.db import insert_many
@@ -17,11 +23,6 @@ from shared.errors import ServiceError, not_found, validation_error
 from shared.events import new_id, now_utc
 from shared.masking import mask_id_number, mask_name
 from shared.schemas import load_or_400
-from services.aid import campaigns as campaign_store
-from services.aid.applications import record_many, refused, view
-from services.aid.models import applications, claims
-from services.aid.schemas import ApplicationSchema
-from services.aid.workflow import SUBMITTED
 
 log = logging.getLogger(__name__)
 
@@ -54,21 +55,34 @@ def claims_for(vault, campaign, applicant: dict, student: dict | None, relative_
     wanted = []
     household = list(dict.fromkeys(applicant["household"]))  # a member listed twice is claimed once
     if campaign.program == "warmth":
-        wanted += [(f"warmth:{campaign.campaign_id}", key, "duplicate_application", "该家庭已申请本次送温暖")
-                   for key in household]
+        wanted += [
+            (f"warmth:{campaign.campaign_id}", key, "duplicate_application", "该家庭已申请本次送温暖")
+            for key in household
+        ]
     else:
-        wanted.append((f"education:{campaign.year}", vault.lookup_hash(student["id_number"]),
-                       "duplicate_application", "该学生本年度已申请金秋助学"))
+        wanted.append(
+            (
+                f"education:{campaign.year}",
+                vault.lookup_hash(student["id_number"]),
+                "duplicate_application",
+                "该学生本年度已申请金秋助学",
+            )
+        )
     if relative_once_a_year and applicant["category"] == "relative":
-        wanted += [(f"relative:{campaign.year}", key, "not_eligible", "相对困难家庭每年只能获得一项帮扶")
-                   for key in household]
+        wanted += [
+            (f"relative:{campaign.year}", key, "not_eligible", "相对困难家庭每年只能获得一项帮扶") for key in household
+        ]
     return wanted
 
 
 def _taken(session, wanted: list[tuple]) -> set[tuple]:
     """The (scope, key) pairs among `wanted` that an application already holds; the read is ended (SQLite)."""
     keys = sorted({key for _scope, key, _code, _message in wanted})
-    taken = set(session.execute(select(claims.c.scope, claims.c.key).where(claims.c.key.in_(keys))).all()) if keys else set()
+    taken = (
+        set(session.execute(select(claims.c.scope, claims.c.key).where(claims.c.key.in_(keys))).all())
+        if keys
+        else set()
+    )
     session.rollback()
     return taken
 
@@ -91,13 +105,25 @@ class Submission:
     def outcome(self) -> dict:
         if self.refusal is not None:
             return {"error": list(self.refusal.args)}
-        history = [{"from": None, "to": SUBMITTED, "at": self.row["created_at"].isoformat(), "actor": self.actor,
-                    "reason": self.data["note"]}]
-        return {"application": view(SimpleNamespace(**self.row, publicity_ends_on=None, batch_id=None, bank_ref=None),
-                                    history)}
+        history = [
+            {
+                "from": None,
+                "to": SUBMITTED,
+                "at": self.row["created_at"].isoformat(),
+                "actor": self.actor,
+                "reason": self.data["note"],
+            }
+        ]
+        return {
+            "application": view(
+                SimpleNamespace(**self.row, publicity_ends_on=None, batch_id=None, bank_ref=None), history
+            )
+        }
 
 
-def submit_many(session, vault, requests: list[tuple], find_applicants, today, relative_once_a_year: bool) -> list[dict]:
+def submit_many(
+    session, vault, requests: list[tuple], find_applicants, today, relative_once_a_year: bool
+) -> list[dict]:
     """Each (payload, actor, request id) → {"application": view} or {"error": ServiceError args}, in order.
 
     The accepted ones are written in one transaction; two in the same call that claim the same
@@ -123,15 +149,20 @@ def submit_many(session, vault, requests: list[tuple], find_applicants, today, r
     for submission in submissions:
         with request_ids.bound(submission.request_id):
             if submission.refusal is None:
-                log.info("%s submitted application %s to campaign %s", submission.actor,
-                         submission.row["application_id"], submission.row["campaign_id"])
+                log.info(
+                    "%s submitted application %s to campaign %s",
+                    submission.actor,
+                    submission.row["application_id"],
+                    submission.row["campaign_id"],
+                )
             else:
                 log.info("%s: application refused (%s)", submission.actor, submission.refusal.code)
     return [submission.outcome() for submission in submissions]
 
 
-def _check(submission: Submission, vault, campaigns_by_id: dict, applicants: dict, today, relative_once_a_year,
-           now) -> None:
+def _check(
+    submission: Submission, vault, campaigns_by_id: dict, applicants: dict, today, relative_once_a_year, now
+) -> None:
     data = submission.data
     campaign = campaigns_by_id.get(data["campaign_id"])
     if campaign is None:
@@ -144,14 +175,27 @@ def _check(submission: Submission, vault, campaigns_by_id: dict, applicants: dic
     submission.wanted = claims_for(vault, campaign, applicant, student, relative_once_a_year)
     application_id = new_id()
     submission.row = {
-        "application_id": application_id, "short_number": short_number(application_id),
-        "campaign_id": campaign.campaign_id, "program": campaign.program,
-        "worker_id": applicant["worker_id"], "status": SUBMITTED, "amount_fen": amount,
-        "name_masked": applicant["name_masked"], "id_number_masked": applicant["id_number_masked"],
-        "id_last4": applicant["id_last4"], "union": applicant["union"], "category": applicant["category"],
-        "level": level, "note": data["note"], "submitted_by": submission.actor, "created_at": now, "updated_at": now,
-        "student": student and {**student, "name": mask_name(student["name"]), "id_number": mask_id_number(student["id_number"])},
-        "student_sealed": student and vault.encrypt(json.dumps({"name": student["name"], "id_number": student["id_number"]})),
+        "application_id": application_id,
+        "short_number": short_number(application_id),
+        "campaign_id": campaign.campaign_id,
+        "program": campaign.program,
+        "worker_id": applicant["worker_id"],
+        "status": SUBMITTED,
+        "amount_fen": amount,
+        "name_masked": applicant["name_masked"],
+        "id_number_masked": applicant["id_number_masked"],
+        "id_last4": applicant["id_last4"],
+        "union": applicant["union"],
+        "category": applicant["category"],
+        "level": level,
+        "note": data["note"],
+        "submitted_by": submission.actor,
+        "created_at": now,
+        "updated_at": now,
+        "student": student
+        and {**student, "name": mask_name(student["name"]), "id_number": mask_id_number(student["id_number"])},
+        "student_sealed": student
+        and vault.encrypt(json.dumps({"name": student["name"], "id_number": student["id_number"]})),
     }
 
 
@@ -168,19 +212,32 @@ def _write(session, submissions: list[Submission], campaigns_by_id: dict) -> Non
         return
     try:
         insert_many(session, applications, [submission.row for submission in accepted])
-        insert_many(session, claims, [{"scope": scope, "key": key, "application_id": submission.row["application_id"]}
-                                      for submission in accepted for scope, key, _code, _message in submission.wanted])
+        insert_many(
+            session,
+            claims,
+            [
+                {"scope": scope, "key": key, "application_id": submission.row["application_id"]}
+                for submission in accepted
+                for scope, key, _code, _message in submission.wanted
+            ],
+        )
         for submission in accepted:  # each event carries the id of the request that filed it
             row = submission.row
             with request_ids.bound(submission.request_id):
-                record_many(session, [(row, None, SUBMITTED, row["note"])], submission.actor,
-                            campaigns_by_id[row["campaign_id"]].name, at=row["created_at"])
+                record_many(
+                    session,
+                    [(row, None, SUBMITTED, row["note"])],
+                    submission.actor,
+                    campaigns_by_id[row["campaign_id"]].name,
+                    at=row["created_at"],
+                )
         session.commit()
     except IntegrityError:  # another instance claimed the same household meanwhile: settle each on its own
         session.rollback()
         if len(accepted) == 1:
-            accepted[0].refusal = _first_refusal(accepted[0].wanted, _taken(session, accepted[0].wanted)) \
-                or refused("duplicate_application", "重复申请")
+            accepted[0].refusal = _first_refusal(accepted[0].wanted, _taken(session, accepted[0].wanted)) or refused(
+                "duplicate_application", "重复申请"
+            )
             return
         for submission in accepted:
             _write(session, [submission], campaigns_by_id)

@@ -4,6 +4,7 @@ A year's calendar is its public holidays (days off, whatever the weekday) and it
 weekends that are worked); every other day is a working day from Monday to Friday. A year with no
 calendar is never guessed: counting into it is refused with calendar_missing, naming the year.
 """
+
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,8 +28,12 @@ class YearCalendar:
     source: str  # OFFICIAL (the built-in calendar) or ENTERED (by an admin)
 
     def view(self) -> dict:
-        return {"year": self.year, "holidays": [day.isoformat() for day in sorted(self.holidays)],
-                "workdays": [day.isoformat() for day in sorted(self.workdays)], "source": self.source}
+        return {
+            "year": self.year,
+            "holidays": [day.isoformat() for day in sorted(self.holidays)],
+            "workdays": [day.isoformat() for day in sorted(self.workdays)],
+            "source": self.source,
+        }
 
 
 Calendar = Mapping[int, YearCalendar]
@@ -39,7 +44,8 @@ def calendar_missing(year: int) -> ServiceError:
     return ServiceError(
         "calendar_missing",
         f"尚无{year}年的节假日安排，无法计算公示截止日期。请管理员在“工作日历”页录入国务院公布的{year}年放假调休安排后再审批",
-        409, extra={"year": year},
+        409,
+        extra={"year": year},
     )
 
 
@@ -85,7 +91,9 @@ def _dates(year: int, texts: list[str], problems: list[str]) -> set[date]:
     return days
 
 
-def entered_year(year: int, holidays: list[str], workdays: list[str], known: Calendar) -> tuple[YearCalendar | None, dict]:
+def entered_year(
+    year: int, holidays: list[str], workdays: list[str], known: Calendar
+) -> tuple[YearCalendar | None, dict]:
     """A year's calendar as an admin typed it: (the calendar, {}) or (None, messages by field).
 
     A year of the official calendar is not entered (409 calendar_official): the maintained source is right where
@@ -104,7 +112,9 @@ def entered_year(year: int, holidays: list[str], workdays: list[str], known: Cal
         problems["workdays"].append(f"{day} 不能既放假又调休上班")
     for day in sorted(on):
         if day.weekday() < 5:
-            problems["workdays"].append(f"{day} 是星期{WEEKDAY_NAMES[day.weekday()]}，本来就上班；调休上班日应为周六或周日")
+            problems["workdays"].append(
+                f"{day} 是星期{WEEKDAY_NAMES[day.weekday()]}，本来就上班；调休上班日应为周六或周日"
+            )
     problems = {field: messages for field, messages in problems.items() if messages}
     if problems:
         return None, problems

@@ -1,4 +1,5 @@
 """The application status machine, as data: which action leads from which status to which."""
+
 from shared.actors import user_of
 from shared.errors import ServiceError
 from shared.worker_statuses import WORKER_STATUSES
@@ -25,14 +26,24 @@ COMMITTED = frozenset({PUBLICIZING, READY, PAYING, PAYMENT_FAILED})
 CLAIMING = frozenset(STATUSES) - {REJECTED, WITHDRAWN}
 PUBLIC = (PUBLICIZING, READY, PAYING, DISBURSED, PAYMENT_FAILED)
 EVENT_OF_STATUS = {
-    SUBMITTED: "application_submitted", PUBLICIZING: "application_approved", REJECTED: "application_rejected",
-    WITHDRAWN: "application_withdrawn", READY: "application_ready", DISBURSED: "application_disbursed",
+    SUBMITTED: "application_submitted",
+    PUBLICIZING: "application_approved",
+    REJECTED: "application_rejected",
+    WITHDRAWN: "application_withdrawn",
+    READY: "application_ready",
+    DISBURSED: "application_disbursed",
     PAYMENT_FAILED: "application_payment_failed",
 }
 
 STATUS_LABELS = {
-    SUBMITTED: "待审核", PUBLICIZING: "公示中", READY: "待发放", PAYING: "发放中", DISBURSED: "已发放",
-    PAYMENT_FAILED: "发放失败", REJECTED: "未通过", WITHDRAWN: "已撤回",
+    SUBMITTED: "待审核",
+    PUBLICIZING: "公示中",
+    READY: "待发放",
+    PAYING: "发放中",
+    DISBURSED: "已发放",
+    PAYMENT_FAILED: "发放失败",
+    REJECTED: "未通过",
+    WITHDRAWN: "已撤回",
 }
 
 
@@ -41,7 +52,9 @@ def next_status(action: str, current: str, publicity_days: int = 1) -> str:
     target = TRANSITIONS[action].get(current)
     if target is None:
         raise ServiceError(
-            "invalid_transition", f"申请当前为「{STATUS_LABELS[current]}」，不能执行此操作", 409,
+            "invalid_transition",
+            f"申请当前为「{STATUS_LABELS[current]}」，不能执行此操作",
+            409,
             extra={"status": current},
         )
     if target == PUBLICIZING and publicity_days == 0:

@@ -5,6 +5,7 @@ an ID number (`?id_last4=`), ID-number lookups. The request line is cut to its p
 so every line eventlet writes about the request has the path only, and the standard library's own
 messages about a malformed request (which quote the raw line) go to the same logger, cut the same way.
 """
+
 import re
 
 from nameko.web.server import HttpOnlyProtocol, WebServer

@@ -3,23 +3,29 @@
 Each change is one conditional UPDATE, so two admins acting at once cannot both succeed against a stale
 read; the rules it applies are in credentials.py.
 """
+
 from sqlalchemy import func, select, update
 
-from shared import clock
-from shared.db import row_by_id
 from services.gateway.auth import User, new_token, token_hash
 from services.gateway.credentials import already_revoked, config_account, revocation_problem, status, token_expires_at
 from services.gateway.models import users
+from shared import clock
+from shared.db import row_by_id
 
 
 def account_view(row, ttl_days: int, now) -> dict:
     """An account as GET /api/v1/users shows it: never its token or the token's hash."""
     return {
-        "user_id": row.user_id, "name": row.name, "role": row.role, "donor_id": row.donor_id,
+        "user_id": row.user_id,
+        "name": row.name,
+        "role": row.role,
+        "donor_id": row.donor_id,
         "status": status(row.revoked_at, row.token_issued_at, ttl_days, now),
-        "created_at": row.created_at.isoformat(), "token_issued_at": row.token_issued_at.isoformat(),
+        "created_at": row.created_at.isoformat(),
+        "token_issued_at": row.token_issued_at.isoformat(),
         "token_expires_at": token_expires_at(row.token_issued_at, ttl_days).isoformat(),
-        "revoked_at": row.revoked_at and row.revoked_at.isoformat(), "revoked_by": row.revoked_by,
+        "revoked_at": row.revoked_at and row.revoked_at.isoformat(),
+        "revoked_by": row.revoked_by,
         "revoke_reason": row.revoke_reason,
     }
 
@@ -27,8 +33,9 @@ def account_view(row, ttl_days: int, now) -> dict:
 def list_accounts(session, page: int, per_page: int, ttl_days: int) -> dict:
     now = clock.now()
     total = session.execute(select(func.count()).select_from(users)).scalar()
-    rows = session.execute(select(users).order_by(users.c.created_at, users.c.user_id)
-                           .offset((page - 1) * per_page).limit(per_page))
+    rows = session.execute(
+        select(users).order_by(users.c.created_at, users.c.user_id).offset((page - 1) * per_page).limit(per_page)
+    )
     items = [account_view(row, ttl_days, now) for row in rows]
     session.rollback()
     return {"items": items, "total": total, "page": page, "per_page": per_page}
@@ -37,8 +44,9 @@ def list_accounts(session, page: int, per_page: int, ttl_days: int) -> dict:
 def _change_live_account(session, user_id: str, **values):
     """Applies the change to the account unless it is revoked; the row after it."""
     row_by_id(session, users.c.user_id, user_id, "账号")
-    changed = session.execute(update(users).where(users.c.user_id == user_id, users.c.revoked_at.is_(None))
-                              .values(**values)).rowcount
+    changed = session.execute(
+        update(users).where(users.c.user_id == user_id, users.c.revoked_at.is_(None)).values(**values)
+    ).rowcount
     if not changed:
         session.rollback()
         raise already_revoked()

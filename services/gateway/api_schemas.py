@@ -3,6 +3,7 @@
 They exist for the OpenAPI document (services/gateway/openapi.py); the services build their answers as
 plain dicts. Responses may carry more fields than listed here (EXCLUDE: the document leaves them open).
 """
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.aid.schemas import PROGRAMS
@@ -58,8 +59,9 @@ class PageSchema(ResponseSchema):
 
 class HealthSchema(ResponseSchema):
     status = one_of(("ok", "unavailable"))
-    checks = fields.Dict(keys=Str(), values=Str(), required=True,
-                         metadata={"description": "每个组件：ok、no answer 或数据库错误"})
+    checks = fields.Dict(
+        keys=Str(), values=Str(), required=True, metadata={"description": "每个组件：ok、no answer 或数据库错误"}
+    )
 
 
 class UserCreatedSchema(ResponseSchema):
@@ -223,7 +225,7 @@ class ImportProgressSchema(ResponseSchema):
     filename = optional(Str)
     processed_rows = required(Int)
     progress = required(Int, metadata={"description": "0 至 100"})
-    result = optional(fields.Dict, metadata={"description": "完成后为导入结果，失败时为 {\"error\"}"})
+    result = optional(fields.Dict, metadata={"description": '完成后为导入结果，失败时为 {"error"}'})
     started_at = required(Time)
     finished_at = optional(Time)
 
@@ -562,8 +564,10 @@ def content(media_type: str, schema: dict | None = None) -> dict:
 
 
 UPLOAD_BODY = {
-    **content("multipart/form-data", {"type": "object", "required": ["file"],
-                                      "properties": {"file": {"type": "string", "format": "binary"}}}),
+    **content(
+        "multipart/form-data",
+        {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}},
+    ),
     **content("text/csv", {"type": "string"}),
     **content("application/octet-stream", {"type": "string", "format": "binary"}),
 }

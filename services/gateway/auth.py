@@ -1,4 +1,5 @@
 """Bearer tokens and roles. Tokens are random, shown once, and stored only as SHA-256 hashes."""
+
 import hashlib
 import hmac
 import secrets
@@ -8,12 +9,12 @@ from dataclasses import dataclass
 from nameko.extensions import DependencyProvider
 from sqlalchemy import insert, select
 
+from services.gateway.credentials import BOOTSTRAP_ADMIN_ID, refusal
+from services.gateway.models import users
 from shared import clock
 from shared.coalesce import Coalescer
 from shared.config import setting
 from shared.errors import ServiceError
-from services.gateway.credentials import BOOTSTRAP_ADMIN_ID, refusal
-from services.gateway.models import users
 
 ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
 STAFF = ("admin", "caseworker", "finance", "auditor")
@@ -37,7 +38,9 @@ class User:
 
 
 BOOTSTRAP_ADMIN = User(user_id=BOOTSTRAP_ADMIN_ID, name="HARDSHIP_ADMIN_TOKEN", role="admin")
-METRICS_SCRAPER = User(user_id="metrics-scraper", name="METRICS_TOKEN", role="metrics")  # may read /metrics, nothing else
+METRICS_SCRAPER = User(
+    user_id="metrics-scraper", name="METRICS_TOKEN", role="metrics"
+)  # may read /metrics, nothing else
 
 
 def token_hash(token: str) -> str:
@@ -60,10 +63,17 @@ def create_user(session, name: str, role: str, donor_id: str | None = None) -> d
     token = new_token()
     user_id = uuid.uuid4().hex
     now = clock.now()
-    session.execute(insert(users).values(
-        user_id=user_id, name=name, role=role, donor_id=donor_id, token_hash=token_hash(token), created_at=now,
-        token_issued_at=now,
-    ))
+    session.execute(
+        insert(users).values(
+            user_id=user_id,
+            name=name,
+            role=role,
+            donor_id=donor_id,
+            token_hash=token_hash(token),
+            created_at=now,
+            token_issued_at=now,
+        )
+    )
     session.commit()
     return {"user_id": user_id, "name": name, "role": role, "donor_id": donor_id, "token": token}
 
@@ -100,8 +110,15 @@ def rows_by_token(session, hashes: list[str]) -> list:
     return [found.get(hashed) for hashed in hashes]
 
 
-def authenticate(session, authorization: str | None, admin_token: str, metrics_token: str = "",
-                 lookups: TokenLookups | None = None, *, ttl_days: int) -> User:
+def authenticate(
+    session,
+    authorization: str | None,
+    admin_token: str,
+    metrics_token: str = "",
+    lookups: TokenLookups | None = None,
+    *,
+    ttl_days: int,
+) -> User:
     token = bearer_token(authorization)
     for configured, user in ((admin_token, BOOTSTRAP_ADMIN), (metrics_token, METRICS_SCRAPER)):
         if configured and hmac.compare_digest(token.encode(), configured.encode()):

@@ -1,4 +1,5 @@
 """When a token stops signing its user in, and which changes an admin may make to an account: plain rules."""
+
 from datetime import datetime, timedelta
 
 from shared.errors import ServiceError
@@ -28,7 +29,11 @@ def refusal(revoked_at: datetime | None, issued_at: datetime, ttl_days: int, now
 
 def config_account(user_id: str) -> ServiceError | None:
     if user_id == BOOTSTRAP_ADMIN_ID:
-        return ServiceError("not_revocable", "引导管理员的令牌来自配置 HARDSHIP_ADMIN_TOKEN：请修改配置并重启网关，不能通过接口吊销或换发", 409)
+        return ServiceError(
+            "not_revocable",
+            "引导管理员的令牌来自配置 HARDSHIP_ADMIN_TOKEN：请修改配置并重启网关，不能通过接口吊销或换发",
+            409,
+        )
     return None
 
 

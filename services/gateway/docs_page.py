@@ -1,5 +1,6 @@
 """The API documentation as one self-contained HTML page (no scripts, no outside files), rendered from the
 OpenAPI document so the page and the document never disagree."""
+
 import json
 from html import escape
 
@@ -47,8 +48,15 @@ def type_text(schema: dict) -> str:
 
 def _limits(schema: dict) -> str:
     parts = []
-    for key, label in (("minimum", "最小"), ("maximum", "最大"), ("minLength", "最短"), ("maxLength", "最长"),
-                       ("minItems", "至少"), ("maxItems", "至多"), ("default", "默认")):
+    for key, label in (
+        ("minimum", "最小"),
+        ("maximum", "最大"),
+        ("minLength", "最短"),
+        ("maxLength", "最长"),
+        ("minItems", "至少"),
+        ("maxItems", "至多"),
+        ("default", "默认"),
+    ):
         if key in schema:
             parts.append(f"{label} {escape(json.dumps(schema[key], ensure_ascii=False))}")
     return "，".join(parts)
@@ -80,7 +88,9 @@ def _parameters(parameters: list) -> str:
         f"<td>{escape(p.get('description', ''))} {_limits(p.get('schema', {}))}</td></tr>"
         for p in parameters
     )
-    return f"<h4>参数</h4><table><tr><th>名称</th><th>位置</th><th>类型</th><th>必填</th><th>说明</th></tr>{rows}</table>"
+    return (
+        f"<h4>参数</h4><table><tr><th>名称</th><th>位置</th><th>类型</th><th>必填</th><th>说明</th></tr>{rows}</table>"
+    )
 
 
 def _request_body(body: dict | None, schemas: dict) -> str:
@@ -91,15 +101,19 @@ def _request_body(body: dict | None, schemas: dict) -> str:
         schema = media.get("schema", {})
         name = _ref_name(schema)
         shown = fields_table(schemas[name]) if name else fields_table(schema)
-        parts.append(f"<p><code>{escape(media_type)}</code>{'（必填）' if body.get('required') else '（可省略）'}</p>{shown}")
+        parts.append(
+            f"<p><code>{escape(media_type)}</code>{'（必填）' if body.get('required') else '（可省略）'}</p>{shown}"
+        )
     return "<h4>请求体</h4>" + "".join(parts)
 
 
 def _responses(responses: dict) -> str:
     rows = "".join(
         f"<tr><td>{escape(status)}</td><td>{escape(answer['description'])}</td><td>"
-        + "<br>".join(f"<code>{escape(media)}</code> {type_text(body.get('schema', {}))}"
-                      for media, body in answer.get("content", {}).items())
+        + "<br>".join(
+            f"<code>{escape(media)}</code> {type_text(body.get('schema', {}))}"
+            for media, body in answer.get("content", {}).items()
+        )
         + "</td></tr>"
         for status, answer in responses.items()
     )
@@ -130,9 +144,12 @@ def render(document: dict) -> str:
     for path, method, described in _operations(document):
         by_tag.setdefault((described.get("tags") or ["其他"])[0], []).append((path, method, described))
     contents = "".join(
-        f"<li>{escape(tag)}<ul>" + "".join(
+        f"<li>{escape(tag)}<ul>"
+        + "".join(
             f'<li><a href="#{escape(d["operationId"])}">{escape(m.upper())} {escape(p)}</a> {escape(d["summary"])}</li>'
-            for p, m, d in operations) + "</ul></li>"
+            for p, m, d in operations
+        )
+        + "</ul></li>"
         for tag, operations in by_tag.items()
     )
     sections = "".join(

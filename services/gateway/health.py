@@ -1,5 +1,6 @@
 """/health without fan-out: a check asks the gateway's database and pings every service, which a flood of /health
 must not multiply (least of all while a service hangs and each ping waits for its timeout)."""
+
 import time
 
 import eventlet

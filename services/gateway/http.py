@@ -1,4 +1,5 @@
 """HTTP plumbing: JSON responses, CONTRACT.md's error model, bounded request bodies, request ids."""
+
 import functools
 import json
 import logging
@@ -7,16 +8,17 @@ import time
 import eventlet
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.exceptions import RemoteError, UnknownService
-from sqlalchemy.exc import OperationalError as DatabaseUnavailable, TimeoutError as PoolExhausted
 from nameko.web.handlers import HttpRequestHandler
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
+from sqlalchemy.exc import TimeoutError as PoolExhausted
 from werkzeug.wrappers import Response
 
-from shared import request_ids
-from shared.errors import ServiceError, service_unavailable
-from shared.upload_parts import read_part
 from services.gateway import metrics
 from services.gateway.access_log import PathOnlyWebServer
 from services.gateway.rate_limit import RateLimiter
+from shared import request_ids
+from shared.errors import ServiceError, service_unavailable
+from shared.upload_parts import read_part
 
 log = logging.getLogger(__name__)
 SERVICE_UNAVAILABLE = service_unavailable()
@@ -32,8 +34,12 @@ JSON_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"
 
 
 def json_response(body, status: int = 200, headers=None) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, headers={**JSON_HEADERS, **(headers or {})},
-                    mimetype="application/json")
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        headers={**JSON_HEADERS, **(headers or {})},
+        mimetype="application/json",
+    )
 
 
 def error_response(error: ServiceError) -> Response:
@@ -154,6 +160,7 @@ def outage_logged(where: str, exc: BaseException) -> bool:
 
 def handles_errors(method):
     """Turn business errors and outages into JSON error responses inside the worker."""
+
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         try:
@@ -164,4 +171,5 @@ def handles_errors(method):
             if not outage_logged(method.__name__, exc):
                 raise
             return error_response(SERVICE_UNAVAILABLE)
+
     return wrapper

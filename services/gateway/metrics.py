@@ -5,6 +5,7 @@ instances, scrape each. The backend services answer a `metrics` RPC with figures
 databases and the broker, the same whichever instance answers; a service that does not answer in
 time is left out and shows `hardship_service_metrics_up{service=...} 0`.
 """
+
 import time
 from contextlib import contextmanager
 
@@ -22,24 +23,34 @@ SCRAPE_TIMEOUT_SECONDS = 3
 
 REGISTRY = CollectorRegistry()
 HTTP_REQUESTS = Counter(
-    "hardship_http_requests", "HTTP requests by route template, method and status",
-    ["route", "method", "status"], registry=REGISTRY,
+    "hardship_http_requests",
+    "HTTP requests by route template, method and status",
+    ["route", "method", "status"],
+    registry=REGISTRY,
 )
 HTTP_SECONDS = Histogram(
-    "hardship_http_request_duration_seconds", "Time to answer an HTTP request, by route template and method",
-    ["route", "method"], registry=REGISTRY,
+    "hardship_http_request_duration_seconds",
+    "Time to answer an HTTP request, by route template and method",
+    ["route", "method"],
+    registry=REGISTRY,
 )
 RPC_CALLS = Counter(
-    "hardship_rpc_calls", "RPC calls from the gateway by service, method and outcome "
+    "hardship_rpc_calls",
+    "RPC calls from the gateway by service, method and outcome "
     "(ok, refused: a business error, timeout, unavailable, failed)",
-    ["service", "method", "outcome"], registry=REGISTRY,
+    ["service", "method", "outcome"],
+    registry=REGISTRY,
 )
 RPC_SECONDS = Histogram(
-    "hardship_rpc_call_duration_seconds", "Time an RPC call from the gateway took, by service and method",
-    ["service", "method"], registry=REGISTRY,
+    "hardship_rpc_call_duration_seconds",
+    "Time an RPC call from the gateway took, by service and method",
+    ["service", "method"],
+    registry=REGISTRY,
 )
 RATE_LIMITED = Counter(
-    "hardship_rate_limited", "Requests refused with 429, by limit (public, sign_in, health)", ["limit"],
+    "hardship_rate_limited",
+    "Requests refused with 429, by limit (public, sign_in, health)",
+    ["limit"],
     registry=REGISTRY,
 )
 

@@ -1,4 +1,5 @@
 """The gateway's own tables: staff and donor accounts with their hashed tokens, and web console sessions."""
+
 from sqlalchemy import Column, Index, MetaData, String, Table
 
 from shared.db import UtcDateTime
@@ -6,7 +7,8 @@ from shared.db import UtcDateTime
 metadata = MetaData()
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("user_id", String(32), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("role", String(20), nullable=False),
@@ -22,7 +24,8 @@ users = Table(
 
 # A signed-in browser: only the SHA-256 of its session id is kept, so a copy of this table signs no one in.
 console_sessions = Table(
-    "console_sessions", metadata,
+    "console_sessions",
+    metadata,
     Column("session_hash", String(64), primary_key=True),
     Column("user_id", String(32), nullable=False),
     Column("name", String(100), nullable=False),

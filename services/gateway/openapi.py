@@ -1,4 +1,5 @@
 """The OpenAPI 3 document of the HTTP API, built from what each route declares and the marshmallow schemas."""
+
 import functools
 import re
 
@@ -13,8 +14,14 @@ from services.gateway.routes import Route, documented_routes
 API_VERSION = "1.0.0"
 RATE_LIMITED_PUBLIC_PREFIX = "/api/v1/public/"
 SECURITY_SCHEME = "bearerAuth"
-ROLE_NAMES = {"admin": "管理员", "caseworker": "经办人", "finance": "财务", "auditor": "审计", "donor": "捐赠人",
-              "metrics": "指标抓取令牌（METRICS_TOKEN）"}
+ROLE_NAMES = {
+    "admin": "管理员",
+    "caseworker": "经办人",
+    "finance": "财务",
+    "auditor": "审计",
+    "donor": "捐赠人",
+    "metrics": "指标抓取令牌（METRICS_TOKEN）",
+}
 STATUS_TEXT = {
     200: "成功",
     201: "已创建",
@@ -32,8 +39,8 @@ STATUS_TEXT = {
 INTRODUCTION = (
     "工会困难职工帮扶系统的 HTTP API。金额一律以分为单位的整数（字段名以 _fen 结尾）；日期为 YYYY-MM-DD，"
     "时间为带时区的 ISO 8601。除公开接口外，每个请求都要带 `Authorization: Bearer <令牌>`。"
-    "错误统一为 `{\"error\": {\"code\", \"message\", \"fields\"?}}`。列表为 "
-    "`{\"items\", \"total\", \"page\", \"per_page\"}`，每页最多 500 条。"
+    '错误统一为 `{"error": {"code", "message", "fields"?}}`。列表为 '
+    '`{"items", "total", "page", "per_page"}`，每页最多 500 条。'
 )
 
 
@@ -51,8 +58,10 @@ def _content(answer) -> dict:
 
 
 def _responses(route: Route) -> dict:
-    answers = {str(status): {"description": STATUS_TEXT[status], "content": _content(answer)}
-               for status, answer in route.responses.items()}
+    answers = {
+        str(status): {"description": STATUS_TEXT[status], "content": _content(answer)}
+        for status, answer in route.responses.items()
+    }
     errors = set(route.errors) | ({401, 403, 429} if route.roles else set())
     if route.url.startswith(PUBLIC_PREFIX):
         errors.add(429)
@@ -71,8 +80,10 @@ def _request_body(body) -> dict:
 
 
 def _parameters(route: Route) -> list:
-    parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                  for name in re.findall(r"{([a-z_]+)}", route.path)]
+    parameters = [
+        {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"{([a-z_]+)}", route.path)
+    ]
     if route.query:
         parameters.append({"in": "query", "schema": route.query})
     return parameters
@@ -97,8 +108,11 @@ def operation(route: Route) -> dict:
 @functools.lru_cache(maxsize=1)
 def openapi_document() -> dict:
     spec = APISpec(
-        title="工会困难职工帮扶系统 API", version=API_VERSION, openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()], info={"description": INTRODUCTION},
+        title="工会困难职工帮扶系统 API",
+        version=API_VERSION,
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": INTRODUCTION},
     )
     spec.components.security_scheme(SECURITY_SCHEME, {"type": "http", "scheme": "bearer"})
     for route in documented_routes():

@@ -3,14 +3,15 @@
 Token buckets in the gateway process's memory: with N gateway instances a client gets up to N times
 the limit. A limit of 0 turns it off.
 """
+
 import math
 import time
 
 from nameko.extensions import DependencyProvider, SharedExtension
 
+from services.gateway import metrics
 from shared.config import setting
 from shared.errors import ServiceError
-from services.gateway import metrics
 
 PUBLIC_PREFIX = "/api/v1/public/"
 CONSOLE_PUBLIC_PREFIX = "/public/"  # the console's public pages: the status lookup is a guess at an ID's last four
@@ -22,8 +23,9 @@ class RateLimited(ServiceError):
     """429 with the seconds to wait, in the body and in Retry-After."""
 
     def __init__(self, retry_after: int):
-        super().__init__("rate_limited", f"请求过于频繁，请 {retry_after} 秒后再试", 429,
-                         extra={"retry_after": retry_after})
+        super().__init__(
+            "rate_limited", f"请求过于频繁，请 {retry_after} 秒后再试", 429, extra={"retry_after": retry_after}
+        )
         self.headers = {"Retry-After": str(retry_after)}
 
 

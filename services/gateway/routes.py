@@ -1,4 +1,5 @@
 """What each API route declares about itself, collected as the routes are defined, for the OpenAPI document."""
+
 import re
 from dataclasses import dataclass, field
 

@@ -1,8 +1,9 @@
 """The gateway's own API bodies."""
+
 from marshmallow import ValidationError, validate, validates_schema
 
-from shared.schemas import StrictSchema, Text, TypedText
 from services.gateway.auth import ROLES
+from shared.schemas import StrictSchema, Text, TypedText
 
 
 class UserCreateSchema(StrictSchema):

@@ -1,4 +1,5 @@
 """How long to wait before retrying an SMS that failed transiently."""
+
 import random
 
 from shared.config import setting

@@ -1,4 +1,5 @@
 """Stops calling an SMS provider that keeps failing, and probes it again after a pause."""
+
 import time
 
 from shared.config import setting

@@ -6,6 +6,7 @@ Messages go a group at a time (as many as the provider's QPS lets go at once, at
 the group's tokens are taken first, then one commit marks them all `sending`, their provider calls run
 side by side, and one commit records every answer.
 """
+
 import logging
 import time
 from dataclasses import dataclass
@@ -16,11 +17,6 @@ from eventlet.greenpool import GreenPool
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import sessionmaker
 
-from shared import clock
-from shared.config import setting
-from shared.crypto import Vault, load_master_key
-from shared.db import db_url, make_engine
-from shared.events import new_id
 from services.notify import messages, opt_outs
 from services.notify.backoff import delays_from_config
 from services.notify.circuit import CircuitBreaker
@@ -30,6 +26,11 @@ from services.notify.providers.base import Outcome, SmsRequest
 from services.notify.providers.common import SEND_CONCURRENCY
 from services.notify.quiet_hours import QuietHours
 from services.notify.rate_limits import RateLimitSettings, TokenBucket, next_allowed_for_number
+from shared import clock
+from shared.config import setting
+from shared.crypto import Vault, load_master_key
+from shared.db import db_url, make_engine
+from shared.events import new_id
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -63,8 +64,9 @@ class Dispatcher(DependencyProvider):
         self.engine = make_engine(db_url("notify", config), config)
         self.sessions = sessionmaker(self.engine)
         self.vault = Vault(load_master_key(config))
-        names = dict.fromkeys(name for name in (setting("SMS_PROVIDER", config), setting("SMS_SECONDARY_PROVIDER", config))
-                              if name)
+        names = dict.fromkeys(
+            name for name in (setting("SMS_PROVIDER", config), setting("SMS_SECONDARY_PROVIDER", config)) if name
+        )
         self.routes = [Route(make_provider(name, config), CircuitBreaker.from_config(config)) for name in names]
         self.providers = {route.name: route.provider for route in self.routes}
         self.limits = RateLimitSettings.from_config(config)
@@ -131,14 +133,25 @@ class Dispatcher(DependencyProvider):
             phone, phone_masked, phone_hash = phones[row.worker_id]
             contact = {"phone_masked": phone_masked, "phone_hash": phone_hash}
             if quiet_until > now:
-                messages.settle(session, row, "deferred", quiet_until, "夜间免打扰时段，顺延至免打扰结束后发送", **contact)
+                messages.settle(
+                    session, row, "deferred", quiet_until, "夜间免打扰时段，顺延至免打扰结束后发送", **contact
+                )
                 continue
             allowed = next_allowed_for_number(
-                history[phone_hash], now, self.limits.per_number_per_hour, self.limits.per_number_per_day,
+                history[phone_hash],
+                now,
+                self.limits.per_number_per_hour,
+                self.limits.per_number_per_day,
             )
             if allowed > now:
-                messages.settle(session, row, "deferred", self.quiet.next_allowed(allowed), "该号码已达发送频次上限，顺延发送",
-                                **contact)
+                messages.settle(
+                    session,
+                    row,
+                    "deferred",
+                    self.quiet.next_allowed(allowed),
+                    "该号码已达发送频次上限，顺延发送",
+                    **contact,
+                )
                 continue
             history[phone_hash].append(now)
             ready.append(Outgoing(row, phone, contact))
@@ -161,25 +174,48 @@ class Dispatcher(DependencyProvider):
         routed = [(item, self.route()) for item in group]  # one by one: a half-open circuit lets one trial through
         going = [(item, route) for item, route in routed if route is not None]
         with self.sessions() as session:
-            moved = messages.start_sending(session, [item.row for item, _ in going], [route.name for _, route in going],
-                                           clock.now() + self.lease, [item.contact for item, _ in going])
+            moved = messages.start_sending(
+                session,
+                [item.row for item, _ in going],
+                [route.name for _, route in going],
+                clock.now() + self.lease,
+                [item.contact for item, _ in going],
+            )
             for item, route in routed:
                 if route is None:
-                    messages.settle(session, item.row, "queued", clock.now() + timedelta(seconds=route_pause(self.routes)),
-                                    "短信通道暂不可用，稍后重试", event=False, **item.contact)
+                    messages.settle(
+                        session,
+                        item.row,
+                        "queued",
+                        clock.now() + timedelta(seconds=route_pause(self.routes)),
+                        "短信通道暂不可用，稍后重试",
+                        event=False,
+                        **item.contact,
+                    )
             session.commit()
         started = [pair for pair, started in zip(going, moved) if started]
         results = list(self.pool.imap(call_provider, started))
         rows = [item.row for item, _ in started]
         with self.sessions() as session:
             finished = messages.finish_sending(
-                session, rows, [route.name for _, route in started],
-                [after_send(result, row.failures, clock.now(), self.retry_delays, self.receipt_wait)
-                 for row, result in zip(rows, results)], results)
+                session,
+                rows,
+                [route.name for _, route in started],
+                [
+                    after_send(result, row.failures, clock.now(), self.retry_delays, self.receipt_wait)
+                    for row, result in zip(rows, results)
+                ],
+                results,
+            )
             for row, result, done in zip(rows, results, finished):
                 if done and result.outcome is Outcome.BLACKLISTED:
-                    opt_outs.opt_out(session, row.worker_id, "provider",
-                                     f"运营商报告号码已退订或在黑名单中（{result.code}）", PROVIDER_ACTOR)
+                    opt_outs.opt_out(
+                        session,
+                        row.worker_id,
+                        "provider",
+                        f"运营商报告号码已退订或在黑名单中（{result.code}）",
+                        PROVIDER_ACTOR,
+                    )
             session.commit()
 
 
@@ -196,7 +232,7 @@ def call_provider(routed: tuple[Outgoing, Route]):
 
 def groups(items: list, size: int):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def route_pause(routes) -> float:

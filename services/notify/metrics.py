@@ -1,4 +1,5 @@
 """The notify service's own figures for /metrics."""
+
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 

@@ -3,6 +3,7 @@
 No full phone number is stored: the dispatcher asks the registry for it at send time and keeps only
 the masked form (for staff) and a keyed hash (for per-number limits).
 """
+
 from sqlalchemy import JSON, Boolean, Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from shared.db import UtcDateTime
@@ -12,7 +13,8 @@ from shared.outbox import outbox_table
 metadata = MetaData()
 
 messages = Table(
-    "messages", metadata,
+    "messages",
+    metadata,
     Column("notification_id", String(32), primary_key=True),
     Column("application_id", String(32), nullable=False),
     Column("worker_id", String(32), nullable=False, index=True),
@@ -42,7 +44,8 @@ messages = Table(
 )
 
 attempts = Table(
-    "attempts", metadata,
+    "attempts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("notification_id", String(32), nullable=False, index=True),
     Column("provider", String(20), nullable=False),
@@ -53,7 +56,8 @@ attempts = Table(
 )
 
 receipts = Table(
-    "receipts", metadata,
+    "receipts",
+    metadata,
     Column("receipt_key", String(200), primary_key=True),
     Column("provider", String(20), nullable=False),
     Column("notification_id", String(32)),
@@ -63,7 +67,8 @@ receipts = Table(
 )
 
 opt_outs = Table(
-    "opt_outs", metadata,
+    "opt_outs",
+    metadata,
     Column("worker_id", String(32), primary_key=True),
     Column("source", String(20), nullable=False),  # staff | provider
     Column("reason", Text, nullable=False),

@@ -1,15 +1,24 @@
 """Workers who asked for no SMS, by staff or by unsubscribing at the operator (a blacklisted number)."""
+
 from sqlalchemy import delete, func, select
 
+from services.notify.models import opt_outs
 from shared.db import insert_or_skip
 from shared.events import now_utc
-from services.notify.models import opt_outs
 
 
 def opt_out(session, worker_id: str, source: str, reason: str, actor: str) -> bool:
-    return insert_or_skip(session, opt_outs, {
-        "worker_id": worker_id, "source": source, "reason": reason, "created_by": actor, "created_at": now_utc(),
-    })
+    return insert_or_skip(
+        session,
+        opt_outs,
+        {
+            "worker_id": worker_id,
+            "source": source,
+            "reason": reason,
+            "created_by": actor,
+            "created_at": now_utc(),
+        },
+    )
 
 
 def opt_in(session, worker_id: str) -> bool:
@@ -17,14 +26,19 @@ def opt_in(session, worker_id: str) -> bool:
 
 
 def opted_out(session, worker_ids) -> set[str]:
-    return set(session.execute(
-        select(opt_outs.c.worker_id).where(opt_outs.c.worker_id.in_(list(worker_ids)))
-    ).scalars())
+    return set(
+        session.execute(select(opt_outs.c.worker_id).where(opt_outs.c.worker_id.in_(list(worker_ids)))).scalars()
+    )
 
 
 def view(row) -> dict:
-    return {"worker_id": row.worker_id, "source": row.source, "reason": row.reason, "created_by": row.created_by,
-            "created_at": row.created_at.isoformat()}
+    return {
+        "worker_id": row.worker_id,
+        "source": row.source,
+        "reason": row.reason,
+        "created_by": row.created_by,
+        "created_at": row.created_at.isoformat(),
+    }
 
 
 def listing(session, page: int, per_page: int) -> dict:

@@ -1,4 +1,5 @@
 """The nightly window in which no non-urgent SMS may go out (Beijing time)."""
+
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta

@@ -1,4 +1,5 @@
 """How fast SMS may go out: to the provider overall, and to any one phone number."""
+
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ _ROUNDING = 1e-9
 class RateLimitSettings:
     provider_qps: float
     per_number_per_hour: int  # 0 = unlimited
-    per_number_per_day: int   # 0 = unlimited
+    per_number_per_day: int  # 0 = unlimited
 
     @classmethod
     def from_config(cls, config=None) -> "RateLimitSettings":

@@ -1,10 +1,11 @@
 """Delivery receipts: matched to the message they report on, each one counted once however often it arrives."""
+
 from sqlalchemy import or_, select, update
 
-from shared.db import insert_or_skip
-from shared.events import now_utc
 from services.notify.messages import status_event
 from services.notify.models import messages, receipts
+from shared.db import insert_or_skip
+from shared.events import now_utc
 
 # a receipt may overtake the dispatcher's own record of the send, and settles an unknown outcome either way
 DELIVERABLE = ("sending", "sent", "failed")
@@ -33,10 +34,18 @@ def apply(session, provider: str, parsed) -> dict:
             counts["unmatched"] += 1
             continue
         now = now_utc()
-        if not insert_or_skip(session, receipts, {
-            "receipt_key": receipt.raw_key[:200], "provider": provider, "notification_id": row.notification_id,
-            "delivered": receipt.delivered, "code": receipt.code[:80], "received_at": now,
-        }):
+        if not insert_or_skip(
+            session,
+            receipts,
+            {
+                "receipt_key": receipt.raw_key[:200],
+                "provider": provider,
+                "notification_id": row.notification_id,
+                "delivered": receipt.delivered,
+                "code": receipt.code[:80],
+                "received_at": now,
+            },
+        ):
             counts["duplicates"] += 1
             continue
         counts["accepted"] += 1
@@ -44,11 +53,17 @@ def apply(session, provider: str, parsed) -> dict:
             values = {"status": "delivered", "delivered_at": receipt.reported_at or now, "last_error": None}
             allowed = DELIVERABLE
         else:
-            values = {"status": "failed", "last_error": f"运营商回执：未送达（{receipt.code} {receipt.description}）".strip()}
+            values = {
+                "status": "failed",
+                "last_error": f"运营商回执：未送达（{receipt.code} {receipt.description}）".strip(),
+            }
             allowed = FAILABLE
         moved = session.execute(
-            update(messages).where(messages.c.notification_id == row.notification_id, messages.c.status.in_(allowed))
-            .values(updated_at=now, provider_message_id=row.provider_message_id or receipt.provider_message_id, **values)
+            update(messages)
+            .where(messages.c.notification_id == row.notification_id, messages.c.status.in_(allowed))
+            .values(
+                updated_at=now, provider_message_id=row.provider_message_id or receipt.provider_message_id, **values
+            )
         ).rowcount
         if moved:
             status_event(session, row, values["status"], provider)

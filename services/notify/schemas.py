@@ -1,8 +1,9 @@
 """The notify service's API bodies and queries."""
+
 from marshmallow import validate
 
-from shared.schemas import PagedQuerySchema, StrictSchema, Text, TypedText
 from services.notify.templates import TEMPLATES
+from shared.schemas import PagedQuerySchema, StrictSchema, Text, TypedText
 
 PUBLIC_STATUSES = ("queued", "deferred", "sent", "delivered", "failed", "suppressed")
 

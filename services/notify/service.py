@@ -1,12 +1,18 @@
 """The notify service: one SMS per (application, status), sent once, on time, without leaking a number."""
+
 import base64
 import logging
 
 from nameko.dependency_providers import Config
 
+from services.notify import messages, opt_outs, receipts, templates
+from services.notify.dispatch import Dispatcher
+from services.notify.metrics import sms_figures
+from services.notify.models import outbox
+from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 from shared import clock
-from shared.config import setting
 from shared.batched_events import batched_event_handler
+from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError, not_found
 from shared.metrics import ServiceFigures
@@ -16,11 +22,6 @@ from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.timer import configured_timer
-from services.notify import messages, opt_outs, receipts, templates
-from services.notify.dispatch import Dispatcher
-from services.notify.metrics import sms_figures
-from services.notify.models import outbox
-from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,13 @@ class NotifyService:
         sign_name = setting("SMS_SIGN_NAME", self.config)
         now = clock.now()
         due_at = self.dispatcher.quiet.next_allowed(now)
-        messages.add_new(self.db, [messages.new_message(payload, templates.render(template, payload, sign_name), now, due_at)
-                                   for payload in payloads])
+        messages.add_new(
+            self.db,
+            [
+                messages.new_message(payload, templates.render(template, payload, sign_name), now, due_at)
+                for payload in payloads
+            ],
+        )
         if log.isEnabledFor(logging.DEBUG):
             for payload in payloads:  # each under the id of the request that caused it
                 with bound(payload.get(CONTEXT_KEY)):

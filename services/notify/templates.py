@@ -1,4 +1,5 @@
 """The SMS a worker gets at each step of an application, rendered to fit one billed segment."""
+
 import re
 import string
 import unicodedata
@@ -9,8 +10,8 @@ from shared.application_numbers import short_number
 from shared.masking import scrub
 from shared.money import format_fen
 
-ONE_SEGMENT = 70       # characters in a single SMS, signature included
-LONG_SEGMENT = 67      # characters billed per segment once a text is longer than ONE_SEGMENT
+ONE_SEGMENT = 70  # characters in a single SMS, signature included
+LONG_SEGMENT = 67  # characters billed per segment once a text is longer than ONE_SEGMENT
 ELLIPSIS = "…"
 
 TEMPLATES = {
@@ -46,7 +47,7 @@ _BRACKETS = str.maketrans("【】", "[]")
 class Rendered:
     template: str
     params: dict[str, str]  # in the order the template uses them, as providers take TemplateParam
-    text: str               # 【sign_name】 + the message, as the worker reads it
+    text: str  # 【sign_name】 + the message, as the worker reads it
     segments: int
 
 

@@ -8,6 +8,7 @@ key on its stdin and the upload as an inherited file descriptor, and answers wit
 unreadable. It dies with the process that started it. This module imports only what checking needs (no
 database, no nameko), so the second process is checking rows a tenth of a second after it starts.
 """
+
 import fcntl
 import os
 import pickle
@@ -18,10 +19,10 @@ import threading
 from contextlib import contextmanager
 from datetime import date
 
-from shared.crypto import Vault
-from shared.processes import stop_with_parent
 from services.registry.sheet_rows import check_row
 from services.registry.spreadsheet import SpreadsheetError, read_rows
+from shared.crypto import Vault
+from shared.processes import stop_with_parent
 
 CHUNK_ROWS = 5000
 SECOND_PROCESS_BYTES = 2_000_000  # about 10,000 rows of a CSV export; far fewer take under a second here
@@ -52,7 +53,9 @@ def checked_chunks(file, filename: str | None, vault, today: date):
 
     checker = subprocess.Popen(
         [sys.executable, "-m", "services.registry.checked_rows", str(file.fileno()), filename or "", today.isoformat()],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(file.fileno(),),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        pass_fds=(file.fileno(),),
     )
     try:
         checker.stdin.write(SIZE.pack(len(vault.master_key)) + vault.master_key)

@@ -1,8 +1,9 @@
 """The name an upload arrives with (form file name or `filename` query parameter), as the imports table keeps it."""
+
 import unicodedata
 
-from shared.errors import validation_error
 from services.registry.models import imports
+from shared.errors import validation_error
 
 FILENAME_LENGTH = imports.c.filename.type.length
 

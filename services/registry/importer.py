@@ -12,12 +12,13 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from services.registry import payee_requests, payee_rules, workers
+from services.registry.models import audit_log, outbox
+from services.registry.models import workers as workers_table
+from services.registry.spreadsheet import HEADER_BY_FIELD, SkippedLine
 from shared.db import insert_many
 from shared.events import envelope, new_id, now_utc
 from shared.outbox import add_events
-from services.registry import payee_requests, payee_rules, workers
-from services.registry.models import audit_log, outbox, workers as workers_table
-from services.registry.spreadsheet import HEADER_BY_FIELD, SkippedLine
 
 # a chunk refused because others filed or changed the same people meanwhile is written again; more than once is rare
 WRITE_ATTEMPTS = 3
@@ -41,8 +42,12 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         return {
-            "total_rows": self.total_rows, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "rejected": self.rejected, "pending_changes": self.pending_changes,
+            "total_rows": self.total_rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "pending_changes": self.pending_changes,
             "skipped": self.skipped,
         }
 
@@ -82,19 +87,24 @@ class Importer:
         known = {
             row.id_number_hash: row
             for row in self.session.execute(
-                select(workers_table.c.worker_id, workers_table.c.id_number_hash, workers_table.c.fingerprint)
-                .where(workers_table.c.id_number_hash.in_([id_hash for _, id_hash, _ in pending]))
+                select(workers_table.c.worker_id, workers_table.c.id_number_hash, workers_table.c.fingerprint).where(
+                    workers_table.c.id_number_hash.in_([id_hash for _, id_hash, _ in pending])
+                )
             )
         }
         stale = {
-            id_hash: known[id_hash].worker_id for _, id_hash, prepared in pending
+            id_hash: known[id_hash].worker_id
+            for _, id_hash, prepared in pending
             if id_hash in known and known[id_hash].fingerprint != prepared["fingerprint"]
         }
         rows = {}
         if stale:
-            rows = {row.id_number_hash: row for row in self.session.execute(
-                select(workers_table).where(workers_table.c.worker_id.in_(stale.values()))
-            )}
+            rows = {
+                row.id_number_hash: row
+                for row in self.session.execute(
+                    select(workers_table).where(workers_table.c.worker_id.in_(stale.values()))
+                )
+            }
         self.session.rollback()
         return {id_hash: rows.get(id_hash, UNCHANGED) for id_hash in known}
 
@@ -135,8 +145,15 @@ class Importer:
                 prepared.update(worker_id=new_id(), created_at=now, updated_at=now)  # a retry writes them anew
                 created.append(prepared)
                 events.append(("worker_registered", envelope(occurred_at, **workers.event_about(prepared))))
-                audits.append({"at": now, "actor": self.actor, "action": "import_create",
-                               "worker_id": prepared["worker_id"], "details": NO_DETAILS})
+                audits.append(
+                    {
+                        "at": now,
+                        "actor": self.actor,
+                        "action": "import_create",
+                        "worker_id": prepared["worker_id"],
+                        "details": NO_DETAILS,
+                    }
+                )
             elif row is UNCHANGED:
                 unchanged += 1
             else:
@@ -148,10 +165,12 @@ class Importer:
                     continue
                 if requested_bank is not None:
                     change_request_id, entries = payee_requests.open_request(
-                        self.session, self.vault, row, requested_bank, self.actor, payee_rules.FROM_IMPORT, now)
+                        self.session, self.vault, row, requested_bank, self.actor, payee_rules.FROM_IMPORT, now
+                    )
                     audits.extend(entries)
                     pending_changes.append(
-                        {"row": row_number, "worker_id": row.worker_id, "change_request_id": change_request_id})
+                        {"row": row_number, "worker_id": row.worker_id, "change_request_id": change_request_id}
+                    )
                 fields_changed = workers.changed_fields(before, after)
                 if not fields_changed:  # only the bank details differ: the file itself stays as it is
                     unchanged += 1
@@ -159,16 +178,34 @@ class Importer:
                 values = {**workers.stored_fields(self.vault, after), "version": row.version + 1, "updated_at": now}
                 changed.append({"b_worker_id": row.worker_id, "b_version": row.version, **values})
                 about = {**row._mapping, **values}
-                events.append(("worker_updated", envelope(
-                    occurred_at, **workers.event_about(about), version=values["version"], changed=fields_changed,
-                )))
-                audits.append({"at": now, "actor": self.actor, "action": "import_update",
-                               "worker_id": row.worker_id, "details": {"fields": fields_changed}})
+                events.append(
+                    (
+                        "worker_updated",
+                        envelope(
+                            occurred_at,
+                            **workers.event_about(about),
+                            version=values["version"],
+                            changed=fields_changed,
+                        ),
+                    )
+                )
+                audits.append(
+                    {
+                        "at": now,
+                        "actor": self.actor,
+                        "action": "import_update",
+                        "worker_id": row.worker_id,
+                        "details": {"fields": fields_changed},
+                    }
+                )
         insert_many(self.session, workers_table, created)
         if changed:
             written = self.session.execute(
-                update(workers_table).where(workers_table.c.worker_id == bindparam("b_worker_id"),
-                                            workers_table.c.version == bindparam("b_version")), changed,
+                update(workers_table).where(
+                    workers_table.c.worker_id == bindparam("b_worker_id"),
+                    workers_table.c.version == bindparam("b_version"),
+                ),
+                changed,
             ).rowcount
             if written != len(changed):
                 raise ChangedMeanwhile
@@ -178,5 +215,12 @@ class Importer:
 
 
 def _rejections(row_number: int, errors: dict) -> list[dict]:
-    return [{"row": row_number, "field": field_name, "column": HEADER_BY_FIELD[field_name],
-             "message": f"{HEADER_BY_FIELD[field_name]}：{message}"} for field_name, message in errors.items()]
+    return [
+        {
+            "row": row_number,
+            "field": field_name,
+            "column": HEADER_BY_FIELD[field_name],
+            "message": f"{HEADER_BY_FIELD[field_name]}：{message}",
+        }
+        for field_name, message in errors.items()
+    ]

@@ -1,38 +1,47 @@
 """Running an import job: read the uploaded sheet, feed the importer, commit and record progress chunk by chunk."""
+
 import logging
 
 import eventlet
-
 from sqlalchemy import insert, select, update
 
-from shared import clock
-from shared.collector import fewer_collections
-from shared.db import row_by_id
-from shared.errors import validation_error
-from shared.events import now_utc
 from services.registry import uploads
 from services.registry.checked_rows import checked_chunks
 from services.registry.filenames import checked_filename
 from services.registry.importer import Importer
 from services.registry.models import audit_log, imports
 from services.registry.spreadsheet import SpreadsheetError
+from shared import clock
+from shared.collector import fewer_collections
+from shared.db import row_by_id
+from shared.errors import validation_error
+from shared.events import now_utc
 
 log = logging.getLogger(__name__)
 
 
 def _record_progress(session, import_id: str, importer: Importer, fraction: float) -> None:
     session.execute(
-        update(imports).where(imports.c.import_id == import_id)
+        update(imports)
+        .where(imports.c.import_id == import_id)
         .values(processed_rows=importer.result.total_rows, progress=int(fraction * 100))
     )
 
 
 def start(session, import_id: str, filename: str | None, actor: str) -> None:
     """Record an import as running, so its progress can be asked for before the sheet is read."""
-    session.execute(insert(imports).values(
-        import_id=import_id, filename=checked_filename(filename), actor=actor, status="running", total_rows=0,
-        processed_rows=0, progress=0, started_at=now_utc(),
-    ))
+    session.execute(
+        insert(imports).values(
+            import_id=import_id,
+            filename=checked_filename(filename),
+            actor=actor,
+            status="running",
+            total_rows=0,
+            processed_rows=0,
+            progress=0,
+            started_at=now_utc(),
+        )
+    )
     session.commit()
 
 
@@ -84,14 +93,27 @@ def _import(session, vault, import_id: str, parts: int, filename: str | None, ac
         _finish(session, import_id, "failed", {"error": "导入中断，已写入的部分可再次导入补全"})
         raise
     result = {"import_id": import_id, **importer.result.as_dict()}
-    session.execute(insert(audit_log).values(
-        at=now_utc(), actor=actor, action="import", worker_id=None,
-        details={key: len(value) if isinstance(value, list) else value for key, value in result.items()},
-    ))
+    session.execute(
+        insert(audit_log).values(
+            at=now_utc(),
+            actor=actor,
+            action="import",
+            worker_id=None,
+            details={key: len(value) if isinstance(value, list) else value for key, value in result.items()},
+        )
+    )
     _finish(session, import_id, "done", result, importer.result.total_rows)
-    log.info("import %s by %s: %d rows, %d created, %d updated, %d unchanged, %d rejected, %d bank changes pending",
-             import_id, actor, result["total_rows"], result["created"], result["updated"],
-             result["unchanged"], len(result["rejected"]), len(result["pending_changes"]))
+    log.info(
+        "import %s by %s: %d rows, %d created, %d updated, %d unchanged, %d rejected, %d bank changes pending",
+        import_id,
+        actor,
+        result["total_rows"],
+        result["created"],
+        result["updated"],
+        result["unchanged"],
+        len(result["rejected"]),
+        len(result["pending_changes"]),
+    )
     return result
 
 
@@ -106,10 +128,12 @@ def _finish(session, import_id: str, status: str, result: dict, total_rows: int 
 def progress(session, import_id: str) -> dict:
     row = row_by_id(session, imports.c.import_id, import_id, "导入任务")
     return {
-        "import_id": row.import_id, "status": row.status, "filename": row.filename,
-        "processed_rows": row.processed_rows, "progress": row.progress,
-        "result": row.result, "started_at": row.started_at.isoformat(),
+        "import_id": row.import_id,
+        "status": row.status,
+        "filename": row.filename,
+        "processed_rows": row.processed_rows,
+        "progress": row.progress,
+        "result": row.result,
+        "started_at": row.started_at.isoformat(),
         "finished_at": row.finished_at.isoformat() if row.finished_at else None,
     }
-
-

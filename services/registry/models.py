@@ -3,6 +3,7 @@
 ID, phone and bank numbers are stored only masked and, in full, inside `sealed`: one AES-GCM
 ciphertext per worker holding all three. The ID number also has a keyed hash for exact lookup.
 """
+
 from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 from shared.db import UtcDateTime
@@ -12,7 +13,8 @@ from shared.outbox import outbox_table
 metadata = MetaData()
 
 workers = Table(
-    "workers", metadata,
+    "workers",
+    metadata,
     Column("worker_id", String(32), primary_key=True),
     Column("name", String(50), nullable=False),
     Column("id_number_hash", String(64), nullable=False, unique=True),
@@ -44,7 +46,8 @@ workers = Table(
 )
 
 status_history = Table(
-    "worker_status_history", metadata,
+    "worker_status_history",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("worker_id", String(32), ForeignKey("workers.worker_id"), nullable=False, index=True),
     Column("from_status", String(10)),
@@ -55,7 +58,8 @@ status_history = Table(
 )
 
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", UtcDateTime, nullable=False),
     Column("actor", String(100), nullable=False),
@@ -65,7 +69,8 @@ audit_log = Table(
 )
 
 imports = Table(
-    "imports", metadata,
+    "imports",
+    metadata,
     Column("import_id", String(32), primary_key=True),
     Column("filename", String(255)),
     Column("actor", String(100), nullable=False),
@@ -82,7 +87,8 @@ imports = Table(
 # the import assembles them in seq order and deletes them when it ends (see uploads.py). A sheet is full of
 # ID, phone and bank numbers: each part is kept only encrypted, as `sealed` is in workers.
 import_parts = Table(
-    "import_parts", metadata,
+    "import_parts",
+    metadata,
     Column("import_id", String(32), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("sealed", Text, nullable=False),
@@ -94,7 +100,8 @@ import_parts = Table(
 # to, so nobody changes it alone. The new account is kept only sealed and masked, as in workers; the old one
 # masked, as it was when the change was asked for.
 change_requests = Table(
-    "change_requests", metadata,
+    "change_requests",
+    metadata,
     Column("change_request_id", String(32), primary_key=True),
     Column("worker_id", String(32), ForeignKey("workers.worker_id"), nullable=False, index=True),
     Column("status", String(10), nullable=False, index=True),

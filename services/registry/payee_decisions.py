@@ -1,11 +1,12 @@
 """Approving or rejecting a bank-detail change request: the second person's decision, written with its effects."""
+
 from sqlalchemy import update
 
+from services.registry import payee_requests, payee_rules, store, workers
+from services.registry.models import change_requests
 from shared.db import row_by_id
 from shared.errors import ServiceError
 from shared.events import now_utc
-from services.registry import payee_requests, payee_rules, store, workers
-from services.registry.models import change_requests
 
 
 def decide(session, vault, change_request_id: str, approve: bool, reason: str | None, reviewer: str) -> dict:
@@ -19,22 +20,33 @@ def decide(session, vault, change_request_id: str, approve: bool, reason: str | 
         payee_rules.check_payee_unchanged(request, worker)
         bank = {"name": request.new_bank_name, "account": vault.decrypt(request.new_account_sealed)}
         data = {**workers.data_of(vault, worker), "bank": bank}
-        store.write_if_unchanged(session, worker, **workers.stored_fields(vault, data), updated_at=now,
-                                 bank_changed_at=now)
+        store.write_if_unchanged(
+            session, worker, **workers.stored_fields(vault, data), updated_at=now, bank_changed_at=now
+        )
     else:
         session.rollback()  # end the read before writing (see store.write_if_unchanged)
     decided = session.execute(
         update(change_requests)
-        .where(change_requests.c.change_request_id == change_request_id,
-               change_requests.c.status == payee_rules.PENDING)
-        .values(status=payee_rules.APPROVED if approve else payee_rules.REJECTED, decided_by=reviewer,
-                decided_at=now, reason=reason)
+        .where(
+            change_requests.c.change_request_id == change_request_id, change_requests.c.status == payee_rules.PENDING
+        )
+        .values(
+            status=payee_rules.APPROVED if approve else payee_rules.REJECTED,
+            decided_by=reviewer,
+            decided_at=now,
+            reason=reason,
+        )
     ).rowcount
     if not decided:
         session.rollback()
         raise ServiceError("invalid_transition", "该申请刚被他人处理，请刷新后查看", 409)
-    store.audit(session, reviewer, "payee_approve" if approve else "payee_reject", request.worker_id,
-                change_request_id=change_request_id)
+    store.audit(
+        session,
+        reviewer,
+        "payee_approve" if approve else "payee_reject",
+        request.worker_id,
+        change_request_id=change_request_id,
+    )
     if approve:
         store.announce_update(session, request.worker_id, ["bank"])
     session.commit()

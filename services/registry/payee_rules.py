@@ -6,6 +6,7 @@ details, which another caseworker or admin approves (or rejects). A newer reques
 supersedes an older pending one (the reviewer decides on the latest details only); the same details asked
 for again leave the pending request as it is, so importing a sheet twice opens one request.
 """
+
 from datetime import datetime, timedelta
 
 from shared.actors import from_command_line, user_of
@@ -44,8 +45,12 @@ def bank_key(bank: dict) -> str:
 def check_decision(status: str, requested_by: str, reviewer: str) -> None:
     """Only a pending request is decided, and never by the person who asked for it."""
     if status != PENDING:
-        raise ServiceError("invalid_transition", f"该收款账户变更申请{STATUS_LABELS[status]}，不能再审批", 409,
-                           extra={"status": status})
+        raise ServiceError(
+            "invalid_transition",
+            f"该收款账户变更申请{STATUS_LABELS[status]}，不能再审批",
+            409,
+            extra={"status": status},
+        )
     if user_of(requested_by) == user_of(reviewer):
         raise ServiceError("same_user", "提出收款账户变更的人不能审批自己的申请", 409)
 
@@ -55,7 +60,9 @@ def check_payee_unchanged(request, worker) -> None:
     the same time) changed it since, the new details must be asked for again."""
     changed_since = worker.bank_changed_at is not None and worker.bank_changed_at > request.requested_at
     if changed_since or (worker.bank_name, worker.bank_account_masked) != (
-            request.old_bank_name, request.old_account_masked):
+        request.old_bank_name,
+        request.old_account_masked,
+    ):
         raise ServiceError("conflict", "该职工的银行信息在提出申请后已变更，请按现在的信息重新提出申请", 409)
 
 

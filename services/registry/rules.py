@@ -2,6 +2,7 @@
 
 Each check takes a raw value and returns it normalised, or raises InvalidValue with a Chinese message.
 """
+
 from datetime import date
 
 from shared.validation import InvalidValue, check_typed_text
@@ -11,8 +12,13 @@ CATEGORIES = ("deep", "relative", "accident")
 CATEGORY_BY_LABEL = {"深度困难": "deep", "相对困难": "relative", "意外致困": "accident"}
 REASONS = ("illness", "disability", "disaster", "education", "unemployment", "accident", "other")
 REASON_BY_LABEL = {
-    "因病": "illness", "因残": "disability", "因灾": "disaster", "子女教育": "education",
-    "失业": "unemployment", "意外": "accident", "其他": "other",
+    "因病": "illness",
+    "因残": "disability",
+    "因灾": "disaster",
+    "子女教育": "education",
+    "失业": "unemployment",
+    "意外": "accident",
+    "其他": "other",
 }
 STATUSES = tuple(WORKER_STATUSES)
 MAX_HOUSEHOLD_SIZE = 30

@@ -1,10 +1,11 @@
 """The registry's API bodies. Field checks come from rules.py, the same ones the import uses."""
+
 from marshmallow import ValidationError, fields, validate
 
-from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
-from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import payee_rules, rules
 from shared.clock import today
+from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
+from shared.validation import InvalidValue, normalize_phone, parse_id_number
 
 
 class _Checked:
@@ -71,7 +72,8 @@ class WorkerFieldsSchema(StrictSchema):
     household_monthly_income_fen = CheckedInteger(rules.check_monthly_income_fen, required=True)
     bank = fields.Nested(BankSchema, required=True)
     family = fields.List(
-        fields.Nested(FamilyMemberSchema), load_default=list,
+        fields.Nested(FamilyMemberSchema),
+        load_default=list,
         validate=validate.Length(max=rules.MAX_HOUSEHOLD_SIZE, error="家庭成员过多"),
     )
     filed_on = CheckedDate(filed_on_until_today, load_default=None)

@@ -1,4 +1,16 @@
 """The registry service: worker files (困难职工档案) and their imports, over RPC."""
+
+from services.registry import imports, payee_decisions, payee_requests, store, uploads, workers
+from services.registry.models import outbox
+from services.registry.schemas import (
+    PATCH_MAY_LEAVE_OUT,
+    ChangeDecisionSchema,
+    ChangeRequestQuerySchema,
+    StatusChangeSchema,
+    WorkerCreateSchema,
+    WorkerFieldsSchema,
+    WorkerQuerySchema,
+)
 from shared.data_vault import DataVault
 from shared.db import Database
 from shared.errors import validation_error
@@ -7,12 +19,6 @@ from shared.outbox import OutboxRelay
 from shared.request_ids import RequestIds
 from shared.rpc import rpc
 from shared.schemas import load_or_400
-from services.registry import imports, payee_decisions, payee_requests, store, uploads, workers
-from services.registry.models import outbox
-from services.registry.schemas import (
-    ChangeDecisionSchema, ChangeRequestQuerySchema, StatusChangeSchema, WorkerCreateSchema, WorkerFieldsSchema,
-    WorkerQuerySchema, PATCH_MAY_LEAVE_OUT,
-)
 
 
 class RegistryService:
@@ -68,7 +74,9 @@ class RegistryService:
         rows, total = store.search(self.db, self.vault, criteria)
         return {
             "items": [workers.view(self.vault, row) for row in rows],
-            "total": total, "page": criteria["page"], "per_page": criteria["per_page"],
+            "total": total,
+            "page": criteria["page"],
+            "per_page": criteria["per_page"],
         }
 
     @rpc

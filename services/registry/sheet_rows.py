@@ -2,20 +2,23 @@
 
 Plain functions on plain data, importing nothing heavy: checked_rows.py runs them in a second process too.
 """
+
 import functools
 import re
 from datetime import date
 
-from shared.money import yuan_to_fen
-from shared.validation import InvalidValue, normalize_phone, parse_id_number
 from services.registry import rules, workers
 from services.registry.spreadsheet import HEADER_BY_FIELD, TEXT_ONLY_FIELDS, SkippedLine
+from shared.money import yuan_to_fen
+from shared.validation import InvalidValue, normalize_phone, parse_id_number
 
 REASON_SEPARATORS = str.maketrans({sep: "," for sep in "、，;；/ "})
 # How Excel saves a number cell of 16 digits or more as CSV: 6.22207865123716E+18
 _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?[Ee]\+[0-9]+")
-NUMBER_CELL = ("单元格是数字格式：Excel 只保留15位有效数字，长号码存成数字后末几位变成了0。"
-               "请将{column}列设置为文本后重新填写这些号码")
+NUMBER_CELL = (
+    "单元格是数字格式：Excel 只保留15位有效数字，长号码存成数字后末几位变成了0。"
+    "请将{column}列设置为文本后重新填写这些号码"
+)
 NUMBER_CELL_BY_FIELD = {field: NUMBER_CELL.format(column=HEADER_BY_FIELD[field]) for field in TEXT_ONLY_FIELDS}
 
 
@@ -53,8 +56,11 @@ SHEET_RULES = (
     ("hardship_category", "category", lambda text, today: rules.check_category(text)),
     ("reasons", "reasons", lambda text, today: list(_reasons(text))),
     ("household_size", "household_size", lambda text, today: rules.check_household_size(_integer(text))),
-    ("household_monthly_income", "household_monthly_income_fen",
-     lambda text, today: rules.check_monthly_income_fen(yuan_to_fen(text))),
+    (
+        "household_monthly_income",
+        "household_monthly_income_fen",
+        lambda text, today: rules.check_monthly_income_fen(yuan_to_fen(text)),
+    ),
     ("bank_name", "bank_name", lambda text, today: rules.check_text(text, "开户银行", 50)),
     ("bank_account", "bank_account", lambda text, today: rules.check_bank_account(text)),
     ("filed_on", "filed_on", lambda text, today: rules.check_filed_on(_date(text, today), today)),

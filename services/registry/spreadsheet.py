@@ -4,6 +4,7 @@ read_rows() settles everything about the file as a whole up front (format, encod
 sanity, header) and returns a single-pass SheetReader that parses one row at a time, so even a
 50 MB upload never becomes a list of parsed rows.
 """
+
 import codecs
 import csv
 import io
@@ -40,8 +41,21 @@ TEXT_ONLY_FIELDS = ("id_number", "phone", "bank_account")
 HEADER_SEARCH_ROWS = 10
 # Lines that are part of the sheet but not a worker: totals, and the notes and signatures under the table.
 SUMMARY_STARTS = ("合计", "总计", "小计")
-NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", "联系人", "填表日期", "填报日期", "制表日期",
-               "备注", "说明", "注：", "注:")
+NOTE_STARTS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "联系人",
+    "填表日期",
+    "填报日期",
+    "制表日期",
+    "备注",
+    "说明",
+    "注：",
+    "注:",
+)
 _LINE_STARTS = SUMMARY_STARTS + NOTE_STARTS
 _LINE_FIRST_CHARS = frozenset(start[0] for start in _LINE_STARTS)
 _MAYBE_LINE_FIRST = _LINE_FIRST_CHARS | {"", " ", "\t", "\xa0", "\u3000", "\ufeff"}  # "": the first cell is empty
@@ -62,7 +76,9 @@ _MAX_CSV_LINE_BYTES = 1 << 20
 
 EMPTY_FILE = "文件为空"
 NOT_A_SHEET = "无法识别的文件格式，请上传 CSV（UTF-8 或 GBK 编码）或 XLSX 文件"
-OLD_OR_ENCRYPTED_EXCEL = "不支持旧版 .xls 或设置了密码的 Excel 文件，请在 Excel 中另存为 .xlsx（不设密码）或 CSV 后重新上传"
+OLD_OR_ENCRYPTED_EXCEL = (
+    "不支持旧版 .xls 或设置了密码的 Excel 文件，请在 Excel 中另存为 .xlsx（不设密码）或 CSV 后重新上传"
+)
 NOT_XLSX = "文件已损坏或不是有效的 XLSX 文件"
 XLSX_TOO_LARGE = "XLSX 文件解压后体积异常（疑似压缩炸弹），已拒绝处理"
 NO_WORKSHEET = "XLSX 文件中没有工作表"

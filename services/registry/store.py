@@ -1,9 +1,13 @@
 """The registry's units of work: each function changes the files, the audit log and the outbox together."""
+
 import json
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from services.registry import payee_requests, payee_rules, workers
+from services.registry.models import audit_log, outbox, status_history
+from services.registry.models import workers as workers_table
 from shared import clock
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
@@ -11,14 +15,18 @@ from shared.events import envelope, new_id, now_utc
 from shared.masking import scrub
 from shared.outbox import add_events
 from shared.validation import parse_id_number
-from services.registry import payee_requests, payee_rules, workers
-from services.registry.models import audit_log, outbox, status_history, workers as workers_table
 
 
 def audit(session, actor: str, action: str, worker_id: str | None, **details) -> None:
-    session.execute(insert(audit_log).values(
-        at=now_utc(), actor=actor, action=action, worker_id=worker_id, details=details,
-    ))
+    session.execute(
+        insert(audit_log).values(
+            at=now_utc(),
+            actor=actor,
+            action=action,
+            worker_id=worker_id,
+            details=details,
+        )
+    )
 
 
 def duplicate_worker(worker_id: str) -> ServiceError:
@@ -47,9 +55,9 @@ def register(session, vault, data: dict, actor: str):
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise duplicate_worker(session.execute(
-            select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)
-        ).scalar())
+        raise duplicate_worker(
+            session.execute(select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)).scalar()
+        ) from None
     return load(session, row["worker_id"])
 
 
@@ -89,7 +97,8 @@ def apply_update(session, vault, worker_id: str, changes: dict, actor: str) -> t
     change_request_id = None
     if requested_bank is not None:
         change_request_id, entries = payee_requests.open_request(
-            session, vault, row, requested_bank, actor, payee_rules.FROM_API, now)
+            session, vault, row, requested_bank, actor, payee_rules.FROM_API, now
+        )
         insert_many(session, audit_log, entries)
     updated = announce_update(session, worker_id, changed) if changed else row
     session.commit()
@@ -99,9 +108,20 @@ def apply_update(session, vault, worker_id: str, changes: dict, actor: str) -> t
 def announce_update(session, worker_id: str, changed: list[str]):
     """The worker_updated event of a file just written, in the same transaction; the file as written."""
     updated = load(session, worker_id)
-    add_events(session, outbox, [("worker_updated", envelope(
-        **workers.event_about(updated._mapping), version=updated.version, changed=changed,
-    ))])
+    add_events(
+        session,
+        outbox,
+        [
+            (
+                "worker_updated",
+                envelope(
+                    **workers.event_about(updated._mapping),
+                    version=updated.version,
+                    changed=changed,
+                ),
+            )
+        ],
+    )
     return updated
 
 
@@ -112,14 +132,32 @@ def change_status(session, worker_id: str, new_status: str, reason: str, actor: 
         raise ServiceError("invalid_transition", f"档案已经是 {row.status} 状态", 409)
     now = now_utc()
     write_if_unchanged(session, row, status=new_status, updated_at=now)
-    session.execute(insert(status_history).values(
-        worker_id=worker_id, from_status=row.status, to_status=new_status, reason=reason, actor=actor, at=now,
-    ))
+    session.execute(
+        insert(status_history).values(
+            worker_id=worker_id,
+            from_status=row.status,
+            to_status=new_status,
+            reason=reason,
+            actor=actor,
+            at=now,
+        )
+    )
     audit(session, actor, "status", worker_id, from_status=row.status, to_status=new_status)
     updated = load(session, worker_id)
-    add_events(session, outbox, [("worker_status_changed", envelope(
-        **workers.event_about(updated._mapping), from_status=row.status, reason=scrub(reason),
-    ))])
+    add_events(
+        session,
+        outbox,
+        [
+            (
+                "worker_status_changed",
+                envelope(
+                    **workers.event_about(updated._mapping),
+                    from_status=row.status,
+                    reason=scrub(reason),
+                ),
+            )
+        ],
+    )
     session.commit()
     return updated
 
@@ -131,7 +169,13 @@ def history(session, worker_row) -> list[dict]:
         select(status_history).where(status_history.c.worker_id == worker_row.worker_id).order_by(status_history.c.id)
     ).all()
     return [filed] + [
-        {"from": row.from_status, "to": row.to_status, "at": row.at.isoformat(), "actor": row.actor, "reason": row.reason}
+        {
+            "from": row.from_status,
+            "to": row.to_status,
+            "at": row.at.isoformat(),
+            "actor": row.actor,
+            "reason": row.reason,
+        }
         for row in rows
     ]
 
@@ -147,23 +191,25 @@ def search(session, vault, query: dict):
         conditions.append(workers_table.c.review_due_on <= query["review_due_by"])
     if "q" in query:
         pattern = "%" + query["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(workers_table.c.name.like(pattern, escape="\\") | workers_table.c.employer.like(pattern, escape="\\"))
+        conditions.append(
+            workers_table.c.name.like(pattern, escape="\\") | workers_table.c.employer.like(pattern, escape="\\")
+        )
     total = session.execute(select(func.count()).select_from(workers_table).where(*conditions)).scalar()
     rows = session.execute(
-        select(workers_table).where(*conditions).order_by(workers_table.c.created_at, workers_table.c.worker_id)
-        .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"])
+        select(workers_table)
+        .where(*conditions)
+        .order_by(workers_table.c.created_at, workers_table.c.worker_id)
+        .limit(query["per_page"])
+        .offset((query["page"] - 1) * query["per_page"])
     ).all()
     return rows, total
 
 
 def audit_trail(session, worker_id: str) -> list[dict]:
     load(session, worker_id)
-    rows = session.execute(
-        select(audit_log).where(audit_log.c.worker_id == worker_id).order_by(audit_log.c.id)
-    ).all()
+    rows = session.execute(select(audit_log).where(audit_log.c.worker_id == worker_id).order_by(audit_log.c.id)).all()
     return [
-        {"at": row.at.isoformat(), "actor": row.actor, "action": row.action, "details": row.details}
-        for row in rows
+        {"at": row.at.isoformat(), "actor": row.actor, "action": row.action, "details": row.details} for row in rows
     ]
 
 
@@ -177,7 +223,9 @@ def applicants(session, worker_ids: list[str]) -> dict:
 def _sealed_rows(session, worker_ids: list[str], *columns) -> list:
     """The workers' sealed numbers with some other columns, the read ended (SQLite)."""
     rows = session.execute(
-        select(workers_table.c.worker_id, workers_table.c.sealed, *columns).where(workers_table.c.worker_id.in_(worker_ids))
+        select(workers_table.c.worker_id, workers_table.c.sealed, *columns).where(
+            workers_table.c.worker_id.in_(worker_ids)
+        )
     ).all()
     session.rollback()
     return rows
@@ -187,7 +235,10 @@ def contacts(session, vault, worker_ids: list[str]) -> dict:
     """Each worker's phone for the notify service, sealed again on its own: the bus only ever carries ciphertext."""
     rows = _sealed_rows(session, worker_ids, workers_table.c.phone_masked)
     return {
-        row.worker_id: {"phone_sealed": vault.encrypt(workers.unseal(vault, row.sealed)[1]), "phone_masked": row.phone_masked}
+        row.worker_id: {
+            "phone_sealed": vault.encrypt(workers.unseal(vault, row.sealed)[1]),
+            "phone_masked": row.phone_masked,
+        }
         for row in rows
     }
 
@@ -196,9 +247,11 @@ def payees(session, vault, worker_ids: list[str]) -> dict:
     """Who the bank pays, for the aid service's bank file: name, bank and full account, sealed under DATA_KEY."""
     rows = _sealed_rows(session, worker_ids, workers_table.c.name, workers_table.c.bank_name)
     return {
-        row.worker_id: vault.encrypt(json.dumps(
-            {"name": row.name, "bank_name": row.bank_name, "account": workers.unseal(vault, row.sealed)[2]},
-            ensure_ascii=False,
-        ))
+        row.worker_id: vault.encrypt(
+            json.dumps(
+                {"name": row.name, "bank_name": row.bank_name, "account": workers.unseal(vault, row.sealed)[2]},
+                ensure_ascii=False,
+            )
+        )
         for row in rows
     }

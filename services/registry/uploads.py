@@ -9,6 +9,7 @@ with the process), reads the sheet from there, and deletes them when it ends, do
 Parts of an upload that never reached its import (the sender gave up or died) are deleted when the
 next upload starts, once they are older than ABANDONED_AFTER.
 """
+
 import base64
 import binascii
 import tempfile
@@ -19,11 +20,11 @@ from typing import BinaryIO
 
 from sqlalchemy import delete, select
 
+from services.registry.models import import_parts
+from services.registry.spreadsheet import SpreadsheetError
 from shared.db import insert_or_skip
 from shared.errors import looks_like_id, validation_error
 from shared.events import now_utc
-from services.registry.models import import_parts
-from services.registry.spreadsheet import SpreadsheetError
 
 ABANDONED_AFTER = timedelta(days=1)
 INCOMPLETE = "上传的文件不完整，请重新上传"
@@ -43,9 +44,16 @@ def store_part(session, vault, import_id: str, seq: int, content_b64: str) -> No
         raise validation_error({"file": ["文件内容无法读取"]}) from None
     if seq == 0:
         session.execute(delete(import_parts).where(import_parts.c.received_at < now_utc() - ABANDONED_AFTER))
-    insert_or_skip(session, import_parts, {
-        "import_id": import_id, "seq": seq, "sealed": vault.encrypt(content_b64), "received_at": now_utc(),
-    })
+    insert_or_skip(
+        session,
+        import_parts,
+        {
+            "import_id": import_id,
+            "seq": seq,
+            "sealed": vault.encrypt(content_b64),
+            "received_at": now_utc(),
+        },
+    )
     session.commit()
 
 
@@ -64,9 +72,12 @@ def assembled(session, vault, import_id: str, parts: int) -> Iterator[BinaryIO]:
         raise SpreadsheetError(INCOMPLETE)
     with tempfile.TemporaryFile(prefix="hardship-import-") as file:
         for seq in range(parts):
-            sealed = session.execute(select(import_parts.c.sealed).where(
-                import_parts.c.import_id == import_id, import_parts.c.seq == seq,
-            )).scalar()
+            sealed = session.execute(
+                select(import_parts.c.sealed).where(
+                    import_parts.c.import_id == import_id,
+                    import_parts.c.seq == seq,
+                )
+            ).scalar()
             if sealed is None:
                 session.rollback()
                 raise SpreadsheetError(INCOMPLETE)

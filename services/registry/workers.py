@@ -2,25 +2,49 @@
 
 Plain functions: the vault encrypts and hashes, nothing here touches the database or the bus.
 """
+
 from datetime import datetime
 
+from services.registry import rules
 from shared.masking import birth_fields, mask_bank_account, mask_id_number, mask_name, mask_phone
 from shared.validation import IdNumber
-from services.registry import rules
 
 DATA_FIELDS = (
-    "name", "id_number", "phone", "employer", "union", "category", "reasons", "household_size",
-    "household_monthly_income_fen", "bank", "family", "filed_on",
+    "name",
+    "id_number",
+    "phone",
+    "employer",
+    "union",
+    "category",
+    "reasons",
+    "household_size",
+    "household_monthly_income_fen",
+    "bank",
+    "family",
+    "filed_on",
 )
 
 
 def fingerprint(vault, data: dict) -> str:
     """A keyed digest of the fields a registry sheet carries, to tell an unchanged re-import without decrypting."""
-    return vault.lookup_hash("\x1f".join((
-        data["name"], data["id_number"], data["phone"], data["employer"], data["union"], data["category"],
-        ",".join(data["reasons"]), str(data["household_size"]), str(data["household_monthly_income_fen"]),
-        data["bank"]["name"], data["bank"]["account"], data["filed_on"].isoformat(),
-    )))
+    return vault.lookup_hash(
+        "\x1f".join(
+            (
+                data["name"],
+                data["id_number"],
+                data["phone"],
+                data["employer"],
+                data["union"],
+                data["category"],
+                ",".join(data["reasons"]),
+                str(data["household_size"]),
+                str(data["household_monthly_income_fen"]),
+                data["bank"]["name"],
+                data["bank"]["account"],
+                data["filed_on"].isoformat(),
+            )
+        )
+    )
 
 
 def seal(vault, id_number: str, phone: str, bank_account: str) -> str:
@@ -113,7 +137,11 @@ def data_of(vault, row) -> dict:
     """The plaintext worker data of a stored row, in the shape the schemas produce."""
     id_number, phone, bank_account = unseal(vault, row.sealed)
     family = [
-        _member(member, member["name"], vault.decrypt(member["id_number_cipher"]) if member.get("id_number_cipher") else None)
+        _member(
+            member,
+            member["name"],
+            vault.decrypt(member["id_number_cipher"]) if member.get("id_number_cipher") else None,
+        )
         for member in row.family
     ]
     return _worker_data(row, row.name, id_number, phone, bank_account, family)
@@ -122,7 +150,9 @@ def data_of(vault, row) -> dict:
 def masked_data_of(row) -> dict:
     """The same shape with every personal value masked, read without decrypting anything."""
     family = [_member(member, mask_name(member["name"]), member.get("id_number_masked")) for member in row.family]
-    return _worker_data(row, mask_name(row.name), row.id_number_masked, row.phone_masked, row.bank_account_masked, family)
+    return _worker_data(
+        row, mask_name(row.name), row.id_number_masked, row.phone_masked, row.bank_account_masked, family
+    )
 
 
 def patched(data: dict, changes: dict) -> dict:
@@ -161,7 +191,9 @@ def applicant_profile(row) -> dict:
     `household` holds the keyed hashes of every ID number in the household (the worker's and the
     family members'), so two files that share a member are recognised as one household.
     """
-    household = [row.id_number_hash] + [member["id_number_hash"] for member in row.family if member.get("id_number_hash")]
+    household = [row.id_number_hash] + [
+        member["id_number_hash"] for member in row.family if member.get("id_number_hash")
+    ]
     return {
         "worker_id": row.worker_id,
         "status": row.status,

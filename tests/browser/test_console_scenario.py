@@ -1,4 +1,5 @@
 """The whole aid cycle in a real browser: import, apply, review, 公示, pay through the bank, and the donor's trace."""
+
 import csv
 import io
 
@@ -84,7 +85,12 @@ def test_from_import_to_the_donors_trace(site, person, artifacts):
     bank_file = artifacts / "bank-file.csv"
     download.value.save_as(bank_file)
     lines = list(csv.reader(io.StringIO(bank_file.read_bytes().decode("gb18030"))))
-    assert [lines[1][1], lines[1][2], lines[1][4], lines[1][6]] == [WORKER_ACCOUNT, WORKER_NAME, "3000.00", application_id]
+    assert [lines[1][1], lines[1][2], lines[1][4], lines[1][6]] == [
+        WORKER_ACCOUNT,
+        WORKER_NAME,
+        "3000.00",
+        application_id,
+    ]
     results = f"application_id,result,bank_ref,reason\r\n{application_id},success,ICBC-PAY-0001,\r\n".encode()
     page.set_input_files("input[name=file]", files=[{"name": "results.csv", "mimeType": "text/csv", "buffer": results}])
     page.click("button:has-text('上传结果')")

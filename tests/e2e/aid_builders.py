@@ -1,4 +1,5 @@
 """Builders for the aid tests: campaigns, students, applications, and a system with a pinned business date."""
+
 from datetime import date, datetime
 
 import pytest
@@ -13,14 +14,20 @@ from tests.e2e.conftest import Api
 TODAY = "2026-08-10"  # a Monday, inside every default window below
 STATUSES = ("submitted", "publicizing", "ready", "paying", "disbursed", "payment_failed", "rejected", "withdrawn")
 WARMTH_AMOUNTS = {"deep": 300_000, "relative": 200_000, "accident": 150_000}
-EDUCATION_AMOUNTS = {"postgraduate": 800_000, "undergraduate": 500_000, "junior_college": 400_000,
-                     "senior_high": 300_000, "vocational_high": 250_000}
+EDUCATION_AMOUNTS = {
+    "postgraduate": 800_000,
+    "undergraduate": 500_000,
+    "junior_college": 400_000,
+    "senior_high": 300_000,
+    "vocational_high": 250_000,
+}
 
 
 def start_system(runner_factory, config, *extra_services, **settings):
     """Every service on one runner, with settings (HARDSHIP_TODAY, ...) over the test config."""
-    runner = runner_factory({**config, **settings}, RegistryService, AidService, NotifyService, GatewayService,
-                            *extra_services)
+    runner = runner_factory(
+        {**config, **settings}, RegistryService, AidService, NotifyService, GatewayService, *extra_services
+    )
     runner.start()
     return runner, Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
 
@@ -36,7 +43,10 @@ def campaign_body(program: str = "warmth", **overrides) -> dict:
     body = {
         "program": program,
         "name": "2026年春节送温暖" if program == "warmth" else "2026年金秋助学",
-        "year": 2026, "opens_on": "2026-08-01", "closes_on": "2026-08-31", "budget_fen": 10_000_000,
+        "year": 2026,
+        "opens_on": "2026-08-01",
+        "closes_on": "2026-08-31",
+        "budget_fen": 10_000_000,
         "amounts": dict(WARMTH_AMOUNTS if program == "warmth" else EDUCATION_AMOUNTS),
         "publicity_days": 5,
     }
@@ -52,8 +62,12 @@ def create_campaign(api, program: str = "warmth", **overrides) -> dict:
 
 def student(**overrides) -> dict:
     body = {
-        "name": "李小红", "id_number": fresh_id_number(birth=date(2008, 5, 20)), "level": "undergraduate",
-        "school": "市师范大学", "admission_year": 2026, "admission_notice_no": "LQ2026-0001",
+        "name": "李小红",
+        "id_number": fresh_id_number(birth=date(2008, 5, 20)),
+        "level": "undergraduate",
+        "school": "市师范大学",
+        "admission_year": 2026,
+        "admission_notice_no": "LQ2026-0001",
     }
     body.update(overrides)
     return body
@@ -65,8 +79,9 @@ def worker(api, **overrides) -> tuple[dict, dict]:
 
 
 def submit(api, token, campaign_id: str, worker_id: str, **extra):
-    return api.post("/api/v1/applications", token=token,
-                    json={"campaign_id": campaign_id, "worker_id": worker_id, **extra})
+    return api.post(
+        "/api/v1/applications", token=token, json={"campaign_id": campaign_id, "worker_id": worker_id, **extra}
+    )
 
 
 def submitted(api, token, campaign_id: str, worker_id: str, **extra) -> dict:

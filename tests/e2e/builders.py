@@ -1,4 +1,5 @@
 """Builders for end-to-end tests: synthetic, valid worker bodies with fresh personal numbers."""
+
 import itertools
 import json
 import random

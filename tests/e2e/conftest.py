@@ -1,4 +1,5 @@
 """The whole system over HTTP: every service on the real broker and a real database."""
+
 import pytest
 import requests
 

@@ -1,4 +1,5 @@
 """A browser-like HTTP client for the web console: cookies, and the CSRF token read from each form."""
+
 import re
 
 import requests

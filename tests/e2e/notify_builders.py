@@ -1,4 +1,5 @@
 """Builders for the notify tests: the whole system with notify, a movable clock, and the message log."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -36,8 +37,7 @@ def movable_clock(monkeypatch):
 
 def start_notify_system(runner_factory, config, **settings):
     """Registry, aid, notify and gateway, with the business date pinned and quick SMS ticks."""
-    return start_system(runner_factory, config, HARDSHIP_TODAY=TODAY, SMS_DISPATCH_SECONDS="0.1",
-                        **settings)
+    return start_system(runner_factory, config, HARDSHIP_TODAY=TODAY, SMS_DISPATCH_SECONDS="0.1", **settings)
 
 
 def notifications(api, **query) -> list[dict]:
@@ -48,9 +48,11 @@ def notifications(api, **query) -> list[dict]:
 
 def wait_for_statuses(api, application_id: str, expected: dict, timeout: float = 30.0) -> list[dict]:
     """Wait until the application's messages are exactly {template: status}."""
+
     def settled():
         items = notifications(api, application_id=application_id)
         return items if {item["template"]: item["status"] for item in items} == expected else None
+
     try:
         return wait_until(settled, timeout)
     except AssertionError:

@@ -1,11 +1,21 @@
 """Campaigns over HTTP: creating both programmes, refusing bad bodies and non-admins, and their figures."""
+
 import pytest
 
 from shared.errors import looks_like_id
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import (
-    EDUCATION_AMOUNTS, WARMTH_AMOUNTS, Staff, acted, campaign, campaign_body, counts,
-    create_campaign, is_timestamp_with_offset, submitted, worker,
+    EDUCATION_AMOUNTS,
+    WARMTH_AMOUNTS,
+    Staff,
+    acted,
+    campaign,
+    campaign_body,
+    counts,
+    create_campaign,
+    is_timestamp_with_offset,
+    submitted,
+    worker,
 )
 from tests.e2e.builders import assert_error, new_user
 
@@ -13,10 +23,18 @@ aid_api = aid_builders.aid_api  # the fixture: the whole system, business date p
 
 
 def fresh_figures(body: dict) -> dict:
-    return {**{key: body[key] for key in ("program", "name", "year", "opens_on", "closes_on", "budget_fen",
-                                          "amounts", "publicity_days")},
-            "allocated_fen": 0, "available_fen": body["budget_fen"], "committed_fen": 0, "disbursed_fen": 0,
-            "remaining_fen": body["budget_fen"], "counts": counts()}
+    return {
+        **{
+            key: body[key]
+            for key in ("program", "name", "year", "opens_on", "closes_on", "budget_fen", "amounts", "publicity_days")
+        },
+        "allocated_fen": 0,
+        "available_fen": body["budget_fen"],
+        "committed_fen": 0,
+        "disbursed_fen": 0,
+        "remaining_fen": body["budget_fen"],
+        "counts": counts(),
+    }
 
 
 @pytest.mark.parametrize("program", ["warmth", "education"])
@@ -34,10 +52,23 @@ def test_an_admin_creates_a_campaign_of_either_programme(aid_api, program):
 
 
 def test_edge_values_are_accepted(aid_api):
-    created = create_campaign(aid_api, "education", opens_on="2026-08-10", closes_on="2026-08-10", budget_fen=0,
-                              publicity_days=0, amounts={"senior_high": 1})
-    assert (created["opens_on"], created["closes_on"], created["budget_fen"], created["publicity_days"],
-            created["amounts"], created["remaining_fen"]) == ("2026-08-10", "2026-08-10", 0, 0, {"senior_high": 1}, 0)
+    created = create_campaign(
+        aid_api,
+        "education",
+        opens_on="2026-08-10",
+        closes_on="2026-08-10",
+        budget_fen=0,
+        publicity_days=0,
+        amounts={"senior_high": 1},
+    )
+    assert (
+        created["opens_on"],
+        created["closes_on"],
+        created["budget_fen"],
+        created["publicity_days"],
+        created["amounts"],
+        created["remaining_fen"],
+    ) == ("2026-08-10", "2026-08-10", 0, 0, {"senior_high": 1}, 0)
     assert create_campaign(aid_api, publicity_days=30)["publicity_days"] == 30
 
 
@@ -94,8 +125,11 @@ def test_every_field_is_required(aid_api):
 
 
 def test_malformed_bodies_are_bad_requests(aid_api):
-    assert_error(aid_api.post("/api/v1/campaigns", data=b"{not json", headers={"Content-Type": "application/json"}),
-                 400, "bad_request")
+    assert_error(
+        aid_api.post("/api/v1/campaigns", data=b"{not json", headers={"Content-Type": "application/json"}),
+        400,
+        "bad_request",
+    )
     assert_error(aid_api.post("/api/v1/campaigns", json=[campaign_body()]), 400, "bad_request")
     assert aid_api.get("/api/v1/campaigns").json()["total"] == 0
 
@@ -112,8 +146,12 @@ def test_figures_and_counts_follow_the_applications(aid_api):
     staff = Staff(aid_api)
     warmth = create_campaign(aid_api, budget_fen=1_000_000)
     education = create_campaign(aid_api, "education", budget_fen=2_000_000)
-    ids = [submitted(aid_api, staff.maker, warmth["campaign_id"], worker(aid_api, category=category)[1]["worker_id"])
-           ["application_id"] for category in ("deep", "accident", "deep", "deep")]
+    ids = [
+        submitted(aid_api, staff.maker, warmth["campaign_id"], worker(aid_api, category=category)[1]["worker_id"])[
+            "application_id"
+        ]
+        for category in ("deep", "accident", "deep", "deep")
+    ]
     acted(aid_api, staff.checker, ids[0], "approve")  # 300,000 committed
     acted(aid_api, staff.checker, ids[1], "approve")  # 150,000 committed
     acted(aid_api, staff.checker, ids[2], "reject", reason="收入超过标准")
@@ -121,14 +159,19 @@ def test_figures_and_counts_follow_the_applications(aid_api):
     shown = campaign(aid_api, warmth["campaign_id"])
 
     assert (shown["available_fen"], shown["committed_fen"], shown["disbursed_fen"], shown["remaining_fen"]) == (
-        1_000_000, 450_000, 0, 550_000)
+        1_000_000,
+        450_000,
+        0,
+        550_000,
+    )
     assert shown["counts"] == counts(submitted=1, publicizing=2, rejected=1)
     assert shown["budget_fen"] == 1_000_000 and shown["allocated_fen"] == 0
 
     listing = aid_api.get("/api/v1/campaigns").json()
     assert (listing["total"], listing["page"], listing["per_page"]) == (2, 1, 50)
     assert {item["campaign_id"]: item for item in listing["items"]} == {
-        warmth["campaign_id"]: shown, education["campaign_id"]: campaign(aid_api, education["campaign_id"]),
+        warmth["campaign_id"]: shown,
+        education["campaign_id"]: campaign(aid_api, education["campaign_id"]),
     }
     assert campaign(aid_api, education["campaign_id"])["counts"] == counts()
     assert campaign(aid_api, education["campaign_id"])["remaining_fen"] == 2_000_000

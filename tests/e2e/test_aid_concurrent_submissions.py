@@ -1,5 +1,6 @@
 """Submissions arriving at the same moment over HTTP (the gateway sends them to aid together):
 each caller gets its own answer, and a household still gets one application per campaign."""
+
 import eventlet
 
 from tests.e2e import aid_builders
@@ -25,7 +26,7 @@ def test_concurrent_submissions_each_get_their_own_answer(aid_api):
 
     created = [response.json() for _kind, _worker_id, response in answers if response.status_code == 201]
     assert sorted(shown["worker_id"] for shown in created) == sorted(others + [same])
-    for kind, worker_id, response in answers:
+    for kind, _worker_id, response in answers:
         if response.status_code != 201:
             assert kind == "same"
             assert_error(response, 409, "duplicate_application")

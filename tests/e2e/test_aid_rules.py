@@ -1,11 +1,23 @@
 """Who may apply, for how much, and how often: every rule and every refusal code of POST /api/v1/applications."""
+
 from shared.errors import looks_like_id
+from tests.conftest import ADMIN_TOKEN
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import (
-    EDUCATION_AMOUNTS, TODAY, WARMTH_AMOUNTS, Staff, acted, create_campaign,
-    is_timestamp_with_offset, refused, start_system, student, submit, submitted, worker,
+    EDUCATION_AMOUNTS,
+    TODAY,
+    WARMTH_AMOUNTS,
+    Staff,
+    acted,
+    create_campaign,
+    is_timestamp_with_offset,
+    refused,
+    start_system,
+    student,
+    submit,
+    submitted,
+    worker,
 )
-from tests.conftest import ADMIN_TOKEN
 from tests.e2e.builders import assert_error, new_user
 
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
@@ -22,6 +34,7 @@ def set_status(api, worker_id: str, status: str) -> None:
 
 # ---- amounts from the campaign's table ---------------------------------------------------------------
 
+
 def test_warmth_pays_by_the_household_category(aid_api):
     staff = Staff(aid_api)
     campaign_id = create_campaign(aid_api)["campaign_id"]
@@ -37,10 +50,22 @@ def test_warmth_pays_by_the_household_category(aid_api):
         assert is_timestamp_with_offset(entry.pop("at"))
         assert entry == {"from": None, "to": "submitted", "actor": staff.maker_actor, "reason": "入户核实"}
         assert shown == {
-            "campaign_id": campaign_id, "program": "warmth", "worker_id": filed["worker_id"], "status": "submitted",
-            "amount_fen": WARMTH_AMOUNTS[category], "name": "欧**娜", "id_number": filed["id_number"],
-            "union": "机械工会", "category": category, "level": None, "student": None, "note": "入户核实",
-            "submitted_by": staff.maker_actor, "publicity_ends_on": None, "batch_id": None, "bank_ref": None,
+            "campaign_id": campaign_id,
+            "program": "warmth",
+            "worker_id": filed["worker_id"],
+            "status": "submitted",
+            "amount_fen": WARMTH_AMOUNTS[category],
+            "name": "欧**娜",
+            "id_number": filed["id_number"],
+            "union": "机械工会",
+            "category": category,
+            "level": None,
+            "student": None,
+            "note": "入户核实",
+            "submitted_by": staff.maker_actor,
+            "publicity_ends_on": None,
+            "batch_id": None,
+            "bank_ref": None,
         }
         assert body["id_number"] not in str(shown)
 
@@ -62,9 +87,16 @@ def test_education_pays_by_the_school_level(aid_api):
         shown = submitted(aid_api, staff.maker, campaign_id, filed["worker_id"], student=child)
 
         assert (shown["program"], shown["level"], shown["amount_fen"], shown["status"]) == (
-            "education", level, amount, "submitted")
-        assert shown["student"] == {**child, "name": "王*明",
-                                    "id_number": child["id_number"][:6] + "********" + child["id_number"][-4:]}
+            "education",
+            level,
+            amount,
+            "submitted",
+        )
+        assert shown["student"] == {
+            **child,
+            "name": "王*明",
+            "id_number": child["id_number"][:6] + "********" + child["id_number"][-4:],
+        }
         assert child["id_number"] not in str(shown)
 
 
@@ -73,14 +105,23 @@ def test_education_refusals(aid_api):
     campaign_id = create_campaign(aid_api, "education", amounts={"undergraduate": 500_000})["campaign_id"]
     _body, filed = worker(aid_api)
 
-    refused(submit(aid_api, staff.maker, campaign_id, filed["worker_id"], student=student(admission_year=2025)),
-            "not_eligible")
-    refused(submit(aid_api, staff.maker, campaign_id, filed["worker_id"], student=student(level="senior_high")),
-            "not_eligible")
-    for bad, field in ((None, "student"), (student(level="primary"), "student"), (student(id_number=bad_check_char(student()["id_number"])),
-                       "student"), ({**student(), "grade": 1}, "student")):
-        error = assert_error(submit(aid_api, staff.maker, campaign_id, filed["worker_id"], student=bad),
-                             400, "validation_error")
+    refused(
+        submit(aid_api, staff.maker, campaign_id, filed["worker_id"], student=student(admission_year=2025)),
+        "not_eligible",
+    )
+    refused(
+        submit(aid_api, staff.maker, campaign_id, filed["worker_id"], student=student(level="senior_high")),
+        "not_eligible",
+    )
+    for bad, field in (
+        (None, "student"),
+        (student(level="primary"), "student"),
+        (student(id_number=bad_check_char(student()["id_number"])), "student"),
+        ({**student(), "grade": 1}, "student"),
+    ):
+        error = assert_error(
+            submit(aid_api, staff.maker, campaign_id, filed["worker_id"], student=bad), 400, "validation_error"
+        )
         assert list(error["fields"]) == [field], error
     assert aid_api.get(f"/api/v1/applications?campaign_id={campaign_id}").json()["total"] == 0
 
@@ -89,12 +130,14 @@ def test_a_warmth_application_takes_no_student(aid_api):
     staff = Staff(aid_api)
     campaign_id = create_campaign(aid_api)["campaign_id"]
     _body, filed = worker(aid_api)
-    error = assert_error(submit(aid_api, staff.maker, campaign_id, filed["worker_id"], student=student()),
-                         400, "validation_error")
+    error = assert_error(
+        submit(aid_api, staff.maker, campaign_id, filed["worker_id"], student=student()), 400, "validation_error"
+    )
     assert list(error["fields"]) == ["student"]
 
 
 # ---- one warmth application per household per campaign ----------------------------------------------
+
 
 def test_the_same_worker_twice_in_a_campaign_is_a_duplicate(aid_api):
     staff = Staff(aid_api)
@@ -110,7 +153,9 @@ def test_a_family_member_on_file_as_a_worker_is_the_same_household(aid_api):
     staff = Staff(aid_api)
     campaign_id = create_campaign(aid_api)["campaign_id"]
     b_body, b = worker(aid_api, name="李四")
-    _a_body, a = worker(aid_api, name="张三", family=[{"name": "李四", "relation": "配偶", "id_number": b_body["id_number"]}])
+    _a_body, a = worker(
+        aid_api, name="张三", family=[{"name": "李四", "relation": "配偶", "id_number": b_body["id_number"]}]
+    )
     a_application = submitted(aid_api, staff.maker, campaign_id, a["worker_id"])
 
     refused(submit(aid_api, staff.maker, campaign_id, b["worker_id"]), "duplicate_application")
@@ -146,6 +191,7 @@ def test_a_family_member_listed_twice_does_not_block_the_household(aid_api):
 
 # ---- one education grant per student per year -------------------------------------------------------
 
+
 def test_one_grant_per_student_per_year(aid_api):
     staff = Staff(aid_api)
     august = create_campaign(aid_api, "education")["campaign_id"]
@@ -157,17 +203,24 @@ def test_one_grant_per_student_per_year(aid_api):
     first = submitted(aid_api, staff.maker, august, mother["worker_id"], student=child)
 
     refused(submit(aid_api, staff.maker, august, father["worker_id"], student=child), "duplicate_application")
-    refused(submit(aid_api, staff.maker, top_up, father["worker_id"], student={**child, "school": "市职业技术学院"}),
-            "duplicate_application")
+    refused(
+        submit(aid_api, staff.maker, top_up, father["worker_id"], student={**child, "school": "市职业技术学院"}),
+        "duplicate_application",
+    )
     assert submitted(aid_api, staff.maker, august, mother["worker_id"], student=student())["status"] == "submitted"
-    assert submitted(aid_api, staff.maker, next_year, mother["worker_id"],
-                     student={**child, "admission_year": 2027})["status"] == "submitted"
+    assert (
+        submitted(aid_api, staff.maker, next_year, mother["worker_id"], student={**child, "admission_year": 2027})[
+            "status"
+        ]
+        == "submitted"
+    )
 
     acted(aid_api, staff.maker, first["application_id"], "withdraw", reason="录取信息有误")
     assert submitted(aid_api, staff.maker, top_up, father["worker_id"], student=child)["status"] == "submitted"
 
 
 # ---- relative hardship: one aid item a year ---------------------------------------------------------
+
 
 def test_a_relative_hardship_household_gets_one_aid_a_year(aid_api):
     staff = Staff(aid_api)
@@ -194,8 +247,11 @@ def test_the_relative_rule_covers_the_whole_household(aid_api):
     winter = create_campaign(aid_api)["campaign_id"]
     spring = create_campaign(aid_api, name="2026年春季送温暖")["campaign_id"]
     spouse_body, spouse = worker(aid_api, category="relative")
-    _body, filed = worker(aid_api, category="relative",
-                          family=[{"name": "配偶", "relation": "配偶", "id_number": spouse_body["id_number"]}])
+    _body, filed = worker(
+        aid_api,
+        category="relative",
+        family=[{"name": "配偶", "relation": "配偶", "id_number": spouse_body["id_number"]}],
+    )
     submitted(aid_api, staff.maker, winter, filed["worker_id"])
 
     refused(submit(aid_api, staff.maker, spring, spouse["worker_id"]), "not_eligible")
@@ -214,6 +270,7 @@ def test_the_relative_rule_can_be_switched_off(config, runner_factory):
 
 
 # ---- the window, the worker's file, unknown ids, roles ----------------------------------------------
+
 
 def test_applications_are_taken_only_inside_the_window(aid_api):
     staff = Staff(aid_api)
@@ -271,12 +328,19 @@ def test_who_may_submit_and_what_the_body_may_hold(aid_api):
     campaign_id = create_campaign(aid_api)["campaign_id"]
     _body, filed = worker(aid_api)
     for role in ("finance", "auditor"):
-        assert_error(submit(aid_api, new_user(aid_api, role)["token"], campaign_id, filed["worker_id"]), 403, "forbidden")
+        assert_error(
+            submit(aid_api, new_user(aid_api, role)["token"], campaign_id, filed["worker_id"]), 403, "forbidden"
+        )
     assert_error(submit(aid_api, None, campaign_id, filed["worker_id"]), 401, "unauthenticated")
-    error = assert_error(submit(aid_api, new_user(aid_api, "caseworker")["token"], campaign_id, filed["worker_id"],
-                                amount_fen=1), 400, "validation_error")
+    error = assert_error(
+        submit(aid_api, new_user(aid_api, "caseworker")["token"], campaign_id, filed["worker_id"], amount_fen=1),
+        400,
+        "validation_error",
+    )
     assert list(error["fields"]) == ["amount_fen"]
-    error = assert_error(aid_api.post("/api/v1/applications", json={"campaign_id": campaign_id}), 400, "validation_error")
+    error = assert_error(
+        aid_api.post("/api/v1/applications", json={"campaign_id": campaign_id}), 400, "validation_error"
+    )
     assert list(error["fields"]) == ["worker_id"]
     assert aid_api.get("/api/v1/applications").json()["total"] == 0
 

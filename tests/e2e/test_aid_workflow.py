@@ -1,10 +1,23 @@
 """The application status machine over HTTP: transitions, history, maker-checker, money, 公示 and the registry."""
+
 import pytest
 
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import (
-    TODAY, Staff, act, acted, application, campaign, counts, create_campaign,
-    is_timestamp_with_offset, money, refused, start_system, submitted, worker,
+    TODAY,
+    Staff,
+    act,
+    acted,
+    application,
+    campaign,
+    counts,
+    create_campaign,
+    is_timestamp_with_offset,
+    money,
+    refused,
+    start_system,
+    submitted,
+    worker,
 )
 from tests.e2e.builders import assert_error, new_user
 from tests.e2e.console_client import signed_in
@@ -12,12 +25,25 @@ from tests.integration.conftest import wait_until
 
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
 
-REASONS = {"approve": {}, "reject": {"reason": "家庭收入超标"}, "withdraw": {"reason": "职工本人放弃"},
-           "objection": {"reason": "群众反映情况不实"}}
-ALLOWED = {("submitted", "approve"): "publicizing", ("submitted", "reject"): "rejected",
-           ("submitted", "withdraw"): "withdrawn", ("publicizing", "objection"): "submitted"}
-SETUP = {"submitted": [], "publicizing": ["approve"], "ready": ["approve"], "rejected": ["reject"],
-         "withdrawn": ["withdraw"]}
+REASONS = {
+    "approve": {},
+    "reject": {"reason": "家庭收入超标"},
+    "withdraw": {"reason": "职工本人放弃"},
+    "objection": {"reason": "群众反映情况不实"},
+}
+ALLOWED = {
+    ("submitted", "approve"): "publicizing",
+    ("submitted", "reject"): "rejected",
+    ("submitted", "withdraw"): "withdrawn",
+    ("publicizing", "objection"): "submitted",
+}
+SETUP = {
+    "submitted": [],
+    "publicizing": ["approve"],
+    "ready": ["approve"],
+    "rejected": ["reject"],
+    "withdrawn": ["withdraw"],
+}
 REGISTRY_NOTES = {"suspended": "职工档案状态变为暂停，退回重新审核", "exited": "职工档案状态变为已退出，退回重新审核"}
 
 
@@ -31,8 +57,9 @@ def entries(shown: dict) -> list[dict]:
 
 def approved(api, staff, campaign_id: str, **worker_overrides) -> dict:
     _body, filed = worker(api, **worker_overrides)
-    return acted(api, staff.checker, submitted(api, staff.maker, campaign_id, filed["worker_id"])["application_id"],
-                 "approve")
+    return acted(
+        api, staff.checker, submitted(api, staff.maker, campaign_id, filed["worker_id"])["application_id"], "approve"
+    )
 
 
 def test_approval_starts_the_notice_records_history_and_commits_money(aid_api):
@@ -74,8 +101,12 @@ def test_every_action_from_every_reachable_status(aid_api):
                 assert response.status_code == 200, (status, action, response.text)
                 after = response.json()
                 assert after["status"] == ALLOWED[status, action]
-                assert entries(after)[-1] == {"from": status, "to": ALLOWED[status, action],
-                                              "actor": staff.checker_actor, "reason": body.get("reason")}
+                assert entries(after)[-1] == {
+                    "from": status,
+                    "to": ALLOWED[status, action],
+                    "actor": staff.checker_actor,
+                    "reason": body.get("reason"),
+                }
                 assert len(after["history"]) == len(before["history"]) + 1
             else:
                 refused(response, "invalid_transition")
@@ -99,8 +130,9 @@ def test_actions_need_their_reason_and_nothing_else(aid_api):
     assert_error(act(aid_api, staff.checker, application_id, "pay"), 404, "not_found")
     assert_error(act(aid_api, staff.checker, "0" * 32, "approve"), 404, "not_found")
     assert_error(act(aid_api, new_user(aid_api, "finance")["token"], application_id, "approve"), 403, "forbidden")
-    assert_error(act(aid_api, new_user(aid_api, "auditor")["token"], application_id, "reject", reason="x"),
-                 403, "forbidden")
+    assert_error(
+        act(aid_api, new_user(aid_api, "auditor")["token"], application_id, "reject", reason="x"), 403, "forbidden"
+    )
     assert application(aid_api, application_id)["status"] == "submitted"
 
 
@@ -141,8 +173,12 @@ def test_approval_stops_when_the_money_runs_out_and_an_objection_releases_it(aid
     assert money(campaign(aid_api, campaign_id)) == (450_000, 450_000, 0, 0)
 
     objected = acted(aid_api, staff.maker, first["application_id"], "objection", reason="群众举报有车辆")
-    assert entries(objected)[-1] == {"from": "publicizing", "to": "submitted", "actor": staff.maker_actor,
-                                     "reason": "群众举报有车辆"}
+    assert entries(objected)[-1] == {
+        "from": "publicizing",
+        "to": "submitted",
+        "actor": staff.maker_actor,
+        "reason": "群众举报有车辆",
+    }
     assert money(campaign(aid_api, campaign_id)) == (450_000, 150_000, 0, 300_000)
     assert acted(aid_api, staff.checker, second, "approve")["status"] == "publicizing"
     refused(act(aid_api, staff.checker, first["application_id"], "approve"), "budget_exhausted")
@@ -165,7 +201,11 @@ def test_an_objection_sends_it_back_and_a_new_approval_starts_a_new_notice(confi
     again = acted(api, staff.checker, shown["application_id"], "approve", note="复核无误")
     assert (again["status"], again["publicity_ends_on"]) == ("publicizing", "2026-08-20")
     assert [(entry["from"], entry["to"]) for entry in entries(again)] == [
-        (None, "submitted"), ("submitted", "publicizing"), ("publicizing", "submitted"), ("submitted", "publicizing")]
+        (None, "submitted"),
+        ("submitted", "publicizing"),
+        ("publicizing", "submitted"),
+        ("submitted", "publicizing"),
+    ]
     assert money(campaign(api, campaign_id)) == (300_000, 300_000, 0, 0)
 
 
@@ -186,21 +226,28 @@ def test_no_notice_means_ready_at_once(aid_api):
 def test_batch_approval_reports_each_application(aid_api):
     staff = Staff(aid_api)
     campaign_id = create_campaign(aid_api, budget_fen=600_000)["campaign_id"]
-    ids = [submitted(aid_api, staff.maker, campaign_id, worker(aid_api)[1]["worker_id"])["application_id"]
-           for _ in range(4)]
+    ids = [
+        submitted(aid_api, staff.maker, campaign_id, worker(aid_api)[1]["worker_id"])["application_id"]
+        for _ in range(4)
+    ]
     own = submitted(aid_api, staff.checker, campaign_id, worker(aid_api)[1]["worker_id"])["application_id"]
     acted(aid_api, staff.maker, ids[3], "withdraw", reason="职工放弃")
     unknown = "0" * 32
 
-    response = aid_api.post("/api/v1/applications/approve-batch", token=staff.checker,
-                            json={"application_ids": [ids[0], own, ids[0], ids[1], ids[2], ids[3], unknown]})
+    response = aid_api.post(
+        "/api/v1/applications/approve-batch",
+        token=staff.checker,
+        json={"application_ids": [ids[0], own, ids[0], ids[1], ids[2], ids[3], unknown]},
+    )
 
     assert response.status_code == 200, response.text
     result = response.json()
     assert result["approved"] == [ids[0], ids[1]]
     assert [{"application_id": item["application_id"], "code": item["code"]} for item in result["failed"]] == [
-        {"application_id": own, "code": "same_user"}, {"application_id": ids[2], "code": "budget_exhausted"},
-        {"application_id": ids[3], "code": "invalid_transition"}, {"application_id": unknown, "code": "not_found"},
+        {"application_id": own, "code": "same_user"},
+        {"application_id": ids[2], "code": "budget_exhausted"},
+        {"application_id": ids[3], "code": "invalid_transition"},
+        {"application_id": unknown, "code": "not_found"},
     ]
     assert all(isinstance(item["message"], str) and item["message"] for item in result["failed"])
     figures = campaign(aid_api, campaign_id)
@@ -216,14 +263,16 @@ def test_a_batch_the_money_covers_is_approved_together_across_campaigns(aid_api)
     ids = [submitted(aid_api, staff.maker, warmth, worker(aid_api)[1]["worker_id"])["application_id"] for _ in range(3)]
     ids.append(submitted(aid_api, staff.maker, other, worker(aid_api)[1]["worker_id"])["application_id"])
 
-    response = aid_api.post("/api/v1/applications/approve-batch", token=staff.checker,
-                            json={"application_ids": ids, "note": "集体研究通过"})
+    response = aid_api.post(
+        "/api/v1/applications/approve-batch", token=staff.checker, json={"application_ids": ids, "note": "集体研究通过"}
+    )
 
     assert response.status_code == 200, response.text
     assert response.json() == {"approved": ids, "failed": []}
     shown = [application(aid_api, application_id) for application_id in ids]
     assert [(item["status"], item["publicity_ends_on"]) for item in shown] == [("publicizing", "2026-08-17")] * 3 + [
-        ("ready", None)]
+        ("ready", None)
+    ]
     last = {"from": "submitted", "actor": staff.checker_actor, "reason": "集体研究通过"}
     assert [entries(item)[-1] for item in shown] == [{**last, "to": "publicizing"}] * 3 + [{**last, "to": "ready"}]
     assert money(campaign(aid_api, warmth)) == (900_000, 900_000, 0, 0)
@@ -233,12 +282,24 @@ def test_a_batch_the_money_covers_is_approved_together_across_campaigns(aid_api)
 
 def test_batch_approval_validates_its_body(aid_api):
     staff = Staff(aid_api)
-    for body in ({}, {"application_ids": []}, {"application_ids": "abc"}, {"application_ids": [1]},
-                 {"application_ids": ["a"], "extra": 1}):
+    for body in (
+        {},
+        {"application_ids": []},
+        {"application_ids": "abc"},
+        {"application_ids": [1]},
+        {"application_ids": ["a"], "extra": 1},
+    ):
         response = aid_api.post("/api/v1/applications/approve-batch", token=staff.checker, json=body)
         assert_error(response, 400, "validation_error")
-    assert_error(aid_api.post("/api/v1/applications/approve-batch", token=new_user(aid_api, "finance")["token"],
-                              json={"application_ids": ["a"]}), 403, "forbidden")
+    assert_error(
+        aid_api.post(
+            "/api/v1/applications/approve-batch",
+            token=new_user(aid_api, "finance")["token"],
+            json={"application_ids": ["a"]},
+        ),
+        403,
+        "forbidden",
+    )
 
 
 def test_the_notice_ends_by_itself_after_its_last_working_day(config, runner_factory):
@@ -267,8 +328,9 @@ def test_the_notice_ends_by_itself_after_its_last_working_day(config, runner_fac
     figures = campaign(api, five_days)
     assert money(figures) == (300_000, 300_000, 0, 0)
     assert figures["counts"] == counts(ready=1)
-    lookup = api.get(f"/api/v1/public/applications/{main['application_id']}/status?id_last4={main['id_number'][-4:]}",
-                     token=None)
+    lookup = api.get(
+        f"/api/v1/public/applications/{main['application_id']}/status?id_last4={main['id_number'][-4:]}", token=None
+    )
     assert lookup.json()["status"] == "ready"
     refused(act(api, staff.checker, main["application_id"], "objection", reason="公示期后"), "invalid_transition")
 
@@ -282,29 +344,51 @@ def test_a_worker_leaving_the_registry_sends_open_applications_back(aid_api, new
     _body, leaving = worker(aid_api)
     rejected = submitted(aid_api, staff.maker, with_notice, leaving["worker_id"])["application_id"]
     acted(aid_api, staff.checker, rejected, "reject", reason="材料不全")
-    publicizing = acted(aid_api, staff.checker, submitted(aid_api, staff.maker, with_notice, leaving["worker_id"])
-                        ["application_id"], "approve")["application_id"]
-    ready = acted(aid_api, staff.checker, submitted(aid_api, staff.maker, without_notice, leaving["worker_id"])
-                  ["application_id"], "approve")["application_id"]
+    publicizing = acted(
+        aid_api,
+        staff.checker,
+        submitted(aid_api, staff.maker, with_notice, leaving["worker_id"])["application_id"],
+        "approve",
+    )["application_id"]
+    ready = acted(
+        aid_api,
+        staff.checker,
+        submitted(aid_api, staff.maker, without_notice, leaving["worker_id"])["application_id"],
+        "approve",
+    )["application_id"]
     waiting = submitted(aid_api, staff.maker, later, leaving["worker_id"])["application_id"]
     other = approved(aid_api, staff, with_notice)
     assert money(campaign(aid_api, with_notice))[1] == 600_000
 
-    response = aid_api.post(f"/api/v1/workers/{leaving['worker_id']}/status", json={"status": new_status, "reason": "复核"})
+    response = aid_api.post(
+        f"/api/v1/workers/{leaving['worker_id']}/status", json={"status": new_status, "reason": "复核"}
+    )
     assert response.status_code == 200, response.text
-    wait_until(lambda: [application(aid_api, i)["status"] for i in (publicizing, ready)] == ["submitted", "submitted"],
-               timeout=60)
+    wait_until(
+        lambda: [application(aid_api, i)["status"] for i in (publicizing, ready)] == ["submitted", "submitted"],
+        timeout=60,
+    )
 
     note = REGISTRY_NOTES[new_status]
     assert entries(application(aid_api, publicizing))[-1] == {
-        "from": "publicizing", "to": "submitted", "actor": "system:registry", "reason": note}
+        "from": "publicizing",
+        "to": "submitted",
+        "actor": "system:registry",
+        "reason": note,
+    }
     assert entries(application(aid_api, ready))[-1] == {
-        "from": "ready", "to": "submitted", "actor": "system:registry", "reason": note}
+        "from": "ready",
+        "to": "submitted",
+        "actor": "system:registry",
+        "reason": note,
+    }
     waiting_now = application(aid_api, waiting)
     assert waiting_now["status"] == "submitted"
-    assert entries(waiting_now)[1:] == [{"from": "submitted", "to": "submitted", "actor": "system:registry", "reason": note}]
+    assert entries(waiting_now)[1:] == [
+        {"from": "submitted", "to": "submitted", "actor": "system:registry", "reason": note}
+    ]
     page = signed_in(aid_api.base_url, staff.checker).get(f"/applications/{ready}")
-    shown = page.text[page.text.index('id="history"'):]
+    shown = page.text[page.text.index('id="history"') :]
     assert note in shown and "系统（职工档案状态变更）" in shown and new_status not in shown and "system:" not in shown
     assert money(campaign(aid_api, with_notice)) == (1_000_000, 300_000, 0, 700_000)
     assert campaign(aid_api, with_notice)["counts"] == counts(submitted=1, publicizing=1, rejected=1)
@@ -317,12 +401,15 @@ def test_a_worker_leaving_the_registry_sends_open_applications_back(aid_api, new
     # approval re-checks the worker: none of theirs can be approved again, alone or in a batch
     refused(act(aid_api, staff.checker, waiting, "approve"), "not_eligible")
     fine = submitted(aid_api, staff.maker, later, worker(aid_api)[1]["worker_id"])["application_id"]
-    response = aid_api.post("/api/v1/applications/approve-batch", token=staff.checker,
-                            json={"application_ids": [publicizing, fine, ready]})
+    response = aid_api.post(
+        "/api/v1/applications/approve-batch", token=staff.checker, json={"application_ids": [publicizing, fine, ready]}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["approved"] == [fine]
     assert [(item["application_id"], item["code"]) for item in response.json()["failed"]] == [
-        (publicizing, "not_eligible"), (ready, "not_eligible")]
+        (publicizing, "not_eligible"),
+        (ready, "not_eligible"),
+    ]
     assert [application(aid_api, i)["status"] for i in (waiting, publicizing, ready)] == ["submitted"] * 3
     assert money(campaign(aid_api, with_notice)) == (1_000_000, 300_000, 0, 700_000)
     assert money(campaign(aid_api, without_notice)) == (1_000_000, 0, 0, 1_000_000)
@@ -334,8 +421,9 @@ def test_applications_are_listed_by_campaign_status_and_worker(aid_api):
     _body, one = worker(aid_api)
     _body, two = worker(aid_api)
     a = submitted(aid_api, staff.maker, first, one["worker_id"])["application_id"]
-    b = acted(aid_api, staff.checker, submitted(aid_api, staff.maker, first, two["worker_id"])["application_id"],
-              "approve")["application_id"]
+    b = acted(
+        aid_api, staff.checker, submitted(aid_api, staff.maker, first, two["worker_id"])["application_id"], "approve"
+    )["application_id"]
     c = submitted(aid_api, staff.maker, second, one["worker_id"])["application_id"]
     auditor = new_user(aid_api, "auditor")["token"]
 

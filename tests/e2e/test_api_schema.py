@@ -5,15 +5,19 @@ schemathesis generates requests for every operation — valid and invalid, on ma
 day's real ones — and checks that none gets a 500 and every answer has a documented status, content
 type and body. Deterministic (derandomized) and small: well under a few minutes.
 """
+
 import re
 
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from tests.e2e.aid_builders import TODAY, campaign_body, start_system
@@ -30,8 +34,13 @@ pytestmark = pytest.mark.parametrize("db_backend", ["sqlite"])  # the HTTP layer
 
 @pytest.fixture
 def live(config, runner_factory):
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY=TODAY,  # schemathesis sends bad tokens a lot
-                                AUTH_FAILURE_LIMIT_PER_MINUTE="100000", PUBLIC_RATE_LIMIT_PER_MINUTE="100000")
+    _runner, api = start_system(
+        runner_factory,
+        config,
+        HARDSHIP_TODAY=TODAY,  # schemathesis sends bad tokens a lot
+        AUTH_FAILURE_LIMIT_PER_MINUTE="100000",
+        PUBLIC_RATE_LIMIT_PER_MINUTE="100000",
+    )
     return api
 
 
@@ -62,8 +71,13 @@ class Day:
 
 def submitted_and_approved(day: Day, campaign_id: str) -> str:
     worker = day.call("POST", "/api/v1/workers", 201, "caseworker", json=valid_worker())
-    application = day.call("POST", "/api/v1/applications", 201, "caseworker",
-                           json={"campaign_id": campaign_id, "worker_id": worker["worker_id"]})
+    application = day.call(
+        "POST",
+        "/api/v1/applications",
+        201,
+        "caseworker",
+        json={"campaign_id": campaign_id, "worker_id": worker["worker_id"]},
+    )
     day.ids["application_id"] = application["application_id"]
     day.call("POST", "/api/v1/applications/{application_id}/approve", 200, json={"note": "入户核实无误"})
     return application["application_id"]
@@ -85,48 +99,91 @@ def a_day_of_work(day: Day) -> dict:
     call("GET", "/api/v1/workers/{worker_id}", 200, params={"reveal": "1"})
     call("PATCH", "/api/v1/workers/{worker_id}", 200, "caseworker", json={"household_size": 4})
     for action in ("reject", "approve"):
-        day.keep(call("PATCH", "/api/v1/workers/{worker_id}", 202, "caseworker",
-                      json={"bank": {"name": "中国银行", "account": fresh_account()}}), "change_request_id")
+        day.keep(
+            call(
+                "PATCH",
+                "/api/v1/workers/{worker_id}",
+                202,
+                "caseworker",
+                json={"bank": {"name": "中国银行", "account": fresh_account()}},
+            ),
+            "change_request_id",
+        )
         call("POST", f"/api/v1/change-requests/{{change_request_id}}/{action}", 200, json={"reason": "核对无误"})
     call("GET", "/api/v1/change-requests", 200, params={"worker_id": day.ids["worker_id"]})
     call("GET", "/api/v1/workers", 200, params={"category": "deep"})
     call("GET", "/api/v1/workers/{worker_id}/audit", 200)
     sheet = "\n".join(SAMPLE_CSV.read_text(encoding="utf-8-sig").splitlines()[:3]).encode()
     call("POST", "/api/v1/workers/import", 200, "caseworker", params={"filename": "w.csv"}, data=sheet)
-    day.keep(call("POST", "/api/v1/workers/import", 202, "caseworker", params={"filename": "w.csv", "async": "1"},
-                  files={"file": ("w.csv", sheet)}), "import_id")
+    day.keep(
+        call(
+            "POST",
+            "/api/v1/workers/import",
+            202,
+            "caseworker",
+            params={"filename": "w.csv", "async": "1"},
+            files={"file": ("w.csv", sheet)},
+        ),
+        "import_id",
+    )
     call("GET", "/api/v1/imports/{import_id}", 200)
 
     day.keep(call("POST", "/api/v1/campaigns", 201, json=campaign_body(publicity_days=0)), "campaign_id")
     campaign_id = day.ids["campaign_id"]
     call("GET", "/api/v1/campaigns", 200)
-    application = call("POST", "/api/v1/applications", 201, "caseworker",
-                       json={"campaign_id": campaign_id, "worker_id": day.ids["worker_id"]})
+    application = call(
+        "POST",
+        "/api/v1/applications",
+        201,
+        "caseworker",
+        json={"campaign_id": campaign_id, "worker_id": day.ids["worker_id"]},
+    )
     day.keep(application, "application_id")
-    call("POST", "/api/v1/applications/approve-batch", 200,
-         json={"application_ids": [application["application_id"], "0" * 32]})
+    call(
+        "POST",
+        "/api/v1/applications/approve-batch",
+        200,
+        json={"application_ids": [application["application_id"], "0" * 32]},
+    )
     call("GET", "/api/v1/applications/{application_id}", 200)
     call("GET", "/api/v1/applications", 200, params={"campaign_id": campaign_id})
     call("GET", "/api/v1/public/campaigns/{campaign_id}/publicity", 200, role=None)
-    call("GET", "/api/v1/public/applications/{application_id}/status", 200, role=None,
-         params={"id_last4": sent["id_number"][-4:]})
+    call(
+        "GET",
+        "/api/v1/public/applications/{application_id}/status",
+        200,
+        role=None,
+        params={"id_last4": sent["id_number"][-4:]},
+    )
 
     day.keep(call("POST", "/api/v1/donors", 201, "finance", json={"name": "李捐", "kind": "individual"}), "donor_id")
     call("GET", "/api/v1/donors/{donor_id}", 200, "finance")
-    gift = {"donor_id": day.ids["donor_id"], "amount_fen": 100_000, "campaign_id": None, "received_on": TODAY,
-            "external_ref": "SCHEMA-0001"}
+    gift = {
+        "donor_id": day.ids["donor_id"],
+        "amount_fen": 100_000,
+        "campaign_id": None,
+        "received_on": TODAY,
+        "external_ref": "SCHEMA-0001",
+    }
     donation = day.keep(call("POST", "/api/v1/donations", 201, "finance", json=gift), "receipt_no")
     call("POST", "/api/v1/donations", 200, "finance", json=gift)
     call("POST", "/api/v1/campaigns/{campaign_id}/allocations", 201, "finance", json={"amount_fen": 100_000})
     call("GET", "/api/v1/public/receipts/{receipt_no}", 200, role=None, params={"code": donation["verification_code"]})
 
-    day.keep(call("POST", "/api/v1/disbursement-batches", 201, "finance", json={"campaign_id": campaign_id}),
-             "batch_id")
+    day.keep(
+        call("POST", "/api/v1/disbursement-batches", 201, "finance", json={"campaign_id": campaign_id}), "batch_id"
+    )
     call("GET", "/api/v1/disbursement-batches/{batch_id}", 200, "finance")
     call("GET", "/api/v1/disbursement-batches/{batch_id}/file", 200, "finance")
     results = f"application_id,result,bank_ref,reason\r\n{application['application_id']},success,B-1,\r\n"
-    call("POST", "/api/v1/disbursement-batches/{batch_id}/results", 200, "finance", data=results.encode(),
-         headers={"Content-Type": "text/csv"})
+    call(
+        "POST",
+        "/api/v1/disbursement-batches/{batch_id}/results",
+        200,
+        "finance",
+        data=results.encode(),
+        headers={"Content-Type": "text/csv"},
+    )
     call("GET", "/api/v1/donors/{donor_id}/trace", 200, "finance")
     call("GET", "/api/v1/reconciliation", 200, "finance")
     call("GET", "/api/v1/public/campaigns/{campaign_id}/disclosure", 200, role=None)
@@ -138,22 +195,37 @@ def a_day_of_work(day: Day) -> dict:
     call("POST", "/api/v1/applications/{application_id}/disburse", 200, "finance", json={"bank_ref": "B-2"})
     for action in ("reject", "withdraw"):
         worker = call("POST", "/api/v1/workers", 201, "caseworker", json=valid_worker())
-        day.keep(call("POST", "/api/v1/applications", 201, "caseworker",
-                      json={"campaign_id": campaign_id, "worker_id": worker["worker_id"]}), "application_id")
+        day.keep(
+            call(
+                "POST",
+                "/api/v1/applications",
+                201,
+                "caseworker",
+                json={"campaign_id": campaign_id, "worker_id": worker["worker_id"]},
+            ),
+            "application_id",
+        )
         call("POST", f"/api/v1/applications/{{application_id}}/{action}", 200, json={"reason": "家庭收入超过标准"})
     publicizing = call("POST", "/api/v1/campaigns", 201, json=campaign_body(publicity_days=5))
     submitted_and_approved(day, publicizing["campaign_id"])
     call("POST", "/api/v1/applications/{application_id}/objection", 200, "caseworker", json={"reason": "群众反映"})
 
-    call("POST", "/api/v1/workers/{worker_id}/status", 200, "caseworker", json={"status": "suspended", "reason": "复核"})
+    call(
+        "POST", "/api/v1/workers/{worker_id}/status", 200, "caseworker", json={"status": "suspended", "reason": "复核"}
+    )
     call("POST", "/api/v1/workers/{worker_id}/sms-opt-out", 200, "caseworker", json={"reason": "本人要求"})
     call("GET", "/api/v1/sms/opt-outs", 200)
     call("DELETE", "/api/v1/workers/{worker_id}/sms-opt-out", 200, "caseworker")
     sms = wait_until(lambda: notifications(day.api, application_id=day.ids["application_id"]), 30)
     day.ids.update(notification_id=sms[0]["notification_id"], provider="console")
     call("GET", "/api/v1/notifications", 200, params={"application_id": day.ids["application_id"]})
-    call("POST", "/api/v1/sms/receipts/{provider}", 200, role=None,
-         json=[{"provider_message_id": f"console-{sms[0]['notification_id']}", "delivered": True, "code": "DELIVRD"}])
+    call(
+        "POST",
+        "/api/v1/sms/receipts/{provider}",
+        200,
+        role=None,
+        json=[{"provider_message_id": f"console-{sms[0]['notification_id']}", "delivered": True, "code": "DELIVRD"}],
+    )
     return {"id_last4": sent["id_number"][-4:], "code": donation["verification_code"], "campaign_id": campaign_id}
 
 
@@ -194,11 +266,17 @@ def test_generated_requests_never_fail_the_document(live, schema):
         token = token_for(operation.definition.raw["x-roles"], day.tokens)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-        @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
-                  suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate, Phase.shrink))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        )
         @given(case=strategies(operation, day.ids, real_query))
         def answers_as_documented(case):
-            case.call_and_validate(base_url=live.base_url, headers=headers, checks=CHECKS, timeout=30)
+            case.call_and_validate(base_url=live.base_url, headers=headers, checks=CHECKS, timeout=30)  # noqa: B023 (called in this iteration)
 
         try:
             answers_as_documented()

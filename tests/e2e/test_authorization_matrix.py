@@ -4,6 +4,7 @@ The table below is written from those documents, not read from the gateway's rou
 lets the wrong role in (or keeps the right one out) fails here. Ids that do not exist are enough: the
 role check must come before the lookup, so a refused role gets 403, never 404.
 """
+
 import re
 
 import pytest
@@ -89,8 +90,13 @@ PATH_VALUES = {"donor_id": DONOR_ID, "provider": "aliyun", "year": "2031"}
 @pytest.fixture
 def api(config, runner_factory):
     # hundreds of calls without a valid token on purpose: the sign-in limit is tested in test_rate_limits.py
-    _runner, api = start_system(runner_factory, config, ALIYUN_SMS_RECEIPT_TOKEN=RECEIPT_TOKEN,
-                                AUTH_FAILURE_LIMIT_PER_MINUTE="100000", PUBLIC_RATE_LIMIT_PER_MINUTE="100000")
+    _runner, api = start_system(
+        runner_factory,
+        config,
+        ALIYUN_SMS_RECEIPT_TOKEN=RECEIPT_TOKEN,
+        AUTH_FAILURE_LIMIT_PER_MINUTE="100000",
+        PUBLIC_RATE_LIMIT_PER_MINUTE="100000",
+    )
     return api
 
 

@@ -3,6 +3,7 @@
 Each case is a list of variants; every variant must answer exactly as expected (never a 500) and leave
 the worker count, the target worker's version and status, and the user count as they were.
 """
+
 import json
 from dataclasses import dataclass, field
 
@@ -45,9 +46,13 @@ ENDPOINTS = {
 }
 JSON_ENDPOINTS = ("create_worker", "patch_worker", "worker_status", "create_user")
 FORBIDDEN = {
-    "create_worker": ("auditor", "finance", "donor"), "patch_worker": ("auditor", "finance", "donor"),
-    "worker_status": ("auditor", "finance", "donor"), "create_user": ("caseworker", "finance", "auditor", "donor"),
-    "import": ("auditor", "finance", "donor"), "list_workers": ("donor",), "get_worker": ("donor",),
+    "create_worker": ("auditor", "finance", "donor"),
+    "patch_worker": ("auditor", "finance", "donor"),
+    "worker_status": ("auditor", "finance", "donor"),
+    "create_user": ("caseworker", "finance", "auditor", "donor"),
+    "import": ("auditor", "finance", "donor"),
+    "list_workers": ("donor",),
+    "get_worker": ("donor",),
     "get_import": ("donor",),
 }
 
@@ -78,32 +83,63 @@ def bad_json(endpoint, status, code, bodies, *fields_per_body) -> list[Variant]:
 def wrong_types(endpoint: str) -> list[Variant]:
     pairs = {
         "create_worker": [
-            ("household_size", "3"), ("household_size", True), ("household_size", 1.5), ("household_size", None),
-            ("name", 123), ("phone", 13800138000), ("id_number", 110105199003071234), ("reasons", "illness"),
-            ("reasons", [1]), ("bank", "中国银行"), ("family", {}), ("filed_on", 20250101),
-            ("household_monthly_income_fen", "4500"), ("household_monthly_income_fen", 4500.5), ("category", ["deep"]),
+            ("household_size", "3"),
+            ("household_size", True),
+            ("household_size", 1.5),
+            ("household_size", None),
+            ("name", 123),
+            ("phone", 13800138000),
+            ("id_number", 110105199003071234),
+            ("reasons", "illness"),
+            ("reasons", [1]),
+            ("bank", "中国银行"),
+            ("family", {}),
+            ("filed_on", 20250101),
+            ("household_monthly_income_fen", "4500"),
+            ("household_monthly_income_fen", 4500.5),
+            ("category", ["deep"]),
         ],
         "patch_worker": [
-            ("household_size", "3"), ("household_size", True), ("household_size", 1.5), ("name", 123),
-            ("bank", []), ("filed_on", "2025/13/01"), ("reasons", "illness"), ("union", {"a": 1}),
+            ("household_size", "3"),
+            ("household_size", True),
+            ("household_size", 1.5),
+            ("name", 123),
+            ("bank", []),
+            ("filed_on", "2025/13/01"),
+            ("reasons", "illness"),
+            ("union", {"a": 1}),
         ],
         "worker_status": [("status", 1), ("status", ["exited"]), ("reason", 5), ("reason", None)],
         "create_user": [("name", 123), ("role", ["admin"]), ("donor_id", 42), ("name", None)],
     }[endpoint]
-    return [Variant({"json": with_fields(endpoint, **{name: value})}, 400, "validation_error", (name,))
-            for name, value in pairs]
+    return [
+        Variant({"json": with_fields(endpoint, **{name: value})}, 400, "validation_error", (name,))
+        for name, value in pairs
+    ]
 
 
 def missing(endpoint: str) -> list[Variant]:
     if endpoint == "create_worker":
-        names = ("name", "id_number", "phone", "employer", "union", "category", "reasons", "household_size",
-                 "household_monthly_income_fen", "bank")
+        names = (
+            "name",
+            "id_number",
+            "phone",
+            "employer",
+            "union",
+            "category",
+            "reasons",
+            "household_size",
+            "household_monthly_income_fen",
+            "bank",
+        )
         variants = [Variant({"json": without(endpoint, name)}, 400, "validation_error", (name,)) for name in names]
         no_account = with_fields(endpoint, bank={"name": "中国银行"})
         return variants + [Variant({"json": no_account}, 400, "validation_error", ("bank",))]
     if endpoint == "patch_worker":  # nothing is required in a PATCH, but required fields cannot be emptied
-        return [Variant({"json": {name: None}}, 400, "validation_error", (name,))
-                for name in ("name", "phone", "bank", "filed_on", "household_size")]
+        return [
+            Variant({"json": {name: None}}, 400, "validation_error", (name,))
+            for name in ("name", "phone", "bank", "filed_on", "household_size")
+        ]
     names = ("status", "reason") if endpoint == "worker_status" else ("name", "role")
     return [Variant({"json": without(endpoint, name)}, 400, "validation_error", (name,)) for name in names] + [
         Variant({"json": {}}, 400, "validation_error", names),
@@ -117,8 +153,10 @@ def unknown_fields(endpoint: str) -> list[Variant]:
         "worker_status": [("at", "2025-01-01T00:00:00+08:00"), ("actor", "admin:x")],
         "create_user": [("token", "abc"), ("user_id", "x")],
     }[endpoint]
-    variants = [Variant({"json": with_fields(endpoint, **{name: value})}, 400, "validation_error", (name,))
-                for name, value in extras]
+    variants = [
+        Variant({"json": with_fields(endpoint, **{name: value})}, 400, "validation_error", (name,))
+        for name, value in extras
+    ]
     if endpoint == "create_worker":
         bank = {"name": "中国银行", "account": "6222020200012345678", "branch": "x"}
         variants.append(Variant({"json": with_fields(endpoint, bank=bank)}, 400, "validation_error", ("bank",)))
@@ -129,28 +167,38 @@ def hidden_or_formula_text(endpoint: str) -> list[Variant]:
     """CONTRACT.md's text rule: typed text with control or format characters, or starting like a formula."""
     pairs = {
         "create_worker": [
-            ("name", '=HYPERLINK("http://x.example","王芳")'), ("employer", "市环卫处\u202e"), ("union", "@交通工会"),
-            ("name", "王\u200b芳"), ("bank", {"name": "中国银行\n", "account": "6222020200012345678"}),
+            ("name", '=HYPERLINK("http://x.example","王芳")'),
+            ("employer", "市环卫处\u202e"),
+            ("union", "@交通工会"),
+            ("name", "王\u200b芳"),
+            ("bank", {"name": "中国银行\n", "account": "6222020200012345678"}),
             ("bank", {"name": "中国银行", "account": "６２２２０２０２０００１２３４５６７８"}),
             ("family", [{"name": "-王小芳", "relation": "女儿"}]),
         ],
-        "patch_worker": [("name", "+王芳"), ("employer", "市环卫处\r\n"),
-                         ("bank", {"name": "\u2066中国银行", "account": "6222020200012345678"})],
+        "patch_worker": [
+            ("name", "+王芳"),
+            ("employer", "市环卫处\r\n"),
+            ("bank", {"name": "\u2066中国银行", "account": "6222020200012345678"}),
+        ],
         "worker_status": [("reason", "=1+1"), ("reason", "核查\u2028完毕")],
         "create_user": [("name", "@admin"), ("name", "王\ufeff芳")],
     }[endpoint]
-    return [Variant({"json": with_fields(endpoint, **{name: value})}, 400, "validation_error", (name,))
-            for name, value in pairs]
+    return [
+        Variant({"json": with_fields(endpoint, **{name: value})}, 400, "validation_error", (name,))
+        for name, value in pairs
+    ]
 
 
 def malformed(endpoint: str) -> list[Variant]:
-    texts = ['{"name": ', "{'name': 1}", "", "{\"a\": 1,}", "[" * 5000 + "]" * 5000]
+    texts = ['{"name": ', "{'name': 1}", "", '{"a": 1,}', "[" * 5000 + "]" * 5000]
     raw = [Variant({"data": text.encode(), "headers": JSON}, 400, "bad_request") for text in texts]
     return raw + [Variant({"data": b"\xff\xfe{}", "headers": JSON}, 400, "bad_request")]
 
 
 def not_an_object(endpoint: str) -> list[Variant]:
-    return [Variant({"data": text, "headers": JSON}, 400, "bad_request") for text in ("[1]", '"text"', "null", "42", "[]")]
+    return [
+        Variant({"data": text, "headers": JSON}, 400, "bad_request") for text in ("[1]", '"text"', "null", "42", "[]")
+    ]
 
 
 def oversized_json(endpoint: str) -> list[Variant]:
@@ -193,7 +241,9 @@ def unauthenticated(endpoint: str) -> list[Variant]:
 def forbidden(endpoint: str) -> list[Variant]:
     variants = [Variant({**request_body(endpoint), "token": role}, 403, "forbidden") for role in FORBIDDEN[endpoint]]
     if endpoint == "get_worker":
-        variants += [Variant({"token": role, "params": {"reveal": "1"}}, 403, "forbidden") for role in ("auditor", "finance")]
+        variants += [
+            Variant({"token": role, "params": {"reveal": "1"}}, 403, "forbidden") for role in ("auditor", "finance")
+        ]
     return variants
 
 
@@ -207,8 +257,12 @@ def oversized_import(limit: int) -> list[Variant]:
 
 def unreadable_import(endpoint: str) -> list[Variant]:
     uploads = [
-        {"data": b""}, {"data": b"\x00\x01garbage"}, {"data": b"PK\x03\x04broken"}, {"data": b'{"name": "x"}', "headers": JSON},
-        {"files": {"file": ("empty.csv", b"")}}, {"files": {"upload": ("a.csv", SAMPLE_CSV.read_bytes())}},
+        {"data": b""},
+        {"data": b"\x00\x01garbage"},
+        {"data": b"PK\x03\x04broken"},
+        {"data": b'{"name": "x"}', "headers": JSON},
+        {"files": {"file": ("empty.csv", b"")}},
+        {"files": {"upload": ("a.csv", SAMPLE_CSV.read_bytes())}},
         {"data": b"--x\r\nbroken", "headers": {"Content-Type": "multipart/form-data; boundary=x"}},
         {"data": b"whatever", "headers": {"Content-Type": "multipart/form-data"}},
     ]
@@ -217,10 +271,20 @@ def unreadable_import(endpoint: str) -> list[Variant]:
 
 def bad_list_query(endpoint: str) -> list[Variant]:
     query = [
-        ("per_page=abc", "per_page"), ("per_page=0", "per_page"), ("per_page=501", "per_page"), ("per_page=1.5", "per_page"),
-        ("page=0", "page"), ("page=-1", "page"), ("page=abc", "page"), ("page=100000000000000000000", "page"),
-        ("category=poor", "category"), ("status=dead", "status"), ("id_number=123", "id_number"),
-        ("id_number=110105199003071235", "id_number"), ("q=" + "长" * 51, "q"), ("foo=1", "foo"),
+        ("per_page=abc", "per_page"),
+        ("per_page=0", "per_page"),
+        ("per_page=501", "per_page"),
+        ("per_page=1.5", "per_page"),
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page=abc", "page"),
+        ("page=100000000000000000000", "page"),
+        ("category=poor", "category"),
+        ("status=dead", "status"),
+        ("id_number=123", "id_number"),
+        ("id_number=110105199003071235", "id_number"),
+        ("q=" + "长" * 51, "q"),
+        ("foo=1", "foo"),
     ]
     variants = [Variant({"params": text}, 400, "validation_error", (name,)) for text, name in query]
     return variants + [Variant({"params": "per_page=1&per_page=2"}, 400, "bad_request")]
@@ -233,11 +297,27 @@ def unknown_ids(endpoint: str) -> list[Variant]:
 
 
 CASES = {
-    **{(endpoint, kind.__name__): kind for endpoint in JSON_ENDPOINTS for kind in (
-        wrong_types, missing, unknown_fields, hidden_or_formula_text, malformed, not_an_object, oversized_json,
-        wrong_content_type, unauthenticated, forbidden)},
-    **{(endpoint, kind.__name__): kind for endpoint in ("import", "list_workers", "get_worker", "get_import")
-       for kind in (unauthenticated, forbidden)},
+    **{
+        (endpoint, kind.__name__): kind
+        for endpoint in JSON_ENDPOINTS
+        for kind in (
+            wrong_types,
+            missing,
+            unknown_fields,
+            hidden_or_formula_text,
+            malformed,
+            not_an_object,
+            oversized_json,
+            wrong_content_type,
+            unauthenticated,
+            forbidden,
+        )
+    },
+    **{
+        (endpoint, kind.__name__): kind
+        for endpoint in ("import", "list_workers", "get_worker", "get_import")
+        for kind in (unauthenticated, forbidden)
+    },
     ("import", "oversized_import"): None,
     ("import", "unreadable_import"): unreadable_import,
     ("list_workers", "bad_list_query"): bad_list_query,
@@ -250,8 +330,10 @@ CASES = {
 def world(api, config):
     created = api.post("/api/v1/workers", json=valid_worker())
     assert created.status_code == 201, created.text
-    tokens = {role: api.token_for(role, donor_id="d1" if role == "donor" else None)
-              for role in ("caseworker", "finance", "auditor", "donor")}
+    tokens = {
+        role: api.token_for(role, donor_id="d1" if role == "donor" else None)
+        for role in ("caseworker", "finance", "auditor", "donor")
+    }
     world = World(created.json()["worker_id"], tokens, create_engine(config["GATEWAY_DB_URL"]))
     world.snapshot = state(api, world)
     yield world

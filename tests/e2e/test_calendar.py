@@ -1,7 +1,18 @@
 """The official working calendar over HTTP: 公示 across 春节, a year with no calendar, entering it, the console."""
+
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e.aid_builders import (
-    Staff, act, acted, application, campaign, create_campaign, money, refused, start_system, submitted, worker,
+    Staff,
+    act,
+    acted,
+    application,
+    campaign,
+    create_campaign,
+    money,
+    refused,
+    start_system,
+    submitted,
+    worker,
 )
 from tests.e2e.builders import assert_error, new_user
 from tests.e2e.console_client import signed_in
@@ -46,17 +57,25 @@ def test_a_notice_into_a_year_with_no_calendar_is_refused_until_an_admin_enters_
 
     error = refused(act(api, staff.checker, application_id, "approve"), "calendar_missing")
     assert error["year"] == 2027 and "2027" in error["message"]
-    batch = api.post("/api/v1/applications/approve-batch", token=staff.checker, json={"application_ids": [application_id]})
+    batch = api.post(
+        "/api/v1/applications/approve-batch", token=staff.checker, json={"application_ids": [application_id]}
+    )
     assert [(each["application_id"], each["code"]) for each in batch.json()["failed"]] == [
-        (application_id, "calendar_missing")]
+        (application_id, "calendar_missing")
+    ]
     left = application(api, application_id)
     assert (left["status"], left["publicity_ends_on"], len(left["history"])) == ("submitted", None, 1)
     assert money(campaign(api, campaign_id))[1] == 0  # nothing committed
 
-    mistyped = assert_error(put_calendar(api, 2027, {"holidays": ["2026-12-31", "2027-02-30"],
-                                                     "workdays": ["2027-01-04"]}), 400, "validation_error")
-    assert mistyped["fields"] == {"holidays": ["2026-12-31 不在2027年内", "“2027-02-30”不是有效日期，应为 YYYY-MM-DD"],
-                                  "workdays": ["2027-01-04 是星期一，本来就上班；调休上班日应为周六或周日"]}
+    mistyped = assert_error(
+        put_calendar(api, 2027, {"holidays": ["2026-12-31", "2027-02-30"], "workdays": ["2027-01-04"]}),
+        400,
+        "validation_error",
+    )
+    assert mistyped["fields"] == {
+        "holidays": ["2026-12-31 不在2027年内", "“2027-02-30”不是有效日期，应为 YYYY-MM-DD"],
+        "workdays": ["2027-01-04 是星期一，本来就上班；调休上班日应为周六或周日"],
+    }
     assert_error(put_calendar(api, 2027, {"holidays": ["2027-01-01"]}), 400, "validation_error")
     assert_error(api.get("/api/v1/calendar/2027"), 404, "not_found")  # nothing half-written
     assert_error(put_calendar(api, 2026, {"holidays": ["2026-01-01"], "workdays": []}), 409, "calendar_official")
@@ -64,7 +83,10 @@ def test_a_notice_into_a_year_with_no_calendar_is_refused_until_an_admin_enters_
     entered = put_calendar(api, 2027, NEXT_YEAR)
     assert entered.status_code == 200, entered.text
     assert {key: entered.json()[key] for key in ("year", "holidays", "workdays", "source")} == {
-        "year": 2027, **NEXT_YEAR, "source": "entered"}
+        "year": 2027,
+        **NEXT_YEAR,
+        "source": "entered",
+    }
     assert api.get("/api/v1/calendar/2027", token=staff.maker).json() == entered.json()
     # 12-29, 12-30, 12-31, then 01-01 off, the make-up Saturday 01-02 worked, Sunday off, Monday 01-04
     assert acted(api, staff.checker, application_id, "approve")["publicity_ends_on"] == "2027-01-04"
@@ -84,13 +106,20 @@ def test_the_console_warns_staff_from_november_and_the_admin_enters_next_year(co
 
     form = admin.get("/calendar")
     assert form.status_code == 200 and "2027年工作日历" in form.text and 'id="calendar-missing"' in form.text
-    refused_form = admin.submit("/calendar", "/calendar", {"year": "2027", "holidays": "2027-01-01", "workdays": "2027-01-01"})
+    refused_form = admin.submit(
+        "/calendar", "/calendar", {"year": "2027", "holidays": "2027-01-01", "workdays": "2027-01-01"}
+    )
     assert refused_form.status_code == 400 and 'data-field="workdays"' in refused_form.text
-    saved = admin.submit("/calendar", "/calendar", {"year": "2027", "holidays": "2027-01-01\n2027-02-05，2027-02-06",
-                                                     "workdays": "2027-01-02"})
+    saved = admin.submit(
+        "/calendar",
+        "/calendar",
+        {"year": "2027", "holidays": "2027-01-01\n2027-02-05，2027-02-06", "workdays": "2027-01-02"},
+    )
     assert (saved.status_code, saved.headers["Location"]) == (303, "/calendar?year=2027&done=1")
     page = admin.get(saved.headers["Location"]).text
     assert 'id="calendar-saved"' in page and "2027-01-01、2027-02-05、2027-02-06" in page
-    assert 'id="calendar-warning"' not in admin.get("/").text and 'id="calendar-warning"' not in caseworker.get("/").text
+    assert (
+        'id="calendar-warning"' not in admin.get("/").text and 'id="calendar-warning"' not in caseworker.get("/").text
+    )
     official = admin.get("/calendar?year=2026").text
     assert "内置官方日历" in official and 'action="/calendar"' not in official

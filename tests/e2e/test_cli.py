@@ -1,4 +1,5 @@
 """The `hardship` command as a new user runs it."""
+
 import os
 import re
 import signal
@@ -7,16 +8,15 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import create_engine, select, update
 
-from shared.db import make_engine
 from services.gateway.models import users
-
+from shared.db import make_engine
 from tests.conftest import SHARED_DATA, free_port
 from tests.e2e.aid_builders import TODAY, start_system
 from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes
@@ -26,7 +26,11 @@ HARDSHIP = str(Path(sys.executable).parent / "hardship")
 
 def hardship(*args, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [HARDSHIP, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout,
+        [HARDSHIP, *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
 
@@ -82,13 +86,17 @@ def processes_in_group(group: int) -> list[bytes]:
 AS_BACKGROUND_JOB = ["sh", "-c", "trap '' INT; exec \"$0\" run", HARDSHIP]
 
 
-@pytest.mark.parametrize("stop, command", [(subprocess.Popen.terminate, [HARDSHIP, "run"]), (ctrl_c, [HARDSHIP, "run"]),
-                                           (ctrl_c, AS_BACKGROUND_JOB)], ids=["sigterm", "ctrl-c", "ctrl-c-background"])
+@pytest.mark.parametrize(
+    "stop, command",
+    [(subprocess.Popen.terminate, [HARDSHIP, "run"]), (ctrl_c, [HARDSHIP, "run"]), (ctrl_c, AS_BACKGROUND_JOB)],
+    ids=["sigterm", "ctrl-c", "ctrl-c-background"],
+)
 def test_run_starts_every_service_and_stops_cleanly(config, stop, command):
     port = free_port()
     env = {**os.environ, **service_env(config, GATEWAY_PORT=str(port))}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -99,7 +107,10 @@ def test_run_starts_every_service_and_stops_cleanly(config, stop, command):
             except requests.ConnectionError:
                 pass
             time.sleep(0.3)
-        assert health.json() == {"status": "ok", "checks": {"gateway": "ok", "registry": "ok", "aid": "ok", "notify": "ok"}}
+        assert health.json() == {
+            "status": "ok",
+            "checks": {"gateway": "ok", "registry": "ok", "aid": "ok", "notify": "ok"},
+        }
     finally:
         stop(process)
         stdout, stderr = process.communicate(timeout=30)
@@ -112,8 +123,9 @@ def test_run_starts_every_service_and_stops_cleanly(config, stop, command):
 def test_services_stop_when_run_itself_is_killed(config):
     port = free_port()
     env = {**os.environ, **service_env(config, GATEWAY_PORT=str(port))}
-    process = subprocess.Popen([HARDSHIP, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [HARDSHIP, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while len(processes_in_group(process.pid)) < 5:  # run and its four services
         assert time.monotonic() < deadline, "the services did not start"
@@ -160,7 +172,11 @@ def test_import_shows_the_result_and_each_rejected_row(api, config, tmp_path):
     titled = tmp_path / "登记表.csv"
     titled.write_bytes(to_csv_bytes(generate_workers(3, seed=31), above=[[TITLE]], below=FOOTER))
     shown = hardship("import", str(titled), env=service_env(config)).stdout
-    assert "共 3 行：新建 3" in shown and "第6行 合计行，未导入" in shown and "第8行 表格下方的备注或签名行，未导入" in shown
+    assert (
+        "共 3 行：新建 3" in shown
+        and "第6行 合计行，未导入" in shown
+        and "第8行 表格下方的备注或签名行，未导入" in shown
+    )
 
 
 def test_import_of_a_missing_file_is_a_clear_error(config):
@@ -171,8 +187,12 @@ def test_import_of_a_missing_file_is_a_clear_error(config):
 
 
 def test_migrate_brings_each_database_to_the_latest_schema_and_declares_event_queues(tmp_path, rabbit_config):
-    env = {"REGISTRY_DB_URL": f"sqlite:///{tmp_path}/r.db", "GATEWAY_DB_URL": f"sqlite:///{tmp_path}/g.db",
-           "AID_DB_URL": f"sqlite:///{tmp_path}/a.db", "AMQP_URI": rabbit_config["AMQP_URI"]}
+    env = {
+        "REGISTRY_DB_URL": f"sqlite:///{tmp_path}/r.db",
+        "GATEWAY_DB_URL": f"sqlite:///{tmp_path}/g.db",
+        "AID_DB_URL": f"sqlite:///{tmp_path}/a.db",
+        "AMQP_URI": rabbit_config["AMQP_URI"],
+    }
 
     result = hardship("migrate", "registry", "aid", "gateway", env=env)
 
@@ -186,7 +206,9 @@ def test_migrate_brings_each_database_to_the_latest_schema_and_declares_event_qu
 
 
 def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_factory, tmp_path):
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY=TODAY)  # its notices end in a year with a calendar
+    _runner, api = start_system(
+        runner_factory, config, HARDSHIP_TODAY=TODAY
+    )  # its notices end in a year with a calendar
     env = service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"], HARDSHIP_TODAY=TODAY)
     result = hardship("demo", env=env)
 
@@ -206,15 +228,20 @@ def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_facto
     revoked = api.post(f"/api/v1/users/{accounts['演示经办人']}/revoke", token=admin_token, json={"reason": "离职"})
     assert revoked.status_code == 200, revoked.text
     with engine.begin() as connection:  # the checker's token has expired
-        connection.execute(update(users).where(users.c.user_id == accounts["演示审核人"])
-                           .values(token_issued_at=datetime.now(timezone.utc) - timedelta(days=400)))
+        connection.execute(
+            update(users)
+            .where(users.c.user_id == accounts["演示审核人"])
+            .values(token_issued_at=datetime.now(UTC) - timedelta(days=400))
+        )
     engine.dispose()
 
     again = hardship("demo", env=env)  # on a system that holds the demo already: nothing twice
 
     assert (again.returncode, again.stderr) == (0, ""), again.stderr
-    assert again.stdout.splitlines()[0] == ("演示数据已就绪：导入档案 193 份（拒绝 8 行），申请 12 件，批准 7 件，驳回 2 件。"
-                                            "已有的演示项目和 12 件申请沿用，未重复建立。")
+    assert again.stdout.splitlines()[0] == (
+        "演示数据已就绪：导入档案 193 份（拒绝 8 行），申请 12 件，批准 7 件，驳回 2 件。"
+        "已有的演示项目和 12 件申请沿用，未重复建立。"
+    )
     assert re.search(r"送温暖公示:\s+(\S+)", again.stdout).group(1) == notice_url
     new_admin = re.search(r"令牌 admin\s+(\S+)", again.stdout).group(1)
     campaigns = api.get("/api/v1/campaigns", token=new_admin).json()
@@ -226,8 +253,13 @@ def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_facto
         assert api.get("/api/v1/applications", token=token).status_code == 200, label
     engine = make_engine(config["GATEWAY_DB_URL"])
     with engine.connect() as connection:
-        names = connection.execute(select(users.c.name).where(users.c.name.startswith("演示"),
-                                                              users.c.revoked_at.is_(None))).scalars().all()
+        names = (
+            connection.execute(
+                select(users.c.name).where(users.c.name.startswith("演示"), users.c.revoked_at.is_(None))
+            )
+            .scalars()
+            .all()
+        )
         revoked_names = connection.execute(select(users.c.name).where(users.c.revoked_at.is_not(None))).scalars().all()
     engine.dispose()
     assert sorted(names) == sorted(["演示管理员", "演示经办人", "演示审核人", "演示财务", "演示审计"])
@@ -244,8 +276,12 @@ def test_demo_says_why_its_approvals_failed(config, runner_factory):
     """Late in December a notice of five working days runs into a year whose calendar nobody has entered yet."""
     start_system(runner_factory, config, HARDSHIP_TODAY="2026-12-28")
 
-    result = hardship("demo", "--sheet", str(SHARED_DATA / "workers_sample.csv"),
-                      env=service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"], HARDSHIP_TODAY="2026-12-28"))
+    result = hardship(
+        "demo",
+        "--sheet",
+        str(SHARED_DATA / "workers_sample.csv"),
+        env=service_env(config, GATEWAY_PORT=config["GATEWAY_PORT"], HARDSHIP_TODAY="2026-12-28"),
+    )
 
     assert result.returncode == 0, result.stderr
     summary = result.stdout.splitlines()[0]
@@ -254,8 +290,13 @@ def test_demo_says_why_its_approvals_failed(config, runner_factory):
 
 
 def test_demo_without_a_running_system_says_so_in_one_line(tmp_path):
-    result = hardship("demo", "--sheet", str(SHARED_DATA / "workers_sample.csv"),
-                      env={"GATEWAY_PORT": str(free_port()), "HARDSHIP_VAR_DIR": str(tmp_path)}, timeout=60)
+    result = hardship(
+        "demo",
+        "--sheet",
+        str(SHARED_DATA / "workers_sample.csv"),
+        env={"GATEWAY_PORT": str(free_port()), "HARDSHIP_VAR_DIR": str(tmp_path)},
+        timeout=60,
+    )
 
     assert result.returncode == 1 and result.stdout == ""
     [line] = result.stderr.strip().splitlines()

@@ -1,4 +1,5 @@
 """Caseworkers' console pages over HTTP: search, worker files, imports, applications and their review."""
+
 import re
 import time
 
@@ -30,7 +31,7 @@ def test_searching_by_id_number_posts_it_and_shows_it_masked(aid_api):
     body, created = worker(aid_api)
     console = signed_in(aid_api.base_url, new_user(aid_api, "caseworker")["token"])
     found = console.submit("/workers", "/workers", {"id_number": body["id_number"]})
-    assert f'/workers/{created["worker_id"]}' in found.text and body["id_number"] not in found.text
+    assert f"/workers/{created['worker_id']}" in found.text and body["id_number"] not in found.text
     refused = console.submit("/workers", "/workers", {"id_number": "123"})
     assert refused.status_code == 400 and 'data-field="id_number"' in refused.text
 
@@ -45,10 +46,11 @@ def test_an_import_shows_its_progress_then_every_rejected_row(aid_api):
         assert 'http-equiv="refresh"' in progress
         time.sleep(0.2)
     assert 'value="100"' in progress and 'http-equiv="refresh"' not in progress
-    errors = progress[progress.index('id="import-errors"'):]
+    errors = progress[progress.index('id="import-errors"') :]
     shown = set(re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", errors))
     assert {(int(row), column) for row, column in shown} == {
-        (row, HEADER_BY_FIELD[field]) for row, field in sample_expected_errors()}  # the sheet's own column names
+        (row, HEADER_BY_FIELD[field]) for row, field in sample_expected_errors()
+    }  # the sheet's own column names
 
 
 def test_an_empty_upload_is_refused_next_to_the_file_field(aid_api):
@@ -63,15 +65,22 @@ def test_the_application_form_shows_the_services_messages_by_field(aid_api):
     missing = console.submit("/applications/new", "/applications/new", {"campaign_id": campaign["campaign_id"]})
     assert missing.status_code == 400
     assert re.search(r'data-field="worker_id">[^<]+</span>', missing.text)
-    unknown = console.submit("/applications/new", "/applications/new",
-                             {"campaign_id": campaign["campaign_id"], "worker_id": "f" * 32})
+    unknown = console.submit(
+        "/applications/new", "/applications/new", {"campaign_id": campaign["campaign_id"], "worker_id": "f" * 32}
+    )
     assert unknown.status_code == 404 and "不存在" in unknown.text
     education = create_campaign(aid_api, "education")
     _body, file = worker(aid_api)
-    bad_year = console.submit("/applications/new", "/applications/new", {
-        "campaign_id": education["campaign_id"], "worker_id": file["worker_id"], "student.name": "李小红",
-        "student.admission_year": "去年",
-    })
+    bad_year = console.submit(
+        "/applications/new",
+        "/applications/new",
+        {
+            "campaign_id": education["campaign_id"],
+            "worker_id": file["worker_id"],
+            "student.name": "李小红",
+            "student.admission_year": "去年",
+        },
+    )
     assert bad_year.status_code == 400 and 'data-field="student.admission_year"' in bad_year.text
     assert 'data-field="student.school"' in bad_year.text
 
@@ -81,8 +90,11 @@ def test_submitted_by_one_caseworker_approved_by_another_with_history_and_sms(ai
     body, file = worker(aid_api)
     maker = signed_in(aid_api.base_url, new_user(aid_api, "caseworker")["token"])
     checker = signed_in(aid_api.base_url, new_user(aid_api, "caseworker")["token"])
-    made = maker.submit(f"/applications/new?worker_id={file['worker_id']}", "/applications/new",
-                        {"campaign_id": campaign["campaign_id"], "worker_id": file["worker_id"]})
+    made = maker.submit(
+        f"/applications/new?worker_id={file['worker_id']}",
+        "/applications/new",
+        {"campaign_id": campaign["campaign_id"], "worker_id": file["worker_id"]},
+    )
     assert made.status_code == 303
     application_path = made.headers["Location"]
     application_id = application_path.rsplit("/", 1)[1]
@@ -96,10 +108,10 @@ def test_submitted_by_one_caseworker_approved_by_another_with_history_and_sms(ai
     assert approved.status_code == 303 and approved.headers["Location"] == "/reviews"
 
     deadline = time.monotonic() + 30
-    while "【" not in (page := checker.get(application_path).text)[page.index('id="sms"'):]:
+    while "【" not in (page := checker.get(application_path).text)[page.index('id="sms"') :]:
         assert time.monotonic() < deadline
         time.sleep(0.2)
-    history = page[page.index('id="history"'):page.index('id="sms"')]
+    history = page[page.index('id="history"') : page.index('id="sms"')]
     assert "待审核" in history and "公示中" in history
     assert body["phone"] not in page and body["id_number"] not in page
 
@@ -113,8 +125,10 @@ def test_approving_a_batch_reports_each_failure(aid_api):
     nothing = checker.submit("/reviews", "/reviews/approve-batch")
     assert nothing.status_code == 400 and "请先勾选" in nothing.text
     token = checker.csrf_token("/reviews")
-    response = checker.post("/reviews/approve-batch", {"csrf_token": token, "application_ids": [
-        first["application_id"], second["application_id"], "f" * 32]})
+    response = checker.post(
+        "/reviews/approve-batch",
+        {"csrf_token": token, "application_ids": [first["application_id"], second["application_id"], "f" * 32]},
+    )
     assert response.status_code == 200
     assert "已批准 2 件，1 件未能批准" in response.text and "f" * 32 in response.text
     assert first["application_id"] not in response.text.split('id="batch-outcome"')[1]  # left the queue

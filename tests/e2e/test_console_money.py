@@ -1,4 +1,5 @@
 """Finance, donor, public and admin console pages over HTTP: gifts, batches, charts, trace, lookups, accounts."""
+
 import csv
 import io
 import re
@@ -21,7 +22,7 @@ def ready_application(api, campaign_id: str) -> tuple[dict, dict]:
 
 
 def text_of(html: str, element_id: str) -> str:
-    return re.sub(r"<[^>]+>", " ", html[html.index(f'id="{element_id}"'):].split("</table>")[0])
+    return re.sub(r"<[^>]+>", " ", html[html.index(f'id="{element_id}"') :].split("</table>")[0])
 
 
 def test_finance_records_donors_and_gifts_with_the_services_messages(aid_api):
@@ -42,16 +43,23 @@ def test_finance_records_donors_and_gifts_with_the_services_messages(aid_api):
 
 def test_an_allocation_form_sent_twice_moves_the_money_once(aid_api):
     campaign = create_campaign(aid_api)
-    donor = aid_api.post("/api/v1/donors", token=aid_api.token_for("finance"),
-                         json={"name": "某某公司", "kind": "organization"}).json()
-    gift = {"donor_id": donor["donor_id"], "amount_fen": 500_000, "campaign_id": None, "received_on": "2026-08-01",
-            "external_ref": "ICBC-0002"}
+    donor = aid_api.post(
+        "/api/v1/donors", token=aid_api.token_for("finance"), json={"name": "某某公司", "kind": "organization"}
+    ).json()
+    gift = {
+        "donor_id": donor["donor_id"],
+        "amount_fen": 500_000,
+        "campaign_id": None,
+        "received_on": "2026-08-01",
+        "external_ref": "ICBC-0002",
+    }
     assert aid_api.post("/api/v1/donations", token=aid_api.token_for("finance"), json=gift).status_code == 201
     finance = signed_in(aid_api.base_url, new_user(aid_api, "finance")["token"])
     path = f"/campaigns/{campaign['campaign_id']}"
     form = finance.get(path).text
-    drawn = {name: re.search(rf'name="{name}" value="([^"]+)"', form).group(1)
-             for name in ("csrf_token", "external_ref")}
+    drawn = {
+        name: re.search(rf'name="{name}" value="([^"]+)"', form).group(1) for name in ("csrf_token", "external_ref")
+    }
 
     for _ in range(2):  # a double click, or the form sent again with the browser's back button
         sent = finance.post(f"{path}/allocations", {**drawn, "amount_fen": "1,000"})
@@ -94,13 +102,26 @@ def test_finance_pays_a_batch_and_the_campaign_page_draws_its_money(aid_api):
 def test_a_donor_sees_where_their_gift_went_and_no_one_elses(aid_api):
     campaign = create_campaign(aid_api, publicity_days=0, budget_fen=0)
     finance_token = new_user(aid_api, "finance")["token"]
-    donor = aid_api.post("/api/v1/donors", token=finance_token, json={"name": "某某科技有限公司", "kind": "organization"}).json()
-    gift = aid_api.post("/api/v1/donations", token=finance_token, json={
-        "donor_id": donor["donor_id"], "amount_fen": 500_000, "campaign_id": campaign["campaign_id"],
-        "received_on": "2026-08-01", "external_ref": "ICBC-GIFT-1"}).json()
+    donor = aid_api.post(
+        "/api/v1/donors", token=finance_token, json={"name": "某某科技有限公司", "kind": "organization"}
+    ).json()
+    gift = aid_api.post(
+        "/api/v1/donations",
+        token=finance_token,
+        json={
+            "donor_id": donor["donor_id"],
+            "amount_fen": 500_000,
+            "campaign_id": campaign["campaign_id"],
+            "received_on": "2026-08-01",
+            "external_ref": "ICBC-GIFT-1",
+        },
+    ).json()
     _body, ready = ready_application(aid_api, campaign["campaign_id"])
-    aid_api.post(f"/api/v1/applications/{ready['application_id']}/disburse", token=finance_token,
-                 json={"bank_ref": "ICBC-HAND-1"})
+    aid_api.post(
+        f"/api/v1/applications/{ready['application_id']}/disburse",
+        token=finance_token,
+        json={"bank_ref": "ICBC-HAND-1"},
+    )
     donor_console = signed_in(aid_api.base_url, new_user(aid_api, "donor", donor_id=donor["donor_id"])["token"])
     trace = donor_console.get("/trace")
     assert trace.status_code == 200
@@ -108,10 +129,13 @@ def test_a_donor_sees_where_their_gift_went_and_no_one_elses(aid_api):
     assert donor_console.get("/donations").status_code == 403
 
     checker = Console(aid_api.base_url)
-    wrong = checker.submit("/public/receipts", "/public/receipts", {"receipt_no": gift["receipt_no"], "code": "000000x"})
+    wrong = checker.submit(
+        "/public/receipts", "/public/receipts", {"receipt_no": gift["receipt_no"], "code": "000000x"}
+    )
     assert wrong.status_code == 404 and "未能核验" in wrong.text
-    right = checker.submit("/public/receipts", "/public/receipts",
-                           {"receipt_no": gift["receipt_no"], "code": gift["verification_code"]})
+    right = checker.submit(
+        "/public/receipts", "/public/receipts", {"receipt_no": gift["receipt_no"], "code": gift["verification_code"]}
+    )
     assert right.status_code == 200 and "某某科技有限公司" in right.text and "¥5,000.00" in right.text
 
 
@@ -130,28 +154,53 @@ def test_the_public_sees_the_notice_masked_and_looks_up_a_status_by_post(aid_api
     disclosure = public.get(f"/public/campaigns/{campaign['campaign_id']}/disclosure")
     assert disclosure.status_code == 200 and "<svg" in disclosure.text
 
-    found = public.submit("/public/status", "/public/status",
-                          {"application_id": filed["application_id"], "id_last4": body["id_number"][-4:]})
+    found = public.submit(
+        "/public/status",
+        "/public/status",
+        {"application_id": filed["application_id"], "id_last4": body["id_number"][-4:]},
+    )
     assert found.status_code == 200 and "公示中" in found.text
-    wrong = public.submit("/public/status", "/public/status", {"application_id": filed["application_id"], "id_last4": "0000"})
+    wrong = public.submit(
+        "/public/status", "/public/status", {"application_id": filed["application_id"], "id_last4": "0000"}
+    )
     assert wrong.status_code == 404 and "没有找到" in wrong.text
     assert public.get(f"/public/campaigns/{'f' * 32}/publicity").status_code == 404
 
 
 def test_the_admin_creates_campaigns_and_accounts_whose_token_is_shown_once(aid_api):
     admin = signed_in(aid_api.base_url, ADMIN_TOKEN)
-    refused = admin.submit("/campaigns", "/campaigns", {"program": "warmth", "name": "x", "year": "二〇二六",
-                                                        "budget_fen": "abc"})
+    refused = admin.submit(
+        "/campaigns", "/campaigns", {"program": "warmth", "name": "x", "year": "二〇二六", "budget_fen": "abc"}
+    )
     assert refused.status_code == 400 and 'data-field="budget_fen"' in refused.text
-    refused = admin.submit("/campaigns", "/campaigns", {"program": "warmth", "name": "x", "year": "二〇二六",
-                                                        "budget_fen": "100"})
-    assert refused.status_code == 400 and 'data-field="year"' in refused.text and 'data-field="opens_on"' in refused.text
-    created = admin.submit("/campaigns", "/campaigns", {
-        "program": "warmth", "name": SCRIPT, "year": "2026", "opens_on": "2026-08-01", "closes_on": "2026-08-31",
-        "budget_fen": "100000", "publicity_days": "5", "amounts.deep": "3000", "amounts.relative": "2000",
-        "amounts.accident": "1500"})
+    refused = admin.submit(
+        "/campaigns", "/campaigns", {"program": "warmth", "name": "x", "year": "二〇二六", "budget_fen": "100"}
+    )
+    assert (
+        refused.status_code == 400 and 'data-field="year"' in refused.text and 'data-field="opens_on"' in refused.text
+    )
+    created = admin.submit(
+        "/campaigns",
+        "/campaigns",
+        {
+            "program": "warmth",
+            "name": SCRIPT,
+            "year": "2026",
+            "opens_on": "2026-08-01",
+            "closes_on": "2026-08-31",
+            "budget_fen": "100000",
+            "publicity_days": "5",
+            "amounts.deep": "3000",
+            "amounts.relative": "2000",
+            "amounts.accident": "1500",
+        },
+    )
     assert created.status_code == 303
-    for page in (admin.get(created.headers["Location"]).text, admin.get("/campaigns").text, Console(aid_api.base_url).get("/").text):
+    for page in (
+        admin.get(created.headers["Location"]).text,
+        admin.get("/campaigns").text,
+        Console(aid_api.base_url).get("/").text,
+    ):
         assert SCRIPT not in page and ESCAPED in page
     assert "¥100,000.00" in admin.get(created.headers["Location"]).text
 

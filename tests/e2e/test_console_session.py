@@ -1,4 +1,5 @@
 """The web console's sign-in, cookies, CSRF, role checks and error pages, over plain HTTP."""
+
 import hashlib
 
 import pytest
@@ -44,8 +45,9 @@ def test_secure_cookies_and_session_length_follow_the_settings(config, runner_fa
     assert "HttpOnly" in form_cookie and "SameSite=Strict" in form_cookie and "Secure" in form_cookie
     # a Secure cookie travels over HTTPS only, so it is sent by hand here
     token = form_page.cookies["hardship_form"]
-    signed = console.post("/sign-in", {"token": ADMIN_TOKEN, "csrf_token": token},
-                          headers={"Cookie": f"hardship_form={token}"})
+    signed = console.post(
+        "/sign-in", {"token": ADMIN_TOKEN, "csrf_token": token}, headers={"Cookie": f"hardship_form={token}"}
+    )
     cookie = cookie_header(signed, "hardship_session")
     assert "Secure" in cookie and "HttpOnly" in cookie and "Max-Age=1800" in cookie
 
@@ -114,15 +116,18 @@ def test_pages_need_sign_in_and_the_right_role(system):
     assert response.status_code == 403 and "没有权限" in response.text
 
 
-@pytest.mark.parametrize("role, shown, hidden", [
-    ("caseworker", ["/workers", "/reviews", "/imports", "/change-requests"], ["/users", "/donations", "/trace"]),
-    ("finance", ["/donations", "/batches", "/reconciliation"], ["/reviews", "/users", "/imports"]),
-    ("donor", ["/trace"], ["/workers", "/donations", "/users", "/change-requests"]),
-])
+@pytest.mark.parametrize(
+    "role, shown, hidden",
+    [
+        ("caseworker", ["/workers", "/reviews", "/imports", "/change-requests"], ["/users", "/donations", "/trace"]),
+        ("finance", ["/donations", "/batches", "/reconciliation"], ["/reviews", "/users", "/imports"]),
+        ("donor", ["/trace"], ["/workers", "/donations", "/users", "/change-requests"]),
+    ],
+)
 def test_navigation_shows_only_what_the_role_may_do(system, role, shown, hidden):
     user = new_user(system, role, donor_id="d" * 32 if role == "donor" else None)
     home = signed_in(system.base_url, user["token"]).get("/").text
-    navigation = home[home.index("<nav>"):home.index("</nav>")]
+    navigation = home[home.index("<nav>") : home.index("</nav>")]
     assert all(f'href="{path}"' in navigation for path in shown), navigation
     assert not any(f'href="{path}"' in navigation for path in hidden), navigation
 

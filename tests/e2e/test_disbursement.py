@@ -1,4 +1,5 @@
 """Paying aid through the bank over HTTP: batches, the GB18030 upload file, the bank's results, payment by hand."""
+
 import csv
 import io
 import time
@@ -7,11 +8,20 @@ import pytest
 from sqlalchemy import text
 
 from shared.db import make_engine
+from tests.conftest import ADMIN_TOKEN
 from tests.e2e.aid_builders import (
-    Staff, acted, application, campaign, counts, create_campaign, is_timestamp_with_offset, money, refused, submitted,
+    Staff,
+    acted,
+    application,
+    campaign,
+    counts,
+    create_campaign,
+    is_timestamp_with_offset,
+    money,
+    refused,
+    submitted,
     worker,
 )
-from tests.conftest import ADMIN_TOKEN
 from tests.e2e.builders import assert_error, fresh_account, new_user
 from tests.e2e.notify_builders import movable_clock, notifications, start_notify_system, wait_for_statuses  # noqa: F401
 
@@ -52,8 +62,11 @@ class Desk:
         return body, shown
 
     def create_batch(self, token=None, campaign_id=None):
-        return self.api.post("/api/v1/disbursement-batches", token=token or self.finance,
-                             json={"campaign_id": campaign_id or self.campaign_id})
+        return self.api.post(
+            "/api/v1/disbursement-batches",
+            token=token or self.finance,
+            json={"campaign_id": campaign_id or self.campaign_id},
+        )
 
     def batch(self) -> dict:
         response = self.create_batch()
@@ -118,11 +131,14 @@ def first_batch(desk) -> dict:
         bodies.append(body)
         ids.append(shown["application_id"])
     batch = desk.batch()
-    content = results_file([
-        (ids[0], "success", "ICBC20260810001", ""),
-        (ids[1], "success", "ABC20260810002", ""),
-        (ids[2], "failed", "", "账户已销户"),
-    ], encoding="gb18030")  # the bank answers in its own encoding
+    content = results_file(
+        [
+            (ids[0], "success", "ICBC20260810001", ""),
+            (ids[1], "success", "ABC20260810002", ""),
+            (ids[2], "failed", "", "账户已销户"),
+        ],
+        encoding="gb18030",
+    )  # the bank answers in its own encoding
     return {"bodies": bodies, "ids": ids, "batch": batch, "content": content}
 
 
@@ -154,14 +170,20 @@ def test_a_batch_pays_through_the_bank_file_and_its_results(pay_api):
     assert statuses(api, ids) == ["disbursed", "disbursed", "payment_failed"]
     paid, other, failed = (application(api, application_id) for application_id in ids)
     assert (paid["bank_ref"], other["bank_ref"], failed["bank_ref"]) == ("ICBC20260810001", "ABC20260810002", None)
-    assert last_moves(paid, 2) == [("ready", "paying", desk.finance_actor, paid["history"][-2]["reason"]),
-                                   ("paying", "disbursed", desk.finance_actor, None)]
+    assert last_moves(paid, 2) == [
+        ("ready", "paying", desk.finance_actor, paid["history"][-2]["reason"]),
+        ("paying", "disbursed", desk.finance_actor, None),
+    ]
     assert last_moves(failed, 1) == [("paying", "payment_failed", desk.finance_actor, "账户已销户")]
     figures = campaign(api, desk.campaign_id)
     assert money(figures) == (BUDGET, DEEP, 2 * DEEP, BUDGET - 3 * DEEP)
     assert figures["counts"] == counts(disbursed=2, payment_failed=1)
     assert {key: desk.get_batch(batch["batch_id"])[key] for key in ("count", "paid", "failed", "pending")} == {
-        "count": 3, "paid": 2, "failed": 1, "pending": 0}
+        "count": 3,
+        "paid": 2,
+        "failed": 1,
+        "pending": 0,
+    }
 
     for application_id, outcome in zip(ids, ("disbursed", "disbursed", "payment_failed")):
         items = wait_for_statuses(api, application_id, {"submitted": "sent", "ready": "sent", outcome: "sent"})
@@ -176,14 +198,20 @@ def test_the_same_results_file_twice_changes_nothing(pay_api):
     desk.results(batch_id, setup["content"])
     for application_id, outcome in zip(ids, ("disbursed", "disbursed", "payment_failed")):
         wait_for_statuses(api, application_id, {"submitted": "sent", "ready": "sent", outcome: "sent"})
-    before = ([application(api, application_id) for application_id in ids], campaign(api, desk.campaign_id),
-              desk.get_batch(batch_id))
+    before = (
+        [application(api, application_id) for application_id in ids],
+        campaign(api, desk.campaign_id),
+        desk.get_batch(batch_id),
+    )
 
     again = desk.results(batch_id, setup["content"], multipart=True)
 
     assert again == {"batch_id": batch_id, "disbursed": 0, "failed": 0, "unchanged": 3, "errors": []}
-    after = ([application(api, application_id) for application_id in ids], campaign(api, desk.campaign_id),
-             desk.get_batch(batch_id))
+    after = (
+        [application(api, application_id) for application_id in ids],
+        campaign(api, desk.campaign_id),
+        desk.get_batch(batch_id),
+    )
     assert after == before  # statuses, bank refs, history, the campaign's money and the batch's tally
     time.sleep(2)  # notify dispatches every 0.1 s: a second SMS would be there by now
     for application_id, outcome in zip(ids, ("disbursed", "disbursed", "payment_failed")):
@@ -199,24 +227,33 @@ def test_bad_result_lines_are_reported_by_line_and_the_good_ones_still_apply(pay
     first = desk.results(batch_id, results_file([(ids[0], "success", "B-0", "")]))
     assert (first["disbursed"], first["errors"]) == (1, [])
 
-    content = results_file([
-        (ids[0], "failed", "", "退票"),          # line 2: contradicts the success imported before
-        (ids[1], "success", "B-1", ""),          # line 3: good
-        None,                                    # line 4: blank, skipped but still counted
-        (ids[1], "success", "B-1", ""),          # line 5: the same application again
-        (NO_SUCH_ID, "success", "B-X", ""),      # line 6: no such application
-        (late, "success", "B-L", ""),            # line 7: an application of this campaign, not in this batch
-        (ids[2], "maybe", "B-2", ""),            # line 8: not a result
-        (ids[2], "success", "", ""),             # line 9: paid, but no bank reference
-        (ids[2], "success", "R" * 101, ""),      # line 10: a bank reference longer than 100 characters
-        (ids[3], "failed", "", "户名不符"),      # line 11: good
-    ])
+    content = results_file(
+        [
+            (ids[0], "failed", "", "退票"),  # line 2: contradicts the success imported before
+            (ids[1], "success", "B-1", ""),  # line 3: good
+            None,  # line 4: blank, skipped but still counted
+            (ids[1], "success", "B-1", ""),  # line 5: the same application again
+            (NO_SUCH_ID, "success", "B-X", ""),  # line 6: no such application
+            (late, "success", "B-L", ""),  # line 7: an application of this campaign, not in this batch
+            (ids[2], "maybe", "B-2", ""),  # line 8: not a result
+            (ids[2], "success", "", ""),  # line 9: paid, but no bank reference
+            (ids[2], "success", "R" * 101, ""),  # line 10: a bank reference longer than 100 characters
+            (ids[3], "failed", "", "户名不符"),  # line 11: good
+        ]
+    )
 
     summary = desk.results(batch_id, content)
 
     assert (summary["disbursed"], summary["failed"], summary["unchanged"]) == (1, 1, 0), summary
     assert [(error["line"], error["application_id"]) for error in summary["errors"]] == [
-        (2, ids[0]), (5, ids[1]), (6, NO_SUCH_ID), (7, late), (8, ids[2]), (9, ids[2]), (10, ids[2])], summary
+        (2, ids[0]),
+        (5, ids[1]),
+        (6, NO_SUCH_ID),
+        (7, late),
+        (8, ids[2]),
+        (9, ids[2]),
+        (10, ids[2]),
+    ], summary
     assert all(isinstance(error["message"], str) and error["message"] for error in summary["errors"])
     assert "3" in summary["errors"][1]["message"]  # a duplicate names the line it repeats
     assert statuses(api, ids + [late]) == ["disbursed", "disbursed", "paying", "payment_failed", "ready"]
@@ -226,9 +263,16 @@ def test_bad_result_lines_are_reported_by_line_and_the_good_ones_still_apply(pay
     assert (shown["paid"], shown["failed"], shown["pending"]) == (2, 1, 1)
 
     # the remaining line, fixed, goes through; the settled ones are unchanged, a contradiction still refused
-    fixed = desk.results(batch_id, results_file([
-        (ids[0], "success", "B-0", ""), (ids[1], "failed", "", "退票"), (ids[2], "success", "B-2", ""),
-    ]))
+    fixed = desk.results(
+        batch_id,
+        results_file(
+            [
+                (ids[0], "success", "B-0", ""),
+                (ids[1], "failed", "", "退票"),
+                (ids[2], "success", "B-2", ""),
+            ]
+        ),
+    )
     assert (fixed["disbursed"], fixed["failed"], fixed["unchanged"]) == (1, 0, 1), fixed
     assert [(error["line"], error["application_id"]) for error in fixed["errors"]] == [(3, ids[1])]
     assert statuses(api, ids) == ["disbursed", "disbursed", "disbursed", "payment_failed"]
@@ -240,13 +284,18 @@ def test_results_in_gb18030_with_lone_cr_line_ends_and_a_bom_are_read(pay_api):
     ids = [desk.ready()[1]["application_id"] for _ in range(2)]
     batch_id = desk.batch()["batch_id"]
 
-    summary = desk.results(batch_id, results_file([(ids[0], "success", "R-1", ""), None, (ids[1], "failed", "", "账号有误")],
-                                                  encoding="gb18030", newline="\r"))
+    summary = desk.results(
+        batch_id,
+        results_file(
+            [(ids[0], "success", "R-1", ""), None, (ids[1], "failed", "", "账号有误")], encoding="gb18030", newline="\r"
+        ),
+    )
     assert (summary["disbursed"], summary["failed"], summary["errors"]) == (1, 1, []), summary
     assert last_moves(application(api, ids[1]), 1)[0][3] == "账号有误"
 
-    again = desk.results(batch_id, results_file([(ids[0], "success", "R-1", ""), (ids[1], "maybe", "", "")],
-                                                encoding="utf-8-sig"))
+    again = desk.results(
+        batch_id, results_file([(ids[0], "success", "R-1", ""), (ids[1], "maybe", "", "")], encoding="utf-8-sig")
+    )
     assert again["unchanged"] == 1 and [error["line"] for error in again["errors"]] == [3], again
 
 
@@ -265,8 +314,17 @@ def test_failed_payments_go_into_the_next_batch(pay_api):
     assert last_moves(application(api, ids[2]), 1)[0][:2] == ("payment_failed", "paying")
     assert money(campaign(api, desk.campaign_id)) == (BUDGET, DEEP, 2 * DEEP, BUDGET - 3 * DEEP)
     rows = desk.bank_file(second["batch_id"])
-    assert rows[1:] == [["1", bodies[2]["bank"]["account"], bodies[2]["name"], bodies[2]["bank"]["name"], "3000.00",
-                         "送温暖补助", ids[2]]]
+    assert rows[1:] == [
+        [
+            "1",
+            bodies[2]["bank"]["account"],
+            bodies[2]["name"],
+            bodies[2]["bank"]["name"],
+            "3000.00",
+            "送温暖补助",
+            ids[2],
+        ]
+    ]
     refused(desk.create_batch(), "invalid_transition")  # nothing ready or failed is left
 
     # the first batch's file again: its failure is history, the application stays in the new batch
@@ -278,7 +336,9 @@ def test_failed_payments_go_into_the_next_batch(pay_api):
     assert (paid["disbursed"], paid["errors"]) == (1, [])
     assert statuses(api, ids) == ["disbursed"] * 3
     assert money(campaign(api, desk.campaign_id)) == (BUDGET, 0, 3 * DEEP, BUDGET - 3 * DEEP)
-    wait_for_statuses(api, ids[2], {"submitted": "sent", "ready": "sent", "payment_failed": "sent", "disbursed": "sent"})
+    wait_for_statuses(
+        api, ids[2], {"submitted": "sent", "ready": "sent", "payment_failed": "sent", "disbursed": "sent"}
+    )
 
 
 def test_a_batch_needs_something_to_pay(pay_api):
@@ -322,12 +382,25 @@ def test_payment_by_hand(pay_api):
 
     _body, other = desk.ready()
     other_id = other["application_id"]
-    for body, field in (({}, "bank_ref"), ({"bank_ref": ""}, "bank_ref"), ({"bank_ref": 12345}, "bank_ref"),
-                        ({"bank_ref": None}, "bank_ref"), ({"bank_ref": "H-1", "amount_fen": 1}, "amount_fen")):
+    for body, field in (
+        ({}, "bank_ref"),
+        ({"bank_ref": ""}, "bank_ref"),
+        ({"bank_ref": 12345}, "bank_ref"),
+        ({"bank_ref": None}, "bank_ref"),
+        ({"bank_ref": "H-1", "amount_fen": 1}, "amount_fen"),
+    ):
         error = assert_error(desk.disburse(other_id, **body), 400, "validation_error")
         assert field in error["fields"], (body, error)
-    assert_error(api.post(f"/api/v1/applications/{other_id}/disburse", token=desk.finance, data="{",
-                          headers={"Content-Type": "application/json"}), 400, "bad_request")
+    assert_error(
+        api.post(
+            f"/api/v1/applications/{other_id}/disburse",
+            token=desk.finance,
+            data="{",
+            headers={"Content-Type": "application/json"},
+        ),
+        400,
+        "bad_request",
+    )
     assert application(api, other_id)["status"] == "ready"
     assert_error(desk.disburse(NO_SUCH_ID, bank_ref="HAND-0006"), 404, "not_found")
 
@@ -369,11 +442,15 @@ def test_results_upload_refuses_what_is_not_a_results_file(pay_api):
 
     assert_error(desk.post_results(batch_id, b""), 400, "validation_error")
     path = f"/api/v1/disbursement-batches/{batch_id}/results"
-    assert_error(api.post(path, token=desk.finance, files={"other": ("a.csv", b"x", "text/csv")}), 400,
-                 "validation_error")
+    assert_error(
+        api.post(path, token=desk.finance, files={"other": ("a.csv", b"x", "text/csv")}), 400, "validation_error"
+    )
     for header in (("application_id", "bank_ref", "reason"), ("result", "bank_ref"), ("序号", "结果", "流水号")):
-        error = assert_error(desk.post_results(batch_id, results_file([(application_id, "success", "Y-1")],
-                                                                      header=header)), 400, "validation_error")
+        error = assert_error(
+            desk.post_results(batch_id, results_file([(application_id, "success", "Y-1")], header=header)),
+            400,
+            "validation_error",
+        )
         assert "file" in error["fields"], error
     too_long = results_file([(application_id, "success", "Y" * 200_000, "")])
     assert_error(desk.post_results(batch_id, too_long), 400, "validation_error")  # not a 500
@@ -401,7 +478,8 @@ def test_full_account_numbers_are_only_in_the_bank_file(pay_api):
     assert {row[1] for row in rows[1:]} == {body["bank"]["account"] for body in bodies}
     results = desk.post_results(batch_id, results_file([(ids[0], "success", "P-1", ""), (ids[1], "failed", "", "")]))
     seen = [
-        created, results,
+        created,
+        results,
         api.get(f"/api/v1/disbursement-batches/{batch_id}", token=desk.finance),
         api.get(f"/api/v1/applications?campaign_id={desk.campaign_id}", token=desk.finance),
         api.get(f"/api/v1/campaigns/{desk.campaign_id}", token=desk.finance),
@@ -431,32 +509,40 @@ def test_the_bank_file_pays_what_was_checked(pay_api, config):
     worker_ids = [application(api, application_id)["worker_id"] for application_id in ids]
     registry = make_engine(config["REGISTRY_DB_URL"])
     with registry.begin() as connection:  # filed before the text rule refused such names
-        connection.execute(text("UPDATE workers SET name = :name WHERE worker_id = :worker_id"),
-                           {"name": formula, "worker_id": worker_ids[0]})
+        connection.execute(
+            text("UPDATE workers SET name = :name WHERE worker_id = :worker_id"),
+            {"name": formula, "worker_id": worker_ids[0]},
+        )
     registry.dispose()
     batch_id = desk.batch()["batch_id"]
     new_accounts = [fresh_account(), fresh_account()]
     for worker_id, account in zip(worker_ids[1:], new_accounts):
         asked = api.patch(f"/api/v1/workers/{worker_id}", json={"bank": {"name": "中国银行", "account": account}})
         assert asked.status_code == 202, asked.text
-        approved = api.post(f"/api/v1/change-requests/{asked.json()['change_request_id']}/approve",
-                            token=desk.staff.checker, json={})
+        approved = api.post(
+            f"/api/v1/change-requests/{asked.json()['change_request_id']}/approve", token=desk.staff.checker, json={}
+        )
         assert approved.status_code == 200, approved.text
 
     rows = desk.bank_file(batch_id)
 
     assert rows[1][1:3] == [bodies[0]["bank"]["account"], "'" + formula]
-    assert [row[1:4] for row in rows[2:]] == [[body["bank"]["account"], body["name"], body["bank"]["name"]]
-                                              for body in bodies[1:]]
+    assert [row[1:4] for row in rows[2:]] == [
+        [body["bank"]["account"], body["name"], body["bank"]["name"]] for body in bodies[1:]
+    ]
     desk.results(batch_id, results_file([(ids[0], "success", "ICBC-1", ""), (ids[2], "failed", "", "账户已冻结")]))
     assert [row[0] for row in desk.bank_file(batch_id)[1:]] == ["2"]  # the settled lines are not paid again
     assert [row[1] for row in desk.bank_file(batch_id)[1:]] == [bodies[1]["bank"]["account"]]
     downloads = desk.get_batch(batch_id)["downloads"]
-    assert [(entry["actor"], entry["lines"]) for entry in downloads] == [(desk.finance_actor, 3), (desk.finance_actor, 1),
-                                                                        (desk.finance_actor, 1)]
+    assert [(entry["actor"], entry["lines"]) for entry in downloads] == [
+        (desk.finance_actor, 3),
+        (desk.finance_actor, 1),
+        (desk.finance_actor, 1),
+    ]
     assert all(is_timestamp_with_offset(entry["at"]) for entry in downloads)
 
     again = desk.batch()["batch_id"]
-    assert desk.bank_file(again)[1:] == [["1", new_accounts[1], bodies[2]["name"], "中国银行", "3000.00", "送温暖补助",
-                                          ids[2]]]
+    assert desk.bank_file(again)[1:] == [
+        ["1", new_accounts[1], bodies[2]["name"], "中国银行", "3000.00", "送温暖补助", ids[2]]
+    ]
     assert [entry["lines"] for entry in desk.get_batch(again)["downloads"]] == [1]

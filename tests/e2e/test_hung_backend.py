@@ -1,6 +1,7 @@
 """A backend that hangs cannot take the system down: flooded with /health and API calls while the registry hangs,
 the gateway answers every call (503 for what needs the registry, 429 past the /health limit, the rest as usual),
 never 500, and serves again as soon as the registry is back."""
+
 import time
 
 import eventlet
@@ -25,6 +26,7 @@ GATEWAY_POOL = {"DB_POOL_SIZE": "2", "DB_POOL_OVERFLOW": "0", "DB_POOL_TIMEOUT":
 
 def flood(base_url: str, calls: list[tuple]) -> list[tuple]:
     """(name, status, body or None, seconds) of each (name, method, path, token, json), 20 at a time, loopback."""
+
     def one(name, method, path, token, body):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         started = time.monotonic()
@@ -36,13 +38,16 @@ def flood(base_url: str, calls: list[tuple]) -> list[tuple]:
 
 
 def test_a_flood_while_the_registry_hangs_gets_no_500_and_the_system_serves_again_once_it_is_back(
-    config, runner_factory, monkeypatch,
+    config,
+    runner_factory,
+    monkeypatch,
 ):
     monkeypatch.setattr(Freeze, "thawed", eventlet.Event())
     settings = {**config, "RPC_TIMEOUT": str(RPC_TIMEOUT), "HARDSHIP_TODAY": TODAY}
     runner_factory(settings, FrozenRegistry, AidService, NotifyService).start()
-    runner_factory({**settings, **GATEWAY_POOL, "HEALTH_RATE_LIMIT_PER_MINUTE": str(HEALTH_LIMIT)},
-                   GatewayService).start()
+    runner_factory(
+        {**settings, **GATEWAY_POOL, "HEALTH_RATE_LIMIT_PER_MINUTE": str(HEALTH_LIMIT)}, GatewayService
+    ).start()
     api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
     campaign = create_campaign(api)
     caseworkers = [api.token_for("caseworker", f"个案员{n}") for n in range(4)]  # each one's first call asks the db
@@ -53,8 +58,15 @@ def test_a_flood_while_the_registry_hangs_gets_no_500_and_the_system_serves_agai
         calls.append(("campaign", "GET", f"/api/v1/campaigns/{campaign['campaign_id']}", token, None))
         if n % 4 == 0:
             calls.append(("workers", "GET", "/api/v1/workers", token, None))
-            calls.append(("application", "POST", "/api/v1/applications", token,
-                          {"campaign_id": campaign["campaign_id"], "worker_id": "a" * 32}))
+            calls.append(
+                (
+                    "application",
+                    "POST",
+                    "/api/v1/applications",
+                    token,
+                    {"campaign_id": campaign["campaign_id"], "worker_id": "a" * 32},
+                )
+            )
     started = time.monotonic()
     answers = flood(api.base_url, calls)
     flood_seconds = time.monotonic() - started
@@ -79,8 +91,11 @@ def test_a_flood_while_the_registry_hangs_gets_no_500_and_the_system_serves_agai
     assert api.get("/api/v1/workers").status_code == 200
     created = api.post("/api/v1/workers", json=valid_worker(), token=caseworkers[0])
     assert created.status_code == 201, created.text
-    applied = api.post("/api/v1/applications", token=caseworkers[1],
-                       json={"campaign_id": campaign["campaign_id"], "worker_id": created.json()["worker_id"]})
+    applied = api.post(
+        "/api/v1/applications",
+        token=caseworkers[1],
+        json={"campaign_id": campaign["campaign_id"], "worker_id": created.json()["worker_id"]},
+    )
     assert applied.status_code == 201, applied.text
     assert api.get("/health", token=ADMIN_TOKEN).status_code in (200, 429)
 
@@ -88,8 +103,9 @@ def test_a_flood_while_the_registry_hangs_gets_no_500_and_the_system_serves_agai
 def test_an_exhausted_gateway_pool_answers_503_and_serves_again_once_a_connection_is_free(config, runner_factory):
     from shared.db import Database
 
-    runner = runner_factory({**config, "DB_POOL_SIZE": "1", "DB_POOL_OVERFLOW": "0", "DB_POOL_TIMEOUT": "0.5"},
-                            GatewayService)
+    runner = runner_factory(
+        {**config, "DB_POOL_SIZE": "1", "DB_POOL_OVERFLOW": "0", "DB_POOL_TIMEOUT": "0.5"}, GatewayService
+    )
     runner.start()
     [gateway] = runner.containers
     [database] = [dependency for dependency in gateway.dependencies if isinstance(dependency, Database)]

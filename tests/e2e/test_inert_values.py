@@ -1,4 +1,5 @@
 """Stored markup and SQL come back inert: as plain data in the API, escaped on every console page that shows them."""
+
 from tests.e2e.aid_builders import Staff, aid_api, create_campaign, submitted, worker  # noqa: F401
 from tests.e2e.builders import new_user
 from tests.e2e.console_client import signed_in
@@ -14,8 +15,9 @@ def test_stored_markup_and_sql_are_data_in_the_api_and_escaped_on_every_page(aid
     worker(aid_api)  # must not match the injected filter
     campaign = create_campaign(aid_api, name=f"{SCRIPT}{INJECTION}", publicity_days=5)
     shown = submitted(aid_api, staff.maker, campaign["campaign_id"], filed["worker_id"], note=SCRIPT)
-    approved = aid_api.post(f"/api/v1/applications/{shown['application_id']}/approve", token=staff.checker,
-                            json={"note": INJECTION})
+    approved = aid_api.post(
+        f"/api/v1/applications/{shown['application_id']}/approve", token=staff.checker, json={"note": INJECTION}
+    )
     assert approved.status_code == 200, approved.text
     donor = aid_api.post("/api/v1/donors", json={"name": SCRIPT, "kind": "organization"}).json()
 
@@ -36,10 +38,16 @@ def test_stored_markup_and_sql_are_data_in_the_api_and_escaped_on_every_page(aid
     assert answers["donor"].json()["name"] == SCRIPT
 
     console = signed_in(aid_api.base_url, new_user(aid_api, "admin")["token"])
-    pages = [f"/workers/{filed['worker_id']}", "/campaigns", f"/campaigns/{campaign['campaign_id']}",
-             f"/applications/{shown['application_id']}", "/donations", "/",
-             f"/public/campaigns/{campaign['campaign_id']}/publicity",
-             f"/public/campaigns/{campaign['campaign_id']}/disclosure"]
+    pages = [
+        f"/workers/{filed['worker_id']}",
+        "/campaigns",
+        f"/campaigns/{campaign['campaign_id']}",
+        f"/applications/{shown['application_id']}",
+        "/donations",
+        "/",
+        f"/public/campaigns/{campaign['campaign_id']}/publicity",
+        f"/public/campaigns/{campaign['campaign_id']}/disclosure",
+    ]
     for path in pages:
         page = console.get(path)
         assert page.status_code == 200, (path, page.status_code)

@@ -1,4 +1,5 @@
 """GET /metrics: the gateway's own figures by route template, and every service's under a `service` label."""
+
 import orjson
 from kombu import Connection
 
@@ -30,12 +31,17 @@ def test_requests_and_rpc_calls_are_counted_by_route_template_without_ids(aid_ap
     route = "/api/v1/workers/<worker_id>"
     for status in ("200", "404"):
         key = dict(route=route, method="GET", status=status)
-        assert value(after, "hardship_http_requests_total", **key) == (
-            value(before, "hardship_http_requests_total", **key) or 0) + 1
+        assert (
+            value(after, "hardship_http_requests_total", **key)
+            == (value(before, "hardship_http_requests_total", **key) or 0) + 1
+        )
     assert value(after, "hardship_http_request_duration_seconds_count", route=route, method="GET") >= 2
     for outcome in ("ok", "refused"):
         key = dict(service="registry", method="get_worker", outcome=outcome)
-        assert value(after, "hardship_rpc_calls_total", **key) == (value(before, "hardship_rpc_calls_total", **key) or 0) + 1
+        assert (
+            value(after, "hardship_rpc_calls_total", **key)
+            == (value(before, "hardship_rpc_calls_total", **key) or 0) + 1
+        )
     text = aid_api.get("/metrics").text
     assert filed["worker_id"] not in text and "0" * 32 not in text
 
@@ -53,15 +59,20 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(aid_api):
         return samples if relayed == 1 and sms == 1 else None
 
     samples = wait_until(settled, timeout=20)
-    assert {service: value(samples, "hardship_service_metrics_up", service=service)
-            for service in ("registry", "aid", "notify")} == {"registry": 1, "aid": 1, "notify": 1}
+    assert {
+        service: value(samples, "hardship_service_metrics_up", service=service)
+        for service in ("registry", "aid", "notify")
+    } == {"registry": 1, "aid": 1, "notify": 1}
     assert value(samples, "hardship_applications", service="aid", status="submitted") == 1
     assert value(samples, "hardship_applications", service="aid", status="disbursed") == 0
     assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
     assert value(samples, "hardship_events_relayed_total", service="registry") == 1  # the worker filed
     assert value(samples, "hardship_inbox_handled_total", service="aid") == 0
-    parked = {dict(labels)["queue"]: (dict(labels)["service"], v)
-              for (name, labels), v in samples.items() if name == "hardship_parked_messages"}
+    parked = {
+        dict(labels)["queue"]: (dict(labels)["service"], v)
+        for (name, labels), v in samples.items()
+        if name == "hardship_parked_messages"
+    }
     assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
     assert parked["evt-aid-application_submitted--notify.on_application_submitted.parking"] == ("notify", 0)
     assert len(parked) == 7  # one per event handler: aid has one, notify six (ready too), registry none
@@ -78,14 +89,18 @@ def test_redelivered_events_and_parked_messages_are_counted(aid_api, config):
     duplicates = ("hardship_inbox_duplicates_dropped_total", "AidService.on_worker_status_changed")
 
     def dropped(samples) -> float:
-        return sum(v for (name, labels), v in samples.items()
-                   if name == duplicates[0] and ("handler", duplicates[1]) in labels and ("service", "aid") in labels)
+        return sum(
+            v
+            for (name, labels), v in samples.items()
+            if name == duplicates[0] and ("handler", duplicates[1]) in labels and ("service", "aid") in labels
+        )
 
     before = dropped(scrape(aid_api))
     try:
         for _ in range(2):
-            publisher.publish(exchange_name("registry"),
-                              [("worker_status_changed", orjson.dumps(event), event["event_id"])])
+            publisher.publish(
+                exchange_name("registry"), [("worker_status_changed", orjson.dumps(event), event["event_id"])]
+            )
     finally:
         publisher.close()
 
@@ -98,12 +113,19 @@ def test_a_service_that_does_not_answer_is_left_out(runner_factory, config):
     runner_factory(config, RegistryService, AidService, GatewayService).start()  # no notify
     api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
     samples = scrape(api)
-    assert {service: value(samples, "hardship_service_metrics_up", service=service)
-            for service in ("registry", "aid", "notify")} == {"registry": 1, "aid": 1, "notify": 0}
+    assert {
+        service: value(samples, "hardship_service_metrics_up", service=service)
+        for service in ("registry", "aid", "notify")
+    } == {"registry": 1, "aid": 1, "notify": 0}
     assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
     # the gateway's own counters of its calls to notify aside (process-wide, so other tests' calls count too)
-    assert not [labels for (name, labels) in samples if ("service", "notify") in labels
-                and name != "hardship_service_metrics_up" and not name.startswith(("hardship_rpc_calls", "hardship_rpc_call_duration"))]
+    assert not [
+        labels
+        for (name, labels) in samples
+        if ("service", "notify") in labels
+        and name != "hardship_service_metrics_up"
+        and not name.startswith(("hardship_rpc_calls", "hardship_rpc_call_duration"))
+    ]
 
 
 def test_metrics_need_an_admin_or_auditor_token_or_the_metrics_token(runner_factory, config):

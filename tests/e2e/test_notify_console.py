@@ -1,11 +1,11 @@
 """Notify with the default console provider: one SMS per application status, over HTTP and the real broker."""
+
 import time
 from datetime import datetime
 
 import pytest
 
 from shared.clock import SHANGHAI
-
 from tests.e2e.aid_builders import Staff, acted, create_campaign, submitted, worker
 from tests.e2e.builders import assert_error, masked_phone
 from tests.e2e.notify_builders import movable_clock, notifications, start_notify_system, wait_for_statuses  # noqa: F401
@@ -19,6 +19,7 @@ def notify_api(config, runner_factory, movable_clock):
 
 def sms_log(config) -> str:
     from pathlib import Path
+
     path = Path(config["HARDSHIP_VAR_DIR"]) / "sms.log"
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
@@ -46,8 +47,9 @@ def test_each_status_sends_exactly_one_sms_to_the_workers_phone(notify_api, conf
 def test_an_approval_without_notice_tells_the_worker_once(notify_api, config):
     api, staff = notify_api, Staff(notify_api)
     campaign_id = create_campaign(api, publicity_days=0)["campaign_id"]
-    one, batched = (submitted(api, staff.maker, campaign_id, worker(api)[1]["worker_id"])["application_id"]
-                    for _ in range(2))
+    one, batched = (
+        submitted(api, staff.maker, campaign_id, worker(api)[1]["worker_id"])["application_id"] for _ in range(2)
+    )
     assert acted(api, staff.checker, one, "approve")["status"] == "ready"
     response = api.post("/api/v1/applications/approve-batch", json={"application_ids": [batched]}, token=staff.checker)
     assert response.status_code == 200 and response.json()["approved"] == [batched], response.text
@@ -82,7 +84,9 @@ def test_the_message_log_filters_and_needs_a_staff_token(notify_api):
     wait_for_statuses(api, other["application_id"], {"submitted": "sent"})
 
     items = wait_for_statuses(api, mine["application_id"], {"submitted": "sent"})
-    assert [item["application_id"] for item in notifications(api, worker_id=first["worker_id"])] == [mine["application_id"]]
+    assert [item["application_id"] for item in notifications(api, worker_id=first["worker_id"])] == [
+        mine["application_id"]
+    ]
     assert notifications(api, worker_id=first["worker_id"], status="failed") == []
     assert notifications(api, status="sent", template="submitted", application_id=mine["application_id"]) == items
     assert_error(api.get("/api/v1/notifications", token=None), 401, "unauthenticated")

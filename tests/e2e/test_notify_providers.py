@@ -1,28 +1,38 @@
 """Notify with the real Alibaba Cloud and Tencent Cloud clients, against a local fake SMS server that checks
 their signatures: outcomes, retries, fail-over, receipts, resends, opt-outs and privacy, over HTTP and the broker."""
+
 import json
 import logging
 import time
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from kombu import Connection, Exchange, Queue
 from sqlalchemy import func, select
 
+from services.notify.models import receipts
 from shared import clock
 from shared.clock import SHANGHAI
 from shared.db import make_engine
 from shared.events import new_id
-from services.notify.models import receipts
 from tests.e2e.aid_builders import Staff, acted, create_campaign, submitted, worker
 from tests.e2e.builders import assert_error, masked_phone
 from tests.e2e.notify_builders import (  # noqa: F401
-    MovableClock, movable_clock, notifications, start_notify_system, wait_for_statuses,
+    MovableClock,
+    movable_clock,
+    notifications,
+    start_notify_system,
+    wait_for_statuses,
 )
 from tests.fakes.sms_provider import (
-    ALIYUN_CODES, ALIYUN_TEMPLATES, RECEIPT_TOKEN, TENCENT_CODES, TENCENT_TEMPLATES, FakeSmsProvider,
+    ALIYUN_CODES,
+    ALIYUN_TEMPLATES,
+    RECEIPT_TOKEN,
+    TENCENT_CODES,
+    TENCENT_TEMPLATES,
+    FakeSmsProvider,
 )
 from tests.integration.conftest import wait_until
 
@@ -50,10 +60,12 @@ def fake():
 @pytest.fixture
 def sms_system(config, runner_factory, movable_clock, fake):
     """start(provider, **settings): the whole system sending through `provider` at the fake; returns the Api."""
+
     def start(provider: str = "aliyun", **settings):
         settings = {"SMS_RETRY_DELAYS": RETRY_DELAYS, **settings, "SMS_PROVIDER": provider}
         _runner, api = start_notify_system(runner_factory, config, **fake.config(**settings))
         return api
+
     return start
 
 
@@ -98,7 +110,8 @@ def receipt_post(api, provider: str, body: bytes, **query):
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_sent_sms_names_our_template_and_id_and_its_receipt_counts_once_however_often_it_is_pushed(
-        sms_system, fake, config, provider):
+    sms_system, fake, config, provider
+):
     api = sms_system(provider)
     staff = Staff(api)
     campaign = create_campaign(api)
@@ -207,7 +220,8 @@ def test_a_permanent_error_fails_the_sms_at_once_and_staff_find_it_among_the_fai
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_blacklisted_number_is_suppressed_and_opted_out_so_later_sms_never_reach_the_provider(
-        sms_system, fake, provider):
+    sms_system, fake, provider
+):
     api = sms_system(provider)
     staff = Staff(api)
     applicant = apply(api, staff, create_campaign(api), fake, "blacklisted")
@@ -229,7 +243,8 @@ def test_a_blacklisted_number_is_suppressed_and_opted_out_so_later_sms_never_rea
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_send_that_times_out_is_never_sent_again_and_a_receipt_matched_by_our_id_delivers_it(
-        sms_system, fake, provider):
+    sms_system, fake, provider
+):
     api = sms_system(provider)  # the client gives up after 1 s; the fake answers "slow" after 2.5 s
     staff = Staff(api)
     applicant = apply(api, staff, create_campaign(api), fake, "slow")
@@ -250,7 +265,8 @@ def test_a_send_that_times_out_is_never_sent_again_and_a_receipt_matched_by_our_
 
 
 def test_an_unknown_outcome_without_a_receipt_goes_to_staff_as_failed_and_is_not_resent_on_its_own(
-        sms_system, fake, movable_clock):
+    sms_system, fake, movable_clock
+):
     api = sms_system("aliyun", SMS_RECEIPT_WAIT_SECONDS="600")
     staff = Staff(api)
     applicant = apply(api, staff, create_campaign(api), fake, "slow")
@@ -265,13 +281,14 @@ def test_an_unknown_outcome_without_a_receipt_goes_to_staff_as_failed_and_is_not
 
 
 def test_with_the_clock_in_utc_as_in_production_a_night_time_sms_goes_out_at_08_00_beijing(
-        sms_system, fake, monkeypatch):
+    sms_system, fake, monkeypatch
+):
     """The quiet hours end at a Beijing-time moment; stored beside UTC timestamps it must still mean 08:00 Beijing."""
     api = sms_system("aliyun")
     staff = Staff(api)
     campaign = create_campaign(api)
     beijing = MovableClock(datetime(2026, 8, 10, 23, 0, tzinfo=SHANGHAI))
-    monkeypatch.setattr(clock, "now", lambda: beijing().astimezone(timezone.utc))  # what shared.clock.now returns
+    monkeypatch.setattr(clock, "now", lambda: beijing().astimezone(UTC))  # what shared.clock.now returns
     applicant = apply(api, staff, campaign)
     wait_for_statuses(api, applicant.application_id, {"submitted": "deferred"})
 
@@ -287,9 +304,11 @@ def test_with_the_clock_in_utc_as_in_production_a_night_time_sms_goes_out_at_08_
 
 @pytest.mark.parametrize("primary, secondary", [("aliyun", "tencent"), ("tencent", "aliyun")])
 def test_while_the_primarys_circuit_is_open_each_sms_goes_out_once_through_the_secondary(
-        sms_system, fake, primary, secondary):
-    api = sms_system(primary, SMS_SECONDARY_PROVIDER=secondary, SMS_CIRCUIT_FAILURES="2",
-                     SMS_CIRCUIT_RESET_SECONDS="600")
+    sms_system, fake, primary, secondary
+):
+    api = sms_system(
+        primary, SMS_SECONDARY_PROVIDER=secondary, SMS_CIRCUIT_FAILURES="2", SMS_CIRCUIT_RESET_SECONDS="600"
+    )
     staff = Staff(api)
     campaign = create_campaign(api)
     fake.fail_next(100, "server_error", provider=primary)
@@ -326,7 +345,7 @@ def test_receipt_pushes_without_our_token_or_with_a_broken_body_are_refused_and_
     assert_error(receipt_post(api, "tencent", undelivered, token="wrong-token"), 401, "unauthenticated")
     for body in (b"{not json", b'{"biz_id": "1"}', b"[{}]", b'["x"]', b"\xff\xfe"):
         assert_error(receipt_post(api, "aliyun", body, token=RECEIPT_TOKEN), 400, "bad_request")
-    assert_error(receipt_post(api, "tencent", b"[{\"sid\": ", token=RECEIPT_TOKEN), 400, "bad_request")
+    assert_error(receipt_post(api, "tencent", b'[{"sid": ', token=RECEIPT_TOKEN), 400, "bad_request")
     assert_error(receipt_post(api, "nokia", undelivered, token=RECEIPT_TOKEN), 404, "not_found")
     assert only_message(api, applicant.application_id) == sent
 
@@ -339,13 +358,15 @@ def test_receipt_pushes_without_our_token_or_with_a_broken_body_are_refused_and_
         probe = api.get(f"/api/v1/sms/receipts/{provider}", token=None, params={"token": RECEIPT_TOKEN})
         assert probe.status_code == 200 and probe.json() == ACKS[provider]
         assert_error(api.get(f"/api/v1/sms/receipts/{provider}", token=None), 401, "unauthenticated")
-        assert_error(api.get(f"/api/v1/sms/receipts/{provider}", token=None, params={"token": "x"}), 401,
-                     "unauthenticated")
+        assert_error(
+            api.get(f"/api/v1/sms/receipts/{provider}", token=None, params={"token": "x"}), 401, "unauthenticated"
+        )
     assert_error(api.get("/api/v1/sms/receipts/nokia", token=None, params={"token": RECEIPT_TOKEN}), 404, "not_found")
 
 
 def test_only_the_provider_that_sent_an_sms_can_report_on_it_and_an_old_report_replayed_later_changes_nothing(
-        sms_system, fake):
+    sms_system, fake
+):
     api = sms_system("aliyun")
     applicant = apply(api, Staff(api), create_campaign(api))
     [sent] = wait_for_statuses(api, applicant.application_id, {"submitted": "sent"})
@@ -449,8 +470,13 @@ def test_sms_opt_out_refuses_bad_bodies_unknown_workers_and_callers_without_case
 
 def status_event_queue(amqp_uri: str) -> Queue:
     """A queue of our own that collects every event notify publishes."""
-    queue = Queue(f"test-notify-events-{uuid.uuid4().hex}", Exchange("notify.events", type="topic", durable=True),
-                  routing_key="#", durable=False, auto_delete=False)
+    queue = Queue(
+        f"test-notify-events-{uuid.uuid4().hex}",
+        Exchange("notify.events", type="topic", durable=True),
+        routing_key="#",
+        durable=False,
+        auto_delete=False,
+    )
     with Connection(amqp_uri) as connection:
         queue(connection.default_channel).declare()
     return queue
@@ -470,14 +496,20 @@ def leaked(phones, text: str) -> list[str]:
 
 
 def test_no_full_phone_number_appears_in_the_message_log_the_logs_or_the_status_events(
-        sms_system, fake, config, caplog):
+    sms_system, fake, config, caplog
+):
     caplog.set_level(logging.INFO)
     events = status_event_queue(config["AMQP_URI"])
     api = sms_system("aliyun")
     staff = Staff(api)
     campaign = create_campaign(api)
-    behaviours = {"ok": "delivered", "permanent": "failed", "blacklisted": "suppressed", "throttled": "deferred",
-                  "transient": "failed"}
+    behaviours = {
+        "ok": "delivered",
+        "permanent": "failed",
+        "blacklisted": "suppressed",
+        "throttled": "deferred",
+        "transient": "failed",
+    }
     applicants = {behaviour: apply(api, staff, campaign, fake, behaviour) for behaviour in behaviours}
     phones = [applicant.phone for applicant in applicants.values()]
     for behaviour, applicant in applicants.items():
@@ -486,9 +518,11 @@ def test_no_full_phone_number_appears_in_the_message_log_the_logs_or_the_status_
     [delivered] = fake.sent
     assert fake.post_receipt(api.base_url, delivered).status_code == 200
 
-    bodies = [api.get("/api/v1/notifications", params={"per_page": 500}).text,
-              api.get("/api/v1/notifications", params={"status": "failed"}).text,
-              api.get("/api/v1/sms/opt-outs").text]
+    bodies = [
+        api.get("/api/v1/notifications", params={"per_page": 500}).text,
+        api.get("/api/v1/notifications", params={"status": "failed"}).text,
+        api.get("/api/v1/sms/opt-outs").text,
+    ]
     bodies += [api.get("/api/v1/notifications", params={"worker_id": a.worker_id}).text for a in applicants.values()]
     assert all(masked_phone(phone) in bodies[0] for phone in phones)  # the scan does see every number's field
     assert all(leaked(phones, body) == [] for body in bodies)
@@ -502,6 +536,7 @@ def test_no_full_phone_number_appears_in_the_message_log_the_logs_or_the_status_
     def delivered_published():
         published.extend(drain(config["AMQP_URI"], events))
         return any(payload["status"] == "delivered" for payload in published)
+
     wait_until(delivered_published)
     assert {payload["status"] for payload in published} >= {"sent", "delivered", "failed", "suppressed", "deferred"}
     assert leaked(phones, json.dumps(published, ensure_ascii=False)) == []

@@ -1,4 +1,5 @@
 """Payee changes need a second person: bank details change only through a change request another user approves."""
+
 from tests.e2e.aid_builders import aid_api, create_campaign, submitted  # noqa: F401
 from tests.e2e.builders import assert_error, create_worker, fresh_account, new_user
 from tests.e2e.console_client import signed_in
@@ -36,14 +37,19 @@ def test_a_bank_change_waits_for_another_person_and_is_audited(api):
     assert pending["worker"]["bank"] == {"name": "中国工商银行", "account": masked(old_account)}
     shown = api.get(path).json()
     assert (shown["bank"]["account"], shown["bank_changed_at"]) == (masked(old_account), None)
-    assert patched(api, worker_id, maker, bank={"name": "中国银行", "account": new_account})["change_request_id"] == (
-        pending["change_request_id"])  # the same details again: the same request
+    assert (
+        patched(api, worker_id, maker, bank={"name": "中国银行", "account": new_account})["change_request_id"]
+        == (pending["change_request_id"])
+    )  # the same details again: the same request
 
     listing = api.get(f"{REQUESTS}?status=pending&worker_id={worker_id}", token=auditor)
     assert listing.status_code == 200 and new_account not in listing.text and old_account not in listing.text
     [request] = listing.json()["items"]
     assert (request["change_request_id"], request["source"], request["name"]) == (
-        pending["change_request_id"], "api", "张*明")
+        pending["change_request_id"],
+        "api",
+        "张*明",
+    )
     assert request["old_bank"] == {"name": "中国工商银行", "account": masked(old_account)}
     assert request["new_bank"] == {"name": "中国银行", "account": masked(new_account)}
 
@@ -51,8 +57,9 @@ def test_a_bank_change_waits_for_another_person_and_is_audited(api):
     assert api.get(path).json()["bank"]["account"] == masked(old_account)
     approved = decided(api, request["change_request_id"], "approve", checker)
     assert (approved["status"], approved["decided_by"] is not None) == ("approved", True)
-    assert_error(api.post(f"{REQUESTS}/{request['change_request_id']}/reject", token=checker, json={}),
-                 409, "invalid_transition")
+    assert_error(
+        api.post(f"{REQUESTS}/{request['change_request_id']}/reject", token=checker, json={}), 409, "invalid_transition"
+    )
 
     shown = api.get(path).json()
     assert shown["bank"] == {"name": "中国银行", "account": masked(new_account)} and shown["bank_changed_at"]
@@ -62,10 +69,15 @@ def test_a_bank_change_waits_for_another_person_and_is_audited(api):
     first = patched(api, worker_id, maker, bank={"name": "中国银行", "account": fresh_account()})
     second = patched(api, worker_id, maker, bank={"name": "中国农业银行", "account": fresh_account()})
     assert first["change_request_id"] != second["change_request_id"]
-    assert api.get(f"{REQUESTS}?status=superseded&worker_id={worker_id}").json()["items"][0][
-        "change_request_id"] == first["change_request_id"]
-    assert_error(api.post(f"{REQUESTS}/{second['change_request_id']}/reject", token=checker, json={"reason": " "}),
-                 400, "validation_error")
+    assert (
+        api.get(f"{REQUESTS}?status=superseded&worker_id={worker_id}").json()["items"][0]["change_request_id"]
+        == first["change_request_id"]
+    )
+    assert_error(
+        api.post(f"{REQUESTS}/{second['change_request_id']}/reject", token=checker, json={"reason": " "}),
+        400,
+        "validation_error",
+    )
     rejected = decided(api, second["change_request_id"], "reject", checker, reason="未见本人签字的变更申请")
     assert (rejected["status"], rejected["reason"]) == ("rejected", "未见本人签字的变更申请")
     assert api.get(path).json()["bank"]["account"] == masked(new_account)
@@ -73,8 +85,15 @@ def test_a_bank_change_waits_for_another_person_and_is_audited(api):
 
     trail = api.get(path + "/audit", token=auditor).json()["items"]
     assert [entry["action"] for entry in trail] == [
-        "create", "update", "payee_request", "payee_approve", "reveal", "payee_request", "payee_request",
-        "payee_supersede", "payee_reject",
+        "create",
+        "update",
+        "payee_request",
+        "payee_approve",
+        "reveal",
+        "payee_request",
+        "payee_request",
+        "payee_supersede",
+        "payee_reject",
     ]
     assert trail[3]["details"] == {"change_request_id": request["change_request_id"]}
     assert trail[2]["actor"] == trail[0]["actor"] != trail[3]["actor"]
@@ -147,7 +166,8 @@ def test_the_console_queue_approves_and_the_review_pages_flag_the_new_payee(aid_
     audited = auditor.get("/change-requests")
     assert f'id="change-{change["change_request_id"]}"' in audited.text and "/approve" not in audited.text
     own = signed_in(api.base_url, maker).submit(
-        "/change-requests", f"/change-requests/{change['change_request_id']}/approve")
+        "/change-requests", f"/change-requests/{change['change_request_id']}/approve"
+    )
     assert own.status_code == 409 and "不能审批自己的申请" in own.text
     approved = console.submit("/change-requests", f"/change-requests/{change['change_request_id']}/approve")
     assert approved.status_code == 303 and approved.headers["Location"] == "/change-requests"

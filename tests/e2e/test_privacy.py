@@ -1,4 +1,5 @@
 """Full ID, phone and bank numbers appear only in ?reveal=1 answers: not in other responses, logs or the database."""
+
 import logging
 import socket
 import time
@@ -60,21 +61,30 @@ def wait_done(api, import_id: str) -> dict:
 def exercise(api: RecordingApi, caseworker: str) -> set[str]:
     """Registers, changes, reads, lists and imports workers; returns every full number it used."""
     spouse_id = fresh_id_number()
-    first = valid_worker(phone="+86 138-0013-8000", bank={"name": "中国银行", "account": "6222 0202 0001 2345 678"},
-                         family=[{"name": "李秀英", "relation": "配偶", "id_number": spouse_id}])
+    first = valid_worker(
+        phone="+86 138-0013-8000",
+        bank={"name": "中国银行", "account": "6222 0202 0001 2345 678"},
+        family=[{"name": "李秀英", "relation": "配偶", "id_number": spouse_id}],
+    )
     second, third = valid_worker(name="王芳"), valid_worker(name="欧阳丽娜", category="relative")
     ids = []
     for body in (first, second, third):
         response = api.call("POST", "/api/v1/workers", json=body, token=caseworker)
         assert response.status_code == 201, response.text
         ids.append(response.json()["worker_id"])
-    assert_error(api.call("POST", "/api/v1/workers", json=valid_worker(id_number=second["id_number"])), 409, "duplicate_worker")
+    assert_error(
+        api.call("POST", "/api/v1/workers", json=valid_worker(id_number=second["id_number"])), 409, "duplicate_worker"
+    )
     bad_id = first["id_number"][:17] + ("0" if first["id_number"][17] != "0" else "1")
     assert_error(api.call("POST", "/api/v1/workers", json=valid_worker(id_number=bad_id)), 400, "validation_error")
     assert_error(api.call("POST", "/api/v1/workers", json=valid_worker(phone="1380013800")), 400, "validation_error")
     new_account = "6217000011112222333"
-    patched = api.call("PATCH", f"/api/v1/workers/{ids[0]}", json={"phone": "13900139000", "bank": {
-        "name": "中国银行", "account": new_account}}, token=caseworker)
+    patched = api.call(
+        "PATCH",
+        f"/api/v1/workers/{ids[0]}",
+        json={"phone": "13900139000", "bank": {"name": "中国银行", "account": new_account}},
+        token=caseworker,
+    )
     assert patched.status_code == 202, patched.text
     assert api.call("GET", "/api/v1/change-requests?worker_id=" + ids[0]).ok
     approved = api.call("POST", f"/api/v1/change-requests/{patched.json()['change_request_id']}/approve", json={})
@@ -87,20 +97,40 @@ def exercise(api: RecordingApi, caseworker: str) -> set[str]:
 
     revealed = api.call("GET", f"/api/v1/workers/{ids[0]}?reveal=1", token=caseworker).json()
     assert (revealed["phone"], revealed["bank"]["account"], revealed["family"][0]["id_number"]) == (
-        "13900139000", new_account, spouse_id,
+        "13900139000",
+        new_account,
+        spouse_id,
     )
 
     done = api.call("POST", "/api/v1/workers/import", data=SAMPLE_CSV.read_bytes(), token=caseworker)
     assert done.status_code == 200 and done.json()["created"] > 0, done.text
-    started = api.call("POST", "/api/v1/workers/import?async=1",
-                       files={"file": (SAMPLE_XLSX.name, SAMPLE_XLSX.read_bytes())}, token=caseworker)
+    started = api.call(
+        "POST",
+        "/api/v1/workers/import?async=1",
+        files={"file": (SAMPLE_XLSX.name, SAMPLE_XLSX.read_bytes())},
+        token=caseworker,
+    )
     assert started.status_code == 202, started.text
     assert wait_done(api, started.json()["import_id"])["status"] == "done"
     assert api.call("GET", "/api/v1/workers?per_page=500").json()["total"] > 300
 
-    numbers = {first["id_number"], second["id_number"], third["id_number"], spouse_id, bad_id, new_account,
-               "13800138000", "+86 138-0013-8000", "13900139000", "6222020200012345678", "6222 0202 0001 2345 678",
-               second["phone"], third["phone"], second["bank"]["account"], third["bank"]["account"]}
+    numbers = {
+        first["id_number"],
+        second["id_number"],
+        third["id_number"],
+        spouse_id,
+        bad_id,
+        new_account,
+        "13800138000",
+        "+86 138-0013-8000",
+        "13900139000",
+        "6222020200012345678",
+        "6222 0202 0001 2345 678",
+        second["phone"],
+        third["phone"],
+        second["bank"]["account"],
+        third["bank"]["account"],
+    }
     return numbers | sheet_numbers(SAMPLE_CSV) | sheet_numbers(SAMPLE_XLSX)
 
 

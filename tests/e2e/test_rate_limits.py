@@ -1,4 +1,5 @@
 """429 rate_limited: public endpoints per client, and sign-in (token) failures per client."""
+
 import pytest
 
 from tests.conftest import ADMIN_TOKEN
@@ -12,8 +13,13 @@ NO_CAMPAIGN = f"/api/v1/public/campaigns/{'0' * 32}/publicity"
 @pytest.fixture
 def limited_api(runner_factory, config):
     """Small limits, and one trusted proxy so each test can speak as several clients (X-Forwarded-For)."""
-    _runner, api = start_system(runner_factory, config, PUBLIC_RATE_LIMIT_PER_MINUTE="3",
-                                AUTH_FAILURE_LIMIT_PER_MINUTE="2", TRUSTED_PROXY_HOPS="1")
+    _runner, api = start_system(
+        runner_factory,
+        config,
+        PUBLIC_RATE_LIMIT_PER_MINUTE="3",
+        AUTH_FAILURE_LIMIT_PER_MINUTE="2",
+        TRUSTED_PROXY_HOPS="1",
+    )
     return api
 
 

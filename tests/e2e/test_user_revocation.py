@@ -1,6 +1,7 @@
 """Sign-in that can be taken back: an admin lists the accounts, revokes one or issues it a new token, and the
 old token and its console sessions are refused at the very next request, even right after a successful one;
 a token older than TOKEN_TTL_DAYS is refused too."""
+
 from datetime import timedelta
 
 from shared import clock
@@ -26,38 +27,58 @@ def test_revoking_or_renewing_a_token_refuses_the_old_one_at_once_in_the_api_and
         assert consoles[user["user_id"]].get("/").status_code == 200
 
     # revoked: the token that just passed is refused, and so is the console session opened with it
-    revoked = api.post(f"{USERS}/{caseworker['user_id']}/revoke", json={"reason": "已调离帮扶中心"},
-                       token=second_admin["token"])
+    revoked = api.post(
+        f"{USERS}/{caseworker['user_id']}/revoke", json={"reason": "已调离帮扶中心"}, token=second_admin["token"]
+    )
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["status"] == "revoked" and "token" not in revoked.json()
-    assert "吊销" in assert_error(api.get("/api/v1/workers", token=caseworker["token"]), 401, "unauthenticated")["message"]
+    assert (
+        "吊销" in assert_error(api.get("/api/v1/workers", token=caseworker["token"]), 401, "unauthenticated")["message"]
+    )
     page = consoles[caseworker["user_id"]].get("/workers")
     assert page.status_code == 303 and page.headers["Location"].startswith("/sign-in")
-    assert "访问令牌无效" in consoles[caseworker["user_id"]].submit("/sign-in", "/sign-in",
-                                                                  {"token": caseworker["token"]}).text
+    assert (
+        "访问令牌无效"
+        in consoles[caseworker["user_id"]].submit("/sign-in", "/sign-in", {"token": caseworker["token"]}).text
+    )
 
     listed = accounts_by_id(api)
     assert set(listed) == {caseworker["user_id"], finance["user_id"], second_admin["user_id"]}
-    assert not any("token" in key and key not in ("token_issued_at", "token_expires_at") for account in listed.values()
-                   for key in account)
+    assert not any(
+        "token" in key and key not in ("token_issued_at", "token_expires_at")
+        for account in listed.values()
+        for key in account
+    )
     shown = listed[caseworker["user_id"]]
     assert (shown["status"], shown["revoke_reason"], shown["revoked_by"]) == (
-        "revoked", "已调离帮扶中心", f"admin:{second_admin['user_id']}")
+        "revoked",
+        "已调离帮扶中心",
+        f"admin:{second_admin['user_id']}",
+    )
     assert shown["revoked_at"] and listed[finance["user_id"]]["status"] == "active"
 
     # what is refused, and changes nothing
     assert_error(api.post(f"{USERS}/{caseworker['user_id']}/token"), 409, "invalid_transition")
-    assert_error(api.post(f"{USERS}/{caseworker['user_id']}/revoke", json={"reason": "再次"}), 409, "invalid_transition")
-    assert_error(api.post(f"{USERS}/{second_admin['user_id']}/revoke", json={"reason": "自己"},
-                          token=second_admin["token"]), 409, "same_user")
+    assert_error(
+        api.post(f"{USERS}/{caseworker['user_id']}/revoke", json={"reason": "再次"}), 409, "invalid_transition"
+    )
+    assert_error(
+        api.post(f"{USERS}/{second_admin['user_id']}/revoke", json={"reason": "自己"}, token=second_admin["token"]),
+        409,
+        "same_user",
+    )
     assert_error(api.post(f"{USERS}/bootstrap-admin/revoke", json={"reason": "配置"}), 409, "not_revocable")
     assert_error(api.post(f"{USERS}/bootstrap-admin/token"), 409, "not_revocable")
     assert_error(api.post(f"{USERS}/{MISSING}/revoke", json={"reason": "无此人"}), 404, "not_found")
     assert_error(api.post(f"{USERS}/{MISSING}/token"), 404, "not_found")
-    assert list(assert_error(api.post(f"{USERS}/{finance['user_id']}/revoke", json={}), 400,
-                             "validation_error")["fields"]) == ["reason"]
-    assert list(assert_error(api.post(f"{USERS}/{finance['user_id']}/token", json={"ttl": 1}), 400,
-                             "validation_error")["fields"]) == ["ttl"]
+    assert list(
+        assert_error(api.post(f"{USERS}/{finance['user_id']}/revoke", json={}), 400, "validation_error")["fields"]
+    ) == ["reason"]
+    assert list(
+        assert_error(api.post(f"{USERS}/{finance['user_id']}/token", json={"ttl": 1}), 400, "validation_error")[
+            "fields"
+        ]
+    ) == ["ttl"]
     assert api.get(USERS, token=second_admin["token"]).status_code == 200
     assert accounts_by_id(api)[finance["user_id"]]["status"] == "active"
 

@@ -1,4 +1,5 @@
 """POST /api/v1/users: who may create users, what a token can then do, and how tokens are stored."""
+
 import os
 
 import pytest
@@ -9,8 +10,11 @@ from tests.e2e.builders import assert_error, new_user, valid_worker
 USERS = "/api/v1/users"
 # What each role's fresh token gets from a staff read and from a casework write.
 ACCESS = {
-    "admin": (200, 201), "caseworker": (200, 201), "finance": (200, 403),
-    "auditor": (200, 403), "donor": (403, 403),
+    "admin": (200, 201),
+    "caseworker": (200, 201),
+    "finance": (200, 403),
+    "auditor": (200, 403),
+    "donor": (403, 403),
 }
 
 
@@ -59,13 +63,16 @@ def test_other_roles_cannot_create_users(api, config, role):
     assert len(user_rows(config)) == before
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"name": "捐赠人", "role": "donor"}, "donor_id"),
-    ({"name": "捐赠人", "role": "donor", "donor_id": None}, "donor_id"),
-    ({"name": "捐赠人", "role": "donor", "donor_id": ""}, "donor_id"),
-    ({"name": "超级", "role": "root"}, "role"),
-    ({"name": "", "role": "auditor"}, "name"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"name": "捐赠人", "role": "donor"}, "donor_id"),
+        ({"name": "捐赠人", "role": "donor", "donor_id": None}, "donor_id"),
+        ({"name": "捐赠人", "role": "donor", "donor_id": ""}, "donor_id"),
+        ({"name": "超级", "role": "root"}, "role"),
+        ({"name": "", "role": "auditor"}, "name"),
+    ],
+)
 def test_invalid_users_are_refused(api, config, body, field):
     error = assert_error(api.post(USERS, json=body), 400, "validation_error")
     assert list(error["fields"]) == [field]

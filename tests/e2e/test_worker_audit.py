@@ -1,4 +1,5 @@
 """The audit trail of a worker file, and finding files whose yearly review is due."""
+
 from tests.e2e.builders import assert_error, create_worker
 
 
@@ -9,7 +10,10 @@ def test_every_change_and_every_reveal_is_in_the_audit_trail(api):
     path = f"/api/v1/workers/{worker['worker_id']}"
     assert api.patch(path, token=caseworker, json={"household_size": 5}).status_code == 200
     assert api.get(path + "?reveal=1", token=caseworker).status_code == 200
-    assert api.post(path + "/status", token=caseworker, json={"status": "suspended", "reason": "待复核"}).status_code == 200
+    assert (
+        api.post(path + "/status", token=caseworker, json={"status": "suspended", "reason": "待复核"}).status_code
+        == 200
+    )
 
     trail = api.get(path + "/audit", token=auditor)
 
@@ -25,7 +29,9 @@ def test_every_change_and_every_reveal_is_in_the_audit_trail(api):
 def test_only_admins_and_auditors_read_the_audit_trail(api):
     _body, worker = create_worker(api)
 
-    assert_error(api.get(f"/api/v1/workers/{worker['worker_id']}/audit", token=api.token_for("caseworker")), 403, "forbidden")
+    assert_error(
+        api.get(f"/api/v1/workers/{worker['worker_id']}/audit", token=api.token_for("caseworker")), 403, "forbidden"
+    )
     assert_error(api.get(f"/api/v1/workers/{'0' * 32}/audit"), 404, "not_found")
 
 

@@ -1,4 +1,5 @@
 """A worker checks their application with what the SMS gave them: the short 编号 and their ID number's last four."""
+
 import re
 
 from tests.e2e.aid_builders import TODAY, Staff, create_campaign, start_system, submitted, worker
@@ -12,19 +13,26 @@ NUMBER_IN_SMS = re.compile(r"编号([0-9A-F]{6})")
 
 
 def test_the_number_in_the_sms_finds_the_application_in_any_case_within_the_rate_limit(runner_factory, config):
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY=TODAY, PUBLIC_RATE_LIMIT_PER_MINUTE="6",
-                                TRUSTED_PROXY_HOPS="1")
+    _runner, api = start_system(
+        runner_factory, config, HARDSHIP_TODAY=TODAY, PUBLIC_RATE_LIMIT_PER_MINUTE="6", TRUSTED_PROXY_HOPS="1"
+    )
     staff = Staff(api)
     body, filed = worker(api)
-    application_id = submitted(api, staff.maker, create_campaign(api)["campaign_id"], filed["worker_id"])["application_id"]
+    application_id = submitted(api, staff.maker, create_campaign(api)["campaign_id"], filed["worker_id"])[
+        "application_id"
+    ]
     sms = wait_until(lambda: notifications(api, application_id=application_id), 30)
     number = NUMBER_IN_SMS.search(sms[0]["text"]).group(1)
     assert number == application_id[-6:].upper()
     tail = body["id_number"][-4:]
 
     def lookup(name: str, id_last4: str, address: str = "203.0.113.20"):
-        return api.get(f"/api/v1/public/applications/{name}/status", params={"id_last4": id_last4}, token=None,
-                       headers=client(address))
+        return api.get(
+            f"/api/v1/public/applications/{name}/status",
+            params={"id_last4": id_last4},
+            token=None,
+            headers=client(address),
+        )
 
     for name in (number, number.lower(), application_id, application_id.upper()):
         found = lookup(name, tail)

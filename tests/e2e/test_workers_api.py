@@ -1,11 +1,19 @@
 """POST/GET/PATCH /api/v1/workers and /status over HTTP, with masking and roles."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from tests.e2e.builders import (
-    assert_error, create_worker, fresh_id_number, id_number_ending_in_x, masked_id, masked_phone,
-    new_user, total_workers, valid_worker,
+    assert_error,
+    create_worker,
+    fresh_id_number,
+    id_number_ending_in_x,
+    masked_id,
+    masked_phone,
+    new_user,
+    total_workers,
+    valid_worker,
 )
 
 VOLATILE = ("worker_id", "created_at", "updated_at")
@@ -13,15 +21,19 @@ VOLATILE = ("worker_id", "created_at", "updated_at")
 
 def recent(timestamp: str) -> bool:
     moment = datetime.fromisoformat(timestamp)
-    return moment.tzinfo is not None and abs(datetime.now(timezone.utc) - moment) < timedelta(minutes=2)
+    return moment.tzinfo is not None and abs(datetime.now(UTC) - moment) < timedelta(minutes=2)
 
 
 def test_register_returns_the_whole_file_masked(api):
     id_number = fresh_id_number(birth=date(1985, 7, 9), male=True)
     body = valid_worker(
-        name="张小明", id_number=id_number, phone="13800138000",
+        name="张小明",
+        id_number=id_number,
+        phone="13800138000",
         bank={"name": "中国建设银行", "account": "6222 0786 5123 7160 091"},
-        household_size=3, household_monthly_income_fen=450_002, filed_on="2024-02-29",
+        household_size=3,
+        household_monthly_income_fen=450_002,
+        filed_on="2024-02-29",
         family=[{"name": "李秀英", "relation": "配偶", "id_number": fresh_id_number(birth=date(1987, 1, 2))}],
     )
     response = api.post("/api/v1/workers", json=body)
@@ -41,8 +53,14 @@ def test_register_returns_the_whole_file_masked(api):
         "household_monthly_income_fen": 450_002,
         "per_capita_income_fen": 150_000,
         "bank": {"name": "中国建设银行", "account": "****0091"},
-        "family": [{"name": "李*英", "relation": "配偶", "school": None,
-                    "id_number": masked_id(body["family"][0]["id_number"])}],
+        "family": [
+            {
+                "name": "李*英",
+                "relation": "配偶",
+                "school": None,
+                "id_number": masked_id(body["family"][0]["id_number"]),
+            }
+        ],
         "filed_on": "2024-02-29",
         "review_due_on": "2025-02-28",
         "status": "active",
@@ -54,8 +72,15 @@ def test_register_returns_the_whole_file_masked(api):
 
 def test_two_character_name_female_and_plus86_phone(api):
     id_number = fresh_id_number(birth=date(1990, 3, 7), male=False)
-    _, created = create_worker(api, name="王芳", id_number=id_number, phone="+86 139-0013-7001",
-                               household_size=4, household_monthly_income_fen=100_003, filed_on="2025-06-30")
+    _, created = create_worker(
+        api,
+        name="王芳",
+        id_number=id_number,
+        phone="+86 139-0013-7001",
+        household_size=4,
+        household_monthly_income_fen=100_003,
+        filed_on="2025-06-30",
+    )
     assert (created["name"], created["gender"]) == ("王*", "female")
     assert "birth_date" not in created and "birth_year" not in created  # the starred digits of the ID number
     assert created["phone"] == "139****7001"
@@ -97,7 +122,10 @@ def test_reveal_shows_full_values_to_casework_roles(api, role):
     token = api.token_for(role)
     shown = api.get(f"/api/v1/workers/{created['worker_id']}?reveal=1", token=token).json()
     assert (shown["name"], shown["id_number"], shown["phone"], shown["bank"]["account"]) == (
-        "张小明", body["id_number"], "13700137000", body["bank"]["account"],
+        "张小明",
+        body["id_number"],
+        "13700137000",
+        body["bank"]["account"],
     )
     born = body["id_number"][6:14]
     assert (shown["birth_date"], shown["birth_year"]) == (f"{born[:4]}-{born[4:6]}-{born[6:]}", int(born[:4]))
@@ -147,7 +175,9 @@ def test_list_filters(api):
     assert ids("?category=deep&union=商贸工会") == []
     item = _list(api, "?category=relative")["items"][0]
     assert (item["name"], item["id_number"], item["phone"]) == (
-        "钱*红", masked_id(b_body["id_number"]), masked_phone(b_body["phone"]),
+        "钱*红",
+        masked_id(b_body["id_number"]),
+        masked_phone(b_body["phone"]),
     )
     assert "birth_date" not in item and "birth_year" not in item
 
@@ -200,11 +230,17 @@ def test_status_change_is_recorded_with_actor_and_reason(api):
     assert (changed["status"], changed["version"]) == ("suspended", 2)
     entry = changed["status_history"][-1]
     assert recent(entry.pop("at"))
-    assert entry == {"from": "active", "to": "suspended", "actor": f"caseworker:{caseworker['user_id']}",
-                     "reason": "收入核查中"}
+    assert entry == {
+        "from": "active",
+        "to": "suspended",
+        "actor": f"caseworker:{caseworker['user_id']}",
+        "reason": "收入核查中",
+    }
     assert len(changed["status_history"]) == 2
 
-    error = assert_error(api.post(status_url, json={"status": "suspended", "reason": "再次"}), 409, "invalid_transition")
+    error = assert_error(
+        api.post(status_url, json={"status": "suspended", "reason": "再次"}), 409, "invalid_transition"
+    )
     assert "fields" not in error
     error = assert_error(api.post(status_url, json={"status": "deleted", "reason": "x"}), 400, "validation_error")
     assert list(error["fields"]) == ["status"]
@@ -213,7 +249,9 @@ def test_status_change_is_recorded_with_actor_and_reason(api):
 
     exited = api.post(status_url, json={"status": "exited", "reason": "退休"}).json()
     assert [(e["from"], e["to"], e["reason"]) for e in exited["status_history"]] == [
-        (None, "active", "建档"), ("active", "suspended", "收入核查中"), ("suspended", "exited", "退休"),
+        (None, "active", "建档"),
+        ("active", "suspended", "收入核查中"),
+        ("suspended", "exited", "退休"),
     ]
     assert exited["status_history"][-1]["actor"] == "admin:bootstrap-admin"
 
@@ -222,10 +260,17 @@ def test_status_of_unknown_worker_is_404(api):
     assert_error(api.post("/api/v1/workers/nobody/status", json={"status": "exited", "reason": "x"}), 404, "not_found")
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/api/v1/nothing"), ("GET", "/api/v1/workers/abc/history"), ("POST", "/api/v2/workers"),
-    ("DELETE", "/api/v1/workers"), ("GET", "/api/v1/workers/"), ("PUT", "/api/v1/workers/abc/status"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/v1/nothing"),
+        ("GET", "/api/v1/workers/abc/history"),
+        ("POST", "/api/v2/workers"),
+        ("DELETE", "/api/v1/workers"),
+        ("GET", "/api/v1/workers/"),
+        ("PUT", "/api/v1/workers/abc/status"),
+    ],
+)
 def test_unknown_route_is_a_json_404(api, method, path):
     assert_error(api.call(method, path, token=None), 404, "not_found")
 
@@ -239,8 +284,9 @@ def test_filing_date_cannot_be_in_the_future_or_before_2000(api):
     _, created = create_worker(api, filed_on=None)
     today = datetime.now(timezone(timedelta(hours=8))).date()
     assert created["filed_on"] == today.isoformat()
-    error = assert_error(api.patch(f"/api/v1/workers/{created['worker_id']}", json={"filed_on": tomorrow}),
-                         400, "validation_error")
+    error = assert_error(
+        api.patch(f"/api/v1/workers/{created['worker_id']}", json={"filed_on": tomorrow}), 400, "validation_error"
+    )
     assert list(error["fields"]) == ["filed_on"]
     assert api.get(f"/api/v1/workers/{created['worker_id']}").json()["version"] == 1
 
@@ -253,7 +299,11 @@ def test_without_the_registry_the_gateway_answers_503(config, runner_factory):
     api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
     health = api.get("/health", token=None)
     assert (health.status_code, health.json()) == (
-        503, {"status": "unavailable", "checks": {"gateway": "ok", "registry": "no answer", "aid": "no answer", "notify": "no answer"}},
+        503,
+        {
+            "status": "unavailable",
+            "checks": {"gateway": "ok", "registry": "no answer", "aid": "no answer", "notify": "no answer"},
+        },
     )
     assert_error(api.post("/api/v1/workers", json=valid_worker()), 503, "service_unavailable")
     assert_error(api.get("/api/v1/workers"), 503, "service_unavailable")

@@ -1,14 +1,21 @@
 """POST /api/v1/workers/import (CSV/XLSX, raw body or multipart) and GET /api/v1/imports/{id}."""
+
 import time
 
 import eventlet
 import pytest
 
-from shared.masking import mask_name
 from services.registry.spreadsheet import NOTE_LINE
+from shared.masking import mask_name
 from tests.e2e.builders import (
-    SAMPLE_CSV, SAMPLE_XLSX, assert_error, id_number_ending_in_x, rejected_set, sample_data_rows,
-    sample_expected_errors, total_workers,
+    SAMPLE_CSV,
+    SAMPLE_XLSX,
+    assert_error,
+    id_number_ending_in_x,
+    rejected_set,
+    sample_data_rows,
+    sample_expected_errors,
+    total_workers,
 )
 from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes, to_xlsx_bytes, with_errors
 
@@ -39,13 +46,19 @@ def test_sample_sheet_rejects_exactly_the_expected_errors(api, how):
     assert len(result["rejected"]) == len(expected)
     rejected_rows = {row for row, _ in expected}
     assert (result["total_rows"], result["created"], result["updated"], result["unchanged"]) == (
-        data_rows, data_rows - len(rejected_rows), 0, 0,
+        data_rows,
+        data_rows - len(rejected_rows),
+        0,
+        0,
     )
     assert total_workers(api) == result["created"]
 
     again = import_ok(api, **sample_upload(how))
     assert (again["total_rows"], again["created"], again["updated"], again["unchanged"]) == (
-        data_rows, 0, 0, result["created"],
+        data_rows,
+        0,
+        0,
+        result["created"],
     )
     assert rejected_set(again) == expected
     assert total_workers(api) == result["created"]
@@ -103,15 +116,19 @@ def test_a_chunked_upload_without_a_declared_length_is_read_whole(api):
     assert (result["total_rows"], result["created"]) == (40, 40)
 
 
-@pytest.mark.parametrize("upload,field_message", [
-    ({"data": b"\x00\x01\x02garbage\xff\xfe"}, "无法识别的文件格式"),
-    ({"data": b"PK\x03\x04not really a zip"}, "XLSX"),
-    ({"data": b""}, "空"),
-    ({"data": "姓名,电话\n张三,1\n".encode()}, "缺少必需的列"),
-    ({"files": {"other": ("a.csv", SAMPLE_CSV.read_bytes())}}, "file"),
-    ({"files": {"file": ("empty.csv", b"")}}, "空"),
-    ({"files": {"file": ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)}}, ".xlsx"),
-], ids=["garbage", "broken-zip", "empty-body", "wrong-header", "no-file-field", "empty-file", "old-xls"])
+@pytest.mark.parametrize(
+    "upload,field_message",
+    [
+        ({"data": b"\x00\x01\x02garbage\xff\xfe"}, "无法识别的文件格式"),
+        ({"data": b"PK\x03\x04not really a zip"}, "XLSX"),
+        ({"data": b""}, "空"),
+        ({"data": "姓名,电话\n张三,1\n".encode()}, "缺少必需的列"),
+        ({"files": {"other": ("a.csv", SAMPLE_CSV.read_bytes())}}, "file"),
+        ({"files": {"file": ("empty.csv", b"")}}, "空"),
+        ({"files": {"file": ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)}}, ".xlsx"),
+    ],
+    ids=["garbage", "broken-zip", "empty-body", "wrong-header", "no-file-field", "empty-file", "old-xls"],
+)
 def test_unreadable_uploads_are_refused_and_write_nothing(api, upload, field_message):
     before = total_workers(api)
     error = assert_error(api.post(IMPORT, **upload), 400, "validation_error")
@@ -136,12 +153,19 @@ def test_async_import_reports_progress_and_the_same_result(api):
     data_rows = sample_data_rows()
     created = data_rows - len({row for row, _ in sample_expected_errors()})
     assert (state["status"], state["progress"], state["processed_rows"], state["filename"]) == (
-        "done", 100, data_rows, "workers_sample.csv",
+        "done",
+        100,
+        data_rows,
+        "workers_sample.csv",
     )
     result = state["result"]
     assert rejected_set(result) == sample_expected_errors()
     assert (result["import_id"], result["total_rows"], result["created"], result["updated"], result["unchanged"]) == (
-        import_id, data_rows, created, 0, 0,
+        import_id,
+        data_rows,
+        created,
+        0,
+        0,
     )
     assert total_workers(api) == created
     assert state["finished_at"] is not None
@@ -166,13 +190,15 @@ def test_unknown_import_is_404(api):
 def test_a_filename_too_long_for_its_column_is_a_400_that_leaves_no_part_behind(api, config):
     from sqlalchemy import func, select
 
-    from shared.db import make_engine
     from services.registry.models import import_parts
+    from shared.db import make_engine
 
     too_long = "帮扶名单" * 64 + ".csv"  # 260 characters; the imports table keeps 255
-    for upload in ({"params": {"filename": too_long}, "data": SAMPLE_CSV.read_bytes()},
-                   {"params": {"filename": too_long, "async": "1"}, "data": SAMPLE_CSV.read_bytes()},
-                   {"files": {"file": (too_long, SAMPLE_CSV.read_bytes(), "text/csv")}}):
+    for upload in (
+        {"params": {"filename": too_long}, "data": SAMPLE_CSV.read_bytes()},
+        {"params": {"filename": too_long, "async": "1"}, "data": SAMPLE_CSV.read_bytes()},
+        {"files": {"file": (too_long, SAMPLE_CSV.read_bytes(), "text/csv")}},
+    ):
         error = assert_error(api.post(IMPORT, **upload), 400, "validation_error")
         assert list(error["fields"]) == ["filename"] and "255" in error["fields"]["filename"][0]
     engine = make_engine(config["REGISTRY_DB_URL"])
@@ -180,6 +206,8 @@ def test_a_filename_too_long_for_its_column_is_a_400_that_leaves_no_part_behind(
         assert connection.execute(select(func.count()).select_from(import_parts)).scalar() == 0
     engine.dispose()
     assert total_workers(api) == 0
+
+
 def test_a_centres_own_sheet_imports_and_number_cells_or_formulas_change_nothing(api):
     """Title over the header, 合计 and notes under the table; then the same people again, the card column typed as
     numbers (IDs ending in X stay text, as in Excel), with a formula for a name and full-width digits for a card."""
@@ -188,15 +216,33 @@ def test_a_centres_own_sheet_imports_and_number_cells_or_formulas_change_nothing
         rows[index] = rows[index] | {"id_number": id_number_ending_in_x()}
     first = import_ok(api, files={"file": ("登记表.xlsx", to_xlsx_bytes(rows, above=[[TITLE], []], below=FOOTER))})
     assert (first["total_rows"], first["created"], first["rejected"]) == (6, 6, [])
-    assert first["skipped"] == [{"row": 10, "reason": "合计行，未导入"}, {"row": 11, "reason": NOTE_LINE},
-                                {"row": 12, "reason": NOTE_LINE}]
+    assert first["skipped"] == [
+        {"row": 10, "reason": "合计行，未导入"},
+        {"row": 11, "reason": NOTE_LINE},
+        {"row": 12, "reason": NOTE_LINE},
+    ]
     accounts = {row["id_number"]: revealed_account(api, row["id_number"]) for row in rows}
 
     newcomers = generate_workers(8, seed=22)[6:]
-    newcomers[0] = newcomers[0] | {"name": '+HYPERLINK("http://x.example","王芳")', "id_number": id_number_ending_in_x()}
-    newcomers[1] = newcomers[1] | {"bank_account": "６２２２０２０２０００１２３４５６", "id_number": id_number_ending_in_x()}
-    again = import_ok(api, files={"file": ("登记表.xlsx", to_xlsx_bytes(
-        rows + newcomers, above=[[TITLE], []], below=FOOTER, numbers=("id_number", "bank_account")))})
+    newcomers[0] = newcomers[0] | {
+        "name": '+HYPERLINK("http://x.example","王芳")',
+        "id_number": id_number_ending_in_x(),
+    }
+    newcomers[1] = newcomers[1] | {
+        "bank_account": "６２２２０２０２０００１２３４５６",
+        "id_number": id_number_ending_in_x(),
+    }
+    again = import_ok(
+        api,
+        files={
+            "file": (
+                "登记表.xlsx",
+                to_xlsx_bytes(
+                    rows + newcomers, above=[[TITLE], []], below=FOOTER, numbers=("id_number", "bank_account")
+                ),
+            )
+        },
+    )
 
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 0)
     by_row = {(item["row"], item["field"]): item for item in again["rejected"]}
@@ -207,8 +253,12 @@ def test_a_centres_own_sheet_imports_and_number_cells_or_formulas_change_nothing
     for row_number in (4, 6, 7, 9):
         assert by_row.pop((row_number, "id_number"))["message"].startswith("身份证号：单元格是数字格式")
         assert by_row.pop((row_number, "bank_account"))["column"] == "银行卡号"
-    assert by_row.pop((10, "name")) == {"row": 10, "field": "name", "column": "姓名",
-                                        "message": "姓名：不能以“+”开头（表格软件会把它当作公式执行），请去掉或改写开头的符号"}
+    assert by_row.pop((10, "name")) == {
+        "row": 10,
+        "field": "name",
+        "column": "姓名",
+        "message": "姓名：不能以“+”开头（表格软件会把它当作公式执行），请去掉或改写开头的符号",
+    }
     assert by_row.pop((11, "bank_account"))["message"] == "银行卡号：银行卡号应为半角数字0-9，请不要用全角数字"
     assert by_row == {}
     assert [line["row"] for line in again["skipped"]] == [12, 13, 14]

@@ -1,5 +1,6 @@
 """A registry that hangs, as if its process were frozen: every worker (RPC, event, timer) is held before it runs
 until `Freeze.thawed` is sent. Tests give Freeze a new Event each (monkeypatch)."""
+
 import eventlet
 from nameko.extensions import DependencyProvider
 

@@ -1,4 +1,5 @@
 """Consumers of registry events used by the integration tests: one that records, one that always fails."""
+
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
 from shared.db import Database
@@ -8,7 +9,8 @@ from shared.retry import reliable_event_handler
 metadata = MetaData()
 inbox = inbox_table(metadata)
 handled = Table(
-    "handled", metadata,
+    "handled",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("event_id", String(32), nullable=False),
     Column("worker_id", String(32), nullable=False),

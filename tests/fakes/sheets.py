@@ -3,6 +3,7 @@
 Rows use the canonical field names of services.registry.spreadsheet and hold each value as the
 text a clerk would see in the sheet.
 """
+
 import csv
 import io
 import random
@@ -17,7 +18,16 @@ FIELDS = tuple(FIELDS_BY_HEADER.values())
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN_NAME_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰"
-EMPLOYERS = ("市第一纺织厂", "市环卫处", "市供水公司", "宏达机械有限公司", "新华书店", "市建工集团", "市公交集团", "华联商厦")
+EMPLOYERS = (
+    "市第一纺织厂",
+    "市环卫处",
+    "市供水公司",
+    "宏达机械有限公司",
+    "新华书店",
+    "市建工集团",
+    "市公交集团",
+    "华联商厦",
+)
 UNIONS = ("交通工会", "商贸工会", "纺织工会", "建设工会", "市总工会直属")
 CATEGORIES = ("深度困难", "相对困难", "意外致困")
 REASONS = ("因病", "因残", "因灾", "子女教育", "失业", "意外", "其他")
@@ -69,8 +79,11 @@ def _new_id_number(rng: random.Random, used_ids: set[str]) -> str:
 
 
 TITLE = "XX市总工会困难职工档案登记表"
-FOOTER = (("合计", "", "", "", "", "", "", "", "", "", "", ""), ("填表人：王某某", "", "", "审核人：李某某"),
-          ("备注：本表由各基层工会填报",))
+FOOTER = (
+    ("合计", "", "", "", "", "", "", "", "", "", "", ""),
+    ("填表人：王某某", "", "", "审核人：李某某"),
+    ("备注：本表由各基层工会填报",),
+)
 
 
 def to_csv_bytes(rows: list[dict], encoding: str = "utf-8-sig", above=(), below=()) -> bytes:
@@ -100,8 +113,14 @@ def to_xlsx_bytes(rows: list[dict], above=(), below=(), numbers=()) -> bytes:
             sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(HEADERS))
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append([_number_cell(row[field]) if field in numbers and row[field].isascii() and row[field].isdigit()
-                      else _xlsx_value(field, row[field]) for field in FIELDS])
+        sheet.append(
+            [
+                _number_cell(row[field])
+                if field in numbers and row[field].isascii() and row[field].isdigit()
+                else _xlsx_value(field, row[field])
+                for field in FIELDS
+            ]
+        )
     for line in below:
         sheet.append(line)
     out = io.BytesIO()

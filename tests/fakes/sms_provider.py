@@ -11,6 +11,7 @@ scripted: `fail_next` answers come first, then the behaviour scripted for the ph
         ...
         fake.post_receipt(gateway_url, fake.sent[0])
 """
+
 import hmac
 import itertools
 import json
@@ -63,14 +64,15 @@ _TC3_AUTHORIZATION = re.compile(
 @dataclass(frozen=True)
 class ProviderRequest:
     """One authenticated SendSms request the fake answered."""
-    provider: str                   # aliyun | tencent
-    phone: str                      # 11 digits, as the client sent it (without +86)
-    template: str                   # our template name, from the provider's template code
-    template_code: str              # TemplateCode (aliyun) / TemplateId (tencent)
-    params: dict | list             # TemplateParam as a dict (aliyun) / TemplateParamSet (tencent)
-    notification_id: str            # OutId (aliyun) / SessionContext (tencent)
-    answer: str                     # the behaviour it got
-    message_id: str | None          # BizId / SerialNo when sent
+
+    provider: str  # aliyun | tencent
+    phone: str  # 11 digits, as the client sent it (without +86)
+    template: str  # our template name, from the provider's template code
+    template_code: str  # TemplateCode (aliyun) / TemplateId (tencent)
+    params: dict | list  # TemplateParam as a dict (aliyun) / TemplateParamSet (tencent)
+    notification_id: str  # OutId (aliyun) / SessionContext (tencent)
+    answer: str  # the behaviour it got
+    message_id: str | None  # BizId / SerialNo when sent
 
 
 class FakeSmsProvider:
@@ -143,24 +145,38 @@ class FakeSmsProvider:
         with self._lock:
             return [request for request in self.requests if request.answer in SENT_BEHAVIOURS]
 
-    def receipt(self, sent: ProviderRequest, delivered: bool = True, code: str | None = None,
-                reported_at: datetime | None = None, token: str = RECEIPT_TOKEN) -> tuple[bytes, dict]:
+    def receipt(
+        self,
+        sent: ProviderRequest,
+        delivered: bool = True,
+        code: str | None = None,
+        reported_at: datetime | None = None,
+        token: str = RECEIPT_TOKEN,
+    ) -> tuple[bytes, dict]:
         """(body, query) of the delivery report `sent.provider` would push for `sent`."""
         at = (reported_at or datetime.now(SHANGHAI)).strftime("%Y-%m-%d %H:%M:%S")
         if sent.provider == "aliyun":
             item = {
-                "phone_number": sent.phone, "send_time": at, "report_time": at, "success": delivered,
+                "phone_number": sent.phone,
+                "send_time": at,
+                "report_time": at,
+                "success": delivered,
                 "err_code": code or ("DELIVERED" if delivered else "UNDELIV"),
-                "err_msg": "用户接收成功" if delivered else "用户接收失败", "sms_size": "1",
-                "biz_id": sent.message_id, "out_id": sent.notification_id,
+                "err_msg": "用户接收成功" if delivered else "用户接收失败",
+                "sms_size": "1",
+                "biz_id": sent.message_id,
+                "out_id": sent.notification_id,
             }
         else:
             item = {
-                "user_receive_time": at, "nationcode": "86", "mobile": sent.phone,
+                "user_receive_time": at,
+                "nationcode": "86",
+                "mobile": sent.phone,
                 "report_status": "SUCCESS" if delivered else "FAIL",
                 "errmsg": code or ("DELIVRD" if delivered else "UNDELIV"),
                 "description": "用户短信送达成功" if delivered else "用户短信接收失败",
-                "sid": sent.message_id, "ext": sent.notification_id,
+                "sid": sent.message_id,
+                "ext": sent.notification_id,
             }
         return json.dumps([item], ensure_ascii=False).encode(), {"token": token}
 
@@ -169,7 +185,10 @@ class FakeSmsProvider:
         body, query = self.receipt(sent, **receipt_options)
         return requests.post(
             f"{gateway_url.rstrip('/')}/api/v1/sms/receipts/{sent.provider}",
-            params=query, data=body, headers={"Content-Type": "application/json"}, timeout=10,
+            params=query,
+            data=body,
+            headers={"Content-Type": "application/json"},
+            timeout=10,
         )
 
     def _answer(self, provider: str, phone: str) -> str:
@@ -177,8 +196,9 @@ class FakeSmsProvider:
             failures = self._failures[provider]
             return failures.pop(0) if failures else self._scripts.get(phone, "ok")
 
-    def _record(self, provider: str, phone: str, template_code: str, params, notification_id: str,
-                answer: str) -> ProviderRequest:
+    def _record(
+        self, provider: str, phone: str, template_code: str, params, notification_id: str, answer: str
+    ) -> ProviderRequest:
         templates = ALIYUN_TEMPLATES if provider == "aliyun" else TENCENT_TEMPLATES
         template = next(name for name, code in templates.items() if code == template_code)
         message_id = None
@@ -200,10 +220,14 @@ class FakeSmsProvider:
                 self.rejected_signatures += 1
             # Like Alibaba, echo the string to sign: it holds the phone number, which clients must not log.
             string_to_sign = f"POST&%2F&{aliyun.percent_encode(aliyun.canonical_query(params))}"
-            return 400, _aliyun_error(
-                "SignatureDoesNotMatch",
-                f"Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}",
-            ), 0
+            return (
+                400,
+                _aliyun_error(
+                    "SignatureDoesNotMatch",
+                    f"Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}",
+                ),
+                0,
+            )
         if params.get("Action") != "SendSms" or params.get("Version") != aliyun.API_VERSION:
             return 404, _aliyun_error("InvalidAction.NotFound", "Specified api is not found."), 0
         if params.get("TemplateCode") not in ALIYUN_TEMPLATES.values():
@@ -241,13 +265,22 @@ class FakeSmsProvider:
         if answer == "server_error":
             return 502, b"<html><body>502 Bad Gateway</body></html>", 0
         sent = self._record(
-            "tencent", phone, request["TemplateId"], request.get("TemplateParamSet", []),
-            request.get("SessionContext", ""), answer,
+            "tencent",
+            phone,
+            request["TemplateId"],
+            request.get("TemplateParamSet", []),
+            request.get("SessionContext", ""),
+            answer,
         )
         code, message = TENCENT_CODES.get(answer, ("Ok", "send success"))
         status = {
-            "SerialNo": sent.message_id or "", "PhoneNumber": e164, "Fee": 1 if sent.message_id else 0,
-            "SessionContext": sent.notification_id, "Code": code, "Message": message, "IsoCode": "CN",
+            "SerialNo": sent.message_id or "",
+            "PhoneNumber": e164,
+            "Fee": 1 if sent.message_id else 0,
+            "SessionContext": sent.notification_id,
+            "Code": code,
+            "Message": message,
+            "IsoCode": "CN",
         }
         answer_body = {"Response": {"SendStatusSet": [status], "RequestId": str(uuid.uuid4())}}
         return 200, answer_body, self.slow_seconds if answer == "slow" else 0

@@ -1,4 +1,5 @@
 """The fault suite (`make faults`) at a size CI can afford: its own broker and database, killed and restarted."""
+
 import os
 import subprocess
 import sys
@@ -13,8 +14,14 @@ SIZE = int(os.environ.get("HARDSHIP_FAULTS_SIZE", "200"))
 @pytest.mark.faults
 @pytest.mark.timeout(1500)
 def test_no_promise_breaks_under_kills_restarts_outages_and_poison():
-    suite = subprocess.Popen([sys.executable, "-m", "faults", "--size", str(SIZE)], cwd=ROOT, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    suite = subprocess.Popen(
+        [sys.executable, "-m", "faults", "--size", str(SIZE)],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         stdout, stderr = suite.communicate(timeout=1400)
     except subprocess.TimeoutExpired:
@@ -23,9 +30,21 @@ def test_no_promise_breaks_under_kills_restarts_outages_and_poison():
 
     report = stdout + stderr
     assert suite.returncode == 0, report
-    for promise in ("丢失（lost）：0", "重复短信（duplicate SMS）：0 条重复记录，0 次重复发送", "重复支付（double payments）：0",
-                    "账本平衡（ledger balanced）：是", "全部承诺都守住了。"):
+    for promise in (
+        "丢失（lost）：0",
+        "重复短信（duplicate SMS）：0 条重复记录，0 次重复发送",
+        "重复支付（double payments）：0",
+        "账本平衡（ledger balanced）：是",
+        "全部承诺都守住了。",
+    ):
         assert promise in stdout, report
-    for fault in ("kill -9 registry", "kill -9 aid", "kill -9 notify", "kill -9 gateway", "restart RabbitMQ",
-                  "stop PostgreSQL 10 s", "poison messages"):
+    for fault in (
+        "kill -9 registry",
+        "kill -9 aid",
+        "kill -9 notify",
+        "kill -9 gateway",
+        "restart RabbitMQ",
+        "stop PostgreSQL 10 s",
+        "poison messages",
+    ):
         assert f"故障：{fault}" in stdout, report

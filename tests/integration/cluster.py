@@ -1,5 +1,6 @@
 """Several processes of every service (`python -m shared.runner NAME`), sharing one database per service and one vhost,
 the way `docker compose up --scale` runs them."""
+
 import os
 import time
 from urllib.parse import quote, urlparse
@@ -57,15 +58,18 @@ class Cluster:
             wait_until_healthy(f"http://127.0.0.1:{port}", timeout)
         queues = [f"rpc-{name}" for name in SERVICES if name != "gateway"]
         queues += [queue.name for name in SERVICES for queue in consumer_queues(service_class(name))]
-        while (waiting := [queue for queue in queues if self.consumers(queue) < self.instances]):
+        while waiting := [queue for queue in queues if self.consumers(queue) < self.instances]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"not every instance consumes {waiting}; see the logs in {self.workdir}")
             self._check_alive()
             time.sleep(0.2)
 
     def consumers(self, queue: str) -> int:
-        response = requests.get(f"{MANAGEMENT_API}/queues/{quote(self.vhost, safe='')}/{quote(queue, safe='')}",
-                                auth=BROKER_LOGIN, timeout=5)
+        response = requests.get(
+            f"{MANAGEMENT_API}/queues/{quote(self.vhost, safe='')}/{quote(queue, safe='')}",
+            auth=BROKER_LOGIN,
+            timeout=5,
+        )
         return response.json().get("consumers", 0) if response.status_code == 200 else 0
 
     def _check_alive(self) -> None:

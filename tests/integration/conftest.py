@@ -1,4 +1,5 @@
 """Helpers for tests that watch what crosses the real broker."""
+
 import time
 
 import pytest

@@ -2,6 +2,7 @@
 
 PostgreSQL only: SQLite serialises every writer anyway, so the race these tests look for cannot happen there.
 """
+
 import collections
 
 import eventlet
@@ -12,7 +13,15 @@ from services.aid.service import AidService
 from services.gateway.service import GatewayService
 from services.registry.service import RegistryService
 from tests.e2e.aid_builders import (
-    TODAY, Staff, application, campaign, counts, create_campaign, money, submitted, worker,
+    TODAY,
+    Staff,
+    application,
+    campaign,
+    counts,
+    create_campaign,
+    money,
+    submitted,
+    worker,
 )
 from tests.e2e.builders import new_user
 from tests.e2e.conftest import Api
@@ -50,9 +59,11 @@ def start_cluster(config, runner_factory):
 
 def fire_at_once(calls) -> list:
     """Run every (method, url, token, body) together on green threads; the responses in the same order."""
+
     def one(call):
         method, url, token, body = call
         return requests.request(method, url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=120)
+
     return list(eventlet.GreenPool(len(calls)).imap(one, calls))
 
 
@@ -61,14 +72,21 @@ def test_fifty_approvals_at_once_spend_exactly_the_budget(config, runner_factory
     api, served = start_cluster(config, runner_factory)
     staff = Staff(api)
     campaign_id = create_campaign(api, budget_fen=10 * GRANT, amounts={"deep": GRANT})["campaign_id"]
-    ids = [submitted(api, staff.maker, campaign_id, worker(api, category="deep")[1]["worker_id"])["application_id"]
-           for _ in range(50)]
+    ids = [
+        submitted(api, staff.maker, campaign_id, worker(api, category="deep")[1]["worker_id"])["application_id"]
+        for _ in range(50)
+    ]
 
-    responses = fire_at_once([("POST", f"{api.base_url}/api/v1/applications/{application_id}/approve",
-                               staff.checker, {}) for application_id in ids])
+    responses = fire_at_once(
+        [
+            ("POST", f"{api.base_url}/api/v1/applications/{application_id}/approve", staff.checker, {})
+            for application_id in ids
+        ]
+    )
 
     outcomes = collections.Counter(
-        "approved" if r.status_code == 200 else (r.status_code, r.json()["error"]["code"]) for r in responses)
+        "approved" if r.status_code == 200 else (r.status_code, r.json()["error"]["code"]) for r in responses
+    )
     assert outcomes == {"approved": 10, (409, "budget_exhausted"): 40}, [r.text for r in responses]
     figures = campaign(api, campaign_id)
     assert money(figures) == (10 * GRANT, 10 * GRANT, 0, 0)
@@ -89,8 +107,9 @@ def test_one_application_approved_by_many_reviewers_at_once_moves_once(config, r
     application_id = submitted(api, staff.maker, campaign_id, worker(api)[1]["worker_id"])["application_id"]
     reviewers = [new_user(api, "caseworker")["token"] for _ in range(10)]
 
-    responses = fire_at_once([("POST", f"{api.base_url}/api/v1/applications/{application_id}/approve", token, {})
-                              for token in reviewers])
+    responses = fire_at_once(
+        [("POST", f"{api.base_url}/api/v1/applications/{application_id}/approve", token, {}) for token in reviewers]
+    )
 
     codes = collections.Counter(r.status_code if r.status_code == 200 else r.json()["error"]["code"] for r in responses)
     assert codes == {200: 1, "invalid_transition": 9}, [r.text for r in responses]
@@ -107,9 +126,12 @@ def test_one_household_filed_by_many_caseworkers_at_once_is_filed_once(config, r
     caseworkers = [new_user(api, "caseworker")["token"] for _ in range(10)]
     url = f"{api.base_url}/api/v1/applications"
 
-    responses = fire_at_once([("POST", url, token, {"campaign_id": campaign_id,
-                                                    "worker_id": (filed if n % 2 else spouse)["worker_id"]})
-                              for n, token in enumerate(caseworkers)])
+    responses = fire_at_once(
+        [
+            ("POST", url, token, {"campaign_id": campaign_id, "worker_id": (filed if n % 2 else spouse)["worker_id"]})
+            for n, token in enumerate(caseworkers)
+        ]
+    )
 
     codes = collections.Counter(r.status_code if r.status_code == 201 else r.json()["error"]["code"] for r in responses)
     assert codes == {201: 1, "duplicate_application": 9}, [r.text for r in responses]

@@ -5,6 +5,7 @@ what was published. Each message is then published again to its exchange with it
 The aid container runs with one worker (prefetch 1), so a fresh event published after the replays is
 handled after them: once its effect shows, the replays have all been handled.
 """
+
 import collections
 import time
 
@@ -17,19 +18,33 @@ from services.notify.service import NotifyService
 from services.registry.service import RegistryService
 from shared.topology import consumer_queues
 from tests.e2e.aid_builders import (
-    TODAY, Staff, acted, application, campaign, create_campaign, money, student, submitted, worker,
+    TODAY,
+    Staff,
+    acted,
+    application,
+    campaign,
+    create_campaign,
+    money,
+    student,
+    submitted,
+    worker,
 )
 from tests.e2e.conftest import Api
 from tests.e2e.notify_builders import movable_clock, notifications  # noqa: F401
 from tests.integration.conftest import wait_until
 
 EXCHANGES = ("registry.events", "aid.events")
-EXPECTED = collections.Counter({
-    ("registry.events", "worker_registered"): 4, ("registry.events", "worker_status_changed"): 2,
-    ("aid.events", "application_submitted"): 8, ("aid.events", "application_approved"): 3,
-    ("aid.events", "application_ready"): 1, ("aid.events", "application_rejected"): 1,
-    ("aid.events", "application_withdrawn"): 1,
-})
+EXPECTED = collections.Counter(
+    {
+        ("registry.events", "worker_registered"): 4,
+        ("registry.events", "worker_status_changed"): 2,
+        ("aid.events", "application_submitted"): 8,
+        ("aid.events", "application_approved"): 3,
+        ("aid.events", "application_ready"): 1,
+        ("aid.events", "application_rejected"): 1,
+        ("aid.events", "application_withdrawn"): 1,
+    }
+)
 
 
 def start(runner_factory, config, *services, **settings):
@@ -40,8 +55,12 @@ def start(runner_factory, config, *services, **settings):
 
 def collector(connection) -> Queue:
     exchanges = [Exchange(name, type="topic", durable=True) for name in EXCHANGES]
-    queue = Queue("test-aid-replay-collector", bindings=[binding(exchange, routing_key="#") for exchange in exchanges],
-                  durable=False, auto_delete=False)
+    queue = Queue(
+        "test-aid-replay-collector",
+        bindings=[binding(exchange, routing_key="#") for exchange in exchanges],
+        durable=False,
+        auto_delete=False,
+    )
     bound = queue(connection.default_channel)
     for exchange in exchanges:
         exchange(connection.default_channel).declare()
@@ -72,6 +91,7 @@ def snapshot(api, campaign_ids, application_ids, worker_ids) -> dict:
         response = api.get(path)
         assert response.status_code == 200, response.text
         return response.json()
+
     return {
         "campaigns": [get(f"/api/v1/campaigns/{i}") for i in campaign_ids],
         "lists": [get(f"/api/v1/applications?campaign_id={i}") for i in campaign_ids],
@@ -83,16 +103,23 @@ def snapshot(api, campaign_ids, application_ids, worker_ids) -> dict:
 
 def run_flow(api, staff) -> dict:
     """Register, submit, approve (with and without a notice), reject, withdraw, suspend and exit."""
-    ids = {name: create_campaign(api, name=name, budget_fen=1_000_000, **extra)["campaign_id"] for name, extra in (
-        ("notice", {}), ("at_once", {"publicity_days": 0}), ("witness_campaign", {}))}
+    ids = {
+        name: create_campaign(api, name=name, budget_fen=1_000_000, **extra)["campaign_id"]
+        for name, extra in (("notice", {}), ("at_once", {"publicity_days": 0}), ("witness_campaign", {}))
+    }
     ids["school"] = create_campaign(api, "education", budget_fen=1_000_000)["campaign_id"]
     bodies, filed = zip(*(worker(api, category=category) for category in ("deep", "relative", "deep", "deep")))
     ids.update(zip(("leaving", "rejected_worker", "other", "witness"), (w["worker_id"] for w in filed)))
 
     def file(campaign_key, worker_key, action, **body):
         by = staff.maker if action == "withdraw" else staff.checker
-        application_id = submitted(api, staff.maker, ids[campaign_key], ids[worker_key],
-                                   **({"student": student()} if campaign_key == "school" else {}))["application_id"]
+        application_id = submitted(
+            api,
+            staff.maker,
+            ids[campaign_key],
+            ids[worker_key],
+            **({"student": student()} if campaign_key == "school" else {}),
+        )["application_id"]
         return acted(api, by, application_id, action, **body)["application_id"]
 
     ids["P"] = file("notice", "leaving", "approve")
@@ -114,6 +141,7 @@ def collect(queue, expected: collections.Counter) -> list:
         while (message := queue.get(no_ack=True)) is not None:
             messages.append(message)
         return collections.Counter((m.delivery_info["exchange"], m.delivery_info["routing_key"]) for m in messages)
+
     wait_until(lambda: everything_arrived() == expected, timeout=60)
     return messages
 
@@ -121,21 +149,36 @@ def collect(queue, expected: collections.Counter) -> list:
 def check_published(messages: list, flow: dict) -> None:
     """Which application or worker moved where, the envelope, and no personal number in full."""
     P, R, X, W, G, V = (flow[key] for key in "PRXWGV")
-    aid = [(m.delivery_info["routing_key"], m.decode()) for m in messages if m.delivery_info["exchange"] == "aid.events"]
-    assert collections.Counter((key, p["application_id"], p["from_status"], p["status"]) for key, p in aid) == \
-        collections.Counter([
+    aid = [
+        (m.delivery_info["routing_key"], m.decode()) for m in messages if m.delivery_info["exchange"] == "aid.events"
+    ]
+    assert collections.Counter(
+        (key, p["application_id"], p["from_status"], p["status"]) for key, p in aid
+    ) == collections.Counter(
+        [
             *[("application_submitted", i, None, "submitted") for i in (P, R, X, W, G, V)],
-            ("application_approved", P, "submitted", "publicizing"), ("application_submitted", P, "publicizing", "submitted"),
-            ("application_ready", R, "submitted", "ready"), ("application_submitted", R, "ready", "submitted"),
-            ("application_rejected", X, "submitted", "rejected"), ("application_withdrawn", W, "submitted", "withdrawn"),
-            ("application_approved", G, "submitted", "publicizing"), ("application_approved", V, "submitted", "publicizing"),
-        ])
-    registry = [(m.delivery_info["routing_key"], m.decode()) for m in messages
-                if m.delivery_info["exchange"] == "registry.events"]
-    assert collections.Counter((key, p["worker_id"], p["status"]) for key, p in registry) == collections.Counter([
-        *[("worker_registered", flow[key], "active") for key in ("leaving", "rejected_worker", "other", "witness")],
-        ("worker_status_changed", flow["leaving"], "suspended"), ("worker_status_changed", flow["rejected_worker"], "exited"),
-    ])
+            ("application_approved", P, "submitted", "publicizing"),
+            ("application_submitted", P, "publicizing", "submitted"),
+            ("application_ready", R, "submitted", "ready"),
+            ("application_submitted", R, "ready", "submitted"),
+            ("application_rejected", X, "submitted", "rejected"),
+            ("application_withdrawn", W, "submitted", "withdrawn"),
+            ("application_approved", G, "submitted", "publicizing"),
+            ("application_approved", V, "submitted", "publicizing"),
+        ]
+    )
+    registry = [
+        (m.delivery_info["routing_key"], m.decode())
+        for m in messages
+        if m.delivery_info["exchange"] == "registry.events"
+    ]
+    assert collections.Counter((key, p["worker_id"], p["status"]) for key, p in registry) == collections.Counter(
+        [
+            *[("worker_registered", flow[key], "active") for key in ("leaving", "rejected_worker", "other", "witness")],
+            ("worker_status_changed", flow["leaving"], "suspended"),
+            ("worker_status_changed", flow["rejected_worker"], "exited"),
+        ]
+    )
     decoded = [m.decode() for m in messages]
     assert all(p["schema_version"] == 1 and p["event_id"] and p["occurred_at"] for p in decoded)
     assert len({p["event_id"] for p in decoded}) == len(decoded)
@@ -148,9 +191,15 @@ def check_published(messages: list, flow: dict) -> None:
 def republish(connection, messages: list) -> None:
     producer = Producer(connection.default_channel)
     for message in messages:
-        producer.publish(message.body, exchange=message.delivery_info["exchange"],
-                         routing_key=message.delivery_info["routing_key"], content_type=message.content_type,
-                         content_encoding=message.content_encoding, headers=message.headers, delivery_mode=2)
+        producer.publish(
+            message.body,
+            exchange=message.delivery_info["exchange"],
+            routing_key=message.delivery_info["routing_key"],
+            content_type=message.content_type,
+            content_encoding=message.content_encoding,
+            headers=message.headers,
+            delivery_mode=2,
+        )
 
 
 def test_publishing_every_event_again_changes_nothing(config, runner_factory, movable_clock):
@@ -162,15 +211,35 @@ def test_publishing_every_event_again_changes_nothing(config, runner_factory, mo
         flow = run_flow(api, Staff(api))
         messages = collect(queue, EXPECTED)
         check_published(messages, flow)
-        watched = ([flow["notice"], flow["at_once"], flow["school"]], [flow[key] for key in "PRXWG"],
-                   [flow["leaving"], flow["rejected_worker"], flow["other"]])
+        watched = (
+            [flow["notice"], flow["at_once"], flow["school"]],
+            [flow[key] for key in "PRXWG"],
+            [flow["leaving"], flow["rejected_worker"], flow["other"]],
+        )
         before = snapshot(api, *watched)
-        sms_before = wait_until(lambda: (lambda sms: sms if [len(m) for m in sms] == [2, 2, 2, 1, 2] and all(
-            item["status"] == "sent" for m in sms for item in m) else None)(sms_of(api, watched[1])), timeout=30)
+        sms_before = wait_until(
+            lambda: (
+                lambda sms: (
+                    sms
+                    if [len(m) for m in sms] == [2, 2, 2, 1, 2]
+                    and all(item["status"] == "sent" for m in sms for item in m)
+                    else None
+                )
+            )(sms_of(api, watched[1])),
+            timeout=30,
+        )
         assert [(a["status"], len(a["history"])) for a in before["applications"]] == [
-            ("submitted", 3), ("submitted", 3), ("rejected", 2), ("withdrawn", 2), ("publicizing", 2)]
+            ("submitted", 3),
+            ("submitted", 3),
+            ("rejected", 2),
+            ("withdrawn", 2),
+            ("publicizing", 2),
+        ]
         assert [money(c) for c in before["campaigns"]] == [
-            (1_000_000, 0, 0, 1_000_000), (1_000_000, 0, 0, 1_000_000), (1_000_000, 500_000, 0, 500_000)]
+            (1_000_000, 0, 0, 1_000_000),
+            (1_000_000, 0, 0, 1_000_000),
+            (1_000_000, 500_000, 0, 500_000),
+        ]
 
         republish(connection, messages)
         set_status(api, flow["witness"], "suspended")  # handled after every replay (one aid worker, FIFO)
@@ -190,8 +259,9 @@ def test_a_status_event_whose_handling_fails_is_retried_and_takes_effect(config,
     staff = Staff(api)
     campaign_id = create_campaign(api, budget_fen=1_000_000)["campaign_id"]
     _body, filed = worker(api)
-    application_id = acted(api, staff.checker, submitted(api, staff.maker, campaign_id, filed["worker_id"])
-                           ["application_id"], "approve")["application_id"]
+    application_id = acted(
+        api, staff.checker, submitted(api, staff.maker, campaign_id, filed["worker_id"])["application_id"], "approve"
+    )["application_id"]
     real_apply, failures = application_store.apply, [1]
 
     def fails_once(*args, **kwargs):
@@ -206,6 +276,8 @@ def test_a_status_event_whose_handling_fails_is_retried_and_takes_effect(config,
     wait_until(lambda: application(api, application_id)["status"] == "submitted", timeout=60)
     assert failures == [0]
     assert [(entry["from"], entry["to"], entry["actor"]) for entry in application(api, application_id)["history"]] == [
-        (None, "submitted", staff.maker_actor), ("submitted", "publicizing", staff.checker_actor),
-        ("publicizing", "submitted", "system:registry")]
+        (None, "submitted", staff.maker_actor),
+        ("submitted", "publicizing", staff.checker_actor),
+        ("publicizing", "submitted", "system:registry"),
+    ]
     assert money(campaign(api, campaign_id)) == (1_000_000, 0, 0, 1_000_000)

@@ -1,4 +1,5 @@
 """`make bench` keeps working: its parts run end to end at a small size and end with the summary table."""
+
 import re
 import subprocess
 import sys
@@ -13,10 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.timeout(600)
 def test_the_benchmarks_run_at_a_small_size():
-    finished = subprocess.run([sys.executable, "-m", "bench", "import=300", "aid=100", "funds=100", "pipeline=250"],
-                              cwd=ROOT, capture_output=True, text=True, timeout=580)
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench", "import=300", "aid=100", "funds=100", "pipeline=250"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=580,
+    )
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
-    table = finished.stdout[finished.stdout.index("汇总："):]
+    table = finished.stdout[finished.stdout.index("汇总：") :]
     for part in ("导入", "审批", "资金", "全流程"):
         assert part in table, table
     # the pipeline's stages overlap: while some applications are still being approved, others go to the bank

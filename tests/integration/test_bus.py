@@ -1,5 +1,7 @@
 """The batch publisher against the real broker: every message arrives whole, with its properties."""
+
 import pytest
+from amqp.exceptions import PreconditionFailed
 from kombu import Connection
 
 from shared.bus import ConfirmingPublisher
@@ -35,10 +37,18 @@ def test_a_batch_arrives_in_order_with_bodies_larger_than_a_frame(rabbit_config,
 
     messages = drain(rabbit_config["AMQP_URI"], counting_queue)
     # content_encoding utf-8 makes the client hand back text
-    assert [message.body for message in messages] == [body.decode() for body in bodies] + ['{"after": "reconnect-free"}']
-    assert [message.delivery_info["routing_key"] for message in messages[-2:]] == ["worker_registered", "worker_updated"]
+    assert [message.body for message in messages] == [body.decode() for body in bodies] + [
+        '{"after": "reconnect-free"}'
+    ]
+    assert [message.delivery_info["routing_key"] for message in messages[-2:]] == [
+        "worker_registered",
+        "worker_updated",
+    ]
     assert messages[7].properties == {
-        "content_type": "application/json", "content_encoding": "utf-8", "delivery_mode": 2, "message_id": "id-7",
+        "content_type": "application/json",
+        "content_encoding": "utf-8",
+        "delivery_mode": 2,
+        "message_id": "id-7",
     }
 
 
@@ -48,7 +58,7 @@ def test_a_refused_batch_raises_and_the_next_one_reconnects(rabbit_config, count
     with Connection(rabbit_config["AMQP_URI"]) as connection:  # an exchange of another type refuses the redeclare
         connection.channel().exchange_declare("test.direct", "direct", durable=True, auto_delete=False)
 
-    with pytest.raises(Exception):
+    with pytest.raises(PreconditionFailed):  # the exchange exists with another type
         publisher.publish("test.direct", [("a", b"2", "m2")])
     publisher.publish("test.events", [("a", b"3", "m3")])
     publisher.close()

@@ -1,4 +1,5 @@
 """A service whose database connection is dropped under a worker (PostgreSQL restarting) lives on."""
+
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import create_engine, text

@@ -1,4 +1,5 @@
 """Parked events, listed and replayed (`hardship dlq`), over the real RabbitMQ."""
+
 import inspect
 import os
 import subprocess
@@ -7,12 +8,12 @@ from pathlib import Path
 
 from kombu import Connection, Exchange, Producer
 
-from shared.dlq import list_parked, replay, watched_queues
-from shared.events import envelope
-from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from services.notify import templates
 from services.notify.service import NotifyService
 from services.registry.service import RegistryService
+from shared.dlq import list_parked, replay, watched_queues
+from shared.events import envelope
+from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
 from tests.integration.conftest import deliveries_for, handled_count, wait_until
@@ -34,8 +35,14 @@ def parked_for(config, queues) -> list:
 
 
 def hardship_dlq(config, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([HARDSHIP, "dlq", *args], env={**os.environ, "AMQP_URI": config["AMQP_URI"]},
-                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [HARDSHIP, "dlq", *args],
+        env={**os.environ, "AMQP_URI": config["AMQP_URI"]},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def publish(config, exchange: str, event_type: str, payload) -> None:
@@ -44,7 +51,9 @@ def publish(config, exchange: str, event_type: str, payload) -> None:
         producer.publish(payload, routing_key=event_type, serializer="json", delivery_mode=2)
 
 
-def test_a_parked_event_is_listed_then_replayed_once_its_cause_is_fixed(config, runner_factory, recorder_db, registry_rpc):
+def test_a_parked_event_is_listed_then_replayed_once_its_cause_is_fixed(
+    config, runner_factory, recorder_db, registry_rpc
+):
     queues = watched_queues([recorder.Recorder])
     recorder.flaky_failures_left["count"] = FOREVER  # downstream is down for good, until an operator fixes it
     start(runner_factory, config, RegistryService, recorder.Recorder)
@@ -69,8 +78,9 @@ def test_a_parked_event_is_listed_then_replayed_once_its_cause_is_fixed(config, 
     assert handled_count(recorder_db, worker["worker_id"]) == 1
 
 
-def test_a_replayed_event_that_fails_again_is_parked_again_with_fresh_retries(config, runner_factory, recorder_db,
-                                                                             registry_rpc):
+def test_a_replayed_event_that_fails_again_is_parked_again_with_fresh_retries(
+    config, runner_factory, recorder_db, registry_rpc
+):
     queues = watched_queues([recorder.Recorder])
     recorder.flaky_failures_left["count"] = FOREVER
     start(runner_factory, config, RegistryService, recorder.Recorder)
@@ -105,8 +115,11 @@ def test_a_replay_of_one_event_id_leaves_the_others_parked(config, runner_factor
 
 
 # where notify's templates refuse a missing field: the parking reason names the file and line that raised
-RAISED_AT = next(number for number, line in enumerate(inspect.getsource(templates).splitlines(), 1)
-                 if 'raise ValueError(f"the SMS needs {key}")' in line)
+RAISED_AT = next(
+    number
+    for number, line in enumerate(inspect.getsource(templates).splitlines(), 1)
+    if 'raise ValueError(f"the SMS needs {key}")' in line
+)
 
 
 def test_the_command_lists_a_poison_event_masked_and_replays_it_into_parking_again(config, runner_factory):
@@ -137,7 +150,10 @@ def test_the_command_masks_personal_numbers_in_a_parking_reason(config):
         queue = parking_queue(NOTIFY_QUEUE)(connection.default_channel)
         queue.declare()
         Producer(connection.default_channel, exchange=Exchange("")).publish(
-            {"event_id": "b" * 32}, routing_key=queue.name, serializer="json", delivery_mode=2,
+            {"event_id": "b" * 32},
+            routing_key=queue.name,
+            serializer="json",
+            delivery_mode=2,
             headers={REASON_HEADER: f"ValueError: bad id {number}", ATTEMPT_HEADER: 6},
         )
 
@@ -164,8 +180,11 @@ def test_a_replay_to_a_queue_that_is_gone_keeps_the_event_until_its_service_is_b
         channel = connection.channel()
         parking_queue(queue)(channel).declare()
         Producer(channel, exchange=Exchange("")).publish(
-            {"event_id": "e" * 32}, routing_key=f"{queue}.parking", delivery_mode=2,
-            headers={REASON_HEADER: "handler failed", ATTEMPT_HEADER: 3})
+            {"event_id": "e" * 32},
+            routing_key=f"{queue}.parking",
+            delivery_mode=2,
+            headers={REASON_HEADER: "handler failed", ATTEMPT_HEADER: 3},
+        )
 
     [replayed] = replay(config["AMQP_URI"], queues={queue: "worker_registered"})
 

@@ -1,4 +1,5 @@
 """A gift is announced on the bus once, as aid.donation_received, with ids and amounts only."""
+
 from kombu import Connection, Exchange, Queue
 from nameko.standalone.rpc import ServiceRpcProxy
 
@@ -16,8 +17,13 @@ def test_a_gift_is_published_once_even_when_recorded_twice(config, runner_factor
         runner_factory(config, AidService).start()
         with ServiceRpcProxy("aid", config) as aid:
             donor = aid.create_donor({"name": "张三", "kind": "individual", "phone": "13800138000"}, "finance:test")
-            gift = {"donor_id": donor["donor_id"], "amount_fen": 8_800, "campaign_id": None,
-                    "received_on": "2026-08-01", "external_ref": "BANK-EVENT-1"}
+            gift = {
+                "donor_id": donor["donor_id"],
+                "amount_fen": 8_800,
+                "campaign_id": None,
+                "received_on": "2026-08-01",
+                "external_ref": "BANK-EVENT-1",
+            }
             first, again = aid.donate(gift, "finance:test"), aid.donate(gift, "finance:test")
         assert (first["created"], again["created"]) == (True, False)
 

@@ -1,14 +1,15 @@
 """The outbox, the inbox and parking, over the real RabbitMQ, on SQLite and on PostgreSQL."""
+
 import time
 
 from kombu import Connection, Exchange, Producer
 
+from services.registry.service import RegistryService
 from shared.bus import ConfirmingPublisher
 from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
-from services.registry.service import RegistryService
-from tests.fakes import recorder
 from tests.e2e.builders import valid_worker as worker_body
+from tests.fakes import recorder
 from tests.integration.conftest import deliveries_for, get_parked, handled_count, wait_until
 
 QUIET_SECONDS = 0.5
@@ -33,7 +34,11 @@ def test_registering_a_worker_emits_exactly_one_event(config, runner_factory, re
 
 
 def test_an_event_survives_the_relay_dying_between_commit_and_publish(
-    config, runner_factory, recorder_db, registry_rpc, monkeypatch,
+    config,
+    runner_factory,
+    recorder_db,
+    registry_rpc,
+    monkeypatch,
 ):
     start(runner_factory, config, recorder.Recorder)
     dead_relay = start(runner_factory, config, RegistryService)
@@ -84,7 +89,9 @@ def test_a_redelivered_event_changes_nothing(config, runner_factory, recorder_db
     event = envelope(worker_id="w" * 32, category="deep", union="测试工会", status="active")
 
     with Connection(config["AMQP_URI"]) as connection:
-        producer = Producer(connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True))
+        producer = Producer(
+            connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True)
+        )
         for _ in range(3):
             producer.publish(event, routing_key="worker_registered", serializer="json", delivery_mode=2)
 
@@ -119,13 +126,23 @@ def test_a_handler_that_keeps_failing_ends_in_the_parking_queue_with_its_reason(
 
 
 def test_an_event_that_cannot_be_decoded_is_parked_at_once_and_the_consumer_goes_on(
-    config, runner_factory, recorder_db, registry_rpc,
+    config,
+    runner_factory,
+    recorder_db,
+    registry_rpc,
 ):
     start(runner_factory, config, RegistryService, recorder.Recorder)
     with Connection(config["AMQP_URI"]) as connection:
-        producer = Producer(connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True))
-        producer.publish(b'{"worker_id": 13800138000', routing_key="worker_registered",
-                         content_type="application/json", content_encoding="utf-8", delivery_mode=2)
+        producer = Producer(
+            connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True)
+        )
+        producer.publish(
+            b'{"worker_id": 13800138000',
+            routing_key="worker_registered",
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+        )
 
     queue = parking_queue("evt-registry-worker_registered--recorder.on_worker_registered")
     parked = get_parked(config["AMQP_URI"], queue)

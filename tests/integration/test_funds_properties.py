@@ -27,6 +27,7 @@ next to a used later-rank one, and that is right. The sequence is one list of st
 (not a RuleBasedStateMachine, whose swarm testing switches rules off at random and, over 25 examples,
 rarely gets from a gift to a payment), with the grants' size setting the scale of gifts and budgets.
 """
+
 import csv
 import io
 import tempfile
@@ -39,17 +40,17 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.aid import applications as application_store
+from services.aid import approvals, disbursement, funds, ledger, submissions, trace
+from services.aid import campaigns as campaign_store
+from services.aid.models import applications, batch_items, donations, fund_sources, payouts
+from services.aid.models import ledger as ledger_entries
+from services.aid.workdays import NO_CALENDAR
+from services.aid.workflow import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
 from shared.crypto import Vault
 from shared.db import make_engine
 from shared.errors import ServiceError
 from shared.migrations import upgrade
-from services.aid import applications as application_store
-from services.aid import campaigns as campaign_store
-from services.aid import approvals, disbursement, funds, ledger, submissions, trace
-from services.aid.models import applications, batch_items, donations, fund_sources, payouts
-from services.aid.models import ledger as ledger_entries
-from services.aid.workflow import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
-from services.aid.workdays import NO_CALENDAR
 from tests.conftest import POSTGRES_ADMIN_URL, PostgresDatabases
 
 pytestmark = pytest.mark.timeout(900)  # shrinking a failure takes longer than the default 120 s
@@ -61,8 +62,23 @@ MAKER, CHECKER, FINANCE = "caseworker:maker", "reviewer:checker", "finance:payer
 CALENDAR = NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
 INDEX = st.integers(min_value=0, max_value=10_000)  # picks one of a list, modulo its length
 # The steps, weighted by repetition; drawn as one list up front so that shrinking drops whole steps.
-STEPS = ("donate", "donate", "donate", "donate", "allocate", "allocate", "submit", "submit", "submit", "review",
-         "pay_by_hand", "pay_by_hand", "create_batch", "create_batch", "batch_results")
+STEPS = (
+    "donate",
+    "donate",
+    "donate",
+    "donate",
+    "allocate",
+    "allocate",
+    "submit",
+    "submit",
+    "submit",
+    "review",
+    "pay_by_hand",
+    "pay_by_hand",
+    "create_batch",
+    "create_batch",
+    "batch_results",
+)
 MIN_STEPS, MAX_STEPS = 15, 25
 PAYEE = "sealed payee"  # as the registry's `payees` gives it; no bank file is written here
 
@@ -117,28 +133,50 @@ class World:
     def money(self, label: str, most: int = 4) -> int:
         """An amount on the scale of the grants (so that gifts and budgets pay a few of them, whatever
         the grants are): up to `most` whole scales plus a random part of one."""
-        return (self.draw(st.integers(min_value=0, max_value=most), f"{label}: scales") * self.scale
-                + self.draw(st.integers(min_value=1, max_value=self.scale), f"{label}: fen"))
+        return self.draw(st.integers(min_value=0, max_value=most), f"{label}: scales") * self.scale + self.draw(
+            st.integers(min_value=1, max_value=self.scale), f"{label}: fen"
+        )
 
     def setup(self):
         count = self.draw(st.integers(min_value=1, max_value=2), "campaigns")
-        tables = [self.draw(st.fixed_dictionaries(
-            {category: st.integers(min_value=1, max_value=150_000) for category in CATEGORIES}), f"amounts {number}")
-            for number in range(count)]
+        tables = [
+            self.draw(
+                st.fixed_dictionaries(
+                    {category: st.integers(min_value=1, max_value=150_000) for category in CATEGORIES}
+                ),
+                f"amounts {number}",
+            )
+            for number in range(count)
+        ]
         self.scale = max(amount for table in tables for amount in table.values())
         for number, amounts in enumerate(tables):
-            budget = 0 if self.draw(st.sampled_from([False, False, True]), f"no budget {number}") else \
-                self.money(f"budget {number}")
-            row = campaign_store.create(self.session, {
-                "program": "warmth", "name": f"送温暖 {number}", "year": 2026, "opens_on": date(2026, 8, 1),
-                "closes_on": date(2026, 8, 31), "budget_fen": budget, "amounts": amounts, "publicity_days": 0,
-            }, "admin:setup")
+            budget = (
+                0
+                if self.draw(st.sampled_from([False, False, True]), f"no budget {number}")
+                else self.money(f"budget {number}")
+            )
+            row = campaign_store.create(
+                self.session,
+                {
+                    "program": "warmth",
+                    "name": f"送温暖 {number}",
+                    "year": 2026,
+                    "opens_on": date(2026, 8, 1),
+                    "closes_on": date(2026, 8, 31),
+                    "budget_fen": budget,
+                    "amounts": amounts,
+                    "publicity_days": 0,
+                },
+                "admin:setup",
+            )
             self.campaign_ids.append(row.campaign_id)
             self.budget[row.campaign_id] = budget
             self.placed[row.campaign_id] = 0
             self.amounts[row.campaign_id] = amounts
-        for kind, anonymous in self.draw(st.lists(st.tuples(st.sampled_from(["individual", "organization"]),
-                                                            st.booleans()), min_size=1, max_size=3), "donors"):
+        for kind, anonymous in self.draw(
+            st.lists(st.tuples(st.sampled_from(["individual", "organization"]), st.booleans()), min_size=1, max_size=3),
+            "donors",
+        ):
             self.create_donor(kind, anonymous, None)
         self.sources_seen = self._sources()
 
@@ -155,8 +193,11 @@ class World:
         """A gift restricted to a campaign or not; sometimes from a new donor; sometimes a bank reference
         seen before, with other details, which must bring back the first gift and add nothing."""
         if self.draw(st.sampled_from([False, False, True]), "new donor"):
-            self.create_donor(self.draw(st.sampled_from(["individual", "organization"]), "kind"),
-                              self.draw(st.booleans(), "anonymous"), "13812345678")
+            self.create_donor(
+                self.draw(st.sampled_from(["individual", "organization"]), "kind"),
+                self.draw(st.booleans(), "anonymous"),
+                "13812345678",
+            )
         donor = pick(self.donor_ids, self.draw(INDEX, "donor"))
         where = self.draw(st.sampled_from([0, 0, 1, 2]), "where (0: unrestricted)")
         campaign_id = None if where == 0 else pick(self.campaign_ids, where - 1)
@@ -167,8 +208,13 @@ class World:
         if again and self.draw(st.booleans(), "the first gift's details again"):
             first = self.refs[ref]
             donor, amount, campaign_id = first["donor_id"], first["amount_fen"], first["campaign_id"]
-        data = {"donor_id": donor, "amount_fen": amount, "campaign_id": campaign_id, "received_on": received_on,
-                "external_ref": ref}
+        data = {
+            "donor_id": donor,
+            "amount_fen": amount,
+            "campaign_id": campaign_id,
+            "received_on": received_on,
+            "external_ref": ref,
+        }
         if again:
             first = self.refs[ref]
             if (first["donor_id"], first["amount_fen"], first["campaign_id"]) != (donor, amount, campaign_id):
@@ -195,7 +241,8 @@ class World:
         campaign_id = pick(self.campaign_ids, self.draw(INDEX, "campaign"))
         share = self.draw(st.sampled_from(["part", "part", "part", "all", "more"]), "how much")
         before = self.session.execute(
-            select(donations).where(donations.c.campaign_id.is_(None))
+            select(donations)
+            .where(donations.c.campaign_id.is_(None))
             .order_by(donations.c.received_on, donations.c.created_at)
         ).all()
         self.session.rollback()
@@ -208,7 +255,9 @@ class World:
             amount = max(1, free + more)
         note(f"allocate {amount} of {free} unallocated")
         try:
-            result, created = funds.allocate(self.session, campaign_store.load(self.session, campaign_id), amount, FINANCE)
+            result, created = funds.allocate(
+                self.session, campaign_store.load(self.session, campaign_id), amount, FINANCE
+            )
         except ServiceError as error:
             assert error.code == "budget_exhausted", error
             assert free < amount, f"allocation of {amount} refused with {free} unallocated"
@@ -238,11 +287,14 @@ class World:
     def _change(self, application_id: str, action: str, expected: str | None, values=None) -> None:
         """Do `action`; `expected` is the status it must lead to, or None when it must be refused."""
         app = self.apps[application_id]
-        note(f"{action} …{application_id[-6:]}: {app['status']}, {app['amount']} fen, "
-             f"{self._left(app['campaign_id'])} fen left in the campaign")
+        note(
+            f"{action} …{application_id[-6:]}: {app['status']}, {app['amount']} fen, "
+            f"{self._left(app['campaign_id'])} fen left in the campaign"
+        )
         try:
-            row = application_store.change(self.session, application_id, action, CHECKER, "理由", today=TODAY,
-                                           calendar=CALENDAR, values=values)
+            row = application_store.change(
+                self.session, application_id, action, CHECKER, "理由", today=TODAY, calendar=CALENDAR, values=values
+            )
         except ServiceError as error:
             assert expected is None, f"{action} of a {app['status']} application refused: {error}"
             assert error.code in ("invalid_transition", "budget_exhausted"), error
@@ -276,20 +328,31 @@ class World:
             self.workers += 1
             worker_id = f"{self.workers:032x}"
             applicants[worker_id] = {
-                "worker_id": worker_id, "status": "active", "category": category, "union": "市总工会",
-                "name_masked": "王*明", "id_number_masked": f"110**********{self.workers % 10000:04d}",
-                "id_last4": f"{self.workers % 10000:04d}", "household": [f"household-{worker_id}"],
+                "worker_id": worker_id,
+                "status": "active",
+                "category": category,
+                "union": "市总工会",
+                "name_masked": "王*明",
+                "id_number_masked": f"110**********{self.workers % 10000:04d}",
+                "id_last4": f"{self.workers % 10000:04d}",
+                "household": [f"household-{worker_id}"],
             }
             requests.append(({"campaign_id": campaign_id, "worker_id": worker_id}, MAKER, None))
-        outcomes = submissions.submit_many(self.session, self.vault, requests,
-                                           lambda worker_ids: {i: applicants[i] for i in worker_ids}, TODAY, False)
+        outcomes = submissions.submit_many(
+            self.session, self.vault, requests, lambda worker_ids: {i: applicants[i] for i in worker_ids}, TODAY, False
+        )
         filed = []
         for (payload, _actor, _request_id), outcome in zip(requests, outcomes, strict=True):
             shown = outcome["application"]
             category = applicants[payload["worker_id"]]["category"]
-            assert shown["status"] == SUBMITTED and shown["amount_fen"] == self.amounts[payload["campaign_id"]][category]
-            self.apps[shown["application_id"]] = {"campaign_id": payload["campaign_id"], "amount": shown["amount_fen"],
-                                                  "status": SUBMITTED}
+            assert (
+                shown["status"] == SUBMITTED and shown["amount_fen"] == self.amounts[payload["campaign_id"]][category]
+            )
+            self.apps[shown["application_id"]] = {
+                "campaign_id": payload["campaign_id"],
+                "amount": shown["amount_fen"],
+                "status": SUBMITTED,
+            }
             filed.append(shown["application_id"])
         if self.draw(st.sampled_from([True, True, True, False]), "approve now"):
             self._approve_together(filed)
@@ -304,8 +367,15 @@ class World:
                 left[app["campaign_id"]] -= app["amount"]
                 expected.append(application_id)
         note(f"approve together {[i[-6:] for i in application_ids]}: expect {[i[-6:] for i in expected]}")
-        result = approvals.approve_many(self.session, application_ids, CHECKER, "理由", TODAY, CALENDAR,
-                                        lambda worker_ids: {i: {"status": "active"} for i in worker_ids})
+        result = approvals.approve_many(
+            self.session,
+            application_ids,
+            CHECKER,
+            "理由",
+            TODAY,
+            CALENDAR,
+            lambda worker_ids: {i: {"status": "active"} for i in worker_ids},
+        )
         assert result["approved"] == expected, result
         assert {item["code"] for item in result["failed"]} <= {"budget_exhausted"}, result
         event(f"approve together: {len(expected)} of {len(application_ids)}")
@@ -320,8 +390,11 @@ class World:
         if action == "approve":
             self._approve(application_id)
             return
-        expected = {"return_for_review": {READY: SUBMITTED}, "reject": {SUBMITTED: "rejected"},
-                    "withdraw": {SUBMITTED: "withdrawn"}}[action].get(self.apps[application_id]["status"])
+        expected = {
+            "return_for_review": {READY: SUBMITTED},
+            "reject": {SUBMITTED: "rejected"},
+            "withdraw": {SUBMITTED: "withdrawn"},
+        }[action].get(self.apps[application_id]["status"])
         self._change(application_id, action, expected)
 
     def pay_by_hand(self):
@@ -338,8 +411,11 @@ class World:
         payable = sorted({app["campaign_id"] for app in self.apps.values() if app["status"] in (READY, PAYMENT_FAILED)})
         anyone = self.draw(st.sampled_from([False, False, False, True]), "any campaign")
         campaign_id = pick(payable if payable and not anyone else self.campaign_ids, self.draw(INDEX, "campaign"))
-        due = sorted(application_id for application_id, app in self.apps.items()
-                     if app["campaign_id"] == campaign_id and app["status"] in (READY, PAYMENT_FAILED))
+        due = sorted(
+            application_id
+            for application_id, app in self.apps.items()
+            if app["campaign_id"] == campaign_id and app["status"] in (READY, PAYMENT_FAILED)
+        )
         try:
             campaign = campaign_store.load(self.session, campaign_id)
             rows = disbursement.due(self.session, campaign)
@@ -352,8 +428,11 @@ class World:
         retried = any(self.apps[i]["status"] == PAYMENT_FAILED for i in due)
         event("batch: created, with earlier failures" if retried else "batch: created")
         assert (batch["count"], batch["total_fen"]) == (len(due), sum(self.apps[i]["amount"] for i in due))
-        items = sorted(self.session.execute(
-            select(batch_items.c.application_id).where(batch_items.c.batch_id == batch["batch_id"])).scalars())
+        items = sorted(
+            self.session.execute(
+                select(batch_items.c.application_id).where(batch_items.c.batch_id == batch["batch_id"])
+            ).scalars()
+        )
         self.session.rollback()
         assert items == due
         for application_id in due:
@@ -370,8 +449,14 @@ class World:
         if batch is None:
             latest = self.draw(st.booleans(), "latest batch")
             batch = self.batches[-1] if latest else pick(self.batches, self.draw(INDEX, "batch"))
-        answers = self.draw(st.lists(st.sampled_from(["success", "success", "failed", None]),
-                                     min_size=len(batch["items"]), max_size=len(batch["items"])), "answers")
+        answers = self.draw(
+            st.lists(
+                st.sampled_from(["success", "success", "failed", None]),
+                min_size=len(batch["items"]),
+                max_size=len(batch["items"]),
+            ),
+            "answers",
+        )
         lines, expected, settled = [], {"disbursed": 0, "failed": 0, "unchanged": 0, "errors": 0}, {}
         for application_id, answer in zip(batch["items"], answers):
             if answer is None:
@@ -387,7 +472,8 @@ class World:
                 expected["errors"] += 1
         summary = disbursement.apply_results(self.session, batch["batch_id"], results_csv(lines), FINANCE)
         assert {key: summary[key] for key in ("disbursed", "failed", "unchanged")} == {
-            key: expected[key] for key in ("disbursed", "failed", "unchanged")}, summary
+            key: expected[key] for key in ("disbursed", "failed", "unchanged")
+        }, summary
         assert len(summary["errors"]) == expected["errors"], summary
         event(f"results: {', '.join(key for key, count in expected.items() if count) or 'empty'}")
         for application_id, answer in settled.items():
@@ -421,16 +507,24 @@ class World:
         assert ledger.total(s) == 0
         unbalanced = s.execute(
             select(ledger_entries.c.movement_id, func.sum(ledger_entries.c.amount_fen))
-            .group_by(ledger_entries.c.movement_id).having(func.sum(ledger_entries.c.amount_fen) != 0)
+            .group_by(ledger_entries.c.movement_id)
+            .having(func.sum(ledger_entries.c.amount_fen) != 0)
         ).all()
         assert unbalanced == []
-        held = {account: int(total) for account, total in s.execute(
-            select(ledger_entries.c.account, func.sum(ledger_entries.c.amount_fen)).group_by(ledger_entries.c.account)
-        ).all()}
+        held = {
+            account: int(total)
+            for account, total in s.execute(
+                select(ledger_entries.c.account, func.sum(ledger_entries.c.amount_fen)).group_by(
+                    ledger_entries.c.account
+                )
+            ).all()
+        }
         s.rollback()
         known = {ledger.DONORS, ledger.UNION_BUDGET, ledger.UNRESTRICTED} | {
-            account(campaign_id) for campaign_id in self.campaign_ids
-            for account in (ledger.funds, ledger.committed, ledger.disbursed)}
+            account(campaign_id)
+            for campaign_id in self.campaign_ids
+            for account in (ledger.funds, ledger.committed, ledger.disbursed)
+        }
         assert set(held) <= known, set(held) - known
         for account, balance in held.items():
             if account.startswith("external:"):
@@ -455,7 +549,8 @@ class World:
             assert (row.committed_fen, row.disbursed_fen) == (committed, paid)
             assert money == {
                 "remaining": row.budget_fen + row.allocated_fen - row.committed_fen - row.disbursed_fen,
-                "committed": row.committed_fen, "disbursed": row.disbursed_fen,
+                "committed": row.committed_fen,
+                "disbursed": row.disbursed_fen,
             }
             assert money["remaining"] >= 0
 
@@ -496,7 +591,8 @@ class World:
             mine = [source for source in sources.values() if source["donation_id"] == gift.donation_id]
             if gift.campaign_id:
                 assert [(source["rank"], source["amount_fen"]) for source in mine] == [
-                    (funds.RESTRICTED, gift.amount_fen)]
+                    (funds.RESTRICTED, gift.amount_fen)
+                ]
             else:
                 assert all(source["rank"] == funds.ALLOCATED for source in mine)
                 assert sum(source["amount_fen"] for source in mine) == gift.placed_fen
@@ -506,7 +602,8 @@ class World:
         earliest sources with room, draining each before moving to a later one."""
         before = self.sources_seen
         new = self.session.execute(
-            select(payouts).where(payouts.c.id > self.last_payout_id).order_by(payouts.c.id)).all()
+            select(payouts).where(payouts.c.id > self.last_payout_id).order_by(payouts.c.id)
+        ).all()
         self.session.rollback()
         by_app: dict[str, list] = {}
         for payout in new:
@@ -528,13 +625,20 @@ class World:
             assert keys == sorted(keys), f"drawn out of order: {keys}"
             event(f"paid from ranks {sorted({key[0] for key in keys})}, {len(keys)} source(s)")
             used = {payout.source_id for payout in taken}
-            skipped = [source for source in before.values() if source["campaign_id"] == campaign_id
-                       and source["source_id"] not in used and source["used_fen"] < source["amount_fen"]
-                       and draw_key(source) < keys[-1]]
+            skipped = [
+                source
+                for source in before.values()
+                if source["campaign_id"] == campaign_id
+                and source["source_id"] not in used
+                and source["used_fen"] < source["amount_fen"]
+                and draw_key(source) < keys[-1]
+            ]
             assert not skipped, f"took {keys[-1]} while earlier sources had room: {skipped}"
             for payout in taken:
-                before[payout.source_id] = {**before[payout.source_id],
-                                            "used_fen": before[payout.source_id]["used_fen"] + payout.amount_fen}
+                before[payout.source_id] = {
+                    **before[payout.source_id],
+                    "used_fen": before[payout.source_id]["used_fen"] + payout.amount_fen,
+                }
         now = self._sources()
         for source_id, source in before.items():
             assert now[source_id]["used_fen"] == source["used_fen"], (source, now[source_id])

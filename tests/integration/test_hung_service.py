@@ -1,20 +1,21 @@
 """A registry that hangs (every worker held before it starts, as if its process were frozen) costs its callers one
 RPC_TIMEOUT per call, never their capacity: aid answers that call 503 service_unavailable and goes on serving what
 needs no registry; an event handler's call fails like any error, so the event is retried, then parked."""
+
 import time
 
 import eventlet
 from kombu import Connection, Exchange, Producer
 from nameko.standalone.rpc import ServiceRpcProxy
 
+from services.aid.service import AidService
+from services.gateway.service import GatewayService
+from services.registry.service import RegistryService
 from shared.errors import ServiceError
 from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue, reliable_event_handler
 from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
-from services.aid.service import AidService
-from services.gateway.service import GatewayService
-from services.registry.service import RegistryService
 from tests.e2e.aid_builders import TODAY, campaign_body
 from tests.e2e.conftest import Api
 from tests.fakes.frozen_registry import Freeze, FrozenRegistry
@@ -45,8 +46,10 @@ def test_aid_answers_503_for_a_call_to_a_hung_registry_and_goes_on_serving(confi
     runner_factory(settings, FrozenRegistry, AidService).start()
     with ServiceRpcProxy("aid", config, timeout=30) as aid:
         created = aid.create_campaign(campaign_body(), "admin:test")
-        hung = [eventlet.spawn(aid_call, config, "submit_applications", [submission(created["campaign_id"])])
-                for _ in range(3)]
+        hung = [
+            eventlet.spawn(aid_call, config, "submit_applications", [submission(created["campaign_id"])])
+            for _ in range(3)
+        ]
         # while those wait on the registry, aid answers what needs no registry
         assert aid.get_campaign(created["campaign_id"])["campaign_id"] == created["campaign_id"]
         assert aid.list_campaigns({})["total"] == 1
@@ -94,8 +97,9 @@ def test_the_cli_import_gives_up_on_a_registry_that_does_not_answer(config, monk
     from shared.import_client import import_file
 
     with Connection(config["AMQP_URI"]) as connection:
-        Queue("rpc-registry", Exchange("nameko-rpc", type="topic", durable=True), routing_key="registry.*",
-              durable=True)(connection.default_channel).declare()
+        Queue(
+            "rpc-registry", Exchange("nameko-rpc", type="topic", durable=True), routing_key="registry.*", durable=True
+        )(connection.default_channel).declare()
     monkeypatch.setenv("AMQP_URI", config["AMQP_URI"])
     monkeypatch.setenv("RPC_TIMEOUT", str(RPC_TIMEOUT))
     sheet = tmp_path / "workers.csv"

@@ -1,4 +1,5 @@
 """An import publishes an event for each file it creates or changes, and none for what it leaves alone."""
+
 import time
 
 from services.registry.service import RegistryService

@@ -3,6 +3,7 @@
 The parts are sent straight over RPC here, so they can come out of order, twice, or not at all; what the import
 reads is exactly the file, and no part outlives its import.
 """
+
 import base64
 import uuid
 from datetime import timedelta
@@ -10,12 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from shared.db import make_engine
-from shared.errors import ServiceError
-from shared.events import now_utc
 from services.registry.models import import_parts
 from services.registry.service import RegistryService
 from services.registry.uploads import INCOMPLETE
+from shared.db import make_engine
+from shared.errors import ServiceError
+from shared.events import now_utc
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 
 ROWS = 30
@@ -42,7 +43,7 @@ def stored(engine) -> list[tuple[str, int]]:
 def cut(content: bytes, pieces: int) -> list[str]:
     """The content in `pieces` parts of about the same size (through the middle of lines and characters), base64."""
     size = -(-len(content) // pieces)
-    return [base64.b64encode(content[start:start + size]).decode() for start in range(0, len(content), size)]
+    return [base64.b64encode(content[start : start + size]).decode() for start in range(0, len(content), size)]
 
 
 def test_parts_sent_out_of_order_and_twice_import_as_the_file_and_are_then_deleted(registry, registry_db):
@@ -55,7 +56,11 @@ def test_parts_sent_out_of_order_and_twice_import_as_the_file_and_are_then_delet
     result = registry.import_workers(import_id, 3, "cut.csv", "test")
 
     assert (result["import_id"], result["total_rows"], result["created"], result["rejected"]) == (
-        import_id, ROWS, ROWS, [])
+        import_id,
+        ROWS,
+        ROWS,
+        [],
+    )
     assert stored(registry_db) == []
     assert registry.import_progress(import_id)["status"] == "done"
 
@@ -92,10 +97,18 @@ def test_a_sheet_that_cannot_be_read_fails_and_its_parts_are_deleted_but_not_ano
 def test_parts_left_by_an_abandoned_upload_are_deleted_after_a_day_when_another_upload_starts(registry, registry_db):
     abandoned, recent, import_id = uuid.uuid4().hex, uuid.uuid4().hex, uuid.uuid4().hex
     with registry_db.begin() as connection:
-        connection.execute(insert(import_parts), [
-            {"import_id": abandoned, "seq": 0, "sealed": "v1:old", "received_at": now_utc() - timedelta(days=1, minutes=1)},
-            {"import_id": recent, "seq": 0, "sealed": "v1:new", "received_at": now_utc() - timedelta(hours=23)},
-        ])
+        connection.execute(
+            insert(import_parts),
+            [
+                {
+                    "import_id": abandoned,
+                    "seq": 0,
+                    "sealed": "v1:old",
+                    "received_at": now_utc() - timedelta(days=1, minutes=1),
+                },
+                {"import_id": recent, "seq": 0, "sealed": "v1:new", "received_at": now_utc() - timedelta(hours=23)},
+            ],
+        )
     registry.add_import_part(import_id, 0, cut(b"a", 1)[0])
     assert stored(registry_db) == sorted([(recent, 0), (import_id, 0)])
 
@@ -109,12 +122,16 @@ def test_parts_are_stored_encrypted(registry, registry_db):
     assert "110105194912310029" not in base64.b64decode(sealed[3:]).decode("latin-1")
 
 
-@pytest.mark.parametrize("import_id,seq,content,message", [
-    ("not-an-id", 0, "YQ==", "上传的分段编号无效"),
-    (uuid.uuid4().hex, -1, "YQ==", "上传的分段编号无效"),
-    (uuid.uuid4().hex, "1", "YQ==", "上传的分段编号无效"),
-    (uuid.uuid4().hex, 0, "not base64!", "文件内容无法读取"),
-], ids=["bad-id", "negative-seq", "seq-not-a-number", "bad-base64"])
+@pytest.mark.parametrize(
+    "import_id,seq,content,message",
+    [
+        ("not-an-id", 0, "YQ==", "上传的分段编号无效"),
+        (uuid.uuid4().hex, -1, "YQ==", "上传的分段编号无效"),
+        (uuid.uuid4().hex, "1", "YQ==", "上传的分段编号无效"),
+        (uuid.uuid4().hex, 0, "not base64!", "文件内容无法读取"),
+    ],
+    ids=["bad-id", "negative-seq", "seq-not-a-number", "bad-base64"],
+)
 def test_a_malformed_part_is_refused(registry, registry_db, import_id, seq, content, message):
     with pytest.raises(ServiceError) as refused:
         registry.add_import_part(import_id, seq, content)

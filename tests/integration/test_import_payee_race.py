@@ -1,6 +1,7 @@
 """Imports and payee changes in the registry's database, without a broker: an import never writes back bank
 details that a payee change replaced after the import read the file, one from the command line asks for none,
 and an approval does not replace a payee changed since the request."""
+
 from datetime import date
 
 import pytest
@@ -18,9 +19,17 @@ from shared.migrations import upgrade
 
 TODAY = date(2026, 11, 25)
 ROW = {
-    "name": "李秀", "id_number": "440106197907124050", "phone": "13392655486", "employer": "市第一纺织厂",
-    "union": "建设工会", "hardship_category": "深度困难", "reasons": "因病、子女教育", "household_size": "3",
-    "household_monthly_income": "4352.5", "bank_name": "中国工商银行", "bank_account": "6222078651237160091",
+    "name": "李秀",
+    "id_number": "440106197907124050",
+    "phone": "13392655486",
+    "employer": "市第一纺织厂",
+    "union": "建设工会",
+    "hardship_category": "深度困难",
+    "reasons": "因病、子女教育",
+    "household_size": "3",
+    "household_monthly_income": "4352.5",
+    "bank_name": "中国工商银行",
+    "bank_account": "6222078651237160091",
     "filed_on": "2025/04/03",
 }
 APPROVED_BANK = {"name": "中国建设银行", "account": "6217000010012345678"}
@@ -93,8 +102,11 @@ def test_of_two_requests_made_at_once_only_the_first_approved_changes_the_payee(
     other_bank = {"name": "中国农业银行", "account": "6228480010012345678"}
     _, first = store.apply_update(session, vault, worker_id, {"bank": APPROVED_BANK}, "caseworker:alice")
     _, second = store.apply_update(session, vault, worker_id, {"bank": other_bank}, "caseworker:carol")
-    session.execute(update(change_requests).where(change_requests.c.change_request_id == first)
-                    .values(status="pending", decided_by=None, decided_at=None))  # as if made at the same time
+    session.execute(
+        update(change_requests)
+        .where(change_requests.c.change_request_id == first)
+        .values(status="pending", decided_by=None, decided_at=None)
+    )  # as if made at the same time
     session.commit()
 
     payee_decisions.decide(session, vault, second, True, None, "admin:bob")

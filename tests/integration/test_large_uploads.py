@@ -8,14 +8,15 @@ chunk of rows, so what the first import of a process costs whatever the file's s
 importer's chunk) is not mistaken for the file. On PostgreSQL: with SQLite the registry's page cache
 (cache_size, 64 MB a connection, see shared/db.py) fills with the parts as well, and hides what the code holds.
 """
+
 import time
 
 import pytest
 from sqlalchemy import func, select
 
-from shared.db import make_engine
 from services.registry.checked_rows import CHUNK_ROWS
 from services.registry.models import import_parts
+from shared.db import make_engine
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e.builders import assert_error
 from tests.fakes.sheets import HEADERS, generate_workers, to_csv_bytes, write_padded_csv
@@ -89,20 +90,38 @@ def test_a_50_mb_sheet_is_imported_raw_and_as_a_form_without_either_process_hold
     assert size > 0.95 * SIZE
 
     with sheet.open("rb") as body:  # sent from the file, with its Content-Length
-        raw, gateway, registry = growth(processes, lambda: api.post(
-            "/api/v1/workers/import?filename=big.csv", data=body, headers={"Content-Type": "text/csv"}))
+        raw, gateway, registry = growth(
+            processes,
+            lambda: api.post(
+                "/api/v1/workers/import?filename=big.csv", data=body, headers={"Content-Type": "text/csv"}
+            ),
+        )
     assert raw.status_code == 200, raw.text
     result = raw.json()
     assert (result["total_rows"], result["created"], result["updated"], result["unchanged"], result["rejected"]) == (
-        PEOPLE, PEOPLE, 0, 0, [])
+        PEOPLE,
+        PEOPLE,
+        0,
+        0,
+        [],
+    )
     assert gateway < size // 2 and registry < size // 2, (gateway // MB, registry // MB)
 
     with sheet.open("rb") as file:  # in the background this time: the same parts, the same result
-        state, gateway, registry = growth(processes, lambda: finished(api, api.post(
-            "/api/v1/workers/import?async=1", files={"file": ("big.csv", file, "text/csv")})))
+        state, gateway, registry = growth(
+            processes,
+            lambda: finished(
+                api, api.post("/api/v1/workers/import?async=1", files={"file": ("big.csv", file, "text/csv")})
+            ),
+        )
     again = state["result"]
     assert (state["status"], again["total_rows"], again["created"], again["unchanged"], again["rejected"]) == (
-        "done", PEOPLE, 0, PEOPLE, [])
+        "done",
+        PEOPLE,
+        0,
+        PEOPLE,
+        [],
+    )
     assert gateway < size // 2 and registry < size // 2, (gateway // MB, registry // MB)
     assert api.get("/api/v1/workers", token=ADMIN_TOKEN).json()["total"] == WARM_UP + PEOPLE
     assert stored_parts(config) == 0
@@ -113,8 +132,10 @@ def test_a_50_mb_upload_is_read_as_a_stream_and_refused_at_its_first_bad_line_wi
     head = (",".join(HEADERS) + "\r\n").encode()
     content = head + b"x" * (SIZE - len(head))  # one line of 50 MB: no registry row is anywhere near that
 
-    response, gateway, registry = growth(processes, lambda: api.post(
-        "/api/v1/workers/import?filename=big.csv", data=content, headers={"Content-Type": "text/csv"}))
+    response, gateway, registry = growth(
+        processes,
+        lambda: api.post("/api/v1/workers/import?filename=big.csv", data=content, headers={"Content-Type": "text/csv"}),
+    )
 
     error = assert_error(response, 400, "validation_error")
     assert error["fields"]["file"] == ["CSV 文件中有一行超过 1 MB，不是有效的登记表"]
@@ -131,7 +152,9 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(processes):
     assert_error(declared, 413, "payload_too_large")
     assert gateway < LIMIT // 4 and registry < MB, (gateway // MB, registry // MB)
 
-    as_form, gateway, _ = growth(processes, lambda: api.post("/api/v1/workers/import", files={"file": ("big.csv", content)}))
+    as_form, gateway, _ = growth(
+        processes, lambda: api.post("/api/v1/workers/import", files={"file": ("big.csv", content)})
+    )
     assert_error(as_form, 413, "payload_too_large")
     assert gateway < LIMIT // 4, gateway // MB
 

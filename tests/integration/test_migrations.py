@@ -1,4 +1,7 @@
 """Each service's migrations build exactly the tables its models describe, and can be undone."""
+
+from datetime import UTC
+
 import pytest
 from alembic import command
 
@@ -18,7 +21,7 @@ def test_migrations_match_the_models_and_downgrade_cleanly(service, db_urls):
 
 
 def test_aid_0006_gives_older_applications_their_sms_number_and_a_chinese_history(db_urls):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     import sqlalchemy as sa
 
@@ -27,35 +30,48 @@ def test_aid_0006_gives_older_applications_their_sms_number_and_a_chinese_histor
     url = db_urls["AID_DB_URL"]
     config = alembic_config("aid", url)
     command.upgrade(config, "0005")
-    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=timezone.utc)
+    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=UTC)
     application_id = "019a2b3c4d5e6f708192a3b4c587267d"
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO campaigns VALUES ('c1', 'warmth', '送温暖', 2026, '2026-08-01', '2026-08-31', 0, 0, 0, 0, '{}', 5,"
-            " 'admin:1', :now)"), {"now": now})
-        connection.execute(sa.text(
-            "INSERT INTO applications (application_id, campaign_id, program, worker_id, status, amount_fen, name_masked,"
-            " id_number_masked, id_last4, \"union\", category, submitted_by, created_at, updated_at) VALUES (:id, 'c1',"
-            " 'warmth', 'w1', 'submitted', 300000, '王*', '110105********1234', '1234', '工会', 'deep', 'caseworker:1',"
-            " :now, :now)"), {"id": application_id, "now": now})
-        connection.execute(sa.text(
-            "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, at) VALUES"
-            " (:id, 'ready', 'submitted', 'system:registry', '职工档案状态变为 exited，退回重新审核', :now)"),
-            {"id": application_id, "now": now})
+        connection.execute(
+            sa.text(
+                "INSERT INTO campaigns VALUES ('c1', 'warmth', '送温暖', 2026, '2026-08-01', '2026-08-31', 0, 0, 0, 0, '{}', 5,"
+                " 'admin:1', :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO applications (application_id, campaign_id, program, worker_id, status, amount_fen, name_masked,"
+                " id_number_masked, id_last4, \"union\", category, submitted_by, created_at, updated_at) VALUES (:id, 'c1',"
+                " 'warmth', 'w1', 'submitted', 300000, '王*', '110105********1234', '1234', '工会', 'deep', 'caseworker:1',"
+                " :now, :now)"
+            ),
+            {"id": application_id, "now": now},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO application_history (application_id, from_status, to_status, actor, reason, at) VALUES"
+                " (:id, 'ready', 'submitted', 'system:registry', '职工档案状态变为 exited，退回重新审核', :now)"
+            ),
+            {"id": application_id, "now": now},
+        )
 
     command.upgrade(config, "head")
 
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT short_number FROM applications")).scalar() == "87267D"
-        assert connection.execute(sa.text("SELECT reason FROM application_history")).scalar() == \
-            "职工档案状态变为已退出，退回重新审核"
+        assert (
+            connection.execute(sa.text("SELECT reason FROM application_history")).scalar()
+            == "职工档案状态变为已退出，退回重新审核"
+        )
     engine.dispose()
     command.downgrade(config, "0005")  # with the rows still there
 
 
 def test_registry_0003_downgrades_with_workers_and_their_history_still_there(db_urls):
     """SQLite checks foreign keys: rebuilding `workers` to drop a column would fail while its history refers to it."""
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     import sqlalchemy as sa
 
@@ -65,17 +81,42 @@ def test_registry_0003_downgrades_with_workers_and_their_history_still_there(db_
     url = db_urls["REGISTRY_DB_URL"]
     config = alembic_config("registry", url)
     command.upgrade(config, "head")
-    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=timezone.utc)
+    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(workers.insert().values(
-            worker_id="w1", name="王测试", id_number_hash="h" * 64, id_number_masked="110105********1234", sealed="x",
-            gender="male", birth_date=date(1970, 1, 1), phone_masked="138****0000", employer="测试厂", union="工会",
-            category="deep", reasons="illness", household_size=3, household_monthly_income_fen=100000,
-            bank_name="测试银行", bank_account_masked="****1234", family=[], filed_on=date(2026, 1, 1),
-            review_due_on=date(2027, 1, 1), status="active", fingerprint="f" * 64, version=1, created_at=now,
-            updated_at=now, bank_changed_at=now))
-        connection.execute(status_history.insert().values(
-            worker_id="w1", from_status=None, to_status="active", reason="建档", actor="caseworker:1", at=now))
+        connection.execute(
+            workers.insert().values(
+                worker_id="w1",
+                name="王测试",
+                id_number_hash="h" * 64,
+                id_number_masked="110105********1234",
+                sealed="x",
+                gender="male",
+                birth_date=date(1970, 1, 1),
+                phone_masked="138****0000",
+                employer="测试厂",
+                union="工会",
+                category="deep",
+                reasons="illness",
+                household_size=3,
+                household_monthly_income_fen=100000,
+                bank_name="测试银行",
+                bank_account_masked="****1234",
+                family=[],
+                filed_on=date(2026, 1, 1),
+                review_due_on=date(2027, 1, 1),
+                status="active",
+                fingerprint="f" * 64,
+                version=1,
+                created_at=now,
+                updated_at=now,
+                bank_changed_at=now,
+            )
+        )
+        connection.execute(
+            status_history.insert().values(
+                worker_id="w1", from_status=None, to_status="active", reason="建档", actor="caseworker:1", at=now
+            )
+        )
 
     command.downgrade(config, "0002")
 

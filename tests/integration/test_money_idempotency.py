@@ -1,6 +1,7 @@
 """Money moves once per external_ref, even when the same request arrives many times at the same moment, each
 on its own connection (as on several aid instances); the same ref with other details is refused and moves nothing.
 Driven through the aid service's store functions against a real database, SQLite and PostgreSQL."""
+
 from datetime import date
 
 import eventlet
@@ -9,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
-from shared.errors import ServiceError
 from services.aid import campaigns as campaign_store
 from services.aid import funds, ledger
 from services.aid.models import allocations, donations
+from shared.db import make_engine
+from shared.errors import ServiceError
 
 AT_ONCE = 8
 FINANCE = "finance:payer"
@@ -28,25 +29,42 @@ def aid_engine(config):
 
 def at_once(engine, call) -> list:
     """call(session) on AT_ONCE green threads together, each with its own session: results or ServiceErrors."""
+
     def one(_number):
         with Session(engine, expire_on_commit=False) as session:
             try:
                 return call(session)
             except ServiceError as error:
                 return error
+
     return list(eventlet.GreenPool(AT_ONCE).imap(one, range(AT_ONCE)))
 
 
 def a_campaign(session, name="送温暖") -> object:
-    return campaign_store.create(session, {
-        "program": "warmth", "name": name, "year": 2026, "opens_on": date(2026, 8, 1), "closes_on": date(2026, 8, 31),
-        "budget_fen": 0, "amounts": {"deep": 300_000}, "publicity_days": 0,
-    }, "admin:setup")
+    return campaign_store.create(
+        session,
+        {
+            "program": "warmth",
+            "name": name,
+            "year": 2026,
+            "opens_on": date(2026, 8, 1),
+            "closes_on": date(2026, 8, 31),
+            "budget_fen": 0,
+            "amounts": {"deep": 300_000},
+            "publicity_days": 0,
+        },
+        "admin:setup",
+    )
 
 
 def gift(donor_id: str, amount_fen: int, campaign_id=None, ref="BANK-0001") -> dict:
-    return {"donor_id": donor_id, "amount_fen": amount_fen, "campaign_id": campaign_id,
-            "received_on": date(2026, 8, 1), "external_ref": ref}
+    return {
+        "donor_id": donor_id,
+        "amount_fen": amount_fen,
+        "campaign_id": campaign_id,
+        "received_on": date(2026, 8, 1),
+        "external_ref": ref,
+    }
 
 
 def refused_with(error, code: str) -> bool:
@@ -56,8 +74,9 @@ def refused_with(error, code: str) -> bool:
 def test_one_donation_posted_many_times_at_once_is_recorded_once(aid_engine):
     with Session(aid_engine, expire_on_commit=False) as session:
         target = a_campaign(session)
-        donor = funds.create_donor(session, None, {"name": "王大明", "kind": "individual", "anonymous": False,
-                                                   "phone": None}, FINANCE)
+        donor = funds.create_donor(
+            session, None, {"name": "王大明", "kind": "individual", "anonymous": False, "phone": None}, FINANCE
+        )
 
     outcomes = at_once(aid_engine, lambda session: funds.donate(session, gift(donor["donor_id"], 50_000), FINANCE))
 
@@ -77,12 +96,17 @@ def test_one_donation_posted_many_times_at_once_is_recorded_once(aid_engine):
 def test_one_allocation_posted_many_times_at_once_moves_the_money_once(aid_engine):
     with Session(aid_engine, expire_on_commit=False) as session:
         target, other = a_campaign(session), a_campaign(session, "另一个送温暖")
-        donor = funds.create_donor(session, None, {"name": "某某公司", "kind": "organization", "anonymous": False,
-                                                   "phone": None}, FINANCE)
+        donor = funds.create_donor(
+            session, None, {"name": "某某公司", "kind": "organization", "anonymous": False, "phone": None}, FINANCE
+        )
         funds.donate(session, gift(donor["donor_id"], 100_000), FINANCE)
 
-    outcomes = at_once(aid_engine, lambda session: funds.allocate(
-        session, campaign_store.load(session, target.campaign_id), 60_000, FINANCE, "ALLOC-0001"))
+    outcomes = at_once(
+        aid_engine,
+        lambda session: funds.allocate(
+            session, campaign_store.load(session, target.campaign_id), 60_000, FINANCE, "ALLOC-0001"
+        ),
+    )
 
     assert sorted(created for _allocation, created in outcomes) == [False] * (AT_ONCE - 1) + [True], outcomes
     assert all(allocation == outcomes[0][0] for allocation, _created in outcomes)
@@ -92,7 +116,9 @@ def test_one_allocation_posted_many_times_at_once_moves_the_money_once(aid_engin
         # the same ref for another amount or another campaign: refused, nothing moved
         for campaign, amount in ((target, 10_000), (other, 60_000)):
             with pytest.raises(ServiceError) as refused:
-                funds.allocate(session, campaign_store.load(session, campaign.campaign_id), amount, FINANCE, "ALLOC-0001")
+                funds.allocate(
+                    session, campaign_store.load(session, campaign.campaign_id), amount, FINANCE, "ALLOC-0001"
+                )
             assert refused_with(refused.value, "idempotency_conflict"), refused.value
         assert session.execute(select(func.count()).select_from(allocations)).scalar_one() == 1
         assert ledger.campaign_money(session, target.campaign_id)["remaining"] == 60_000
@@ -104,13 +130,15 @@ def test_one_allocation_posted_many_times_at_once_moves_the_money_once(aid_engin
 def test_an_allocation_without_ref_that_fails_is_never_taken_for_an_earlier_one(aid_engine, monkeypatch):
     with Session(aid_engine, expire_on_commit=False) as session:
         target = a_campaign(session)
-        donor = funds.create_donor(session, None, {"name": "某某公司", "kind": "organization", "anonymous": False,
-                                                   "phone": None}, FINANCE)
+        donor = funds.create_donor(
+            session, None, {"name": "某某公司", "kind": "organization", "anonymous": False, "phone": None}, FINANCE
+        )
         funds.donate(session, gift(donor["donor_id"], 100_000), FINANCE)
         funds.allocate(session, campaign_store.load(session, target.campaign_id), 30_000, FINANCE)
 
         def a_key_refuses(*_args):
             raise IntegrityError("UPDATE campaigns", {}, Exception("a constraint"))
+
         monkeypatch.setattr(funds, "_add_to_campaign", a_key_refuses)
         with pytest.raises(IntegrityError):  # not a 200 with the earlier allocation for money that never moved
             funds.allocate(session, campaign_store.load(session, target.campaign_id), 30_000, FINANCE)
@@ -124,13 +152,18 @@ def test_a_different_request_under_the_same_ref_at_the_same_moment_is_refused(ai
     allocation (200) or idempotency_conflict, never a second move."""
     with Session(aid_engine, expire_on_commit=False) as session:
         target = a_campaign(session)
-        donor = funds.create_donor(session, None, {"name": "某某公司", "kind": "organization", "anonymous": False,
-                                                   "phone": None}, FINANCE)
+        donor = funds.create_donor(
+            session, None, {"name": "某某公司", "kind": "organization", "anonymous": False, "phone": None}, FINANCE
+        )
         funds.donate(session, gift(donor["donor_id"], 100_000), FINANCE)
     amounts = iter([10_000, 20_000] * AT_ONCE)
 
-    outcomes = at_once(aid_engine, lambda session: funds.allocate(
-        session, campaign_store.load(session, target.campaign_id), next(amounts), FINANCE, "ALLOC-0002"))
+    outcomes = at_once(
+        aid_engine,
+        lambda session: funds.allocate(
+            session, campaign_store.load(session, target.campaign_id), next(amounts), FINANCE, "ALLOC-0002"
+        ),
+    )
 
     moved = [outcome[0] for outcome in outcomes if not isinstance(outcome, ServiceError) and outcome[1]]
     assert len(moved) == 1, outcomes

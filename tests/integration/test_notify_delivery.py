@@ -1,4 +1,5 @@
 """Exactly one SMS per (application, status) over the real broker: redelivery, two instances, a crash mid-send."""
+
 import time
 from datetime import datetime
 from pathlib import Path
@@ -7,15 +8,15 @@ import orjson
 import pytest
 from sqlalchemy import select
 
+from services.notify.models import attempts, messages
+from services.notify.service import NotifyService
+from services.registry.service import RegistryService
 from shared import clock
 from shared.bus import ConfirmingPublisher
 from shared.clock import SHANGHAI
 from shared.db import make_engine
 from shared.dlq import list_parked
 from shared.events import envelope, exchange_name, new_id
-from services.notify.models import attempts, messages
-from services.notify.service import NotifyService
-from services.registry.service import RegistryService
 from tests.e2e.builders import valid_worker
 from tests.e2e.notify_builders import MovableClock
 from tests.integration.conftest import wait_until
@@ -48,12 +49,20 @@ def start(runner_factory, config, *services):
     return runner
 
 
-def status_event(worker_id: str, event_type: str = "application_submitted", application_id: str | None = None,
-                 **fields) -> dict:
+def status_event(
+    worker_id: str, event_type: str = "application_submitted", application_id: str | None = None, **fields
+) -> dict:
     about = {
-        "application_id": application_id or new_id(), "campaign_id": new_id(), "worker_id": worker_id,
-        "program": "warmth", "status": "submitted", "from_status": None, "amount_fen": 300_000, "reason": None,
-        "campaign_name": "2026年春节送温暖", "publicity_ends_on": None,
+        "application_id": application_id or new_id(),
+        "campaign_id": new_id(),
+        "worker_id": worker_id,
+        "program": "warmth",
+        "status": "submitted",
+        "from_status": None,
+        "amount_fen": 300_000,
+        "reason": None,
+        "campaign_name": "2026年春节送温暖",
+        "publicity_ends_on": None,
     }
     return envelope(**{**about, **fields}) | {"_type": event_type}
 
@@ -61,10 +70,13 @@ def status_event(worker_id: str, event_type: str = "application_submitted", appl
 def publish(config, events: list[dict]) -> None:
     publisher = ConfirmingPublisher(config["AMQP_URI"])
     try:
-        publisher.publish(exchange_name("aid"), [
-            (event["_type"], orjson.dumps({k: v for k, v in event.items() if k != "_type"}), event["event_id"])
-            for event in events
-        ])
+        publisher.publish(
+            exchange_name("aid"),
+            [
+                (event["_type"], orjson.dumps({k: v for k, v in event.items() if k != "_type"}), event["event_id"])
+                for event in events
+            ],
+        )
     finally:
         publisher.close()
 
@@ -81,6 +93,7 @@ def console_lines(config) -> list[str]:
 
 def registered_workers(config, count: int) -> list[str]:
     from nameko.standalone.rpc import ServiceRpcProxy
+
     with ServiceRpcProxy("registry", config) as registry:
         return [registry.register_worker(valid_worker(), "test")["worker_id"] for _ in range(count)]
 
@@ -101,8 +114,9 @@ def test_redelivered_and_replayed_events_send_one_sms(notify_config, runner_fact
     assert len(console_lines(notify_config)) == 2
 
 
-def test_an_approval_straight_to_ready_sends_one_sms_and_the_end_of_a_notice_none(notify_config, runner_factory,
-                                                                                  notify_db, moving_clock):
+def test_an_approval_straight_to_ready_sends_one_sms_and_the_end_of_a_notice_none(
+    notify_config, runner_factory, notify_db, moving_clock
+):
     start(runner_factory, notify_config, RegistryService, NotifyService)
     [worker_id] = registered_workers(notify_config, 1)
     ready = status_event(worker_id, "application_ready", status="ready", from_status="submitted")
@@ -114,7 +128,9 @@ def test_an_approval_straight_to_ready_sends_one_sms_and_the_end_of_a_notice_non
 
     wait_until(lambda: sorted(row.status for row in rows(notify_db)) == ["sent", "sent"])
     assert {(row.application_id, row.template) for row in rows(notify_db)} == {
-        (ready["application_id"], "ready"), (witness["application_id"], "ready")}
+        (ready["application_id"], "ready"),
+        (witness["application_id"], "ready"),
+    }
     assert "已通过审核，补助3000元将发放到您登记的银行卡" in rows(notify_db)[0].text
     assert len(rows(notify_db, attempts)) == 2
 
@@ -136,8 +152,9 @@ def test_two_notify_instances_send_each_sms_once(notify_config, runner_factory, 
     assert len(lines) == 30 and len({line.split("\t")[1] for line in lines}) == 30
 
 
-def test_an_sms_whose_sender_died_mid_send_is_not_sent_again(notify_config, runner_factory, notify_db, moving_clock,
-                                                            monkeypatch):
+def test_an_sms_whose_sender_died_mid_send_is_not_sent_again(
+    notify_config, runner_factory, notify_db, moving_clock, monkeypatch
+):
     """notify dies after handing the SMS to the provider and before recording the answer: the next
     instance cannot know whether it went, so it waits for a receipt and then asks staff, never resends."""
     from services.notify.providers.console import ConsoleProvider
@@ -175,20 +192,26 @@ def test_payment_outcomes_each_send_their_own_sms_once(notify_config, runner_fac
     start(runner_factory, notify_config, RegistryService, NotifyService)
     [worker_id] = registered_workers(notify_config, 1)
     paid = status_event(worker_id, "application_payment_failed", status="payment_failed", from_status="paying")
-    disbursed = status_event(worker_id, "application_disbursed", paid["application_id"], status="disbursed",
-                             from_status="paying")
+    disbursed = status_event(
+        worker_id, "application_disbursed", paid["application_id"], status="disbursed", from_status="paying"
+    )
 
     publish(notify_config, [paid, disbursed, paid, disbursed])
 
-    wait_until(lambda: sorted((row.template, row.status) for row in rows(notify_db)) == [
-        ("disbursed", "sent"), ("payment_failed", "sent")])
+    wait_until(
+        lambda: (
+            sorted((row.template, row.status) for row in rows(notify_db))
+            == [("disbursed", "sent"), ("payment_failed", "sent")]
+        )
+    )
     texts = {row.template: row.text for row in rows(notify_db)}
     assert "3000元已转入" in texts["disbursed"] and "转账未成功" in texts["payment_failed"]
     assert len(console_lines(notify_config)) == 2
 
 
 def test_a_poison_event_in_a_burst_is_parked_alone_and_the_events_beside_it_send_their_sms(
-        notify_config, runner_factory, notify_db, moving_clock):
+    notify_config, runner_factory, notify_db, moving_clock
+):
     start(runner_factory, notify_config, RegistryService, NotifyService)
     worker_ids = registered_workers(notify_config, 20)
     good = [status_event(worker_id) for worker_id in worker_ids]

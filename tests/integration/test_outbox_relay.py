@@ -1,17 +1,18 @@
 """The outbox relay marks exactly the rows it published: a run of rows as a range, rows with gaps one by one."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from services.registry.models import outbox
 from shared.bus import ConfirmingPublisher
 from shared.db import make_engine
 from shared.events import envelope
 from shared.outbox import add_events, relay_batch
-from services.registry.models import outbox
 from tests.integration.test_bus import counting_queue, drain  # noqa: F401
 
-EARLIER = datetime(2026, 1, 1, tzinfo=timezone.utc)
+EARLIER = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def queue_events(engine, count: int) -> list[int]:

@@ -1,4 +1,5 @@
 """A bank change is announced as a worker update when it is approved, not when it is asked for."""
+
 from services.registry.service import RegistryService
 from tests.e2e.builders import fresh_account, valid_worker
 from tests.fakes import recorder
@@ -11,8 +12,9 @@ def test_only_the_approval_of_a_bank_change_publishes_worker_updated(config, run
     worker_id = registry_rpc.register_worker(valid_worker(), "caseworker:maker")["worker_id"]
     new_account = fresh_account()
 
-    asked = registry_rpc.update_worker(worker_id, {"bank": {"name": "中国银行", "account": new_account}},
-                                       "caseworker:maker")
+    asked = registry_rpc.update_worker(
+        worker_id, {"bank": {"name": "中国银行", "account": new_account}}, "caseworker:maker"
+    )
     registry_rpc.decide_change_request(asked["change_request_id"], True, {}, "caseworker:checker")
 
     wait_until(lambda: any("changed" in payload for payload in recorder.deliveries))

@@ -1,7 +1,7 @@
 """The registry hands notify a worker's phone sealed under DATA_KEY: the bus only ever carries ciphertext."""
 
-from shared.crypto import Vault
 from services.registry.service import RegistryService
+from shared.crypto import Vault
 from tests.e2e.builders import masked_phone, valid_worker
 
 

@@ -1,4 +1,5 @@
 """A client's mistake is logged once, briefly; a failure of the service keeps its ERROR and traceback."""
+
 import logging
 
 import pytest
@@ -19,7 +20,9 @@ class Fragile:
 
 
 def worker_records(caplog) -> list[logging.LogRecord]:
-    return [record for record in caplog.records if record.name == "nameko.containers" and "error handling" in record.msg]
+    return [
+        record for record in caplog.records if record.name == "nameko.containers" and "error handling" in record.msg
+    ]
 
 
 def test_an_unknown_id_is_one_info_line_and_a_bug_an_error_with_its_traceback(config, runner_factory, caplog):

@@ -1,4 +1,5 @@
 """A service whose RPC reply cannot be published (the broker is restarting) lives on."""
+
 import pytest
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RpcTimeout

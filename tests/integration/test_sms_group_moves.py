@@ -1,20 +1,22 @@
 """A group of SMS is marked `sending` and finished in one statement each; a message that moved meanwhile (an
 expired lease, an early receipt) is left as it is and reported, on SQLite (one executemany) and PostgreSQL."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from services.notify import messages
+from services.notify.models import attempts, outbox
+from services.notify.models import messages as messages_table
+from services.notify.outcomes import after_send
+from services.notify.providers.base import Outcome, SendResult
+from services.notify.templates import render
 from shared import clock
 from shared.db import make_engine
 from shared.events import new_id
 from shared.migrations import upgrade
-from services.notify import messages
-from services.notify.models import attempts, messages as messages_table, outbox
-from services.notify.outcomes import after_send
-from services.notify.providers.base import Outcome, SendResult
-from services.notify.templates import render
 
 CLAIM = "c" * 32
 
@@ -29,8 +31,16 @@ def engine(db_urls):
 
 def claimed(engine, count: int) -> list:
     now = clock.now()
-    payloads = [{"application_id": new_id(), "worker_id": new_id(), "campaign_name": "2026年春节送温暖",
-                 "amount_fen": 300_000, "publicity_ends_on": None} for _ in range(count)]
+    payloads = [
+        {
+            "application_id": new_id(),
+            "worker_id": new_id(),
+            "campaign_name": "2026年春节送温暖",
+            "amount_fen": 300_000,
+            "publicity_ends_on": None,
+        }
+        for _ in range(count)
+    ]
     rows = [messages.new_message(payload, render("submitted", payload, "市总工会"), now, now) for payload in payloads]
     with Session(engine) as session:
         session.execute(messages_table.insert(), [{**row, "status": "claimed", "claim": CLAIM} for row in rows])
@@ -40,15 +50,19 @@ def claimed(engine, count: int) -> list:
 
 def moved_meanwhile(engine, row, status: str) -> None:
     with Session(engine) as session:
-        session.execute(update(messages_table).where(messages_table.c.notification_id == row.notification_id)
-                        .values(status=status, claim=None))
+        session.execute(
+            update(messages_table)
+            .where(messages_table.c.notification_id == row.notification_id)
+            .values(status=status, claim=None)
+        )
         session.commit()
 
 
 def stored(engine, row):
     with engine.connect() as connection:
         return connection.execute(
-            select(messages_table).where(messages_table.c.notification_id == row.notification_id)).one()
+            select(messages_table).where(messages_table.c.notification_id == row.notification_id)
+        ).one()
 
 
 def count(engine, table) -> int:
@@ -62,8 +76,13 @@ def contact(number: int) -> dict:
 
 def start(engine, rows) -> list[bool]:
     with Session(engine) as session:
-        moved = messages.start_sending(session, rows, ["console"] * len(rows), clock.now() + timedelta(minutes=1),
-                                       [contact(number) for number in range(len(rows))])
+        moved = messages.start_sending(
+            session,
+            rows,
+            ["console"] * len(rows),
+            clock.now() + timedelta(minutes=1),
+            [contact(number) for number in range(len(rows))],
+        )
         session.commit()
     return moved
 
@@ -72,9 +91,12 @@ def finish(engine, rows, results) -> list[bool]:
     now = clock.now()
     with Session(engine) as session:
         finished = messages.finish_sending(
-            session, rows, ["console"] * len(rows),
+            session,
+            rows,
+            ["console"] * len(rows),
             [after_send(result, row.failures, now, [1.0], timedelta(minutes=30)) for row, result in zip(rows, results)],
-            results)
+            results,
+        )
         session.commit()
     return finished
 
@@ -83,7 +105,10 @@ def test_a_group_is_marked_sending_with_each_number_in_one_go(engine):
     rows = claimed(engine, 3)
     assert start(engine, rows) == [True, True, True]
     assert [(stored(engine, row).status, stored(engine, row).phone_masked) for row in rows] == [
-        ("sending", "138****0000"), ("sending", "138****0001"), ("sending", "138****0002")]
+        ("sending", "138****0000"),
+        ("sending", "138****0001"),
+        ("sending", "138****0002"),
+    ]
 
 
 def test_a_message_that_moved_before_the_group_started_is_left_alone(engine):
@@ -98,12 +123,18 @@ def test_each_answer_is_recorded_with_its_attempt_and_event_once(engine):
     rows = claimed(engine, 3)
     start(engine, rows)
     sending = [stored(engine, row) for row in rows]
-    results = [SendResult(Outcome.SENT, "biz-1", "OK"), SendResult(Outcome.TRANSIENT, None, "503", "busy"),
-               SendResult(Outcome.SENT, "biz-3", "OK")]
+    results = [
+        SendResult(Outcome.SENT, "biz-1", "OK"),
+        SendResult(Outcome.TRANSIENT, None, "503", "busy"),
+        SendResult(Outcome.SENT, "biz-3", "OK"),
+    ]
     assert finish(engine, sending, results) == [True, True, True]
     after = [stored(engine, row) for row in rows]
     assert [(row.status, row.provider_message_id, row.attempts, row.failures, row.claim) for row in after] == [
-        ("sent", "biz-1", 1, 0, None), ("queued", None, 1, 1, None), ("sent", "biz-3", 1, 0, None)]
+        ("sent", "biz-1", 1, 0, None),
+        ("queued", None, 1, 1, None),
+        ("sent", "biz-3", 1, 0, None),
+    ]
     assert after[1].last_error.startswith("暂时失败")
     assert count(engine, attempts) == count(engine, outbox) == 3
 

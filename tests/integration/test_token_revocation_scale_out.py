@@ -1,5 +1,6 @@
 """Two gateway processes on one database: a token revoked or renewed through one is refused by both at the next
 request, right after each had let it in, and so is a console session opened on the other."""
+
 import pytest
 import requests
 
@@ -27,7 +28,9 @@ def gateways(config, tmp_path):
     cluster.start("gateway")  # the accounts need no other service
     try:
         for gateway in cluster.gateways:
-            wait_until(lambda: answers(gateway), timeout=60, describe=lambda: f"see the logs in {tmp_path}")
+            wait_until(
+                lambda gateway=gateway: answers(gateway), timeout=60, describe=lambda: f"see the logs in {tmp_path}"
+            )
         yield cluster.gateways
     finally:
         cluster.stop_all()
@@ -50,7 +53,10 @@ def test_both_gateways_refuse_a_revoked_or_replaced_token_at_once(gateways):
     let_in_by_both(gateways, revoked["token"])
     assert console.get("/users").status_code == 200
 
-    assert first.post(f"{USERS}/{revoked['user_id']}/revoke", json={"reason": "离职"}, token=ADMIN_TOKEN).status_code == 200
+    assert (
+        first.post(f"{USERS}/{revoked['user_id']}/revoke", json={"reason": "离职"}, token=ADMIN_TOKEN).status_code
+        == 200
+    )
     refused_by_both(gateways, revoked["token"])
     assert console.get("/users").status_code == 303
 

@@ -1,5 +1,6 @@
 """Consumer queues declared at deploy time catch events published before the consumer first starts; every durable
 queue can be a quorum queue (QUEUE_TYPE)."""
+
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -7,11 +8,11 @@ import requests
 from kombu import Connection, Exchange, Producer
 from nameko.standalone.rpc import ServiceRpcProxy
 
+from services.aid.service import AidService
+from services.registry.service import RegistryService
 from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, parking_queue
 from shared.topology import consumer_queues, declare_consumer_queues, queue_arguments
-from services.aid.service import AidService
-from services.registry.service import RegistryService
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
 from tests.integration.cluster import BROKER_LOGIN, MANAGEMENT_API
@@ -20,7 +21,11 @@ from tests.integration.conftest import get_parked, handled_count, wait_until
 
 def test_the_aid_service_consumes_worker_status_changes():
     assert [(queue.name, queue.exchange.name, queue.routing_key) for queue in consumer_queues(AidService)] == [
-        ("evt-registry-worker_status_changed--aid.on_worker_status_changed", "registry.events", "worker_status_changed"),
+        (
+            "evt-registry-worker_status_changed--aid.on_worker_status_changed",
+            "registry.events",
+            "worker_status_changed",
+        ),
     ]
 
 
@@ -28,7 +33,9 @@ def test_an_event_published_before_its_consumer_ever_ran_is_handled(config, runn
     declared = declare_consumer_queues([recorder.Recorder], config)
     event = envelope(worker_id="e" * 32, category="deep", union="测试工会", status="active")
     with Connection(config["AMQP_URI"]) as connection:
-        producer = Producer(connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True))
+        producer = Producer(
+            connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True)
+        )
         producer.publish(event, routing_key="worker_registered", serializer="json", delivery_mode=2)
 
     runner_factory(config, recorder.Recorder).start()
@@ -45,7 +52,9 @@ def queue_types(amqp_uri: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("db_backend", ["sqlite"])  # a property of the broker, not of the database
-def test_with_quorum_queues_calls_are_answered_and_events_handled_retried_and_parked(config, runner_factory, recorder_db):
+def test_with_quorum_queues_calls_are_answered_and_events_handled_retried_and_parked(
+    config, runner_factory, recorder_db
+):
     quorum = {**config, "QUEUE_TYPE": "quorum"}
     declared = declare_consumer_queues([recorder.Recorder, recorder.AlwaysFails], quorum)
     runner_factory(quorum, RegistryService, recorder.Recorder, recorder.AlwaysFails).start()

@@ -1,11 +1,12 @@
 """The 编号 in a worker's SMS, and how the public status lookup picks the application it names."""
+
 from types import SimpleNamespace
 
 import pytest
 
-from shared.application_numbers import as_short_number, short_number
 from services.aid.public import the_one_with_tail
 from services.notify.templates import render
+from shared.application_numbers import as_short_number, short_number
 
 
 def test_short_number_is_the_upper_cased_last_six_characters():

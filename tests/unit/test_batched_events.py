@@ -1,7 +1,9 @@
 """Batched event handlers: a burst goes to one worker, is acknowledged after it, and a failed burst is retried one by one."""
+
 from types import SimpleNamespace
 
 import eventlet
+
 from shared.batched_events import BatchedEventHandler
 
 
@@ -36,6 +38,7 @@ class Container:
                 handle_result(SimpleNamespace(data=context_data), None, (type(exc), exc, exc.__traceback__))
             else:
                 handle_result(SimpleNamespace(data=context_data), None, None)
+
         self.threads.append(eventlet.spawn(run))
 
     def settle(self):

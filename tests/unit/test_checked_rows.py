@@ -1,5 +1,6 @@
 """A big sheet's rows checked in a second process: exactly what checking them here gives, the sheet's own errors
 as here, and a second process that dies or is no longer wanted never leaves an import hanging or a process behind."""
+
 import os
 import signal
 import subprocess
@@ -10,10 +11,10 @@ from datetime import date
 
 import pytest
 
-from shared.crypto import Vault
 from services.registry import checked_rows
 from services.registry.checked_rows import CHUNK_ROWS
 from services.registry.spreadsheet import NOTE_LINE, SUMMARY_LINE, SkippedLine, SpreadsheetError
+from shared.crypto import Vault
 from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes, to_xlsx_bytes, with_errors
 
 TODAY = date(2026, 12, 2)
@@ -32,8 +33,13 @@ def upload(content: bytes):
 def comparable(chunks) -> list:
     """Chunks with each sealed value decrypted: sealing uses a new nonce every time."""
     return [
-        ([(row_number, id_hash, {**row, "sealed": VAULT.decrypt(row["sealed"])} if id_hash else row)
-          for row_number, id_hash, row in chunk], progress)
+        (
+            [
+                (row_number, id_hash, {**row, "sealed": VAULT.decrypt(row["sealed"])} if id_hash else row)
+                for row_number, id_hash, row in chunk
+            ],
+            progress,
+        )
         for chunk, progress in chunks
     ]
 
@@ -49,6 +55,7 @@ def every_file_goes_to_a_second_process(monkeypatch):
 
     def not_here(*args):
         raise AssertionError("checked in this process")
+
     monkeypatch.setattr(checked_rows, "chunks", not_here)  # the second process has its own, unpatched
 
 
@@ -58,8 +65,7 @@ def sheet_with_errors() -> bytes:
     return to_csv_bytes(rows)
 
 
-def test_a_sheet_checked_in_a_second_process_gives_exactly_what_checking_it_here_gives(
-        sheet_with_errors, monkeypatch):
+def test_a_sheet_checked_in_a_second_process_gives_exactly_what_checking_it_here_gives(sheet_with_errors, monkeypatch):
     with upload(sheet_with_errors) as file:
         here = comparable(checked_rows.chunks(file, "sheet.csv", VAULT, TODAY))
     monkeypatch.setattr(checked_rows, "SECOND_PROCESS_BYTES", 0)
@@ -76,13 +82,15 @@ def test_a_sheet_checked_in_a_second_process_gives_exactly_what_checking_it_here
 
 @pytest.mark.parametrize("to_bytes, filename", [(to_csv_bytes, "titled.csv"), (to_xlsx_bytes, "titled.xlsx")])
 def test_titles_totals_notes_number_cells_and_formulas_come_out_of_a_second_process_as_here(
-        to_bytes, filename, monkeypatch):
+    to_bytes, filename, monkeypatch
+):
     rows = generate_workers(40, seed=11)
     rows[3] = rows[3] | {"name": '+HYPERLINK("http://x.example","王芳")'}  # with "=", openpyxl would write a formula
     rows[4] = rows[4] | {"bank_account": "6.22207865123716E+18"}  # a number cell saved as CSV
     rows[5] = rows[5] | {"employer": "市环卫处\u202e"}
-    content = to_bytes(rows, above=[[TITLE], []], below=FOOTER,
-                       **({"numbers": ("bank_account",)} if to_bytes is to_xlsx_bytes else {}))
+    content = to_bytes(
+        rows, above=[[TITLE], []], below=FOOTER, **({"numbers": ("bank_account",)} if to_bytes is to_xlsx_bytes else {})
+    )
     with upload(content) as file:
         here = comparable(checked_rows.chunks(file, filename, VAULT, TODAY))
     monkeypatch.setattr(checked_rows, "SECOND_PROCESS_BYTES", 0)
@@ -96,10 +104,14 @@ def test_titles_totals_notes_number_cells_and_formulas_come_out_of_a_second_proc
     assert list(not_filed[8]) == ["bank_account"] and "设置为文本" in not_filed[8]["bank_account"]
     assert not_filed[9]["employer"] == "不能包含改变文字方向的隐藏字符（U+202E）"
     assert [not_filed[row] for row in (44, 45, 46)] == [
-        SkippedLine(SUMMARY_LINE), SkippedLine(NOTE_LINE), SkippedLine(NOTE_LINE)]
+        SkippedLine(SUMMARY_LINE),
+        SkippedLine(NOTE_LINE),
+        SkippedLine(NOTE_LINE),
+    ]
     if to_bytes is to_xlsx_bytes:  # every card number was a number cell there
-        assert len(not_filed) == 40 + 3 and all("bank_account" in errors for errors in not_filed.values()
-                                                if not isinstance(errors, SkippedLine))
+        assert len(not_filed) == 40 + 3 and all(
+            "bank_account" in errors for errors in not_filed.values() if not isinstance(errors, SkippedLine)
+        )
     else:
         assert len(not_filed) == 3 + 3
 
@@ -107,14 +119,17 @@ def test_titles_totals_notes_number_cells_and_formulas_come_out_of_a_second_proc
 def test_a_small_sheet_is_checked_here_without_a_second_process(monkeypatch):
     started = []
     monkeypatch.setattr("eventlet.green.subprocess.Popen", lambda *args, **kwargs: started.append(args))
-    with upload(to_csv_bytes(generate_workers(10, seed=6))) as file, \
-            checked_rows.checked_chunks(file, "small.csv", VAULT, TODAY) as chunks:
+    with (
+        upload(to_csv_bytes(generate_workers(10, seed=6))) as file,
+        checked_rows.checked_chunks(file, "small.csv", VAULT, TODAY) as chunks,
+    ):
         rows = [row for chunk, _ in chunks for row in chunk]
     assert len(rows) == 10 and started == []
 
 
 def test_a_sheet_damaged_after_its_first_chunks_fails_with_the_sheets_own_message_after_them(
-        every_file_goes_to_a_second_process):
+    every_file_goes_to_a_second_process,
+):
     content = to_csv_bytes(generate_workers(ROWS, seed=7)) + b"x" * (2 * 1024 * 1024) + b"\n"
     received = []
     with upload(content) as file, checked_rows.checked_chunks(file, "damaged.csv", VAULT, TODAY) as chunks:
@@ -171,8 +186,17 @@ def test_a_second_process_stops_when_the_importing_process_is_killed():
 
 def test_the_second_process_loads_no_database_or_nameko_code():
     """What keeps it checking rows a tenth of a second after it starts, rather than half a second."""
-    loaded = subprocess.run([sys.executable, "-c", (
-        "import sys, services.registry.checked_rows; "
-        "print(sorted(name for name in ('sqlalchemy', 'nameko', 'eventlet', 'kombu') if name in sys.modules))")],
-        capture_output=True, text=True, check=True).stdout.strip()
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, services.registry.checked_rows; "
+                "print(sorted(name for name in ('sqlalchemy', 'nameko', 'eventlet', 'kombu') if name in sys.modules))"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert loaded == "[]"

@@ -1,4 +1,5 @@
 """Request coalescing: concurrent callers share calls, each gets its own answer, failures reach the right callers."""
+
 import eventlet
 import pytest
 

@@ -1,4 +1,5 @@
 """The collector's thresholds are raised while any bulk job runs, and put back when the last one ends."""
+
 import gc
 
 import pytest

@@ -1,5 +1,6 @@
 """docker-compose.yml, checked without Docker: every command, setting and health check it names exists here,
 and the services can be scaled (`docker compose up --scale aid=3`)."""
+
 import re
 import shlex
 from pathlib import Path
@@ -8,9 +9,9 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from shared.config import KNOWN_KEYS, SERVICES
 from services.gateway.routes import ROUTES
 from services.gateway.service import GatewayService  # noqa: F401  (declares the routes)
+from shared.config import KNOWN_KEYS, SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
@@ -29,7 +30,7 @@ def check_resolves(argv: list[str]) -> None:
     """`python -m MODULE ARGS` where MODULE is a file of this repo (and, for the runner and the health check, ARGS a
     service it knows), or `hardship COMMAND` where COMMAND is one of the CLI's."""
     if argv[0] == "hardship":
-        assert "hardship = \"shared.cli:main\"" in (ROOT / "pyproject.toml").read_text("utf-8")
+        assert 'hardship = "shared.cli:main"' in (ROOT / "pyproject.toml").read_text("utf-8")
         assert argv[1] in CLI_COMMANDS, argv
         if argv[1] == "migrate":
             assert set(argv[2:]) <= set(SERVICES), argv
@@ -108,12 +109,14 @@ VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?::(?P<kind>[-?])(?P<rest>[^}]*))?\}")
 
 def interpolate(text: str, env: dict) -> str:
     """Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?error}`; a missing required one raises LookupError."""
+
     def value(match):
         if env.get(match["name"]):
             return env[match["name"]]
         if match["kind"] == "?":
             raise LookupError(match["rest"])
         return match["rest"] if match["kind"] == "-" else ""
+
     return VARIABLE.sub(value, text)
 
 
@@ -125,10 +128,13 @@ def test_no_port_but_the_gateways_is_published_on_the_hosts_public_interfaces():
             assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface of the host"
 
 
-@pytest.mark.parametrize("env, user", [
-    ({"RABBITMQ_PASSWORD": "0f3c9a7e5b1d"}, "hardship"),
-    ({"RABBITMQ_PASSWORD": "0f3c9a7e5b1d", "RABBITMQ_USER": "union-ops"}, "union-ops"),
-])
+@pytest.mark.parametrize(
+    "env, user",
+    [
+        ({"RABBITMQ_PASSWORD": "0f3c9a7e5b1d"}, "hardship"),
+        ({"RABBITMQ_PASSWORD": "0f3c9a7e5b1d", "RABBITMQ_USER": "union-ops"}, "union-ops"),
+    ],
+)
 def test_the_services_sign_in_to_the_broker_as_its_own_user_with_the_password_from_the_environment(env, user):
     broker = {key: interpolate(value, env) for key, value in BROKER["environment"].items()}
     assert (broker["RABBITMQ_DEFAULT_USER"], broker["RABBITMQ_DEFAULT_PASS"]) == (user, "0f3c9a7e5b1d")

@@ -1,13 +1,14 @@
 """The console's plain helpers: charts escape and scale, service errors map to form fields, yuan become fen."""
+
 import re
 
 import pytest
 
-from shared.errors import ServiceError, validation_error
 from services.gateway.console.calendar_pages import split_dates
 from services.gateway.console.charts import bar_chart, money_chart
 from services.gateway.console.forms import fen_from_yuan, field_messages
 from services.gateway.console.web import safe_next
+from shared.errors import ServiceError, validation_error
 
 
 def bar_widths(svg: str) -> list[int]:
@@ -27,10 +28,19 @@ def test_a_chart_of_nothing_but_zeros_draws_empty_bars():
 
 
 def test_nested_validation_messages_are_keyed_like_the_form_fields():
-    error = validation_error({"worker_id": ["缺少"], "student": {"name": ["不能为空"], "admission_year": ["不是整数"]},
-                              "application_ids": {0: ["无效"]}})
-    assert field_messages(error) == {"worker_id": ["缺少"], "student.name": ["不能为空"],
-                                     "student.admission_year": ["不是整数"], "application_ids.0": ["无效"]}
+    error = validation_error(
+        {
+            "worker_id": ["缺少"],
+            "student": {"name": ["不能为空"], "admission_year": ["不是整数"]},
+            "application_ids": {0: ["无效"]},
+        }
+    )
+    assert field_messages(error) == {
+        "worker_id": ["缺少"],
+        "student.name": ["不能为空"],
+        "student.admission_year": ["不是整数"],
+        "application_ids.0": ["无效"],
+    }
     assert field_messages(ServiceError("same_user", "提交人不能审核自己提交的申请")) == {}
 
 
@@ -42,19 +52,35 @@ def test_yuan_typed_in_become_fen_and_a_bad_amount_is_an_error_on_its_field():
     assert refused.value.status == 400 and list(refused.value.fields) == ["budget_fen"]
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/workers?page=2", "/workers?page=2"), ("//evil.example/", "/"), ("https://evil.example/", "/"),
-    ("/\\evil.example", "/"), (None, "/"), ("", "/"),
-    ("/\t/evil.example", "/"), ("/workers\n", "/"), ("/a b", "/"),  # browsers drop tabs and newlines: "//evil"
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/workers?page=2", "/workers?page=2"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        (None, "/"),
+        ("", "/"),
+        ("/\t/evil.example", "/"),
+        ("/workers\n", "/"),
+        ("/a b", "/"),  # browsers drop tabs and newlines: "//evil"
+    ],
+)
 def test_after_sign_in_only_paths_on_this_site_are_followed(target, expected):
     assert safe_next(target) == expected
 
 
 def test_dates_typed_into_the_calendar_boxes_are_split_on_lines_spaces_and_commas():
     assert split_dates(" 2027-01-01\n2027-02-05，2027-02-06、2027-02-07, 2027-02-08\r\n\n") == [
-        "2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08"]
+        "2027-01-01",
+        "2027-02-05",
+        "2027-02-06",
+        "2027-02-07",
+        "2027-02-08",
+    ]
     assert split_dates("") == []
+
+
 def test_the_import_page_names_the_sheets_columns_and_lists_the_lines_left_out_and_still_shows_older_results():
     from services.gateway.console.render import environment
 
@@ -63,9 +89,20 @@ def test_the_import_page_names_the_sheets_columns_and_lists_the_lines_left_out_a
         return environment.get_template("import.html").render(job=job, nav=[], visit=None, csrf_token="x")
 
     counts = {"total_rows": 3, "created": 2, "updated": 0, "unchanged": 0}
-    shown = page({**counts, "rejected": [{"row": 5, "field": "household_monthly_income", "column": "家庭月收入(元)",
-                                          "message": "家庭月收入(元)：家庭月收入不能为负数"}],
-                  "skipped": [{"row": 7, "reason": "合计行，未导入"}]})
+    shown = page(
+        {
+            **counts,
+            "rejected": [
+                {
+                    "row": 5,
+                    "field": "household_monthly_income",
+                    "column": "家庭月收入(元)",
+                    "message": "家庭月收入(元)：家庭月收入不能为负数",
+                }
+            ],
+            "skipped": [{"row": 7, "reason": "合计行，未导入"}],
+        }
+    )
     assert "<tr><td>5</td><td>家庭月收入(元)</td>" in shown and "<tr><td>7</td><td>合计行，未导入</td></tr>" in shown
     older = page({**counts, "rejected": [{"row": 5, "field": "phone", "message": "不是有效的中国大陆手机号码"}]})
     assert "<tr><td>5</td><td>phone</td>" in older and 'id="import-skipped"' not in older

@@ -1,4 +1,5 @@
 """Encryption at rest, DATA_KEY and the development key."""
+
 import logging
 import os
 import subprocess
@@ -59,12 +60,15 @@ def test_data_key_wins_over_the_development_key(tmp_path, monkeypatch):
     assert not (tmp_path / "data.key").exists()
 
 
-@pytest.mark.parametrize("key", [
-    "production-secret",  # not base64
-    "c2hvcnQta2V5",  # base64, but 9 bytes
-    SYNTHETIC_KEY[:-4],  # 29 bytes (and no padding)
-    SYNTHETIC_KEY + "!",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "production-secret",  # not base64
+        "c2hvcnQta2V5",  # base64, but 9 bytes
+        SYNTHETIC_KEY[:-4],  # 29 bytes (and no padding)
+        SYNTHETIC_KEY + "!",
+    ],
+)
 def test_a_data_key_that_is_short_or_not_base64_is_refused(tmp_path, key):
     config = {"HARDSHIP_VAR_DIR": str(tmp_path), "DATA_KEY": key}
 
@@ -83,8 +87,14 @@ def test_url_safe_and_standard_base64_keys_are_both_accepted(tmp_path):
 
 def test_a_service_with_a_bad_data_key_refuses_to_start_with_one_line(tmp_path):
     env = {**os.environ, "DATA_KEY": "too-short", "HARDSHIP_VAR_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "shared.runner", "registry"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "shared.runner", "registry"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
@@ -106,8 +116,17 @@ print(load_master_key({"HARDSHIP_VAR_DIR": sys.argv[1]}).decode(), flush=True)
 
 def race_for_the_development_key(var_dir: Path, processes: int = 8) -> set[str]:
     env = {key: value for key, value in os.environ.items() if key != "DATA_KEY"}
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(var_dir)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(processes)]
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(var_dir)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
     for racer in racers:
         assert racer.stdout.readline() == "ready\n"
     (var_dir / "go").touch()

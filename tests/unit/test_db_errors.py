@@ -1,4 +1,5 @@
 """A failed statement's error, which nameko logs whole, must not carry the values of the row."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """SQLite database files hold personal data: only the service's own user may read them."""
+
 from sqlalchemy import text
 
 from shared.db import make_engine
@@ -27,7 +28,6 @@ def test_an_existing_database_made_readable_to_others_is_made_private_again(tmp_
     assert mode(path) == 0o600
 
 
-
 def test_an_existing_database_is_never_opened_to_set_its_mode(tmp_path, monkeypatch):
     """Closing any descriptor of a file drops every POSIX lock the process holds on it: a second engine made for a
     database this process already uses (the notify dispatcher beside its service) must not open the file, or the
@@ -38,8 +38,9 @@ def test_an_existing_database_is_never_opened_to_set_its_mode(tmp_path, monkeypa
     make_engine(f"sqlite:///{path}").dispose()
     opened = []
     real_open = os.open
-    monkeypatch.setattr(os, "open", lambda file, *args, **kwargs: opened.append(str(file)) or real_open(file, *args,
-                                                                                                            **kwargs))
+    monkeypatch.setattr(
+        os, "open", lambda file, *args, **kwargs: opened.append(str(file)) or real_open(file, *args, **kwargs)
+    )
     make_engine(f"sqlite:///{path}").dispose()
     assert str(path) not in opened
     assert mode(path) == 0o600

@@ -1,13 +1,14 @@
 """A gateway worker waiting on another service holds no database connection: with a service hung, each waiting
 worker would otherwise keep one for RPC_TIMEOUT and drain the pool for everybody else."""
+
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
-from shared.db import make_engine
 from services.gateway.service import GatewayService
+from shared.db import make_engine
 
 
 @pytest.fixture

@@ -1,15 +1,16 @@
 """The gateway answers 503, not 500, while its database or the broker is restarting, its connection pool is exhausted,
 or a service it calls meets the same (or a call of its own times out)."""
+
 import json
 from types import SimpleNamespace
 
 import pytest
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.exceptions import RemoteError
-from sqlalchemy.exc import OperationalError as DatabaseUnavailable, TimeoutError as PoolExhausted
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
+from sqlalchemy.exc import TimeoutError as PoolExhausted
 
 from services.gateway.http import handles_errors
-
 
 OUTAGES = [
     DatabaseUnavailable("SELECT 1", {}, ConnectionRefusedError("Connection refused")),

@@ -1,5 +1,6 @@
 """/health reuses its last report for a moment and runs one check at a time, so a flood of it cannot fan out into
 pings of every service (each waiting its timeout while a service hangs)."""
+
 import eventlet
 import pytest
 

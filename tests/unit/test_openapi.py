@@ -1,4 +1,5 @@
 """The OpenAPI document and the docs page: every CONTRACT.md endpoint is there, every route is described."""
+
 import re
 from html.parser import HTMLParser
 
@@ -72,8 +73,12 @@ def shape(path: str) -> str:
 
 
 def documented() -> set[tuple[str, str]]:
-    return {(method.upper(), shape(path)) for path, operations in openapi_document()["paths"].items()
-            for method in operations if method in METHODS}
+    return {
+        (method.upper(), shape(path))
+        for path, operations in openapi_document()["paths"].items()
+        for method in operations
+        if method in METHODS
+    }
 
 
 def test_the_document_is_valid_openapi_3():
@@ -89,8 +94,12 @@ def test_every_contract_endpoint_is_documented(operation):
 @pytest.mark.skipif(not CONTRACT.exists(), reason="CONTRACT.md is not beside this checkout")
 def test_the_list_above_mirrors_contract_md():
     """Every `METHOD /path` CONTRACT.md names is in CONTRACT_OPERATIONS, so the list cannot fall behind."""
-    named = {(method, shape(path)) for method, path in
-             re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s?]*)", CONTRACT.read_text(encoding="utf-8"))}
+    named = {
+        (method, shape(path))
+        for method, path in re.findall(
+            r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s?]*)", CONTRACT.read_text(encoding="utf-8")
+        )
+    }
     assert named, "CONTRACT.md names no endpoint: has its format changed?"
     assert named - {(method, shape(path)) for method, path in CONTRACT_OPERATIONS + PLANNED_OPERATIONS} == set()
 
@@ -120,8 +129,12 @@ def test_operations_carry_their_roles_and_security():
 
 
 def test_public_operations_are_exactly_those_contract_md_leaves_open():
-    public = {path for path, operations in openapi_document()["paths"].items()
-              for operation in operations.values() if not operation["x-roles"]}
+    public = {
+        path
+        for path, operations in openapi_document()["paths"].items()
+        for operation in operations.values()
+        if not operation["x-roles"]
+    }
     allowed = re.compile(r"^(/health|/api/v1/(public|sms/receipts)/.*|/api/v1/(openapi\.json|docs))$")
     assert sorted(path for path in public if not allowed.match(path)) == []
 
@@ -152,15 +165,27 @@ def test_the_docs_page_shows_every_operation_and_loads_nothing_from_outside():
     document = openapi_document()
     page = _Page()
     page.feed(render(document))
-    operation_ids = {operation["operationId"] for operations in document["paths"].values()
-                     for operation in operations.values()}
+    operation_ids = {
+        operation["operationId"] for operations in document["paths"].values() for operation in operations.values()
+    }
     assert operation_ids <= page.ids
     assert {f"schema-{name}" for name in document["components"]["schemas"]} <= page.ids
     assert page.outside == []
 
 
 def test_the_docs_page_escapes_what_it_shows():
-    document = {"info": {"title": "<b>t</b>", "version": "1"}, "components": {"schemas": {}}, "paths": {
-        "/x": {"get": {"operationId": "x", "summary": "<script>alert(1)</script>", "description": "",
-                       "responses": {"200": {"description": "ok"}}}}}}
+    document = {
+        "info": {"title": "<b>t</b>", "version": "1"},
+        "components": {"schemas": {}},
+        "paths": {
+            "/x": {
+                "get": {
+                    "operationId": "x",
+                    "summary": "<script>alert(1)</script>",
+                    "description": "",
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
     assert "<script>" not in render(document) and "&lt;script&gt;" in render(document)

@@ -1,16 +1,17 @@
 """Payee changes need a second person: the change-request rules, without a broker or a database."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 
-from shared.errors import ServiceError
 from services.registry import payee_rules
+from shared.errors import ServiceError
 
 OLD_BANK = {"name": "中国银行", "account": "6222020200012345678"}
 NEW_BANK = {"name": "中国工商银行", "account": "6217000011110091"}
 BEFORE = {"name": "王芳", "phone": "13800138000", "household_size": 3, "bank": OLD_BANK}
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
 def test_new_bank_details_are_held_back_and_everything_else_applies():
@@ -68,23 +69,33 @@ def test_a_request_is_approved_against_the_payee_it_was_made_against():
     payee_rules.check_payee_unchanged(REQUEST, SimpleNamespace(**{**vars(unchanged), "bank_changed_at": NOW}))
 
 
-@pytest.mark.parametrize("since", [
-    {"bank_account_masked": "****0091"},
-    {"bank_name": "中国工商银行"},
-    {"bank_changed_at": NOW + timedelta(seconds=1)},  # even to an account of the same bank and last digits
-])
+@pytest.mark.parametrize(
+    "since",
+    [
+        {"bank_account_masked": "****0091"},
+        {"bank_name": "中国工商银行"},
+        {"bank_changed_at": NOW + timedelta(seconds=1)},  # even to an account of the same bank and last digits
+    ],
+)
 def test_a_request_is_not_approved_once_the_payee_changed_since(since):
-    worker = SimpleNamespace(**{"bank_name": "中国银行", "bank_account_masked": "****5678", "bank_changed_at": None,
-                                **since})
+    worker = SimpleNamespace(
+        **{"bank_name": "中国银行", "bank_account_masked": "****5678", "bank_changed_at": None, **since}
+    )
     with pytest.raises(ServiceError) as refused:
         payee_rules.check_payee_unchanged(REQUEST, worker)
     assert (refused.value.code, refused.value.status) == ("conflict", 409)
     assert "重新提出申请" in refused.value.message
 
 
-@pytest.mark.parametrize("ago, recent", [
-    (None, False), (timedelta(0), True), (timedelta(days=30), True), (timedelta(days=30, seconds=1), False),
-])
+@pytest.mark.parametrize(
+    "ago, recent",
+    [
+        (None, False),
+        (timedelta(0), True),
+        (timedelta(days=30), True),
+        (timedelta(days=30, seconds=1), False),
+    ],
+)
 def test_a_payee_change_is_recent_for_thirty_days(ago, recent):
     changed_at = None if ago is None else NOW - ago
 
@@ -93,10 +104,20 @@ def test_a_payee_change_is_recent_for_thirty_days(ago, recent):
 
 def test_reviewers_see_both_accounts_masked_and_the_name_masked():
     request = SimpleNamespace(
-        change_request_id="c1", worker_id="w1", status="pending", source="api",
-        old_bank_name="中国银行", old_account_masked="****5678", new_bank_name="中国工商银行",
-        new_account_masked="****0091", new_account_sealed="sealed", requested_by="caseworker:u1", requested_at=NOW,
-        decided_by=None, decided_at=None, reason=None,
+        change_request_id="c1",
+        worker_id="w1",
+        status="pending",
+        source="api",
+        old_bank_name="中国银行",
+        old_account_masked="****5678",
+        new_bank_name="中国工商银行",
+        new_account_masked="****0091",
+        new_account_sealed="sealed",
+        requested_by="caseworker:u1",
+        requested_at=NOW,
+        decided_by=None,
+        decided_at=None,
+        reason=None,
     )
 
     shown = payee_rules.view(request, "欧阳丽娜")

@@ -1,4 +1,5 @@
 """Token buckets per client and the client's address behind trusted proxies."""
+
 import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -67,14 +68,17 @@ def request(remote_addr="192.0.2.10", forwarded=None):
     return Request(EnvironBuilder(headers=headers, environ_base={"REMOTE_ADDR": remote_addr}).get_environ())
 
 
-@pytest.mark.parametrize("hops,forwarded,expected", [
-    (0, "203.0.113.7", "192.0.2.10"),  # no trusted proxy: a client cannot choose its own address
-    (1, None, "192.0.2.10"),
-    (1, "203.0.113.7", "203.0.113.7"),
-    (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # what the client itself wrote is not trusted
-    (2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
-    (2, "203.0.113.7", "192.0.2.10"),  # fewer hops than configured: the peer
-])
+@pytest.mark.parametrize(
+    "hops,forwarded,expected",
+    [
+        (0, "203.0.113.7", "192.0.2.10"),  # no trusted proxy: a client cannot choose its own address
+        (1, None, "192.0.2.10"),
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # what the client itself wrote is not trusted
+        (2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
+        (2, "203.0.113.7", "192.0.2.10"),  # fewer hops than configured: the peer
+    ],
+)
 def test_client_address(hops, forwarded, expected):
     assert client_address(request(forwarded=forwarded), hops) == expected
 

@@ -1,4 +1,5 @@
 """Request ids: which client ids are kept, and the id on every log line of the greenthread that logs it."""
+
 import io
 import logging
 
@@ -14,11 +15,26 @@ def test_a_short_plain_client_id_is_kept(offered):
     assert request_ids.accepted_or_new(offered) == offered
 
 
-@pytest.mark.parametrize("offered", [
-    None, "", "A" * 65, "has space", "semi;colon", "line\nbreak", "-starts-with-dash", "名字", "x\"y",
-    "13800138000", "110105199003071234", "6222078651237160091",  # personal numbers never reach a log line
-    "case-13800138000", "file-110105199001011234", "a1-6222078651237160091",  # nor behind a prefix scrub lets pass
-])
+@pytest.mark.parametrize(
+    "offered",
+    [
+        None,
+        "",
+        "A" * 65,
+        "has space",
+        "semi;colon",
+        "line\nbreak",
+        "-starts-with-dash",
+        "名字",
+        'x"y',
+        "13800138000",
+        "110105199003071234",
+        "6222078651237160091",  # personal numbers never reach a log line
+        "case-13800138000",
+        "file-110105199001011234",
+        "a1-6222078651237160091",  # nor behind a prefix scrub lets pass
+    ],
+)
 def test_anything_else_gets_a_new_id(offered):
     made = request_ids.accepted_or_new(offered)
     assert made != offered and len(made) == 32 and int(made, 16) >= 0

@@ -1,5 +1,6 @@
 """Every call between services waits at most RPC_TIMEOUT for its answer, then fails with service_unavailable (an
 ordinary exception: a 503 at the gateway, a retry for an event handler), and forgets the reply it waited for."""
+
 import time
 from types import SimpleNamespace
 
@@ -75,4 +76,3 @@ def test_a_publish_the_broker_holds_is_unavailable_and_forgotten(registry):
         registry.blocked(["w1"])
     assert failure.value.code == "service_unavailable"
     assert Registry.listener._reply_events == {}
-

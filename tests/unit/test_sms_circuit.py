@@ -131,7 +131,9 @@ def test_from_config(monkeypatch, clock):
     monkeypatch.delenv("SMS_CIRCUIT_RESET_SECONDS", raising=False)
 
     default = CircuitBreaker.from_config({}, monotonic=clock)
-    custom = CircuitBreaker.from_config({"SMS_CIRCUIT_FAILURES": "2", "SMS_CIRCUIT_RESET_SECONDS": "5"}, monotonic=clock)
+    custom = CircuitBreaker.from_config(
+        {"SMS_CIRCUIT_FAILURES": "2", "SMS_CIRCUIT_RESET_SECONDS": "5"}, monotonic=clock
+    )
 
     assert (default.failures_to_open, default.reset_seconds) == (5, 60.0)
     fail(custom, 2)

@@ -1,5 +1,6 @@
 """A registry that does not answer fails the dispatcher's tick with an ordinary exception: nameko's worker
 handles it and the timer ticks again (eventlet's own Timeout, a BaseException, would stop the timer for good)."""
+
 from types import SimpleNamespace
 
 import eventlet

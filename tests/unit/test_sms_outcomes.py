@@ -1,12 +1,13 @@
 """What each provider answer does to a message: never a blind resend after an answer that never came."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.notify.outcomes import THROTTLE_WAIT, after_send, counts_against_provider
 from services.notify.providers.base import Outcome, SendResult
 
-NOW = datetime(2026, 8, 10, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 8, 10, 2, 0, tzinfo=UTC)
 DELAYS = [10.0, 60.0]
 RECEIPT_WAIT = timedelta(minutes=30)
 

@@ -93,12 +93,17 @@ class ScriptedServer:
 
 # --- signing: the examples published by the providers -------------------------------------------
 
+
 def test_aliyun_signature_reproduces_the_documented_rpc_example():
     # help.aliyun.com signature mechanism (RPC, V1): DescribeRegions with AccessKey testid/testsecret.
     params = {
-        "TimeStamp": "2016-02-23T12:46:24Z", "Format": "XML", "AccessKeyId": "testid",
-        "Action": "DescribeRegions", "SignatureMethod": "HMAC-SHA1",
-        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "Version": "2014-05-26",
+        "TimeStamp": "2016-02-23T12:46:24Z",
+        "Format": "XML",
+        "AccessKeyId": "testid",
+        "Action": "DescribeRegions",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+        "Version": "2014-05-26",
         "SignatureVersion": "1.0",
     }
     assert aliyun.rpc_signature(params, "testsecret", "GET") == "CT9X0VtwR86fNWSnsc6v8YGOjuE="
@@ -107,11 +112,20 @@ def test_aliyun_signature_reproduces_the_documented_rpc_example():
 def test_aliyun_signature_reproduces_the_documented_sendsms_example():
     # help.aliyun.com/document_detail/56189 (短信服务 HTTP 协议及签名), testId/testSecret, GET.
     params = {
-        "AccessKeyId": "testId", "Timestamp": "2017-07-12T02:42:19Z", "SignatureMethod": "HMAC-SHA1",
-        "SignatureVersion": "1.0", "SignatureNonce": "45e25e9b-0a6f-4070-8c85-2956eda1b466",
-        "Action": "SendSms", "Version": "2017-05-25", "RegionId": "cn-hangzhou",
-        "PhoneNumbers": "15300000001", "SignName": "阿里云短信测试专用", "TemplateCode": "SMS_71390007",
-        "TemplateParam": '{"customer":"test"}', "Format": "XML", "OutId": "123",
+        "AccessKeyId": "testId",
+        "Timestamp": "2017-07-12T02:42:19Z",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureVersion": "1.0",
+        "SignatureNonce": "45e25e9b-0a6f-4070-8c85-2956eda1b466",
+        "Action": "SendSms",
+        "Version": "2017-05-25",
+        "RegionId": "cn-hangzhou",
+        "PhoneNumbers": "15300000001",
+        "SignName": "阿里云短信测试专用",
+        "TemplateCode": "SMS_71390007",
+        "TemplateParam": '{"customer":"test"}',
+        "Format": "XML",
+        "OutId": "123",
     }
     assert aliyun.rpc_signature(params, "testSecret", "GET") == "zJDF+Lrzhj/ThnlvIToysFRq6t4="
 
@@ -144,12 +158,21 @@ def test_tencent_credential_date_is_the_utc_date():
 
 # --- signing: the fake accepts ours and rejects tampered requests -----------------------------------
 
+
 def test_fake_aliyun_rejects_a_request_changed_after_signing(fake):
     params = {
-        "AccessKeyId": ALIYUN_KEY_ID, "Action": "SendSms", "Format": "JSON", "PhoneNumbers": PHONE,
-        "SignName": "工会帮扶", "SignatureMethod": "HMAC-SHA1", "SignatureNonce": "nonce-1",
-        "SignatureVersion": "1.0", "TemplateCode": "SMS_0001", "TemplateParam": "{}",
-        "Timestamp": "2026-01-05T02:00:00Z", "Version": "2017-05-25",
+        "AccessKeyId": ALIYUN_KEY_ID,
+        "Action": "SendSms",
+        "Format": "JSON",
+        "PhoneNumbers": PHONE,
+        "SignName": "工会帮扶",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "nonce-1",
+        "SignatureVersion": "1.0",
+        "TemplateCode": "SMS_0001",
+        "TemplateParam": "{}",
+        "Timestamp": "2026-01-05T02:00:00Z",
+        "Version": "2017-05-25",
     }
     params["Signature"] = aliyun.rpc_signature(params, ALIYUN_KEY_SECRET)
     tampered = {**params, "PhoneNumbers": "13800138999"}
@@ -168,12 +191,21 @@ def test_fake_tencent_rejects_a_body_changed_after_signing(fake):
     timestamp = int(time.time())
     host = fake.url.removeprefix("http://")
     signed = {"Content-Type": tencent.JSON_CONTENT_TYPE, "Host": host}
-    body = json.dumps({
-        "PhoneNumberSet": [f"+86{PHONE}"], "SmsSdkAppId": TENCENT_APP_ID, "TemplateId": "1000001",
-        "SignName": "工会帮扶", "TemplateParamSet": [], "SessionContext": "n0001",
-    }).encode()
+    body = json.dumps(
+        {
+            "PhoneNumberSet": [f"+86{PHONE}"],
+            "SmsSdkAppId": TENCENT_APP_ID,
+            "TemplateId": "1000001",
+            "SignName": "工会帮扶",
+            "TemplateParamSet": [],
+            "SessionContext": "n0001",
+        }
+    ).encode()
     headers = {
-        **signed, "X-TC-Action": "SendSms", "X-TC-Version": "2021-01-11", "X-TC-Timestamp": str(timestamp),
+        **signed,
+        "X-TC-Action": "SendSms",
+        "X-TC-Version": "2021-01-11",
+        "X-TC-Timestamp": str(timestamp),
         "Authorization": tencent.authorization(TENCENT_SECRET_ID, TENCENT_SECRET_KEY, timestamp, "sms", signed, body),
     }
     url = f"{fake.url}/tencent/"
@@ -214,6 +246,7 @@ def test_a_provider_echoing_the_request_never_puts_the_full_phone_in_the_result(
 
 
 # --- what each answer means ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize(
@@ -258,8 +291,12 @@ def test_concurrent_sends_reuse_one_kept_connection_each(fake, settings, provide
     pool = eventlet.GreenPool(SEND_CONCURRENCY)
 
     for round_number in range(3):
-        outcomes = list(pool.imap(lambda i: client.send(sms(notification_id=f"n{round_number}-{i}")).outcome,
-                                  range(SEND_CONCURRENCY)))
+        outcomes = list(
+            pool.imap(
+                lambda i, round_number=round_number: client.send(sms(notification_id=f"n{round_number}-{i}")).outcome,
+                range(SEND_CONCURRENCY),
+            )
+        )
         assert outcomes == [Outcome.SENT] * SEND_CONCURRENCY
 
     assert len(fake.sent) == 3 * SEND_CONCURRENCY
@@ -343,6 +380,7 @@ def test_tencent_codes(code, outcome):
 
 # --- the network --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_read_timeout_is_unknown_because_the_provider_may_have_sent_it(fake, settings, provider):
     fake.script(PHONE, "slow")
@@ -409,6 +447,7 @@ def test_fail_next_fails_only_that_many_requests_of_that_provider(fake, settings
 
 # --- receipts -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_delivered_receipt_is_matched_to_the_sent_message(fake, settings, provider):
     client = make_provider(provider, settings)
@@ -455,15 +494,34 @@ def test_the_same_receipt_twice_has_the_same_key_and_another_report_does_not(fak
 
 def test_parsing_the_documented_report_examples():
     # The request examples of Alibaba's SmsReport and Tencent's 短信下发状态通知 pages.
-    aliyun_body = json.dumps([{
-        "phone_number": "1381111****", "send_time": "2017-01-01 00:00:00", "report_time": "2017-01-01 00:00:00",
-        "success": True, "err_code": "DELIVERED", "err_msg": "用户接收成功", "sms_size": "1",
-        "biz_id": "12345", "out_id": "67890",
-    }]).encode()
-    tencent_body = json.dumps([{
-        "user_receive_time": "2015-10-17 08:03:04", "nationcode": "86", "mobile": "13xxxxxxxxx",
-        "report_status": "SUCCESS", "errmsg": "DELIVRD", "description": "用户短信送达成功", "sid": "xxxxxxx",
-    }]).encode()
+    aliyun_body = json.dumps(
+        [
+            {
+                "phone_number": "1381111****",
+                "send_time": "2017-01-01 00:00:00",
+                "report_time": "2017-01-01 00:00:00",
+                "success": True,
+                "err_code": "DELIVERED",
+                "err_msg": "用户接收成功",
+                "sms_size": "1",
+                "biz_id": "12345",
+                "out_id": "67890",
+            }
+        ]
+    ).encode()
+    tencent_body = json.dumps(
+        [
+            {
+                "user_receive_time": "2015-10-17 08:03:04",
+                "nationcode": "86",
+                "mobile": "13xxxxxxxxx",
+                "report_status": "SUCCESS",
+                "errmsg": "DELIVRD",
+                "description": "用户短信送达成功",
+                "sid": "xxxxxxx",
+            }
+        ]
+    ).encode()
 
     [from_aliyun] = AliyunProvider({}).parse_receipts(aliyun_body, {}, {})
     [from_tencent] = TencentProvider({}).parse_receipts(tencent_body, {}, {})
@@ -525,6 +583,7 @@ def test_the_fake_posts_an_authenticated_receipt_to_the_gateway_path(fake, setti
 
 # --- console --------------------------------------------------------------------------------------
 
+
 def test_console_writes_one_masked_line_per_sms_and_logs_it_masked(tmp_path, caplog):
     provider = make_provider("console", {"HARDSHIP_VAR_DIR": str(tmp_path)})
 
@@ -559,6 +618,7 @@ def test_console_receipts_accept_only_console_ids(tmp_path):
 
 
 # --- choosing a provider --------------------------------------------------------------------------
+
 
 def test_make_provider_builds_each_provider_by_name(tmp_path):
     config = {"HARDSHIP_VAR_DIR": str(tmp_path)}

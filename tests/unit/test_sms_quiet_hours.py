@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -39,28 +39,28 @@ def test_quiet_hours_end_at_08_00_shanghai_in_shanghai_time():
 
 
 def test_an_allowed_moment_comes_back_unchanged():
-    now = datetime(2026, 3, 10, 4, 0, tzinfo=timezone.utc)  # 12:00 Shanghai
+    now = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)  # 12:00 Shanghai
 
     assert NIGHT.next_allowed(now) is now
 
 
 def test_a_utc_now_is_judged_in_shanghai_time():
-    fifteen_utc = datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc)  # 23:00 Shanghai
+    fifteen_utc = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # 23:00 Shanghai
 
     result = NIGHT.next_allowed(fifteen_utc)
 
-    assert result == datetime(2026, 3, 11, 0, 0, tzinfo=timezone.utc)
+    assert result == datetime(2026, 3, 11, 0, 0, tzinfo=UTC)
     assert result.tzinfo is not None
 
 
 def test_a_utc_evening_that_is_already_the_shanghai_morning():
-    half_past_eleven_utc = datetime(2026, 3, 10, 23, 30, tzinfo=timezone.utc)  # 07:30 on the 11th in Shanghai
+    half_past_eleven_utc = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 07:30 on the 11th in Shanghai
 
     assert NIGHT.next_allowed(half_past_eleven_utc) == shanghai(11, 8)
 
 
 def test_a_utc_afternoon_that_is_a_shanghai_evening_is_allowed():
-    one_pm_utc = datetime(2026, 3, 10, 13, 59, tzinfo=timezone.utc)  # 21:59 Shanghai
+    one_pm_utc = datetime(2026, 3, 10, 13, 59, tzinfo=UTC)  # 21:59 Shanghai
 
     assert not NIGHT.is_quiet(one_pm_utc)
 

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -164,8 +164,8 @@ def test_yesterday_s_sends_do_not_count_towards_today():
 
 def test_the_day_is_the_shanghai_calendar_day_not_the_utc_one():
     # 00:00-00:19 on 10 March in Shanghai is still 9 March in UTC.
-    sent = [datetime(2026, 3, 9, 16, i, tzinfo=timezone.utc) for i in range(20)]
-    now = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)  # 10:00 on 10 March in Shanghai
+    sent = [datetime(2026, 3, 9, 16, i, tzinfo=UTC) for i in range(20)]
+    now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 10:00 on 10 March in Shanghai
 
     assert next_allowed_for_number(sent, now, per_hour=0, per_day=20) == datetime(2026, 3, 11, 0, 0, tzinfo=SHANGHAI)
 

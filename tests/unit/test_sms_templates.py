@@ -224,8 +224,12 @@ def test_an_unknown_template_is_refused():
 
 @pytest.mark.parametrize(
     "template, missing",
-    [("publicizing", "publicity_ends_on"), ("disbursed", "amount_fen"), ("submitted", "application_id"),
-     ("rejected", "campaign_name")],
+    [
+        ("publicizing", "publicity_ends_on"),
+        ("disbursed", "amount_fen"),
+        ("submitted", "application_id"),
+        ("rejected", "campaign_name"),
+    ],
 )
 def test_a_field_the_template_needs_must_be_there(template, missing):
     with pytest.raises(ValueError, match=missing):

@@ -1,4 +1,5 @@
 """Reading uploaded registry sheets: both formats, the encodings aid centres use, and hostile files."""
+
 import csv
 import io
 import json
@@ -19,11 +20,22 @@ from openpyxl import Workbook
 from services.registry import spreadsheet
 from services.registry.spreadsheet import FIELDS_BY_HEADER, SkippedLine, SpreadsheetError, read_rows
 from tests.fakes.sheets import (
-    CATEGORIES, FOOTER, HEADERS, REASONS, REGION_CODES, TITLE, generate_workers, id_check_char, to_csv_bytes,
-    to_xlsx_bytes, with_errors,
+    CATEGORIES,
+    FOOTER,
+    HEADERS,
+    REASONS,
+    REGION_CODES,
+    TITLE,
+    generate_workers,
+    id_check_char,
+    to_csv_bytes,
+    to_xlsx_bytes,
+    with_errors,
 )
 
-SHARED_DATA = Path(os.environ.get("HARDSHIP_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared") / "data"
+SHARED_DATA = (
+    Path(os.environ.get("HARDSHIP_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared") / "data"
+)
 FIELDS = tuple(FIELDS_BY_HEADER.values())
 
 
@@ -70,6 +82,7 @@ def rezip(xlsx: bytes, replace: dict[str, bytes | None]) -> bytes:
 # workers_sample.csv and workers_sample.xlsx are two different invented registries (only the one
 # impossible ID number is common to both) that plant the same defects on the same rows.
 
+
 def sample(name: str) -> bytes:
     return (SHARED_DATA / name).read_bytes()
 
@@ -87,9 +100,17 @@ def test_sample_csv_values():
     rows = dict(read_all(sample("workers_sample.csv")))
 
     assert rows[2] == {
-        "name": "李秀", "id_number": "440106197907124050", "phone": "13392655486", "employer": "市第一纺织厂",
-        "union": "建设工会", "hardship_category": "深度困难", "reasons": "因病", "household_size": "1",
-        "household_monthly_income": "4352", "bank_name": "中国工商银行", "bank_account": "6222078651237160091",
+        "name": "李秀",
+        "id_number": "440106197907124050",
+        "phone": "13392655486",
+        "employer": "市第一纺织厂",
+        "union": "建设工会",
+        "hardship_category": "深度困难",
+        "reasons": "因病",
+        "household_size": "1",
+        "household_monthly_income": "4352",
+        "bank_name": "中国工商银行",
+        "bank_account": "6222078651237160091",
         "filed_on": "2025-04-03",
     }
     assert rows[7]["id_number"] == "50010319900113809X"
@@ -101,9 +122,17 @@ def test_sample_xlsx_values():
 
     assert sheet.size_hint == 202
     assert rows[2] == {
-        "name": "马强", "id_number": "370202197503049869", "phone": "18047006764", "employer": "市公交集团",
-        "union": "纺织工会", "hardship_category": "深度困难", "reasons": "失业", "household_size": "2",
-        "household_monthly_income": "4082", "bank_name": "中国工商银行", "bank_account": "6222034109092101484",
+        "name": "马强",
+        "id_number": "370202197503049869",
+        "phone": "18047006764",
+        "employer": "市公交集团",
+        "union": "纺织工会",
+        "hardship_category": "深度困难",
+        "reasons": "失业",
+        "household_size": "2",
+        "household_monthly_income": "4082",
+        "bank_name": "中国工商银行",
+        "bank_account": "6222034109092101484",
         "filed_on": "2025-08-16",
     }
     assert rows[7]["id_number"] == "310104198711148280"
@@ -116,8 +145,14 @@ def test_sample_defects_sit_on_the_rows_of_the_expected_errors(name):
     rows = dict(read_all(sample(name)))
 
     assert [(error["row"], error["field"]) for error in expected] == [
-        (5, "id_number"), (10, "id_number"), (17, "phone"), (23, "hardship_category"), (36, "household_size"),
-        (57, "household_monthly_income"), (91, "name"), (202, "id_number"),
+        (5, "id_number"),
+        (10, "id_number"),
+        (17, "phone"),
+        (23, "hardship_category"),
+        (36, "household_size"),
+        (57, "household_monthly_income"),
+        (91, "name"),
+        (202, "id_number"),
     ]
     bad_checksum = rows[5]["id_number"]
     assert bad_checksum[17] != id_check_char(bad_checksum[:17])
@@ -131,6 +166,7 @@ def test_sample_defects_sit_on_the_rows_of_the_expected_errors(name):
 
 
 # --- both formats, all encodings ---------------------------------------------------------------
+
 
 def test_csv_and_xlsx_of_the_same_rows_read_identically():
     rows, _ = with_errors(generate_workers(120, seed=1))
@@ -169,7 +205,9 @@ def test_columns_in_any_order_extra_columns_and_untidy_headings(to_bytes):
     rows = generate_workers(4, seed=3)
     order = list(reversed(HEADERS))
     headings = {heading: heading for heading in HEADERS} | {
-        "建档日期": "\ufeff建档日期", "姓名": " 姓  名 ", "家庭月收入(元)": "家庭月收入（元）",
+        "建档日期": "\ufeff建档日期",
+        "姓名": " 姓  名 ",
+        "家庭月收入(元)": "家庭月收入（元）",
     }
     table = [[headings[heading] for heading in order] + ["备注"]]
     table += [[row[FIELDS_BY_HEADER[heading]] for heading in order] + ["电话打不通"] for row in rows]
@@ -222,25 +260,38 @@ def test_a_title_above_the_header_and_totals_and_notes_under_the_table_keep_the_
     data = to_bytes(rows[:2], above=above, below=[middle_total, [rows[2][field] for field in FIELDS], *FOOTER])
 
     assert read_all(data) == [
-        (5, rows[0]), (6, rows[1]), (7, SkippedLine(spreadsheet.SUMMARY_LINE)), (8, rows[2]),
-        (9, SkippedLine(spreadsheet.SUMMARY_LINE)), (10, SkippedLine(spreadsheet.NOTE_LINE)),
+        (5, rows[0]),
+        (6, rows[1]),
+        (7, SkippedLine(spreadsheet.SUMMARY_LINE)),
+        (8, rows[2]),
+        (9, SkippedLine(spreadsheet.SUMMARY_LINE)),
+        (10, SkippedLine(spreadsheet.NOTE_LINE)),
         (11, SkippedLine(spreadsheet.NOTE_LINE)),
     ]
 
 
 def test_a_total_or_note_in_a_column_the_registry_does_not_read_is_reported_too():
     rows = generate_workers(2, seed=9)
-    table = [["序号", *HEADERS], *([str(number), *line] for number, line in enumerate(as_table(rows)[1:], start=1)),
-             ["合计", "", "", "", "", "", "", "", "7", "8800"], ["注：本表一式两份"]]
+    table = [
+        ["序号", *HEADERS],
+        *([str(number), *line] for number, line in enumerate(as_table(rows)[1:], start=1)),
+        ["合计", "", "", "", "", "", "", "", "7", "8800"],
+        ["注：本表一式两份"],
+    ]
 
     assert read_all(csv_bytes(table)) == [
-        (2, rows[0]), (3, rows[1]), (4, SkippedLine(spreadsheet.SUMMARY_LINE)), (5, SkippedLine(spreadsheet.NOTE_LINE)),
+        (2, rows[0]),
+        (3, rows[1]),
+        (4, SkippedLine(spreadsheet.SUMMARY_LINE)),
+        (5, SkippedLine(spreadsheet.NOTE_LINE)),
     ]
 
 
 def test_number_cells_in_the_id_phone_and_card_columns_are_marked_and_read_as_excel_shows_them():
-    rows = [row | {"id_number": row["id_number"][:17] + "X"} if index == 1 else row
-            for index, row in enumerate(generate_workers(2, seed=10))]
+    rows = [
+        row | {"id_number": row["id_number"][:17] + "X"} if index == 1 else row
+        for index, row in enumerate(generate_workers(2, seed=10))
+    ]
 
     read = read_all(to_xlsx_bytes(rows, numbers=("id_number", "phone", "bank_account", "household_size")))
 
@@ -284,10 +335,34 @@ def test_short_rows_read_missing_cells_as_empty():
 def test_xlsx_cells_read_as_a_person_sees_them():
     table = [
         list(HEADERS),
-        [" 张三 ", 440106197907124050, 13392655486, "市环卫处", "交通工会", "深度困难", "因病", 3.0, 4352.5,
-         "中国银行", 6222078651237160091, datetime(2025, 4, 3, 10, 30)],
-        ["李四", 310104198711148280, None, None, "交通工会", "相对困难", "因病", 2, 1800.0,
-         "中国银行", 6222286849799295103, date(2024, 12, 31)],
+        [
+            " 张三 ",
+            440106197907124050,
+            13392655486,
+            "市环卫处",
+            "交通工会",
+            "深度困难",
+            "因病",
+            3.0,
+            4352.5,
+            "中国银行",
+            6222078651237160091,
+            datetime(2025, 4, 3, 10, 30),
+        ],
+        [
+            "李四",
+            310104198711148280,
+            None,
+            None,
+            "交通工会",
+            "相对困难",
+            "因病",
+            2,
+            1800.0,
+            "中国银行",
+            6222286849799295103,
+            date(2024, 12, 31),
+        ],
     ]
     data = xlsx_bytes(table)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -300,15 +375,31 @@ def test_xlsx_cells_read_as_a_person_sees_them():
     rows = dict(read_all(rezip(data, {"xl/worksheets/sheet1.xml": whole})))
 
     assert rows[2] == {
-        "name": "张三", "id_number": "440106197907124050", "phone": "13392655486", "employer": "市环卫处",
-        "union": "交通工会", "hardship_category": "深度困难", "reasons": "因病", "household_size": "3",
-        "household_monthly_income": "4352.5", "bank_name": "中国银行", "bank_account": "6222078651237160091",
+        "name": "张三",
+        "id_number": "440106197907124050",
+        "phone": "13392655486",
+        "employer": "市环卫处",
+        "union": "交通工会",
+        "hardship_category": "深度困难",
+        "reasons": "因病",
+        "household_size": "3",
+        "household_monthly_income": "4352.5",
+        "bank_name": "中国银行",
+        "bank_account": "6222078651237160091",
         "filed_on": "2025-04-03",
     }
     assert rows[3] == {
-        "name": "李四", "id_number": "310104198711148000", "phone": "", "employer": "",
-        "union": "交通工会", "hardship_category": "相对困难", "reasons": "因病", "household_size": "2",
-        "household_monthly_income": "1800", "bank_name": "中国银行", "bank_account": "6222286849799290000",
+        "name": "李四",
+        "id_number": "310104198711148000",
+        "phone": "",
+        "employer": "",
+        "union": "交通工会",
+        "hardship_category": "相对困难",
+        "reasons": "因病",
+        "household_size": "2",
+        "household_monthly_income": "1800",
+        "bank_name": "中国银行",
+        "bank_account": "6222286849799290000",
         "filed_on": "2024-12-31",
     }
 
@@ -328,6 +419,7 @@ def test_too_many_rows_is_refused_while_reading():
 
 
 # --- progress and sources ----------------------------------------------------------------------
+
 
 def test_csv_progress_follows_the_bytes_read():
     data = to_csv_bytes(generate_workers(3000))
@@ -365,6 +457,7 @@ def test_a_file_object_is_read_from_its_start_and_left_open(tmp_path, to_bytes):
 
 
 # --- files that are not a registry sheet ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("source", [b"", io.BytesIO()], ids=["bytes", "file"])
 def test_an_empty_file_is_refused(source):
@@ -415,10 +508,13 @@ def test_an_xlsx_without_a_worksheet_is_refused():
     data = to_xlsx_bytes(generate_workers(2))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         workbook = archive.read("xl/workbook.xml")
-    emptied = rezip(data, {
-        "xl/workbook.xml": re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", workbook),
-        "xl/worksheets/sheet1.xml": None,
-    })
+    emptied = rezip(
+        data,
+        {
+            "xl/workbook.xml": re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", workbook),
+            "xl/worksheets/sheet1.xml": None,
+        },
+    )
 
     with pytest.raises(SpreadsheetError) as error:
         read_rows(emptied)
@@ -484,7 +580,7 @@ def lie_about_size(data: bytes, name: str, declared: int) -> bytes:
         info = archive.getinfo(name)
     struct.pack_into("<I", patched, info.header_offset + 22, declared)
     entry = data.index(b"PK\x01\x02")  # the first central directory entry
-    while data[entry + 46:entry + 46 + struct.unpack_from("<H", data, entry + 28)[0]] != name.encode():
+    while data[entry + 46 : entry + 46 + struct.unpack_from("<H", data, entry + 28)[0]] != name.encode():
         entry = data.index(b"PK\x01\x02", entry + 4)
     struct.pack_into("<I", patched, entry + 24, declared)
     return bytes(patched)
@@ -493,11 +589,13 @@ def lie_about_size(data: bytes, name: str, declared: int) -> bytes:
 def read_cheaply(data: bytes, seconds: float = 5, megabytes: int = 30):
     """read_all(data), or the SpreadsheetError it raises, after checking it takes at most `seconds` (timed on its
     own) and allocates at most `megabytes` at its peak (traced in a second pass, as tracing slows it down)."""
+
     def attempt():
         try:
             return read_all(data)
         except SpreadsheetError as error:
             return error
+
     started = time.monotonic()
     outcome = attempt()
     assert time.monotonic() - started < seconds
@@ -554,6 +652,7 @@ def test_a_stray_cell_in_the_last_column_excel_allows_costs_nothing():
 
 
 # --- the synthetic data itself -----------------------------------------------------------------
+
 
 def test_check_character_matches_known_ids():
     assert id_check_char("50010319900113809") == "X"

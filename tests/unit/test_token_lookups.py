@@ -1,17 +1,18 @@
 """Tokens and console sessions are checked against the database on every request: a revocation or a new
 token refuses the old one at the very next request, with no cache to wait out; concurrent requests share
 one lookup."""
+
 from datetime import timedelta
 from types import SimpleNamespace
 
 import eventlet
 import pytest
 
-from shared import clock
-from shared.errors import ServiceError
 from services.gateway import accounts
 from services.gateway.auth import BOOTSTRAP_ADMIN, TokenLookups, authenticate, create_user, token_hash, token_ttl_days
 from services.gateway.console.sessions import find_session, open_session
+from shared import clock
+from shared.errors import ServiceError
 
 TTL = 365
 
@@ -106,9 +107,10 @@ def test_a_wrong_token_is_refused(session, lookups):
 
 def test_a_console_session_ends_with_its_token(session):
     kept, revoked, renewed = (create_user(session, f"账号{number}", "caseworker") for number in range(3))
-    opened = {user["user_id"]: open_session(session, signs_in(session, user["token"], None), 480,
-                                            token_hash(user["token"]))
-              for user in (kept, revoked, renewed)}
+    opened = {
+        user["user_id"]: open_session(session, signs_in(session, user["token"], None), 480, token_hash(user["token"]))
+        for user in (kept, revoked, renewed)
+    }
     admins = open_session(session, BOOTSTRAP_ADMIN, 480, None)
     accounts.revoke(session, revoked["user_id"], "离职", BOOTSTRAP_ADMIN, TTL)
     accounts.issue_token(session, renewed["user_id"], TTL)

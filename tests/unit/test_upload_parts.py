@@ -1,12 +1,13 @@
 """Sending a file in parts (shared/upload_parts.py) and reading a request body within its limit (gateway/http.py)."""
+
 import base64
 import io
 
 import pytest
 
+from services.gateway.http import BoundedBody
 from shared.errors import ServiceError
 from shared.upload_parts import PART_BYTES, send_parts
-from services.gateway.http import BoundedBody
 
 
 class Trickle(io.RawIOBase):
@@ -30,8 +31,9 @@ class Request:
 
 def sent(stream) -> list[tuple[int, bytes]]:
     parts = []
-    count = send_parts(lambda import_id, seq, content_b64: parts.append((seq, base64.b64decode(content_b64))), "id",
-                       stream)
+    count = send_parts(
+        lambda import_id, seq, content_b64: parts.append((seq, base64.b64decode(content_b64))), "id", stream
+    )
     assert count == len(parts)
     return parts
 

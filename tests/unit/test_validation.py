@@ -3,7 +3,13 @@ from datetime import date
 import pytest
 
 from shared.validation import (
-    IdNumber, InvalidValue, check_characters, check_typed_text, id_check_char, normalize_phone, parse_id_number,
+    IdNumber,
+    InvalidValue,
+    check_characters,
+    check_typed_text,
+    id_check_char,
+    normalize_phone,
+    parse_id_number,
 )
 
 TODAY = date(2024, 6, 1)
@@ -155,19 +161,23 @@ def test_normalize_phone_rejects_invalid_numbers(raw):
 
 # --- text that people type (CONTRACT.md "Auth and roles") ---------------------------------------
 
-@pytest.mark.parametrize("text, message", [
-    ("王\n芳", "不能包含换行符"),
-    ("市环卫处\r\n东区", "不能包含换行符"),
-    ("王\u2028芳", "不能包含换行符"),
-    ("王\t芳", "不能包含制表符（Tab）"),
-    ("王\x00芳", "不能包含控制字符（U+0000）"),
-    ("\x1b[31m王芳", "不能包含控制字符（U+001B）"),
-    ("王\x7f芳", "不能包含控制字符（U+007F）"),
-    ("王芳\u202e", "不能包含改变文字方向的隐藏字符（U+202E）"),
-    ("\u2066王芳", "不能包含改变文字方向的隐藏字符（U+2066）"),
-    ("王\u200b芳", "不能包含零宽字符等看不见的格式字符（U+200B）"),
-    ("王\ufeff芳", "不能包含零宽字符等看不见的格式字符（U+FEFF）"),
-])
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("王\n芳", "不能包含换行符"),
+        ("市环卫处\r\n东区", "不能包含换行符"),
+        ("王\u2028芳", "不能包含换行符"),
+        ("王\t芳", "不能包含制表符（Tab）"),
+        ("王\x00芳", "不能包含控制字符（U+0000）"),
+        ("\x1b[31m王芳", "不能包含控制字符（U+001B）"),
+        ("王\x7f芳", "不能包含控制字符（U+007F）"),
+        ("王芳\u202e", "不能包含改变文字方向的隐藏字符（U+202E）"),
+        ("\u2066王芳", "不能包含改变文字方向的隐藏字符（U+2066）"),
+        ("王\u200b芳", "不能包含零宽字符等看不见的格式字符（U+200B）"),
+        ("王\ufeff芳", "不能包含零宽字符等看不见的格式字符（U+FEFF）"),
+    ],
+)
 def test_typed_text_with_control_or_format_characters_is_refused_naming_them(text, message):
     with pytest.raises(InvalidValue) as error:
         check_typed_text(text)
@@ -176,8 +186,9 @@ def test_typed_text_with_control_or_format_characters_is_refused_naming_them(tex
         check_characters(text)
 
 
-@pytest.mark.parametrize("text", ['=HYPERLINK("http://x.example/a","点击")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
-                                  " =1+1", "\u3000@x"])
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x.example/a","点击")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", " =1+1", "\u3000@x"]
+)
 def test_typed_text_that_a_spreadsheet_would_run_as_a_formula_is_refused(text):
     with pytest.raises(InvalidValue) as error:
         check_typed_text(text)
@@ -185,6 +196,9 @@ def test_typed_text_that_a_spreadsheet_would_run_as_a_formula_is_refused(text):
     assert check_characters(text) == text  # only typed text has the rule on its first character
 
 
-@pytest.mark.parametrize("text", ["王芳", "阿依古丽·买买提", "O'Brien", "张　三", "李-四", "a=b", "市总工会@直属", "材料（附件）齐全。", "1+1"])
+@pytest.mark.parametrize(
+    "text",
+    ["王芳", "阿依古丽·买买提", "O'Brien", "张　三", "李-四", "a=b", "市总工会@直属", "材料（附件）齐全。", "1+1"],
+)
 def test_ordinary_typed_text_passes_unchanged(text):
     assert check_typed_text(text) is text

@@ -1,15 +1,24 @@
 """公示 counts working days on the official calendar: holidays off, make-up days (调休) on, unknown years refused."""
+
 from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
 from nameko.exceptions import deserialize, serialize
 
-from shared.errors import ServiceError
 from services.aid.official_calendar import official_years
 from services.aid.workdays import (
-    ENTERED, NO_CALENDAR, OFFICIAL, YearCalendar, calendar_missing, entered_year, is_working_day, missing_years, publicity_end,
+    ENTERED,
+    NO_CALENDAR,
+    OFFICIAL,
+    YearCalendar,
+    calendar_missing,
+    entered_year,
+    is_working_day,
+    missing_years,
+    publicity_end,
 )
+from shared.errors import ServiceError
 
 OFFICIAL_YEARS = official_years()
 
@@ -23,14 +32,21 @@ def missing_year_of(refusal) -> tuple:
     return error.code, error.status, error.body()["error"]["year"], str(error.extra["year"]) in error.message
 
 
-@pytest.mark.parametrize("approved_on, working_days, ends_on", [
-    ("2026-02-11", 5, "2026-02-25"),  # 春节: Saturday 2-14 is worked, 2-15..2-23 are off (Monday to Friday gave 2-18)
-    ("2026-09-30", 3, "2026-10-10"),  # 国庆: 10-1..10-7 off, then Thursday, Friday and the make-up Saturday 10-10
-    ("2026-09-18", 1, "2026-09-20"),  # a make-up Sunday (9-20) is the first working day after a Friday
-    ("2026-08-10", 5, "2026-08-17"),  # an ordinary week: Monday to Friday, over one weekend
-    ("2026-08-07", 1, "2026-08-10"),  # approved on a Friday: the notice starts Monday
-    ("2026-08-10", 0, "2026-08-10"),
-])
+@pytest.mark.parametrize(
+    "approved_on, working_days, ends_on",
+    [
+        (
+            "2026-02-11",
+            5,
+            "2026-02-25",
+        ),  # 春节: Saturday 2-14 is worked, 2-15..2-23 are off (Monday to Friday gave 2-18)
+        ("2026-09-30", 3, "2026-10-10"),  # 国庆: 10-1..10-7 off, then Thursday, Friday and the make-up Saturday 10-10
+        ("2026-09-18", 1, "2026-09-20"),  # a make-up Sunday (9-20) is the first working day after a Friday
+        ("2026-08-10", 5, "2026-08-17"),  # an ordinary week: Monday to Friday, over one weekend
+        ("2026-08-07", 1, "2026-08-10"),  # approved on a Friday: the notice starts Monday
+        ("2026-08-10", 0, "2026-08-10"),
+    ],
+)
 def test_the_notice_counts_working_days_of_the_official_calendar(approved_on, working_days, ends_on):
     assert publicity_end(date.fromisoformat(approved_on), working_days, OFFICIAL_YEARS) == date.fromisoformat(ends_on)
 
@@ -69,13 +85,16 @@ def test_the_built_in_calendar_knows_the_years_of_the_package_and_agrees_with_it
     assert all(year.source == OFFICIAL for year in OFFICIAL_YEARS.values())
 
 
-@pytest.mark.parametrize("today, known, missing", [
-    ("2026-10-31", {2026}, []),  # before November next year is not asked for
-    ("2026-11-01", {2026}, [2027]),
-    ("2026-12-31", {2026, 2027}, []),
-    ("2027-01-04", {2026}, [2027]),  # this year missing: warned all year
-    ("2027-11-15", set(), [2027, 2028]),
-])
+@pytest.mark.parametrize(
+    "today, known, missing",
+    [
+        ("2026-10-31", {2026}, []),  # before November next year is not asked for
+        ("2026-11-01", {2026}, [2027]),
+        ("2026-12-31", {2026, 2027}, []),
+        ("2027-01-04", {2026}, [2027]),  # this year missing: warned all year
+        ("2027-11-15", set(), [2027, 2028]),
+    ],
+)
 def test_staff_are_warned_of_missing_years_from_november(today, known, missing):
     assert missing_years(date.fromisoformat(today), known) == missing
 
@@ -83,19 +102,41 @@ def test_staff_are_warned_of_missing_years_from_november(today, known, missing):
 def test_an_entered_year_keeps_its_dates():
     calendar, problems = entered_year(2027, ["2027-01-01", "2027-02-06", "2027-02-06"], ["2027-02-14"], OFFICIAL_YEARS)
     assert problems == {}
-    assert calendar.view() == {"year": 2027, "holidays": ["2027-01-01", "2027-02-06"], "workdays": ["2027-02-14"],
-                               "source": "entered"}
+    assert calendar.view() == {
+        "year": 2027,
+        "holidays": ["2027-01-01", "2027-02-06"],
+        "workdays": ["2027-02-14"],
+        "source": "entered",
+    }
 
 
-@pytest.mark.parametrize("holidays, workdays, expected", [
-    (["2026-12-31", "2027-13-01", "20270101", "2027-W01-1"], [], {"holidays": [
-        "2026-12-31 不在2027年内", "“2027-13-01”不是有效日期，应为 YYYY-MM-DD", "“20270101”不是有效日期，应为 YYYY-MM-DD",
-        "“2027-W01-1”不是有效日期，应为 YYYY-MM-DD"]}),
-    (["2027-02-06"], ["2027-02-06"], {"workdays": ["2027-02-06 不能既放假又调休上班"]}),
-    (["2027-01-01"], ["2027-02-10"], {"workdays": ["2027-02-10 是星期三，本来就上班；调休上班日应为周六或周日"]}),
-    ([], ["2028-02-12"], {"holidays": ["请填写该年的法定节假日（元旦、春节、国庆等放假的日期）"],
-                          "workdays": ["2028-02-12 不在2027年内"]}),
-])
+@pytest.mark.parametrize(
+    "holidays, workdays, expected",
+    [
+        (
+            ["2026-12-31", "2027-13-01", "20270101", "2027-W01-1"],
+            [],
+            {
+                "holidays": [
+                    "2026-12-31 不在2027年内",
+                    "“2027-13-01”不是有效日期，应为 YYYY-MM-DD",
+                    "“20270101”不是有效日期，应为 YYYY-MM-DD",
+                    "“2027-W01-1”不是有效日期，应为 YYYY-MM-DD",
+                ]
+            },
+        ),
+        (["2027-02-06"], ["2027-02-06"], {"workdays": ["2027-02-06 不能既放假又调休上班"]}),
+        (["2027-01-01"], ["2027-02-10"], {"workdays": ["2027-02-10 是星期三，本来就上班；调休上班日应为周六或周日"]}),
+        (
+            [],
+            ["2028-02-12"],
+            {
+                "holidays": ["请填写该年的法定节假日（元旦、春节、国庆等放假的日期）"],
+                "workdays": ["2028-02-12 不在2027年内"],
+            },
+        ),
+    ],
+)
 def test_a_mistyped_year_is_refused_with_a_message_for_each_date(holidays, workdays, expected):
     assert entered_year(2027, holidays, workdays, OFFICIAL_YEARS) == (None, expected)
 

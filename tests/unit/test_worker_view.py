@@ -1,6 +1,7 @@
 """A worker as the API shows it: a masked view carries nothing that undoes the mask."""
+
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from services.registry import workers
@@ -17,7 +18,7 @@ def stored_worker() -> SimpleNamespace:
     data, errors = row_to_data(GOOD_ROW, TODAY)
     assert errors == {}
     identity = data.pop("identity")
-    now = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
     return SimpleNamespace(**workers.new_row(VAULT, data, identity, "a" * 32, VAULT.lookup_hash(identity.number), now))
 
 
@@ -34,7 +35,10 @@ def test_a_revealed_view_keeps_the_birth_date():
     revealed = workers.view(VAULT, stored_worker(), reveal=True)
 
     assert (revealed["id_number"], revealed["birth_date"], revealed["birth_year"]) == (
-        "440106197907124050", "1979-07-12", 1979)
+        "440106197907124050",
+        "1979-07-12",
+        1979,
+    )
 
 
 def test_birth_fields_are_the_one_rule():

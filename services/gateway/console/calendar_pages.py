@@ -1,13 +1,14 @@
 """The working calendar (工作日历): any year's holidays and make-up days, entering a year the built-in official
 calendar does not know yet (admin), and the warning staff see while a year the notices need is missing."""
+
 import re
 
-from shared import clock
-from shared.errors import ServiceError
 from services.gateway.auth import STAFF
 from services.gateway.console.forms import field_messages
 from services.gateway.console.nav import ADMIN
 from services.gateway.console.web import ConsoleBase, page, redirect
+from shared import clock
+from shared.errors import ServiceError
 
 
 def split_dates(text: str) -> list[str]:
@@ -20,7 +21,6 @@ def year_of(text: str, default: int) -> int:
 
 
 class CalendarPages(ConsoleBase):
-
     def calendar_warning(self, visit) -> list[int]:
         """The years with no calendar that staff must hear about (this year; next year from November)."""
         if visit.user is None or visit.user.role not in STAFF:
@@ -34,8 +34,9 @@ class CalendarPages(ConsoleBase):
         notice = f"{year}年的放假调休安排已保存" if visit.request.args.get("done") else None
         return self.calendar_page(visit, year, missing, notice=notice)
 
-    def calendar_page(self, visit, year: int, missing: list[int], values=None, errors=None, problem=None, notice=None,
-                      http_status=200):
+    def calendar_page(
+        self, visit, year: int, missing: list[int], values=None, errors=None, problem=None, notice=None, http_status=200
+    ):
         try:
             shown = self.call(self.aid.get_calendar, year)
         except ServiceError as error:
@@ -44,8 +45,17 @@ class CalendarPages(ConsoleBase):
             shown = None
         if values is None and shown:
             values = {name: "\n".join(shown[name]) for name in ("holidays", "workdays")}
-        return visit.page("calendar.html", http_status, year=year, shown=shown, values=values or {},
-                          errors=errors or {}, problem=problem, notice=notice, calendar_warning=missing)
+        return visit.page(
+            "calendar.html",
+            http_status,
+            year=year,
+            shown=shown,
+            values=values or {},
+            errors=errors or {},
+            problem=problem,
+            notice=notice,
+            calendar_warning=missing,
+        )
 
     @page("POST", "/calendar", roles=ADMIN)
     def console_enter_calendar(self, visit):
@@ -55,7 +65,14 @@ class CalendarPages(ConsoleBase):
         try:
             self.call(self.aid.enter_calendar, year, payload, visit.user.actor)
         except ServiceError as error:
-            return self.calendar_page(visit, year, self.calendar_warning(visit), form, field_messages(error),
-                                      error.message, http_status=error.status)
+            return self.calendar_page(
+                visit,
+                year,
+                self.calendar_warning(visit),
+                form,
+                field_messages(error),
+                error.message,
+                http_status=error.status,
+            )
         # redirect after the POST, so refreshing the page does not send the form again
         return redirect(f"/calendar?year={year}&done=1")

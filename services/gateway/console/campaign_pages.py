@@ -1,13 +1,14 @@
 """Campaigns and their money: the list, each campaign's charts, creating one (admin), allocating gifts (finance)."""
+
 from uuid import uuid4
 
-from shared.errors import ServiceError
 from services.gateway.auth import FINANCE, STAFF
 from services.gateway.console.charts import money_chart, status_chart
 from services.gateway.console.forms import fen_from_yuan, field_messages, filled, whole_number
 from services.gateway.console.labels import CATEGORIES, LEVELS, PROGRAMS
 from services.gateway.console.nav import ADMIN
 from services.gateway.console.web import ConsoleBase, page, redirect
+from shared.errors import ServiceError
 
 AMOUNT_KEYS = {**CATEGORIES, **LEVELS}
 CAMPAIGNS_SHOWN = 100
@@ -20,12 +21,13 @@ def campaign_payload(form: dict) -> dict:
     for field in ("year", "publicity_days"):
         payload[field] = whole_number(form.get(field, ""))
     payload["budget_fen"] = fen_from_yuan(form, "budget_fen")
-    payload["amounts"] = {key: fen_from_yuan(form, f"amounts.{key}") for key in AMOUNT_KEYS if form.get(f"amounts.{key}")}
+    payload["amounts"] = {
+        key: fen_from_yuan(form, f"amounts.{key}") for key in AMOUNT_KEYS if form.get(f"amounts.{key}")
+    }
     return payload
 
 
 class CampaignPages(ConsoleBase):
-
     @page("GET", "/campaigns", roles=STAFF)
     def console_campaigns(self, visit):
         return self.campaign_list(visit, {}, {})
@@ -33,8 +35,16 @@ class CampaignPages(ConsoleBase):
     def campaign_list(self, visit, values, errors, problem=None, http_status=200):
         page_number = whole_number(visit.request.args.get("page", "1"))
         listing = self.call(self.aid.list_campaigns, {"per_page": CAMPAIGNS_SHOWN, "page": page_number})
-        return visit.page("campaigns.html", http_status, listing=listing, values=values, errors=errors, problem=problem,
-                          programs=PROGRAMS.items(), amount_keys=AMOUNT_KEYS.items())
+        return visit.page(
+            "campaigns.html",
+            http_status,
+            listing=listing,
+            values=values,
+            errors=errors,
+            problem=problem,
+            programs=PROGRAMS.items(),
+            amount_keys=AMOUNT_KEYS.items(),
+        )
 
     @page("POST", "/campaigns", roles=ADMIN)
     def console_create_campaign(self, visit):
@@ -54,12 +64,21 @@ class CampaignPages(ConsoleBase):
         campaign = self.call(self.aid.get_campaign, campaign_id)
         batches = []
         if visit.user.role in ("admin", "finance", "auditor"):
-            batches = self.call(self.aid.list_disbursement_batches,
-                                {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN})["items"]
-        return visit.page("campaign.html", http_status, campaign=campaign, batches=batches, errors=errors or {},
-                          problem=problem, notice=notice, money_chart=money_chart(campaign),
-                          status_chart=status_chart(campaign),
-                          allocation_ref=f"console-{uuid4().hex}")  # the form sent twice moves the money once
+            batches = self.call(
+                self.aid.list_disbursement_batches, {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN}
+            )["items"]
+        return visit.page(
+            "campaign.html",
+            http_status,
+            campaign=campaign,
+            batches=batches,
+            errors=errors or {},
+            problem=problem,
+            notice=notice,
+            money_chart=money_chart(campaign),
+            status_chart=status_chart(campaign),
+            allocation_ref=f"console-{uuid4().hex}",
+        )  # the form sent twice moves the money once
 
     @page("POST", "/campaigns/<campaign_id>/allocations", roles=FINANCE)
     def console_allocate(self, visit, campaign_id):
@@ -70,6 +89,8 @@ class CampaignPages(ConsoleBase):
         except ServiceError as error:
             if error.status == 404:
                 raise
-            return self.campaign_page(visit, campaign_id, field_messages(error), error.message, http_status=error.status)
+            return self.campaign_page(
+                visit, campaign_id, field_messages(error), error.message, http_status=error.status
+            )
         # redirect after the POST: refreshing the page must not move the money a second time
         return redirect(f"/campaigns/{campaign_id}?done=allocation")

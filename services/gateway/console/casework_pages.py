@@ -1,10 +1,11 @@
 """Caseworkers' pages: worker files, imports, the review queue, applications."""
-from shared.errors import ServiceError
+
 from services.gateway.auth import CASEWORK, STAFF
 from services.gateway.console.forms import field_messages, filled, whole_number
 from services.gateway.console.labels import CATEGORIES, LEVELS, WORKER_STATUSES
 from services.gateway.console.payee_pages import PayeePages
 from services.gateway.console.web import page, redirect, safe_next
+from shared.errors import ServiceError
 
 WORKER_FILTERS = ("id_number", "q", "category", "status", "union", "page")
 STUDENT_FIELDS = ("name", "id_number", "level", "school", "admission_year", "admission_notice_no")
@@ -29,7 +30,6 @@ def application_payload(form: dict) -> dict:
 
 
 class CaseworkPages(PayeePages):
-
     def campaign_names(self) -> dict[str, str]:
         listing = self.call(self.aid.list_campaigns, {"per_page": CAMPAIGNS_LISTED})
         return {campaign["campaign_id"]: campaign["name"] for campaign in listing["items"]}
@@ -44,8 +44,15 @@ class CaseworkPages(PayeePages):
         except ServiceError as error:
             errors = invalid_fields(error)
         shown = {name: value for name, value in filters.items() if name != "id_number"}  # not echoed back in full
-        return visit.page("workers.html", 400 if errors else 200, filters=shown, listing=listing, errors=errors,
-                          categories=CATEGORIES.items(), statuses=WORKER_STATUSES.items())
+        return visit.page(
+            "workers.html",
+            400 if errors else 200,
+            filters=shown,
+            listing=listing,
+            errors=errors,
+            categories=CATEGORIES.items(),
+            statuses=WORKER_STATUSES.items(),
+        )
 
     @page("GET", "/workers/<worker_id>", roles=STAFF)
     def console_worker(self, visit, worker_id):
@@ -75,10 +82,19 @@ class CaseworkPages(PayeePages):
 
     def review_queue(self, visit, outcome=None, problem=None, http_status=200):
         page_number = whole_number(visit.request.args.get("page", "1"))
-        queue = self.call(self.aid.list_applications, {"status": "submitted", "per_page": QUEUE_SIZE, "page": page_number})
-        return visit.page("reviews.html", http_status, queue=queue, campaigns=self.campaign_names(), outcome=outcome,
-                          problem=problem, calendar_warning=self.calendar_warning(visit),
-                          payee_changed=self.recent_payee_changes(item["worker_id"] for item in queue["items"]))
+        queue = self.call(
+            self.aid.list_applications, {"status": "submitted", "per_page": QUEUE_SIZE, "page": page_number}
+        )
+        return visit.page(
+            "reviews.html",
+            http_status,
+            queue=queue,
+            campaigns=self.campaign_names(),
+            outcome=outcome,
+            problem=problem,
+            calendar_warning=self.calendar_warning(visit),
+            payee_changed=self.recent_payee_changes(item["worker_id"] for item in queue["items"]),
+        )
 
     @page("POST", "/reviews/approve-batch", roles=CASEWORK)
     def console_approve_batch(self, visit):
@@ -86,8 +102,9 @@ class CaseworkPages(PayeePages):
         try:
             outcome = self.call(self.aid.approve_batch, {"application_ids": chosen}, visit.user.actor)
         except ServiceError as error:
-            return self.review_queue(visit, problem="请先勾选要批准的申请" if not chosen else error.message,
-                                     http_status=error.status)
+            return self.review_queue(
+                visit, problem="请先勾选要批准的申请" if not chosen else error.message, http_status=error.status
+            )
         return self.review_queue(visit, outcome)
 
     @page("GET", "/applications/<application_id>", roles=STAFF)
@@ -97,7 +114,11 @@ class CaseworkPages(PayeePages):
     def application_page(self, visit, application_id, problem=None, errors=None, http_status=200):
         application = self.call(self.aid.get_application, application_id)
         return visit.page(
-            "application.html", http_status, application=application, problem=problem, errors=errors or {},
+            "application.html",
+            http_status,
+            application=application,
+            problem=problem,
+            errors=errors or {},
             campaign=self.call(self.aid.get_campaign, application["campaign_id"]),
             messages=self.call(self.notify.list_notifications, {"application_id": application_id})["items"],
             payee_changed_at=self.recent_payee_changes([application["worker_id"]]).get(application["worker_id"]),
@@ -106,8 +127,10 @@ class CaseworkPages(PayeePages):
     @page("POST", "/applications/<application_id>/<action>", roles=CASEWORK)
     def console_review(self, visit, application_id, action):
         form = visit.form()
-        methods = {"approve": (self.aid.approve, filled(form, "note")),
-                   "reject": (self.aid.reject, {"reason": form.get("reason", "")})}
+        methods = {
+            "approve": (self.aid.approve, filled(form, "note")),
+            "reject": (self.aid.reject, {"reason": form.get("reason", "")}),
+        }
         if action not in methods:
             raise ServiceError("not_found", "没有这个页面", 404)
         method, payload = methods[action]
@@ -125,9 +148,15 @@ class CaseworkPages(PayeePages):
 
     def application_form(self, visit, values, errors=None, problem=None, http_status=200):
         campaigns = self.call(self.aid.list_campaigns, {"per_page": CAMPAIGNS_LISTED})["items"]
-        return visit.page("application_new.html", http_status, values=values, errors=errors or {}, problem=problem,
-                          campaigns=[(c["campaign_id"], f"{c['name']}（{c['year']}）") for c in campaigns],
-                          levels=LEVELS.items())
+        return visit.page(
+            "application_new.html",
+            http_status,
+            values=values,
+            errors=errors or {},
+            problem=problem,
+            campaigns=[(c["campaign_id"], f"{c['name']}（{c['year']}）") for c in campaigns],
+            levels=LEVELS.items(),
+        )
 
     @page("POST", "/applications/new", roles=CASEWORK)
     def console_submit_application(self, visit):

@@ -1,4 +1,5 @@
 """From posted forms to the same RPC payloads the API takes, and from ServiceErrors back to messages by field."""
+
 from shared.errors import ServiceError, validation_error
 from shared.money import yuan_to_fen
 from shared.validation import InvalidValue

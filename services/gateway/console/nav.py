@@ -1,4 +1,5 @@
 """Which pages each role may open: the navigation shows these, and the pages check the same role lists."""
+
 from services.gateway.auth import CASEWORK, FINANCE, MONEY_READERS, STAFF
 
 ADMIN = ("admin",)

@@ -1,4 +1,5 @@
 """Every console page, as one mixin that GatewayService inherits so nameko finds the entrypoints."""
+
 from services.gateway.console.admin_pages import AdminPages
 from services.gateway.console.calendar_pages import CalendarPages
 from services.gateway.console.campaign_pages import CampaignPages
@@ -9,6 +10,7 @@ from services.gateway.console.public_pages import PublicPages
 from services.gateway.console.session_pages import SessionPages
 
 
-class ConsoleRoutes(SessionPages, CaseworkPages, CampaignPages, FinancePages, DonorPages, PublicPages, AdminPages,
-                    CalendarPages):
+class ConsoleRoutes(
+    SessionPages, CaseworkPages, CampaignPages, FinancePages, DonorPages, PublicPages, AdminPages, CalendarPages
+):
     pass

@@ -5,16 +5,17 @@ reading the table signs no one in. Each session has its own CSRF token for the f
 lives only while the token it was opened with does: revoking the account, or issuing it a new token,
 ends its sessions on every gateway instance at the next request.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, insert, select
 
-from shared import clock
 from services.gateway.auth import User
 from services.gateway.credentials import BOOTSTRAP_ADMIN_ID, refusal
 from services.gateway.models import console_sessions, users
+from shared import clock
 
 
 def _hashed(session_id: str) -> str:
@@ -27,11 +28,19 @@ def open_session(db, user: User, minutes: int, hashed_token: str | None) -> str:
     session_id = secrets.token_urlsafe(32)
     now = clock.now()
     db.execute(delete(console_sessions).where(console_sessions.c.expires_at <= now))
-    db.execute(insert(console_sessions).values(
-        session_hash=_hashed(session_id), user_id=user.user_id, name=user.name, role=user.role,
-        donor_id=user.donor_id, csrf_token=secrets.token_urlsafe(32), token_hash=hashed_token, created_at=now,
-        expires_at=now + timedelta(minutes=minutes),
-    ))
+    db.execute(
+        insert(console_sessions).values(
+            session_hash=_hashed(session_id),
+            user_id=user.user_id,
+            name=user.name,
+            role=user.role,
+            donor_id=user.donor_id,
+            csrf_token=secrets.token_urlsafe(32),
+            token_hash=hashed_token,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    )
     db.commit()
     return session_id
 

@@ -1,4 +1,5 @@
 """How a console page is served: who is signed in, the CSRF check on every POST, errors as HTML pages."""
+
 import functools
 import hmac
 import logging
@@ -9,13 +10,13 @@ from urllib.parse import quote
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect as werkzeug_redirect
 
-from shared.config import setting
-from shared.errors import ServiceError
 from services.gateway.auth import User, require
-from services.gateway.http import SERVICE_UNAVAILABLE, ApiEndpoint, outage_logged
 from services.gateway.console.nav import links_for
 from services.gateway.console.render import html_response
 from services.gateway.console.sessions import find_session
+from services.gateway.http import SERVICE_UNAVAILABLE, ApiEndpoint, outage_logged
+from shared.config import setting
+from shared.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ CSRF_FIELD = "csrf_token"
 @dataclass
 class Visit:
     """One request to the console: the request, who is signed in (or None) and the CSRF token for its forms."""
+
     request: object
     user: User | None
     csrf_token: str
@@ -44,8 +46,9 @@ class Visit:
 
 def refusal_page(error: ServiceError):
     """An error page for a request refused before anyone was known to be signed in (a limit, an outage)."""
-    response = html_response("error.html", error.status, visit=None, nav=links_for(None), status=error.status,
-                             message=error.message)
+    response = html_response(
+        "error.html", error.status, visit=None, nav=links_for(None), status=error.status, message=error.message
+    )
     response.headers.update(getattr(error, "headers", None) or {})
     return response
 
@@ -58,8 +61,9 @@ class ConsoleEndpoint(ApiEndpoint):
 
     def response_from_exception(self, exc):
         log.error("unhandled %s in %s", type(exc).__name__, self.method_name)
-        return html_response("error.html", 500, visit=None, nav=links_for(None), status=500,
-                             message="服务器内部错误，请稍后重试")
+        return html_response(
+            "error.html", 500, visit=None, nav=links_for(None), status=500, message="服务器内部错误，请稍后重试"
+        )
 
 
 def redirect(location: str):
@@ -69,8 +73,14 @@ def redirect(location: str):
 def safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would let a link sign someone in and send them elsewhere."""
     # a tab or newline is dropped by browsers ("/\t/evil" becomes "//evil") and refused by the redirect itself
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and target.isprintable() and " " not in target):
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+        and " " not in target
+    ):
         return target
     return "/"
 
@@ -84,6 +94,7 @@ def error_page(visit: Visit, error: ServiceError):
 def page(method: str, url: str, roles=None, checks_csrf: bool = True):
     """A console page; with roles, the visitor must be signed in as one of them (else the sign-in page or 403).
     Every POST must carry the visit's CSRF token, except to a page that changes nothing (checks_csrf=False)."""
+
     def decorator(handler):
         @functools.wraps(handler)
         def wrapper(self, request, **path):
@@ -111,7 +122,9 @@ def page(method: str, url: str, roles=None, checks_csrf: bool = True):
             if visit.new_form_cookie:
                 self.set_cookie(response, FORM_COOKIE, visit.csrf_token, max_age=None, same_site="Strict")
             return response
+
         return ConsoleEndpoint.decorator(method, url)(wrapper)
+
     return decorator
 
 
@@ -139,5 +152,12 @@ class ConsoleBase:
             raise ServiceError("forbidden", "表单已失效或来源不明，请返回上一页刷新后重新提交", 403)
 
     def set_cookie(self, response, name: str, value: str, max_age: int | None, same_site: str) -> None:
-        response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite=same_site,
-                            secure=setting("CONSOLE_COOKIE_SECURE", self.config).lower() in ("1", "true", "yes"))
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path="/",
+            httponly=True,
+            samesite=same_site,
+            secure=setting("CONSOLE_COOKIE_SECURE", self.config).lower() in ("1", "true", "yes"),
+        )

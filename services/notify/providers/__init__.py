@@ -1,6 +1,7 @@
 """The SMS provider clients. Each has .name, .send(SmsRequest) -> SendResult (never raises for a
 provider or network problem), .verify_receipt(body, headers, query), .parse_receipts(body, headers, query)
 and .receipt_ack() -> (HTTP status, JSON body the provider expects back)."""
+
 from services.notify.providers.aliyun import AliyunProvider
 from services.notify.providers.console import ConsoleProvider
 from services.notify.providers.tencent import TencentProvider

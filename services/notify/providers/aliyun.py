@@ -9,12 +9,13 @@ Use HTTPS for that address, or the token travels in clear. Alibaba also probes t
 GET when it is saved and wants the receipt_ack() body back within 700 ms
 (help.aliyun.com/zh/document_detail/3041841.html).
 """
+
 import base64
 import hashlib
 import hmac
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import requests
@@ -91,13 +92,18 @@ class AliyunProvider:
         template_code = self._templates.get(request.template)
         if not template_code:
             return SendResult(
-                Outcome.PERMANENT, code="TEMPLATE_NOT_CONFIGURED", message=f"未配置模板 {request.template} 对应的阿里云模板号"
+                Outcome.PERMANENT,
+                code="TEMPLATE_NOT_CONFIGURED",
+                message=f"未配置模板 {request.template} 对应的阿里云模板号",
             )
         params = self._params(request, template_code)
         params["Signature"] = rpc_signature(params, self._secret)
         response = post(
-            self._session, self._endpoint, self._timeout,
-            data=canonical_query(params), headers={"Content-Type": "application/x-www-form-urlencoded"},
+            self._session,
+            self._endpoint,
+            self._timeout,
+            data=canonical_query(params),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         if isinstance(response, SendResult):
             return response
@@ -116,7 +122,7 @@ class AliyunProvider:
             "SignatureVersion": "1.0",
             "TemplateCode": template_code,
             "TemplateParam": json.dumps({key: str(value) for key, value in request.params.items()}, ensure_ascii=False),
-            "Timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "Version": API_VERSION,
         }
 
@@ -141,7 +147,9 @@ def _result(response: requests.Response, phone: str) -> SendResult:
             return SendResult(Outcome.THROTTLED, code="HTTP_429", message="阿里云短信接口限流")
         if response.ok:
             # It reached Alibaba and came back unreadable: the SMS may be out.
-            return SendResult(Outcome.UNKNOWN, code="BAD_RESPONSE", message="阿里云短信接口应答无法解析，短信可能已发出")
+            return SendResult(
+                Outcome.UNKNOWN, code="BAD_RESPONSE", message="阿里云短信接口应答无法解析，短信可能已发出"
+            )
         return SendResult(Outcome.PERMANENT, code=f"HTTP_{response.status_code}", message="阿里云短信接口拒绝了请求")
     code = str(body["Code"])
     outcome = classify(code)

@@ -1,5 +1,6 @@
 """What the aliyun and tencent clients share: the HTTP call and what its failures mean, their
 template settings, and the check of the token in a receipt callback URL."""
+
 import hmac
 import json
 from datetime import datetime

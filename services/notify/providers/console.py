@@ -3,6 +3,7 @@
 Its receipts, for local testing, are a JSON list of {"provider_message_id", "delivered", "code"};
 only ids this provider handed out ("console-...") are accepted, so they cannot touch real messages.
 """
+
 import logging
 from datetime import datetime
 
@@ -48,7 +49,9 @@ class ConsoleProvider:
 def _receipt(item: dict) -> Receipt:
     message_id = str(item.get("provider_message_id") or "")
     if not message_id.startswith(ID_PREFIX):
-        raise ValueError("控制台回执的 provider_message_id 应以 console- 开头 / console receipt id must start with console-")
+        raise ValueError(
+            "控制台回执的 provider_message_id 应以 console- 开头 / console receipt id must start with console-"
+        )
     delivered = item.get("delivered") is True
     code = str(item.get("code") or ("DELIVERED" if delivered else "FAILED"))
     return Receipt(

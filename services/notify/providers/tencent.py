@@ -7,11 +7,12 @@ secret of ours in it, e.g. https://hardship.example/api/v1/sms/receipts/tencent?
 and verify_receipt compares that token in constant time; with no token configured every receipt is refused.
 Use HTTPS for that URL, or the token travels in clear.
 """
+
 import hashlib
 import hmac
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -46,7 +47,7 @@ def _hmac_sha256(key: bytes, message: str) -> bytes:
 
 def credential_date(timestamp: int) -> str:
     # The UTC date, not Beijing's: between 00:00 and 08:00 Beijing time the two differ.
-    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
 
 
 def canonical_request(signed_headers: dict[str, str], payload: bytes) -> str:
@@ -68,8 +69,9 @@ def tc3_signature(secret_key: str, timestamp: int, service: str, canonical: str)
     return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
 
 
-def authorization(secret_id: str, secret_key: str, timestamp: int, service: str,
-                  signed_headers: dict[str, str], payload: bytes) -> str:
+def authorization(
+    secret_id: str, secret_key: str, timestamp: int, service: str, signed_headers: dict[str, str], payload: bytes
+) -> str:
     signature = tc3_signature(secret_key, timestamp, service, canonical_request(signed_headers, payload))
     names = ";".join(sorted(name.lower() for name in signed_headers))
     scope = f"{credential_date(timestamp)}/{service}/tc3_request"
@@ -112,16 +114,20 @@ class TencentProvider:
         template_id = self._templates.get(request.template)
         if not template_id:
             return SendResult(
-                Outcome.PERMANENT, code="TEMPLATE_NOT_CONFIGURED", message=f"未配置模板 {request.template} 对应的腾讯云模板 ID"
+                Outcome.PERMANENT,
+                code="TEMPLATE_NOT_CONFIGURED",
+                message=f"未配置模板 {request.template} 对应的腾讯云模板 ID",
             )
-        payload = json.dumps({
-            "PhoneNumberSet": [f"+86{request.phone}"],
-            "SmsSdkAppId": self._app_id,
-            "TemplateId": template_id,
-            "SignName": self._sign_name,
-            "TemplateParamSet": [str(value) for value in request.params.values()],
-            "SessionContext": request.notification_id,
-        }).encode()
+        payload = json.dumps(
+            {
+                "PhoneNumberSet": [f"+86{request.phone}"],
+                "SmsSdkAppId": self._app_id,
+                "TemplateId": template_id,
+                "SignName": self._sign_name,
+                "TemplateParamSet": [str(value) for value in request.params.values()],
+                "SessionContext": request.notification_id,
+            }
+        ).encode()
         response = post(self._session, self._endpoint, self._timeout, data=payload, headers=self._headers(payload))
         if isinstance(response, SendResult):
             return response
@@ -157,7 +163,9 @@ def _result(response: requests.Response, phone: str) -> SendResult:
             return SendResult(Outcome.THROTTLED, code="HTTP_429", message="腾讯云短信接口限流")
         if response.ok:
             # It reached Tencent and came back unreadable: the SMS may be out.
-            return SendResult(Outcome.UNKNOWN, code="BAD_RESPONSE", message="腾讯云短信接口应答无法解析，短信可能已发出")
+            return SendResult(
+                Outcome.UNKNOWN, code="BAD_RESPONSE", message="腾讯云短信接口应答无法解析，短信可能已发出"
+            )
         return SendResult(Outcome.PERMANENT, code=f"HTTP_{response.status_code}", message="腾讯云短信接口拒绝了请求")
     error = body.get("Error")
     if isinstance(error, dict):

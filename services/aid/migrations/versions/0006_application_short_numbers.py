@@ -4,8 +4,9 @@ statuses in Chinese
 Revision ID: 0006
 Revises: 0005
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from shared.application_numbers import short_number
 
@@ -25,12 +26,15 @@ def upgrade():
     # NOT NULL at once (SQLite cannot change it later without rebuilding a table others refer to); the default
     # only fills the rows already there, which are given their number next
     op.add_column("applications", sa.Column("short_number", sa.String(length=6), nullable=False, server_default=""))
-    applications = sa.table("applications", sa.column("application_id", sa.String), sa.column("short_number", sa.String))
+    applications = sa.table(
+        "applications", sa.column("application_id", sa.String), sa.column("short_number", sa.String)
+    )
     connection = op.get_bind()
     ids = connection.execute(sa.select(applications.c.application_id)).scalars().all()
     if ids:
         connection.execute(
-            applications.update().where(applications.c.application_id == sa.bindparam("b_id"))
+            applications.update()
+            .where(applications.c.application_id == sa.bindparam("b_id"))
             .values(short_number=sa.bindparam("b_number")),
             [{"b_id": application_id, "b_number": short_number(application_id)} for application_id in ids],
         )
