@@ -6,11 +6,14 @@ read; the rules it applies are in credentials.py.
 
 from sqlalchemy import func, select, update
 
-from services.gateway.auth import User, new_token, token_hash
+from services.aid.schemas import ReasonSchema
+from services.gateway.auth import User, create_user, new_token, token_hash
 from services.gateway.credentials import already_revoked, config_account, revocation_problem, status, token_expires_at
 from services.gateway.models import users
+from services.gateway.schemas import UserCreateSchema
 from shared import clock
 from shared.db import row_by_id
+from shared.schemas import load_or_400
 
 
 def account_view(row, ttl_days: int, now) -> dict:
@@ -72,3 +75,26 @@ def issue_token(session, user_id: str, ttl_days: int) -> dict:
     token, now = new_token(), clock.now()
     row = _change_live_account(session, user_id, token_hash=token_hash(token), token_issued_at=now)
     return {**account_view(row, ttl_days, now), "token": token}
+
+
+class Accounts:
+    """The account actions as the API and the console take them: bodies checked, on this worker's session."""
+
+    def __init__(self, db, ttl_days: int):
+        self.db = db
+        self.ttl_days = ttl_days
+
+    def listing(self, page: int, per_page: int) -> dict:
+        return list_accounts(self.db, page, per_page, self.ttl_days)
+
+    def add(self, payload: dict) -> dict:
+        """A new account from the API's body; the answer holds its token, shown this once."""
+        data = load_or_400(UserCreateSchema(), payload)
+        return create_user(self.db, data["name"], data["role"], data["donor_id"])
+
+    def revoke(self, user_id: str, payload: dict, admin: User) -> dict:
+        reason = load_or_400(ReasonSchema(), payload)["reason"]
+        return revoke(self.db, user_id, reason, admin, self.ttl_days)
+
+    def issue_token(self, user_id: str) -> dict:
+        return issue_token(self.db, user_id, self.ttl_days)

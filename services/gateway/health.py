@@ -4,9 +4,14 @@ must not multiply (least of all while a service hangs and each ping waits for it
 import time
 
 import eventlet
+from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
+from sqlalchemy import text
+
+from shared.errors import ServiceError
 
 FRESH_SECONDS = 2.0
+CHECK_TIMEOUT_SECONDS = 3
 
 
 class HealthReports(DependencyProvider):
@@ -41,3 +46,21 @@ class HealthReports(DependencyProvider):
         finally:
             self.running = None
             running.send(report)
+
+
+def check(db, backends: dict) -> dict:
+    """The gateway's database and every backend service (a dict of Backend by name): each ok or what is wrong."""
+    checks = {}
+    try:
+        db.execute(text("SELECT 1"))
+        checks["gateway"] = "ok"
+    except Exception as exc:  # any database failure means unhealthy, whatever its type
+        checks["gateway"] = f"database unavailable: {type(exc).__name__}"
+    for name, backend in backends.items():
+        try:
+            backend.call("ping", timeout=CHECK_TIMEOUT_SECONDS)
+            checks[name] = "ok"
+        except (eventlet.Timeout, UnknownService, ServiceError):  # UnknownService: not started (no queue) yet
+            checks[name] = "no answer"
+    healthy = all(value == "ok" for value in checks.values())
+    return {"status": "ok" if healthy else "unavailable", "checks": checks}

@@ -7,9 +7,10 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
+from services.gateway.api import ROUTES
 from services.gateway.api_schemas import ErrorSchema
 from services.gateway.rate_limit import PUBLIC_PREFIX
-from services.gateway.routes import Route, documented_routes
+from services.gateway.routes import Route
 
 API_VERSION = "1.0.0"
 RATE_LIMITED_PUBLIC_PREFIX = "/api/v1/public/"
@@ -115,7 +116,9 @@ def openapi_document() -> dict:
         info={"description": INTRODUCTION},
     )
     spec.components.security_scheme(SECURITY_SCHEME, {"type": "http", "scheme": "bearer"})
-    for route in documented_routes():
+    for route in ROUTES:
+        if route.hidden:
+            continue
         for method in route.methods:
             spec.path(path=route.path, operations={method.lower(): operation(route)})
     return spec.to_dict()

@@ -1,13 +1,17 @@
-"""What each API route declares about itself, collected as the routes are defined, for the OpenAPI document."""
+"""What each route declares about itself: its URL rule, roles, handler, what its area uses and, for the API, the
+schemas of what it takes and answers (the OpenAPI document is built from these)."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Route:
-    """One `endpoint(...)`: its methods, URL rule, roles and the schemas of what it takes and answers.
+    """An API route: its methods, URL rule, roles, handler and the schemas of what it takes and answers.
 
+    The handler is called as `handler(uses, request, user, **path)`, with `uses` an instance of its area's `uses`
+    class (see uses.py) and `user` None on a public route.
     body and response values are marshmallow schema classes (JSON) or OpenAPI content dicts (files, CSV, HTML).
     errors are the error statuses the route itself can answer besides 401/403, which follow from roles.
     """
@@ -16,6 +20,8 @@ class Route:
     methods: tuple[str, ...]
     url: str
     roles: tuple[str, ...] | None
+    handler: Callable
+    uses: type
     summary: str | None = None
     description: str = ""
     tags: tuple[str, ...] = ()
@@ -35,8 +41,58 @@ class Route:
         return not self.roles
 
 
-ROUTES: list[Route] = []
+@dataclass(frozen=True)
+class Page:
+    """A console page: called as `handler(uses, visit, **path)`; with roles, the visitor must be signed in as one of
+    them. Every POST must carry the visit's CSRF token, unless checks_csrf is False (a page that changes nothing)."""
+
+    name: str
+    methods: tuple[str, ...]
+    url: str
+    roles: tuple[str, ...] | None
+    handler: Callable
+    uses: type
+    checks_csrf: bool = True
 
 
-def documented_routes() -> list[Route]:
-    return [route for route in ROUTES if not route.hidden]
+class Area:
+    """The API routes or console pages of one area of the gateway, all given the same `uses` (what the area uses)."""
+
+    def __init__(self, uses: type):
+        self.uses = uses
+        self.routes: list[Route] = []
+        self.pages: list[Page] = []
+
+    def api(self, method: str, url: str, roles=None, **described):
+        """An API route; the keywords describe it for the OpenAPI document (see Route); hidden ones are left out."""
+
+        def decorator(handler):
+            self.routes.append(
+                Route(
+                    name=handler.__name__,
+                    methods=tuple(method.split(",")),
+                    url=url,
+                    roles=roles,
+                    handler=handler,
+                    uses=self.uses,
+                    **{key: tuple(value) if key == "tags" else value for key, value in described.items()},
+                )
+            )
+            return handler
+
+        return decorator
+
+    def page(self, method: str, url: str, roles=None, checks_csrf: bool = True):
+        def decorator(handler):
+            self.pages.append(
+                Page(handler.__name__, tuple(method.split(",")), url, roles, handler, self.uses, checks_csrf)
+            )
+            return handler
+
+        return decorator
+
+
+# Error statuses, for the OpenAPI document: a JSON body can be malformed, too large or not JSON; every route that
+# asks a backend service can find it not answering.
+JSON_BODY = (400, 413, 415)
+BACKEND = (503,)

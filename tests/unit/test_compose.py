@@ -9,8 +9,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from services.gateway.routes import ROUTES
-from services.gateway.service import GatewayService  # noqa: F401  (declares the routes)
+from services.gateway.api import ROUTES
 from shared.config import KNOWN_KEYS, SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]

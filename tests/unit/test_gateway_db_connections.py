@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
-from services.gateway.service import GatewayService
+from services.gateway.backends import Backend, Submissions
 from shared.db import make_engine
 
 
@@ -31,7 +31,7 @@ def test_the_token_checks_connection_goes_back_to_the_pool_before_the_rpc(sessio
         return {}
 
     applicants.service_name, applicants.method_name = "registry", "applicants"
-    assert GatewayService.call(SimpleNamespace(db=session), applicants) == {}
+    assert Backend(SimpleNamespace(applicants=applicants), session).call("applicants") == {}
     assert during_the_call == [0]
 
 
@@ -43,6 +43,6 @@ def test_a_submission_waiting_for_another_workers_call_to_aid_holds_no_connectio
         while_waiting.append(session.bind.pool.checkedout())
         return {"application": {"application_id": "a" * 32}}
 
-    gateway = SimpleNamespace(db=session, submissions=submissions, submit_many=None)
-    assert GatewayService.submit(gateway, {}, "caseworker:test") == {"application_id": "a" * 32}
+    aid = Backend(SimpleNamespace(), session)
+    assert Submissions(submissions, aid).submit({}, "caseworker:test") == {"application_id": "a" * 32}
     assert while_waiting == [0]

@@ -2,6 +2,7 @@
 or a service it calls meets the same (or a call of its own times out)."""
 
 import json
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +11,11 @@ from nameko.exceptions import RemoteError
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 from sqlalchemy.exc import TimeoutError as PoolExhausted
 
+from services.gateway.console.web import Visit
+from services.gateway.entrypoints import page_entrypoint
 from services.gateway.http import handles_errors
+from services.gateway.routes import Page
+from services.gateway.uses import Available
 
 OUTAGES = [
     DatabaseUnavailable("SELECT 1", {}, ConnectionRefusedError("Connection refused")),
@@ -45,20 +50,23 @@ def test_other_errors_still_escape_to_the_500_handler(bug):
 
 @pytest.mark.parametrize("failure", OUTAGES)
 @pytest.mark.parametrize("where", ["finding the session", "in the page"])
-def test_a_console_page_answers_a_503_page_too(failure, where):
-    from services.gateway.console.web import Visit, page
-
-    class Console:
-        def console_visit(self, request):
+def test_a_console_page_answers_a_503_page_too(failure, where, monkeypatch):
+    class Visits:
+        def visit(self, request):
             if where == "finding the session":
                 raise failure
             return Visit(request, None, "csrf-token")
 
-        @page("GET", "/public/status")
-        def status_page(self, visit):
-            raise failure
+    def status_page(_uses, visit):
+        raise failure
 
-    response = Console.status_page(Console(), SimpleNamespace(method="GET"))
+    @dataclass
+    class Nothing:
+        """What an area that uses nothing declares."""
+
+    monkeypatch.setattr(Available, "visits", Visits())
+    entrypoint = page_entrypoint(Page("status_page", ("GET",), "/public/status", None, status_page, Nothing))
+    response = entrypoint(None, SimpleNamespace(method="GET"))
 
     assert response.status_code == 503
     assert "后台服务暂时无响应" in response.get_data(as_text=True)

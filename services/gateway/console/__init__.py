@@ -1,1 +1,1 @@
-"""The web console: server-rendered pages for staff, donors and the public, on the gateway's RPCs."""
+"""The web console: server-rendered pages for staff, donors and the public, on the gateway's RPCs, area by area."""

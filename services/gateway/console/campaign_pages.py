@@ -1,18 +1,22 @@
-"""Campaigns and their money: the list, each campaign's charts, creating one (admin), allocating gifts (finance)."""
+"""The aid area's campaign pages, with their money: the list, each campaign's charts, creating one (admin), allocating gifts (finance)."""
 
+from dataclasses import dataclass
 from uuid import uuid4
 
 from services.gateway.auth import FINANCE, STAFF
+from services.gateway.backends import Backend
 from services.gateway.console.charts import money_chart, status_chart
 from services.gateway.console.forms import fen_from_yuan, field_messages, filled, whole_number
 from services.gateway.console.labels import CATEGORIES, LEVELS, PROGRAMS
 from services.gateway.console.nav import ADMIN
-from services.gateway.console.web import ConsoleBase, page, redirect
+from services.gateway.console.web import redirect
+from services.gateway.routes import Area
 from shared.errors import ServiceError
 
 AMOUNT_KEYS = {**CATEGORIES, **LEVELS}
 CAMPAIGNS_SHOWN = 100
 BATCHES_SHOWN = 50
+CHOICES = 500
 
 
 def campaign_payload(form: dict) -> dict:
@@ -27,70 +31,86 @@ def campaign_payload(form: dict) -> dict:
     return payload
 
 
-class CampaignPages(ConsoleBase):
-    @page("GET", "/campaigns", roles=STAFF)
-    def console_campaigns(self, visit):
-        return self.campaign_list(visit, {}, {})
+def campaign_choices(aid: Backend) -> list[tuple[str, str]]:
+    """(campaign_id, name and year) of the latest campaigns, for the forms that choose one."""
+    campaigns = aid.call("list_campaigns", {"per_page": CHOICES})["items"]
+    return [(campaign["campaign_id"], f"{campaign['name']}（{campaign['year']}）") for campaign in campaigns]
 
-    def campaign_list(self, visit, values, errors, problem=None, http_status=200):
-        page_number = whole_number(visit.request.args.get("page", "1"))
-        listing = self.call(self.aid.list_campaigns, {"per_page": CAMPAIGNS_SHOWN, "page": page_number})
-        return visit.page(
-            "campaigns.html",
-            http_status,
-            listing=listing,
-            values=values,
-            errors=errors,
-            problem=problem,
-            programs=PROGRAMS.items(),
-            amount_keys=AMOUNT_KEYS.items(),
-        )
 
-    @page("POST", "/campaigns", roles=ADMIN)
-    def console_create_campaign(self, visit):
-        form = visit.form()
-        try:
-            campaign = self.call(self.aid.create_campaign, campaign_payload(form), visit.user.actor)
-        except ServiceError as error:
-            return self.campaign_list(visit, form, field_messages(error), error.message, error.status)
-        return redirect(f"/campaigns/{campaign['campaign_id']}")
+@dataclass(frozen=True)
+class Uses:
+    aid: Backend
 
-    @page("GET", "/campaigns/<campaign_id>", roles=STAFF)
-    def console_campaign(self, visit, campaign_id):
-        allocated = visit.request.args.get("done") == "allocation"
-        return self.campaign_page(visit, campaign_id, notice="划拨已完成，资金已计入本项目" if allocated else None)
 
-    def campaign_page(self, visit, campaign_id, errors=None, problem=None, notice=None, http_status=200):
-        campaign = self.call(self.aid.get_campaign, campaign_id)
-        batches = []
-        if visit.user.role in ("admin", "finance", "auditor"):
-            batches = self.call(
-                self.aid.list_disbursement_batches, {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN}
-            )["items"]
-        return visit.page(
-            "campaign.html",
-            http_status,
-            campaign=campaign,
-            batches=batches,
-            errors=errors or {},
-            problem=problem,
-            notice=notice,
-            money_chart=money_chart(campaign),
-            status_chart=status_chart(campaign),
-            allocation_ref=f"console-{uuid4().hex}",
-        )  # the form sent twice moves the money once
+area = Area(Uses)
 
-    @page("POST", "/campaigns/<campaign_id>/allocations", roles=FINANCE)
-    def console_allocate(self, visit, campaign_id):
-        form = visit.form()
-        try:
-            payload = {"amount_fen": fen_from_yuan(form, "amount_fen"), **filled(form, "external_ref")}
-            self.call(self.aid.allocate, campaign_id, payload, visit.user.actor)
-        except ServiceError as error:
-            if error.status == 404:
-                raise
-            return self.campaign_page(
-                visit, campaign_id, field_messages(error), error.message, http_status=error.status
-            )
-        # redirect after the POST: refreshing the page must not move the money a second time
-        return redirect(f"/campaigns/{campaign_id}?done=allocation")
+
+@area.page("GET", "/campaigns", roles=STAFF)
+def console_campaigns(uses: Uses, visit):
+    return campaign_list(uses, visit, {}, {})
+
+
+def campaign_list(uses: Uses, visit, values, errors, problem=None, http_status=200):
+    page_number = whole_number(visit.request.args.get("page", "1"))
+    listing = uses.aid.call("list_campaigns", {"per_page": CAMPAIGNS_SHOWN, "page": page_number})
+    return visit.page(
+        "campaigns.html",
+        http_status,
+        listing=listing,
+        values=values,
+        errors=errors,
+        problem=problem,
+        programs=PROGRAMS.items(),
+        amount_keys=AMOUNT_KEYS.items(),
+    )
+
+
+@area.page("POST", "/campaigns", roles=ADMIN)
+def console_create_campaign(uses: Uses, visit):
+    form = visit.form()
+    try:
+        campaign = uses.aid.call("create_campaign", campaign_payload(form), visit.user.actor)
+    except ServiceError as error:
+        return campaign_list(uses, visit, form, field_messages(error), error.message, error.status)
+    return redirect(f"/campaigns/{campaign['campaign_id']}")
+
+
+@area.page("GET", "/campaigns/<campaign_id>", roles=STAFF)
+def console_campaign(uses: Uses, visit, campaign_id):
+    allocated = visit.request.args.get("done") == "allocation"
+    return campaign_page(uses, visit, campaign_id, notice="划拨已完成，资金已计入本项目" if allocated else None)
+
+
+def campaign_page(uses: Uses, visit, campaign_id, errors=None, problem=None, notice=None, http_status=200):
+    campaign = uses.aid.call("get_campaign", campaign_id)
+    batches = []
+    if visit.user.role in ("admin", "finance", "auditor"):
+        batches = uses.aid.call("list_disbursement_batches", {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN})[
+            "items"
+        ]
+    return visit.page(
+        "campaign.html",
+        http_status,
+        campaign=campaign,
+        batches=batches,
+        errors=errors or {},
+        problem=problem,
+        notice=notice,
+        money_chart=money_chart(campaign),
+        status_chart=status_chart(campaign),
+        allocation_ref=f"console-{uuid4().hex}",
+    )  # the form sent twice moves the money once
+
+
+@area.page("POST", "/campaigns/<campaign_id>/allocations", roles=FINANCE)
+def console_allocate(uses: Uses, visit, campaign_id):
+    form = visit.form()
+    try:
+        payload = {"amount_fen": fen_from_yuan(form, "amount_fen"), **filled(form, "external_ref")}
+        uses.aid.call("allocate", campaign_id, payload, visit.user.actor)
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        return campaign_page(uses, visit, campaign_id, field_messages(error), error.message, http_status=error.status)
+    # redirect after the POST: refreshing the page must not move the money a second time
+    return redirect(f"/campaigns/{campaign_id}?done=allocation")

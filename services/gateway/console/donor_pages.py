@@ -1,13 +1,23 @@
-"""A donor's own page: where each of their gifts went, to the fen."""
+"""The funds area's page for a donor: where each of their gifts went, to the fen."""
 
+from dataclasses import dataclass
+
+from services.gateway.backends import Backend
 from services.gateway.console.nav import DONOR
-from services.gateway.console.web import ConsoleBase, page
+from services.gateway.routes import Area
 
 
-class DonorPages(ConsoleBase):
-    @page("GET", "/trace", roles=DONOR)
-    def console_trace(self, visit):
-        donor_id = visit.user.donor_id
-        return visit.page(
-            "trace.html", donor=self.call(self.aid.get_donor, donor_id), trace=self.call(self.aid.donor_trace, donor_id)
-        )
+@dataclass(frozen=True)
+class Uses:
+    aid: Backend
+
+
+area = Area(Uses)
+
+
+@area.page("GET", "/trace", roles=DONOR)
+def console_trace(uses: Uses, visit):
+    donor_id = visit.user.donor_id
+    return visit.page(
+        "trace.html", donor=uses.aid.call("get_donor", donor_id), trace=uses.aid.call("donor_trace", donor_id)
+    )

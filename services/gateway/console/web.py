@@ -1,20 +1,18 @@
 """How a console page is served: who is signed in, the CSRF check on every POST, errors as HTML pages."""
 
-import functools
 import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect as werkzeug_redirect
 
-from services.gateway.auth import User, require
+from services.gateway.auth import User
 from services.gateway.console.nav import links_for
 from services.gateway.console.render import html_response
 from services.gateway.console.sessions import find_session
-from services.gateway.http import SERVICE_UNAVAILABLE, ApiEndpoint, outage_logged
+from services.gateway.http import ApiEndpoint
 from shared.config import setting
 from shared.errors import ServiceError
 
@@ -91,50 +89,19 @@ def error_page(visit: Visit, error: ServiceError):
     return response
 
 
-def page(method: str, url: str, roles=None, checks_csrf: bool = True):
-    """A console page; with roles, the visitor must be signed in as one of them (else the sign-in page or 403).
-    Every POST must carry the visit's CSRF token, except to a page that changes nothing (checks_csrf=False)."""
+class Visits:
+    """Who visits the console (the signed-in user of the session cookie, or a visitor with a form cookie), the CSRF
+    check of their forms, and the cookies the console sets."""
 
-    def decorator(handler):
-        @functools.wraps(handler)
-        def wrapper(self, request, **path):
-            try:
-                visit = self.console_visit(request)
-            except Exception as exc:
-                if not outage_logged(handler.__name__, exc):  # the gateway's database or the broker is restarting
-                    raise
-                return refusal_page(SERVICE_UNAVAILABLE)
-            try:
-                if roles and visit.user is None:
-                    response = redirect("/sign-in?next=" + quote(request.full_path.rstrip("?"), safe="/?=&"))
-                else:
-                    if roles:
-                        require(visit.user, roles)
-                    if checks_csrf and request.method == "POST":
-                        self.check_csrf(visit)
-                    response = handler(self, visit, **path)
-            except ServiceError as error:
-                response = error_page(visit, error)
-            except BaseException as exc:  # eventlet's Timeout is not an Exception
-                if not outage_logged(handler.__name__, exc):
-                    raise
-                response = error_page(visit, SERVICE_UNAVAILABLE)
-            if visit.new_form_cookie:
-                self.set_cookie(response, FORM_COOKIE, visit.csrf_token, max_age=None, same_site="Strict")
-            return response
+    def __init__(self, db, config, ttl_days: int):
+        self.db = db
+        self.config = config
+        self.ttl_days = ttl_days
 
-        return ConsoleEndpoint.decorator(method, url)(wrapper)
-
-    return decorator
-
-
-class ConsoleBase:
-    """What every console page needs from the gateway: the visitor, CSRF, cookies. Mixed into GatewayService."""
-
-    def console_visit(self, request) -> Visit:
+    def visit(self, request) -> Visit:
         limit = "IMPORT_MAX_BYTES" if request.mimetype == "multipart/form-data" else "MAX_BODY_BYTES"
         request.max_content_length = int(setting(limit, self.config))
-        found = find_session(self.db, request.cookies.get(SESSION_COOKIE), self.token_lookups.ttl_days)
+        found = find_session(self.db, request.cookies.get(SESSION_COOKIE), self.ttl_days)
         if found:
             user, csrf_token = found
             return Visit(request, user, csrf_token)

@@ -1,0 +1,222 @@
+"""The API of the aid area: campaigns, applications and their review, and the working calendar."""
+
+from dataclasses import dataclass
+
+from services.aid.schemas import (
+    ApplicationQuerySchema,
+    ApplicationSchema,
+    ApproveSchema,
+    BatchApproveSchema,
+    CalendarSchema,
+    CampaignSchema,
+    ReasonSchema,
+)
+from services.gateway import api_schemas as answers
+from services.gateway.auth import CASEWORK, EVERYONE, STAFF
+from services.gateway.backends import Backend, Submissions
+from services.gateway.bodies import Bodies
+from services.gateway.http import json_response, query_args
+from services.gateway.routes import BACKEND, JSON_BODY, Area
+from shared.schemas import PagedQuerySchema
+
+
+@dataclass(frozen=True)
+class Uses:
+    aid: Backend
+    submissions: Submissions
+    bodies: Bodies
+
+
+area = Area(Uses)
+CAMPAIGNS, APPLICATIONS, CALENDAR = ("帮扶项目",), ("申请与审核",), ("工作日历",)
+
+
+@area.api(
+    "POST",
+    "/api/v1/campaigns",
+    roles=("admin",),
+    summary="新建帮扶项目（送温暖或金秋助学）",
+    tags=CAMPAIGNS,
+    body=CampaignSchema,
+    responses={201: answers.CampaignViewSchema},
+    errors=JSON_BODY + BACKEND,
+)
+def create_campaign(uses: Uses, request, user):
+    return json_response(uses.aid.call("create_campaign", uses.bodies.json(request), user.actor), 201)
+
+
+@area.api(
+    "GET",
+    "/api/v1/campaigns",
+    roles=EVERYONE,
+    summary="帮扶项目列表及资金、各状态申请数",
+    tags=CAMPAIGNS,
+    query=PagedQuerySchema,
+    responses={200: answers.CampaignPageSchema},
+    errors=(400,) + BACKEND,
+)
+def list_campaigns(uses: Uses, request, user):
+    return json_response(uses.aid.call("list_campaigns", query_args(request)))
+
+
+@area.api(
+    "GET",
+    "/api/v1/campaigns/<campaign_id>",
+    roles=EVERYONE,
+    summary="一个帮扶项目及其资金、各状态申请数",
+    tags=CAMPAIGNS,
+    responses={200: answers.CampaignViewSchema},
+    errors=(404,) + BACKEND,
+)
+def get_campaign(uses: Uses, request, user, campaign_id):
+    return json_response(uses.aid.call("get_campaign", campaign_id))
+
+
+@area.api(
+    "POST",
+    "/api/v1/applications",
+    roles=CASEWORK,
+    summary="提交帮扶申请",
+    tags=APPLICATIONS,
+    description="金额取自项目标准表。拒绝：not_eligible、campaign_closed、duplicate_application（409）。",
+    body=ApplicationSchema,
+    responses={201: answers.ApplicationWithHistorySchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def submit_application(uses: Uses, request, user):
+    return json_response(uses.submissions.submit(uses.bodies.json(request), user.actor), 201)
+
+
+@area.api(
+    "GET",
+    "/api/v1/applications",
+    roles=STAFF,
+    summary="查询申请",
+    tags=APPLICATIONS,
+    query=ApplicationQuerySchema,
+    responses={200: answers.ApplicationPageSchema},
+    errors=(400,) + BACKEND,
+)
+def list_applications(uses: Uses, request, user):
+    return json_response(uses.aid.call("list_applications", query_args(request)))
+
+
+@area.api(
+    "POST",
+    "/api/v1/applications/approve-batch",
+    roles=CASEWORK,
+    summary="批量审批通过",
+    tags=APPLICATIONS,
+    description="逐件审批；未通过的列在 failed 中并给出错误码。",
+    body=BatchApproveSchema,
+    responses={200: answers.BatchApprovalSchema},
+    errors=JSON_BODY + BACKEND,
+)
+def approve_batch(uses: Uses, request, user):
+    return json_response(uses.aid.call("approve_batch", uses.bodies.json(request), user.actor))
+
+
+@area.api(
+    "GET",
+    "/api/v1/applications/<application_id>",
+    roles=STAFF,
+    summary="一件申请及其状态历史",
+    tags=APPLICATIONS,
+    responses={200: answers.ApplicationWithHistorySchema},
+    errors=(404,) + BACKEND,
+)
+def get_application(uses: Uses, request, user, application_id):
+    return json_response(uses.aid.call("get_application", application_id))
+
+
+@area.api(
+    "POST",
+    "/api/v1/applications/<application_id>/approve",
+    roles=CASEWORK,
+    summary="审批通过",
+    tags=APPLICATIONS,
+    description="提交人本人不能审批（409 same_user）；资金不足 409 budget_exhausted。",
+    body=ApproveSchema,
+    responses={200: answers.ApplicationWithHistorySchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def approve_application(uses: Uses, request, user, application_id):
+    return review(uses, request, user, "approve", application_id)
+
+
+@area.api(
+    "POST",
+    "/api/v1/applications/<application_id>/reject",
+    roles=CASEWORK,
+    summary="驳回申请",
+    tags=APPLICATIONS,
+    description="提交人本人不能驳回（409 same_user）。",
+    body=ReasonSchema,
+    responses={200: answers.ApplicationWithHistorySchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def reject_application(uses: Uses, request, user, application_id):
+    return review(uses, request, user, "reject", application_id)
+
+
+@area.api(
+    "POST",
+    "/api/v1/applications/<application_id>/withdraw",
+    roles=CASEWORK,
+    summary="撤回申请",
+    tags=APPLICATIONS,
+    body=ReasonSchema,
+    responses={200: answers.ApplicationWithHistorySchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def withdraw_application(uses: Uses, request, user, application_id):
+    return review(uses, request, user, "withdraw", application_id)
+
+
+@area.api(
+    "POST",
+    "/api/v1/applications/<application_id>/objection",
+    roles=CASEWORK,
+    summary="公示期内登记异议",
+    tags=APPLICATIONS,
+    description="申请退回 submitted，释放已承诺的资金。",
+    body=ReasonSchema,
+    responses={200: answers.ApplicationWithHistorySchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def object_to_application(uses: Uses, request, user, application_id):
+    return review(uses, request, user, "object", application_id)
+
+
+def review(uses: Uses, request, user, method: str, application_id):
+    return json_response(uses.aid.call(method, application_id, uses.bodies.json(request), user.actor))
+
+
+@area.api(
+    "GET",
+    "/api/v1/calendar/<int:year>",
+    roles=STAFF,
+    summary="一年的节假日与调休上班日（公示按工作日计算）",
+    tags=CALENDAR,
+    description="source 为 official（内置的国务院官方安排）或 entered（管理员录入）；两者都没有的年份返回 404。",
+    responses={200: answers.CalendarViewSchema},
+    errors=(404,) + BACKEND,
+)
+def get_calendar(uses: Uses, request, user, year):
+    return json_response(uses.aid.call("get_calendar", year))
+
+
+@area.api(
+    "PUT",
+    "/api/v1/calendar/<int:year>",
+    roles=("admin",),
+    summary="录入内置日历尚未包含的一年的放假调休安排",
+    tags=CALENDAR,
+    description="国务院每年秋季公布下一年的安排。日期须在该年内，同一天不能既放假又调休上班，"
+    "调休上班日应为周六或周日；再次录入即替换。内置官方日历已有的年份不能录入（409 calendar_official）。",
+    body=CalendarSchema,
+    responses={200: answers.CalendarViewSchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def enter_calendar(uses: Uses, request, user, year):
+    return json_response(uses.aid.call("enter_calendar", year, uses.bodies.json(request), user.actor))

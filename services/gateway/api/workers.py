@@ -1,0 +1,210 @@
+"""The API of the workers area: worker files, their imports and the change requests of their bank details."""
+
+from dataclasses import dataclass
+
+from services.gateway import api_schemas as answers
+from services.gateway.auth import CASEWORK, STAFF, require
+from services.gateway.backends import Backend
+from services.gateway.bodies import Bodies
+from services.gateway.http import flag, json_response, query_args
+from services.gateway.imports import start_import, upload_to_registry
+from services.gateway.routes import BACKEND, JSON_BODY, Area
+from services.registry.schemas import (
+    ChangeDecisionSchema,
+    ChangeRequestQuerySchema,
+    StatusChangeSchema,
+    WorkerCreateSchema,
+    WorkerFieldsSchema,
+    WorkerQuerySchema,
+)
+from shared.errors import ServiceError, import_not_awaited
+
+
+@dataclass(frozen=True)
+class Uses:
+    registry: Backend
+    bodies: Bodies
+
+
+area = Area(Uses)
+TAGS = ("职工档案",)
+
+
+@area.api(
+    "POST",
+    "/api/v1/workers",
+    roles=CASEWORK,
+    summary="新建困难职工档案",
+    tags=TAGS,
+    description="同一身份证号再次建档返回 409 duplicate_worker，并给出已有档案的 worker_id。",
+    body=WorkerCreateSchema,
+    responses={201: answers.WorkerSchema},
+    errors=JSON_BODY + (409,) + BACKEND,
+)
+def register_worker(uses: Uses, request, user):
+    return json_response(uses.registry.call("register_worker", uses.bodies.json(request), user.actor), 201)
+
+
+@area.api(
+    "GET",
+    "/api/v1/workers",
+    roles=STAFF,
+    summary="查询职工档案（脱敏）",
+    tags=TAGS,
+    query=WorkerQuerySchema,
+    responses={200: answers.WorkerPageSchema},
+    errors=(400,) + BACKEND,
+)
+def list_workers(uses: Uses, request, user):
+    return json_response(uses.registry.call("list_workers", query_args(request)))
+
+
+@area.api(
+    "GET",
+    "/api/v1/workers/<worker_id>",
+    roles=STAFF,
+    summary="查看一份职工档案及其状态变更",
+    tags=TAGS,
+    description="默认脱敏；reveal=1 显示完整号码，仅限 admin、caseworker，并记入审计日志。",
+    query=answers.RevealQuerySchema,
+    responses={200: answers.WorkerWithHistorySchema},
+    errors=(404,) + BACKEND,
+)
+def get_worker(uses: Uses, request, user, worker_id):
+    reveal = flag(request, "reveal")
+    if reveal:
+        require(user, CASEWORK)
+    return json_response(uses.registry.call("get_worker", worker_id, user.actor, reveal=reveal))
+
+
+@area.api(
+    "GET",
+    "/api/v1/workers/<worker_id>/audit",
+    roles=("admin", "auditor"),
+    summary="档案的审计记录（含查看完整号码）",
+    tags=TAGS,
+    responses={200: answers.AuditTrailSchema},
+    errors=(404,) + BACKEND,
+)
+def worker_audit_trail(uses: Uses, request, user, worker_id):
+    return json_response(uses.registry.call("audit_trail", worker_id))
+
+
+@area.api(
+    "PATCH",
+    "/api/v1/workers/<worker_id>",
+    roles=CASEWORK,
+    summary="修改档案字段（身份证号不可改）",
+    tags=TAGS,
+    description="银行信息（bank）不直接修改：提出收款账户变更申请，由另一位经办人或管理员审批，返回 202；"
+    "同一请求中的其他字段照常生效。",
+    body=WorkerFieldsSchema(partial=True),
+    responses={200: answers.WorkerSchema, 202: answers.PayeeChangePendingSchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def update_worker(uses: Uses, request, user, worker_id):
+    answer = uses.registry.call("update_worker", worker_id, uses.bodies.json(request), user.actor)
+    return json_response(answer, 202 if "change_request_id" in answer else 200)
+
+
+@area.api(
+    "GET",
+    "/api/v1/change-requests",
+    roles=STAFF,
+    summary="收款账户变更申请（新旧账户均脱敏）",
+    tags=TAGS,
+    query=ChangeRequestQuerySchema,
+    responses={200: answers.ChangeRequestPageSchema},
+    errors=(400,) + BACKEND,
+)
+def list_change_requests(uses: Uses, request, user):
+    return json_response(uses.registry.call("list_change_requests", query_args(request)))
+
+
+@area.api(
+    "POST",
+    "/api/v1/change-requests/<change_request_id>/approve",
+    roles=CASEWORK,
+    summary="批准收款账户变更",
+    tags=TAGS,
+    description="提出人本人不能审批（409 same_user）；已处理的申请 409 invalid_transition。批准后新账户生效。",
+    body=ChangeDecisionSchema,
+    responses={200: answers.ChangeRequestViewSchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def approve_change_request(uses: Uses, request, user, change_request_id):
+    return decide_change_request(uses, request, user, change_request_id, approve=True)
+
+
+@area.api(
+    "POST",
+    "/api/v1/change-requests/<change_request_id>/reject",
+    roles=CASEWORK,
+    summary="驳回收款账户变更",
+    tags=TAGS,
+    description="提出人本人不能审批（409 same_user）；已处理的申请 409 invalid_transition。",
+    body=ChangeDecisionSchema,
+    responses={200: answers.ChangeRequestViewSchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def reject_change_request(uses: Uses, request, user, change_request_id):
+    return decide_change_request(uses, request, user, change_request_id, approve=False)
+
+
+def decide_change_request(uses: Uses, request, user, change_request_id, approve: bool):
+    payload = uses.bodies.json(request)
+    return json_response(uses.registry.call("decide_change_request", change_request_id, approve, payload, user.actor))
+
+
+@area.api(
+    "POST",
+    "/api/v1/workers/<worker_id>/status",
+    roles=CASEWORK,
+    summary="变更档案状态（在档、暂停、退出）",
+    tags=TAGS,
+    body=StatusChangeSchema,
+    responses={200: answers.WorkerWithHistorySchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def change_worker_status(uses: Uses, request, user, worker_id):
+    return json_response(uses.registry.call("change_status", worker_id, uses.bodies.json(request), user.actor))
+
+
+@area.api(
+    "POST",
+    "/api/v1/workers/import",
+    roles=CASEWORK,
+    summary="导入帮扶中心的档案表（CSV 或 XLSX）",
+    tags=TAGS,
+    description="表单字段 file 或原始请求体；async=1 时后台导入并返回 202。",
+    query=answers.ImportQuerySchema,
+    body=answers.UPLOAD_BODY,
+    responses={200: answers.ImportResultSchema, 202: answers.ImportStartedSchema},
+    errors=(400, 413) + BACKEND,
+)
+def import_workers(uses: Uses, request, user):
+    upload = upload_to_registry(uses.registry, uses.bodies, request)
+    if flag(request, "async"):
+        import_id = start_import(uses.registry, upload, user.actor)
+        return json_response(
+            {"import_id": import_id, "status": "running", "progress_url": f"/api/v1/imports/{import_id}"}, 202
+        )
+    try:
+        return json_response(uses.registry.call("import_workers", *upload, user.actor))
+    except ServiceError as error:
+        if error.code == "service_unavailable":
+            raise import_not_awaited(upload.import_id) from None
+        raise
+
+
+@area.api(
+    "GET",
+    "/api/v1/imports/<import_id>",
+    roles=STAFF,
+    summary="后台导入的进度",
+    tags=TAGS,
+    responses={200: answers.ImportProgressSchema},
+    errors=(404,) + BACKEND,
+)
+def import_progress(uses: Uses, request, user, import_id):
+    return json_response(uses.registry.call("import_progress", import_id))

@@ -1,0 +1,136 @@
+"""The aid area's pages for caseworkers: the review queue, each application, and submitting one."""
+
+from dataclasses import dataclass
+
+from services.gateway.auth import CASEWORK, STAFF
+from services.gateway.backends import Backend, Submissions
+from services.gateway.console.calendar_pages import calendar_warning
+from services.gateway.console.campaign_pages import campaign_choices
+from services.gateway.console.forms import field_messages, filled, whole_number
+from services.gateway.console.labels import LEVELS
+from services.gateway.console.payee_pages import recent_payee_changes
+from services.gateway.console.web import redirect, safe_next
+from services.gateway.routes import Area
+from shared.errors import ServiceError
+
+STUDENT_FIELDS = ("name", "id_number", "level", "school", "admission_year", "admission_notice_no")
+QUEUE_SIZE = 100
+CAMPAIGNS_LISTED = 500
+
+
+@dataclass(frozen=True)
+class Uses:
+    aid: Backend
+    submissions: Submissions
+    registry: Backend  # recent payee changes, flagged on the queue and the application
+    notify: Backend  # an application's text messages
+
+
+area = Area(Uses)
+
+
+def application_payload(form: dict) -> dict:
+    """The API's application body from the form; the student only when any of its fields was filled in."""
+    payload = filled(form, "campaign_id", "worker_id", "note")
+    student = {name: form.get(f"student.{name}", "") for name in STUDENT_FIELDS}
+    if any(student.values()):
+        payload["student"] = {**student, "admission_year": whole_number(student["admission_year"])}
+    return payload
+
+
+def campaign_names(aid: Backend) -> dict[str, str]:
+    listing = aid.call("list_campaigns", {"per_page": CAMPAIGNS_LISTED})
+    return {campaign["campaign_id"]: campaign["name"] for campaign in listing["items"]}
+
+
+@area.page("GET", "/reviews", roles=CASEWORK)
+def console_reviews(uses: Uses, visit):
+    return review_queue(uses, visit)
+
+
+def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200):
+    page_number = whole_number(visit.request.args.get("page", "1"))
+    queue = uses.aid.call("list_applications", {"status": "submitted", "per_page": QUEUE_SIZE, "page": page_number})
+    return visit.page(
+        "reviews.html",
+        http_status,
+        queue=queue,
+        campaigns=campaign_names(uses.aid),
+        outcome=outcome,
+        problem=problem,
+        calendar_warning=calendar_warning(uses.aid, visit),
+        payee_changed=recent_payee_changes(uses.registry, (item["worker_id"] for item in queue["items"])),
+    )
+
+
+@area.page("POST", "/reviews/approve-batch", roles=CASEWORK)
+def console_approve_batch(uses: Uses, visit):
+    chosen = visit.request.form.getlist("application_ids")
+    try:
+        outcome = uses.aid.call("approve_batch", {"application_ids": chosen}, visit.user.actor)
+    except ServiceError as error:
+        return review_queue(
+            uses, visit, problem="请先勾选要批准的申请" if not chosen else error.message, http_status=error.status
+        )
+    return review_queue(uses, visit, outcome)
+
+
+@area.page("GET", "/applications/<application_id>", roles=STAFF)
+def console_application(uses: Uses, visit, application_id):
+    return application_page(uses, visit, application_id)
+
+
+def application_page(uses: Uses, visit, application_id, problem=None, errors=None, http_status=200):
+    application = uses.aid.call("get_application", application_id)
+    return visit.page(
+        "application.html",
+        http_status,
+        application=application,
+        problem=problem,
+        errors=errors or {},
+        campaign=uses.aid.call("get_campaign", application["campaign_id"]),
+        messages=uses.notify.call("list_notifications", {"application_id": application_id})["items"],
+        payee_changed_at=recent_payee_changes(uses.registry, [application["worker_id"]]).get(application["worker_id"]),
+    )
+
+
+@area.page("POST", "/applications/<application_id>/<action>", roles=CASEWORK)
+def console_review(uses: Uses, visit, application_id, action):
+    form = visit.form()
+    payloads = {"approve": filled(form, "note"), "reject": {"reason": form.get("reason", "")}}
+    if action not in payloads:
+        raise ServiceError("not_found", "没有这个页面", 404)
+    try:
+        uses.aid.call(action, application_id, payloads[action], visit.user.actor)
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        return application_page(uses, visit, application_id, error.message, field_messages(error), error.status)
+    return redirect(safe_next(form.get("next") or f"/applications/{application_id}"))
+
+
+@area.page("GET", "/applications/new", roles=CASEWORK)
+def console_application_form(uses: Uses, visit):
+    return application_form(uses, visit, {"worker_id": visit.request.args.get("worker_id", "")})
+
+
+def application_form(uses: Uses, visit, values, errors=None, problem=None, http_status=200):
+    return visit.page(
+        "application_new.html",
+        http_status,
+        values=values,
+        errors=errors or {},
+        problem=problem,
+        campaigns=campaign_choices(uses.aid),
+        levels=LEVELS.items(),
+    )
+
+
+@area.page("POST", "/applications/new", roles=CASEWORK)
+def console_submit_application(uses: Uses, visit):
+    form = visit.form()
+    try:
+        application = uses.submissions.submit(application_payload(form), visit.user.actor)
+    except ServiceError as error:
+        return application_form(uses, visit, form, field_messages(error), error.message, error.status)
+    return redirect(f"/applications/{application['application_id']}")
