@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 
 from services.aid import campaigns as campaign_store
 from services.aid import funds, ledger
+from services.aid.answers import ApplicationViewSchema, ApplicationWithHistorySchema
 from services.aid.models import applications, campaigns, claims, history, outbox
 from services.aid.workdays import NO_CALENDAR, publicity_end
 from services.aid.workflow import (
@@ -23,6 +24,7 @@ from services.aid.workflow import (
     check_maker_checker,
     next_status,
 )
+from shared.answers import Shown
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
 from shared.events import envelope, now_utc
@@ -307,31 +309,14 @@ def history_of(session, application_id: str) -> list[dict]:
     ]
 
 
+APPLICATION, APPLICATION_WITH_HISTORY = ApplicationViewSchema(), ApplicationWithHistorySchema()
+
+
 def view(row, with_history: list | None = None) -> dict:
-    shown = {
-        "application_id": row.application_id,
-        "campaign_id": row.campaign_id,
-        "program": row.program,
-        "worker_id": row.worker_id,
-        "status": row.status,
-        "amount_fen": row.amount_fen,
-        "name": row.name_masked,
-        "id_number": row.id_number_masked,
-        "union": row.union,
-        "category": row.category,
-        "level": row.level,
-        "student": row.student,
-        "note": row.note,
-        "submitted_by": row.submitted_by,
-        "publicity_ends_on": row.publicity_ends_on.isoformat() if row.publicity_ends_on else None,
-        "batch_id": row.batch_id,
-        "bank_ref": row.bank_ref,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
-    }
-    if with_history is not None:
-        shown["history"] = with_history
-    return shown
+    """An application as the API shows it (ApplicationViewSchema), with its history when given it."""
+    if with_history is None:
+        return APPLICATION.dump(row)
+    return APPLICATION_WITH_HISTORY.dump(Shown(row, history=with_history))
 
 
 def search(session, query: dict) -> dict:

@@ -37,7 +37,7 @@ def view(session, year: int) -> dict:
         row = session.execute(select(calendar_years).where(calendar_years.c.year == year)).first()
     if row is None:
         raise ServiceError("not_found", f"尚无{year}年的节假日安排（国务院通常在上一年秋季公布）", 404)
-    return {**_entered(row).view(), "entered_by": row.entered_by, "entered_at": row.entered_at.isoformat()}
+    return _entered(row).view(entered_by=row.entered_by, entered_at=row.entered_at)
 
 
 def enter(session, year: int, data: dict, actor: str) -> dict:

@@ -3,8 +3,10 @@
 from sqlalchemy import func, insert, select
 
 from services.aid import funds, ledger
+from services.aid.answers import CampaignViewSchema
 from services.aid.models import applications, campaigns
 from services.aid.workflow import STATUSES
+from shared.answers import Shown
 from shared.db import row_by_id
 from shared.errors import looks_like_id
 from shared.events import new_id, now_utc
@@ -61,27 +63,22 @@ def figures(session, campaign_ids: list[str]) -> dict[str, dict]:
     }
 
 
+CAMPAIGN = CampaignViewSchema()
+
+
 def view(row, figures: dict) -> dict:
+    """A campaign as the API shows it (CampaignViewSchema), with its money and its applications' counts."""
     money = figures["money"]
-    available = money["remaining"] + money["committed"] + money["disbursed"]
-    return {
-        "campaign_id": row.campaign_id,
-        "program": row.program,
-        "name": row.name,
-        "year": row.year,
-        "opens_on": row.opens_on.isoformat(),
-        "closes_on": row.closes_on.isoformat(),
-        "budget_fen": row.budget_fen,
-        "amounts": row.amounts,
-        "publicity_days": row.publicity_days,
-        "allocated_fen": row.allocated_fen,
-        "available_fen": available,
-        "committed_fen": money["committed"],
-        "disbursed_fen": money["disbursed"],
-        "remaining_fen": money["remaining"],
-        "counts": figures["counts"],
-        "created_at": row.created_at.isoformat(),
-    }
+    return CAMPAIGN.dump(
+        Shown(
+            row,
+            available_fen=money["remaining"] + money["committed"] + money["disbursed"],
+            committed_fen=money["committed"],
+            disbursed_fen=money["disbursed"],
+            remaining_fen=money["remaining"],
+            counts=figures["counts"],
+        )
+    )
 
 
 def listing(session, page: int, per_page: int) -> dict:

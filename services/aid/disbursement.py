@@ -8,8 +8,10 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
+from services.aid.answers import BatchViewSchema
 from services.aid.models import applications, batch_downloads, batch_items, batches
 from services.aid.workflow import PAYING, PAYMENT_FAILED, READY, next_status
+from shared.answers import Shown
 from shared.cells import csv_file
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError, validation_error
@@ -95,6 +97,9 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
     return view(session, batch_id)
 
 
+BATCH = BatchViewSchema()
+
+
 def view(session, batch_id: str) -> dict:
     batch = load(session, batch_id)
     results = dict(
@@ -104,25 +109,19 @@ def view(session, batch_id: str) -> dict:
             .group_by(batch_items.c.result)
         ).all()
     )
-    downloads = [
-        {"actor": row.actor, "at": row.at.isoformat(), "lines": row.lines}
-        for row in session.execute(
-            select(batch_downloads).where(batch_downloads.c.batch_id == batch_id).order_by(batch_downloads.c.id)
-        )
-    ]
+    downloads = session.execute(
+        select(batch_downloads).where(batch_downloads.c.batch_id == batch_id).order_by(batch_downloads.c.id)
+    ).all()
     session.rollback()
-    return {
-        "batch_id": batch.batch_id,
-        "campaign_id": batch.campaign_id,
-        "count": batch.count,
-        "total_fen": batch.total_fen,
-        "created_by": batch.created_by,
-        "created_at": batch.created_at.isoformat(),
-        "paid": results.get("success", 0),
-        "failed": results.get("failed", 0),
-        "pending": results.get(None, 0),
-        "downloads": downloads,
-    }
+    return BATCH.dump(
+        Shown(
+            batch,
+            paid=results.get("success", 0),
+            failed=results.get("failed", 0),
+            pending=results.get(None, 0),
+            downloads=downloads,
+        )
+    )
 
 
 def listing(session, page: int, per_page: int, campaign_id: str | None = None) -> dict:

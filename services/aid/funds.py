@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.aid import ledger
+from services.aid.answers import AllocationViewSchema, DonationViewSchema, DonorViewSchema
 from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
@@ -47,15 +48,11 @@ def load_donor(session, donor_id: str):
     return row_by_id(session, donors.c.donor_id, donor_id, "捐赠人")
 
 
+DONOR = DonorViewSchema()
+
+
 def donor_view(row) -> dict:
-    return {
-        "donor_id": row.donor_id,
-        "name": row.name,
-        "kind": row.kind,
-        "anonymous": row.anonymous,
-        "phone": row.phone_masked,
-        "created_at": row.created_at.isoformat(),
-    }
+    return DONOR.dump(row)
 
 
 def donor_listing(session, page: int, per_page: int) -> dict:
@@ -203,19 +200,11 @@ def _by_external_ref(session, external_ref: str):
     return session.execute(select(donations).where(donations.c.external_ref == external_ref)).first()
 
 
+DONATION = DonationViewSchema()
+
+
 def donation_view(row) -> dict:
-    return {
-        "donation_id": row.donation_id,
-        "donor_id": row.donor_id,
-        "amount_fen": row.amount_fen,
-        "campaign_id": row.campaign_id,
-        "received_on": row.received_on.isoformat(),
-        "external_ref": row.external_ref,
-        "receipt_no": row.receipt_no,
-        "verification_code": row.verification_code,
-        "placed_fen": row.placed_fen,
-        "created_at": row.created_at.isoformat(),
-    }
+    return DONATION.dump(row)
 
 
 def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str | None = None) -> tuple[dict, bool]:
@@ -311,16 +300,11 @@ def _allocation_where(session, condition):
     return row
 
 
+ALLOCATION = AllocationViewSchema()
+
+
 def allocation_view(row) -> dict:
-    return {
-        "allocation_id": row.allocation_id,
-        "campaign_id": row.campaign_id,
-        "amount_fen": row.amount_fen,
-        "external_ref": row.external_ref,
-        "from_donations": row.from_donations,
-        "by": row.created_by,
-        "created_at": row.created_at.isoformat(),
-    }
+    return ALLOCATION.dump(row)
 
 
 def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
+from services.aid.answers import CalendarViewSchema
+from shared.answers import Shown
 from shared.errors import ServiceError
 
 OFFICIAL, ENTERED = "official", "entered"
@@ -18,6 +20,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # as a campaign's year
 WARN_FROM_MONTH = 11  # the State Council announces next year's arrangement in the autumn
 WEEKDAY_NAMES = "一二三四五六日"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+CALENDAR = CalendarViewSchema()
 
 
 @dataclass(frozen=True)
@@ -27,13 +30,9 @@ class YearCalendar:
     workdays: frozenset[date]  # make-up days (调休)
     source: str  # OFFICIAL (the built-in calendar) or ENTERED (by an admin)
 
-    def view(self) -> dict:
-        return {
-            "year": self.year,
-            "holidays": [day.isoformat() for day in sorted(self.holidays)],
-            "workdays": [day.isoformat() for day in sorted(self.workdays)],
-            "source": self.source,
-        }
+    def view(self, **entered) -> dict:
+        """The year as the API shows it (CalendarViewSchema); an entered year's `entered_by` and `entered_at`."""
+        return CALENDAR.dump(Shown(self, holidays=sorted(self.holidays), workdays=sorted(self.workdays), **entered))
 
 
 Calendar = Mapping[int, YearCalendar]

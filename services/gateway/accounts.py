@@ -7,30 +7,28 @@ read; the rules it applies are in credentials.py.
 from sqlalchemy import func, select, update
 
 from services.aid.schemas import ReasonSchema
+from services.gateway.answers import UserCreatedSchema, UserSchema, UserTokenSchema
 from services.gateway.auth import User, create_user, new_token, token_hash
 from services.gateway.credentials import already_revoked, config_account, revocation_problem, status, token_expires_at
 from services.gateway.models import users
 from services.gateway.schemas import UserCreateSchema
 from shared import clock
+from shared.answers import Shown
 from shared.db import row_by_id
 from shared.schemas import load_or_400
 
+USER, USER_TOKEN, USER_CREATED = UserSchema(), UserTokenSchema(), UserCreatedSchema()
 
-def account_view(row, ttl_days: int, now) -> dict:
-    """An account as GET /api/v1/users shows it: never its token or the token's hash."""
-    return {
-        "user_id": row.user_id,
-        "name": row.name,
-        "role": row.role,
-        "donor_id": row.donor_id,
+
+def account_view(row, ttl_days: int, now, **shown) -> dict:
+    """An account as GET /api/v1/users shows it (UserSchema): never its token's hash; its token only when `shown` a
+    new one (UserTokenSchema)."""
+    values = {
         "status": status(row.revoked_at, row.token_issued_at, ttl_days, now),
-        "created_at": row.created_at.isoformat(),
-        "token_issued_at": row.token_issued_at.isoformat(),
-        "token_expires_at": token_expires_at(row.token_issued_at, ttl_days).isoformat(),
-        "revoked_at": row.revoked_at and row.revoked_at.isoformat(),
-        "revoked_by": row.revoked_by,
-        "revoke_reason": row.revoke_reason,
+        "token_expires_at": token_expires_at(row.token_issued_at, ttl_days),
+        **shown,
     }
+    return (USER_TOKEN if "token" in shown else USER).dump(Shown(row, **values))
 
 
 def list_accounts(session, page: int, per_page: int, ttl_days: int) -> dict:
@@ -74,7 +72,7 @@ def issue_token(session, user_id: str, ttl_days: int) -> dict:
         raise problem
     token, now = new_token(), clock.now()
     row = _change_live_account(session, user_id, token_hash=token_hash(token), token_issued_at=now)
-    return {**account_view(row, ttl_days, now), "token": token}
+    return account_view(row, ttl_days, now, token=token)
 
 
 class Accounts:
@@ -90,7 +88,7 @@ class Accounts:
     def add(self, payload: dict) -> dict:
         """A new account from the API's body; the answer holds its token, shown this once."""
         data = load_or_400(UserCreateSchema(), payload)
-        return create_user(self.db, data["name"], data["role"], data["donor_id"])
+        return USER_CREATED.dump(create_user(self.db, data["name"], data["role"], data["donor_id"]))
 
     def revoke(self, user_id: str, payload: dict, admin: User) -> dict:
         reason = load_or_400(ReasonSchema(), payload)["reason"]

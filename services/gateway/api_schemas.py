@@ -1,208 +1,58 @@
-"""The JSON the API answers with, and the query parameters the gateway itself reads, as marshmallow schemas.
+"""The JSON the API answers with, for the OpenAPI document (services/gateway/openapi.py), and the query parameters
+the gateway itself reads.
 
-They exist for the OpenAPI document (services/gateway/openapi.py); the services build their answers as
-plain dicts. Responses may carry more fields than listed here (EXCLUDE: the document leaves them open).
+An answer a service (or the gateway) produces with a schema is documented by that same schema, imported here from
+its answers module. The answers below are only described here: their services still build them as plain dicts
+(they may carry more fields than listed: EXCLUDE leaves the document open).
 """
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields
 
 from services.aid.schemas import PROGRAMS
 from services.aid.workflow import STATUSES as APPLICATION_STATUSES
-from services.gateway.auth import ROLES
-from services.notify.schemas import PUBLIC_STATUSES as SMS_STATUSES
-from services.registry import payee_rules, rules
-
-Str = fields.String
-Int = fields.Integer
-Bool = fields.Boolean
-Date = fields.Date
-Time = fields.DateTime
+from shared.answers import Answer, Bool, Day, Int, Moment, Str, listed, one_of, optional, required
 
 
-def required(field_class, *args, **kwargs):
-    return field_class(*args, required=True, **kwargs)
-
-
-def optional(field_class, *args, **kwargs):
-    """A field that is always present but may be null."""
-    return field_class(*args, required=True, allow_none=True, **kwargs)
-
-
-def one_of(choices) -> Str:
-    return Str(required=True, validate=validate.OneOf(choices))
-
-
-def listed(schema) -> fields.List:
-    return fields.List(fields.Nested(schema), required=True)
-
-
-class ResponseSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class ErrorDetailSchema(ResponseSchema):
+class ErrorDetailSchema(Answer):
     code = required(Str, metadata={"description": "错误码，如 validation_error、not_found、forbidden"})
     message = required(Str, metadata={"description": "给人看的中文说明"})
     fields = fields.Dict(metadata={"description": "仅校验错误：字段名 → 错误信息列表（嵌套对象按层级）"})
 
 
-class ErrorSchema(ResponseSchema):
+class ErrorSchema(Answer):
     error = fields.Nested(ErrorDetailSchema, required=True)
 
 
-class PageSchema(ResponseSchema):
-    total = required(Int)
-    page = required(Int)
-    per_page = required(Int)
-
-
-class HealthSchema(ResponseSchema):
-    status = one_of(("ok", "unavailable"))
-    checks = fields.Dict(
-        keys=Str(), values=Str(), required=True, metadata={"description": "每个组件：ok、no answer 或数据库错误"}
-    )
-
-
-class UserCreatedSchema(ResponseSchema):
-    user_id = required(Str)
-    name = required(Str)
-    role = one_of(ROLES)
-    donor_id = optional(Str)
-    token = required(Str, metadata={"description": "访问令牌，只在此时显示一次"})
-
-
-class UserSchema(ResponseSchema):
-    user_id = required(Str)
-    name = required(Str)
-    role = one_of(ROLES)
-    donor_id = optional(Str)
-    status = one_of(("active", "expired", "revoked"))
-    created_at = required(Time)
-    token_issued_at = required(Time)
-    token_expires_at = required(Time, metadata={"description": "令牌发放后 TOKEN_TTL_DAYS 天"})
-    revoked_at = optional(Time)
-    revoked_by = optional(Str, metadata={"description": "吊销它的管理员（角色:账号）"})
-    revoke_reason = optional(Str)
-
-
-class UserPageSchema(PageSchema):
-    items = listed(UserSchema)
-
-
-class UserTokenSchema(UserSchema):
-    token = required(Str, metadata={"description": "新的访问令牌，只在此时显示一次"})
-
-
-class BankViewSchema(ResponseSchema):
-    name = required(Str)
-    account = required(Str, metadata={"description": "银行卡号，默认脱敏（****0091）"})
-
-
-class FamilyMemberViewSchema(ResponseSchema):
-    name = required(Str)
-    relation = required(Str)
-    school = optional(Str)
-    id_number = optional(Str)
-
-
-class StatusChangeViewSchema(ResponseSchema):
-    from_ = optional(Str, data_key="from")
-    to = required(Str)
-    at = required(Time)
-    actor = optional(Str)
-    reason = optional(Str)
-
-
-class WorkerSchema(ResponseSchema):
-    worker_id = required(Str)
-    name = required(Str, metadata={"description": "姓名，默认脱敏"})
-    id_number = required(Str, metadata={"description": "身份证号，默认脱敏（前6位 + 8个* + 后4位）"})
-    phone = required(Str, metadata={"description": "手机号，默认脱敏（138****8000）"})
-    employer = required(Str)
-    union = required(Str)
-    category = one_of(rules.CATEGORIES)
-    reasons = fields.List(Str(), required=True)
-    household_size = required(Int)
-    household_monthly_income_fen = required(Int)
-    per_capita_income_fen = required(Int)
-    bank = fields.Nested(BankViewSchema, required=True)
-    family = listed(FamilyMemberViewSchema)
-    gender = one_of(("male", "female"))
-    birth_date = Date(metadata={"description": "出生日期，仅 reveal=1 时给出（脱敏的身份证号隐去的正是它）"})
-    birth_year = Int(metadata={"description": "出生年份，仅 reveal=1 时给出"})
-    filed_on = required(Date)
-    review_due_on = required(Date)
-    status = one_of(rules.STATUSES)
-    version = required(Int)
-    created_at = required(Time)
-    updated_at = required(Time)
-    bank_changed_at = optional(Time, metadata={"description": "收款账户最近一次经审批变更的时间；从未变更为 null"})
-
-
-class WorkerWithHistorySchema(WorkerSchema):
-    status_history = listed(StatusChangeViewSchema)
-
-
-class WorkerPageSchema(PageSchema):
-    items = listed(WorkerSchema)
-
-
-class AuditEntrySchema(ResponseSchema):
-    at = required(Time)
+class AuditEntrySchema(Answer):
+    at = required(Moment)
     actor = required(Str)
     action = required(Str)
     details = optional(fields.Dict)
 
 
-class AuditTrailSchema(ResponseSchema):
+class AuditTrailSchema(Answer):
     items = listed(AuditEntrySchema)
 
 
-class RejectedRowSchema(ResponseSchema):
+class RejectedRowSchema(Answer):
     row = required(Int, metadata={"description": "表格行号，与 Excel 左侧的行号一致（表头在第1行时数据从第2行起）"})
     field = required(Str)
     column = required(Str, metadata={"description": "表格中的列名，如 家庭月收入(元)"})
     message = required(Str)
 
 
-class PendingChangeSchema(ResponseSchema):
+class PendingChangeSchema(Answer):
     row = required(Int, metadata={"description": "表格行号：这一行的银行信息与档案不同，未直接修改，已提出变更申请"})
     worker_id = required(Str)
     change_request_id = required(Str)
 
 
-class ChangeRequestViewSchema(ResponseSchema):
-    change_request_id = required(Str)
-    worker_id = required(Str)
-    name = required(Str, metadata={"description": "职工姓名（脱敏）"})
-    status = one_of(payee_rules.STATUSES)
-    source = one_of((payee_rules.FROM_API, payee_rules.FROM_IMPORT))
-    old_bank = fields.Nested(BankViewSchema, required=True, metadata={"description": "提出申请时的收款账户（脱敏）"})
-    new_bank = fields.Nested(BankViewSchema, required=True, metadata={"description": "申请改为的收款账户（脱敏）"})
-    requested_by = required(Str)
-    requested_at = required(Time)
-    decided_by = optional(Str)
-    decided_at = optional(Time)
-    reason = optional(Str)
-
-
-class ChangeRequestPageSchema(PageSchema):
-    items = listed(ChangeRequestViewSchema)
-
-
-class PayeeChangePendingSchema(ResponseSchema):
-    change_request_id = required(Str)
-    status = one_of((payee_rules.PENDING,))
-    worker = fields.Nested(WorkerSchema, required=True, metadata={"description": "其他字段已生效后的档案"})
-
-
-class SkippedLineSchema(ResponseSchema):
+class SkippedLineSchema(Answer):
     row = required(Int, metadata={"description": "表格行号"})
     reason = required(Str, metadata={"description": "未导入的原因：合计行、表格下方的备注或签名行"})
 
 
-class ImportResultSchema(ResponseSchema):
+class ImportResultSchema(Answer):
     import_id = required(Str)
     total_rows = required(Int)
     created = required(Int)
@@ -213,88 +63,35 @@ class ImportResultSchema(ResponseSchema):
     skipped = listed(SkippedLineSchema)
 
 
-class ImportStartedSchema(ResponseSchema):
+class ImportStartedSchema(Answer):
     import_id = required(Str)
     status = one_of(("running",))
     progress_url = required(Str)
 
 
-class ImportProgressSchema(ResponseSchema):
+class ImportProgressSchema(Answer):
     import_id = required(Str)
     status = one_of(("running", "done", "failed"))
     filename = optional(Str)
     processed_rows = required(Int)
     progress = required(Int, metadata={"description": "0 至 100"})
     result = optional(fields.Dict, metadata={"description": '完成后为导入结果，失败时为 {"error"}'})
-    started_at = required(Time)
-    finished_at = optional(Time)
+    started_at = required(Moment)
+    finished_at = optional(Moment)
 
 
-class CampaignViewSchema(ResponseSchema):
-    campaign_id = required(Str)
-    program = one_of(PROGRAMS)
-    name = required(Str)
-    year = required(Int)
-    opens_on = required(Date)
-    closes_on = required(Date)
-    budget_fen = required(Int)
-    amounts = fields.Dict(keys=Str(), values=Int(), required=True)
-    publicity_days = required(Int)
-    allocated_fen = required(Int)
-    available_fen = required(Int)
-    committed_fen = required(Int)
-    disbursed_fen = required(Int)
-    remaining_fen = required(Int)
-    counts = fields.Dict(keys=Str(), values=Int(), required=True, metadata={"description": "各状态的申请数"})
-    created_at = required(Time)
-
-
-class CampaignPageSchema(PageSchema):
-    items = listed(CampaignViewSchema)
-
-
-class ApplicationViewSchema(ResponseSchema):
-    application_id = required(Str)
-    campaign_id = required(Str)
-    program = one_of(PROGRAMS)
-    worker_id = required(Str)
-    status = one_of(APPLICATION_STATUSES)
-    amount_fen = required(Int)
-    name = required(Str, metadata={"description": "脱敏姓名"})
-    id_number = required(Str, metadata={"description": "脱敏身份证号"})
-    union = required(Str)
-    category = optional(Str)
-    level = optional(Str)
-    student = optional(fields.Dict)
-    note = optional(Str)
-    submitted_by = required(Str)
-    publicity_ends_on = optional(Date)
-    batch_id = optional(Str)
-    bank_ref = optional(Str)
-    created_at = required(Time)
-    updated_at = required(Time)
-
-
-class ApplicationWithHistorySchema(ApplicationViewSchema):
-    history = listed(StatusChangeViewSchema)
-
-
-class ApplicationPageSchema(PageSchema):
-    items = listed(ApplicationViewSchema)
-
-
-class BatchFailureSchema(ResponseSchema):
+class BatchFailureSchema(Answer):
     application_id = required(Str)
     code = required(Str)
     message = required(Str)
 
 
-class BatchApprovalSchema(ResponseSchema):
+class BatchApprovalSchema(Answer):
     approved = fields.List(Str(), required=True)
     failed = listed(BatchFailureSchema)
 
 
-class PublicityItemSchema(ResponseSchema):
+class PublicityItemSchema(Answer):
     name = required(Str)
     id_number = required(Str)
     union = required(Str)
@@ -302,32 +99,23 @@ class PublicityItemSchema(ResponseSchema):
     level = Str(allow_none=True, metadata={"description": "金秋助学：学段"})
     amount_fen = required(Int)
     status = required(Str)
-    publicity_ends_on = optional(Date)
+    publicity_ends_on = optional(Day)
 
 
-class PublicitySchema(ResponseSchema):
+class PublicitySchema(Answer):
     campaign_id = required(Str)
     name = required(Str)
     program = one_of(PROGRAMS)
     items = listed(PublicityItemSchema)
 
 
-class PublicStatusSchema(ResponseSchema):
+class PublicStatusSchema(Answer):
     status = one_of(APPLICATION_STATUSES)
     program = one_of(PROGRAMS)
-    updated_at = required(Time)
+    updated_at = required(Moment)
 
 
-class CalendarViewSchema(ResponseSchema):
-    year = required(Int)
-    holidays = fields.List(Date(), required=True, metadata={"description": "放假的日期（含假期中的周末）"})
-    workdays = fields.List(Date(), required=True, metadata={"description": "调休上班的周末"})
-    source = one_of(("official", "entered"))
-    entered_by = Str(metadata={"description": "仅 entered：录入人"})
-    entered_at = Time(metadata={"description": "仅 entered：录入时间"})
-
-
-class CheckSchema(ResponseSchema):
+class CheckSchema(Answer):
     check = required(Str)
     expected = required(Int)
     actual = required(Int)
@@ -339,49 +127,49 @@ class DifferenceSchema(CheckSchema):
     batch_id = optional(Str)
 
 
-class BatchChecksSchema(ResponseSchema):
+class BatchChecksSchema(Answer):
     batch_id = required(Str)
     checks = listed(CheckSchema)
 
 
-class CampaignChecksSchema(ResponseSchema):
+class CampaignChecksSchema(Answer):
     campaign_id = required(Str)
     name = required(Str)
     checks = listed(CheckSchema)
     batches = listed(BatchChecksSchema)
 
 
-class ReconciliationSchema(ResponseSchema):
+class ReconciliationSchema(Answer):
     ok = required(Bool)
     ledger_total_fen = required(Int)
     differences = listed(DifferenceSchema)
     campaigns = listed(CampaignChecksSchema)
 
 
-class DonorIncomeSchema(ResponseSchema):
+class DonorIncomeSchema(Answer):
     donor = required(Str, metadata={"description": "单位名称、脱敏姓名或“爱心人士”"})
     amount_fen = required(Int)
 
 
-class IncomeSchema(ResponseSchema):
+class IncomeSchema(Answer):
     by_donor = listed(DonorIncomeSchema)
     restricted_gifts_fen = required(Int)
     allocated_gifts_fen = required(Int)
     union_budget_fen = required(Int)
 
 
-class ProgramSpendingSchema(ResponseSchema):
+class ProgramSpendingSchema(Answer):
     program = required(Str)
     disbursed_fen = required(Int)
 
 
-class SpendingSchema(ResponseSchema):
+class SpendingSchema(Answer):
     by_program = listed(ProgramSpendingSchema)
     disbursed_fen = required(Int)
     committed_fen = required(Int)
 
 
-class DisclosureSchema(ResponseSchema):
+class DisclosureSchema(Answer):
     campaign_id = required(Str)
     name = required(Str)
     program = one_of(PROGRAMS)
@@ -392,62 +180,25 @@ class DisclosureSchema(ResponseSchema):
     remaining_fen = required(Int)
 
 
-class DonorViewSchema(ResponseSchema):
-    donor_id = required(Str)
-    name = required(Str)
-    kind = one_of(("individual", "organization"))
-    anonymous = required(Bool)
-    phone = optional(Str, metadata={"description": "脱敏手机号"})
-    created_at = required(Time)
-
-
-class DonationViewSchema(ResponseSchema):
-    donation_id = required(Str)
-    donor_id = required(Str)
-    amount_fen = required(Int)
-    campaign_id = optional(Str, metadata={"description": "定向的项目；null 为未定向"})
-    received_on = required(Date)
-    external_ref = required(Str)
-    receipt_no = required(Str)
-    verification_code = required(Str)
-    placed_fen = required(Int)
-    created_at = required(Time)
-
-
-class AllocatedPartSchema(ResponseSchema):
-    donation_id = required(Str)
-    amount_fen = required(Int)
-
-
-class AllocationViewSchema(ResponseSchema):
-    allocation_id = required(Str)
-    campaign_id = required(Str)
-    amount_fen = required(Int)
-    external_ref = optional(Str)
-    from_donations = listed(AllocatedPartSchema)
-    by = required(Str)
-    created_at = required(Time)
-
-
-class TracePaymentSchema(ResponseSchema):
+class TracePaymentSchema(Answer):
     application_id = required(Str)
     program = one_of(PROGRAMS)
     recipient = required(Str, metadata={"description": "脱敏姓名"})
     amount_fen = required(Int)
-    disbursed_at = required(Time)
+    disbursed_at = required(Moment)
 
 
-class TraceDonationSchema(ResponseSchema):
+class TraceDonationSchema(Answer):
     donation_id = required(Str)
     amount_fen = required(Int)
     campaign_id = optional(Str)
-    received_on = required(Date)
+    received_on = required(Day)
     receipt_no = required(Str)
     allocated_fen = required(Int)
     allocations = listed(TracePaymentSchema)
 
 
-class DonorTraceSchema(ResponseSchema):
+class DonorTraceSchema(Answer):
     donor_id = required(Str)
     donated_fen = required(Int)
     allocated_fen = required(Int)
@@ -455,40 +206,21 @@ class DonorTraceSchema(ResponseSchema):
     donations = listed(TraceDonationSchema)
 
 
-class ReceiptSchema(ResponseSchema):
+class ReceiptSchema(Answer):
     receipt_no = required(Str)
     donor = required(Str)
     amount_fen = required(Int)
-    received_on = required(Date)
+    received_on = required(Day)
     campaign = required(Str)
 
 
-class BatchDownloadSchema(ResponseSchema):
-    actor = required(Str)
-    at = required(Time)
-    lines = required(Int, metadata={"description": "文件中的行数（仍在付款中的笔数）"})
-
-
-class BatchViewSchema(ResponseSchema):
-    batch_id = required(Str)
-    campaign_id = required(Str)
-    count = required(Int)
-    total_fen = required(Int)
-    created_by = required(Str)
-    created_at = required(Time)
-    paid = required(Int)
-    failed = required(Int)
-    pending = required(Int)
-    downloads = listed(BatchDownloadSchema)  # every download of the bank file, oldest first
-
-
-class ResultLineErrorSchema(ResponseSchema):
+class ResultLineErrorSchema(Answer):
     line = required(Int)
     application_id = optional(Str)
     message = required(Str)
 
 
-class BatchResultsSchema(ResponseSchema):
+class BatchResultsSchema(Answer):
     batch_id = required(Str)
     disbursed = required(Int)
     failed = required(Int)
@@ -496,45 +228,7 @@ class BatchResultsSchema(ResponseSchema):
     errors = listed(ResultLineErrorSchema)
 
 
-class NotificationViewSchema(ResponseSchema):
-    notification_id = required(Str)
-    application_id = optional(Str)
-    worker_id = required(Str)
-    template = required(Str)
-    phone = optional(Str, metadata={"description": "脱敏手机号"})
-    text = required(Str)
-    segments = required(Int)
-    status = one_of(SMS_STATUSES)
-    provider = optional(Str)
-    attempts = required(Int)
-    last_error = optional(Str)
-    created_at = required(Time)
-    sent_at = optional(Time)
-    delivered_at = optional(Time)
-
-
-class NotificationPageSchema(PageSchema):
-    items = listed(NotificationViewSchema)
-
-
-class OptOutStateSchema(ResponseSchema):
-    worker_id = required(Str)
-    opted_out = required(Bool)
-
-
-class OptOutViewSchema(ResponseSchema):
-    worker_id = required(Str)
-    source = required(Str)
-    reason = optional(Str)
-    created_by = optional(Str)
-    created_at = required(Time)
-
-
-class OptOutPageSchema(PageSchema):
-    items = listed(OptOutViewSchema)
-
-
-class ProviderAnswerSchema(ResponseSchema):
+class ProviderAnswerSchema(Answer):
     """Whatever acknowledgement the SMS provider expects back; its shape is the provider's."""
 
 

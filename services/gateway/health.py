@@ -8,10 +8,12 @@ from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 from sqlalchemy import text
 
+from services.gateway.answers import HealthSchema
 from shared.errors import ServiceError
 
 FRESH_SECONDS = 2.0
 CHECK_TIMEOUT_SECONDS = 3
+HEALTH = HealthSchema()
 
 
 class HealthReports(DependencyProvider):
@@ -63,4 +65,4 @@ def check(db, backends: dict) -> dict:
         except (eventlet.Timeout, UnknownService, ServiceError):  # UnknownService: not started (no queue) yet
             checks[name] = "no answer"
     healthy = all(value == "ok" for value in checks.values())
-    return {"status": "ok" if healthy else "unavailable", "checks": checks}
+    return HEALTH.dump({"status": "ok" if healthy else "unavailable", "checks": checks})

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from services.notify.answers import NotificationViewSchema
 from services.notify.models import attempts, messages, outbox
+from shared.answers import Shown
 from shared.db import insert_many, row_by_id
 from shared.events import envelope, new_id, now_utc
 from shared.outbox import add_events
@@ -16,6 +18,7 @@ from shared.outbox import add_events
 WAITING = ("queued", "deferred")
 # what staff see: the two states a dispatcher holds a message in are still "queued" to them
 PUBLIC_STATUS = {"claimed": "queued", "sending": "queued"}
+NOTIFICATION = NotificationViewSchema()
 INTERNAL_STATUSES = {"queued": ("queued", "claimed", "sending")}
 
 
@@ -290,22 +293,8 @@ def load(session, notification_id: str):
 
 
 def view(row) -> dict:
-    return {
-        "notification_id": row.notification_id,
-        "application_id": row.application_id,
-        "worker_id": row.worker_id,
-        "template": row.template,
-        "phone": row.phone_masked,
-        "text": row.text,
-        "segments": row.segments,
-        "status": PUBLIC_STATUS.get(row.status, row.status),
-        "provider": row.provider,
-        "attempts": row.attempts,
-        "last_error": row.last_error,
-        "created_at": row.created_at.isoformat(),
-        "sent_at": row.sent_at and row.sent_at.isoformat(),
-        "delivered_at": row.delivered_at and row.delivered_at.isoformat(),
-    }
+    """A text message as staff see it (NotificationViewSchema): the phone masked, the status as the API names it."""
+    return NOTIFICATION.dump(Shown(row, status=PUBLIC_STATUS.get(row.status, row.status)))
 
 
 def search(session, criteria: dict) -> dict:

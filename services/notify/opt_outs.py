@@ -2,9 +2,13 @@
 
 from sqlalchemy import delete, func, select
 
+from services.notify.answers import OptOutStateSchema, OptOutViewSchema
 from services.notify.models import opt_outs
+from shared.answers import page_of
 from shared.db import insert_or_skip
 from shared.events import now_utc
+
+OPT_OUT, OPT_OUT_STATE = OptOutViewSchema(), OptOutStateSchema()
 
 
 def opt_out(session, worker_id: str, source: str, reason: str, actor: str) -> bool:
@@ -31,14 +35,9 @@ def opted_out(session, worker_ids) -> set[str]:
     )
 
 
-def view(row) -> dict:
-    return {
-        "worker_id": row.worker_id,
-        "source": row.source,
-        "reason": row.reason,
-        "created_by": row.created_by,
-        "created_at": row.created_at.isoformat(),
-    }
+def state_view(worker_id: str, opted_out: bool) -> dict:
+    """Whether the worker now opts out of text messages (OptOutStateSchema)."""
+    return OPT_OUT_STATE.dump({"worker_id": worker_id, "opted_out": opted_out})
 
 
 def listing(session, page: int, per_page: int) -> dict:
@@ -47,4 +46,4 @@ def listing(session, page: int, per_page: int) -> dict:
         select(opt_outs).order_by(opt_outs.c.created_at.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
     session.rollback()
-    return {"items": [view(row) for row in rows], "total": total, "page": page, "per_page": per_page}
+    return page_of(OPT_OUT, rows, total, page, per_page)

@@ -141,14 +141,14 @@ class NotifyService:
             raise not_found("职工档案")
         opt_outs.opt_out(self.db, worker_id, "staff", reason, actor)
         self.db.commit()
-        return {"worker_id": worker_id, "opted_out": True}
+        return opt_outs.state_view(worker_id, opted_out=True)
 
     @rpc
     def opt_in(self, worker_id, actor):
         opt_outs.opt_in(self.db, worker_id)
         self.db.commit()
         log.info("%s opted worker %s back in to SMS", actor, worker_id)
-        return {"worker_id": worker_id, "opted_out": False}
+        return opt_outs.state_view(worker_id, opted_out=False)
 
     @rpc
     def list_opt_outs(self, query):

@@ -5,7 +5,7 @@ Deciding one changes the worker file as well: see payee_decisions.py.
 
 from sqlalchemy import func, select, update
 
-from services.registry import payee_rules
+from services.registry import payee_rules, views
 from services.registry.models import change_requests, workers
 from shared.events import new_id
 from shared.masking import mask_bank_account
@@ -79,7 +79,7 @@ def _with_names():
 
 def view_of(session, change_request_id: str) -> dict:
     row = session.execute(_with_names().where(change_requests.c.change_request_id == change_request_id)).one()
-    return payee_rules.view(row, row.name)
+    return views.change_request(row, row.name)
 
 
 def search(session, criteria: dict) -> dict:
@@ -94,7 +94,7 @@ def search(session, criteria: dict) -> dict:
     ).all()
     session.rollback()
     return {
-        "items": [payee_rules.view(row, row.name) for row in rows],
+        "items": [views.change_request(row, row.name) for row in rows],
         "total": total,
         "page": criteria["page"],
         "per_page": criteria["per_page"],

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from shared.actors import from_command_line, user_of
 from shared.errors import ServiceError
-from shared.masking import mask_name
 
 PENDING, APPROVED, REJECTED, SUPERSEDED = "pending", "approved", "rejected", "superseded"
 STATUSES = (PENDING, APPROVED, REJECTED, SUPERSEDED)
@@ -68,25 +67,3 @@ def check_payee_unchanged(request, worker) -> None:
 
 def payee_changed_recently(bank_changed_at: datetime | None, now: datetime) -> bool:
     return bank_changed_at is not None and now - bank_changed_at <= RECENT_PAYEE_CHANGE
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def view(request, worker_name: str) -> dict:
-    """A change request as reviewers see it: old and new accounts masked, nothing that undoes the mask."""
-    return {
-        "change_request_id": request.change_request_id,
-        "worker_id": request.worker_id,
-        "name": mask_name(worker_name),
-        "status": request.status,
-        "source": request.source,
-        "old_bank": {"name": request.old_bank_name, "account": request.old_account_masked},
-        "new_bank": {"name": request.new_bank_name, "account": request.new_account_masked},
-        "requested_by": request.requested_by,
-        "requested_at": request.requested_at.isoformat(),
-        "decided_by": request.decided_by,
-        "decided_at": _iso(request.decided_at),
-        "reason": request.reason,
-    }

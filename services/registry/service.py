@@ -1,6 +1,6 @@
 """The registry service: worker files (困难职工档案) and their imports, over RPC."""
 
-from services.registry import imports, payee_decisions, payee_requests, store, uploads, workers
+from services.registry import imports, payee_decisions, payee_requests, store, uploads, views
 from services.registry.models import outbox
 from services.registry.schemas import (
     PATCH_MAY_LEAVE_OUT,
@@ -42,7 +42,7 @@ class RegistryService:
     def register_worker(self, payload, actor):
         data = load_or_400(WorkerCreateSchema(), payload)
         row = store.register(self.db, self.vault, data, actor)
-        return workers.view(self.vault, row)
+        return views.worker(self.vault, row)
 
     @rpc
     def get_worker(self, worker_id, actor, reveal=False):
@@ -50,7 +50,7 @@ class RegistryService:
         if reveal:
             store.audit(self.db, actor, "reveal", worker_id)
             self.db.commit()
-        return {**workers.view(self.vault, row, reveal), "status_history": store.history(self.db, row)}
+        return views.worker(self.vault, row, reveal, history=store.history(self.db, row))
 
     @rpc
     def applicants(self, worker_ids):
@@ -73,7 +73,7 @@ class RegistryService:
         criteria = load_or_400(WorkerQuerySchema(), query)
         rows, total = store.search(self.db, self.vault, criteria)
         return {
-            "items": [workers.view(self.vault, row) for row in rows],
+            "items": [views.worker(self.vault, row) for row in rows],
             "total": total,
             "page": criteria["page"],
             "per_page": criteria["per_page"],
@@ -85,10 +85,10 @@ class RegistryService:
         if "filed_on" in changes and changes["filed_on"] is None:  # only a new file defaults to today
             raise validation_error({"filed_on": ["不能为空"]})
         row, change_request_id = store.apply_update(self.db, self.vault, worker_id, changes, actor)
-        worker = workers.view(self.vault, row)
+        worker = views.worker(self.vault, row)
         if change_request_id is None:
             return worker
-        return {"change_request_id": change_request_id, "status": "pending", "worker": worker}
+        return views.pending_change(change_request_id, worker)
 
     @rpc
     def list_change_requests(self, query):
@@ -107,7 +107,7 @@ class RegistryService:
     def change_status(self, worker_id, payload, actor):
         change = load_or_400(StatusChangeSchema(), payload)
         row = store.change_status(self.db, worker_id, change["status"], change["reason"], actor)
-        return {**workers.view(self.vault, row), "status_history": store.history(self.db, row)}
+        return views.worker(self.vault, row, history=store.history(self.db, row))
 
     @rpc
     def add_import_part(self, import_id, seq, content_b64):

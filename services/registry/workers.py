@@ -1,4 +1,4 @@
-"""Turning validated worker data into stored rows and back into API views.
+"""Turning validated worker data into stored rows and back into worker data (views.py shows it).
 
 Plain functions: the vault encrypts and hashes, nothing here touches the database or the bus.
 """
@@ -6,7 +6,7 @@ Plain functions: the vault encrypts and hashes, nothing here touches the databas
 from datetime import datetime
 
 from services.registry import rules
-from shared.masking import birth_fields, mask_bank_account, mask_id_number, mask_name, mask_phone
+from shared.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
 from shared.validation import IdNumber
 
 DATA_FIELDS = (
@@ -164,25 +164,6 @@ def patched(data: dict, changes: dict) -> dict:
 
 def changed_fields(before: dict, after: dict) -> list[str]:
     return [field for field in DATA_FIELDS if before[field] != after[field]]
-
-
-def view(vault, row, reveal: bool = False) -> dict:
-    """A worker as the API shows it: masked, unless a caseworker or admin asked to reveal it."""
-    shown = data_of(vault, row) if reveal else masked_data_of(row)
-    return {
-        "worker_id": row.worker_id,
-        **shown,
-        "gender": row.gender,
-        **birth_fields(row.birth_date, reveal),
-        "per_capita_income_fen": rules.per_capita_income_fen(row.household_monthly_income_fen, row.household_size),
-        "filed_on": row.filed_on.isoformat(),
-        "review_due_on": row.review_due_on.isoformat(),
-        "status": row.status,
-        "version": row.version,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
-        "bank_changed_at": row.bank_changed_at.isoformat() if row.bank_changed_at else None,
-    }
 
 
 def applicant_profile(row) -> dict:

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from services.registry import payee_rules
+from services.registry import payee_rules, views
 from shared.errors import ServiceError
 
 OLD_BANK = {"name": "中国银行", "account": "6222020200012345678"}
@@ -120,7 +120,7 @@ def test_reviewers_see_both_accounts_masked_and_the_name_masked():
         reason=None,
     )
 
-    shown = payee_rules.view(request, "欧阳丽娜")
+    shown = views.change_request(request, "欧阳丽娜")
 
     assert shown["name"] == "欧**娜"
     assert shown["old_bank"] == {"name": "中国银行", "account": "****5678"}

@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from services.registry import workers
+from services.registry import views, workers
 from services.registry.sheet_rows import row_to_data
 from shared.crypto import Vault
 from shared.masking import birth_fields
@@ -23,7 +23,7 @@ def stored_worker() -> SimpleNamespace:
 
 
 def test_a_masked_view_has_no_birth_date_nor_any_part_of_it():
-    masked = workers.view(VAULT, stored_worker())
+    masked = views.worker(VAULT, stored_worker())
 
     assert masked["id_number"] == "440106********4050"
     assert "birth_date" not in masked and "birth_year" not in masked
@@ -32,7 +32,7 @@ def test_a_masked_view_has_no_birth_date_nor_any_part_of_it():
 
 
 def test_a_revealed_view_keeps_the_birth_date():
-    revealed = workers.view(VAULT, stored_worker(), reveal=True)
+    revealed = views.worker(VAULT, stored_worker(), reveal=True)
 
     assert (revealed["id_number"], revealed["birth_date"], revealed["birth_year"]) == (
         "440106197907124050",

@@ -8,6 +8,7 @@ from services.aid.schemas import ReasonSchema
 from services.gateway import api_schemas as answers
 from services.gateway import metrics
 from services.gateway.accounts import Accounts
+from services.gateway.answers import HealthSchema, UserCreatedSchema, UserPageSchema, UserSchema, UserTokenSchema
 from services.gateway.backends import Backend
 from services.gateway.bodies import Bodies
 from services.gateway.health import HealthReports, check
@@ -38,7 +39,7 @@ ACCOUNTS = ("账号",)
     summary="健康检查：数据库与各服务是否应答",
     tags=("运维与文档",),
     description="结果缓存 2 秒；同一客户端每分钟最多 HEALTH_RATE_LIMIT_PER_MINUTE 次，超过返回 429。",
-    responses={200: answers.HealthSchema, 503: answers.HealthSchema},
+    responses={200: HealthSchema, 503: HealthSchema},
     errors=(429,),
 )
 def health(uses: Uses, request, _user):
@@ -68,7 +69,7 @@ def metrics_exposition(uses: Uses, request, user):
     summary="新建账号并发放访问令牌（只显示一次）",
     tags=ACCOUNTS,
     body=UserCreateSchema,
-    responses={201: answers.UserCreatedSchema},
+    responses={201: UserCreatedSchema},
     errors=JSON_BODY,
 )
 def create_user(uses: Uses, request, user):
@@ -83,7 +84,7 @@ def create_user(uses: Uses, request, user):
     tags=ACCOUNTS,
     description="status：active 有效、expired 令牌已过期（TOKEN_TTL_DAYS）、revoked 已吊销。",
     query=PagedQuerySchema,
-    responses={200: answers.UserPageSchema},
+    responses={200: UserPageSchema},
     errors=(400,),
 )
 def list_users(uses: Uses, request, user):
@@ -100,7 +101,7 @@ def list_users(uses: Uses, request, user):
     description="所有网关实例立即拒绝（401）。不能吊销自己（409 same_user）或引导管理员"
     "（409 not_revocable）；已吊销的账号 409 invalid_transition。",
     body=ReasonSchema,
-    responses={200: answers.UserSchema},
+    responses={200: UserSchema},
     errors=JSON_BODY + (404, 409),
 )
 def revoke_user(uses: Uses, request, user, user_id):
@@ -116,7 +117,7 @@ def revoke_user(uses: Uses, request, user, user_id):
     description="旧令牌及用它登录的控制台会话立即失效；新令牌的有效期重新计算。"
     "已吊销的账号不能换发（409 invalid_transition），引导管理员 409 not_revocable。",
     body=NoFieldsSchema,
-    responses={200: answers.UserTokenSchema},
+    responses={200: UserTokenSchema},
     errors=JSON_BODY + (404, 409),
 )
 def issue_user_token(uses: Uses, request, user, user_id):

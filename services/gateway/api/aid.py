@@ -2,6 +2,13 @@
 
 from dataclasses import dataclass
 
+from services.aid.answers import (
+    ApplicationPageSchema,
+    ApplicationWithHistorySchema,
+    CalendarViewSchema,
+    CampaignPageSchema,
+    CampaignViewSchema,
+)
 from services.aid.schemas import (
     ApplicationQuerySchema,
     ApplicationSchema,
@@ -38,7 +45,7 @@ CAMPAIGNS, APPLICATIONS, CALENDAR = ("帮扶项目",), ("申请与审核",), ("�
     summary="新建帮扶项目（送温暖或金秋助学）",
     tags=CAMPAIGNS,
     body=CampaignSchema,
-    responses={201: answers.CampaignViewSchema},
+    responses={201: CampaignViewSchema},
     errors=JSON_BODY + BACKEND,
 )
 def create_campaign(uses: Uses, request, user):
@@ -52,7 +59,7 @@ def create_campaign(uses: Uses, request, user):
     summary="帮扶项目列表及资金、各状态申请数",
     tags=CAMPAIGNS,
     query=PagedQuerySchema,
-    responses={200: answers.CampaignPageSchema},
+    responses={200: CampaignPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_campaigns(uses: Uses, request, user):
@@ -65,7 +72,7 @@ def list_campaigns(uses: Uses, request, user):
     roles=EVERYONE,
     summary="一个帮扶项目及其资金、各状态申请数",
     tags=CAMPAIGNS,
-    responses={200: answers.CampaignViewSchema},
+    responses={200: CampaignViewSchema},
     errors=(404,) + BACKEND,
 )
 def get_campaign(uses: Uses, request, user, campaign_id):
@@ -80,7 +87,7 @@ def get_campaign(uses: Uses, request, user, campaign_id):
     tags=APPLICATIONS,
     description="金额取自项目标准表。拒绝：not_eligible、campaign_closed、duplicate_application（409）。",
     body=ApplicationSchema,
-    responses={201: answers.ApplicationWithHistorySchema},
+    responses={201: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def submit_application(uses: Uses, request, user):
@@ -94,7 +101,7 @@ def submit_application(uses: Uses, request, user):
     summary="查询申请",
     tags=APPLICATIONS,
     query=ApplicationQuerySchema,
-    responses={200: answers.ApplicationPageSchema},
+    responses={200: ApplicationPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_applications(uses: Uses, request, user):
@@ -122,7 +129,7 @@ def approve_batch(uses: Uses, request, user):
     roles=STAFF,
     summary="一件申请及其状态历史",
     tags=APPLICATIONS,
-    responses={200: answers.ApplicationWithHistorySchema},
+    responses={200: ApplicationWithHistorySchema},
     errors=(404,) + BACKEND,
 )
 def get_application(uses: Uses, request, user, application_id):
@@ -137,7 +144,7 @@ def get_application(uses: Uses, request, user, application_id):
     tags=APPLICATIONS,
     description="提交人本人不能审批（409 same_user）；资金不足 409 budget_exhausted。",
     body=ApproveSchema,
-    responses={200: answers.ApplicationWithHistorySchema},
+    responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def approve_application(uses: Uses, request, user, application_id):
@@ -152,7 +159,7 @@ def approve_application(uses: Uses, request, user, application_id):
     tags=APPLICATIONS,
     description="提交人本人不能驳回（409 same_user）。",
     body=ReasonSchema,
-    responses={200: answers.ApplicationWithHistorySchema},
+    responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def reject_application(uses: Uses, request, user, application_id):
@@ -166,7 +173,7 @@ def reject_application(uses: Uses, request, user, application_id):
     summary="撤回申请",
     tags=APPLICATIONS,
     body=ReasonSchema,
-    responses={200: answers.ApplicationWithHistorySchema},
+    responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def withdraw_application(uses: Uses, request, user, application_id):
@@ -181,7 +188,7 @@ def withdraw_application(uses: Uses, request, user, application_id):
     tags=APPLICATIONS,
     description="申请退回 submitted，释放已承诺的资金。",
     body=ReasonSchema,
-    responses={200: answers.ApplicationWithHistorySchema},
+    responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def object_to_application(uses: Uses, request, user, application_id):
@@ -199,7 +206,7 @@ def review(uses: Uses, request, user, method: str, application_id):
     summary="一年的节假日与调休上班日（公示按工作日计算）",
     tags=CALENDAR,
     description="source 为 official（内置的国务院官方安排）或 entered（管理员录入）；两者都没有的年份返回 404。",
-    responses={200: answers.CalendarViewSchema},
+    responses={200: CalendarViewSchema},
     errors=(404,) + BACKEND,
 )
 def get_calendar(uses: Uses, request, user, year):
@@ -215,7 +222,7 @@ def get_calendar(uses: Uses, request, user, year):
     description="国务院每年秋季公布下一年的安排。日期须在该年内，同一天不能既放假又调休上班，"
     "调休上班日应为周六或周日；再次录入即替换。内置官方日历已有的年份不能录入（409 calendar_official）。",
     body=CalendarSchema,
-    responses={200: answers.CalendarViewSchema},
+    responses={200: CalendarViewSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def enter_calendar(uses: Uses, request, user, year):

@@ -3,6 +3,13 @@
 import base64
 from dataclasses import dataclass
 
+from services.aid.answers import (
+    AllocationViewSchema,
+    ApplicationWithHistorySchema,
+    BatchViewSchema,
+    DonationViewSchema,
+    DonorViewSchema,
+)
 from services.aid.schemas import (
     AllocationSchema,
     BatchCreateSchema,
@@ -59,7 +66,7 @@ def reconciliation(uses: Uses, request, user):
     summary="登记捐赠人",
     tags=FUNDS,
     body=DonorSchema,
-    responses={201: answers.DonorViewSchema},
+    responses={201: DonorViewSchema},
     errors=JSON_BODY + BACKEND,
 )
 def create_donor(uses: Uses, request, user):
@@ -73,7 +80,7 @@ def create_donor(uses: Uses, request, user):
     summary="一位捐赠人",
     tags=FUNDS,
     description="捐赠人账号只能查看自己。",
-    responses={200: answers.DonorViewSchema},
+    responses={200: DonorViewSchema},
     errors=(404,) + BACKEND,
 )
 def get_donor(uses: Uses, request, user, donor_id):
@@ -105,7 +112,7 @@ def donor_trace(uses: Uses, request, user, donor_id):
     description="campaign_id 为 null 或省略即未定向。同一 external_ref 再次提交返回 200 和原来那笔，不重复入账；"
     "捐赠人、金额或项目不同返回 409 idempotency_conflict。",
     body=DonationSchema,
-    responses={201: answers.DonationViewSchema, 200: answers.DonationViewSchema},
+    responses={201: DonationViewSchema, 200: DonationViewSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def donate(uses: Uses, request, user):
@@ -122,7 +129,7 @@ def donate(uses: Uses, request, user):
     description="从最早的捐款开始划拨；余额不足返回 409 budget_exhausted。"
     "同一 external_ref 再次提交返回 200 和原来那笔，不重复划拨；金额或项目不同返回 409 idempotency_conflict。",
     body=AllocationSchema,
-    responses={201: answers.AllocationViewSchema, 200: answers.AllocationViewSchema},
+    responses={201: AllocationViewSchema, 200: AllocationViewSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def allocate(uses: Uses, request, user, campaign_id):
@@ -138,7 +145,7 @@ def allocate(uses: Uses, request, user, campaign_id):
     tags=PAYMENTS,
     description="项目中所有 ready 与 payment_failed 的申请进入批次，状态变为 paying；没有可发放的返回 409。",
     body=BatchCreateSchema,
-    responses={201: answers.BatchViewSchema},
+    responses={201: BatchViewSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def create_disbursement_batch(uses: Uses, request, user):
@@ -151,7 +158,7 @@ def create_disbursement_batch(uses: Uses, request, user):
     roles=MONEY_READERS,
     summary="一个发放批次",
     tags=PAYMENTS,
-    responses={200: answers.BatchViewSchema},
+    responses={200: BatchViewSchema},
     errors=(404,) + BACKEND,
 )
 def get_disbursement_batch(uses: Uses, request, user, batch_id):
@@ -198,7 +205,7 @@ def disbursement_results(uses: Uses, request, user, batch_id):
     summary="手工发放一件 ready 的申请",
     tags=PAYMENTS,
     body=DisburseSchema,
-    responses={200: answers.ApplicationWithHistorySchema},
+    responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def disburse_application(uses: Uses, request, user, application_id):

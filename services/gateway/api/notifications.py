@@ -9,6 +9,7 @@ from services.gateway.backends import Backend
 from services.gateway.bodies import Bodies
 from services.gateway.http import json_response, query_args
 from services.gateway.routes import BACKEND, JSON_BODY, Area
+from services.notify.answers import NotificationPageSchema, NotificationViewSchema, OptOutPageSchema, OptOutStateSchema
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 from shared.schemas import PagedQuerySchema
 
@@ -30,7 +31,7 @@ TAGS = ("短信",)
     summary="短信记录",
     tags=TAGS,
     query=NotificationQuerySchema,
-    responses={200: answers.NotificationPageSchema},
+    responses={200: NotificationPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_notifications(uses: Uses, request, user):
@@ -44,7 +45,7 @@ def list_notifications(uses: Uses, request, user):
     summary="重发一条发送失败的短信",
     tags=TAGS,
     description="只有 failed 的短信可以重发，否则 409 invalid_transition。",
-    responses={200: answers.NotificationViewSchema},
+    responses={200: NotificationViewSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def resend_notification(uses: Uses, request, user, notification_id):
@@ -59,7 +60,7 @@ def resend_notification(uses: Uses, request, user, notification_id):
     summary="不再接收短信的职工",
     tags=TAGS,
     query=PagedQuerySchema,
-    responses={200: answers.OptOutPageSchema},
+    responses={200: OptOutPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_sms_opt_outs(uses: Uses, request, user):
@@ -73,7 +74,7 @@ def list_sms_opt_outs(uses: Uses, request, user):
     summary="职工退订短信",
     tags=TAGS,
     body=OptOutSchema,
-    responses={200: answers.OptOutStateSchema},
+    responses={200: OptOutStateSchema},
     errors=JSON_BODY + (404,) + BACKEND,
 )
 def sms_opt_out(uses: Uses, request, user, worker_id):
@@ -86,7 +87,7 @@ def sms_opt_out(uses: Uses, request, user, worker_id):
     roles=CASEWORK,
     summary="职工恢复接收短信",
     tags=TAGS,
-    responses={200: answers.OptOutStateSchema},
+    responses={200: OptOutStateSchema},
     errors=BACKEND,
 )
 def sms_opt_in(uses: Uses, request, user, worker_id):

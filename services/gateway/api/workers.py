@@ -9,6 +9,14 @@ from services.gateway.bodies import Bodies
 from services.gateway.http import flag, json_response, query_args
 from services.gateway.imports import start_import, upload_to_registry
 from services.gateway.routes import BACKEND, JSON_BODY, Area
+from services.registry.answers import (
+    ChangeRequestPageSchema,
+    ChangeRequestViewSchema,
+    PayeeChangePendingSchema,
+    WorkerPageSchema,
+    WorkerSchema,
+    WorkerWithHistorySchema,
+)
 from services.registry.schemas import (
     ChangeDecisionSchema,
     ChangeRequestQuerySchema,
@@ -38,7 +46,7 @@ TAGS = ("职工档案",)
     tags=TAGS,
     description="同一身份证号再次建档返回 409 duplicate_worker，并给出已有档案的 worker_id。",
     body=WorkerCreateSchema,
-    responses={201: answers.WorkerSchema},
+    responses={201: WorkerSchema},
     errors=JSON_BODY + (409,) + BACKEND,
 )
 def register_worker(uses: Uses, request, user):
@@ -52,7 +60,7 @@ def register_worker(uses: Uses, request, user):
     summary="查询职工档案（脱敏）",
     tags=TAGS,
     query=WorkerQuerySchema,
-    responses={200: answers.WorkerPageSchema},
+    responses={200: WorkerPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_workers(uses: Uses, request, user):
@@ -67,7 +75,7 @@ def list_workers(uses: Uses, request, user):
     tags=TAGS,
     description="默认脱敏；reveal=1 显示完整号码，仅限 admin、caseworker，并记入审计日志。",
     query=answers.RevealQuerySchema,
-    responses={200: answers.WorkerWithHistorySchema},
+    responses={200: WorkerWithHistorySchema},
     errors=(404,) + BACKEND,
 )
 def get_worker(uses: Uses, request, user, worker_id):
@@ -99,7 +107,7 @@ def worker_audit_trail(uses: Uses, request, user, worker_id):
     description="银行信息（bank）不直接修改：提出收款账户变更申请，由另一位经办人或管理员审批，返回 202；"
     "同一请求中的其他字段照常生效。",
     body=WorkerFieldsSchema(partial=True),
-    responses={200: answers.WorkerSchema, 202: answers.PayeeChangePendingSchema},
+    responses={200: WorkerSchema, 202: PayeeChangePendingSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def update_worker(uses: Uses, request, user, worker_id):
@@ -114,7 +122,7 @@ def update_worker(uses: Uses, request, user, worker_id):
     summary="收款账户变更申请（新旧账户均脱敏）",
     tags=TAGS,
     query=ChangeRequestQuerySchema,
-    responses={200: answers.ChangeRequestPageSchema},
+    responses={200: ChangeRequestPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_change_requests(uses: Uses, request, user):
@@ -129,7 +137,7 @@ def list_change_requests(uses: Uses, request, user):
     tags=TAGS,
     description="提出人本人不能审批（409 same_user）；已处理的申请 409 invalid_transition。批准后新账户生效。",
     body=ChangeDecisionSchema,
-    responses={200: answers.ChangeRequestViewSchema},
+    responses={200: ChangeRequestViewSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def approve_change_request(uses: Uses, request, user, change_request_id):
@@ -144,7 +152,7 @@ def approve_change_request(uses: Uses, request, user, change_request_id):
     tags=TAGS,
     description="提出人本人不能审批（409 same_user）；已处理的申请 409 invalid_transition。",
     body=ChangeDecisionSchema,
-    responses={200: answers.ChangeRequestViewSchema},
+    responses={200: ChangeRequestViewSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def reject_change_request(uses: Uses, request, user, change_request_id):
@@ -163,7 +171,7 @@ def decide_change_request(uses: Uses, request, user, change_request_id, approve:
     summary="变更档案状态（在档、暂停、退出）",
     tags=TAGS,
     body=StatusChangeSchema,
-    responses={200: answers.WorkerWithHistorySchema},
+    responses={200: WorkerWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def change_worker_status(uses: Uses, request, user, worker_id):

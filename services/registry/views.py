@@ -1,0 +1,58 @@
+"""The registry's answers as the API shows them, each produced by its schema (answers.py)."""
+
+from services.registry import payee_rules, rules
+from services.registry.answers import (
+    ChangeRequestViewSchema,
+    PayeeChangePendingSchema,
+    WorkerSchema,
+    WorkerWithHistorySchema,
+)
+from services.registry.workers import data_of, masked_data_of
+from shared.answers import Shown
+from shared.masking import birth_fields, mask_name
+
+WORKER, WORKER_WITH_HISTORY = WorkerSchema(), WorkerWithHistorySchema()
+CHANGE_REQUEST, PAYEE_CHANGE_PENDING = ChangeRequestViewSchema(), PayeeChangePendingSchema()
+
+
+def worker(vault, row, reveal: bool = False, history: list[dict] | None = None) -> dict:
+    """A worker (WorkerSchema): masked, unless a caseworker or admin asked to reveal it; with its status changes
+    when given them (WorkerWithHistorySchema). The values are listed here, not taken from the row, so that the
+    birth date is shown only when revealed."""
+    shown = {
+        "worker_id": row.worker_id,
+        **(data_of(vault, row) if reveal else masked_data_of(row)),
+        "gender": row.gender,
+        **birth_fields(row.birth_date, reveal),
+        "per_capita_income_fen": rules.per_capita_income_fen(row.household_monthly_income_fen, row.household_size),
+        "review_due_on": row.review_due_on,
+        "status": row.status,
+        "version": row.version,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "bank_changed_at": row.bank_changed_at,
+    }
+    if history is None:
+        return WORKER.dump(shown)
+    return WORKER_WITH_HISTORY.dump({**shown, "status_history": history})
+
+
+def change_request(request, worker_name: str) -> dict:
+    """A change request as reviewers see it (ChangeRequestViewSchema): old and new accounts masked, nothing that
+    undoes the mask."""
+    return CHANGE_REQUEST.dump(
+        Shown(
+            request,
+            name=mask_name(worker_name),
+            old_bank={"name": request.old_bank_name, "account": request.old_account_masked},
+            new_bank={"name": request.new_bank_name, "account": request.new_account_masked},
+        )
+    )
+
+
+def pending_change(change_request_id: str, worker_view: dict) -> dict:
+    """The answer to a change of bank details that waits for a second person (PayeeChangePendingSchema), with the
+    worker's file as the other fields changed it."""
+    return PAYEE_CHANGE_PENDING.dump(
+        {"change_request_id": change_request_id, "status": payee_rules.PENDING, "worker": worker_view}
+    )
