@@ -1,0 +1,375 @@
+"""Every JSON answer the API documents is produced by the schema that documents it.
+
+For each route's documented answer, the function its service answers with is called on sample data: what it
+answers holds every field the document marks required and nothing the document leaves out. A field added to the
+schema appears both in the document and in the answer, which proves the document and the answer are one class.
+The answers still built by hand are listed in DESCRIBED_ONLY, so a new route must say which it is.
+"""
+
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+
+import pytest
+from marshmallow import fields
+
+from services.aid import applications, campaigns, disbursement, funds
+from services.aid.official_calendar import official_years
+from services.gateway import api_schemas, health
+from services.gateway.accounts import Accounts, account_view
+from services.gateway.api import ROUTES
+from services.gateway.openapi import openapi_document
+from services.notify import messages, opt_outs
+from services.registry import views
+from tests.unit.test_worker_view import VAULT, stored_worker
+
+NOW = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
+HISTORY = [{"from": None, "to": "submitted", "at": NOW.isoformat(), "actor": "caseworker:u1", "reason": None}]
+
+
+class Rows:
+    """A database session that answers each statement with the next of the given results."""
+
+    def __init__(self, *results):
+        self.results = list(results)
+
+    def execute(self, _statement):
+        rows = self.results.pop(0) if self.results else []
+        return SimpleNamespace(all=lambda: rows, scalar_one=lambda: len(rows))
+
+    def commit(self):
+        pass
+
+    rollback = commit
+
+
+def application():
+    return SimpleNamespace(
+        application_id="a1",
+        campaign_id="c1",
+        program="warmth",
+        worker_id="w1",
+        status="submitted",
+        amount_fen=300_000,
+        name_masked="王*",
+        id_number_masked="110105********1234",
+        union="市总工会",
+        category="deep",
+        level=None,
+        student=None,
+        note=None,
+        submitted_by="caseworker:u1",
+        publicity_ends_on=date(2026, 12, 2),
+        batch_id=None,
+        bank_ref=None,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def campaign():
+    row = SimpleNamespace(
+        campaign_id="c1",
+        program="warmth",
+        name="送温暖",
+        year=2026,
+        opens_on=date(2026, 11, 1),
+        closes_on=date(2026, 12, 31),
+        budget_fen=1_000_000,
+        amounts={"deep": 300_000},
+        publicity_days=5,
+        allocated_fen=0,
+        created_at=NOW,
+    )
+    figures = {"money": {"remaining": 700_000, "committed": 300_000, "disbursed": 0}, "counts": {"submitted": 1}}
+    return campaigns.view(row, figures)
+
+
+def donor():
+    return funds.donor_view(
+        SimpleNamespace(
+            donor_id="d1", name="某公司", kind="organization", anonymous=False, phone_masked=None, created_at=NOW
+        )
+    )
+
+
+def donation():
+    return funds.donation_view(
+        SimpleNamespace(
+            donation_id="g1",
+            donor_id="d1",
+            amount_fen=100_000,
+            campaign_id=None,
+            received_on=date(2026, 11, 20),
+            external_ref="bank-1",
+            receipt_no="R1",
+            verification_code="123456",
+            placed_fen=0,
+            created_at=NOW,
+        )
+    )
+
+
+def allocation():
+    return funds.allocation_view(
+        SimpleNamespace(
+            allocation_id="l1",
+            campaign_id="c1",
+            amount_fen=100,
+            external_ref=None,
+            from_donations=[{"donation_id": "g1", "amount_fen": 100}],
+            created_by="finance:u1",
+            created_at=NOW,
+        )
+    )
+
+
+def batch(monkeypatch):
+    row = SimpleNamespace(
+        batch_id="b1", campaign_id="c1", count=1, total_fen=100, created_by="finance:u1", created_at=NOW
+    )
+    monkeypatch.setattr(disbursement, "load", lambda _session, _batch_id: row)
+    download = SimpleNamespace(actor="finance:u1", at=NOW, lines=1)
+    return disbursement.view(Rows([(None, 1)], [download]), "b1")
+
+
+def notification():
+    return messages.view(
+        SimpleNamespace(
+            notification_id="n1",
+            application_id="a1",
+            worker_id="w1",
+            template="submitted",
+            phone_masked="138****8000",
+            text="您的申请已受理",
+            segments=1,
+            status="sending",
+            provider="fake",
+            attempts=1,
+            last_error=None,
+            created_at=NOW,
+            sent_at=None,
+            delivered_at=None,
+        )
+    )
+
+
+def opt_out_page():
+    row = SimpleNamespace(worker_id="w1", source="staff", reason="本人要求", created_by="caseworker:u1", created_at=NOW)
+    return opt_outs.listing(Rows([row], [row]), 1, 50)
+
+
+def user(**shown):
+    row = SimpleNamespace(
+        user_id="u1",
+        name="张三",
+        role="caseworker",
+        donor_id=None,
+        created_at=NOW,
+        token_issued_at=NOW,
+        revoked_at=None,
+        revoked_by=None,
+        revoke_reason=None,
+    )
+    return account_view(row, 365, NOW, **shown)
+
+
+def healthy():
+    ping = SimpleNamespace(call=lambda method, timeout: "ok")
+    return health.check(Rows(), {"registry": ping})
+
+
+def change_request():
+    return views.change_request(
+        SimpleNamespace(
+            change_request_id="r1",
+            worker_id="w1",
+            status="pending",
+            source="api",
+            old_bank_name="中国银行",
+            old_account_masked="****5678",
+            new_bank_name="中国工商银行",
+            new_account_masked="****0091",
+            requested_by="caseworker:u1",
+            requested_at=NOW,
+            decided_by=None,
+            decided_at=None,
+            reason=None,
+        ),
+        "欧阳丽娜",
+    )
+
+
+def page(answer: dict) -> dict:
+    return {"items": [answer], "total": 1, "page": 1, "per_page": 50}
+
+
+WORKER = (lambda _: views.worker(VAULT, stored_worker()),)
+WORKER_WITH_HISTORY = (lambda _: views.worker(VAULT, stored_worker(), reveal=True, history=HISTORY),)
+APPLICATION_WITH_HISTORY = (lambda _: applications.view(application(), HISTORY),)
+# (operationId, status) → how its service makes that answer (given pytest's monkeypatch).
+PRODUCED = {
+    ("register_worker", 201): WORKER,
+    ("list_workers", 200): (lambda _: page(views.worker(VAULT, stored_worker())),),
+    ("get_worker", 200): WORKER_WITH_HISTORY,
+    ("update_worker", 200): WORKER,
+    ("update_worker", 202): (lambda _: views.pending_change("r1", views.worker(VAULT, stored_worker())),),
+    ("change_worker_status", 200): WORKER_WITH_HISTORY,
+    ("list_change_requests", 200): (lambda _: page(change_request()),),
+    ("approve_change_request", 200): (lambda _: change_request(),),
+    ("reject_change_request", 200): (lambda _: change_request(),),
+    ("create_campaign", 201): (lambda _: campaign(),),
+    ("get_campaign", 200): (lambda _: campaign(),),
+    ("list_campaigns", 200): (lambda _: page(campaign()),),
+    ("submit_application", 201): APPLICATION_WITH_HISTORY,
+    ("list_applications", 200): (lambda _: page(applications.view(application())),),
+    ("get_application", 200): APPLICATION_WITH_HISTORY,
+    ("approve_application", 200): APPLICATION_WITH_HISTORY,
+    ("reject_application", 200): APPLICATION_WITH_HISTORY,
+    ("withdraw_application", 200): APPLICATION_WITH_HISTORY,
+    ("object_to_application", 200): APPLICATION_WITH_HISTORY,
+    ("disburse_application", 200): APPLICATION_WITH_HISTORY,
+    ("get_calendar", 200): (lambda _: official_years()[2026].view(),),
+    ("enter_calendar", 200): (lambda _: official_years()[2026].view(entered_by="admin:u1", entered_at=NOW),),
+    ("create_donor", 201): (lambda _: donor(),),
+    ("get_donor", 200): (lambda _: donor(),),
+    ("donate", 201): (lambda _: donation(),),
+    ("donate", 200): (lambda _: donation(),),
+    ("allocate", 201): (lambda _: allocation(),),
+    ("allocate", 200): (lambda _: allocation(),),
+    ("create_disbursement_batch", 201): (batch,),
+    ("get_disbursement_batch", 200): (batch,),
+    ("list_notifications", 200): (lambda _: page(notification()),),
+    ("resend_notification", 200): (lambda _: notification(),),
+    ("list_sms_opt_outs", 200): (lambda _: opt_out_page(),),
+    ("sms_opt_out", 200): (lambda _: opt_outs.state_view("w1", opted_out=True),),
+    ("sms_opt_in", 200): (lambda _: opt_outs.state_view("w1", opted_out=False),),
+    ("health", 200): (lambda _: healthy(),),
+    ("health", 503): (lambda _: healthy(),),
+    ("create_user", 201): (lambda _: Accounts(Rows(), 365).add({"name": "李四", "role": "finance"}),),
+    ("list_users", 200): (lambda _: page(user()),),
+    ("revoke_user", 200): (lambda _: user(),),
+    ("issue_user_token", 200): (lambda _: user(token="t"),),
+}
+# Answers still built as plain dicts, documented by a schema of their own.
+DESCRIBED_ONLY = {
+    api_schemas.AuditTrailSchema,
+    api_schemas.ImportResultSchema,
+    api_schemas.ImportStartedSchema,
+    api_schemas.ImportProgressSchema,
+    api_schemas.BatchApprovalSchema,
+    api_schemas.PublicitySchema,
+    api_schemas.PublicStatusSchema,
+    api_schemas.ReconciliationSchema,
+    api_schemas.DisclosureSchema,
+    api_schemas.DonorTraceSchema,
+    api_schemas.ReceiptSchema,
+    api_schemas.BatchResultsSchema,
+    api_schemas.ProviderAnswerSchema,
+}
+
+
+@dataclass(frozen=True)
+class Documented:
+    """One route's documented JSON answer for one status."""
+
+    route: object
+    status: int
+
+    @property
+    def schema(self) -> type:
+        return self.route.responses[self.status]
+
+    @property
+    def id(self) -> str:
+        return f"{self.route.name}-{self.status}"
+
+    def produced(self, monkeypatch) -> dict:
+        (make,) = PRODUCED[(self.route.name, self.status)]
+        return make(monkeypatch)
+
+    def component(self, document: dict) -> dict:
+        method = self.route.methods[0].lower()
+        content = document["paths"][self.route.path][method]["responses"][str(self.status)]["content"]
+        return resolved(document, content["application/json"]["schema"])
+
+
+def resolved(document: dict, schema: dict) -> dict:
+    return document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else schema
+
+
+JSON_ANSWERS = [
+    Documented(route, status)
+    for route in ROUTES
+    if not route.hidden
+    for status, answer in route.responses.items()
+    if not isinstance(answer, dict)
+]
+PRODUCED_ANSWERS = [answer for answer in JSON_ANSWERS if (answer.route.name, answer.status) in PRODUCED]
+
+
+def test_every_json_answer_is_either_produced_by_its_schema_or_listed_as_described_only():
+    unaccounted = [
+        answer.id
+        for answer in JSON_ANSWERS
+        if (answer.route.name, answer.status) not in PRODUCED and answer.schema not in DESCRIBED_ONLY
+    ]
+    assert unaccounted == []
+    assert {(answer.route.name, answer.status) for answer in PRODUCED_ANSWERS} == set(PRODUCED)
+
+
+def check_against(document: dict, component: dict, answer) -> None:
+    """The answer holds every required field of the component and nothing it does not document, all the way down."""
+    if "items" in component and isinstance(answer, list):
+        for item in answer:
+            check_against(document, resolved(document, component["items"]), item)
+        return
+    if "anyOf" in component:  # a nested object that may be null
+        component = resolved(document, component["anyOf"][0])
+    if "properties" not in component or answer is None:
+        return
+    assert set(component.get("required", ())) <= set(answer), set(component.get("required", ())) - set(answer)
+    assert set(answer) <= set(component["properties"]), set(answer) - set(component["properties"])
+    for name, value in answer.items():
+        check_against(document, resolved(document, component["properties"][name]), value)
+
+
+@pytest.mark.parametrize("answer", PRODUCED_ANSWERS, ids=lambda answer: answer.id)
+def test_the_answer_is_what_the_document_says(answer, monkeypatch):
+    document = openapi_document()
+    check_against(document, answer.component(document), answer.produced(monkeypatch))
+
+
+def documented_item_schema(schema: type) -> type:
+    """The schema of each item of a list answer, else the answer's own."""
+    items = schema._declared_fields.get("items")
+    return items.inner.nested if isinstance(items, fields.List) and "total" in schema._declared_fields else schema
+
+
+def with_field_added(schema: type, monkeypatch) -> None:
+    """A field added to the schema class, as a developer would add one; the instances made of it before are made
+    again (they copied their fields when made), wherever a service keeps one."""
+    monkeypatch.setitem(schema._declared_fields, "added_field", fields.Constant("added"))
+    for name, module in list(sys.modules.items()):
+        if name.startswith(("services.", "shared.")):
+            for attribute, value in list(vars(module).items()):
+                if type(value) is schema:
+                    monkeypatch.setattr(module, attribute, schema())
+    openapi_document.cache_clear()
+
+
+@pytest.mark.parametrize("answer", PRODUCED_ANSWERS, ids=lambda answer: answer.id)
+def test_a_field_added_to_the_schema_is_in_the_answer_and_in_the_document(answer, monkeypatch):
+    schema = documented_item_schema(answer.schema)
+    try:
+        with_field_added(schema, monkeypatch)
+        document = openapi_document()
+        component = answer.component(document)
+        produced = answer.produced(monkeypatch)
+    finally:
+        openapi_document.cache_clear()
+    if schema is not answer.schema:  # a list: its items
+        component, produced = resolved(document, component["properties"]["items"]["items"]), produced["items"][0]
+    assert "added_field" in component["properties"]
+    assert produced["added_field"] == "added"
