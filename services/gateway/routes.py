@@ -7,14 +7,9 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class Route:
-    """An API route: its methods, URL rule, roles, handler and the schemas of what it takes and answers.
-
-    The handler is called as `handler(uses, request, user, **path)`, with `uses` an instance of its area's `uses`
-    class (see uses.py) and `user` None on a public route.
-    body and response values are marshmallow schema classes (JSON) or OpenAPI content dicts (files, CSV, HTML).
-    errors are the error statuses the route itself can answer besides 401/403, which follow from roles.
-    """
+class Entry:
+    """What an API route and a console page both declare: the methods and URL rule it answers, the roles it
+    admits (None: anyone), its handler, and the class of what its area uses (see uses.py)."""
 
     name: str
     methods: tuple[str, ...]
@@ -22,6 +17,17 @@ class Route:
     roles: tuple[str, ...] | None
     handler: Callable
     uses: type
+
+
+@dataclass(frozen=True)
+class Route(Entry):
+    """An API route: called as `handler(uses, request, user, **path)`, `user` None on a public route; and what
+    the OpenAPI document says of it.
+
+    body and response values are marshmallow schema classes (JSON) or OpenAPI content dicts (files, CSV, HTML).
+    errors are the error statuses the route itself can answer besides 401/403, which follow from roles.
+    """
+
     summary: str | None = None
     description: str = ""
     tags: tuple[str, ...] = ()
@@ -42,16 +48,10 @@ class Route:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(Entry):
     """A console page: called as `handler(uses, visit, **path)`; with roles, the visitor must be signed in as one of
     them. Every POST must carry the visit's CSRF token, unless checks_csrf is False (a page that changes nothing)."""
 
-    name: str
-    methods: tuple[str, ...]
-    url: str
-    roles: tuple[str, ...] | None
-    handler: Callable
-    uses: type
     checks_csrf: bool = True
 
 
