@@ -1,4 +1,4 @@
-"""What the gateway itself answers with (accounts, health): each schema produces the answer and describes it in the
+"""What the gateway itself answers with (accounts, health, a background import started): each schema produces the answer and describes it in the
 OpenAPI document."""
 
 from marshmallow import fields
@@ -42,3 +42,9 @@ class UserPageSchema(PageSchema):
 
 class UserTokenSchema(UserSchema):
     token = required(Str, metadata={"description": "新的访问令牌，只在此时显示一次"})
+
+
+class ImportStartedSchema(Answer):
+    import_id = required(Str)
+    status = one_of(("running",))
+    progress_url = required(Str)

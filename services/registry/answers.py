@@ -88,3 +88,54 @@ class PayeeChangePendingSchema(Answer):
     change_request_id = required(Str)
     status = one_of((payee_rules.PENDING,))
     worker = fields.Nested(WorkerSchema, required=True, metadata={"description": "其他字段已生效后的档案"})
+
+
+class AuditEntrySchema(Answer):
+    at = required(Moment)
+    actor = required(Str)
+    action = required(Str)
+    details = optional(fields.Dict)
+
+
+class AuditTrailSchema(Answer):
+    items = listed(AuditEntrySchema)
+
+
+class RejectedRowSchema(Answer):
+    row = required(Int, metadata={"description": "表格行号，与 Excel 左侧的行号一致（表头在第1行时数据从第2行起）"})
+    field = required(Str)
+    column = required(Str, metadata={"description": "表格中的列名，如 家庭月收入(元)"})
+    message = required(Str)
+
+
+class PendingChangeSchema(Answer):
+    row = required(Int, metadata={"description": "表格行号：这一行的银行信息与档案不同，未直接修改，已提出变更申请"})
+    worker_id = required(Str)
+    change_request_id = required(Str)
+
+
+class SkippedLineSchema(Answer):
+    row = required(Int, metadata={"description": "表格行号"})
+    reason = required(Str, metadata={"description": "未导入的原因：合计行、表格下方的备注或签名行"})
+
+
+class ImportResultSchema(Answer):
+    import_id = required(Str)
+    total_rows = required(Int)
+    created = required(Int)
+    updated = required(Int)
+    unchanged = required(Int)
+    rejected = listed(RejectedRowSchema)
+    pending_changes = listed(PendingChangeSchema)
+    skipped = listed(SkippedLineSchema)
+
+
+class ImportProgressSchema(Answer):
+    import_id = required(Str)
+    status = one_of(("running", "done", "failed"))
+    filename = optional(Str)
+    processed_rows = required(Int)
+    progress = required(Int, metadata={"description": "0 至 100"})
+    result = optional(fields.Dict, metadata={"description": '完成后为导入结果，失败时为 {"error"}'})
+    started_at = required(Moment)
+    finished_at = optional(Moment)

@@ -40,17 +40,6 @@ class ImportResult:
     pending_changes: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # total and note lines: [{"row", "reason"}]
 
-    def as_dict(self) -> dict:
-        return {
-            "total_rows": self.total_rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "pending_changes": self.pending_changes,
-            "skipped": self.skipped,
-        }
-
 
 class Importer:
     """Takes checked rows, writes them a chunk at a time; `result` holds the running totals."""

@@ -5,7 +5,7 @@ import logging
 import eventlet
 from sqlalchemy import insert, select, update
 
-from services.registry import uploads
+from services.registry import uploads, views
 from services.registry.checked_rows import checked_chunks
 from services.registry.filenames import checked_filename
 from services.registry.importer import Importer
@@ -92,7 +92,7 @@ def _import(session, vault, import_id: str, parts: int, filename: str | None, ac
         session.rollback()
         _finish(session, import_id, "failed", {"error": "导入中断，已写入的部分可再次导入补全"})
         raise
-    result = {"import_id": import_id, **importer.result.as_dict()}
+    result = views.import_result(import_id, importer.result)
     session.execute(
         insert(audit_log).values(
             at=now_utc(),
@@ -125,15 +125,5 @@ def _finish(session, import_id: str, status: str, result: dict, total_rows: int 
     session.commit()
 
 
-def progress(session, import_id: str) -> dict:
-    row = row_by_id(session, imports.c.import_id, import_id, "导入任务")
-    return {
-        "import_id": row.import_id,
-        "status": row.status,
-        "filename": row.filename,
-        "processed_rows": row.processed_rows,
-        "progress": row.progress,
-        "result": row.result,
-        "started_at": row.started_at.isoformat(),
-        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-    }
+def load(session, import_id: str):
+    return row_by_id(session, imports.c.import_id, import_id, "导入任务")

@@ -66,7 +66,7 @@ class RegistryService:
 
     @rpc
     def audit_trail(self, worker_id):
-        return {"items": store.audit_trail(self.db, worker_id)}
+        return views.audit_trail(store.audit_trail(self.db, worker_id))
 
     @rpc
     def list_workers(self, query):
@@ -131,4 +131,4 @@ class RegistryService:
 
     @rpc
     def import_progress(self, import_id):
-        return imports.progress(self.db, import_id)
+        return views.import_progress(imports.load(self.db, import_id))

@@ -205,12 +205,9 @@ def search(session, vault, query: dict):
     return rows, total
 
 
-def audit_trail(session, worker_id: str) -> list[dict]:
+def audit_trail(session, worker_id: str) -> list:
     load(session, worker_id)
-    rows = session.execute(select(audit_log).where(audit_log.c.worker_id == worker_id).order_by(audit_log.c.id)).all()
-    return [
-        {"at": row.at.isoformat(), "actor": row.actor, "action": row.action, "details": row.details} for row in rows
-    ]
+    return session.execute(select(audit_log).where(audit_log.c.worker_id == worker_id).order_by(audit_log.c.id)).all()
 
 
 def applicants(session, worker_ids: list[str]) -> dict:

@@ -2,7 +2,10 @@
 
 from services.registry import payee_rules, rules
 from services.registry.answers import (
+    AuditTrailSchema,
     ChangeRequestViewSchema,
+    ImportProgressSchema,
+    ImportResultSchema,
     PayeeChangePendingSchema,
     WorkerSchema,
     WorkerWithHistorySchema,
@@ -13,6 +16,7 @@ from shared.masking import birth_fields, mask_name
 
 WORKER, WORKER_WITH_HISTORY = WorkerSchema(), WorkerWithHistorySchema()
 CHANGE_REQUEST, PAYEE_CHANGE_PENDING = ChangeRequestViewSchema(), PayeeChangePendingSchema()
+AUDIT_TRAIL, IMPORT_RESULT, IMPORT_PROGRESS = AuditTrailSchema(), ImportResultSchema(), ImportProgressSchema()
 
 
 def worker(vault, row, reveal: bool = False, history: list[dict] | None = None) -> dict:
@@ -56,3 +60,18 @@ def pending_change(change_request_id: str, worker_view: dict) -> dict:
     return PAYEE_CHANGE_PENDING.dump(
         {"change_request_id": change_request_id, "status": payee_rules.PENDING, "worker": worker_view}
     )
+
+
+def audit_trail(entries) -> dict:
+    """A worker's audit log (AuditTrailSchema), oldest first."""
+    return AUDIT_TRAIL.dump({"items": entries})
+
+
+def import_result(import_id: str, result) -> dict:
+    """What an import did (ImportResultSchema), from the importer's running totals."""
+    return IMPORT_RESULT.dump(Shown(result, import_id=import_id))
+
+
+def import_progress(row) -> dict:
+    """How far an import has come (ImportProgressSchema); its result once it is done."""
+    return IMPORT_PROGRESS.dump(row)

@@ -19,9 +19,11 @@ from services.aid.official_calendar import official_years
 from services.gateway import api_schemas, health
 from services.gateway.accounts import Accounts, account_view
 from services.gateway.api import ROUTES
+from services.gateway.api import workers as workers_api
 from services.gateway.openapi import openapi_document
 from services.notify import messages, opt_outs
 from services.registry import views
+from services.registry.importer import ImportResult
 from shared.answers import Answer
 from tests.unit.test_worker_view import VAULT, stored_worker
 
@@ -202,6 +204,36 @@ def change_request():
     )
 
 
+def import_result():
+    result = ImportResult(
+        total_rows=3,
+        created=1,
+        rejected=[{"row": 2, "field": "phone", "column": "手机号", "message": "手机号：应为11位"}],
+        pending_changes=[{"row": 3, "worker_id": "w1", "change_request_id": "r1"}],
+        skipped=[{"row": 9, "reason": "合计行"}],
+    )
+    return views.import_result("i1", result)
+
+
+def import_progress():
+    row = SimpleNamespace(
+        import_id="i1",
+        status="done",
+        filename="workers.csv",
+        processed_rows=3,
+        progress=100,
+        result=import_result(),
+        started_at=NOW,
+        finished_at=NOW,
+    )
+    return views.import_progress(row)
+
+
+def audit_trail():
+    entry = SimpleNamespace(at=NOW, actor="admin:u1", action="reveal", details={"fields": ["id_number"]})
+    return views.audit_trail([entry])
+
+
 def page(answer: dict) -> dict:
     return {"items": [answer], "total": 1, "page": 1, "per_page": 50}
 
@@ -217,6 +249,10 @@ PRODUCED = {
     ("update_worker", 200): WORKER,
     ("update_worker", 202): (lambda _: views.pending_change("r1", views.worker(VAULT, stored_worker())),),
     ("change_worker_status", 200): WORKER_WITH_HISTORY,
+    ("worker_audit_trail", 200): (lambda _: audit_trail(),),
+    ("import_workers", 200): (lambda _: import_result(),),
+    ("import_workers", 202): (lambda _: workers_api.import_started("i1"),),
+    ("import_progress", 200): (lambda _: import_progress(),),
     ("list_change_requests", 200): (lambda _: page(change_request()),),
     ("approve_change_request", 200): (lambda _: change_request(),),
     ("reject_change_request", 200): (lambda _: change_request(),),
@@ -255,10 +291,6 @@ PRODUCED = {
 }
 # Answers still built as plain dicts, documented by a schema of their own.
 DESCRIBED_ONLY = {
-    api_schemas.AuditTrailSchema,
-    api_schemas.ImportResultSchema,
-    api_schemas.ImportStartedSchema,
-    api_schemas.ImportProgressSchema,
     api_schemas.BatchApprovalSchema,
     api_schemas.PublicitySchema,
     api_schemas.PublicStatusSchema,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from services.gateway import api_schemas as answers
+from services.gateway.answers import ImportStartedSchema
 from services.gateway.auth import CASEWORK, STAFF, require
 from services.gateway.backends import Backend
 from services.gateway.bodies import Bodies
@@ -10,8 +11,11 @@ from services.gateway.http import flag, json_response, query_args
 from services.gateway.imports import start_import, upload_to_registry
 from services.gateway.routes import BACKEND, JSON_BODY, Area
 from services.registry.answers import (
+    AuditTrailSchema,
     ChangeRequestPageSchema,
     ChangeRequestViewSchema,
+    ImportProgressSchema,
+    ImportResultSchema,
     PayeeChangePendingSchema,
     WorkerPageSchema,
     WorkerSchema,
@@ -36,6 +40,7 @@ class Uses:
 
 area = Area(Uses)
 TAGS = ("职工档案",)
+IMPORT_STARTED = ImportStartedSchema()
 
 
 @area.api(
@@ -91,7 +96,7 @@ def get_worker(uses: Uses, request, user, worker_id):
     roles=("admin", "auditor"),
     summary="档案的审计记录（含查看完整号码）",
     tags=TAGS,
-    responses={200: answers.AuditTrailSchema},
+    responses={200: AuditTrailSchema},
     errors=(404,) + BACKEND,
 )
 def worker_audit_trail(uses: Uses, request, user, worker_id):
@@ -187,16 +192,13 @@ def change_worker_status(uses: Uses, request, user, worker_id):
     description="表单字段 file 或原始请求体；async=1 时后台导入并返回 202。",
     query=answers.ImportQuerySchema,
     body=answers.UPLOAD_BODY,
-    responses={200: answers.ImportResultSchema, 202: answers.ImportStartedSchema},
+    responses={200: ImportResultSchema, 202: ImportStartedSchema},
     errors=(400, 413) + BACKEND,
 )
 def import_workers(uses: Uses, request, user):
     upload = upload_to_registry(uses.registry, uses.bodies, request)
     if flag(request, "async"):
-        import_id = start_import(uses.registry, upload, user.actor)
-        return json_response(
-            {"import_id": import_id, "status": "running", "progress_url": f"/api/v1/imports/{import_id}"}, 202
-        )
+        return json_response(import_started(start_import(uses.registry, upload, user.actor)), 202)
     try:
         return json_response(uses.registry.call("import_workers", *upload, user.actor))
     except ServiceError as error:
@@ -205,13 +207,20 @@ def import_workers(uses: Uses, request, user):
         raise
 
 
+def import_started(import_id: str) -> dict:
+    """The answer to an import started in the background (ImportStartedSchema): where to follow it."""
+    return IMPORT_STARTED.dump(
+        {"import_id": import_id, "status": "running", "progress_url": f"/api/v1/imports/{import_id}"}
+    )
+
+
 @area.api(
     "GET",
     "/api/v1/imports/<import_id>",
     roles=STAFF,
     summary="后台导入的进度",
     tags=TAGS,
-    responses={200: answers.ImportProgressSchema},
+    responses={200: ImportProgressSchema},
     errors=(404,) + BACKEND,
 )
 def import_progress(uses: Uses, request, user, import_id):
