@@ -1,9 +1,9 @@
-"""The aid area's campaign pages, with their money: the list, each campaign's charts, creating one (admin), allocating gifts (finance)."""
+"""The aid area's campaign pages, with their money: the list, each campaign's charts, creating one (admin)."""
 
 from dataclasses import dataclass
 from uuid import uuid4
 
-from services.gateway.auth import FINANCE, STAFF
+from services.gateway.auth import MONEY_READERS, STAFF
 from services.gateway.backends import Backend
 from services.gateway.console.charts import money_chart, status_chart
 from services.gateway.console.forms import fen_from_yuan, field_messages, filled, whole_number
@@ -78,14 +78,16 @@ def console_create_campaign(uses: Uses, visit):
 @area.page("GET", "/campaigns/<campaign_id>", roles=STAFF)
 def console_campaign(uses: Uses, visit, campaign_id):
     allocated = visit.request.args.get("done") == "allocation"
-    return campaign_page(uses, visit, campaign_id, notice="划拨已完成，资金已计入本项目" if allocated else None)
+    return campaign_page(uses.aid, visit, campaign_id, notice="划拨已完成，资金已计入本项目" if allocated else None)
 
 
-def campaign_page(uses: Uses, visit, campaign_id, errors=None, problem=None, notice=None, http_status=200):
-    campaign = uses.aid.call("get_campaign", campaign_id)
+def campaign_page(aid: Backend, visit, campaign_id, errors=None, problem=None, notice=None, http_status=200):
+    """A campaign with its charts and, for money readers, its batches; finance allocates gifts to it here
+    (finance_pages)."""
+    campaign = aid.call("get_campaign", campaign_id)
     batches = []
-    if visit.user.role in ("admin", "finance", "auditor"):
-        batches = uses.aid.call("list_disbursement_batches", {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN})[
+    if visit.user.role in MONEY_READERS:
+        batches = aid.call("list_disbursement_batches", {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN})[
             "items"
         ]
     return visit.page(
@@ -100,17 +102,3 @@ def campaign_page(uses: Uses, visit, campaign_id, errors=None, problem=None, not
         status_chart=status_chart(campaign),
         allocation_ref=f"console-{uuid4().hex}",
     )  # the form sent twice moves the money once
-
-
-@area.page("POST", "/campaigns/<campaign_id>/allocations", roles=FINANCE)
-def console_allocate(uses: Uses, visit, campaign_id):
-    form = visit.form()
-    try:
-        payload = {"amount_fen": fen_from_yuan(form, "amount_fen"), **filled(form, "external_ref")}
-        uses.aid.call("allocate", campaign_id, payload, visit.user.actor)
-    except ServiceError as error:
-        if error.status == 404:
-            raise
-        return campaign_page(uses, visit, campaign_id, field_messages(error), error.message, http_status=error.status)
-    # redirect after the POST: refreshing the page must not move the money a second time
-    return redirect(f"/campaigns/{campaign_id}?done=allocation")

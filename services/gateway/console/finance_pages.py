@@ -1,4 +1,5 @@
-"""The funds area's pages for finance: donors and gifts, disbursement batches with the bank's file and results, reconciliation."""
+"""The funds area's pages for finance: donors and gifts, allocating gifts to a campaign (on its page), disbursement
+batches with the bank's file and results, reconciliation."""
 
 import base64
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from services.gateway.auth import FINANCE, MONEY_READERS
 from services.gateway.backends import Backend
 from services.gateway.bank_files import bank_file
 from services.gateway.bodies import Bodies
-from services.gateway.console.campaign_pages import campaign_choices
+from services.gateway.console.campaign_pages import campaign_choices, campaign_page
 from services.gateway.console.forms import fen_from_yuan, field_messages, filled, whole_number
 from services.gateway.console.labels import DONOR_KINDS
 from services.gateway.console.web import redirect
@@ -149,3 +150,19 @@ def console_reconciliation(uses: Uses, visit):
         report=uses.aid.call("reconciliation", query),
         campaigns=dict(campaign_choices(uses.aid)),
     )
+
+
+@area.page("POST", "/campaigns/<campaign_id>/allocations", roles=FINANCE)
+def console_allocate(uses: Uses, visit, campaign_id):
+    form = visit.form()
+    try:
+        payload = {"amount_fen": fen_from_yuan(form, "amount_fen"), **filled(form, "external_ref")}
+        uses.aid.call("allocate", campaign_id, payload, visit.user.actor)
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        return campaign_page(
+            uses.aid, visit, campaign_id, field_messages(error), error.message, http_status=error.status
+        )
+    # redirect after the POST: refreshing the page must not move the money a second time
+    return redirect(f"/campaigns/{campaign_id}?done=allocation")
