@@ -25,6 +25,7 @@ from services.notify import messages, opt_outs
 from services.registry import views
 from services.registry.importer import ImportResult
 from shared.answers import Answer
+from tests.unit.test_payee_rules import stored_request
 from tests.unit.test_worker_view import VAULT, stored_worker
 
 NOW = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
@@ -184,24 +185,7 @@ def healthy():
 
 
 def change_request():
-    return views.change_request(
-        SimpleNamespace(
-            change_request_id="r1",
-            worker_id="w1",
-            status="pending",
-            source="api",
-            old_bank_name="中国银行",
-            old_account_masked="****5678",
-            new_bank_name="中国工商银行",
-            new_account_masked="****0091",
-            requested_by="caseworker:u1",
-            requested_at=NOW,
-            decided_by=None,
-            decided_at=None,
-            reason=None,
-        ),
-        "欧阳丽娜",
-    )
+    return views.change_request(stored_request(), "欧阳丽娜")
 
 
 def import_result():

@@ -102,8 +102,9 @@ def test_a_payee_change_is_recent_for_thirty_days(ago, recent):
     assert payee_rules.payee_changed_recently(changed_at, NOW) is recent
 
 
-def test_reviewers_see_both_accounts_masked_and_the_name_masked():
-    request = SimpleNamespace(
+def stored_request() -> SimpleNamespace:
+    """A pending change request as the registry stores it."""
+    return SimpleNamespace(
         change_request_id="c1",
         worker_id="w1",
         status="pending",
@@ -119,6 +120,10 @@ def test_reviewers_see_both_accounts_masked_and_the_name_masked():
         decided_at=None,
         reason=None,
     )
+
+
+def test_reviewers_see_both_accounts_masked_and_the_name_masked():
+    request = stored_request()
 
     shown = views.change_request(request, "欧阳丽娜")
 
