@@ -1,9 +1,10 @@
 """The JSON the API answers with, for the OpenAPI document (services/gateway/openapi.py), and the query parameters
 the gateway itself reads.
 
-An answer a service (or the gateway) produces with a schema is documented by that same schema, imported here from
-its answers module. The answers below are only described here: their services still build them as plain dicts
-(they may carry more fields than listed: EXCLUDE leaves the document open).
+An answer a service (or the gateway) produces with a schema is documented by that same schema: the routes (api/)
+take it from the service's answers.py. The answers below are only described here: their services still build them
+as plain dicts (they may carry more fields than listed: EXCLUDE leaves the document open); tests/unit/test_answers.py
+lists them.
 """
 
 from marshmallow import Schema, fields
