@@ -1,8 +1,10 @@
 """Plausible events of every type, built through their schemas, for tests that publish events themselves."""
 
+from typing import Any
+
 from shared.event_types import build
 
-_WORKER = {
+_WORKER: dict[str, Any] = {
     "worker_id": "w" * 32,
     "category": "deep",
     "union": "测试工会",
@@ -11,7 +13,7 @@ _WORKER = {
     "filed_on": "2026-01-05",
     "review_due_on": "2027-01-05",
 }
-_APPLICATION = {
+_APPLICATION: dict[str, Any] = {
     "application_id": "a" * 32,
     "campaign_id": "c" * 32,
     "worker_id": "w" * 32,
@@ -22,7 +24,7 @@ _APPLICATION = {
     "campaign_name": "2026年春节送温暖",
     "publicity_ends_on": None,
 }
-FIELDS = {
+FIELDS: dict[str, dict[str, Any]] = {
     "worker_registered": _WORKER,
     "worker_updated": {**_WORKER, "version": 2, "changed": ["household_size"]},
     "worker_status_changed": {**_WORKER, "status": "exited", "from_status": "active", "reason": "退休"},
