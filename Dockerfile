@@ -6,5 +6,6 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY services ./services
+COPY hardship_cli ./hardship_cli
 RUN pip install --no-cache-dir . && useradd --create-home hardship && mkdir -p /app/var && chown hardship /app/var
 USER hardship
