@@ -30,7 +30,7 @@ class BatchedEventHandler(ReliableEventHandler):
 
         return handler
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
         self.arrived: list[tuple] = []  # (payload, message) received and not yet given to a worker
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from kombu import Connection, Exchange, Producer
 
+from hardship_cli.dlq import list_parked, replay, watched_queues
 from services.notify.service import NotifyService
 from services.registry.service import RegistryService
 from shared import event_types
-from shared.dlq import list_parked, replay, watched_queues
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
