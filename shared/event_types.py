@@ -37,10 +37,10 @@ def _typed_class(event_type: str, schema: Schema) -> type:
     )
 
 
-SOURCE_OF = {event_type: source for source, event_type in EVENT_SCHEMAS}
+_SOURCE_OF = {event_type: source for source, event_type in EVENT_SCHEMAS}
 _CHECKERS = {event_type: schema(unknown=RAISE) for (_, event_type), schema in EVENT_SCHEMAS.items()}
 _READERS = {event_type: schema() for (_, event_type), schema in EVENT_SCHEMAS.items()}
-TYPED = {event_type: _typed_class(event_type, reader) for event_type, reader in _READERS.items()}
+_TYPED = {event_type: _typed_class(event_type, reader) for event_type, reader in _READERS.items()}
 
 
 def _load(schema: Schema, event_type: str, payload: Any) -> dict[str, Any]:
@@ -75,11 +75,11 @@ def new_event(event_type: str, occurred_at: str | None = None, **fields: Any) ->
 def read(event_type: str, payload: Any) -> Any:
     """The event as a frozen object (attribute access). Keys its schema does not know (a newer producer's)
     are left out; InvalidEvent when the payload is not an object or a field is missing or malformed."""
-    return TYPED[event_type](**_load(_READERS[event_type], event_type, payload))
+    return _TYPED[event_type](**_load(_READERS[event_type], event_type, payload))
 
 
 def reader(source: str, event_type: str) -> Callable[[Any], Any]:
     """`read` for this service's events of this type; LookupError when the catalogue has no such event."""
-    if SOURCE_OF.get(event_type) != source:
+    if _SOURCE_OF.get(event_type) != source:
         raise LookupError(f"no schema for the event {source}.{event_type} (see shared/event_schemas.py)")
     return partial(read, event_type)
