@@ -66,7 +66,7 @@ class Answer(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._plan: list[tuple] | None = None
 
@@ -175,16 +175,15 @@ def _fast(field: fields.Field) -> tuple[type, Callable | None]:
     (so is None), any other is converted; None to leave the field to marshmallow's own field.serialize."""
     if not field._CHECK_ATTRIBUTE or field.dump_default is not missing:
         return _Never, None
-    kind = type(field)
-    if kind in (Moment, Day):
+    if type(field) in (Moment, Day):
         return _Never, _iso
-    kept = {fields.String: str, fields.Boolean: bool, fields.Integer: int}.get(kind)
+    kept = {fields.String: str, fields.Boolean: bool, fields.Integer: int}.get(type(field))
     if kept and not getattr(field, "as_string", False):
         return kept, lambda value: field._serialize(value, None, None)
-    if kind is fields.Nested:
+    if type(field) is fields.Nested:
         return _Never, _nested(field)
-    if kind is fields.List:
+    if type(field) is fields.List:
         return _Never, _listed(field)
-    if kind is fields.Dict:
+    if type(field) is fields.Dict:
         return _Never, _mapping(field)
     return _Never, None
