@@ -59,28 +59,34 @@ def db_backend(request):
     return request.param
 
 
+SERVICE_DATABASES = ("registry", "aid", "notify", "gateway", "recorder")
+
+
+def sqlite_urls(directory: Path) -> dict[str, str]:
+    return {f"{name.upper()}_DB_URL": f"sqlite:///{directory / f'{name}.db'}" for name in SERVICE_DATABASES}
+
+
 @pytest.fixture
 def db_urls(db_backend, tmp_path):
     """One database per service, as in production."""
-    services = ("registry", "aid", "notify", "gateway", "recorder")
     if db_backend == "sqlite":
-        yield {f"{name.upper()}_DB_URL": f"sqlite:///{tmp_path / f'{name}.db'}" for name in services}
+        yield sqlite_urls(tmp_path)
         return
     databases = PostgresDatabases()
     try:
-        yield {f"{name.upper()}_DB_URL": databases.create() for name in services}
+        yield {f"{name.upper()}_DB_URL": databases.create() for name in SERVICE_DATABASES}
     finally:
         databases.drop_all()
 
 
-@pytest.fixture
-def config(rabbit_config, db_urls, tmp_path):
+def migrated_settings(amqp_uri: str, db_urls: dict[str, str], var_dir: Path, **overrides) -> dict:
+    """The test settings over fresh databases, every service's schema migrated."""
     from shared.config import nameko_config
     from shared.migrations import upgrade
 
     settings = nameko_config(
-        AMQP_URI=rabbit_config["AMQP_URI"],
-        HARDSHIP_VAR_DIR=str(tmp_path / "var"),
+        AMQP_URI=amqp_uri,
+        HARDSHIP_VAR_DIR=str(var_dir),
         DATA_KEY="c3ludGhldGljLXRlc3QtZGF0YS1rZXktMzItYnl0ZXM=",  # synthetic: base64 of 32 bytes
         HARDSHIP_ADMIN_TOKEN=ADMIN_TOKEN,
         EVENT_RETRY_DELAYS="0.05,0.1",
@@ -89,7 +95,13 @@ def config(rabbit_config, db_urls, tmp_path):
         RPC_TIMEOUT="20",
         PUBLICITY_CHECK_SECONDS="0.2",
         **db_urls,
+        **overrides,
     )
     for service in ("registry", "aid", "notify", "gateway"):
         upgrade(service, settings)
     return settings
+
+
+@pytest.fixture
+def config(rabbit_config, db_urls, tmp_path):
+    return migrated_settings(rabbit_config["AMQP_URI"], db_urls, tmp_path / "var")

@@ -1,9 +1,11 @@
 """The whole system over HTTP: every service on the real broker and a real database."""
 
+from urllib.parse import urlparse
+
 import pytest
 import requests
 
-from tests.conftest import ADMIN_TOKEN
+from tests.conftest import ADMIN_TOKEN, SERVICE_DATABASES, PostgresDatabases, migrated_settings, sqlite_urls
 
 
 class Api:
@@ -37,16 +39,88 @@ class Api:
         return response.json()["token"]
 
 
-@pytest.fixture
-def system(config, runner_factory):
+class LiveSystem:
+    """Every service on one runner for the whole test session and backend; each test brings its own data.
+
+    `settings` is the very dict the running services read their settings from, so a setting read per call
+    (HARDSHIP_TODAY, RELATIVE_ONE_AID_PER_YEAR, ...) can be changed for one test with `set(...)`; every
+    test starts from the session's settings again.
+    """
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self._base = dict(settings)
+        self.api = Api(f"http://127.0.0.1:{settings['GATEWAY_PORT']}")
+
+    def set(self, **changes: str) -> None:
+        self.settings.update(changes)
+
+    def reset(self) -> None:
+        for key in set(self.settings) - set(self._base):
+            del self.settings[key]
+        for key, value in self._base.items():
+            if self.settings.get(key) != value:
+                self.settings[key] = value
+
+
+# A session's tests share the gateway's in-memory rate limits, so the shared system's are out of reach;
+# the rate-limit tests start systems of their own with low limits.
+UNLIMITED = {
+    "PUBLIC_RATE_LIMIT_PER_MINUTE": "1000000",
+    "AUTH_FAILURE_LIMIT_PER_MINUTE": "1000000",
+    "HEALTH_RATE_LIMIT_PER_MINUTE": "1000000",
+}
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def live_backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def live_session(live_backend, vhost_pipeline, request, tmp_path_factory):
+    from nameko.runners import ServiceRunner
+
     from services.aid.service import AidService
     from services.gateway.service import GatewayService
     from services.notify.service import NotifyService
     from services.registry.service import RegistryService
 
-    runner = runner_factory(config, RegistryService, AidService, NotifyService, GatewayService)
-    runner.start()
-    return Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
+    directory = tmp_path_factory.mktemp(f"live-{live_backend}")
+    databases = PostgresDatabases()
+    broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
+    with vhost_pipeline.get() as vhost:
+        try:
+            if live_backend == "sqlite":
+                urls = sqlite_urls(directory)
+            else:
+                urls = {f"{name.upper()}_DB_URL": databases.create() for name in SERVICE_DATABASES}
+            settings = migrated_settings(
+                f"{broker.scheme}://{broker.netloc}/{vhost}", urls, directory / "var", **UNLIMITED
+            )
+            runner = ServiceRunner(settings)
+            for service in (RegistryService, AidService, NotifyService, GatewayService):
+                runner.add_service(service)
+            runner.start()
+            try:
+                yield LiveSystem(settings)
+            finally:
+                runner.stop()
+        finally:
+            databases.drop_all()
+
+
+@pytest.fixture
+def live(live_session):
+    """The session's running system for this test, its settings as the session started them."""
+    live_session.reset()
+    yield live_session
+    live_session.reset()
+
+
+@pytest.fixture
+def system(live):
+    return live.api
 
 
 @pytest.fixture
