@@ -32,6 +32,11 @@ def recorder_db(config):
     engine.dispose()
 
 
+def idle(runner) -> bool:
+    """No worker of the runner's services is running: whatever they were handed has been handled."""
+    return all(not container._worker_threads for container in runner.containers)
+
+
 def handled_count(engine, worker_id: str) -> int:
     with engine.connect() as connection:
         return connection.execute(

@@ -9,6 +9,7 @@ handled after them: once its effect shows, the replays have all been handled.
 import collections
 import time
 
+import pytest
 from kombu import Connection, Exchange, Producer, Queue, binding
 
 from services.aid import applications as application_store
@@ -32,6 +33,13 @@ from tests.e2e.aid_builders import (
 from tests.e2e.conftest import Api
 from tests.e2e.notify_builders import movable_clock, notifications  # noqa: F401
 from tests.integration.conftest import wait_until
+
+
+@pytest.fixture
+def db_backend():
+    """Replays are caught by the inbox, whose SQL on each database test_event_delivery covers; one is enough here."""
+    return "sqlite"
+
 
 EXCHANGES = ("registry.events", "aid.events")
 EXPECTED = collections.Counter(

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from kombu import Connection, Exchange, Producer
 
 from services.notify import templates
@@ -17,6 +18,13 @@ from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
 from tests.integration.conftest import deliveries_for, handled_count, wait_until
+
+
+@pytest.fixture
+def db_backend():
+    """Parking and replay live in the broker; the database plays no part."""
+    return "sqlite"
+
 
 HARDSHIP = str(Path(sys.executable).parent / "hardship")
 RECORDER_QUEUE = "evt-registry-worker_registered--recorder.on_worker_registered"

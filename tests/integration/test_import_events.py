@@ -2,11 +2,20 @@
 
 import time
 
+import pytest
+
 from services.registry.service import RegistryService
 from shared.upload_parts import import_content
 from tests.conftest import SHARED_DATA
 from tests.fakes import recorder
 from tests.integration.conftest import wait_until
+
+
+@pytest.fixture
+def db_backend():
+    """Which events an import publishes; the outbox on each database is test_outbox_relay's and test_event_delivery's."""
+    return "sqlite"
+
 
 SAMPLE = SHARED_DATA / "workers_sample.csv"
 
