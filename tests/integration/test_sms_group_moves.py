@@ -16,15 +16,13 @@ from services.notify.templates import render
 from shared import clock
 from shared.db import make_engine
 from shared.events import new_id
-from shared.migrations import upgrade
 
 CLAIM = "c" * 32
 
 
 @pytest.fixture
-def engine(db_urls):
-    upgrade("notify", db_urls)
-    engine = make_engine(db_urls["NOTIFY_DB_URL"])
+def engine(migrated_db_urls):
+    engine = make_engine(migrated_db_urls["NOTIFY_DB_URL"])
     yield engine
     engine.dispose()
 
