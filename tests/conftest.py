@@ -13,6 +13,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
+from urllib.parse import urlparse  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -188,14 +189,13 @@ def migrated_db_urls(db_backend, tmp_path, migrated_templates, postgres_drops):
         postgres_drops.append(databases.drop_all_in_background())
 
 
-@pytest.fixture
-def config(rabbit_config, migrated_db_urls, tmp_path):
-    """Settings for a whole system: its own vhost and fresh databases, migrated."""
+def system_settings(amqp_uri: str, db_urls: dict, var_dir: Path) -> dict:
+    """What `config` gives a test, for a vhost and databases made elsewhere (a module's own, say)."""
     from shared.config import nameko_config
 
     return nameko_config(
-        AMQP_URI=rabbit_config["AMQP_URI"],
-        HARDSHIP_VAR_DIR=str(tmp_path / "var"),
+        AMQP_URI=amqp_uri,
+        HARDSHIP_VAR_DIR=str(var_dir),
         DATA_KEY="c3ludGhldGljLXRlc3QtZGF0YS1rZXktMzItYnl0ZXM=",  # synthetic: base64 of 32 bytes
         HARDSHIP_ADMIN_TOKEN=ADMIN_TOKEN,
         EVENT_RETRY_DELAYS="0.05,0.1",
@@ -203,5 +203,29 @@ def config(rabbit_config, migrated_db_urls, tmp_path):
         GATEWAY_PORT=str(free_port()),
         RPC_TIMEOUT="20",
         PUBLICITY_CHECK_SECONDS="0.2",
-        **migrated_db_urls,
+        **db_urls,
     )
+
+
+@pytest.fixture
+def config(rabbit_config, migrated_db_urls, tmp_path):
+    """Settings for a whole system: its own vhost and fresh databases, migrated."""
+    return system_settings(rabbit_config["AMQP_URI"], migrated_db_urls, tmp_path / "var")
+
+
+@pytest.fixture(scope="module")
+def module_config(request, vhost_pipeline, migrated_templates, postgres_drops, tmp_path_factory):
+    """`config` shared by a module's tests (its own vhost, fresh migrated databases on PostgreSQL), for tests that
+    can share one system: each must count from what it finds, not from nothing."""
+    broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
+    databases = PostgresDatabases()
+    with vhost_pipeline.get() as vhost:  # as nameko's rabbit_config makes its vhost
+        try:
+            urls = migrated_templates.postgres_urls(databases)
+            yield system_settings(
+                f"{broker.scheme}://{broker.netloc}/{vhost}",
+                {f"{name.upper()}_DB_URL": url for name, url in urls.items()},
+                tmp_path_factory.mktemp("module") / "var",
+            )
+        finally:
+            postgres_drops.append(databases.drop_all_in_background())
