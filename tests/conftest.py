@@ -96,7 +96,7 @@ class MigratedTemplates:
         for service in MIGRATED:
             upgrade(service, {**settings, "HARDSHIP_VAR_DIR": str(self.folder / "var")})
 
-    def sqlite_urls(self, folder: Path) -> dict[str, str]:
+    def sqlite_urls(self, folder: Path, services=SERVICES) -> dict[str, str]:
         if not self.sqlite:
             paths = {name: self.folder / f"{name}.db" for name in MIGRATED}
             self._migrate({name: f"sqlite:///{path}" for name, path in paths.items()})
@@ -104,19 +104,19 @@ class MigratedTemplates:
                 assert not Path(f"{path}-wal").exists(), path
             self.sqlite = paths
         urls = {}
-        for name in SERVICES:
+        for name in services:
             copy = folder / f"{name}.db"
             if name in self.sqlite:
                 shutil.copyfile(self.sqlite[name], copy)
             urls[name] = f"sqlite:///{copy}"
         return urls
 
-    def postgres_urls(self, databases: PostgresDatabases) -> dict[str, str]:
+    def postgres_urls(self, databases: PostgresDatabases, services=SERVICES) -> dict[str, str]:
         if not self.postgres_names:
             urls = {name: self.postgres.create() for name in MIGRATED}
             self._migrate(urls)  # its engines are disposed: nobody is left connected to a template
             self.postgres_names = {name: url.rsplit("/", 1)[1] for name, url in urls.items()}
-        return {name: databases.create(template=self.postgres_names.get(name)) for name in SERVICES}
+        return {name: databases.create(template=self.postgres_names.get(name)) for name in services}
 
     def close(self) -> None:
         if self.postgres.created:

@@ -33,6 +33,7 @@ import io
 import tempfile
 from collections import defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, note, settings
@@ -708,9 +709,10 @@ COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], datab
 
 @settings(max_examples=25, **COMMON)
 @given(data=st.data())
-def test_money_always_adds_up_on_sqlite(data):
+def test_money_always_adds_up_on_sqlite(data, migrated_templates):
+    """Each example on a fresh copy of the session's migrated aid database (its own upgrade finds it at head)."""
     with tempfile.TemporaryDirectory(prefix="funds-properties-") as var_dir:
-        run(data, f"sqlite:///{var_dir}/aid.db", var_dir)
+        run(data, migrated_templates.sqlite_urls(Path(var_dir), services=("aid",))["aid"], var_dir)
 
 
 def _postgres_available() -> bool:
@@ -726,10 +728,11 @@ def _postgres_available() -> bool:
 @pytest.mark.skipif(not _postgres_available(), reason="no PostgreSQL server at HARDSHIP_TEST_PG")
 @settings(max_examples=10, **COMMON)
 @given(data=st.data())
-def test_money_always_adds_up_on_postgres(data):
+def test_money_always_adds_up_on_postgres(data, migrated_templates, postgres_drops):
+    """Each example on a fresh copy of the session's migrated aid database (its own upgrade finds it at head)."""
     databases = PostgresDatabases()
     try:
         with tempfile.TemporaryDirectory(prefix="funds-properties-") as var_dir:
-            run(data, databases.create(), var_dir)
+            run(data, migrated_templates.postgres_urls(databases, services=("aid",))["aid"], var_dir)
     finally:
-        databases.drop_all()
+        postgres_drops.append(databases.drop_all_in_background())
