@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from faults.flow import Client, Flow
@@ -69,8 +70,10 @@ def run(size: int, workdir: Path, quick: bool = False) -> int:
             f"故障演练：{size} 件申请经网关走完全程（提交 → 批准 → 公示 0 天 → 发放批次 → 银行结果 → 短信），"
             f"私有 RabbitMQ :{rabbit.port}、PostgreSQL :{postgres.port}，目录 {workdir}"
         )
-        rabbit.start()
-        postgres.init()
+        with ThreadPoolExecutor(1) as starting:  # the broker starts while the database is made
+            broker = starting.submit(rabbit.start)
+            postgres.init()
+            broker.result()
         env = service_env(workdir, rabbit.amqp_uri, postgres, QUICK["EVENT_RETRY_DELAYS"] if quick else "1,2,4,8,16")
         system = ServiceProcesses(env, workdir)
         system.migrate()
