@@ -23,9 +23,9 @@ def import_sheet(registry_rpc, content: bytes) -> dict:
     return import_content(registry_rpc, content, "sample.csv", "test")
 
 
-def updates() -> list[dict]:
-    """worker_updated payloads (they alone say which fields changed)."""
-    return [payload for payload in recorder.deliveries if "changed" in payload]
+def updates() -> list:
+    """worker_updated events (they alone say which fields changed)."""
+    return [event for event in recorder.deliveries if hasattr(event, "changed")]
 
 
 def test_import_events_follow_what_changed(config, runner_factory, recorder_db, registry_rpc):
@@ -43,10 +43,10 @@ def test_import_events_follow_what_changed(config, runner_factory, recorder_db, 
     witnesses = []
     first = import_sheet(registry_rpc, content)
     registered_after(witnesses)
-    registered = [payload for payload in recorder.deliveries if payload["worker_id"] not in witnesses]
+    registered = [event for event in recorder.deliveries if event.worker_id not in witnesses]
     assert len(registered) == first["created"] == 193
-    assert len({payload["worker_id"] for payload in registered}) == 193
-    assert len({payload["event_id"] for payload in registered}) == 193
+    assert len({event.worker_id for event in registered}) == 193
+    assert len({event.event_id for event in registered}) == 193
 
     second = import_sheet(registry_rpc, content)
     assert (second["created"], second["updated"], second["unchanged"]) == (0, 0, 193)
@@ -58,5 +58,5 @@ def test_import_events_follow_what_changed(config, runner_factory, recorder_db, 
     assert len(recorder.deliveries) == 193 + 1 + len(witnesses)  # nothing from the second import
     [update] = updates()
     assert third["updated"] == 1
-    assert update["changed"] == ["phone"] and update["version"] == 2
+    assert update.changed == ["phone"] and update.version == 2
     assert "13392655487" not in str(update)
