@@ -25,7 +25,8 @@ from services.aid.workflow import (
 )
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
-from shared.events import envelope, now_utc
+from shared.event_types import new_event
+from shared.events import now_utc
 from shared.masking import scrub
 from shared.outbox import add_events
 
@@ -76,20 +77,18 @@ def record_many(
         session,
         outbox,
         [
-            (
+            new_event(
                 EVENT_OF_STATUS[new],
-                envelope(
-                    application_id=application["application_id"],
-                    campaign_id=application["campaign_id"],
-                    worker_id=application["worker_id"],
-                    program=application["program"],
-                    status=new,
-                    from_status=old,
-                    amount_fen=application["amount_fen"],
-                    reason=scrub(reason) if reason else None,
-                    campaign_name=campaign_name,
-                    publicity_ends_on=publicity_ends_on and publicity_ends_on.isoformat(),
-                ),
+                application_id=application["application_id"],
+                campaign_id=application["campaign_id"],
+                worker_id=application["worker_id"],
+                program=application["program"],
+                status=new,
+                from_status=old,
+                amount_fen=application["amount_fen"],
+                reason=scrub(reason) if reason else None,
+                campaign_name=campaign_name,
+                publicity_ends_on=publicity_ends_on and publicity_ends_on.isoformat(),
             )
             for application, old, new, reason in changes
             if new in EVENT_OF_STATUS and old != new

@@ -285,12 +285,12 @@ class AidService:
 
     @reliable_event_handler("registry", "worker_status_changed")
     @handle_once(inbox)
-    def on_worker_status_changed(self, payload):
+    def on_worker_status_changed(self, event):
         """A worker who exits or is suspended has their open applications sent back to review."""
-        if payload["status"] == "active":
+        if event.status == "active":
             return
-        note = returned_for_review_note(payload["status"])
-        for application in application_store.open_of_worker(self.db, payload["worker_id"]):
+        note = returned_for_review_note(event.status)
+        for application in application_store.open_of_worker(self.db, event.worker_id):
             if application.status == SUBMITTED:
                 application_store.note_for_review(self.db, application, REGISTRY_ACTOR, note)
                 continue

@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from tests.conftest import ADMIN_TOKEN, SERVICE_DATABASES, PostgresDatabases, migrated_settings, sqlite_urls
+from tests.conftest import ADMIN_TOKEN, PostgresDatabases, system_settings
 
 
 class Api:
@@ -78,7 +78,7 @@ def live_backend(request):
 
 
 @pytest.fixture(scope="session")
-def live_session(live_backend, vhost_pipeline, request, tmp_path_factory):
+def live_session(live_backend, vhost_pipeline, migrated_templates, request, tmp_path_factory):
     from nameko.runners import ServiceRunner
 
     from services.aid.service import AidService
@@ -92,12 +92,17 @@ def live_session(live_backend, vhost_pipeline, request, tmp_path_factory):
     with vhost_pipeline.get() as vhost:
         try:
             if live_backend == "sqlite":
-                urls = sqlite_urls(directory)
+                urls = migrated_templates.sqlite_urls(directory)
             else:
-                urls = {f"{name.upper()}_DB_URL": databases.create() for name in SERVICE_DATABASES}
-            settings = migrated_settings(
-                f"{broker.scheme}://{broker.netloc}/{vhost}", urls, directory / "var", **UNLIMITED
-            )
+                urls = migrated_templates.postgres_urls(databases)
+            settings = {
+                **system_settings(
+                    f"{broker.scheme}://{broker.netloc}/{vhost}",
+                    {f"{name.upper()}_DB_URL": url for name, url in urls.items()},
+                    directory / "var",
+                ),
+                **UNLIMITED,
+            }
             runner = ServiceRunner(settings)
             for service in (RegistryService, AidService, NotifyService, GatewayService):
                 runner.add_service(service)

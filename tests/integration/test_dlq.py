@@ -6,17 +6,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from kombu import Connection, Exchange, Producer
 
-from services.notify import templates
+from hardship_cli.dlq import list_parked, replay, watched_queues
 from services.notify.service import NotifyService
 from services.registry.service import RegistryService
-from shared.dlq import list_parked, replay, watched_queues
-from shared.events import envelope
+from shared import event_types
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
+from tests.fakes.events import sample
 from tests.integration.conftest import deliveries_for, handled_count, wait_until
+
+
+@pytest.fixture
+def db_backend():
+    """Parking and replay live in the broker; the database plays no part (the tests without a service need no
+    database at all: rabbit_config, not config)."""
+    return "sqlite"
+
 
 HARDSHIP = str(Path(sys.executable).parent / "hardship")
 RECORDER_QUEUE = "evt-registry-worker_registered--recorder.on_worker_registered"
@@ -62,7 +71,7 @@ def test_a_parked_event_is_listed_then_replayed_once_its_cause_is_fixed(
 
     [parked] = wait_until(lambda: parked_for(config, queues))
     assert (parked.queue, parked.event_type, parked.attempts) == (RECORDER_QUEUE, "worker_registered", 3)
-    assert parked.event_id == deliveries_for(worker["worker_id"])[0]["event_id"]
+    assert parked.event_id == deliveries_for(worker["worker_id"])[0].event_id
     assert parked.reason.startswith("ConnectionError: downstream not ready yet")
     assert parked.parked_at
     assert parked_for(config, queues) == [parked]  # listing leaves the message where it was
@@ -103,28 +112,31 @@ def test_a_replay_of_one_event_id_leaves_the_others_parked(config, runner_factor
     second = registry_rpc.register_worker(worker_body(), "test")
     wait_until(lambda: len(parked_for(config, queues)) == 2)
     recorder.flaky_failures_left["count"] = 0
-    first_event = deliveries_for(first["worker_id"])[0]["event_id"]
+    first_event = deliveries_for(first["worker_id"])[0].event_id
 
     [replayed] = replay(config["AMQP_URI"], event_id=first_event, queues=queues)
 
     assert replayed.event_id == first_event
     wait_until(lambda: handled_count(recorder_db, first["worker_id"]) == 1)
     [left] = parked_for(config, queues)
-    assert left.event_id == deliveries_for(second["worker_id"])[0]["event_id"]
+    assert left.event_id == deliveries_for(second["worker_id"])[0].event_id
     assert handled_count(recorder_db, second["worker_id"]) == 0
 
 
-# where notify's templates refuse a missing field: the parking reason names the file and line that raised
+# where an event its schema refuses is refused: the parking reason names the file and line that raised
 RAISED_AT = next(
     number
-    for number, line in enumerate(inspect.getsource(templates).splitlines(), 1)
-    if 'raise ValueError(f"the SMS needs {key}")' in line
+    for number, line in enumerate(inspect.getsource(event_types).splitlines(), 1)
+    if "raise InvalidEvent(" in line
 )
 
 
 def test_the_command_lists_a_poison_event_masked_and_replays_it_into_parking_again(config, runner_factory):
     start(runner_factory, config, NotifyService)
-    poison = envelope(application_id="a" * 32)  # no worker_id, no amount: it cannot be rendered
+    # no worker_id, no amount: it cannot be read
+    poison = {
+        key: value for key, value in sample("application_disbursed").items() if key not in ("worker_id", "amount_fen")
+    }
 
     publish(config, "aid.events", "application_disbursed", poison)
 
@@ -133,7 +145,8 @@ def test_the_command_lists_a_poison_event_masked_and_replays_it_into_parking_aga
     assert listing.returncode == 0, listing.stderr
     [line] = [line for line in listing.stdout.splitlines() if poison["event_id"] in line]
     assert line.startswith(f"{NOTIFY_QUEUE}\tapplication_disbursed\t{poison['event_id']}\t")
-    assert line.endswith(f"第 3 次失败后停放：ValueError: the SMS needs campaign_name at templates.py:{RAISED_AT}")
+    assert "第 3 次失败后停放：InvalidEvent: application_disbursed does not fit its schema: {'worker_id'" in line
+    assert "'amount_fen'" in line and line.endswith(f" at event_types.py:{RAISED_AT}")
     assert "共 1 条停放的事件" in listing.stdout
 
     replayed = hardship_dlq(config, "replay", "--queue", f"{NOTIFY_QUEUE}.parking")
@@ -144,9 +157,9 @@ def test_the_command_lists_a_poison_event_masked_and_replays_it_into_parking_aga
     assert (again.event_id, again.attempts) == (poison["event_id"], 3)
 
 
-def test_the_command_masks_personal_numbers_in_a_parking_reason(config):
+def test_the_command_masks_personal_numbers_in_a_parking_reason(rabbit_config):
     number = "110105199003071234"
-    with Connection(config["AMQP_URI"]) as connection:
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
         queue = parking_queue(NOTIFY_QUEUE)(connection.default_channel)
         queue.declare()
         Producer(connection.default_channel, exchange=Exchange("")).publish(
@@ -157,26 +170,26 @@ def test_the_command_masks_personal_numbers_in_a_parking_reason(config):
             headers={REASON_HEADER: f"ValueError: bad id {number}", ATTEMPT_HEADER: 6},
         )
 
-    listing = hardship_dlq(config, "list")
+    listing = hardship_dlq(rabbit_config, "list")
 
     assert listing.returncode == 0, listing.stderr
     assert number not in listing.stdout
     assert "bad id 110105********1234" in listing.stdout and "第 6 次失败后停放" in listing.stdout
 
 
-def test_the_command_refuses_an_unknown_queue_and_an_unknown_event(config):
-    unknown_queue = hardship_dlq(config, "replay", "--queue", "no-such-queue")
-    unknown_event = hardship_dlq(config, "replay", "--event-id", "c" * 32)
-    empty = hardship_dlq(config, "list")
+def test_the_command_refuses_an_unknown_queue_and_an_unknown_event(rabbit_config):
+    unknown_queue = hardship_dlq(rabbit_config, "replay", "--queue", "no-such-queue")
+    unknown_event = hardship_dlq(rabbit_config, "replay", "--event-id", "c" * 32)
+    empty = hardship_dlq(rabbit_config, "list")
 
     assert (unknown_queue.returncode, unknown_queue.stderr.strip()) == (2, "没有服务消费这个队列：no-such-queue")
     assert unknown_event.returncode == 1 and f"停放队列里没有事件 {'c' * 32}" in unknown_event.stderr
     assert (empty.returncode, empty.stdout.strip()) == (0, "停放队列是空的。")
 
 
-def test_a_replay_to_a_queue_that_is_gone_keeps_the_event_until_its_service_is_back(config):
+def test_a_replay_to_a_queue_that_is_gone_keeps_the_event_until_its_service_is_back(rabbit_config):
     queue = "evt-registry-worker_registered--absent.on_worker_registered"
-    with Connection(config["AMQP_URI"]) as connection:
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
         channel = connection.channel()
         parking_queue(queue)(channel).declare()
         Producer(channel, exchange=Exchange("")).publish(
@@ -186,10 +199,10 @@ def test_a_replay_to_a_queue_that_is_gone_keeps_the_event_until_its_service_is_b
             headers={REASON_HEADER: "handler failed", ATTEMPT_HEADER: 3},
         )
 
-    [replayed] = replay(config["AMQP_URI"], queues={queue: "worker_registered"})
+    [replayed] = replay(rabbit_config["AMQP_URI"], queues={queue: "worker_registered"})
 
     assert replayed.event_id == "e" * 32
-    with Connection(config["AMQP_URI"]) as connection:
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
         channel = connection.channel()
         assert channel.queue_declare(queue, passive=True).message_count == 1
         assert channel.queue_declare(f"{queue}.parking", passive=True).message_count == 0
