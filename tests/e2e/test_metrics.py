@@ -1,6 +1,7 @@
 """GET /metrics: the gateway's own figures by route template, and every service's under a `service` label."""
 
 import orjson
+import pytest
 from kombu import Connection
 
 from services.aid.service import AidService
@@ -152,6 +153,7 @@ def take_back(amqp_uri: str, queue: str, body: bytes) -> None:
                 channel.basic_reject(tag, requeue=True)
 
 
+@pytest.mark.parametrize("db_backend", ["sqlite"])  # a system of its own without notify, whatever the database
 def test_a_service_that_does_not_answer_is_left_out(runner_factory, config):
     runner_factory(config, RegistryService, AidService, GatewayService).start()  # no notify
     api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")

@@ -299,6 +299,7 @@ def test_filing_date_cannot_be_in_the_future_or_before_2000(api):
     assert api.get(f"/api/v1/workers/{created['worker_id']}").json()["version"] == 1
 
 
+@pytest.mark.parametrize("db_backend", ["sqlite"])  # the gateway's answer without a registry, whatever the database
 def test_without_the_registry_the_gateway_answers_503(config, runner_factory):
     from services.gateway.service import GatewayService
     from tests.e2e.conftest import Api
