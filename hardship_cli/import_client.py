@@ -47,19 +47,24 @@ def send_and_follow(file: Path, actor: str) -> int:
     from shared.errors import ServiceError
 
     import_id = uuid.uuid4().hex
-    with ClusterRpcProxy(nameko_config(), timeout=float(setting("RPC_TIMEOUT"))) as cluster:
+    timeout = float(setting("RPC_TIMEOUT"))
+    # The import's reply and the progress polls each wait on a connection of their own: two green threads
+    # reading one proxy's socket at once fail ("Second simultaneous read").
+    with (
+        ClusterRpcProxy(nameko_config(), timeout=timeout) as cluster,
+        ClusterRpcProxy(nameko_config(), timeout=timeout) as polls,
+    ):
         try:
             with file.open("rb") as stream:  # sent a part at a time, never read whole
                 parts = send_parts(cluster.registry.add_import_part, import_id, stream)
         except ServiceError as error:
             print(f"上传失败：{error.message}", file=sys.stderr)
             return 1
-        reply = cluster.registry.import_workers.call_async(import_id, parts, file.name, command_line_actor(actor))
-        done = eventlet.spawn(reply.result)
+        done = eventlet.spawn(cluster.registry.import_workers, import_id, parts, file.name, command_line_actor(actor))
         while not done.dead:
             time.sleep(POLL_SECONDS)
             try:
-                state = cluster.registry.import_progress(import_id)
+                state = polls.registry.import_progress(import_id)
             except ServiceError:
                 continue
             if sys.stderr.isatty():

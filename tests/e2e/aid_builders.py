@@ -33,10 +33,10 @@ def start_system(runner_factory, config, *extra_services, **settings):
 
 
 @pytest.fixture
-def aid_api(config, runner_factory):
-    """The whole system with the business date pinned to TODAY."""
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY=TODAY)
-    return api
+def aid_api(live):
+    """The session's system with the business date pinned to TODAY for this test."""
+    live.set(HARDSHIP_TODAY=TODAY)
+    return live.api
 
 
 def campaign_body(program: str = "warmth", **overrides) -> dict:

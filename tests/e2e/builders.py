@@ -3,6 +3,7 @@
 import itertools
 import json
 import random
+import uuid
 from datetime import date, timedelta
 
 from shared.validation import id_check_char
@@ -123,3 +124,34 @@ def id_number_ending_in_x() -> str:
         number = fresh_id_number()
         if number.endswith("X"):
             return number
+
+
+def own_tag() -> str:
+    """A mark no other test's data carries: put it in a test's unions or employers, then search by it.
+
+    The e2e tests share one running system, so a list answers about every test's workers; a test
+    proves what it means about its own (`?union=<its union>`, `?q=<its tag>`)."""
+    return f"t{uuid.uuid4().hex[:12]}"
+
+
+def listed(api, query: str = "", **kwargs) -> dict:
+    response = api.get("/api/v1/workers" + query, **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def tagged_rows(rows: list[dict], tag: str) -> list[dict]:
+    """Generated sheet rows (tests.fakes.sheets) made this test's own on the shared system: fresh ID numbers
+    (an ID ending in X keeps an X) and the tag after each employer, so `?q=<tag>` finds exactly these workers."""
+    own = []
+    for row in rows:
+        number = id_number_ending_in_x() if row["id_number"].endswith("X") else fresh_id_number()
+        while number.endswith("X") != row["id_number"].endswith("X"):
+            number = fresh_id_number()
+        own.append(row | {"id_number": number, "employer": row["employer"] + tag})
+    return own
+
+
+def tagged_total(api, tag: str) -> int:
+    """How many workers the register holds under this test's tag."""
+    return listed(api, f"?q={tag}")["total"]

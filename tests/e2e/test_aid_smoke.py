@@ -71,7 +71,8 @@ def test_submit_approve_and_publish(aid_api):
     )
 
 
-def test_approval_needs_no_body_at_all(api):
+def test_approval_needs_no_body_at_all(aid_api):
+    api = aid_api  # a campaign of 2026, whatever the wall clock says
     checker = api.token_for("caseworker")
     campaign = warmth_campaign(api, publicity_days=0)
     _body, worker = create_worker(api, category="relative")

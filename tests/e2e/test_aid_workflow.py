@@ -15,7 +15,6 @@ from tests.e2e.aid_builders import (
     is_timestamp_with_offset,
     money,
     refused,
-    start_system,
     submitted,
     worker,
 )
@@ -187,17 +186,17 @@ def test_approval_stops_when_the_money_runs_out_and_an_objection_releases_it(aid
     assert figures["counts"] == counts(submitted=1, publicizing=2)
 
 
-def test_an_objection_sends_it_back_and_a_new_approval_starts_a_new_notice(config, runner_factory):
-    runner, api = start_system(runner_factory, config, HARDSHIP_TODAY=TODAY)
+def test_an_objection_sends_it_back_and_a_new_approval_starts_a_new_notice(live):
+    live.set(HARDSHIP_TODAY=TODAY)  # aid reads the business date per call
+    api = live.api
     staff = Staff(api)
     campaign_id = create_campaign(api, budget_fen=300_000)["campaign_id"]
     shown = approved(api, staff, campaign_id)
     assert shown["publicity_ends_on"] == "2026-08-17"
     acted(api, staff.checker, shown["application_id"], "objection", reason="需重新入户核实")
     assert money(campaign(api, campaign_id)) == (300_000, 0, 0, 300_000)
-    runner.stop()
 
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY="2026-08-13")
+    live.set(HARDSHIP_TODAY="2026-08-13")
     again = acted(api, staff.checker, shown["application_id"], "approve", note="复核无误")
     assert (again["status"], again["publicity_ends_on"]) == ("publicizing", "2026-08-20")
     assert [(entry["from"], entry["to"]) for entry in entries(again)] == [
@@ -302,22 +301,23 @@ def test_batch_approval_validates_its_body(aid_api):
     )
 
 
-def test_the_notice_ends_by_itself_after_its_last_working_day(config, runner_factory):
-    runner, api = start_system(runner_factory, config, HARDSHIP_TODAY="2026-08-10")
+def test_the_notice_ends_by_itself_after_its_last_working_day(live):
+    """The timer reads the business date per tick; other tests' notices end with these (each is checked alone)."""
+    live.set(HARDSHIP_TODAY="2026-08-10")
+    api = live.api
     staff = Staff(api)
     five_days = create_campaign(api, budget_fen=300_000)["campaign_id"]
     one_day = create_campaign(api, name="短公示", budget_fen=300_000, publicity_days=1)["campaign_id"]
     main = approved(api, staff, five_days)
     witness = approved(api, staff, one_day)
     assert (main["publicity_ends_on"], witness["publicity_ends_on"]) == ("2026-08-17", "2026-08-11")
-    runner.stop()
 
-    runner, api = start_system(runner_factory, config, HARDSHIP_TODAY="2026-08-17")
+    live.set(HARDSHIP_TODAY="2026-08-17")
+    # the witness ends in a tick of 08-17 (no other date is set), the tick that left main alone
     wait_until(lambda: application(api, witness["application_id"])["status"] == "ready", timeout=60)
     assert application(api, main["application_id"])["status"] == "publicizing"  # its last day of notice
-    runner.stop()
 
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY="2026-08-18")
+    live.set(HARDSHIP_TODAY="2026-08-18")
     wait_until(lambda: application(api, main["application_id"])["status"] == "ready", timeout=60)
 
     shown = application(api, main["application_id"])
@@ -434,12 +434,22 @@ def test_applications_are_listed_by_campaign_status_and_worker(aid_api):
         assert all("history" not in item for item in body["items"]), body
         return body["total"], {item["application_id"] for item in body["items"]}
 
+    def listed_items(query: str) -> list[dict]:
+        response = aid_api.get(f"/api/v1/applications?{query}", token=auditor)
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
     assert listed(f"campaign_id={first}") == (2, {a, b})
     assert listed(f"campaign_id={first}&status=submitted") == (1, {a})
     assert listed(f"worker_id={one['worker_id']}") == (2, {a, c})
-    assert listed("status=publicizing") == (1, {b})
-    assert listed("status=rejected") == (0, set())
-    assert listed("per_page=2&page=2") == (3, {c})
+    # other tests' applications are listed too: the status filter is checked on these workers' and campaigns'
+    assert listed(f"worker_id={two['worker_id']}&status=publicizing") == (1, {b})
+    assert listed(f"worker_id={one['worker_id']}&status=publicizing") == (0, set())
+    assert listed(f"campaign_id={second}&status=submitted") == (1, {c})
+    assert listed(f"campaign_id={first}&status=rejected") == (0, set())
+    assert all(item["status"] == "publicizing" for item in listed_items("status=publicizing&per_page=500"))
+    assert listed(f"worker_id={one['worker_id']}&per_page=1&page=1") == (2, {a})  # the oldest first
+    assert listed(f"worker_id={one['worker_id']}&per_page=1&page=2") == (2, {c})
     assert_error(aid_api.get("/api/v1/applications?status=approved"), 400, "validation_error")
     assert_error(aid_api.get("/api/v1/applications?colour=red"), 400, "validation_error")
     assert_error(aid_api.get("/api/v1/applications", token=None), 401, "unauthenticated")

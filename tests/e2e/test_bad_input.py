@@ -327,7 +327,8 @@ CASES = {
 
 
 @pytest.fixture
-def world(api, config):
+def world(api, live):
+    config = live.settings
     created = api.post("/api/v1/workers", json=valid_worker())
     assert created.status_code == 201, created.text
     tokens = {
@@ -349,7 +350,8 @@ def state(api, world: World) -> dict:
 
 
 @pytest.mark.parametrize("endpoint,kind", list(CASES), ids=[f"{e}-{k}" for e, k in CASES])
-def test_bad_input_is_refused_cleanly(api, config, world, endpoint, kind):
+def test_bad_input_is_refused_cleanly(api, live, world, endpoint, kind):
+    config = live.settings
     make = CASES[(endpoint, kind)]
     variants = oversized_import(int(config["IMPORT_MAX_BYTES"])) if make is None else make(endpoint)
     assert variants

@@ -1,5 +1,9 @@
 """The official working calendar over HTTP: 公示 across 春节, a year with no calendar, entering it, the console."""
 
+import pytest
+from sqlalchemy import text
+
+from shared.db import make_engine
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e.aid_builders import (
     Staff,
@@ -10,7 +14,6 @@ from tests.e2e.aid_builders import (
     create_campaign,
     money,
     refused,
-    start_system,
     submitted,
     worker,
 )
@@ -25,12 +28,29 @@ def filed(api, staff, campaign_id: str) -> str:
     return submitted(api, staff.maker, campaign_id, registered["worker_id"])["application_id"]
 
 
+@pytest.fixture
+def year_2027_not_entered(live):
+    """2027, the first year after the built-in official calendar, with no calendar entered: the session's system
+    is shared, and entering 2027 is what these tests (and others) do; the entry is removed before and after."""
+
+    def remove():
+        engine = make_engine(live.settings["AID_DB_URL"])
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM calendar_years WHERE year = 2027"))
+        engine.dispose()
+
+    remove()
+    yield live
+    remove()
+
+
 def put_calendar(api, year: int, body: dict, token: str = ADMIN_TOKEN):
     return api.call("PUT", f"/api/v1/calendar/{year}", token=token, json=body)
 
 
-def test_every_approval_counts_the_notice_over_the_spring_festival(config, runner_factory):
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY="2026-02-11")
+def test_every_approval_counts_the_notice_over_the_spring_festival(live):
+    live.set(HARDSHIP_TODAY="2026-02-11")  # aid reads the business date per call
+    api = live.api
     staff = Staff(api)
     campaign_id = create_campaign(api, opens_on="2026-02-01", closes_on="2026-02-28")["campaign_id"]
     single, *batch = (filed(api, staff, campaign_id) for _ in range(3))
@@ -48,8 +68,10 @@ def test_every_approval_counts_the_notice_over_the_spring_festival(config, runne
     assert "2026-02-14" in shown.json()["workdays"] and "2026-02-16" in shown.json()["holidays"]
 
 
-def test_a_notice_into_a_year_with_no_calendar_is_refused_until_an_admin_enters_it(config, runner_factory):
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY="2026-12-28")
+def test_a_notice_into_a_year_with_no_calendar_is_refused_until_an_admin_enters_it(year_2027_not_entered):
+    live = year_2027_not_entered
+    live.set(HARDSHIP_TODAY="2026-12-28")
+    api = live.api
     staff = Staff(api)
     campaign_id = create_campaign(api, opens_on="2026-12-01", closes_on="2027-01-31")["campaign_id"]
     application_id = filed(api, staff, campaign_id)
@@ -92,8 +114,10 @@ def test_a_notice_into_a_year_with_no_calendar_is_refused_until_an_admin_enters_
     assert acted(api, staff.checker, application_id, "approve")["publicity_ends_on"] == "2027-01-04"
 
 
-def test_the_console_warns_staff_from_november_and_the_admin_enters_next_year(config, runner_factory):
-    _runner, api = start_system(runner_factory, config, HARDSHIP_TODAY="2026-11-02")
+def test_the_console_warns_staff_from_november_and_the_admin_enters_next_year(year_2027_not_entered):
+    live = year_2027_not_entered
+    live.set(HARDSHIP_TODAY="2026-11-02")  # aid and the gateway's console read the business date per call
+    api = live.api
     admin = signed_in(api.base_url, ADMIN_TOKEN)
     caseworker = signed_in(api.base_url, new_user(api, "caseworker")["token"])
     donor = signed_in(api.base_url, new_user(api, "donor", donor_id="d" * 32)["token"])

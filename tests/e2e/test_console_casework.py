@@ -5,18 +5,31 @@ import time
 
 from services.registry.spreadsheet import HEADER_BY_FIELD
 from tests.e2e.aid_builders import Staff, aid_api, create_campaign, submitted, worker  # noqa: F401
-from tests.e2e.builders import SAMPLE_CSV, masked_id, new_user, sample_expected_errors
+from tests.e2e.builders import SAMPLE_CSV, masked_id, new_user, own_tag, sample_expected_errors
 from tests.e2e.console_client import signed_in
 
 SCRIPT = "<script>alert(1)</script>"
+QUEUE_SIZE = 100  # applications a page of the review queue shows, oldest first
+
+
+def queue_page(api, position_from_end: int = 1) -> str:
+    """The review-queue page that shows the submitted application `position_from_end` from the newest: the
+    shared system's queue holds every test's applications, this test's are the newest."""
+    total = api.get("/api/v1/applications", params={"status": "submitted", "per_page": 1}).json()["total"]
+    return f"/reviews?page={(total - position_from_end) // QUEUE_SIZE + 1}"
+
+
 INJECTION = "' OR 1=1 --"
 
 
 def test_stored_markup_and_sql_come_back_inert_on_the_search_and_file_pages(aid_api):
-    body, created = worker(aid_api, employer=SCRIPT, union=INJECTION)
+    # the union ends in the injection, after a mark of this test's own: spliced into SQL, the quote would still
+    # close the string and OR 1=1 match every worker of the shared register
+    union = f"工会{own_tag()}{INJECTION}"
+    body, created = worker(aid_api, employer=SCRIPT, union=union)
     worker(aid_api)  # another worker, who must not match the injected filter
     console = signed_in(aid_api.base_url, new_user(aid_api, "caseworker")["token"])
-    found = console.submit("/workers", "/workers", {"union": INJECTION})
+    found = console.submit("/workers", "/workers", {"union": union})
     assert found.status_code == 200 and "共 1 人" in found.text
     file_page = console.get(f"/workers/{created['worker_id']}").text
     for page in (found.text, file_page):
@@ -101,7 +114,7 @@ def test_submitted_by_one_caseworker_approved_by_another_with_history_and_sms(ai
 
     own = maker.submit(application_path, f"{application_path}/approve")
     assert own.status_code == 409 and "不能" in own.text
-    assert application_id in checker.get("/reviews").text
+    assert application_id in checker.get(queue_page(aid_api)).text
     no_reason = checker.submit(application_path, f"{application_path}/reject", {"reason": ""})
     assert no_reason.status_code == 400 and 'data-field="reason"' in no_reason.text
     approved = checker.submit("/reviews", f"{application_path}/approve", {"next": "/reviews"})
@@ -119,16 +132,22 @@ def test_submitted_by_one_caseworker_approved_by_another_with_history_and_sms(ai
 def test_approving_a_batch_reports_each_failure(aid_api):
     campaign = create_campaign(aid_api)
     staff = Staff(aid_api)
-    first = submitted(aid_api, staff.maker, campaign["campaign_id"], worker(aid_api)[1]["worker_id"])
-    second = submitted(aid_api, staff.maker, campaign["campaign_id"], worker(aid_api)[1]["worker_id"])
+    first, second, third = (
+        submitted(aid_api, staff.maker, campaign["campaign_id"], worker(aid_api)[1]["worker_id"]) for _ in range(3)
+    )
     checker = signed_in(aid_api.base_url, staff.checker)
     nothing = checker.submit("/reviews", "/reviews/approve-batch")
     assert nothing.status_code == 400 and "请先勾选" in nothing.text
+    # the queue page the answer shows: where `first` is now, and where it would stay if it did not leave the
+    # queue; once first and second leave, `third` moves up to that place
+    page = queue_page(aid_api, 3)
+    assert first["application_id"] in checker.get(page).text
     token = checker.csrf_token("/reviews")
     response = checker.post(
-        "/reviews/approve-batch",
+        "/reviews/approve-batch" + page.removeprefix("/reviews"),
         {"csrf_token": token, "application_ids": [first["application_id"], second["application_id"], "f" * 32]},
     )
     assert response.status_code == 200
     assert "已批准 2 件，1 件未能批准" in response.text and "f" * 32 in response.text
-    assert first["application_id"] not in response.text.split('id="batch-outcome"')[1]  # left the queue
+    queue = response.text.split('id="batch-outcome"')[1]
+    assert first["application_id"] not in queue and third["application_id"] in queue  # left the queue

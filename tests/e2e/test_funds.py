@@ -1,5 +1,7 @@
 """Donors, gifts, allocations and the trace: every fen from the donor to the disbursement it paid."""
 
+import uuid
+
 import pytest
 from sqlalchemy import text
 
@@ -33,6 +35,28 @@ def donate(api, token, donor_id: str, amount_fen: int, campaign_id=None, ref: st
     )
 
 
+def unique(ref: str) -> str:
+    """An external reference of this test's own: gifts and allocations happen once per reference in the whole
+    system, and the session's system holds other tests' (and this test's on the other backend is elsewhere)."""
+    return f"{ref}-{uuid.uuid4().hex[:8]}"
+
+
+def sweep_unrestricted_money(live, api, token) -> None:
+    """Allocation takes the oldest unrestricted gifts of the whole system first, so a test about which gifts an
+    allocation draws, or about the money running out, first moves what other tests left unallocated into a
+    campaign of its own: then this test's gifts are all the unrestricted money there is."""
+    engine = make_engine(live.settings["AID_DB_URL"])
+    with engine.connect() as connection:
+        left = connection.execute(
+            text("SELECT COALESCE(SUM(amount_fen - placed_fen), 0) FROM donations WHERE campaign_id IS NULL")
+        ).scalar_one()
+    engine.dispose()
+    if left:
+        sink = create_campaign(api, budget_fen=0, name="其他测试剩余的非定向捐款")["campaign_id"]
+        moved = api.post(f"/api/v1/campaigns/{sink}/allocations", token=token, json={"amount_fen": int(left)})
+        assert moved.status_code == 201, moved.text
+
+
 def paid_by_hand(api, staff, finance, campaign_id: str) -> dict:
     _body, filed = worker(api)
     application = submitted(api, staff.maker, campaign_id, filed["worker_id"])
@@ -46,8 +70,9 @@ def paid_by_hand(api, staff, finance, campaign_id: str) -> dict:
     return response.json()
 
 
-def test_money_is_drawn_restricted_first_then_allocated_oldest_first_then_budget(aid_api, finance):
+def test_money_is_drawn_restricted_first_then_allocated_oldest_first_then_budget(live, aid_api, finance):
     api, staff = aid_api, Staff(aid_api)
+    sweep_unrestricted_money(live, api, finance)
     target = create_campaign(api, budget_fen=1_000_000, publicity_days=0)
     giver = donor(api, finance)
     restricted = donate(api, finance, giver["donor_id"], 200_000, target["campaign_id"]).json()
@@ -88,12 +113,14 @@ def test_money_is_drawn_restricted_first_then_allocated_oldest_first_then_budget
     assert (figures["committed_fen"], figures["disbursed_fen"], figures["remaining_fen"]) == (0, 600_000, 1_000_000)
 
 
-def test_gifts_and_allocations_happen_once_per_external_ref_and_a_receipt_checks_publicly(aid_api, finance):
+def test_gifts_and_allocations_happen_once_per_external_ref_and_a_receipt_checks_publicly(live, aid_api, finance):
     api = aid_api
+    sweep_unrestricted_money(live, api, finance)
+    gift_ref, allocation_ref = unique("ALIPAY-0001"), unique("ALLOC-0001")
     giver, other = donor(api, finance, anonymous=True), donor(api, finance)
     target = create_campaign(api, budget_fen=0)
-    first = donate(api, finance, giver["donor_id"], 10_000, ref="ALIPAY-0001")
-    again = donate(api, finance, giver["donor_id"], 10_000, ref="ALIPAY-0001")
+    first = donate(api, finance, giver["donor_id"], 10_000, ref=gift_ref)
+    again = donate(api, finance, giver["donor_id"], 10_000, ref=gift_ref)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     for donor_id, amount_fen, campaign_id in (
@@ -101,21 +128,19 @@ def test_gifts_and_allocations_happen_once_per_external_ref_and_a_receipt_checks
         (giver["donor_id"], 10_001, None),
         (giver["donor_id"], 10_000, target["campaign_id"]),
     ):
-        assert_error(
-            donate(api, finance, donor_id, amount_fen, campaign_id, ref="ALIPAY-0001"), 409, "idempotency_conflict"
-        )
+        assert_error(donate(api, finance, donor_id, amount_fen, campaign_id, ref=gift_ref), 409, "idempotency_conflict")
 
     allocations = f"/api/v1/campaigns/{target['campaign_id']}/allocations"
-    moved = api.post(allocations, token=finance, json={"amount_fen": 4_000, "external_ref": "ALLOC-0001"})
-    moved_again = api.post(allocations, token=finance, json={"amount_fen": 4_000, "external_ref": "ALLOC-0001"})
+    moved = api.post(allocations, token=finance, json={"amount_fen": 4_000, "external_ref": allocation_ref})
+    moved_again = api.post(allocations, token=finance, json={"amount_fen": 4_000, "external_ref": allocation_ref})
     assert (moved.status_code, moved_again.status_code) == (201, 200), moved.text
     assert moved_again.json() == moved.json()
     assert (moved.json()["external_ref"], moved.json()["from_donations"]) == (
-        "ALLOC-0001",
+        allocation_ref,
         [{"donation_id": first.json()["donation_id"], "amount_fen": 4_000}],
     )
     assert_error(
-        api.post(allocations, token=finance, json={"amount_fen": 4_001, "external_ref": "ALLOC-0001"}),
+        api.post(allocations, token=finance, json={"amount_fen": 4_001, "external_ref": allocation_ref}),
         409,
         "idempotency_conflict",
     )
@@ -124,7 +149,7 @@ def test_gifts_and_allocations_happen_once_per_external_ref_and_a_receipt_checks
         api.post(
             f"/api/v1/campaigns/{elsewhere}/allocations",
             token=finance,
-            json={"amount_fen": 4_000, "external_ref": "ALLOC-0001"},
+            json={"amount_fen": 4_000, "external_ref": allocation_ref},
         ),
         409,
         "idempotency_conflict",
@@ -161,8 +186,9 @@ def test_a_donor_sees_only_their_own_trace(aid_api, finance):
     )
 
 
-def test_allocating_more_than_the_unrestricted_money_is_refused_and_moves_nothing(aid_api, finance):
+def test_allocating_more_than_the_unrestricted_money_is_refused_and_moves_nothing(live, aid_api, finance):
     api = aid_api
+    sweep_unrestricted_money(live, api, finance)
     target = create_campaign(api, budget_fen=0)
     giver = donor(api, finance)
     donate(api, finance, giver["donor_id"], 50_000)
@@ -173,8 +199,9 @@ def test_allocating_more_than_the_unrestricted_money_is_refused_and_moves_nothin
     assert campaign(api, target["campaign_id"])["available_fen"] == 0
 
 
-def test_the_public_disclosure_shows_income_by_donor_spending_and_recipients(aid_api, finance):
+def test_the_public_disclosure_shows_income_by_donor_spending_and_recipients(live, aid_api, finance):
     api, staff = aid_api, Staff(aid_api)
+    sweep_unrestricted_money(live, api, finance)
     target = create_campaign(api, budget_fen=500_000, publicity_days=0)
     person, company = donor(api, finance), donor(api, finance, name="某某科技有限公司", kind="organization")
     hidden = donor(api, finance, name="李四", anonymous=True)
@@ -204,7 +231,7 @@ def test_the_public_disclosure_shows_income_by_donor_spending_and_recipients(aid
     assert_error(api.get(f"/api/v1/public/campaigns/{'0' * 32}/disclosure", token=None), 404, "not_found")
 
 
-def test_the_reconciliation_report_agrees_and_flags_a_difference(aid_api, finance, config):
+def test_the_reconciliation_report_agrees_and_flags_a_difference(live, aid_api, finance):
     api, staff = aid_api, Staff(aid_api)
     target = create_campaign(api, budget_fen=1_000_000, publicity_days=0)
     giver = donor(api, finance)
@@ -221,18 +248,27 @@ def test_the_reconciliation_report_agrees_and_flags_a_difference(aid_api, financ
     assert clean.json()["ok"] is True and clean.json()["differences"] == []
     assert [b["batch_id"] for b in clean.json()["campaigns"][0]["batches"]] == [batch["batch_id"]]
 
-    engine = make_engine(config["AID_DB_URL"])
-    with engine.begin() as connection:  # someone edits the campaign row behind the ledger's back
-        connection.execute(
-            text("UPDATE campaigns SET disbursed_fen = disbursed_fen + 1 WHERE campaign_id = :id"),
-            {"id": target["campaign_id"]},
-        )
-    engine.dispose()
-    flagged = api.get("/api/v1/reconciliation", token=finance).json()
-    assert flagged["ok"] is False
-    assert {(d["campaign_id"], d["expected"] - d["actual"]) for d in flagged["differences"]} >= {
-        (target["campaign_id"], 1)
-    }
+    engine = make_engine(live.settings["AID_DB_URL"])
+
+    def edit_behind_the_ledger(fen: int) -> None:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE campaigns SET disbursed_fen = disbursed_fen + :fen WHERE campaign_id = :id"),
+                {"fen": fen, "id": target["campaign_id"]},
+            )
+
+    edit_behind_the_ledger(1)  # someone edits the campaign row behind the ledger's back
+    try:
+        flagged = api.get("/api/v1/reconciliation", token=finance).json()
+        assert flagged["ok"] is False
+        assert {(d["campaign_id"], d["expected"] - d["actual"]) for d in flagged["differences"]} >= {
+            (target["campaign_id"], 1)
+        }
+    finally:  # the session's system goes on: its ledger agrees again for the tests after this one
+        edit_behind_the_ledger(-1)
+        engine.dispose()
+    again = api.get("/api/v1/reconciliation", token=auditor, params={"campaign_id": target["campaign_id"]}).json()
+    assert again["ok"] is True and again["differences"] == []
     assert_error(api.get("/api/v1/reconciliation", token=new_user(api, "caseworker")["token"]), 403, "forbidden")
     assert_error(api.get("/api/v1/reconciliation", token=finance, params={"campaign_id": "0" * 32}), 404, "not_found")
     assert_error(api.get("/api/v1/reconciliation", token=finance, params={"colour": "red"}), 400, "validation_error")
@@ -247,7 +283,7 @@ def test_a_gift_without_a_campaign_is_unrestricted(aid_api, finance):
             "donor_id": giver["donor_id"],
             "amount_fen": 20_000,
             "received_on": "2026-08-01",
-            "external_ref": "WX-0001",
+            "external_ref": unique("WX-0001"),
         },
     )
     assert response.status_code == 201, response.text

@@ -1,6 +1,7 @@
 """GET /metrics: the gateway's own figures by route template, and every service's under a `service` label."""
 
 import orjson
+import pytest
 from kombu import Connection
 
 from services.aid.service import AidService
@@ -10,7 +11,7 @@ from shared.bus import ConfirmingPublisher
 from shared.events import exchange_name
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e import aid_builders
-from tests.e2e.aid_builders import create_campaign, start_system, submitted, worker
+from tests.e2e.aid_builders import create_campaign, submitted, worker
 from tests.e2e.builders import assert_error
 from tests.e2e.conftest import Api
 from tests.e2e.metrics_scrape import scrape, value
@@ -47,46 +48,59 @@ def test_requests_and_rpc_calls_are_counted_by_route_template_without_ids(aid_ap
     assert filed["worker_id"] not in text and "0" * 32 not in text
 
 
+def parked_counts(samples) -> dict:
+    return {
+        dict(labels)["queue"]: (dict(labels)["service"], v)
+        for (name, labels), v in samples.items()
+        if name == "hardship_parked_messages"
+    }
+
+
+def sms_total(samples) -> float:
+    return sum(v for (name, labels), v in samples.items() if name == "hardship_sms_messages")
+
+
 def test_each_service_reports_its_outbox_inbox_and_own_figures(aid_api):
+    # The shared system holds every test's applications and messages: the figures this test's steps move are
+    # compared with a scrape taken before them, the others must stay as they were.
     caseworker = aid_api.token_for("caseworker")
     campaign = create_campaign(aid_api)
+    before = scrape(aid_api)
     _body, filed = worker(aid_api)
     submitted(aid_api, caseworker, campaign["campaign_id"], filed["worker_id"])
 
+    def moved(samples, name, **labels) -> float:
+        return value(samples, name, **labels) - (value(before, name, **labels) or 0)
+
     def settled():
         samples = scrape(aid_api)
-        relayed = value(samples, "hardship_events_relayed_total", service="aid")
-        sms = sum(v for (name, labels), v in samples.items() if name == "hardship_sms_messages")
-        return samples if relayed == 1 and sms == 1 else None
+        relayed = moved(samples, "hardship_events_relayed_total", service="aid")
+        return samples if relayed == 1 and sms_total(samples) - sms_total(before) == 1 else None
 
     samples = wait_until(settled, timeout=20)
     assert {
         service: value(samples, "hardship_service_metrics_up", service=service)
         for service in ("registry", "aid", "notify")
     } == {"registry": 1, "aid": 1, "notify": 1}
-    assert value(samples, "hardship_applications", service="aid", status="submitted") == 1
-    assert value(samples, "hardship_applications", service="aid", status="disbursed") == 0
+    assert moved(samples, "hardship_applications", service="aid", status="submitted") == 1
+    assert value(samples, "hardship_applications", service="aid", status="disbursed") is not None
+    assert moved(samples, "hardship_applications", service="aid", status="disbursed") == 0
     assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
-    assert value(samples, "hardship_events_relayed_total", service="registry") == 1  # the worker filed
-    assert value(samples, "hardship_inbox_handled_total", service="aid") == 0
-    parked = {
-        dict(labels)["queue"]: (dict(labels)["service"], v)
-        for (name, labels), v in samples.items()
-        if name == "hardship_parked_messages"
-    }
-    assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
+    assert moved(samples, "hardship_events_relayed_total", service="registry") == 1  # the worker filed
+    assert moved(samples, "hardship_inbox_handled_total", service="aid") == 0
+    parked = parked_counts(samples)
+    assert parked[f"{AID_QUEUE}.parking"] == parked_counts(before)[f"{AID_QUEUE}.parking"]
+    assert parked[f"{AID_QUEUE}.parking"][0] == "aid"
     assert parked["evt-aid-application_submitted--notify.on_application_submitted.parking"] == ("notify", 0)
     assert len(parked) == 7  # one per event handler: aid has one, notify six (ready too), registry none
 
 
-def test_redelivered_events_and_parked_messages_are_counted(aid_api, config):
+def test_redelivered_events_and_parked_messages_are_counted(aid_api, live):
+    settings = live.settings
     _body, filed = worker(aid_api)
     event = sample("worker_status_changed", worker_id=filed["worker_id"], status="active")
-    publisher = ConfirmingPublisher(config["AMQP_URI"])
-    with Connection(config["AMQP_URI"]) as connection:
-        channel = connection.channel()
-        channel.queue_declare(f"{AID_QUEUE}.parking", durable=True, auto_delete=False)
-        channel.basic_publish(channel.prepare_message(b"{}"), exchange="", routing_key=f"{AID_QUEUE}.parking")
+    publisher = ConfirmingPublisher(settings["AMQP_URI"])
+    parking = f"{AID_QUEUE}.parking"
     duplicates = ("hardship_inbox_duplicates_dropped_total", "AidService.on_worker_status_changed")
 
     def dropped(samples) -> float:
@@ -96,20 +110,51 @@ def test_redelivered_events_and_parked_messages_are_counted(aid_api, config):
             if name == duplicates[0] and ("handler", duplicates[1]) in labels and ("service", "aid") in labels
         )
 
-    before = dropped(scrape(aid_api))
+    first = scrape(aid_api)
+    before = dropped(first)
+    mark = f'{{"parked-by": "{filed["worker_id"]}"}}'.encode()
+    with Connection(settings["AMQP_URI"]) as connection:
+        channel = connection.channel()
+        channel.queue_declare(parking, durable=True, auto_delete=False)
+        channel.basic_publish(channel.prepare_message(mark), exchange="", routing_key=parking)
     try:
-        for _ in range(2):
-            publisher.publish(
-                exchange_name("registry"), [("worker_status_changed", orjson.dumps(event), event["event_id"])]
-            )
-    finally:
-        publisher.close()
+        try:
+            for _ in range(2):
+                publisher.publish(
+                    exchange_name("registry"), [("worker_status_changed", orjson.dumps(event), event["event_id"])]
+                )
+        finally:
+            publisher.close()
 
-    samples = wait_until(lambda: (lambda s: s if dropped(s) == before + 1 else None)(scrape(aid_api)), timeout=20)
-    assert value(samples, "hardship_inbox_handled_total", service="aid") == 1
-    assert value(samples, "hardship_parked_messages", service="aid", queue=f"{AID_QUEUE}.parking") == 1
+        samples = wait_until(lambda: (lambda s: s if dropped(s) == before + 1 else None)(scrape(aid_api)), timeout=20)
+        assert (
+            value(samples, "hardship_inbox_handled_total", service="aid")
+            == (value(first, "hardship_inbox_handled_total", service="aid") or 0) + 1
+        )
+        assert (
+            value(samples, "hardship_parked_messages", service="aid", queue=parking)
+            == (value(first, "hardship_parked_messages", service="aid", queue=parking) or 0) + 1
+        )
+    finally:  # the shared system's parking queue as it was: the message this test parked taken out again
+        take_back(settings["AMQP_URI"], parking, mark)
 
 
+def take_back(amqp_uri: str, queue: str, body: bytes) -> None:
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        others = []
+        try:
+            while (message := channel.basic_get(queue, no_ack=False)) is not None:
+                if message.body == body:
+                    channel.basic_ack(message.delivery_tag)
+                    break
+                others.append(message.delivery_tag)
+        finally:
+            for tag in others:
+                channel.basic_reject(tag, requeue=True)
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"])  # a system of its own without notify, whatever the database
 def test_a_service_that_does_not_answer_is_left_out(runner_factory, config):
     runner_factory(config, RegistryService, AidService, GatewayService).start()  # no notify
     api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
@@ -129,8 +174,9 @@ def test_a_service_that_does_not_answer_is_left_out(runner_factory, config):
     ]
 
 
-def test_metrics_need_an_admin_or_auditor_token_or_the_metrics_token(runner_factory, config):
-    _runner, api = start_system(runner_factory, config, METRICS_TOKEN="scrape-secret")
+def test_metrics_need_an_admin_or_auditor_token_or_the_metrics_token(live):
+    live.set(METRICS_TOKEN="scrape-secret")  # read at each request
+    api = live.api
     assert_error(api.get("/metrics", token=None), 401, "unauthenticated")
     assert_error(api.get("/metrics", token="wrong-token"), 401, "unauthenticated")
     for role in ("caseworker", "finance"):

@@ -1,27 +1,39 @@
 """Notify with the default console provider: one SMS per application status, over HTTP and the real broker."""
 
-import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from shared.clock import SHANGHAI
-from tests.e2e.aid_builders import Staff, acted, create_campaign, submitted, worker
+from tests.e2e.aid_builders import Staff, acted, aid_api, create_campaign, submitted, worker  # noqa: F401
 from tests.e2e.builders import assert_error, masked_phone
-from tests.e2e.notify_builders import movable_clock, notifications, start_notify_system, wait_for_statuses  # noqa: F401
+from tests.e2e.conftest import Api
+from tests.e2e.notify_builders import movable_clock, notifications, wait_for_statuses  # noqa: F401
 
 
 @pytest.fixture
-def notify_api(config, runner_factory, movable_clock):
-    _runner, api = start_notify_system(runner_factory, config)
-    return api
+def notify_api(aid_api, movable_clock):
+    """The session's system (the console provider, its default), the business date pinned, the clock movable."""
+    return aid_api
 
 
-def sms_log(config) -> str:
-    from pathlib import Path
+@pytest.fixture
+def config(live):
+    return live.settings
 
+
+def sms_log(config, application_ids=None) -> str:
+    """var/sms.log; given applications, only the lines of their messages (the shared system's log has others')."""
     path = Path(config["HARDSHIP_VAR_DIR"]) / "sms.log"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if application_ids is None:
+        return text
+    api = Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
+    ours = {item["notification_id"] for a in application_ids for item in notifications(api, application_id=a)}
+    return "".join(
+        line for line in text.splitlines(keepends=True) if line.split("\t")[1:2] and line.split("\t")[1] in ours
+    )
 
 
 def test_each_status_sends_exactly_one_sms_to_the_workers_phone(notify_api, config):
@@ -58,7 +70,7 @@ def test_an_approval_without_notice_tells_the_worker_once(notify_api, config):
         items = wait_for_statuses(api, application_id, {"submitted": "sent", "ready": "sent"})
         ready = next(item for item in items if item["template"] == "ready")
         assert ready["text"] == "【工会帮扶】您的2026年春节送温暖申请已通过审核，补助3000元将发放到您登记的银行卡。"
-    assert sms_log(config).count("将发放到您登记的银行卡") == 2
+    assert sms_log(config, [one, batched]).count("将发放到您登记的银行卡") == 2
 
 
 def test_a_rejection_tells_the_worker_why(notify_api):
@@ -103,12 +115,16 @@ def test_a_message_at_23_00_is_deferred_and_goes_out_at_08_00(notify_api, movabl
     application = submitted(api, staff.maker, campaign["campaign_id"], filed["worker_id"])
 
     [deferred] = wait_for_statuses(api, application["application_id"], {"submitted": "deferred"})
-    time.sleep(1)  # several dispatcher ticks at 23:00 send nothing
+    # a later SMS deferred too: the dispatcher has ticked again at 23:00, and sent nothing
+    later = submitted(api, staff.maker, campaign["campaign_id"], worker(api)[1]["worker_id"])
+    wait_for_statuses(api, later["application_id"], {"submitted": "deferred"})
     assert notifications(api, application_id=application["application_id"]) == [deferred]
     assert deferred["sent_at"] is None and deferred["attempts"] == 0
 
-    movable_clock.set(datetime(2026, 8, 11, 7, 59, 50, tzinfo=SHANGHAI))
-    time.sleep(1)
+    movable_clock.set(datetime(2026, 8, 11, 7, 59, 40, tzinfo=SHANGHAI))
+    # and one just before 08:00: the dispatcher has ticked then, and sent nothing yet
+    last = submitted(api, staff.maker, campaign["campaign_id"], worker(api)[1]["worker_id"])
+    wait_for_statuses(api, last["application_id"], {"submitted": "deferred"})
     assert notifications(api, application_id=application["application_id"])[0]["status"] == "deferred"
     movable_clock.set(datetime(2026, 8, 11, 8, 0, 1, tzinfo=SHANGHAI))
     [sent] = wait_for_statuses(api, application["application_id"], {"submitted": "sent"})

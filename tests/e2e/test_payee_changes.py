@@ -24,6 +24,16 @@ def decided(api, change_request_id: str, action: str, token: str, **body) -> dic
     return response.json()
 
 
+def review_row(api, console, application_id: str) -> str:
+    """The application's row of the console's review queue. The queue lists every submitted application, the
+    oldest first, 100 a page, other tests' too: the newest, this test's, is on the last page."""
+    total = api.get("/api/v1/applications", params={"status": "submitted", "per_page": 1}).json()["total"]
+    page = console.get(f"/reviews?page={max(1, -(-total // 100))}")
+    assert page.status_code == 200, page.text[:500]
+    start = page.text.index(f'value="{application_id}"')
+    return page.text[start : page.text.index("</tr>", start)]
+
+
 def test_a_bank_change_waits_for_another_person_and_is_audited(api):
     maker, checker = new_user(api, "caseworker")["token"], new_user(api, "caseworker")["token"]
     auditor = api.token_for("auditor")
@@ -122,7 +132,15 @@ def test_a_patch_with_half_of_the_bank_details_keeps_the_stored_half(api):
     assert api.get(path).json()["family"] == worker["family"]
 
 
+def pending_total(api) -> int:
+    """Pending change requests in the whole system (other tests' too: compared before and after)."""
+    response = api.get(f"{REQUESTS}?status=pending")
+    assert response.status_code == 200, response.text
+    return response.json()["total"]
+
+
 def test_an_import_row_with_new_bank_details_opens_a_request_and_applies_the_rest(api):
+    before = pending_total(api)
     rows = generate_workers(6, seed=17)
     first = api.post("/api/v1/workers/import", data=to_csv_bytes(rows)).json()
     assert first["created"] == 6 and first["pending_changes"] == []
@@ -145,7 +163,7 @@ def test_an_import_row_with_new_bank_details_opens_a_request_and_applies_the_res
     third = api.post("/api/v1/workers/import", data=to_csv_bytes(rows)).json()
     assert third["pending_changes"] == again["pending_changes"]  # importing it again asks for nothing new
     assert (third["created"], third["updated"], third["unchanged"]) == (0, 0, 6)
-    assert api.get(f"{REQUESTS}?status=pending").json()["total"] == 2
+    assert pending_total(api) == before + 2  # the two rows' requests and no other
 
 
 def test_the_console_queue_approves_and_the_review_pages_flag_the_new_payee(aid_api):
@@ -159,11 +177,12 @@ def test_the_console_queue_approves_and_the_review_pages_flag_the_new_payee(aid_
     console = signed_in(api.base_url, checker)
     assert "payee-changed" not in console.get(f"/applications/{application['application_id']}").text
 
-    queue = console.get("/change-requests")
+    # the queue (pending requests) holds other tests' too: this worker's part of it
+    queue = console.get(f"/change-requests?worker_id={worker['worker_id']}")
     assert queue.status_code == 200 and f'id="change-{change["change_request_id"]}"' in queue.text
     assert masked(new_account) in queue.text and new_account not in queue.text
     auditor = signed_in(api.base_url, api.token_for("auditor"))
-    audited = auditor.get("/change-requests")
+    audited = auditor.get(f"/change-requests?worker_id={worker['worker_id']}")
     assert f'id="change-{change["change_request_id"]}"' in audited.text and "/approve" not in audited.text
     own = signed_in(api.base_url, maker).submit(
         "/change-requests", f"/change-requests/{change['change_request_id']}/approve"
@@ -174,8 +193,9 @@ def test_the_console_queue_approves_and_the_review_pages_flag_the_new_payee(aid_
 
     assert api.get(f"/api/v1/workers/{worker['worker_id']}").json()["bank"]["account"] == masked(new_account)
     assert 'id="payee-changed"' in console.get(f"/applications/{application['application_id']}").text
-    assert "收款账户近30日内变更" in console.get("/reviews").text
-    assert console.get("/change-requests?status=approved").text.count(masked(new_account)) == 1
+    assert "收款账户近30日内变更" in review_row(api, console, application["application_id"])
+    approved_list = console.get(f"/change-requests?status=approved&worker_id={worker['worker_id']}").text
+    assert approved_list.count(masked(new_account)) == 1
     assert "经审批变更" in console.get(f"/workers/{worker['worker_id']}").text
     history = auditor.get(f"/change-requests?status=&worker_id={worker['worker_id']}")
     assert history.status_code == 200 and f'id="change-{change["change_request_id"]}"' in history.text

@@ -103,7 +103,8 @@ def exercise(api: RecordingApi, caseworker: str) -> set[str]:
     )
 
     done = api.call("POST", "/api/v1/workers/import", data=SAMPLE_CSV.read_bytes(), token=caseworker)
-    assert done.status_code == 200 and done.json()["created"] > 0, done.text
+    # the shared system may hold the sample's people already (another test imported it): filed or found unchanged
+    assert done.status_code == 200 and done.json()["created"] + done.json()["unchanged"] > 0, done.text
     started = api.call(
         "POST",
         "/api/v1/workers/import?async=1",
@@ -138,7 +139,8 @@ def leaked(numbers: set[str], text: str) -> list[str]:
     return sorted(number for number in numbers if number in text)
 
 
-def test_full_numbers_appear_only_when_revealed(api, config, db_backend, caplog):
+def test_full_numbers_appear_only_when_revealed(api, live, live_backend, caplog):
+    config = live.settings
     caplog.set_level(logging.INFO)
     recording = RecordingApi(api)
     numbers = exercise(recording, api.token_for("caseworker"))
@@ -157,12 +159,13 @@ def test_full_numbers_appear_only_when_revealed(api, config, db_backend, caplog)
         dump = database_dump(url)
         assert len(dump) > 100_000 or url == config["GATEWAY_DB_URL"]
         assert leaked(numbers, dump) == [], url
-    if db_backend == "sqlite":
+    if live_backend == "sqlite":
         raw = sqlite_bytes(config["REGISTRY_DB_URL"]).decode("latin-1")
         assert len(raw) > 100_000 and leaked(numbers, raw) == []
 
 
-def test_the_access_log_writes_paths_without_query_strings(api, config, caplog):
+def test_the_access_log_writes_paths_without_query_strings(api, live, caplog):
+    config = live.settings
     """Query strings carry receipt tokens, ID tails and ID numbers: the access log has the path and status only."""
     caplog.set_level(logging.INFO)
     caplog.handler.addFilter(MaskingLogFilter())  # as shared.runner.configure_logging does for every handler

@@ -3,24 +3,40 @@
 import pytest
 
 from tests.conftest import ADMIN_TOKEN
-from tests.e2e.aid_builders import start_system
 from tests.e2e.builders import assert_error
+from tests.e2e.conftest import running_system
 from tests.e2e.metrics_scrape import scrape, value
 
 NO_CAMPAIGN = f"/api/v1/public/campaigns/{'0' * 32}/publicity"
 
 
-@pytest.fixture
-def limited_api(runner_factory, config):
-    """Small limits, and one trusted proxy so each test can speak as several clients (X-Forwarded-For)."""
-    _runner, api = start_system(
-        runner_factory,
-        config,
+# The limits are read when the gateway starts and kept in its memory, the same whichever database is behind it:
+# these tests start systems of their own (the session's has limits out of reach), on SQLite.
+
+
+@pytest.fixture(scope="module")
+def limited_api(request, vhost_pipeline, migrated_templates, tmp_path_factory):
+    """Small limits, and one trusted proxy so each test can speak as several clients (X-Forwarded-For): the
+    module's tests share it, each speaking from addresses of its own."""
+    with running_system(
+        request,
+        vhost_pipeline,
+        migrated_templates,
+        tmp_path_factory.mktemp("limited"),
+        "sqlite",
         PUBLIC_RATE_LIMIT_PER_MINUTE="3",
         AUTH_FAILURE_LIMIT_PER_MINUTE="2",
         TRUSTED_PROXY_HOPS="1",
+    ) as system:
+        yield system.api
+
+
+@pytest.fixture
+def system_with(request, vhost_pipeline, migrated_templates, tmp_path):
+    """A system of the test's own with these settings over the defaults (enter it with `with`)."""
+    return lambda **settings: running_system(
+        request, vhost_pipeline, migrated_templates, tmp_path, "sqlite", **settings
     )
-    return api
 
 
 def client(address: str) -> dict:
@@ -63,18 +79,21 @@ def test_failed_sign_ins_lock_the_client_out_even_with_a_right_token(limited_api
     assert value(scrape(limited_api), "hardship_rate_limited_total", limit="sign_in") >= 2
 
 
-def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(runner_factory, config):
-    _runner, api = start_system(runner_factory, config, AUTH_FAILURE_LIMIT_PER_MINUTE="1")
-    assert_error(api.get("/api/v1/workers", token="guess", headers=client("192.0.2.1")), 401, "unauthenticated")
-    assert_rate_limited(api.get("/api/v1/workers", headers=client("192.0.2.2")), 60)
+def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(system_with):
+    with system_with(AUTH_FAILURE_LIMIT_PER_MINUTE="1") as system:
+        api = system.api
+        assert_error(api.get("/api/v1/workers", token="guess", headers=client("192.0.2.1")), 401, "unauthenticated")
+        assert_rate_limited(api.get("/api/v1/workers", headers=client("192.0.2.2")), 60)
 
 
-def test_the_default_limits_leave_ordinary_use_alone(api):
-    for _ in range(30):
-        assert_error(api.get(NO_CAMPAIGN, token=None), 404, "not_found")
-    for _ in range(10):
-        assert_error(api.get("/api/v1/workers", token="wrong"), 401, "unauthenticated")
-    assert api.get("/api/v1/workers").status_code == 200
+def test_the_default_limits_leave_ordinary_use_alone(system_with):
+    with system_with() as system:  # the limits as shipped, not the session system's (out of reach)
+        api = system.api
+        for _ in range(30):
+            assert_error(api.get(NO_CAMPAIGN, token=None), 404, "not_found")
+        for _ in range(10):
+            assert_error(api.get("/api/v1/workers", token="wrong"), 401, "unauthenticated")
+        assert api.get("/api/v1/workers").status_code == 200
 
 
 def test_the_consoles_sign_in_form_and_public_lookups_share_the_limits(limited_api):
