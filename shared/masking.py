@@ -74,7 +74,12 @@ _TRACEBACK_FORMATTER = logging.Formatter()
 
 def scrub(text: str) -> str:
     """Mask every ID number, mobile number and bank card number found in free text."""
-    return _SENSITIVE.sub(lambda m: _MASKERS[m.lastgroup](m.group()), text)
+    return _SENSITIVE.sub(_masked, text)
+
+
+def _masked(match: re.Match[str]) -> str:
+    """The masked form of what _SENSITIVE matched (every match is one of its named groups, never empty)."""
+    return _MASKERS[str(match.lastgroup)](match.group()) or ""
 
 
 class MaskingLogFilter(logging.Filter):

@@ -5,9 +5,17 @@ from datetime import date
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from services.aid.domain.workdays import (
+    ENTERED,
+    FIRST_YEAR,
+    LAST_YEAR,
+    Calendar,
+    YearCalendar,
+    entered_year,
+    missing_years,
+)
 from services.aid.models import calendar_years
 from services.aid.official_calendar import official_years
-from services.aid.workdays import ENTERED, FIRST_YEAR, LAST_YEAR, Calendar, YearCalendar, entered_year, missing_years
 from shared.errors import ServiceError, validation_error
 from shared.events import now_utc
 

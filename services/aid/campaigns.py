@@ -3,8 +3,8 @@
 from sqlalchemy import func, insert, select
 
 from services.aid import funds, ledger
+from services.aid.domain.statuses import STATUSES
 from services.aid.models import applications, campaigns
-from services.aid.workflow import STATUSES
 from shared.db import row_by_id
 from shared.errors import looks_like_id
 from shared.events import new_id, now_utc

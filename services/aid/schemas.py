@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from services.aid.workflow import STATUSES
+from services.aid.domain.statuses import STATUSES
 from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from shared.errors import ServiceError
+from services.aid.domain.errors import Refused
 
 OFFICIAL, ENTERED = "official", "entered"
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # as a campaign's year
@@ -40,11 +40,10 @@ Calendar = Mapping[int, YearCalendar]
 NO_CALENDAR: Calendar = MappingProxyType({})  # for changes that start no notice: counting on it is calendar_missing
 
 
-def calendar_missing(year: int) -> ServiceError:
-    return ServiceError(
+def calendar_missing(year: int) -> Refused:
+    return Refused(
         "calendar_missing",
         f"尚无{year}年的节假日安排，无法计算公示截止日期。请管理员在“工作日历”页录入国务院公布的{year}年放假调休安排后再审批",
-        409,
         extra={"year": year},
     )
 
@@ -96,14 +95,14 @@ def entered_year(
 ) -> tuple[YearCalendar | None, dict]:
     """A year's calendar as an admin typed it: (the calendar, {}) or (None, messages by field).
 
-    A year of the official calendar is not entered (409 calendar_official): the maintained source is right where
+    A year of the official calendar is not entered (calendar_official): the maintained source is right where
     a typing error would not be. A year entered before may be entered again, and replaces it.
     """
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return None, {"year": [f"年份应在{FIRST_YEAR}至{LAST_YEAR}之间"]}
     if year in known and known[year].source == OFFICIAL:
-        raise ServiceError("calendar_official", f"{year}年的放假调休安排由内置的官方日历提供，不能另行录入", 409)
-    problems = {"holidays": [], "workdays": []}
+        raise Refused("calendar_official", f"{year}年的放假调休安排由内置的官方日历提供，不能另行录入")
+    problems: dict[str, list[str]] = {"holidays": [], "workdays": []}
     off = _dates(year, holidays, problems["holidays"])
     on = _dates(year, workdays, problems["workdays"])
     if not holidays:
