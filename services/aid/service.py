@@ -86,11 +86,10 @@ class AidService:
         )
 
     def changed_view(self, application_id, action, actor, reason=None, **kwargs):
-        row = self.change(application_id, action, actor, reason, **kwargs)
-        return application_store.view(row, application_store.history_of(self.db, application_id))
+        return self.view_of(application_id, self.change(application_id, action, actor, reason, **kwargs))
 
-    def view_of(self, application_id):
-        row = application_store.load(self.db, application_id)
+    def view_of(self, application_id, row=None):
+        row = row or application_store.load(self.db, application_id)
         return application_store.view(row, application_store.history_of(self.db, application_id))
 
     @rpc
