@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from services.aid import funds, ledger
 from services.aid.domain.decisions import KEPT, moved_meanwhile
 from services.aid.domain.model import Entry, Move
-from services.aid.domain.money import ACCOUNTS, COMMIT, DISBURSE, EFFECTS, budget_exhausted, grouped, left
+from services.aid.domain.money import ACCOUNTS, COMMIT, DISBURSE, budget_exhausted, enough_left, grouped, money_after
 from services.aid.events import outbox_rows
 from services.aid.models import applications, campaigns, claims, history, outbox
 from shared import request_ids as request_context
@@ -80,26 +80,19 @@ def _move_statuses(session, moves: Sequence[Move], at) -> None:
         raise moved_meanwhile(len(moves))
 
 
-def _move_money(session, campaign_id: str, kind: str, moved: list) -> None:
+def _move_money(session, campaign_id: str, kind: str, paid_for: list) -> None:
     """One campaign's money for these applications: a commitment only while the campaign has enough left for
     them all (budget_exhausted otherwise), then the ledger, and a payment's draw on the campaign's sources."""
-    total = sum(application.amount_fen for application in moved)
+    total = sum(application.amount_fen for application in paid_for)
     money = campaigns.c
     conditions = [money.campaign_id == campaign_id]
     if kind == COMMIT:
         conditions.append(
-            left(money.budget_fen, money.allocated_fen, money.committed_fen, money.disbursed_fen) >= total
+            enough_left(total, money.budget_fen, money.allocated_fen, money.committed_fen, money.disbursed_fen)
         )
+    committed, disbursed = money_after(kind, total, money.committed_fen, money.disbursed_fen)
     changed = session.execute(
-        update(campaigns)
-        .where(*conditions)
-        .values(
-            {
-                column: column + per_fen * total
-                for column, per_fen in zip((money.committed_fen, money.disbursed_fen), EFFECTS[kind], strict=True)
-                if per_fen
-            }
-        )
+        update(campaigns).where(*conditions).values(committed_fen=committed, disbursed_fen=disbursed)
     ).rowcount
     if kind == COMMIT and not changed:
         raise budget_exhausted()
@@ -114,12 +107,12 @@ def _move_money(session, campaign_id: str, kind: str, moved: list) -> None:
                 application.amount_fen,
                 {"campaign_id": campaign_id, "application_id": application.application_id},
             )
-            for application in moved
+            for application in paid_for
         ],
     )
     if kind == DISBURSE:
         funds.draw_many(
-            session, campaign_id, [(application.application_id, application.amount_fen) for application in moved]
+            session, campaign_id, [(application.application_id, application.amount_fen) for application in paid_for]
         )
 
 

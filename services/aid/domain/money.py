@@ -5,16 +5,13 @@ exactly what the core computes.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from services.aid.domain.errors import Refused
 from services.aid.domain.statuses import COMMITTED, DISBURSED
 
 COMMIT, RELEASE, DISBURSE = "commit", "release", "disburse"
-# Each kind of money movement: what it adds to the campaign's committed and disbursed money (per fen moved),
-# and the campaign's ledger accounts it moves from and to.
-EFFECTS = {COMMIT: (1, 0), RELEASE: (-1, 0), DISBURSE: (-1, 1)}
+# The campaign's ledger accounts each kind of movement moves from and to.
 ACCOUNTS = {COMMIT: ("funds", "committed"), RELEASE: ("committed", "funds"), DISBURSE: ("committed", "disbursed")}
 
 
@@ -34,32 +31,22 @@ def left(budget: Any, allocated: Any, committed: Any, disbursed: Any) -> Any:
     return budget + allocated - committed - disbursed
 
 
+def enough_left(total: Any, budget: Any, allocated: Any, committed: Any, disbursed: Any) -> Any:
+    """Whether `total` may be committed: never more than is left (else budget_exhausted)."""
+    return left(budget, allocated, committed, disbursed) >= total
+
+
+def money_after(kind: str, total: Any, committed: Any, disbursed: Any) -> tuple[Any, Any]:
+    """The campaign's committed and disbursed money once `total` moved this way."""
+    if kind == COMMIT:
+        return committed + total, disbursed
+    if kind == RELEASE:
+        return committed - total, disbursed
+    return committed - total, disbursed + total
+
+
 def budget_exhausted() -> Refused:
     return Refused("budget_exhausted", "本项目资金不足，不能再批准")
-
-
-@dataclass(frozen=True)
-class CampaignMoney:
-    budget_fen: int
-    allocated_fen: int
-    committed_fen: int
-    disbursed_fen: int
-
-    @property
-    def left_fen(self) -> int:
-        return left(self.budget_fen, self.allocated_fen, self.committed_fen, self.disbursed_fen)
-
-    def after(self, kind: str, total_fen: int) -> "CampaignMoney":
-        """The money once `total_fen` moved this way; budget_exhausted when a commitment is more than is left."""
-        if kind == COMMIT and total_fen > self.left_fen:
-            raise budget_exhausted()
-        to_committed, to_disbursed = EFFECTS[kind]
-        return CampaignMoney(
-            self.budget_fen,
-            self.allocated_fen,
-            self.committed_fen + to_committed * total_fen,
-            self.disbursed_fen + to_disbursed * total_fen,
-        )
 
 
 def grouped(moves: Iterable[tuple[str, str, Any]]) -> dict[tuple[str, str], list]:

@@ -2,17 +2,18 @@
 paid out when it is paid."""
 
 import pytest
-from sqlalchemy import column
+from sqlalchemy import bindparam, column
 
-from services.aid.domain.errors import Refused
 from services.aid.domain.money import (
     ACCOUNTS,
     COMMIT,
     DISBURSE,
     RELEASE,
-    CampaignMoney,
+    budget_exhausted,
+    enough_left,
     grouped,
     left,
+    money_after,
     money_for,
 )
 from services.aid.domain.statuses import (
@@ -49,28 +50,29 @@ def test_each_move_commits_releases_or_pays_the_amount_or_leaves_it(old, new, ki
     assert money_for(old, new) == kind
 
 
-MONEY = CampaignMoney(budget_fen=1_000, allocated_fen=500, committed_fen=600, disbursed_fen=300)
+BUDGET, ALLOCATED, COMMITTED, PAID = 1_000, 500, 600, 300  # 600 left
 
 
 def test_what_is_left_is_budget_and_allocations_less_committed_and_paid():
-    assert MONEY.left_fen == 600
+    assert left(BUDGET, ALLOCATED, COMMITTED, PAID) == 600
 
 
-def test_a_commitment_takes_from_what_is_left_up_to_all_of_it():
-    assert MONEY.after(COMMIT, 600) == CampaignMoney(1_000, 500, 1_200, 300)
-    assert MONEY.after(COMMIT, 600).left_fen == 0
+def test_a_commitment_may_take_all_that_is_left_and_no_more():
+    assert enough_left(600, BUDGET, ALLOCATED, COMMITTED, PAID)
+    assert not enough_left(601, BUDGET, ALLOCATED, COMMITTED, PAID)
+    assert money_after(COMMIT, 600, COMMITTED, PAID) == (1_200, 300)
+    assert left(BUDGET, ALLOCATED, *money_after(COMMIT, 600, COMMITTED, PAID)) == 0
 
 
-def test_a_commitment_beyond_what_is_left_is_budget_exhausted():
-    with pytest.raises(Refused) as refusal:
-        MONEY.after(COMMIT, 601)
-    assert (refusal.value.code, refusal.value.message) == ("budget_exhausted", "本项目资金不足，不能再批准")
+def test_beyond_it_the_budget_is_exhausted():
+    refusal = budget_exhausted()
+    assert (refusal.code, refusal.message) == ("budget_exhausted", "本项目资金不足，不能再批准")
 
 
 def test_a_release_gives_back_and_a_payment_moves_committed_to_paid():
-    assert MONEY.after(RELEASE, 200) == CampaignMoney(1_000, 500, 400, 300)
-    assert MONEY.after(DISBURSE, 200) == CampaignMoney(1_000, 500, 400, 500)
-    assert MONEY.after(DISBURSE, 200).left_fen == MONEY.left_fen
+    assert money_after(RELEASE, 200, COMMITTED, PAID) == (400, 300)
+    assert money_after(DISBURSE, 200, COMMITTED, PAID) == (400, 500)
+    assert left(BUDGET, ALLOCATED, *money_after(DISBURSE, 200, COMMITTED, PAID)) == 600  # paying takes nothing more
 
 
 def test_the_ledger_moves_between_the_campaigns_accounts():
@@ -81,9 +83,15 @@ def test_the_ledger_moves_between_the_campaigns_accounts():
     }
 
 
-def test_what_is_left_reads_the_same_as_sql():
-    expression = left(column("budget_fen"), column("allocated_fen"), column("committed_fen"), column("disbursed_fen"))
-    assert str(expression) == "((budget_fen + allocated_fen) - committed_fen) - disbursed_fen"
+def test_the_same_rules_read_as_sql_for_the_conditional_update():
+    budget, allocated, committed, paid = map(column, ("budget_fen", "allocated_fen", "committed_fen", "disbursed_fen"))
+    assert str(enough_left(bindparam("total"), budget, allocated, committed, paid)) == (
+        "((budget_fen + allocated_fen) - committed_fen) - disbursed_fen >= :total"
+    )
+    assert [str(value) for value in money_after(DISBURSE, bindparam("total"), committed, paid)] == [
+        "committed_fen - :total",
+        "disbursed_fen + :total",
+    ]
 
 
 def test_money_moves_are_grouped_by_campaign_and_kind_in_the_order_given():
