@@ -3,7 +3,7 @@
 import time
 from dataclasses import dataclass
 
-from shared.dlq import list_parked, replay
+from hardship_cli.dlq import list_parked, replay
 
 WAIT_SECONDS = 90
 

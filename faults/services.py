@@ -23,7 +23,11 @@ class ServiceProcesses:
     def migrate(self) -> None:
         """`hardship migrate`: every database's schema and every consumer's queue, before any service runs."""
         subprocess.run(
-            [sys.executable, "-m", "shared.cli", "migrate"], env=self.env, check=True, capture_output=True, timeout=300
+            [sys.executable, "-m", "hardship_cli.cli", "migrate"],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=300,
         )
 
     def start(self, name: str) -> None:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 class BatchedEventHandler(ReliableEventHandler):
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
         self.arrived: list[tuple] = []  # (payload, message) received and not yet given to a worker
 

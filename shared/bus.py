@@ -90,7 +90,7 @@ class ConfirmingPublisher:
             if exchange not in self._declared:
                 channel.exchange_declare(exchange, "topic", durable=True, auto_delete=False)
                 self._declared.add(exchange)
-            connection = self._connection.connection
+            connection = channel.connection  # the AMQP connection the channel runs on
             frames = [
                 encode_publish(channel.channel_id, exchange, routing_key, body, message_id, connection.frame_max)
                 for routing_key, body, message_id in messages

@@ -6,6 +6,7 @@ config dict that services receive, so tests can override any of them per contain
 
 import os
 from pathlib import Path
+from typing import Any
 
 SERVICES = ("registry", "aid", "notify", "gateway")
 SERVICE_CLASSES = {
@@ -111,7 +112,7 @@ def retry_delays(config=None) -> list[float]:
 def nameko_config(service: str | None = None, **overrides) -> dict:
     """The config dict a nameko ServiceRunner gets: every known setting, resolved once, and, for one
     service, its number of concurrent workers."""
-    config = {key: setting(key, overrides) for key in KNOWN_KEYS}
+    config: dict[str, Any] = {key: setting(key, overrides) for key in KNOWN_KEYS}
     if service:
         config["max_workers"] = int(config[f"{service.upper()}_MAX_WORKERS"])
     config["HEARTBEAT"] = int(config["HEARTBEAT"])

@@ -131,7 +131,7 @@ def _insert(connection, table: Table, rows: list[dict], skip_existing: bool) -> 
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     # ON CONFLICT DO NOTHING skips taken keys only; INSERT OR IGNORE would also drop rows missing a NOT NULL value
     conflict = " ON CONFLICT DO NOTHING" if skip_existing else ""
-    statement = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))}){conflict}"
+    sql = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))}){conflict}"
     values = [[row[name] for row in rows] for name in names]
     for index, name in enumerate(names):
         column_type = table.c[name].type
@@ -140,7 +140,7 @@ def _insert(connection, table: Table, rows: list[dict], skip_existing: bool) -> 
             values[index] = _iso_dates(convert, values[index])
         elif convert:
             values[index] = _convert_column(convert, values[index])
-    return connection.exec_driver_sql(statement, list(zip(*values))).rowcount
+    return connection.exec_driver_sql(sql, list(zip(*values))).rowcount
 
 
 def _iso_dates(convert, column: list) -> list:
@@ -186,8 +186,8 @@ class Database(DependencyProvider):
 
     def __init__(self, service: str):
         self.service = service
-        self.engine: Engine | None = None
-        self.sessions: sessionmaker | None = None
+        self.engine: Engine  # both from setup() on
+        self.sessions: sessionmaker[Session]
         self.worker_sessions: dict = {}
         self.after_events: list = []
 

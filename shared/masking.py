@@ -3,8 +3,12 @@
 import logging
 import re
 from datetime import date
+from typing import TypeVar
 
 from shared.validation import InvalidValue, normalize_phone
+
+# A number or its absence: a masked number for a number, None for None.
+MaybeText = TypeVar("MaybeText", str, None)
 
 
 def _keep_last4(value: str) -> str:
@@ -23,7 +27,7 @@ def mask_name(name: str | None) -> str | None:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def mask_id_number(number: str | None) -> str | None:
+def mask_id_number(number: MaybeText) -> MaybeText:
     """'110105199003071234' -> '110105********1234'; other lengths keep only the last 4."""
     if not number:
         return number
@@ -32,7 +36,7 @@ def mask_id_number(number: str | None) -> str | None:
     return _keep_last4(number)
 
 
-def mask_phone(phone: str | None) -> str | None:
+def mask_phone(phone: MaybeText) -> MaybeText:
     """'+86 138-0013-8000' -> '138****8000'; anything else keeps only the last 4."""
     if not phone:
         return phone
@@ -43,7 +47,7 @@ def mask_phone(phone: str | None) -> str | None:
     return digits[:3] + "****" + digits[-4:]
 
 
-def mask_bank_account(account: str | None) -> str | None:
+def mask_bank_account(account: MaybeText) -> MaybeText:
     """'6222078651237160091' -> '****0091'; the length is deliberately not revealed."""
     if not account:
         return account
@@ -68,7 +72,6 @@ _SENSITIVE = re.compile(
     r"(?:(?P<id>[0-9]{17}[0-9Xx])|(?P<phone>(?:\+86[ -]?)?1[3-9][0-9]{9})|(?P<card>[0-9]{12,19}))"
     r"(?![0-9A-Za-z])"
 )
-_MASKERS = {"id": mask_id_number, "phone": mask_phone, "card": mask_bank_account}
 _TRACEBACK_FORMATTER = logging.Formatter()
 
 
@@ -78,8 +81,12 @@ def scrub(text: str) -> str:
 
 
 def _masked(match: re.Match[str]) -> str:
-    """The masked form of what _SENSITIVE matched (every match is one of its named groups, never empty)."""
-    return _MASKERS[str(match.lastgroup)](match.group()) or ""
+    """A number _SENSITIVE found, masked by the rule for its kind (its alternatives are exclusive)."""
+    if match["id"]:
+        return mask_id_number(match["id"])
+    if match["phone"]:
+        return mask_phone(match["phone"])
+    return mask_bank_account(match["card"])
 
 
 class MaskingLogFilter(logging.Filter):

@@ -25,7 +25,12 @@ def upgrade(service: str, config=None) -> None:
 def run_env(target_metadata) -> None:
     """Body of every service's migrations/env.py."""
     alembic = context.config
-    engine = make_engine(alembic.get_main_option("sqlalchemy.url"))
+    url = alembic.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError(
+            "no database URL: migrations run through shared.migrations.upgrade(), which gives alembic one"
+        )
+    engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

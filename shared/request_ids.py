@@ -9,6 +9,7 @@ greenthread, and every log record made there gets it as `record.request_id` ("-"
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -71,16 +72,20 @@ class RequestIds(DependencyProvider):
         bind(request_id)
 
 
-def install_log_record_ids() -> None:
-    """Give every log record, whichever handler writes it, a `request_id` attribute. Idempotent."""
-    previous = logging.getLogRecordFactory()
-    if getattr(previous, "adds_request_id", False):
-        return
+class _RecordFactory:
+    """The log record factory found installed, each of its records given the current request id."""
 
-    def factory(*args, **kwargs):
-        record = previous(*args, **kwargs)
+    def __init__(self, previous: Callable[..., logging.LogRecord]) -> None:
+        self.previous = previous
+
+    def __call__(self, *args, **kwargs):
+        record = self.previous(*args, **kwargs)
         record.request_id = _current.get() or NONE
         return record
 
-    factory.adds_request_id = True
-    logging.setLogRecordFactory(factory)
+
+def install_log_record_ids() -> None:
+    """Give every log record, whichever handler writes it, a `request_id` attribute. Idempotent."""
+    previous = logging.getLogRecordFactory()
+    if not isinstance(previous, _RecordFactory):
+        logging.setLogRecordFactory(_RecordFactory(previous))

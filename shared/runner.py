@@ -50,7 +50,7 @@ def main(argv=None) -> None:
     runner = ServiceRunner(config)
     runner.add_service(service_class(name))
 
-    stopping = []
+    stopping: list[bool] = []
 
     def shutdown(_signum, _frame):
         # Once: Ctrl-C reaches every process of the terminal's group, and `hardship run` then sends SIGTERM too;

@@ -5,7 +5,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from shared.errors import validation_error
 from shared.validation import InvalidValue, check_characters, check_typed_text
 
-_CHINESE_FIELD_MESSAGES = {
+_CHINESE_FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
     fields.Field: {"required": "必填", "null": "不能为空", "validator_failed": "取值无效"},
     fields.String: {"invalid": "应为文本"},
     fields.Integer: {"invalid": "应为整数", "too_large": "数值过大"},
@@ -77,4 +77,4 @@ def load_or_400(schema: Schema, payload, **kwargs) -> dict:
     try:
         return schema.load(payload, **kwargs)
     except ValidationError as exc:
-        raise validation_error(exc.messages) from None
+        raise validation_error(exc.normalized_messages()) from None

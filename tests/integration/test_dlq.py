@@ -8,10 +8,10 @@ from pathlib import Path
 
 from kombu import Connection, Exchange, Producer
 
+from hardship_cli.dlq import list_parked, replay, watched_queues
 from services.notify import templates
 from services.notify.service import NotifyService
 from services.registry.service import RegistryService
-from shared.dlq import list_parked, replay, watched_queues
 from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body

@@ -94,7 +94,7 @@ def test_the_cli_import_gives_up_on_a_registry_that_does_not_answer(config, monk
     """A registry whose queue is there but never consumed (frozen, or all its workers stuck)."""
     from kombu import Queue
 
-    from shared.import_client import import_file
+    from hardship_cli.import_client import import_file
 
     with Connection(config["AMQP_URI"]) as connection:
         Queue(

@@ -8,6 +8,7 @@ import orjson
 import pytest
 from sqlalchemy import select
 
+from hardship_cli.dlq import list_parked
 from services.notify.models import attempts, messages
 from services.notify.service import NotifyService
 from services.registry.service import RegistryService
@@ -15,7 +16,6 @@ from shared import clock
 from shared.bus import ConfirmingPublisher
 from shared.clock import SHANGHAI
 from shared.db import make_engine
-from shared.dlq import list_parked
 from shared.events import envelope, exchange_name, new_id
 from tests.e2e.builders import valid_worker
 from tests.e2e.notify_builders import MovableClock

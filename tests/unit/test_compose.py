@@ -30,7 +30,7 @@ def check_resolves(argv: list[str]) -> None:
     """`python -m MODULE ARGS` where MODULE is a file of this repo (and, for the runner and the health check, ARGS a
     service it knows), or `hardship COMMAND` where COMMAND is one of the CLI's."""
     if argv[0] == "hardship":
-        assert 'hardship = "shared.cli:main"' in (ROOT / "pyproject.toml").read_text("utf-8")
+        assert 'hardship = "hardship_cli.cli:main"' in (ROOT / "pyproject.toml").read_text("utf-8")
         assert argv[1] in CLI_COMMANDS, argv
         if argv[1] == "migrate":
             assert set(argv[2:]) <= set(SERVICES), argv

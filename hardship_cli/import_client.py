@@ -5,9 +5,9 @@ import time
 import uuid
 from pathlib import Path
 
+from hardship_cli.supervisor import broker_problem
 from shared.actors import command_line_actor
 from shared.config import nameko_config, setting
-from shared.supervisor import broker_problem
 from shared.upload_parts import send_parts
 
 POLL_SECONDS = 0.5

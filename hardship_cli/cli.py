@@ -41,28 +41,28 @@ def main(argv=None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "run":
-        from shared.supervisor import run_system
+        from hardship_cli.supervisor import run_system
 
         return run_system(args.services.split(",") if args.services else None)
     if args.command == "migrate":
-        from shared.supervisor import migrate_all
+        from hardship_cli.supervisor import migrate_all
 
         migrate_all(args.services or None)
         return 0
     if args.command == "user":
         return add_user(args.name, args.role, args.donor_id)
     if args.command == "demo":
-        from shared.demo import run_demo
+        from hardship_cli.demo import run_demo
 
         return run_demo(args.sheet)
     if args.command == "dlq":
-        from shared.dlq_cli import list_command, replay_command
+        from hardship_cli.dlq_cli import list_command, replay_command
 
         if args.dlq_command == "list":
             return list_command()
         return replay_command(args.queue, args.event_id)
     if args.command == "import":
-        from shared.import_client import import_file
+        from hardship_cli.import_client import import_file
 
         return import_file(args.file, args.actor)
     return 2

@@ -2,8 +2,8 @@
 
 import sys
 
-from shared.dlq import list_parked, replay
-from shared.supervisor import broker_problem
+from hardship_cli.dlq import list_parked, replay
+from hardship_cli.supervisor import broker_problem
 
 
 def describe(parked) -> str:
