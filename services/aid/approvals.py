@@ -81,15 +81,16 @@ def approve(session, application_ids: list[str], actor: str, note: str | None, t
     for moves in groups.values():
         # Locks in the order every change takes them: the applications (by id), then the campaign, so two
         # approvals of overlapping applications never wait on each other in a circle.
-        moves.sort(key=lambda move: move.application.application_id)
         try:
-            commit(session, moves, at)
+            commit(session, sorted(moves, key=lambda move: move.application.application_id), at)
             continue
         except DomainError as error:
             if len(moves) == 1:
                 failed[moves[0].application.application_id] = error
                 continue
-        for move in moves:  # the money or another reviewer stopped them together: each on its own, read again
+        # Stopped together (the money, another reviewer): each on its own, read again, in the order asked, so that as
+        # many as the money allows are approved.
+        for move in moves:
             try:
                 application_store.change(
                     session,
