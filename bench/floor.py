@@ -10,7 +10,7 @@ import orjson
 
 from bench.broker import bind_counting_queue
 from shared.bus import ConfirmingPublisher
-from shared.events import envelope
+from shared.event_types import build
 from shared.validation import id_check_char
 
 
@@ -34,7 +34,18 @@ def raw_import_seconds(csv_bytes: bytes, workdir: Path) -> float:
 def raw_publish_rate(amqp_uri: str, messages: int) -> float:
     """Messages per second the project's confirming publisher gets into a queue of this broker, with nothing else running."""
     bind_counting_queue(amqp_uri, "bench.raw", "bench.raw.count")
-    body = orjson.dumps(envelope(worker_id="0" * 32, category="deep", union="基准工会", status="active"))
+    body = orjson.dumps(
+        build(
+            "worker_registered",
+            worker_id="0" * 32,
+            category="deep",
+            union="基准工会",
+            status="active",
+            household_size=3,
+            filed_on="2026-01-05",
+            review_due_on="2027-01-05",
+        )
+    )
     publisher = ConfirmingPublisher(amqp_uri)
     started = time.perf_counter()
     for start in range(0, messages, 1000):

@@ -26,7 +26,8 @@ from services.registry.service import RegistryService
 from shared.bus import ConfirmingPublisher
 from shared.config import nameko_config
 from shared.db import make_engine
-from shared.events import envelope, exchange_name
+from shared.event_types import build
+from shared.events import exchange_name, new_id
 from shared.migrations import upgrade
 from shared.upload_parts import import_content
 from tests.fakes.sheets import generate_workers, to_csv_bytes
@@ -53,8 +54,9 @@ class RawSink:
 def submitted_events(worker_ids: list[str]) -> list[tuple[str, bytes, str]]:
     events = []
     for worker_id in worker_ids:
-        payload = envelope(
-            application_id=envelope()["event_id"],
+        payload = build(
+            "application_submitted",
+            application_id=new_id(),
             campaign_id="0" * 32,
             worker_id=worker_id,
             program="warmth",

@@ -4,7 +4,7 @@ nameko runs a worker for each message; for a handler whose work is a row, settin
 (every dependency of the service), committing its own transaction and acknowledging cost more
 than the work. Here the messages the consumer receives in one go (all it reads before it waits on
 the socket again: up to the prefetch count under load, one when idle, so nothing waits for a timer)
-reach one worker as a list of payloads, and are acknowledged once it has returned.
+reach one worker as a list of events (each read through its schema), and are acknowledged once it has returned.
 
 The handler must do all or nothing (one transaction). When it fails, each message of the list is
 handled again on its own, so a poison message is retried and parked by itself (ReliableEventHandler)
@@ -12,7 +12,7 @@ and cannot hold back the events that came with it.
 """
 
 import logging
-from functools import partial
+from functools import partial, wraps
 
 from nameko.exceptions import ContainerBeingKilled
 
@@ -22,6 +22,14 @@ log = logging.getLogger(__name__)
 
 
 class BatchedEventHandler(ReliableEventHandler):
+    @staticmethod
+    def reading(read, method):
+        @wraps(method)
+        def handler(service, payloads):
+            return method(service, [read(payload) for payload in payloads])
+
+        return handler
+
     def setup(self) -> None:
         super().setup()
         self.arrived: list[tuple] = []  # (payload, message) received and not yet given to a worker

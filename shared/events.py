@@ -1,12 +1,8 @@
-"""The event envelope every payload on the bus carries."""
+"""What every event needs besides its schema (shared.event_schemas): ids, the clock and the exchange."""
 
 import os
 import time
 from datetime import UTC, datetime
-
-from shared import request_ids
-
-SCHEMA_VERSION = 1
 
 
 def now_utc() -> datetime:
@@ -20,21 +16,6 @@ def new_id() -> str:
     scattered through them.
     """
     return f"{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
-
-
-def envelope(occurred_at: str | None = None, **about) -> dict:
-    """A new event payload: a unique id, when it happened, the schema version, the ids it is about, and
-    the id of the request that caused it, when there is one."""
-    payload = {
-        "event_id": new_id(),
-        "occurred_at": occurred_at or now_utc().isoformat(),
-        "schema_version": SCHEMA_VERSION,
-        **about,
-    }
-    request_id = request_ids.current()
-    if request_id:
-        payload[request_ids.CONTEXT_KEY] = request_id
-    return payload
 
 
 def exchange_name(source_service: str) -> str:

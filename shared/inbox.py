@@ -38,14 +38,14 @@ def handle_once(inbox: Table, db_attribute: str = "db"):
         handler_name = method.__qualname__
 
         @functools.wraps(method)
-        def wrapper(self, payload):
+        def wrapper(self, event):
             session = getattr(self, db_attribute)
-            if not claim(session, inbox, payload["event_id"], handler_name):
+            if not claim(session, inbox, event.event_id, handler_name):
                 session.rollback()
                 process_counters(self.name).duplicate_dropped(handler_name)
-                log.debug("%s dropped event %s, handled before", handler_name, payload["event_id"])
+                log.debug("%s dropped event %s, handled before", handler_name, event.event_id)
                 return None
-            result = method(self, payload)
+            result = method(self, event)
             session.commit()
             return result
 

@@ -7,6 +7,7 @@ replay it. An event whose body cannot even be decoded (kombu logs and acks those
 is parked at once: no retry would make it readable.
 """
 
+import functools
 import logging
 import traceback
 
@@ -17,6 +18,7 @@ from nameko.messaging import QueueConsumer
 
 from shared import request_ids
 from shared.config import retry_delays, setting
+from shared.event_types import reader
 from shared.events import now_utc
 from shared.masking import scrub
 from shared.topology import queue_arguments
@@ -51,6 +53,23 @@ def failure_reason(exc_info) -> str:
 
 
 class ReliableEventHandler(EventHandler):
+    @classmethod
+    def decorator(cls, source_service: str, event_type: str, **kwargs):
+        """`@reliable_event_handler(source, type)`: the method is given the event read through its schema
+        (shared.event_types), never the raw payload. A payload its schema refuses fails the worker like any
+        other error: retried, then parked."""
+        register = super().decorator(source_service, event_type, **kwargs)
+        read = reader(source_service, event_type)
+        return lambda method: register(cls.reading(read, method))
+
+    @staticmethod
+    def reading(read, method):
+        @functools.wraps(method)
+        def handler(service, payload):
+            return method(service, read(payload))
+
+        return handler
+
     def setup(self):
         super().setup()
         config = self.container.config

@@ -16,7 +16,8 @@ from services.aid import ledger
 from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
-from shared.events import envelope, new_id, now_utc
+from shared.event_types import new_event
+from shared.events import new_id, now_utc
 from shared.masking import mask_name, mask_phone
 from shared.outbox import add_events
 
@@ -180,15 +181,13 @@ def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
             session,
             outbox,
             [
-                (
+                new_event(
                     "donation_received",
-                    envelope(
-                        donation_id=donation["donation_id"],
-                        donor_id=data["donor_id"],
-                        campaign_id=data["campaign_id"],
-                        amount_fen=data["amount_fen"],
-                        received_on=data["received_on"].isoformat(),
-                    ),
+                    donation_id=donation["donation_id"],
+                    donor_id=data["donor_id"],
+                    campaign_id=data["campaign_id"],
+                    amount_fen=data["amount_fen"],
+                    received_on=data["received_on"].isoformat(),
                 )
             ],
         )

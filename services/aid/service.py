@@ -290,8 +290,8 @@ class AidService:
 
     @reliable_event_handler("registry", "worker_status_changed")
     @handle_once(inbox)
-    def on_worker_status_changed(self, payload):
+    def on_worker_status_changed(self, event):
         """A worker who exits or is suspended has their open applications sent back to review."""
-        if payload["status"] == "active":
+        if event.status == "active":
             return
-        application_store.return_for_review(self.db, payload["worker_id"], payload["status"], REGISTRY_ACTOR)
+        application_store.return_for_review(self.db, event.worker_id, event.status, REGISTRY_ACTOR)

@@ -10,7 +10,8 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from services.notify.models import attempts, messages, outbox
 from shared.db import insert_many, row_by_id
-from shared.events import envelope, new_id, now_utc
+from shared.event_types import new_event
+from shared.events import new_id, now_utc
 from shared.outbox import add_events
 
 WAITING = ("queued", "deferred")
@@ -19,12 +20,12 @@ PUBLIC_STATUS = {"claimed": "queued", "sending": "queued"}
 INTERNAL_STATUSES = {"queued": ("queued", "claimed", "sending")}
 
 
-def new_message(payload: dict, rendered, now: datetime, due_at: datetime) -> dict:
-    """The row of the SMS for this application status (its key, application and template, keeps it single)."""
+def new_message(event, rendered, now: datetime, due_at: datetime) -> dict:
+    """The row of the SMS for an application event (its key, application and template, keeps it single)."""
     return {
         "notification_id": new_id(),
-        "application_id": payload["application_id"],
-        "worker_id": payload["worker_id"],
+        "application_id": event.application_id,
+        "worker_id": event.worker_id,
         "template": rendered.template,
         "params": rendered.params,
         "text": rendered.text,
@@ -88,16 +89,14 @@ def status_event(session, row, status: str, provider: str | None) -> None:
 
 
 def status_change(row, status: str, provider: str | None) -> tuple[str, dict]:
-    return (
+    return new_event(
         "sms_status_changed",
-        envelope(
-            notification_id=row.notification_id,
-            application_id=row.application_id,
-            worker_id=row.worker_id,
-            template=row.template,
-            status=PUBLIC_STATUS.get(status, status),
-            provider=provider,
-        ),
+        notification_id=row.notification_id,
+        application_id=row.application_id,
+        worker_id=row.worker_id,
+        template=row.template,
+        status=PUBLIC_STATUS.get(status, status),
+        provider=provider,
     )
 
 

@@ -17,7 +17,7 @@ from shared.db import Database
 from shared.errors import ServiceError, not_found
 from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
-from shared.request_ids import CONTEXT_KEY, RequestIds, bound
+from shared.request_ids import RequestIds, bound
 from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
 from shared.schemas import PagedQuerySchema, load_or_400
@@ -37,7 +37,7 @@ class NotifyService:
     request_ids = RequestIds()
     figures = ServiceFigures("notify", outbox, extra=sms_figures)
 
-    def record(self, payloads, template):
+    def record(self, events, template):
         """The SMS for this status, once: the message's own key (application, template) drops a redelivered
         or replayed event, so these handlers need no inbox row besides it."""
         sign_name = setting("SMS_SIGN_NAME", self.config)
@@ -46,38 +46,38 @@ class NotifyService:
         messages.add_new(
             self.db,
             [
-                messages.new_message(payload, templates.render(template, payload, sign_name), now, due_at)
-                for payload in payloads
+                messages.new_message(event, templates.render(template, event, sign_name), now, due_at)
+                for event in events
             ],
         )
         if log.isEnabledFor(logging.DEBUG):
-            for payload in payloads:  # each under the id of the request that caused it
-                with bound(payload.get(CONTEXT_KEY)):
-                    log.debug("SMS %s for application %s recorded", template, payload["application_id"])
+            for event in events:  # each under the id of the request that caused it
+                with bound(event.request_id):
+                    log.debug("SMS %s for application %s recorded", template, event.application_id)
 
     @batched_event_handler("aid", "application_submitted")
-    def on_application_submitted(self, payloads):
-        self.record(payloads, "submitted")
+    def on_application_submitted(self, events):
+        self.record(events, "submitted")
 
     @batched_event_handler("aid", "application_approved")
-    def on_application_approved(self, payloads):
-        self.record(payloads, "publicizing")
+    def on_application_approved(self, events):
+        self.record(events, "publicizing")
 
     @batched_event_handler("aid", "application_ready")
-    def on_application_ready(self, payloads):
-        self.record([payload for payload in payloads if templates.approved_without_notice(payload)], "ready")
+    def on_application_ready(self, events):
+        self.record([event for event in events if templates.approved_without_notice(event)], "ready")
 
     @batched_event_handler("aid", "application_rejected")
-    def on_application_rejected(self, payloads):
-        self.record(payloads, "rejected")
+    def on_application_rejected(self, events):
+        self.record(events, "rejected")
 
     @batched_event_handler("aid", "application_disbursed")
-    def on_application_disbursed(self, payloads):
-        self.record(payloads, "disbursed")
+    def on_application_disbursed(self, events):
+        self.record(events, "disbursed")
 
     @batched_event_handler("aid", "application_payment_failed")
-    def on_application_payment_failed(self, payloads):
-        self.record(payloads, "payment_failed")
+    def on_application_payment_failed(self, events):
+        self.record(events, "payment_failed")
 
     @configured_timer("SMS_DISPATCH_SECONDS")
     def dispatch(self):

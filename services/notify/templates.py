@@ -57,13 +57,11 @@ def segments(text: str) -> int:
     return 1 if length <= ONE_SEGMENT else -(-length // LONG_SEGMENT)
 
 
-def render(template: str, fields: dict, sign_name: str) -> Rendered:
-    """The SMS for `template` from an aid event's fields.
-
-    Raises KeyError for an unknown template, ValueError when a field the template needs is missing.
-    """
+def render(template: str, event, sign_name: str) -> Rendered:
+    """The SMS for `template` from an aid application event (shared.event_types.read), whose schema guarantees
+    the fields the template needs. Raises KeyError for an unknown template."""
     pattern = TEMPLATES[template]
-    params = {name: _PARAM_VALUES[name](fields) for name in _param_names(pattern)}
+    params = {name: _PARAM_VALUES[name](event) for name in _param_names(pattern)}
     text = _text(sign_name, pattern, params)
     for name in CUT_ORDER:
         excess = _length(text) - ONE_SEGMENT
@@ -75,10 +73,10 @@ def render(template: str, fields: dict, sign_name: str) -> Rendered:
     return Rendered(template=template, params=params, text=text, segments=segments(text))
 
 
-def approved_without_notice(fields: dict) -> bool:
+def approved_without_notice(event) -> bool:
     """Whether an application_ready event is the approval itself (publicity_days 0). One that ends a public
     notice is not: the worker was told of the approval when the notice began."""
-    return fields.get("from_status") == "submitted"
+    return event.from_status == "submitted"
 
 
 def yuan(amount_fen: int) -> str:
@@ -86,9 +84,8 @@ def yuan(amount_fen: int) -> str:
     return format_fen(amount_fen).replace("¥", "").replace(",", "").removesuffix(".00")
 
 
-def month_day(iso_date: str) -> str:
-    """'2026-11-30' -> '11月30日'."""
-    day = date.fromisoformat(iso_date)
+def month_day(day: date) -> str:
+    """2026-11-30 -> '11月30日'."""
     return f"{day.month}月{day.day}日"
 
 
@@ -99,20 +96,13 @@ def clean(value: str) -> str:
     return scrub(" ".join(text.split()))
 
 
-def _required(fields: dict, key: str):
-    value = fields.get(key)
-    if value is None or value == "":
-        raise ValueError(f"the SMS needs {key}")
-    return value
-
-
 _PARAM_VALUES = {
-    "campaign": lambda fields: clean(_required(fields, "campaign_name")),
-    "number": lambda fields: short_number(_required(fields, "application_id")),
-    "amount": lambda fields: yuan(_required(fields, "amount_fen")),
-    "date": lambda fields: month_day(_required(fields, "publicity_ends_on")),
+    "campaign": lambda event: clean(event.campaign_name),
+    "number": lambda event: short_number(event.application_id),
+    "amount": lambda event: yuan(event.amount_fen),
+    "date": lambda event: month_day(event.publicity_ends_on),
     # The template closes the reason with its own 。
-    "reason": lambda fields: clean(fields.get("reason") or "").rstrip(_END_PUNCTUATION) or NO_REASON,
+    "reason": lambda event: clean(event.reason or "").rstrip(_END_PUNCTUATION) or NO_REASON,
 }
 
 

@@ -17,7 +17,8 @@ from services.registry.models import audit_log, outbox
 from services.registry.models import workers as workers_table
 from services.registry.spreadsheet import HEADER_BY_FIELD, SkippedLine
 from shared.db import insert_many
-from shared.events import envelope, new_id, now_utc
+from shared.event_types import new_event
+from shared.events import new_id, now_utc
 from shared.outbox import add_events
 
 # a chunk refused because others filed or changed the same people meanwhile is written again; more than once is rare
@@ -144,7 +145,7 @@ class Importer:
             if row is None:
                 prepared.update(worker_id=new_id(), created_at=now, updated_at=now)  # a retry writes them anew
                 created.append(prepared)
-                events.append(("worker_registered", envelope(occurred_at, **workers.event_about(prepared))))
+                events.append(new_event("worker_registered", occurred_at, **workers.event_about(prepared)))
                 audits.append(
                     {
                         "at": now,
@@ -179,14 +180,12 @@ class Importer:
                 changed.append({"b_worker_id": row.worker_id, "b_version": row.version, **values})
                 about = {**row._mapping, **values}
                 events.append(
-                    (
+                    new_event(
                         "worker_updated",
-                        envelope(
-                            occurred_at,
-                            **workers.event_about(about),
-                            version=values["version"],
-                            changed=fields_changed,
-                        ),
+                        occurred_at,
+                        **workers.event_about(about),
+                        version=values["version"],
+                        changed=fields_changed,
                     )
                 )
                 audits.append(

@@ -11,7 +11,8 @@ from services.registry.models import workers as workers_table
 from shared import clock
 from shared.db import insert_many, row_by_id
 from shared.errors import ServiceError
-from shared.events import envelope, new_id, now_utc
+from shared.event_types import new_event
+from shared.events import new_id, now_utc
 from shared.masking import scrub
 from shared.outbox import add_events
 from shared.validation import parse_id_number
@@ -51,7 +52,7 @@ def register(session, vault, data: dict, actor: str):
     try:
         session.execute(insert(workers_table).values(**row))
         audit(session, actor, "create", row["worker_id"])
-        add_events(session, outbox, [("worker_registered", envelope(**workers.event_about(row)))])
+        add_events(session, outbox, [new_event("worker_registered", **workers.event_about(row))])
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -112,13 +113,11 @@ def announce_update(session, worker_id: str, changed: list[str]):
         session,
         outbox,
         [
-            (
+            new_event(
                 "worker_updated",
-                envelope(
-                    **workers.event_about(updated._mapping),
-                    version=updated.version,
-                    changed=changed,
-                ),
+                **workers.event_about(updated._mapping),
+                version=updated.version,
+                changed=changed,
             )
         ],
     )
@@ -148,13 +147,11 @@ def change_status(session, worker_id: str, new_status: str, reason: str, actor: 
         session,
         outbox,
         [
-            (
+            new_event(
                 "worker_status_changed",
-                envelope(
-                    **workers.event_about(updated._mapping),
-                    from_status=row.status,
-                    reason=scrub(reason),
-                ),
+                **workers.event_about(updated._mapping),
+                from_status=row.status,
+                reason=scrub(reason),
             )
         ],
     )

@@ -7,13 +7,14 @@ from services.aid.service import AidService
 from services.gateway.service import GatewayService
 from services.registry.service import RegistryService
 from shared.bus import ConfirmingPublisher
-from shared.events import envelope, exchange_name
+from shared.events import exchange_name
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import create_campaign, start_system, submitted, worker
 from tests.e2e.builders import assert_error
 from tests.e2e.conftest import Api
 from tests.e2e.metrics_scrape import scrape, value
+from tests.fakes.events import sample
 from tests.integration.conftest import wait_until
 
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
@@ -80,7 +81,7 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(aid_api):
 
 def test_redelivered_events_and_parked_messages_are_counted(aid_api, config):
     _body, filed = worker(aid_api)
-    event = envelope(worker_id=filed["worker_id"], status="active", previous_status="active")
+    event = sample("worker_status_changed", worker_id=filed["worker_id"], status="active")
     publisher = ConfirmingPublisher(config["AMQP_URI"])
     with Connection(config["AMQP_URI"]) as connection:
         channel = connection.channel()

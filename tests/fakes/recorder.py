@@ -15,7 +15,7 @@ handled = Table(
     Column("event_id", String(32), nullable=False),
     Column("worker_id", String(32), nullable=False),
 )
-deliveries: list[dict] = []
+deliveries: list = []  # the events as read
 flaky_failures_left = {"count": 0}
 
 
@@ -26,25 +26,25 @@ class Recorder:
     db = Database("recorder")
 
     @reliable_event_handler("registry", "worker_registered")
-    def on_worker_registered(self, payload):
-        deliveries.append(payload)
+    def on_worker_registered(self, event):
+        deliveries.append(event)
         if flaky_failures_left["count"] > 0:
             flaky_failures_left["count"] -= 1
             raise ConnectionError("downstream not ready yet")
-        self.record(payload)
+        self.record(event)
 
     @reliable_event_handler("registry", "worker_updated")
-    def on_worker_updated(self, payload):
-        deliveries.append(payload)
+    def on_worker_updated(self, event):
+        deliveries.append(event)
 
     @handle_once(inbox)
-    def record(self, payload):
-        self.db.execute(insert(handled).values(event_id=payload["event_id"], worker_id=payload["worker_id"]))
+    def record(self, event):
+        self.db.execute(insert(handled).values(event_id=event.event_id, worker_id=event.worker_id))
 
 
 class AlwaysFails:
     name = "failing"
 
     @reliable_event_handler("registry", "worker_registered")
-    def on_worker_registered(self, payload):
-        raise RuntimeError(f"cannot process worker {payload['worker_id']}")
+    def on_worker_registered(self, event):
+        raise RuntimeError(f"cannot process worker {event.worker_id}")

@@ -39,8 +39,8 @@ def handled_count(engine, worker_id: str) -> int:
         ).scalar()
 
 
-def deliveries_for(worker_id: str) -> list[dict]:
-    return [payload for payload in recorder.deliveries if payload["worker_id"] == worker_id]
+def deliveries_for(worker_id: str) -> list:
+    return [event for event in recorder.deliveries if event.worker_id == worker_id]
 
 
 @pytest.fixture

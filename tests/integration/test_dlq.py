@@ -9,13 +9,13 @@ from pathlib import Path
 from kombu import Connection, Exchange, Producer
 
 from hardship_cli.dlq import list_parked, replay, watched_queues
-from services.notify import templates
 from services.notify.service import NotifyService
 from services.registry.service import RegistryService
-from shared.events import envelope
+from shared import event_types
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
+from tests.fakes.events import sample
 from tests.integration.conftest import deliveries_for, handled_count, wait_until
 
 HARDSHIP = str(Path(sys.executable).parent / "hardship")
@@ -62,7 +62,7 @@ def test_a_parked_event_is_listed_then_replayed_once_its_cause_is_fixed(
 
     [parked] = wait_until(lambda: parked_for(config, queues))
     assert (parked.queue, parked.event_type, parked.attempts) == (RECORDER_QUEUE, "worker_registered", 3)
-    assert parked.event_id == deliveries_for(worker["worker_id"])[0]["event_id"]
+    assert parked.event_id == deliveries_for(worker["worker_id"])[0].event_id
     assert parked.reason.startswith("ConnectionError: downstream not ready yet")
     assert parked.parked_at
     assert parked_for(config, queues) == [parked]  # listing leaves the message where it was
@@ -103,28 +103,31 @@ def test_a_replay_of_one_event_id_leaves_the_others_parked(config, runner_factor
     second = registry_rpc.register_worker(worker_body(), "test")
     wait_until(lambda: len(parked_for(config, queues)) == 2)
     recorder.flaky_failures_left["count"] = 0
-    first_event = deliveries_for(first["worker_id"])[0]["event_id"]
+    first_event = deliveries_for(first["worker_id"])[0].event_id
 
     [replayed] = replay(config["AMQP_URI"], event_id=first_event, queues=queues)
 
     assert replayed.event_id == first_event
     wait_until(lambda: handled_count(recorder_db, first["worker_id"]) == 1)
     [left] = parked_for(config, queues)
-    assert left.event_id == deliveries_for(second["worker_id"])[0]["event_id"]
+    assert left.event_id == deliveries_for(second["worker_id"])[0].event_id
     assert handled_count(recorder_db, second["worker_id"]) == 0
 
 
-# where notify's templates refuse a missing field: the parking reason names the file and line that raised
+# where an event its schema refuses is refused: the parking reason names the file and line that raised
 RAISED_AT = next(
     number
-    for number, line in enumerate(inspect.getsource(templates).splitlines(), 1)
-    if 'raise ValueError(f"the SMS needs {key}")' in line
+    for number, line in enumerate(inspect.getsource(event_types).splitlines(), 1)
+    if "raise InvalidEvent(" in line
 )
 
 
 def test_the_command_lists_a_poison_event_masked_and_replays_it_into_parking_again(config, runner_factory):
     start(runner_factory, config, NotifyService)
-    poison = envelope(application_id="a" * 32)  # no worker_id, no amount: it cannot be rendered
+    # no worker_id, no amount: it cannot be read
+    poison = {
+        key: value for key, value in sample("application_disbursed").items() if key not in ("worker_id", "amount_fen")
+    }
 
     publish(config, "aid.events", "application_disbursed", poison)
 
@@ -133,7 +136,8 @@ def test_the_command_lists_a_poison_event_masked_and_replays_it_into_parking_aga
     assert listing.returncode == 0, listing.stderr
     [line] = [line for line in listing.stdout.splitlines() if poison["event_id"] in line]
     assert line.startswith(f"{NOTIFY_QUEUE}\tapplication_disbursed\t{poison['event_id']}\t")
-    assert line.endswith(f"第 3 次失败后停放：ValueError: the SMS needs campaign_name at templates.py:{RAISED_AT}")
+    assert "第 3 次失败后停放：InvalidEvent: application_disbursed does not fit its schema: {'worker_id'" in line
+    assert "'amount_fen'" in line and line.endswith(f" at event_types.py:{RAISED_AT}")
     assert "共 1 条停放的事件" in listing.stdout
 
     replayed = hardship_dlq(config, "replay", "--queue", f"{NOTIFY_QUEUE}.parking")

@@ -6,10 +6,10 @@ from kombu import Connection, Exchange, Producer
 
 from services.registry.service import RegistryService
 from shared.bus import ConfirmingPublisher
-from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
+from tests.fakes.events import sample
 from tests.integration.conftest import deliveries_for, get_parked, handled_count, wait_until
 
 QUIET_SECONDS = 0.5
@@ -29,8 +29,8 @@ def test_registering_a_worker_emits_exactly_one_event(config, runner_factory, re
     wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)
     time.sleep(QUIET_SECONDS)
     [event] = deliveries_for(worker["worker_id"])
-    assert event["schema_version"] == 1 and event["event_id"] and event["occurred_at"]
-    assert event["category"] == worker["category"]
+    assert event.schema_version == 1 and event.event_id and event.occurred_at
+    assert event.category == worker["category"]
 
 
 def test_an_event_survives_the_relay_dying_between_commit_and_publish(
@@ -80,13 +80,13 @@ def test_an_event_published_twice_is_handled_once(config, runner_factory, record
     wait_until(lambda: len(deliveries_for(worker["worker_id"])) == 2)
     time.sleep(QUIET_SECONDS)
     first, second = deliveries_for(worker["worker_id"])
-    assert first["event_id"] == second["event_id"]
+    assert first.event_id == second.event_id
     assert handled_count(recorder_db, worker["worker_id"]) == 1
 
 
 def test_a_redelivered_event_changes_nothing(config, runner_factory, recorder_db):
     start(runner_factory, config, recorder.Recorder)
-    event = envelope(worker_id="w" * 32, category="deep", union="测试工会", status="active")
+    event = sample("worker_registered")
 
     with Connection(config["AMQP_URI"]) as connection:
         producer = Producer(

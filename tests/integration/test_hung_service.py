@@ -12,12 +12,12 @@ from services.aid.service import AidService
 from services.gateway.service import GatewayService
 from services.registry.service import RegistryService
 from shared.errors import ServiceError
-from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue, reliable_event_handler
 from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
 from tests.e2e.aid_builders import TODAY, campaign_body
 from tests.e2e.conftest import Api
+from tests.fakes.events import sample
 from tests.fakes.frozen_registry import Freeze, FrozenRegistry
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 from tests.integration.conftest import get_parked
@@ -32,8 +32,8 @@ class Asker:
     registry = TimedRpcProxy("registry")
 
     @reliable_event_handler("aid", "application_submitted")
-    def on_application_submitted(self, payload):
-        self.registry.applicants([payload["worker_id"]])
+    def on_application_submitted(self, event):
+        self.registry.applicants([event.worker_id])
 
 
 def submission(campaign_id: str) -> dict:
@@ -77,7 +77,7 @@ def aid_call(config, method: str, *args):
 def test_an_event_handlers_call_to_a_hung_registry_is_retried_then_parked(config, runner_factory, monkeypatch):
     monkeypatch.setattr(Freeze, "thawed", eventlet.Event())
     runner_factory({**config, "RPC_TIMEOUT": str(RPC_TIMEOUT)}, FrozenRegistry, Asker).start()
-    event = envelope(application_id="b" * 32, worker_id="a" * 32)
+    event = sample("application_submitted", application_id="b" * 32, worker_id="a" * 32)
     with Connection(config["AMQP_URI"]) as connection:
         producer = Producer(connection.default_channel, exchange=Exchange("aid.events", type="topic", durable=True))
         producer.publish(event, routing_key="application_submitted", serializer="json", delivery_mode=2)

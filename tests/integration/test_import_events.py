@@ -15,9 +15,9 @@ def import_sheet(registry_rpc, content: bytes) -> dict:
     return import_content(registry_rpc, content, "sample.csv", "test")
 
 
-def updates() -> list[dict]:
-    """worker_updated payloads (they alone say which fields changed)."""
-    return [payload for payload in recorder.deliveries if "changed" in payload]
+def updates() -> list:
+    """worker_updated events (they alone say which fields changed)."""
+    return [event for event in recorder.deliveries if hasattr(event, "changed")]
 
 
 def test_import_events_follow_what_changed(config, runner_factory, recorder_db, registry_rpc):
@@ -30,8 +30,8 @@ def test_import_events_follow_what_changed(config, runner_factory, recorder_db, 
     time.sleep(0.5)
     registered = recorder.deliveries
     assert len(registered) == first["created"] == 193
-    assert len({payload["worker_id"] for payload in registered}) == 193
-    assert len({payload["event_id"] for payload in registered}) == 193
+    assert len({event.worker_id for event in registered}) == 193
+    assert len({event.event_id for event in registered}) == 193
 
     second = import_sheet(registry_rpc, content)
     time.sleep(1)
@@ -43,5 +43,5 @@ def test_import_events_follow_what_changed(config, runner_factory, recorder_db, 
     wait_until(lambda: len(recorder.deliveries) == 194)
     [update] = updates()
     assert third["updated"] == 1
-    assert update["changed"] == ["phone"] and update["version"] == 2
+    assert update.changed == ["phone"] and update.version == 2
     assert "13392655487" not in str(update)

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from services.registry.models import outbox
 from shared.bus import ConfirmingPublisher
 from shared.db import make_engine
-from shared.events import envelope
+from shared.event_types import new_event
 from shared.outbox import add_events, relay_batch
+from tests.fakes.events import FIELDS
 from tests.integration.test_bus import counting_queue, drain  # noqa: F401
 
 EARLIER = datetime(2026, 1, 1, tzinfo=UTC)
@@ -17,7 +18,9 @@ EARLIER = datetime(2026, 1, 1, tzinfo=UTC)
 
 def queue_events(engine, count: int) -> list[int]:
     with Session(engine) as session:
-        add_events(session, outbox, [("worker_registered", envelope(worker_id=f"{n:032x}")) for n in range(count)])
+        add_events(
+            session, outbox, [new_event("worker_registered", **FIELDS["worker_registered"]) for _ in range(count)]
+        )
         session.commit()
         return list(session.execute(select(outbox.c.id).order_by(outbox.c.id)).scalars())
 

@@ -17,7 +17,7 @@ def test_only_the_approval_of_a_bank_change_publishes_worker_updated(config, run
     )
     registry_rpc.decide_change_request(asked["change_request_id"], True, {}, "caseworker:checker")
 
-    wait_until(lambda: any("changed" in payload for payload in recorder.deliveries))
-    [update] = [payload for payload in recorder.deliveries if "changed" in payload]
-    assert (update["worker_id"], update["changed"], update["version"]) == (worker_id, ["bank"], 2)
+    wait_until(lambda: any(hasattr(event, "changed") for event in recorder.deliveries))
+    [update] = [event for event in recorder.deliveries if hasattr(event, "changed")]
+    assert (update.worker_id, update.changed, update.version) == (worker_id, ["bank"], 2)
     assert new_account not in str(update) and new_account[-4:] not in str(update)

@@ -15,8 +15,10 @@ from services.notify.providers.base import Outcome, SendResult
 from services.notify.templates import render
 from shared import clock
 from shared.db import make_engine
+from shared.event_types import read
 from shared.events import new_id
 from shared.migrations import upgrade
+from tests.fakes.events import sample
 
 CLAIM = "c" * 32
 
@@ -31,17 +33,11 @@ def engine(db_urls):
 
 def claimed(engine, count: int) -> list:
     now = clock.now()
-    payloads = [
-        {
-            "application_id": new_id(),
-            "worker_id": new_id(),
-            "campaign_name": "2026年春节送温暖",
-            "amount_fen": 300_000,
-            "publicity_ends_on": None,
-        }
+    events = [
+        read("application_submitted", sample("application_submitted", application_id=new_id(), worker_id=new_id()))
         for _ in range(count)
     ]
-    rows = [messages.new_message(payload, render("submitted", payload, "市总工会"), now, now) for payload in payloads]
+    rows = [messages.new_message(event, render("submitted", event, "市总工会"), now, now) for event in events]
     with Session(engine) as session:
         session.execute(messages_table.insert(), [{**row, "status": "claimed", "claim": CLAIM} for row in rows])
         session.commit()

@@ -10,11 +10,11 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.aid.service import AidService
 from services.registry.service import RegistryService
-from shared.events import envelope
 from shared.retry import ATTEMPT_HEADER, parking_queue
 from shared.topology import consumer_queues, declare_consumer_queues, queue_arguments
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
+from tests.fakes.events import sample
 from tests.integration.cluster import BROKER_LOGIN, MANAGEMENT_API
 from tests.integration.conftest import get_parked, handled_count, wait_until
 
@@ -31,7 +31,7 @@ def test_the_aid_service_consumes_worker_status_changes():
 
 def test_an_event_published_before_its_consumer_ever_ran_is_handled(config, runner_factory, recorder_db):
     declared = declare_consumer_queues([recorder.Recorder], config)
-    event = envelope(worker_id="e" * 32, category="deep", union="测试工会", status="active")
+    event = sample("worker_registered", worker_id="e" * 32)
     with Connection(config["AMQP_URI"]) as connection:
         producer = Producer(
             connection.default_channel, exchange=Exchange("registry.events", type="topic", durable=True)

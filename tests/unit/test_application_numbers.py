@@ -7,6 +7,8 @@ import pytest
 from services.aid.public import the_one_with_tail
 from services.notify.templates import render
 from shared.application_numbers import as_short_number, short_number
+from shared.event_types import read
+from tests.fakes.events import sample
 
 
 def test_short_number_is_the_upper_cased_last_six_characters():
@@ -15,7 +17,8 @@ def test_short_number_is_the_upper_cased_last_six_characters():
 
 def test_the_sms_names_the_number_the_lookup_takes():
     application_id = "019a2b3c4d5e6f708192a3b4c587267d"
-    text = render("submitted", {"application_id": application_id, "campaign_name": "送温暖"}, "工会帮扶").text
+    event = read("application_submitted", sample("application_submitted", application_id=application_id))
+    text = render("submitted", event, "工会帮扶").text
     assert "编号87267D" in text
     assert as_short_number("87267d") == as_short_number(" 87267D ") == short_number(application_id) == "87267D"
 
