@@ -63,13 +63,13 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
                 created_at=now,
             )
         )
-        paying = Campaign.of(campaign._mapping)
+        of_campaign = Campaign.of(campaign._mapping)
         carry_out(
             session,
             [
                 decisions.move(
                     Application.of(row._mapping),
-                    paying,
+                    of_campaign,
                     "pay",
                     actor,
                     f"纳入发放批次 {batch_id}",
@@ -276,7 +276,7 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
     }
     if any(row.status != PAYING or row.batch_id != batch_id for row in rows.values()):
         raise ServiceError("invalid_transition", "部分申请已不在本批次付款中", 409)
-    paying = Campaign.of(campaign._mapping)
+    of_campaign = Campaign.of(campaign._mapping)
     now = now_utc()
     try:
         carry_out(
@@ -284,7 +284,7 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
             [
                 decisions.move(
                     Application.of(rows[item.application_id]._mapping),
-                    paying,
+                    of_campaign,
                     RESULTS[result],
                     actor,
                     line.get("reason") or None,
