@@ -22,14 +22,21 @@ PARTS = {
 
 
 def main() -> int:
-    """`python -m bench [--record] [PART …]`; PART is one of PARTS, optionally with a size: aid=2000."""
+    """`python -m bench [--record] [--rounds=N] [PART …]`; PART is one of PARTS, optionally with a size: aid=2000;
+    --rounds: how many rounds the pipeline runs (pipeline_bench.ROUNDS unless told)."""
     logging.basicConfig(level=logging.WARNING)
-    arguments = [argument for argument in sys.argv[1:] if argument != "--record"]
+    options = [argument for argument in sys.argv[1:] if argument.startswith("--")]
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    rounds = [int(option.partition("=")[2]) for option in options if option.startswith("--rounds=")]
     machine = summary.machine()
     results = {}
     for part in arguments or list(PARTS):
         name, _, size = part.partition("=")
-        results[name] = PARTS[name].run(*([int(size)] if size else []))
+        sized = [int(size)] if size else []
+        if name == "pipeline" and rounds:
+            results[name] = pipeline_bench.run(*(sized or [pipeline_bench.APPLICATIONS]), round_count=rounds[-1])
+        else:
+            results[name] = PARTS[name].run(*sized)
     table = summary.rows(results)
     summary.print_table(table)
     if "--record" in sys.argv:

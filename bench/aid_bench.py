@@ -71,7 +71,10 @@ class Client:
         return orjson.loads(self.fetch(method, path, expected, body, content_type))
 
 
-def raw_rpc_rate(amqp_uri: str, calls_per_client: int = 200) -> float:
+RPC_CALLS_PER_CLIENT = 200  # the RPC anchor's calls per client, fewer at a small size: no more than its applications
+
+
+def raw_rpc_rate(amqp_uri: str, calls_per_client: int = RPC_CALLS_PER_CLIENT) -> float:
     """RPC calls a second to the registry's ping from CLIENTS proxies at once (a proxy serves one caller)."""
     proxies = [ServiceRpcProxy("registry", {"AMQP_URI": amqp_uri}) for _ in range(CLIENTS)]
     registries = [proxy.start() for proxy in proxies]
@@ -189,7 +192,7 @@ def run(applications: int = APPLICATIONS) -> dict:
         elapsed = time.perf_counter() - started
         cpu_after = system.cpu_seconds()
         figures = Client(base_url, ADMIN_TOKEN).call("GET", f"/api/v1/campaigns/{campaign_id}", 200)
-        rpc_rate = raw_rpc_rate(amqp_uri)
+        rpc_rate = raw_rpc_rate(amqp_uri, max(1, min(RPC_CALLS_PER_CLIENT, applications // CLIENTS)))
     assert approved == len(application_ids) == figures["counts"]["publicizing"], (approved, figures["counts"])
     assert figures["committed_fen"] == 300_000 * approved
     submit_latencies = [latency for client in makers for latency in client.latencies]

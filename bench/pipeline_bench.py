@@ -39,6 +39,7 @@ CLIENTS = max(nameko_anchor.CONCURRENCIES)  # clients at once: the most concurre
 CHECKERS = 4  # each approves a batch of BATCH at a time: together faster than submissions arrive
 BANK_BATCHES = 5  # the bank is sent a batch whenever a fifth of the applications are ready
 ROUNDS = 3
+PIKA_MESSAGES = 20_000  # the pika anchor's messages, fewer at a small size: four per application at most
 TARGET_PER_SECOND = 250
 TARGET_RAW_SHARE = 0.25
 SMS_PER_APPLICATION = 3  # submitted, ready (the approval: no 公示, so no 公示 SMS) and disbursed
@@ -142,20 +143,20 @@ def pika_rate(amqp_uri: str, count: int) -> float:
     return float(answer.stdout.strip())
 
 
-def run(applications: int = APPLICATIONS) -> dict:
-    """ROUNDS rounds; the figures of the one whose ratio to the raw nameko event rate is the median."""
+def run(applications: int = APPLICATIONS, round_count: int = ROUNDS) -> dict:
+    """`round_count` rounds; the figures of the one whose ratio to the raw nameko event rate is the median."""
     print(
         f"全流程基准：{applications} 件申请由 {CLIENTS} 个并发客户端提交，直到发放，每条短信都记录；"
-        f"共 {ROUNDS} 轮，每轮各测锚点 …",
+        f"共 {round_count} 轮，每轮各测锚点 …",
         flush=True,
     )
     rounds = []
-    for number in range(1, ROUNDS + 1):
+    for number in range(1, round_count + 1):
         print(f" 第 {number} 轮", flush=True)
         rounds.append(one_round(applications))
     median = sorted(rounds, key=lambda figures: figures["raw_share"])[len(rounds) // 2]
     print(
-        f"  {ROUNDS} 轮："
+        f"  {round_count} 轮："
         + "；".join(f"{f['per_second']:,.0f} 件/秒，{f['raw_share']:.2f} 倍" for f in rounds)
         + f"。汇总取比值居中的第 {rounds.index(median) + 1} 轮"
     )
@@ -197,7 +198,7 @@ def one_round(applications: int) -> dict:
         consumed_only = len(worker_ids) / raw_event_seconds(
             amqp_uri, submitted_events(worker_ids), int(setting("NOTIFY_MAX_WORKERS"))
         )
-        raw_pika = pika_rate(amqp_uri, 20_000)
+        raw_pika = pika_rate(amqp_uri, min(PIKA_MESSAGES, 4 * applications))
     assert applications == figures["counts"]["disbursed"], figures["counts"]
     assert figures["disbursed_fen"] == 300_000 * applications and figures["committed_fen"] == 0
     result = {

@@ -61,7 +61,7 @@ def wait_until_healthy(base_url: str, timeout: float = 60) -> None:
         try:
             if requests.get(f"{base_url}/health", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy starting to answer within 2 s
             pass
         if time.monotonic() > deadline:
             raise RuntimeError("the system did not become healthy")

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from faults.flow import Client, Flow
@@ -33,7 +34,14 @@ def log(line: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {line}", flush=True)
 
 
-def service_env(workdir: Path, amqp_uri: str, postgres: PrivatePostgres) -> dict:
+QUICK = {  # --quick: the same run at CI's pace
+    "round_pause": 0.2,  # the desk's rounds one after another
+    "min_outage": {"database": 0.0, "broker": 0.0},  # outages as long as it takes the system to notice them
+    "EVENT_RETRY_DELAYS": "0.2,0.4,0.8,1.6,3.2",  # a poison event parked within seconds, still after five retries
+}
+
+
+def service_env(workdir: Path, amqp_uri: str, postgres: PrivatePostgres, retry_delays: str) -> dict:
     return {
         **os.environ,
         "AMQP_URI": amqp_uri,
@@ -42,7 +50,7 @@ def service_env(workdir: Path, amqp_uri: str, postgres: PrivatePostgres) -> dict
         "HARDSHIP_ADMIN_TOKEN": ADMIN_TOKEN,
         "GATEWAY_PORT": str(free_port()),
         "RPC_TIMEOUT": "30",
-        "EVENT_RETRY_DELAYS": "1,2,4,8,16",
+        "EVENT_RETRY_DELAYS": retry_delays,
         "SMS_QUIET_HOURS": "off",
         "SMS_PER_NUMBER_PER_HOUR": "0",
         "SMS_PER_NUMBER_PER_DAY": "0",
@@ -54,7 +62,7 @@ def service_env(workdir: Path, amqp_uri: str, postgres: PrivatePostgres) -> dict
     }
 
 
-def run(size: int, workdir: Path) -> int:
+def run(size: int, workdir: Path, quick: bool = False) -> int:
     rabbit, postgres = PrivateRabbit(workdir), PrivatePostgres(workdir)
     system = None
     try:
@@ -62,17 +70,19 @@ def run(size: int, workdir: Path) -> int:
             f"故障演练：{size} 件申请经网关走完全程（提交 → 批准 → 公示 0 天 → 发放批次 → 银行结果 → 短信），"
             f"私有 RabbitMQ :{rabbit.port}、PostgreSQL :{postgres.port}，目录 {workdir}"
         )
-        rabbit.start()
-        postgres.init()
-        env = service_env(workdir, rabbit.amqp_uri, postgres)
+        with ThreadPoolExecutor(1) as starting:  # the broker starts while the database is made
+            broker = starting.submit(rabbit.start)
+            postgres.init()
+            broker.result()
+        env = service_env(workdir, rabbit.amqp_uri, postgres, QUICK["EVENT_RETRY_DELAYS"] if quick else "1,2,4,8,16")
         system = ServiceProcesses(env, workdir)
         system.migrate()
         system.start_all()
-        flow = Flow(system.base_url, ADMIN_TOKEN, size)
+        flow = Flow(system.base_url, ADMIN_TOKEN, size, **({"round_pause": QUICK["round_pause"]} if quick else {}))
         flow.prepare()
         log(f"已导入 {size} 份职工档案，开始提交并注入故障")
 
-        schedule = Schedule(system, rabbit, postgres)
+        schedule = Schedule(system, rabbit, postgres, flow, **({"min_outage": QUICK["min_outage"]} if quick else {}))
         failures = []
 
         def inject_all():
@@ -147,11 +157,16 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--size", type=int, default=1000, help="申请件数（默认 1000）")
     parser.add_argument("--keep", action="store_true", help="保留临时目录（日志、数据）以便查看")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="CI 的节奏：各轮之间不停顿，停机只到系统发现为止，有毒消息的重试间隔以秒计（承诺与故障不变）",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     workdir = Path(tempfile.mkdtemp(prefix="hardship-faults-"))
     try:
-        return run(args.size, workdir)
+        return run(args.size, workdir, args.quick)
     finally:
         if args.keep:
             print(f"临时目录保留在 {workdir}")

@@ -41,6 +41,5 @@ def settle_parked(amqp_uri: str, poison_ids: list[str], log) -> ParkedFigures:
         log(f"停放的正常事件：{item.queue} {item.event_type} {item.event_id}：{item.reason}")
     replayed = replay(amqp_uri)
     log(f"hardship dlq replay：放回 {len(replayed)} 条，等待有毒消息再次停放 …")
-    time.sleep(1)
     again = wait_for_poison(amqp_uri, ids, len(poison_ids))
     return ParkedFigures(poison=len(parked), poison_again=len(again), real=len(real))

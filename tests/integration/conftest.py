@@ -1,5 +1,6 @@
 """Helpers for tests that watch what crosses the real broker."""
 
+import functools
 import time
 
 import pytest
@@ -32,6 +33,11 @@ def recorder_db(config):
     engine.dispose()
 
 
+def idle(runner) -> bool:
+    """No worker of the runner's services is running: whatever they were handed has been handled."""
+    return all(not container._worker_threads for container in runner.containers)
+
+
 def handled_count(engine, worker_id: str) -> int:
     with engine.connect() as connection:
         return connection.execute(
@@ -41,6 +47,27 @@ def handled_count(engine, worker_id: str) -> int:
 
 def deliveries_for(worker_id: str) -> list:
     return [event for event in recorder.deliveries if event.worker_id == worker_id]
+
+
+@pytest.fixture
+def notify_handled(monkeypatch) -> dict:
+    """{"events": how many events notify's handlers have finished with, their SMS committed}. A batch that failed
+    counts as each of its events is handled again on its own; once the count reaches what was published, every
+    event has been handled, so what they left in the database is all they will leave."""
+    from services.notify.service import NotifyService
+
+    handled = {"events": 0}
+    for name, method in list(vars(NotifyService).items()):
+        if name.startswith("on_application_"):
+
+            @functools.wraps(method)  # with nameko's marks on it: still the entrypoint
+            def counting(self, payloads, _method=method):
+                result = _method(self, payloads)
+                handled["events"] += len(payloads)
+                return result
+
+            monkeypatch.setattr(NotifyService, name, counting)
+    return handled
 
 
 @pytest.fixture

@@ -28,10 +28,7 @@ from tests.e2e.conftest import Api
 
 GRANT = 300_000
 
-
-def needs_postgres(config):
-    if config["AID_DB_URL"].startswith("sqlite"):
-        pytest.skip("concurrency between aid instances needs PostgreSQL")
+pytestmark = pytest.mark.parametrize("db_backend", ["postgres"])
 
 
 def start_cluster(config, runner_factory):
@@ -68,7 +65,6 @@ def fire_at_once(calls) -> list:
 
 
 def test_fifty_approvals_at_once_spend_exactly_the_budget(config, runner_factory):
-    needs_postgres(config)
     api, served = start_cluster(config, runner_factory)
     staff = Staff(api)
     campaign_id = create_campaign(api, budget_fen=10 * GRANT, amounts={"deep": GRANT})["campaign_id"]
@@ -100,7 +96,6 @@ def test_fifty_approvals_at_once_spend_exactly_the_budget(config, runner_factory
 
 
 def test_one_application_approved_by_many_reviewers_at_once_moves_once(config, runner_factory):
-    needs_postgres(config)
     api, _served = start_cluster(config, runner_factory)
     staff = Staff(api)
     campaign_id = create_campaign(api, budget_fen=10 * GRANT, amounts={"deep": GRANT})["campaign_id"]
@@ -118,7 +113,6 @@ def test_one_application_approved_by_many_reviewers_at_once_moves_once(config, r
 
 
 def test_one_household_filed_by_many_caseworkers_at_once_is_filed_once(config, runner_factory):
-    needs_postgres(config)
     api, _served = start_cluster(config, runner_factory)
     campaign_id = create_campaign(api)["campaign_id"]
     spouse_body, spouse = worker(api)

@@ -15,16 +15,14 @@ from services.aid import submissions
 from services.aid.models import applications, claims, history, outbox
 from shared.crypto import Vault
 from shared.db import make_engine
-from shared.migrations import upgrade
 
 TODAY = date(2026, 8, 10)
 MAKER = "caseworker:maker"
 
 
 @pytest.fixture
-def aid_db(db_urls, tmp_path):
-    upgrade("aid", {"AID_DB_URL": db_urls["AID_DB_URL"], "HARDSHIP_VAR_DIR": str(tmp_path)})
-    engine = make_engine(db_urls["AID_DB_URL"])
+def aid_db(migrated_db_urls):
+    engine = make_engine(migrated_db_urls["AID_DB_URL"])
     with Session(engine, expire_on_commit=False) as session:
         yield session
     engine.dispose()

@@ -24,9 +24,8 @@ class Sessions:
         return pid
 
 
-def test_a_connection_dropped_under_a_worker_does_not_kill_the_service(config, db_backend, runner_factory, monkeypatch):
-    if db_backend != "postgres":
-        pytest.skip("PostgreSQL drops connections; a SQLite file does not")
+@pytest.mark.parametrize("db_backend", ["postgres"])  # PostgreSQL drops connections; a SQLite file does not
+def test_a_connection_dropped_under_a_worker_does_not_kill_the_service(config, runner_factory, monkeypatch):
     monkeypatch.setattr(Sessions, "admin_url", config["AID_DB_URL"])
     runner = runner_factory(config, Sessions)
     runner.start()

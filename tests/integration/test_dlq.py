@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from kombu import Connection, Exchange, Producer
 
 from hardship_cli.dlq import list_parked, replay, watched_queues
@@ -17,6 +18,14 @@ from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
 from tests.fakes.events import sample
 from tests.integration.conftest import deliveries_for, handled_count, wait_until
+
+
+@pytest.fixture
+def db_backend():
+    """Parking and replay live in the broker; the database plays no part (the tests without a service need no
+    database at all: rabbit_config, not config)."""
+    return "sqlite"
+
 
 HARDSHIP = str(Path(sys.executable).parent / "hardship")
 RECORDER_QUEUE = "evt-registry-worker_registered--recorder.on_worker_registered"
@@ -148,9 +157,9 @@ def test_the_command_lists_a_poison_event_masked_and_replays_it_into_parking_aga
     assert (again.event_id, again.attempts) == (poison["event_id"], 3)
 
 
-def test_the_command_masks_personal_numbers_in_a_parking_reason(config):
+def test_the_command_masks_personal_numbers_in_a_parking_reason(rabbit_config):
     number = "110105199003071234"
-    with Connection(config["AMQP_URI"]) as connection:
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
         queue = parking_queue(NOTIFY_QUEUE)(connection.default_channel)
         queue.declare()
         Producer(connection.default_channel, exchange=Exchange("")).publish(
@@ -161,26 +170,26 @@ def test_the_command_masks_personal_numbers_in_a_parking_reason(config):
             headers={REASON_HEADER: f"ValueError: bad id {number}", ATTEMPT_HEADER: 6},
         )
 
-    listing = hardship_dlq(config, "list")
+    listing = hardship_dlq(rabbit_config, "list")
 
     assert listing.returncode == 0, listing.stderr
     assert number not in listing.stdout
     assert "bad id 110105********1234" in listing.stdout and "第 6 次失败后停放" in listing.stdout
 
 
-def test_the_command_refuses_an_unknown_queue_and_an_unknown_event(config):
-    unknown_queue = hardship_dlq(config, "replay", "--queue", "no-such-queue")
-    unknown_event = hardship_dlq(config, "replay", "--event-id", "c" * 32)
-    empty = hardship_dlq(config, "list")
+def test_the_command_refuses_an_unknown_queue_and_an_unknown_event(rabbit_config):
+    unknown_queue = hardship_dlq(rabbit_config, "replay", "--queue", "no-such-queue")
+    unknown_event = hardship_dlq(rabbit_config, "replay", "--event-id", "c" * 32)
+    empty = hardship_dlq(rabbit_config, "list")
 
     assert (unknown_queue.returncode, unknown_queue.stderr.strip()) == (2, "没有服务消费这个队列：no-such-queue")
     assert unknown_event.returncode == 1 and f"停放队列里没有事件 {'c' * 32}" in unknown_event.stderr
     assert (empty.returncode, empty.stdout.strip()) == (0, "停放队列是空的。")
 
 
-def test_a_replay_to_a_queue_that_is_gone_keeps_the_event_until_its_service_is_back(config):
+def test_a_replay_to_a_queue_that_is_gone_keeps_the_event_until_its_service_is_back(rabbit_config):
     queue = "evt-registry-worker_registered--absent.on_worker_registered"
-    with Connection(config["AMQP_URI"]) as connection:
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
         channel = connection.channel()
         parking_queue(queue)(channel).declare()
         Producer(channel, exchange=Exchange("")).publish(
@@ -190,10 +199,10 @@ def test_a_replay_to_a_queue_that_is_gone_keeps_the_event_until_its_service_is_b
             headers={REASON_HEADER: "handler failed", ATTEMPT_HEADER: 3},
         )
 
-    [replayed] = replay(config["AMQP_URI"], queues={queue: "worker_registered"})
+    [replayed] = replay(rabbit_config["AMQP_URI"], queues={queue: "worker_registered"})
 
     assert replayed.event_id == "e" * 32
-    with Connection(config["AMQP_URI"]) as connection:
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
         channel = connection.channel()
         assert channel.queue_declare(queue, passive=True).message_count == 1
         assert channel.queue_declare(f"{queue}.parking", passive=True).message_count == 0

@@ -1,10 +1,17 @@
 """A gift is announced on the bus once, as aid.donation_received, with ids and amounts only."""
 
+import pytest
 from kombu import Connection, Exchange, Queue
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.aid.service import AidService
 from tests.integration.conftest import wait_until
+
+
+@pytest.fixture
+def db_backend():
+    """What is published is the point; the outbox on each database is test_outbox_relay's and test_event_delivery's."""
+    return "sqlite"
 
 
 def test_a_gift_is_published_once_even_when_recorded_twice(config, runner_factory):

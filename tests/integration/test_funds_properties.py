@@ -33,6 +33,7 @@ import io
 import tempfile
 from collections import defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, note, settings
@@ -316,7 +317,8 @@ class World:
     def _one_of(self, statuses: tuple) -> str | None:
         """Mostly an application the action suits; sometimes any, to see the refusals."""
         anyone = self.draw(st.sampled_from([False, False, False, True]), "any application")
-        candidates = sorted(i for i, app in self.apps.items() if anyone or app["status"] in statuses)
+        # in the order they were filed, not of their ids: ids are random, and the same draws must pick the same one
+        candidates = [i for i, app in self.apps.items() if anyone or app["status"] in statuses]
         return pick(candidates, self.draw(INDEX, "which application")) if candidates else None
 
     def submit(self):
@@ -409,14 +411,21 @@ class World:
 
     def create_batch(self):
         """Mostly for a campaign with something to pay; sometimes any (refused when there is nothing)."""
-        payable = sorted({app["campaign_id"] for app in self.apps.values() if app["status"] in (READY, PAYMENT_FAILED)})
+        payable = [  # in the order they were made: ids are random (see _one_of)
+            campaign_id
+            for campaign_id in self.campaign_ids
+            if any(
+                app["campaign_id"] == campaign_id and app["status"] in (READY, PAYMENT_FAILED)
+                for app in self.apps.values()
+            )
+        ]
         anyone = self.draw(st.sampled_from([False, False, False, True]), "any campaign")
         campaign_id = pick(payable if payable and not anyone else self.campaign_ids, self.draw(INDEX, "campaign"))
-        due = sorted(
+        due = [  # in the order they were filed: the bank's answers are drawn line by line (see _one_of)
             application_id
             for application_id, app in self.apps.items()
             if app["campaign_id"] == campaign_id and app["status"] in (READY, PAYMENT_FAILED)
-        )
+        ]
         try:
             campaign = campaign_store.load(self.session, campaign_id)
             rows = disbursement.due(self.session, campaign)
@@ -435,7 +444,7 @@ class World:
             ).scalars()
         )
         self.session.rollback()
-        assert items == due
+        assert items == sorted(due)
         for application_id in due:
             self.apps[application_id]["status"] = PAYING
         self.batches.append({"batch_id": batch["batch_id"], "items": due, "results": {}})
@@ -709,9 +718,10 @@ COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], datab
 
 @settings(max_examples=25, **COMMON)
 @given(data=st.data())
-def test_money_always_adds_up_on_sqlite(data):
+def test_money_always_adds_up_on_sqlite(data, migrated_templates):
+    """Each example on a fresh copy of the session's migrated aid database (its own upgrade finds it at head)."""
     with tempfile.TemporaryDirectory(prefix="funds-properties-") as var_dir:
-        run(data, f"sqlite:///{var_dir}/aid.db", var_dir)
+        run(data, migrated_templates.sqlite_urls(Path(var_dir), services=("aid",))["aid"], var_dir)
 
 
 def _postgres_available() -> bool:
@@ -727,10 +737,11 @@ def _postgres_available() -> bool:
 @pytest.mark.skipif(not _postgres_available(), reason="no PostgreSQL server at HARDSHIP_TEST_PG")
 @settings(max_examples=10, **COMMON)
 @given(data=st.data())
-def test_money_always_adds_up_on_postgres(data):
+def test_money_always_adds_up_on_postgres(data, migrated_templates, postgres_drops):
+    """Each example on a fresh copy of the session's migrated aid database (its own upgrade finds it at head)."""
     databases = PostgresDatabases()
     try:
         with tempfile.TemporaryDirectory(prefix="funds-properties-") as var_dir:
-            run(data, databases.create(), var_dir)
+            run(data, migrated_templates.postgres_urls(databases, services=("aid",))["aid"], var_dir)
     finally:
-        databases.drop_all()
+        postgres_drops.append(databases.drop_all_in_background())

@@ -5,6 +5,7 @@ needs no registry; an event handler's call fails like any error, so the event is
 import time
 
 import eventlet
+import pytest
 from kombu import Connection, Exchange, Producer
 from nameko.standalone.rpc import ServiceRpcProxy
 
@@ -21,6 +22,13 @@ from tests.fakes.events import sample
 from tests.fakes.frozen_registry import Freeze, FrozenRegistry
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 from tests.integration.conftest import get_parked
+
+
+@pytest.fixture
+def db_backend():
+    """Timeouts of calls over the broker; the database plays no part."""
+    return "sqlite"
+
 
 RPC_TIMEOUT = 1.0
 

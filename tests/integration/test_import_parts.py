@@ -20,6 +20,10 @@ from shared.events import now_utc
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 
 ROWS = 30
+# What these check is the registry's logic, not how a database keeps it; on both where it is: a part sent twice
+# (INSERT … ON CONFLICT, written for each), parts a day old (timestamps compared in SQL), a filename's length
+# (PostgreSQL counts and refuses, SQLite does not).
+ONE_DATABASE = pytest.mark.parametrize("db_backend", ["sqlite"])
 
 
 @pytest.fixture
@@ -65,6 +69,7 @@ def test_parts_sent_out_of_order_and_twice_import_as_the_file_and_are_then_delet
     assert registry.import_progress(import_id)["status"] == "done"
 
 
+@ONE_DATABASE
 def test_a_missing_part_fails_the_import_and_its_parts_are_deleted(registry, registry_db):
     parts, import_id = cut(to_csv_bytes(generate_workers(ROWS, seed=22)), 3), uuid.uuid4().hex
     for seq in (0, 2):
@@ -79,6 +84,7 @@ def test_a_missing_part_fails_the_import_and_its_parts_are_deleted(registry, reg
     assert (state["status"], state["result"]) == ("failed", {"error": INCOMPLETE})
 
 
+@ONE_DATABASE
 def test_a_sheet_that_cannot_be_read_fails_and_its_parts_are_deleted_but_not_another_uploads(registry, registry_db):
     other = uuid.uuid4().hex
     registry.add_import_part(other, 0, cut(b"still on its way", 1)[0])
@@ -113,6 +119,7 @@ def test_parts_left_by_an_abandoned_upload_are_deleted_after_a_day_when_another_
     assert stored(registry_db) == sorted([(recent, 0), (import_id, 0)])
 
 
+@ONE_DATABASE
 def test_parts_are_stored_encrypted(registry, registry_db):
     import_id = uuid.uuid4().hex
     registry.add_import_part(import_id, 0, cut("身份证号\n110105194912310029\n".encode(), 1)[0])
@@ -122,6 +129,7 @@ def test_parts_are_stored_encrypted(registry, registry_db):
     assert "110105194912310029" not in base64.b64decode(sealed[3:]).decode("latin-1")
 
 
+@ONE_DATABASE
 @pytest.mark.parametrize(
     "import_id,seq,content,message",
     [

@@ -15,7 +15,6 @@ from services.registry.sheet_rows import check_row, row_to_data
 from shared.crypto import Vault
 from shared.db import make_engine
 from shared.errors import ServiceError
-from shared.migrations import upgrade
 
 TODAY = date(2026, 11, 25)
 ROW = {
@@ -37,11 +36,9 @@ NEW_ACCOUNT_CELLS = {"bank_name": APPROVED_BANK["name"], "bank_account": APPROVE
 
 
 @pytest.fixture
-def registry(db_urls, tmp_path):
+def registry(migrated_db_urls):
     """(session, vault, the id of a worker filed as ROW says)"""
-    url = db_urls["REGISTRY_DB_URL"]
-    upgrade("registry", {"REGISTRY_DB_URL": url, "HARDSHIP_VAR_DIR": str(tmp_path / "var")})
-    engine = make_engine(url)
+    engine = make_engine(migrated_db_urls["REGISTRY_DB_URL"])
     session, vault = Session(engine, expire_on_commit=False), Vault(b"test-key")
     data, _ = row_to_data(ROW, TODAY)
     yield session, vault, store.register(session, vault, data, "caseworker:alice").worker_id

@@ -21,8 +21,8 @@ FINANCE = "finance:payer"
 
 
 @pytest.fixture
-def aid_engine(config):
-    engine = make_engine(config["AID_DB_URL"])
+def aid_engine(migrated_db_urls):
+    engine = make_engine(migrated_db_urls["AID_DB_URL"])
     yield engine
     engine.dispose()
 

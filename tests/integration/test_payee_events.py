@@ -1,9 +1,17 @@
 """A bank change is announced as a worker update when it is approved, not when it is asked for."""
 
+import pytest
+
 from services.registry.service import RegistryService
 from tests.e2e.builders import fresh_account, valid_worker
 from tests.fakes import recorder
 from tests.integration.conftest import wait_until
+
+
+@pytest.fixture
+def db_backend():
+    """Which events a payee change publishes; the outbox on each database is test_outbox_relay's and test_event_delivery's."""
+    return "sqlite"
 
 
 def test_only_the_approval_of_a_bank_change_publishes_worker_updated(config, runner_factory, recorder_db, registry_rpc):

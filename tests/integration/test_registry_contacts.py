@@ -1,8 +1,16 @@
 """The registry hands notify a worker's phone sealed under DATA_KEY: the bus only ever carries ciphertext."""
 
+import pytest
+
 from services.registry.service import RegistryService
 from shared.crypto import Vault
 from tests.e2e.builders import masked_phone, valid_worker
+
+
+@pytest.fixture
+def db_backend():
+    """What the registry answers over RPC; the database plays no part."""
+    return "sqlite"
 
 
 def test_contacts_carry_the_phone_sealed_and_masked_only(config, runner_factory, registry_rpc):

@@ -11,6 +11,12 @@ from shared.errors import ServiceError
 from shared.rpc import rpc
 
 
+@pytest.fixture
+def db_backend():
+    """What an RPC failure logs; the database plays no part."""
+    return "sqlite"
+
+
 class Fragile:
     name = "fragile"
 

@@ -9,6 +9,12 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from shared.rpc import rpc
 
 
+@pytest.fixture
+def db_backend():
+    """RPC replies over the broker; the database plays no part."""
+    return "sqlite"
+
+
 class Echo:
     name = "echo"
 

@@ -17,16 +17,14 @@ from shared import clock
 from shared.db import make_engine
 from shared.event_types import read
 from shared.events import new_id
-from shared.migrations import upgrade
 from tests.fakes.events import sample
 
 CLAIM = "c" * 32
 
 
 @pytest.fixture
-def engine(db_urls):
-    upgrade("notify", db_urls)
-    engine = make_engine(db_urls["NOTIFY_DB_URL"])
+def engine(migrated_db_urls):
+    engine = make_engine(migrated_db_urls["NOTIFY_DB_URL"])
     yield engine
     engine.dispose()
 

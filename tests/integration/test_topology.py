@@ -19,6 +19,12 @@ from tests.integration.cluster import BROKER_LOGIN, MANAGEMENT_API
 from tests.integration.conftest import get_parked, handled_count, wait_until
 
 
+@pytest.fixture
+def db_backend():
+    """Properties of the broker, not of the database."""
+    return "sqlite"
+
+
 def test_the_aid_service_consumes_worker_status_changes():
     assert [(queue.name, queue.exchange.name, queue.routing_key) for queue in consumer_queues(AidService)] == [
         (
@@ -51,7 +57,6 @@ def queue_types(amqp_uri: str) -> dict[str, str]:
     return {queue["name"]: queue["type"] for queue in response.json()}
 
 
-@pytest.mark.parametrize("db_backend", ["sqlite"])  # a property of the broker, not of the database
 def test_with_quorum_queues_calls_are_answered_and_events_handled_retried_and_parked(
     config, runner_factory, recorder_db
 ):
