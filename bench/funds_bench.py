@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from services.aid import approvals, campaigns, disbursement, funds, ledger, submissions
-from services.aid.workdays import NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
+from services.aid.domain.workdays import NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
 from shared.crypto import Vault
 from shared.db import make_engine
 from shared.events import new_id

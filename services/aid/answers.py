@@ -3,8 +3,8 @@ campaigns, disbursement, funds and calendars) and describes it in the API's Open
 
 from marshmallow import fields
 
+from services.aid.domain.statuses import STATUSES
 from services.aid.schemas import PROGRAMS
-from services.aid.workflow import STATUSES
 from shared.answers import (
     Answer,
     Bool,

@@ -1,4 +1,4 @@
-"""Batch approval: a reviewer approves many applications in one request.
+"""Batch approval: a reviewer approves many applications in one request; a single approval is a batch of one.
 
 The approvable applications of each campaign are approved in one transaction when the campaign's
 money covers them all (one conditional UPDATE of the campaign, one of each application). When it
@@ -8,74 +8,23 @@ many as the money allows are approved and each of the others gets its own reason
 
 from sqlalchemy import select
 
+from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
-from services.aid.applications import change, commit_money, move_all, record_many, refused
+from services.aid.domain import decisions
+from services.aid.domain.errors import DomainError, NotFound
+from services.aid.domain.model import Application, Campaign, Move
 from services.aid.models import applications
-from services.aid.workdays import publicity_end
-from services.aid.workflow import PUBLICIZING, SUBMITTED, check_maker_checker, next_status
-from shared.errors import ServiceError, looks_like_id, not_found
+from services.aid.moves import commit
+from shared.errors import looks_like_id
 from shared.events import now_utc
-
-
-def check_worker_active(applicant: dict | None) -> None:
-    """Approval re-checks the worker: only a file still `active` in the registry may be aided."""
-    if applicant is None or applicant["status"] != "active":
-        raise refused("not_eligible", "该职工档案已不在有效状态，不能批准")
 
 
 def approve_many(
     session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants
 ) -> dict:
-    """{"approved": [ids], "failed": [{"application_id", "code", "message"}]}, both in the order asked.
-    `applicants(worker_ids)` is the registry's view of the workers (its `applicants` RPC)."""
+    """{"approved": [ids], "failed": [{"application_id", "code", "message"}]}, both in the order asked."""
     ids = list(dict.fromkeys(application_ids))
-    rows = {
-        row.application_id: row
-        for row in session.execute(
-            select(applications).where(applications.c.application_id.in_([i for i in ids if looks_like_id(i)]))
-        )
-    }
-    campaigns_by_id = campaign_store.load_many(session, {row.campaign_id for row in rows.values()})
-    session.rollback()
-    workers = applicants(sorted({row.worker_id for row in rows.values()})) if rows else {}
-    failed: dict[str, ServiceError] = {}
-    approvable: dict[str, list] = {}
-    for application_id in ids:
-        row = rows.get(application_id)
-        try:
-            if row is None:
-                raise not_found("申请")
-            next_status("approve", row.status, campaigns_by_id[row.campaign_id].publicity_days)
-            check_maker_checker(row.submitted_by, actor)
-            check_worker_active(workers.get(row.worker_id))
-        except ServiceError as error:
-            failed[application_id] = error
-            continue
-        approvable.setdefault(row.campaign_id, []).append(row)
-    for campaign_id, group in approvable.items():
-        campaign = campaigns_by_id[campaign_id]
-        try:
-            _approve_together(session, campaign, group, actor, note, today, calendar)
-            session.commit()
-        except ServiceError:
-            session.rollback()
-            for row in group:
-                try:
-                    change(
-                        session,
-                        row.application_id,
-                        "approve",
-                        actor,
-                        note,
-                        today=today,
-                        calendar=calendar,
-                        reviewer_check=True,
-                    )
-                except ServiceError as error:
-                    failed[row.application_id] = error
-        except Exception:
-            session.rollback()
-            raise
+    failed = approve(session, ids, actor, note, today, calendar, applicants)
     return {
         "approved": [application_id for application_id in ids if application_id not in failed],
         "failed": [
@@ -90,13 +39,69 @@ def approve_many(
     }
 
 
-def _approve_together(session, campaign, rows: list, actor: str, note: str | None, today, calendar) -> None:
-    """All of `rows` (submitted, of this campaign) approved in the caller's transaction, or a ServiceError."""
-    new = next_status("approve", SUBMITTED, campaign.publicity_days)
-    ends_on = publicity_end(today, campaign.publicity_days, calendar) if new == PUBLICIZING else None
-    # Locks in the order every single change takes them: the applications (by id), then the campaign, so a
-    # batch and a single approval of the same application never wait on each other in a circle.
-    rows = sorted(rows, key=lambda row: row.application_id)
-    move_all(session, [(row, new, {"publicity_ends_on": ends_on}) for row in rows], now_utc())
-    commit_money(session, campaign.campaign_id, rows)
-    record_many(session, [(row._mapping, row.status, new, note) for row in rows], actor, campaign.name, ends_on)
+def approve(session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants) -> dict:
+    """Approve what may be approved; returns {application_id: DomainError} for the others.
+    `applicants(worker_ids)` is the registry's view of the workers (its `applicants` RPC)."""
+    rows = {
+        row.application_id: Application.of(row._mapping)
+        for row in session.execute(
+            select(applications).where(
+                applications.c.application_id.in_([i for i in application_ids if looks_like_id(i)])
+            )
+        )
+    }
+    campaigns_by_id = {
+        campaign_id: Campaign.of(row._mapping)
+        for campaign_id, row in campaign_store.load_many(session, {row.campaign_id for row in rows.values()}).items()
+    }
+    session.rollback()
+    workers = applicants(sorted({row.worker_id for row in rows.values()})) if rows else {}
+    failed: dict[str, DomainError] = {}
+    groups: dict[str, list[Move]] = {}
+    at = now_utc()
+    for application_id in application_ids:
+        application = rows.get(application_id)
+        try:
+            if application is None:
+                raise NotFound("申请")
+            move = decisions.approval(
+                application,
+                campaigns_by_id[application.campaign_id],
+                workers.get(application.worker_id),
+                actor,
+                note,
+                at,
+                today,
+                calendar,
+            )
+        except DomainError as error:
+            failed[application_id] = error
+            continue
+        groups.setdefault(application.campaign_id, []).append(move)
+    for moves in groups.values():
+        # Locks in the order every change takes them: the applications (by id), then the campaign, so two
+        # approvals of overlapping applications never wait on each other in a circle.
+        try:
+            commit(session, sorted(moves, key=lambda move: move.application.application_id), at)
+            continue
+        except DomainError as error:
+            if len(moves) == 1:
+                failed[moves[0].application.application_id] = error
+                continue
+        # Stopped together (the money, another reviewer): each on its own, read again, in the order asked, so that as
+        # many as the money allows are approved.
+        for move in moves:
+            try:
+                application_store.change(
+                    session,
+                    move.application.application_id,
+                    "approve",
+                    actor,
+                    note,
+                    today=today,
+                    calendar=calendar,
+                    reviewer_check=True,
+                )
+            except DomainError as error:
+                failed[move.application.application_id] = error
+    return failed

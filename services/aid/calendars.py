@@ -5,9 +5,19 @@ from datetime import date
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from services.aid.answers import CalendarViewSchema
+from services.aid.domain.workdays import (
+    ENTERED,
+    FIRST_YEAR,
+    LAST_YEAR,
+    Calendar,
+    YearCalendar,
+    entered_year,
+    missing_years,
+)
 from services.aid.models import calendar_years
 from services.aid.official_calendar import official_years
-from services.aid.workdays import ENTERED, FIRST_YEAR, LAST_YEAR, Calendar, YearCalendar, entered_year, missing_years
+from shared.answers import Shown
 from shared.errors import ServiceError, validation_error
 from shared.events import now_utc
 
@@ -21,6 +31,16 @@ def _entered(row) -> YearCalendar:
     )
 
 
+CALENDAR = CalendarViewSchema()
+
+
+def year_view(calendar: YearCalendar, **entered) -> dict:
+    """The year as the API shows it; an entered year's `entered_by` and `entered_at`."""
+    return CALENDAR.dump(
+        Shown(calendar, holidays=sorted(calendar.holidays), workdays=sorted(calendar.workdays), **entered)
+    )
+
+
 def working_calendar(session) -> Calendar:
     """Every year known. The official calendar wins over an entry for the same year (made before the package
     knew it)."""
@@ -31,13 +51,13 @@ def working_calendar(session) -> Calendar:
 def view(session, year: int) -> dict:
     official = official_years().get(year)
     if official:
-        return official.view()
+        return year_view(official)
     row = None
     if FIRST_YEAR <= year <= LAST_YEAR:
         row = session.execute(select(calendar_years).where(calendar_years.c.year == year)).first()
     if row is None:
         raise ServiceError("not_found", f"尚无{year}年的节假日安排（国务院通常在上一年秋季公布）", 404)
-    return _entered(row).view(entered_by=row.entered_by, entered_at=row.entered_at)
+    return year_view(_entered(row), entered_by=row.entered_by, entered_at=row.entered_at)
 
 
 def enter(session, year: int, data: dict, actor: str) -> dict:
@@ -45,7 +65,7 @@ def enter(session, year: int, data: dict, actor: str) -> dict:
     calendar, problems = entered_year(year, data["holidays"], data["workdays"], official_years())
     if problems:
         raise validation_error(problems)
-    row = {**calendar.view(), "entered_by": actor, "entered_at": now_utc()}
+    row = {**year_view(calendar), "entered_by": actor, "entered_at": now_utc()}
     del row["source"]
     for attempt in range(2):
         try:

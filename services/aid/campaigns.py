@@ -4,8 +4,8 @@ from sqlalchemy import func, insert, select
 
 from services.aid import funds, ledger
 from services.aid.answers import CampaignViewSchema
+from services.aid.domain.statuses import STATUSES
 from services.aid.models import applications, campaigns
-from services.aid.workflow import STATUSES
 from shared.answers import Shown
 from shared.db import row_by_id
 from shared.errors import looks_like_id

@@ -6,11 +6,13 @@ import json
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
 from services.aid.answers import BatchViewSchema
+from services.aid.domain import decisions
+from services.aid.domain.model import Application, Campaign
+from services.aid.domain.statuses import PAYING, PAYMENT_FAILED, READY
 from services.aid.models import applications, batch_downloads, batch_items, batches
-from services.aid.workflow import PAYING, PAYMENT_FAILED, READY, next_status
+from services.aid.moves import carry_out
 from shared.answers import Shown
 from shared.cells import csv_file
 from shared.db import insert_many, row_by_id
@@ -63,14 +65,22 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
                 created_at=now,
             )
         )
-        application_store.move_all(
-            session, [(row, next_status("pay", row.status), {"batch_id": batch_id}) for row in due_rows], now
-        )
-        application_store.record_many(
+        of_campaign = Campaign.of(campaign._mapping)
+        carry_out(
             session,
-            [(row._mapping, row.status, PAYING, f"纳入发放批次 {batch_id}") for row in due_rows],
-            actor,
-            campaign.name,
+            [
+                decisions.move(
+                    Application.of(row._mapping),
+                    of_campaign,
+                    "pay",
+                    actor,
+                    f"纳入发放批次 {batch_id}",
+                    now,
+                    values={"batch_id": batch_id},
+                )
+                for row in due_rows
+            ],
+            now,
         )
         insert_many(
             session,
@@ -265,29 +275,25 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
     }
     if any(row.status != PAYING or row.batch_id != batch_id for row in rows.values()):
         raise ServiceError("invalid_transition", "部分申请已不在本批次付款中", 409)
-    paid = [rows[item.application_id] for item, result, _line in settled if result == "success"]
-    outcome = {result: next_status(action, PAYING) for result, action in RESULTS.items()}
+    of_campaign = Campaign.of(campaign._mapping)
     now = now_utc()
     try:
-        application_store.move_all(
+        carry_out(
             session,
             [
-                (rows[item.application_id], outcome[result], {"bank_ref": line.get("bank_ref") or None})
+                decisions.move(
+                    Application.of(rows[item.application_id]._mapping),
+                    of_campaign,
+                    RESULTS[result],
+                    actor,
+                    line.get("reason") or None,
+                    now,
+                    values={"bank_ref": line.get("bank_ref") or None},
+                )
                 for item, result, line in settled
             ],
             now,
         )
-        application_store.record_many(
-            session,
-            [
-                (rows[item.application_id]._mapping, PAYING, outcome[result], line.get("reason") or None)
-                for item, result, line in settled
-            ],
-            actor,
-            campaign.name,
-        )
-        if paid:
-            application_store.pay_out(session, campaign.campaign_id, paid)
         session.execute(
             update(batch_items)
             .where(batch_items.c.batch_id == batch_id, batch_items.c.application_id == bindparam("b_id"))

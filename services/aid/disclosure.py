@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 
 from services.aid import campaigns as campaign_store
 from services.aid import ledger
+from services.aid.domain.statuses import DISBURSED
 from services.aid.funds import BUDGET, RESTRICTED, public_name
 from services.aid.models import applications, donations, donors, fund_sources
-from services.aid.workflow import DISBURSED
 
 PROGRAM_NAMES = {"warmth": "送温暖", "education": "金秋助学"}
 

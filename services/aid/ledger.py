@@ -11,16 +11,21 @@ UNION_BUDGET = "external:union_budget"
 UNRESTRICTED = "unrestricted"
 
 
+def campaign_account(campaign_id: str, side: str) -> str:
+    """A campaign's account: `funds` (left to commit), `committed` or `disbursed`."""
+    return f"campaign:{campaign_id}:{side}"
+
+
 def funds(campaign_id: str) -> str:
-    return f"campaign:{campaign_id}:funds"
+    return campaign_account(campaign_id, "funds")
 
 
 def committed(campaign_id: str) -> str:
-    return f"campaign:{campaign_id}:committed"
+    return campaign_account(campaign_id, "committed")
 
 
 def disbursed(campaign_id: str) -> str:
-    return f"campaign:{campaign_id}:disbursed"
+    return campaign_account(campaign_id, "disbursed")
 
 
 def move(session, kind: str, source: str, target: str, amount_fen: int, **about) -> None:

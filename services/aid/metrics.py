@@ -3,8 +3,8 @@
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
+from services.aid.domain.statuses import STATUSES
 from services.aid.models import applications
-from services.aid.workflow import STATUSES
 
 
 def application_figures(session):

@@ -5,7 +5,7 @@ import functools
 
 import chinese_calendar
 
-from services.aid.workdays import OFFICIAL, YearCalendar
+from services.aid.domain.workdays import OFFICIAL, YearCalendar
 
 
 @functools.lru_cache(maxsize=1)

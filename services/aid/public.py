@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
+from services.aid.domain.statuses import PUBLIC
 from services.aid.models import applications
-from services.aid.workflow import PUBLIC
 from shared.application_numbers import as_short_number, as_typed
 from shared.errors import not_found
 

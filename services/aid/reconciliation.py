@@ -4,8 +4,8 @@ the bank's results must all tell the same story; every place they do not is list
 from sqlalchemy import func, select
 
 from services.aid import ledger
+from services.aid.domain.statuses import COMMITTED, DISBURSED, PAYING
 from services.aid.models import applications, batch_items, batches, campaigns, payouts
-from services.aid.workflow import COMMITTED, DISBURSED, PAYING
 
 
 def _check(name: str, expected: int, actual: int) -> dict:

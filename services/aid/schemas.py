@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from services.aid.workflow import STATUSES
+from services.aid.domain.statuses import STATUSES
 from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 
@@ -47,7 +47,7 @@ class CampaignSchema(StrictSchema):
 
 class CalendarSchema(StrictSchema):
     """A year's calendar entered by an admin; workdays are the make-up days (调休). The dates are checked against
-    the year in services/aid/workdays.py."""
+    the year in services/aid/domain/workdays.py."""
 
     holidays = fields.List(Text(), required=True, validate=validate.Length(max=366))
     workdays = fields.List(Text(), required=True, validate=validate.Length(max=366))

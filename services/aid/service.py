@@ -18,6 +18,8 @@ from services.aid import (
     trace,
 )
 from services.aid import campaigns as campaign_store
+from services.aid.domain.errors import DomainError
+from services.aid.edge import as_service_error, rpc
 from services.aid.metrics import application_figures
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
@@ -35,7 +37,6 @@ from services.aid.schemas import (
     ReasonSchema,
     ReconciliationQuerySchema,
 )
-from services.aid.workflow import SUBMITTED, returned_for_review_note
 from shared import clock
 from shared.config import setting
 from shared.data_vault import DataVault
@@ -46,7 +47,6 @@ from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
 from shared.request_ids import RequestIds
 from shared.retry import reliable_event_handler
-from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.timer import configured_timer
@@ -86,7 +86,10 @@ class AidService:
         )
 
     def changed_view(self, application_id, action, actor, reason=None, **kwargs):
-        row = self.change(application_id, action, actor, reason, **kwargs)
+        return self.view_of(application_id, self.change(application_id, action, actor, reason, **kwargs))
+
+    def view_of(self, application_id, row=None):
+        row = row or application_store.load(self.db, application_id)
         return application_store.view(row, application_store.history_of(self.db, application_id))
 
     @rpc
@@ -126,8 +129,7 @@ class AidService:
 
     @rpc
     def get_application(self, application_id):
-        row = application_store.load(self.db, application_id)
-        return application_store.view(row, application_store.history_of(self.db, application_id))
+        return self.view_of(application_id)
 
     @rpc
     def list_applications(self, query):
@@ -135,11 +137,14 @@ class AidService:
 
     @rpc
     def approve(self, application_id, payload, actor):
+        """An approval is a batch of one."""
         note = load_or_400(ApproveSchema(), payload)["note"]
-        worker_id = application_store.load(self.db, application_id).worker_id
-        self.db.rollback()  # no transaction held open while the registry answers (as approve_many does)
-        approvals.check_worker_active(self.registry.applicants([worker_id]).get(worker_id))
-        return self.changed_view(application_id, "approve", actor, note, reviewer_check=True)
+        failed = approvals.approve(
+            self.db, [application_id], actor, note, self.today(), self.calendar(), self.registry.applicants
+        )
+        if failed:
+            raise as_service_error(failed[application_id])
+        return self.view_of(application_id)
 
     @rpc
     def approve_batch(self, payload, actor):
@@ -280,7 +285,7 @@ class AidService:
         for application_id in application_store.due_for_payment(self.db, self.today()):
             try:
                 self.change(application_id, "end_publicity", TIMER_ACTOR, "公示期满无异议")
-            except ServiceError as error:  # another instance got there first, or an objection came in
+            except (DomainError, ServiceError) as error:  # another instance got there first, or an objection came in
                 log.info("publicity of %s not ended: %s", application_id, error.code)
 
     @reliable_event_handler("registry", "worker_status_changed")
@@ -289,19 +294,4 @@ class AidService:
         """A worker who exits or is suspended has their open applications sent back to review."""
         if event.status == "active":
             return
-        note = returned_for_review_note(event.status)
-        for application in application_store.open_of_worker(self.db, event.worker_id):
-            if application.status == SUBMITTED:
-                application_store.note_for_review(self.db, application, REGISTRY_ACTOR, note)
-                continue
-            campaign = campaign_store.load(self.db, application.campaign_id)
-            application_store.apply(
-                self.db,
-                application,
-                campaign,
-                "return_for_review",
-                REGISTRY_ACTOR,
-                note,
-                self.today(),
-                self.calendar(),
-            )
+        application_store.return_for_review(self.db, event.worker_id, event.status, REGISTRY_ACTOR)

@@ -12,14 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.aid import campaigns as campaign_store
-from services.aid.applications import record_many, refused, view
+from services.aid.applications import view
+from services.aid.domain import decisions
+from services.aid.domain.errors import DomainError, NotFound
+from services.aid.domain.model import Application, Campaign
+from services.aid.domain.rules import Claim, amount_for, claimed_meanwhile, claims_for, first_refusal, settle_claims
+from services.aid.domain.statuses import SUBMITTED
+from services.aid.edge import as_service_error
 from services.aid.models import applications, claims
+from services.aid.moves import record
 from services.aid.schemas import ApplicationSchema
-from services.aid.workflow import SUBMITTED
 from shared import request_ids
 from shared.application_numbers import short_number
 from shared.db import insert_many
-from shared.errors import ServiceError, not_found, validation_error
+from shared.errors import ServiceError
 from shared.events import new_id, now_utc
 from shared.masking import mask_id_number, mask_name
 from shared.schemas import load_or_400
@@ -27,57 +33,9 @@ from shared.schemas import load_or_400
 log = logging.getLogger(__name__)
 
 
-def amount_for(campaign, applicant: dict, student: dict | None, today) -> tuple[int, str | None]:
-    """The amount from the campaign's table, after the campaign and programme rules allow the application."""
-    if not campaign.opens_on <= today <= campaign.closes_on:
-        raise refused("campaign_closed", f"本项目申请时间为 {campaign.opens_on} 至 {campaign.closes_on}")
-    if applicant["status"] != "active":
-        raise refused("not_eligible", "该职工档案不在有效状态，不能申请")
-    if campaign.program == "warmth":
-        if student is not None:
-            raise validation_error({"student": ["送温暖申请不填写学生信息"]})
-        amount = campaign.amounts.get(applicant["category"])
-        if amount is None:
-            raise refused("not_eligible", "本项目未设该困难类别的帮扶标准")
-        return amount, None
-    if student is None:
-        raise validation_error({"student": ["金秋助学申请必须填写学生信息"]})
-    if student["admission_year"] != campaign.year:
-        raise refused("not_eligible", f"入学年份应为 {campaign.year} 年")
-    amount = campaign.amounts.get(student["level"])
-    if amount is None:
-        raise refused("not_eligible", "本项目未设该学段的资助标准")
-    return amount, student["level"]
-
-
-def claims_for(vault, campaign, applicant: dict, student: dict | None, relative_once_a_year: bool) -> list[tuple]:
-    """(scope, key, code, message) for everything this application may be the only one to hold."""
-    wanted = []
-    household = list(dict.fromkeys(applicant["household"]))  # a member listed twice is claimed once
-    if campaign.program == "warmth":
-        wanted += [
-            (f"warmth:{campaign.campaign_id}", key, "duplicate_application", "该家庭已申请本次送温暖")
-            for key in household
-        ]
-    else:
-        wanted.append(
-            (
-                f"education:{campaign.year}",
-                vault.lookup_hash(student["id_number"]),
-                "duplicate_application",
-                "该学生本年度已申请金秋助学",
-            )
-        )
-    if relative_once_a_year and applicant["category"] == "relative":
-        wanted += [
-            (f"relative:{campaign.year}", key, "not_eligible", "相对困难家庭每年只能获得一项帮扶") for key in household
-        ]
-    return wanted
-
-
-def _taken(session, wanted: list[tuple]) -> set[tuple]:
+def _taken(session, wanted: list[Claim]) -> set[tuple[str, str]]:
     """The (scope, key) pairs among `wanted` that an application already holds; the read is ended (SQLite)."""
-    keys = sorted({key for _scope, key, _code, _message in wanted})
+    keys = sorted({claim.key for claim in wanted})
     taken = (
         set(session.execute(select(claims.c.scope, claims.c.key).where(claims.c.key.in_(keys))).all())
         if keys
@@ -87,24 +45,17 @@ def _taken(session, wanted: list[tuple]) -> set[tuple]:
     return taken
 
 
-def _first_refusal(wanted: list[tuple], taken) -> ServiceError | None:
-    for scope, key, code, message in wanted:
-        if (scope, key) in taken:
-            return refused(code, message)
-    return None
-
-
 class Submission:
     """One application as it is filed: its request, then either its refusal or the rows to write."""
 
     def __init__(self, payload, actor: str, request_id: str | None):
         self.payload, self.actor, self.request_id = payload, actor, request_id
         self.data = self.refusal = self.row = None
-        self.wanted: list[tuple] = []
+        self.wanted: list[Claim] = []
 
     def outcome(self) -> dict:
         if self.refusal is not None:
-            return {"error": list(self.refusal.args)}
+            return {"error": list(as_service_error(self.refusal).args)}
         history = [
             {
                 "from": None,
@@ -137,13 +88,18 @@ def submit_many(
         except ServiceError as refusal:
             submission.refusal = refusal
     valid = [submission for submission in submissions if submission.refusal is None]
-    campaigns_by_id = campaign_store.load_many(session, {submission.data["campaign_id"] for submission in valid})
+    campaigns_by_id = {
+        campaign_id: Campaign.of(row._mapping)
+        for campaign_id, row in campaign_store.load_many(
+            session, {submission.data["campaign_id"] for submission in valid}
+        ).items()
+    }
     applicants = find_applicants(sorted({submission.data["worker_id"] for submission in valid})) if valid else {}
     now = now_utc()  # one time for the call: each application's creation and its history entry agree
     for submission in valid:
         try:
             _check(submission, vault, campaigns_by_id, applicants, today, relative_once_a_year, now)
-        except ServiceError as refusal:
+        except DomainError as refusal:
             submission.refusal = refusal
     _write(session, [submission for submission in valid if submission.refusal is None], campaigns_by_id)
     for submission in submissions:
@@ -166,13 +122,14 @@ def _check(
     data = submission.data
     campaign = campaigns_by_id.get(data["campaign_id"])
     if campaign is None:
-        raise not_found("帮扶项目")
+        raise NotFound("帮扶项目")
     applicant = applicants.get(data["worker_id"])
     if applicant is None:
-        raise not_found("职工档案")
+        raise NotFound("职工档案")
     student = data["student"]
     amount, level = amount_for(campaign, applicant, student, today)
-    submission.wanted = claims_for(vault, campaign, applicant, student, relative_once_a_year)
+    student_key = vault.lookup_hash(student["id_number"]) if student else None
+    submission.wanted = claims_for(campaign, applicant, student_key, relative_once_a_year)
     application_id = new_id()
     submission.row = {
         "application_id": application_id,
@@ -202,12 +159,11 @@ def _check(
 def _write(session, submissions: list[Submission], campaigns_by_id: dict) -> None:
     """Refuse what is already claimed, in the database or earlier in this call; write the rest together."""
     taken = _taken(session, [claim for submission in submissions for claim in submission.wanted])
-    accepted = []
-    for submission in submissions:
-        submission.refusal = _first_refusal(submission.wanted, taken)
-        if submission.refusal is None:
-            taken.update((scope, key) for scope, key, _code, _message in submission.wanted)
-            accepted.append(submission)
+    for submission, refusal in zip(
+        submissions, settle_claims([submission.wanted for submission in submissions], taken), strict=True
+    ):
+        submission.refusal = refusal
+    accepted = [submission for submission in submissions if submission.refusal is None]
     if not accepted:
         return
     try:
@@ -216,27 +172,31 @@ def _write(session, submissions: list[Submission], campaigns_by_id: dict) -> Non
             session,
             claims,
             [
-                {"scope": scope, "key": key, "application_id": submission.row["application_id"]}
+                {"scope": claim.scope, "key": claim.key, "application_id": submission.row["application_id"]}
                 for submission in accepted
-                for scope, key, _code, _message in submission.wanted
+                for claim in submission.wanted
             ],
         )
-        for submission in accepted:  # each event carries the id of the request that filed it
-            row = submission.row
-            with request_ids.bound(submission.request_id):
-                record_many(
-                    session,
-                    [(row, None, SUBMITTED, row["note"])],
+        record(  # each event carries the id of the request that filed it
+            session,
+            [
+                decisions.filed(
+                    Application.of(submission.row),
+                    campaigns_by_id[submission.row["campaign_id"]].name,
                     submission.actor,
-                    campaigns_by_id[row["campaign_id"]].name,
-                    at=row["created_at"],
+                    submission.row["note"],
+                    submission.row["created_at"],
                 )
+                for submission in accepted
+            ],
+            [submission.request_id for submission in accepted],
+        )
         session.commit()
     except IntegrityError:  # another instance claimed the same household meanwhile: settle each on its own
         session.rollback()
         if len(accepted) == 1:
-            accepted[0].refusal = _first_refusal(accepted[0].wanted, _taken(session, accepted[0].wanted)) or refused(
-                "duplicate_application", "重复申请"
+            accepted[0].refusal = (
+                first_refusal(accepted[0].wanted, _taken(session, accepted[0].wanted)) or claimed_meanwhile()
             )
             return
         for submission in accepted:

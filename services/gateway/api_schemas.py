@@ -9,8 +9,8 @@ lists them.
 
 from marshmallow import Schema, fields
 
+from services.aid.domain.statuses import STATUSES as APPLICATION_STATUSES
 from services.aid.schemas import PROGRAMS
-from services.aid.workflow import STATUSES as APPLICATION_STATUSES
 from shared.answers import Answer, Bool, Day, Int, Moment, Str, listed, one_of, optional, required
 
 

@@ -268,15 +268,15 @@ def test_a_status_event_whose_handling_fails_is_retried_and_takes_effect(config,
     application_id = acted(
         api, staff.checker, submitted(api, staff.maker, campaign_id, filed["worker_id"])["application_id"], "approve"
     )["application_id"]
-    real_apply, failures = application_store.apply, [1]
+    real_carry_out, failures = application_store.carry_out, [1]
 
     def fails_once(*args, **kwargs):
         if failures[0]:
             failures[0] -= 1
             raise ConnectionError("database connection lost")
-        return real_apply(*args, **kwargs)
+        return real_carry_out(*args, **kwargs)
 
-    monkeypatch.setattr(application_store, "apply", fails_once)
+    monkeypatch.setattr(application_store, "carry_out", fails_once)
     set_status(api, filed["worker_id"], "suspended")
 
     wait_until(lambda: application(api, application_id)["status"] == "submitted", timeout=60)

@@ -44,10 +44,11 @@ from sqlalchemy.orm import Session
 from services.aid import applications as application_store
 from services.aid import approvals, disbursement, funds, ledger, submissions, trace
 from services.aid import campaigns as campaign_store
+from services.aid.domain.errors import DomainError
+from services.aid.domain.statuses import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
+from services.aid.domain.workdays import NO_CALENDAR
 from services.aid.models import applications, batch_items, donations, fund_sources, payouts
 from services.aid.models import ledger as ledger_entries
-from services.aid.workdays import NO_CALENDAR
-from services.aid.workflow import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
 from shared.crypto import Vault
 from shared.db import make_engine
 from shared.errors import ServiceError
@@ -296,7 +297,7 @@ class World:
             row = application_store.change(
                 self.session, application_id, action, CHECKER, "理由", today=TODAY, calendar=CALENDAR, values=values
             )
-        except ServiceError as error:
+        except (DomainError, ServiceError) as error:
             assert expected is None, f"{action} of a {app['status']} application refused: {error}"
             assert error.code in ("invalid_transition", "budget_exhausted"), error
             if error.code == "budget_exhausted":

@@ -15,6 +15,7 @@ import pytest
 from marshmallow import Schema, fields
 
 from services.aid import applications, campaigns, disbursement, funds
+from services.aid.calendars import year_view
 from services.aid.official_calendar import official_years
 from services.gateway import api_schemas, health
 from services.gateway.accounts import Accounts, account_view
@@ -251,8 +252,8 @@ PRODUCED = {
     ("withdraw_application", 200): APPLICATION_WITH_HISTORY,
     ("object_to_application", 200): APPLICATION_WITH_HISTORY,
     ("disburse_application", 200): APPLICATION_WITH_HISTORY,
-    ("get_calendar", 200): (lambda _: official_years()[2026].view(),),
-    ("enter_calendar", 200): (lambda _: official_years()[2026].view(entered_by="admin:u1", entered_at=NOW),),
+    ("get_calendar", 200): (lambda _: year_view(official_years()[2026]),),
+    ("enter_calendar", 200): (lambda _: year_view(official_years()[2026], entered_by="admin:u1", entered_at=NOW),),
     ("create_donor", 201): (lambda _: donor(),),
     ("get_donor", 200): (lambda _: donor(),),
     ("donate", 201): (lambda _: donation(),),

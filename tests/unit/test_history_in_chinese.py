@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.aid.workflow import returned_for_review_note
+from services.aid.domain.rules import returned_for_review_note
 from services.gateway.console.labels import actor, label
 
 

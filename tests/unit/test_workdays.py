@@ -6,8 +6,8 @@ import chinese_calendar
 import pytest
 from nameko.exceptions import deserialize, serialize
 
-from services.aid.official_calendar import official_years
-from services.aid.workdays import (
+from services.aid.domain.errors import Refused
+from services.aid.domain.workdays import (
     ENTERED,
     NO_CALENDAR,
     OFFICIAL,
@@ -18,7 +18,8 @@ from services.aid.workdays import (
     missing_years,
     publicity_end,
 )
-from shared.errors import ServiceError
+from services.aid.edge import service_error
+from services.aid.official_calendar import official_years
 
 OFFICIAL_YEARS = official_years()
 
@@ -28,7 +29,7 @@ def days(*texts: str) -> frozenset[date]:
 
 
 def missing_year_of(refusal) -> tuple:
-    error = refusal.value
+    error = service_error(refusal.value)  # as the HTTP contract has it
     return error.code, error.status, error.body()["error"]["year"], str(error.extra["year"]) in error.message
 
 
@@ -59,7 +60,7 @@ def test_an_entered_year_counts_like_an_official_one():
 
 
 def test_a_notice_running_into_a_year_with_no_calendar_is_refused_naming_that_year():
-    with pytest.raises(ServiceError) as refusal:
+    with pytest.raises(Refused) as refusal:
         publicity_end(date(2026, 12, 28), 5, OFFICIAL_YEARS)
     assert missing_year_of(refusal) == ("calendar_missing", 409, 2027, True)
 
@@ -69,7 +70,7 @@ def test_a_notice_ending_before_the_missing_year_is_counted():
 
 
 def test_no_calendar_knows_no_year():
-    with pytest.raises(ServiceError) as refusal:
+    with pytest.raises(Refused) as refusal:
         publicity_end(date(2026, 8, 10), 1, NO_CALENDAR)
     assert missing_year_of(refusal) == ("calendar_missing", 409, 2026, True)
 
@@ -102,12 +103,9 @@ def test_staff_are_warned_of_missing_years_from_november(today, known, missing):
 def test_an_entered_year_keeps_its_dates():
     calendar, problems = entered_year(2027, ["2027-01-01", "2027-02-06", "2027-02-06"], ["2027-02-14"], OFFICIAL_YEARS)
     assert problems == {}
-    assert calendar.view() == {
-        "year": 2027,
-        "holidays": ["2027-01-01", "2027-02-06"],
-        "workdays": ["2027-02-14"],
-        "source": "entered",
-    }
+    assert calendar == YearCalendar(
+        2027, frozenset({date(2027, 1, 1), date(2027, 2, 6)}), frozenset({date(2027, 2, 14)}), "entered"
+    )
 
 
 @pytest.mark.parametrize(
@@ -142,12 +140,12 @@ def test_a_mistyped_year_is_refused_with_a_message_for_each_date(holidays, workd
 
 
 def test_an_official_year_is_not_entered_and_the_year_must_be_plausible():
-    with pytest.raises(ServiceError) as refusal:
+    with pytest.raises(Refused) as refusal:
         entered_year(2026, ["2026-01-01"], [], OFFICIAL_YEARS)
-    assert (refusal.value.code, refusal.value.status) == ("calendar_official", 409)
+    assert (refusal.value.code, service_error(refusal.value).status) == ("calendar_official", 409)
     assert entered_year(1999, ["1999-01-01"], [], OFFICIAL_YEARS) == (None, {"year": ["年份应在2000至2100之间"]})
 
 
 def test_the_missing_year_crosses_rpc_as_a_number():
-    refusal = deserialize(serialize(calendar_missing(2027)))
+    refusal = deserialize(serialize(service_error(calendar_missing(2027))))
     assert (refusal.code, refusal.status, refusal.body()["error"]["year"]) == ("calendar_missing", 409, 2027)

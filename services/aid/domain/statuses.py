@@ -1,8 +1,6 @@
 """The application status machine, as data: which action leads from which status to which."""
 
-from shared.actors import user_of
-from shared.errors import ServiceError
-from shared.worker_statuses import WORKER_STATUSES
+from services.aid.domain.errors import Refused
 
 SUBMITTED, PUBLICIZING, READY, PAYING = "submitted", "publicizing", "ready", "paying"
 DISBURSED, PAYMENT_FAILED, REJECTED, WITHDRAWN = "disbursed", "payment_failed", "rejected", "withdrawn"
@@ -48,25 +46,13 @@ STATUS_LABELS = {
 
 
 def next_status(action: str, current: str, publicity_days: int = 1) -> str:
-    """The status an action leads to, or invalid_transition."""
+    """The status an action leads to, or invalid_transition; an approval with no notice to run (0 days) is ready at
+    once."""
     target = TRANSITIONS[action].get(current)
     if target is None:
-        raise ServiceError(
-            "invalid_transition",
-            f"申请当前为「{STATUS_LABELS[current]}」，不能执行此操作",
-            409,
-            extra={"status": current},
+        raise Refused(
+            "invalid_transition", f"申请当前为「{STATUS_LABELS[current]}」，不能执行此操作", extra={"status": current}
         )
     if target == PUBLICIZING and publicity_days == 0:
         return READY
     return target
-
-
-def returned_for_review_note(worker_status: str) -> str:
-    """The history reason when a worker's file stops being active, as caseworkers read it."""
-    return f"职工档案状态变为{WORKER_STATUSES.get(worker_status, worker_status)}，退回重新审核"
-
-
-def check_maker_checker(submitted_by: str, reviewer: str) -> None:
-    if user_of(submitted_by) == user_of(reviewer):
-        raise ServiceError("same_user", "提交人不能审核自己提交的申请", 409)

@@ -11,16 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from services.aid.answers import CalendarViewSchema
-from shared.answers import Shown
-from shared.errors import ServiceError
+from services.aid.domain.errors import Refused
 
 OFFICIAL, ENTERED = "official", "entered"
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # as a campaign's year
 WARN_FROM_MONTH = 11  # the State Council announces next year's arrangement in the autumn
 WEEKDAY_NAMES = "一二三四五六日"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-CALENDAR = CalendarViewSchema()
 
 
 @dataclass(frozen=True)
@@ -30,20 +27,15 @@ class YearCalendar:
     workdays: frozenset[date]  # make-up days (调休)
     source: str  # OFFICIAL (the built-in calendar) or ENTERED (by an admin)
 
-    def view(self, **entered) -> dict:
-        """The year as the API shows it (CalendarViewSchema); an entered year's `entered_by` and `entered_at`."""
-        return CALENDAR.dump(Shown(self, holidays=sorted(self.holidays), workdays=sorted(self.workdays), **entered))
-
 
 Calendar = Mapping[int, YearCalendar]
 NO_CALENDAR: Calendar = MappingProxyType({})  # for changes that start no notice: counting on it is calendar_missing
 
 
-def calendar_missing(year: int) -> ServiceError:
-    return ServiceError(
+def calendar_missing(year: int) -> Refused:
+    return Refused(
         "calendar_missing",
         f"尚无{year}年的节假日安排，无法计算公示截止日期。请管理员在“工作日历”页录入国务院公布的{year}年放假调休安排后再审批",
-        409,
         extra={"year": year},
     )
 
@@ -95,14 +87,14 @@ def entered_year(
 ) -> tuple[YearCalendar | None, dict]:
     """A year's calendar as an admin typed it: (the calendar, {}) or (None, messages by field).
 
-    A year of the official calendar is not entered (409 calendar_official): the maintained source is right where
+    A year of the official calendar is not entered (calendar_official): the maintained source is right where
     a typing error would not be. A year entered before may be entered again, and replaces it.
     """
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return None, {"year": [f"年份应在{FIRST_YEAR}至{LAST_YEAR}之间"]}
     if year in known and known[year].source == OFFICIAL:
-        raise ServiceError("calendar_official", f"{year}年的放假调休安排由内置的官方日历提供，不能另行录入", 409)
-    problems = {"holidays": [], "workdays": []}
+        raise Refused("calendar_official", f"{year}年的放假调休安排由内置的官方日历提供，不能另行录入")
+    problems: dict[str, list[str]] = {"holidays": [], "workdays": []}
     off = _dates(year, holidays, problems["holidays"])
     on = _dates(year, workdays, problems["workdays"])
     if not holidays:

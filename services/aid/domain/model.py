@@ -1,0 +1,83 @@
+"""The core's plain data: a campaign and an application as read, and the decisions the core hands the shell."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any, Self
+
+
+def _of(cls, row: Mapping[str, Any]):
+    """The dataclass from a row or dict with (at least) its fields; a field with a default may be left out."""
+    return cls(**{field.name: row[field.name] for field in fields(cls) if field.name in row})
+
+
+@dataclass(frozen=True)
+class Campaign:
+    campaign_id: str
+    program: str  # "warmth" (送温暖) or "education" (金秋助学)
+    name: str
+    year: int
+    opens_on: date
+    closes_on: date
+    amounts: Mapping[str, int]  # fen by hardship category (warmth) or school level (education)
+    publicity_days: int  # working days of 公示; 0: none
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Self:
+        return _of(cls, row)
+
+
+@dataclass(frozen=True)
+class Application:
+    application_id: str
+    campaign_id: str
+    program: str
+    worker_id: str
+    status: str
+    amount_fen: int
+    submitted_by: str
+    publicity_ends_on: date | None = None
+    batch_id: str | None = None
+    bank_ref: str | None = None
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Self:
+        return _of(cls, row)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    application_id: str
+    from_status: str | None
+    to_status: str
+    actor: str
+    reason: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event to publish: its type and the facts it carries (the shell adds the envelope: id, time, request)."""
+
+    type: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What an application's history and the bus learn of one change."""
+
+    history: HistoryEntry
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class Move:
+    """One application's status move, decided: carried out only while it is still in `application.status`."""
+
+    application: Application  # as read
+    status: str  # the status it moves to
+    values: Mapping[str, Any]  # publicity_ends_on, batch_id and bank_ref once moved
+    money: str | None  # what happens to its amount: money.COMMIT, RELEASE or DISBURSE, or nothing
+    releases_claims: bool  # it no longer holds its household's, student's or yearly claims
+    entry: Entry
