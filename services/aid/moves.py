@@ -8,13 +8,12 @@ application twice.
 """
 
 from collections.abc import Sequence
-from dataclasses import asdict
 
 from sqlalchemy import bindparam, delete, func, select, update
 
 from services.aid import funds, ledger
 from services.aid.domain.decisions import KEPT, moved_meanwhile
-from services.aid.domain.model import Entry, Move
+from services.aid.domain.model import Entry, Move, as_row
 from services.aid.domain.money import ACCOUNTS, COMMIT, DISBURSE, budget_exhausted, enough_left, grouped, money_after
 from services.aid.events import outbox_rows
 from services.aid.models import applications, campaigns, claims, history, outbox
@@ -119,7 +118,7 @@ def _move_money(session, campaign_id: str, kind: str, paid_for: list) -> None:
 def record(session, entries: Sequence[Entry], request_ids: Sequence[str | None] | None = None) -> None:
     """History rows and events of these changes, in the caller's transaction; each entry's events carry the id of
     its request when `request_ids` are given (applications filed together), else the current one."""
-    insert_many(session, history, [asdict(entry.history) for entry in entries])
+    insert_many(session, history, [as_row(entry.history) for entry in entries])
     if request_ids is None:
         events = outbox_rows(event for entry in entries for event in entry.events)
     else:

@@ -6,9 +6,24 @@ from datetime import date, datetime
 from typing import Any, Self
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(field.name for field in fields(cls))
+    return names
+
+
 def _of(cls, row: Mapping[str, Any]):
     """The dataclass from a row or dict with (at least) its fields; a field with a default may be left out."""
-    return cls(**{field.name: row[field.name] for field in fields(cls) if field.name in row})
+    return cls(**{name: row[name] for name in _names(cls) if name in row})
+
+
+def as_row(instance: object) -> dict[str, Any]:
+    """A flat dataclass's fields as a dict (dataclasses.asdict deep-copies every value: a thousand rows feel it)."""
+    return {name: getattr(instance, name) for name in _names(type(instance))}
 
 
 @dataclass(frozen=True)
