@@ -44,13 +44,13 @@ from sqlalchemy.orm import Session
 from services.aid import applications as application_store
 from services.aid import approvals, disbursement, funds, ledger, submissions, trace
 from services.aid import campaigns as campaign_store
-from services.aid.domain.errors import DomainError
 from services.aid.domain.statuses import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
 from services.aid.domain.workdays import NO_CALENDAR
 from services.aid.models import applications, batch_items, donations, fund_sources, payouts
 from services.aid.models import ledger as ledger_entries
 from shared.crypto import Vault
 from shared.db import make_engine
+from shared.domain_errors import DomainError
 from shared.errors import ServiceError
 from shared.migrations import upgrade
 from tests.conftest import POSTGRES_ADMIN_URL, PostgresDatabases
