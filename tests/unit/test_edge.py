@@ -35,6 +35,15 @@ def test_not_found_is_404_and_a_wrong_request_400():
     )
 
 
+def test_not_found_may_say_more_than_what_is_missing():
+    error = service_error(NotFound("2032年的节假日安排", "尚无2032年的节假日安排（国务院通常在上一年秋季公布）"))
+    assert (error.status, error.code, error.message) == (
+        404,
+        "not_found",
+        "尚无2032年的节假日安排（国务院通常在上一年秋季公布）",
+    )
+
+
 def test_the_mapped_error_crosses_rpc_intact():
     crossed = deserialize(serialize(service_error(Refused("calendar_missing", "尚无2032年…", {"year": 2032}))))
     assert (crossed.code, crossed.status, crossed.extra) == ("calendar_missing", 409, {"year": 2032})
