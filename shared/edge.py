@@ -28,5 +28,5 @@ def answers_in_contract_terms(method):
         except DomainError as error:
             raise service_error(error) from error
 
-    entrypoint.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
+    entrypoint.__signature__ = inspect.signature(method)
     return entrypoint
