@@ -6,6 +6,9 @@ lost, the caller times out either way, and the work it asked for is already comm
 the broker's confirm of every reply only costs a round trip. Requests keep their confirms: nameko
 needs them to report a call to a service that is not running (UnknownService).
 
+Every entrypoint is the service's edge: a DomainError its work raises is answered as the contract's
+ServiceError (shared/edge.py).
+
 nameko lets an error while publishing the reply (the broker is restarting) escape the worker, which
 kills the whole service container: every other call and event in flight with it. Here the reply is
 given up instead; the caller times out, as it would have anyway, and the request, never
@@ -18,6 +21,7 @@ from functools import partial
 from nameko.amqp.publish import Publisher
 from nameko.rpc import Responder, Rpc, RpcConsumer
 
+from shared.edge import answers_in_contract_terms
 from shared.errors import ServiceError
 from shared.expected_errors import log_expected_errors_briefly
 from shared.topology import queue_arguments
@@ -59,6 +63,8 @@ class TypedRpc(Rpc):
         super().setup()
 
 
-rpc = TypedRpc.decorator
+def rpc(method):
+    return TypedRpc.decorator(answers_in_contract_terms(method))
+
 
 __all__ = ["rpc"]

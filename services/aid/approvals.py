@@ -11,10 +11,10 @@ from sqlalchemy import select
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
 from services.aid.domain import decisions
-from services.aid.domain.errors import DomainError, NotFound
 from services.aid.domain.model import Application, Campaign, Move
 from services.aid.models import applications
 from services.aid.moves import commit
+from shared.domain_errors import DomainError, NotFound
 from shared.errors import looks_like_id
 from shared.events import now_utc
 

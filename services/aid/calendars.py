@@ -18,7 +18,7 @@ from services.aid.domain.workdays import (
 from services.aid.models import calendar_years
 from services.aid.official_calendar import official_years
 from shared.answers import Shown
-from shared.errors import ServiceError, validation_error
+from shared.domain_errors import Invalid, NotFound
 from shared.events import now_utc
 
 
@@ -56,7 +56,7 @@ def view(session, year: int) -> dict:
     if FIRST_YEAR <= year <= LAST_YEAR:
         row = session.execute(select(calendar_years).where(calendar_years.c.year == year)).first()
     if row is None:
-        raise ServiceError("not_found", f"尚无{year}年的节假日安排（国务院通常在上一年秋季公布）", 404)
+        raise NotFound(f"{year}年的节假日安排", f"尚无{year}年的节假日安排（国务院通常在上一年秋季公布）")
     return year_view(_entered(row), entered_by=row.entered_by, entered_at=row.entered_at)
 
 
@@ -64,7 +64,7 @@ def enter(session, year: int, data: dict, actor: str) -> dict:
     """Enter (or enter again) a year that the official calendar does not know; `data` as CalendarSchema loads it."""
     calendar, problems = entered_year(year, data["holidays"], data["workdays"], official_years())
     if problems:
-        raise validation_error(problems)
+        raise Invalid(problems)
     row = {**year_view(calendar), "entered_by": actor, "entered_at": now_utc()}
     del row["source"]
     for attempt in range(2):

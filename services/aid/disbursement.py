@@ -16,7 +16,7 @@ from services.aid.moves import carry_out
 from shared.answers import Shown
 from shared.cells import csv_file
 from shared.db import insert_many, row_by_id
-from shared.errors import ServiceError, validation_error
+from shared.domain_errors import Invalid, Refused
 from shared.events import new_id, now_utc
 
 BANK_FILE_HEADER = ("序号", "收款人账号", "收款人户名", "收款银行", "金额（元）", "用途", "业务参考号")
@@ -43,7 +43,7 @@ def due(session, campaign) -> list:
     ).all()
     session.rollback()
     if not rows:
-        raise ServiceError("invalid_transition", "本项目没有待发放或发放失败的申请，无需新建批次", 409)
+        raise Refused("invalid_transition", "本项目没有待发放或发放失败的申请，无需新建批次")
     return rows
 
 
@@ -52,7 +52,7 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
     (`payees`: worker_id → sealed payee, from the registry's `payees`)."""
     unknown = sorted({row.worker_id for row in due_rows} - set(payees))
     if unknown:
-        raise ServiceError("invalid_transition", f"职工档案 {'、'.join(unknown)} 在档案库中不存在，不能发放", 409)
+        raise Refused("invalid_transition", f"职工档案 {'、'.join(unknown)} 在档案库中不存在，不能发放")
     batch_id, now = new_id(), now_utc()
     try:
         session.execute(
@@ -219,19 +219,19 @@ def _result_lines(content: bytes) -> list[tuple[int, dict]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise validation_error({"file": ["无法识别文件编码，请使用 UTF-8 或 GB18030"]})
+        raise Invalid({"file": ["无法识别文件编码，请使用 UTF-8 或 GB18030"]})
     if "\0" in text:  # no CSV has one, and PostgreSQL refuses it in a text column
-        raise validation_error({"file": ["文件含有空字符（NUL），不是 CSV 文本文件"]})
+        raise Invalid({"file": ["文件含有空字符（NUL），不是 CSV 文本文件"]})
     # newline="": lone \r (Excel for Mac) ends a line too; the reader's own line count, not a row count,
     # so the numbers reported stay the file's line numbers after a blank line.
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         missing = [column for column in RESULT_COLUMNS[:2] if column not in (reader.fieldnames or ())]
         if missing:
-            raise validation_error({"file": [f"缺少列：{'、'.join(missing)}（需要 {','.join(RESULT_COLUMNS)}）"]})
+            raise Invalid({"file": [f"缺少列：{'、'.join(missing)}（需要 {','.join(RESULT_COLUMNS)}）"]})
         return [(reader.line_num, {key: (value or "").strip() for key, value in row.items() if key}) for row in reader]
     except csv.Error:
-        raise validation_error({"file": ["CSV 文件格式错误（某个字段过长或引号不配对）"]}) from None
+        raise Invalid({"file": ["CSV 文件格式错误（某个字段过长或引号不配对）"]}) from None
 
 
 def apply_results(session, batch_id: str, content: bytes, actor: str) -> dict:
@@ -274,7 +274,7 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
         )
     }
     if any(row.status != PAYING or row.batch_id != batch_id for row in rows.values()):
-        raise ServiceError("invalid_transition", "部分申请已不在本批次付款中", 409)
+        raise Refused("invalid_transition", "部分申请已不在本批次付款中")
     of_campaign = Campaign.of(campaign._mapping)
     now = now_utc()
     try:

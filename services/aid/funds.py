@@ -16,7 +16,7 @@ from services.aid import ledger
 from services.aid.answers import AllocationViewSchema, DonationViewSchema, DonorViewSchema
 from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
 from shared.db import insert_many, row_by_id
-from shared.errors import ServiceError
+from shared.domain_errors import Refused
 from shared.event_types import new_event
 from shared.events import new_id, now_utc
 from shared.masking import mask_name, mask_phone
@@ -123,10 +123,9 @@ def same_request(existing, wanted: dict, what: str) -> None:
     """A repeated external_ref must repeat the request it was first used for; else idempotency_conflict."""
     differing = [REQUEST_LABELS[name] for name, value in wanted.items() if existing._mapping[name] != value]
     if differing:
-        raise ServiceError(
+        raise Refused(
             "idempotency_conflict",
             f"该 external_ref 已用于另一笔{what}（{'、'.join(differing)}不同），请核对后换用新的参考号",
-            409,
         )
 
 
@@ -245,7 +244,7 @@ def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str |
                 .values(placed_fen=donations.c.placed_fen + part["amount_fen"])
             ).rowcount
             if not moved:
-                raise ServiceError("conflict", "捐款余额刚被其他划拨使用，请重试", 409)
+                raise Refused("conflict", "捐款余额刚被其他划拨使用，请重试")
             gift = gifts_by_id[part["donation_id"]]
             _add_source(session, campaign.campaign_id, ALLOCATED, part["amount_fen"], gift._mapping)
             ledger.move(
@@ -273,7 +272,7 @@ def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str |
 def oldest_first(gifts: list, amount_fen: int) -> list[dict]:
     """[{"donation_id", "amount_fen"}]: the parts of the unplaced gifts (oldest first) that make up the amount."""
     if sum(gift.amount_fen - gift.placed_fen for gift in gifts) < amount_fen:
-        raise ServiceError("budget_exhausted", "未定向捐款的余额不足以划拨这笔金额", 409)
+        raise Refused("budget_exhausted", "未定向捐款的余额不足以划拨这笔金额")
     needed, taken = amount_fen, []
     for gift in gifts:
         if not needed:
@@ -328,7 +327,7 @@ def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> Non
         needed = amount_fen
         while needed:
             if index == len(sources):
-                raise ServiceError("budget_exhausted", "本项目的资金来源不足以支付这笔款项", 409)
+                raise Refused("budget_exhausted", "本项目的资金来源不足以支付这笔款项")
             source_id, donation_id, left = sources[index]
             part = min(needed, left)
             sources[index][2] -= part
@@ -364,5 +363,5 @@ def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> Non
         ).all()
     )
     if any(left_after[source_id] != left_before[source_id] - part for source_id, part in taken.items()):
-        raise ServiceError("conflict", "资金来源刚被其他付款使用，请重试", 409)
+        raise Refused("conflict", "资金来源刚被其他付款使用，请重试")
     insert_many(session, payouts, rows)

@@ -18,8 +18,6 @@ from services.aid import (
     trace,
 )
 from services.aid import campaigns as campaign_store
-from services.aid.domain.errors import DomainError
-from services.aid.edge import as_service_error, rpc
 from services.aid.metrics import application_figures
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
@@ -41,12 +39,14 @@ from shared import clock
 from shared.config import setting
 from shared.data_vault import DataVault
 from shared.db import Database
+from shared.domain_errors import DomainError
 from shared.errors import ServiceError
 from shared.inbox import handle_once
 from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
 from shared.request_ids import RequestIds
 from shared.retry import reliable_event_handler
+from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
 from shared.schemas import PagedQuerySchema, load_or_400
 from shared.timer import configured_timer
@@ -143,7 +143,7 @@ class AidService:
             self.db, [application_id], actor, note, self.today(), self.calendar(), self.registry.applicants
         )
         if failed:
-            raise as_service_error(failed[application_id])
+            raise failed[application_id]
         return self.view_of(application_id)
 
     @rpc

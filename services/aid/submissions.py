@@ -8,27 +8,26 @@ import json
 import logging
 from types import SimpleNamespace
 
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.aid import campaigns as campaign_store
 from services.aid.applications import view
 from services.aid.domain import decisions
-from services.aid.domain.errors import DomainError, NotFound
 from services.aid.domain.model import Application, Campaign
 from services.aid.domain.rules import Claim, amount_for, claimed_meanwhile, claims_for, first_refusal, settle_claims
 from services.aid.domain.statuses import SUBMITTED
-from services.aid.edge import as_service_error
 from services.aid.models import applications, claims
 from services.aid.moves import record
 from services.aid.schemas import ApplicationSchema
 from shared import request_ids
 from shared.application_numbers import short_number
 from shared.db import insert_many
-from shared.errors import ServiceError
+from shared.domain_errors import DomainError, Invalid, NotFound
+from shared.edge import service_error
 from shared.events import new_id, now_utc
 from shared.masking import mask_id_number, mask_name
-from shared.schemas import load_or_400
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +49,13 @@ class Submission:
 
     def __init__(self, payload, actor: str, request_id: str | None):
         self.payload, self.actor, self.request_id = payload, actor, request_id
-        self.data = self.refusal = self.row = None
+        self.data = self.row = None
+        self.refusal: DomainError | None = None
         self.wanted: list[Claim] = []
 
     def outcome(self) -> dict:
         if self.refusal is not None:
-            return {"error": list(as_service_error(self.refusal).args)}
+            return {"error": list(service_error(self.refusal).args)}
         history = [
             {
                 "from": None,
@@ -84,9 +84,9 @@ def submit_many(
     schema = ApplicationSchema()
     for submission in submissions:
         try:
-            submission.data = load_or_400(schema, submission.payload)
-        except ServiceError as refusal:
-            submission.refusal = refusal
+            submission.data = schema.load(submission.payload)
+        except ValidationError as wrong:
+            submission.refusal = Invalid(wrong.normalized_messages())
     valid = [submission for submission in submissions if submission.refusal is None]
     campaigns_by_id = {
         campaign_id: Campaign.of(row._mapping)

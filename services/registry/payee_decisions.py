@@ -5,7 +5,7 @@ from sqlalchemy import update
 from services.registry import payee_requests, payee_rules, store, workers
 from services.registry.models import change_requests
 from shared.db import row_by_id
-from shared.errors import ServiceError
+from shared.domain_errors import Refused
 from shared.events import now_utc
 
 
@@ -39,7 +39,7 @@ def decide(session, vault, change_request_id: str, approve: bool, reason: str | 
     ).rowcount
     if not decided:
         session.rollback()
-        raise ServiceError("invalid_transition", "该申请刚被他人处理，请刷新后查看", 409)
+        raise Refused("invalid_transition", "该申请刚被他人处理，请刷新后查看")
     store.audit(
         session,
         reviewer,

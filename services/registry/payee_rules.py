@@ -10,7 +10,7 @@ for again leave the pending request as it is, so importing a sheet twice opens o
 from datetime import datetime, timedelta
 
 from shared.actors import from_command_line, user_of
-from shared.errors import ServiceError
+from shared.domain_errors import Refused
 
 PENDING, APPROVED, REJECTED, SUPERSEDED = "pending", "approved", "rejected", "superseded"
 STATUSES = (PENDING, APPROVED, REJECTED, SUPERSEDED)
@@ -44,14 +44,11 @@ def bank_key(bank: dict) -> str:
 def check_decision(status: str, requested_by: str, reviewer: str) -> None:
     """Only a pending request is decided, and never by the person who asked for it."""
     if status != PENDING:
-        raise ServiceError(
-            "invalid_transition",
-            f"该收款账户变更申请{STATUS_LABELS[status]}，不能再审批",
-            409,
-            extra={"status": status},
+        raise Refused(
+            "invalid_transition", f"该收款账户变更申请{STATUS_LABELS[status]}，不能再审批", {"status": status}
         )
     if user_of(requested_by) == user_of(reviewer):
-        raise ServiceError("same_user", "提出收款账户变更的人不能审批自己的申请", 409)
+        raise Refused("same_user", "提出收款账户变更的人不能审批自己的申请")
 
 
 def check_payee_unchanged(request, worker) -> None:
@@ -62,7 +59,7 @@ def check_payee_unchanged(request, worker) -> None:
         request.old_bank_name,
         request.old_account_masked,
     ):
-        raise ServiceError("conflict", "该职工的银行信息在提出申请后已变更，请按现在的信息重新提出申请", 409)
+        raise Refused("conflict", "该职工的银行信息在提出申请后已变更，请按现在的信息重新提出申请")
 
 
 def payee_changed_recently(bank_changed_at: datetime | None, now: datetime) -> bool:

@@ -10,7 +10,7 @@ from services.registry.models import audit_log, outbox, status_history
 from services.registry.models import workers as workers_table
 from shared import clock
 from shared.db import insert_many, row_by_id
-from shared.errors import ServiceError
+from shared.domain_errors import Refused
 from shared.event_types import new_event
 from shared.events import new_id, now_utc
 from shared.masking import scrub
@@ -30,8 +30,8 @@ def audit(session, actor: str, action: str, worker_id: str | None, **details) ->
     )
 
 
-def duplicate_worker(worker_id: str) -> ServiceError:
-    return ServiceError("duplicate_worker", "该身份证号已建档", 409, extra={"worker_id": worker_id})
+def duplicate_worker(worker_id: str) -> Refused:
+    return Refused("duplicate_worker", "该身份证号已建档", {"worker_id": worker_id})
 
 
 def load(session, worker_id: str):
@@ -76,7 +76,7 @@ def write_if_unchanged(session, row, **values) -> None:
     ).rowcount
     if not moved:
         session.rollback()
-        raise ServiceError("conflict", "档案刚被他人修改，请刷新后重试", 409)
+        raise Refused("conflict", "档案刚被他人修改，请刷新后重试")
 
 
 def apply_update(session, vault, worker_id: str, changes: dict, actor: str) -> tuple:
@@ -128,7 +128,7 @@ def change_status(session, worker_id: str, new_status: str, reason: str, actor: 
     row = load(session, worker_id)
     if new_status == row.status:
         session.rollback()
-        raise ServiceError("invalid_transition", f"档案已经是 {row.status} 状态", 409)
+        raise Refused("invalid_transition", f"档案已经是 {row.status} 状态")
     now = now_utc()
     write_if_unchanged(session, row, status=new_status, updated_at=now)
     session.execute(

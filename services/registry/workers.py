@@ -112,11 +112,11 @@ def new_row(vault, data: dict, identity: IdNumber, worker_id: str, id_number_has
     }
 
 
-def _member(member: dict, name: str, id_number: str | None) -> dict:
+def _member(member: dict, name: str | None, id_number: str | None) -> dict:
     return {"name": name, "relation": member["relation"], "school": member.get("school"), "id_number": id_number}
 
 
-def _worker_data(row, name: str, id_number: str, phone: str, bank_account: str, family: list[dict]) -> dict:
+def _worker_data(row, name: str | None, id_number: str, phone: str, bank_account: str, family: list[dict]) -> dict:
     return {
         "name": name,
         "id_number": id_number,

@@ -44,14 +44,13 @@ from sqlalchemy.orm import Session
 from services.aid import applications as application_store
 from services.aid import approvals, disbursement, funds, ledger, submissions, trace
 from services.aid import campaigns as campaign_store
-from services.aid.domain.errors import DomainError
 from services.aid.domain.statuses import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
 from services.aid.domain.workdays import NO_CALENDAR
 from services.aid.models import applications, batch_items, donations, fund_sources, payouts
 from services.aid.models import ledger as ledger_entries
 from shared.crypto import Vault
 from shared.db import make_engine
-from shared.errors import ServiceError
+from shared.domain_errors import DomainError
 from shared.migrations import upgrade
 from tests.conftest import POSTGRES_ADMIN_URL, PostgresDatabases
 
@@ -220,7 +219,7 @@ class World:
         if again:
             first = self.refs[ref]
             if (first["donor_id"], first["amount_fen"], first["campaign_id"]) != (donor, amount, campaign_id):
-                with pytest.raises(ServiceError) as refused:
+                with pytest.raises(DomainError) as refused:
                     funds.donate(self.session, data, FINANCE)
                 assert refused.value.code == "idempotency_conflict"
                 event("donate: same external_ref, other details: refused")
@@ -260,7 +259,7 @@ class World:
             result, created = funds.allocate(
                 self.session, campaign_store.load(self.session, campaign_id), amount, FINANCE
             )
-        except ServiceError as error:
+        except DomainError as error:
             assert error.code == "budget_exhausted", error
             assert free < amount, f"allocation of {amount} refused with {free} unallocated"
             event("allocate: refused")
@@ -297,7 +296,7 @@ class World:
             row = application_store.change(
                 self.session, application_id, action, CHECKER, "理由", today=TODAY, calendar=CALENDAR, values=values
             )
-        except (DomainError, ServiceError) as error:
+        except DomainError as error:
             assert expected is None, f"{action} of a {app['status']} application refused: {error}"
             assert error.code in ("invalid_transition", "budget_exhausted"), error
             if error.code == "budget_exhausted":
@@ -430,7 +429,7 @@ class World:
             campaign = campaign_store.load(self.session, campaign_id)
             rows = disbursement.due(self.session, campaign)
             batch = disbursement.create(self.session, campaign, rows, {row.worker_id: PAYEE for row in rows}, FINANCE)
-        except ServiceError as error:
+        except DomainError as error:
             assert error.code == "invalid_transition" and not due, error
             event("batch: nothing to pay")
             return

@@ -14,7 +14,7 @@ from services.registry.models import change_requests
 from services.registry.sheet_rows import check_row, row_to_data
 from shared.crypto import Vault
 from shared.db import make_engine
-from shared.errors import ServiceError
+from shared.domain_errors import Refused
 
 TODAY = date(2026, 11, 25)
 ROW = {
@@ -107,9 +107,9 @@ def test_of_two_requests_made_at_once_only_the_first_approved_changes_the_payee(
     session.commit()
 
     payee_decisions.decide(session, vault, second, True, None, "admin:bob")
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(Refused) as refused:
         payee_decisions.decide(session, vault, first, True, None, "admin:bob")
 
-    assert (refused.value.code, refused.value.status) == ("conflict", 409)
+    assert refused.value.code == "conflict"
     assert workers.data_of(vault, store.load(session, worker_id))["bank"] == other_bank
     assert payee_requests.view_of(session, first)["status"] == "pending"  # still there to reject

@@ -14,7 +14,7 @@ from services.aid import campaigns as campaign_store
 from services.aid import funds, ledger
 from services.aid.models import allocations, donations
 from shared.db import make_engine
-from shared.errors import ServiceError
+from shared.domain_errors import Refused
 
 AT_ONCE = 8
 FINANCE = "finance:payer"
@@ -28,13 +28,13 @@ def aid_engine(migrated_db_urls):
 
 
 def at_once(engine, call) -> list:
-    """call(session) on AT_ONCE green threads together, each with its own session: results or ServiceErrors."""
+    """call(session) on AT_ONCE green threads together, each with its own session: results or refusals."""
 
     def one(_number):
         with Session(engine, expire_on_commit=False) as session:
             try:
                 return call(session)
-            except ServiceError as error:
+            except Refused as error:
                 return error
 
     return list(eventlet.GreenPool(AT_ONCE).imap(one, range(AT_ONCE)))
@@ -68,7 +68,7 @@ def gift(donor_id: str, amount_fen: int, campaign_id=None, ref="BANK-0001") -> d
 
 
 def refused_with(error, code: str) -> bool:
-    return isinstance(error, ServiceError) and error.code == code and error.status == 409
+    return isinstance(error, Refused) and error.code == code
 
 
 def test_one_donation_posted_many_times_at_once_is_recorded_once(aid_engine):
@@ -86,7 +86,7 @@ def test_one_donation_posted_many_times_at_once_is_recorded_once(aid_engine):
         assert session.execute(select(func.count()).select_from(donations)).scalar_one() == 1
         assert ledger.total(session) == 0
         for other in (gift(donor["donor_id"], 50_001), gift(donor["donor_id"], 50_000, target.campaign_id)):
-            with pytest.raises(ServiceError) as refused:
+            with pytest.raises(Refused) as refused:
                 funds.donate(session, other, FINANCE)
             assert refused_with(refused.value, "idempotency_conflict"), refused.value
         assert session.execute(select(func.count()).select_from(donations)).scalar_one() == 1
@@ -115,7 +115,7 @@ def test_one_allocation_posted_many_times_at_once_moves_the_money_once(aid_engin
         assert session.execute(select(donations.c.placed_fen)).scalar_one() == 60_000
         # the same ref for another amount or another campaign: refused, nothing moved
         for campaign, amount in ((target, 10_000), (other, 60_000)):
-            with pytest.raises(ServiceError) as refused:
+            with pytest.raises(Refused) as refused:
                 funds.allocate(
                     session, campaign_store.load(session, campaign.campaign_id), amount, FINANCE, "ALLOC-0001"
                 )
@@ -165,14 +165,14 @@ def test_a_different_request_under_the_same_ref_at_the_same_moment_is_refused(ai
         ),
     )
 
-    moved = [outcome[0] for outcome in outcomes if not isinstance(outcome, ServiceError) and outcome[1]]
+    moved = [outcome[0] for outcome in outcomes if not isinstance(outcome, Refused) and outcome[1]]
     assert len(moved) == 1, outcomes
     for outcome in outcomes:
-        if isinstance(outcome, ServiceError):
+        if isinstance(outcome, Refused):
             assert refused_with(outcome, "idempotency_conflict"), outcome
         else:
             assert outcome[0] == moved[0]
-    assert any(isinstance(outcome, ServiceError) for outcome in outcomes)
+    assert any(isinstance(outcome, Refused) for outcome in outcomes)
     with Session(aid_engine) as session:
         assert ledger.campaign_money(session, target.campaign_id)["remaining"] == moved[0]["amount_fen"]
         assert ledger.total(session) == 0

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from services.registry import payee_rules, views
-from shared.errors import ServiceError
+from shared.domain_errors import Refused
 
 OLD_BANK = {"name": "中国银行", "account": "6222020200012345678"}
 NEW_BANK = {"name": "中国工商银行", "account": "6217000011110091"}
@@ -46,18 +46,19 @@ def test_another_person_may_decide_a_pending_request():
 
 @pytest.mark.parametrize("reviewer", ["caseworker:u1", "admin:u1"])
 def test_the_requester_may_not_decide_whatever_role_they_act_in(reviewer):
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(Refused) as refused:
         payee_rules.check_decision("pending", "caseworker:u1", reviewer)
 
-    assert (refused.value.status, refused.value.code) == (409, "same_user")
+    assert refused.value.code == "same_user"
+    assert not hasattr(refused.value, "status")  # the rule knows nothing of HTTP
 
 
 @pytest.mark.parametrize("status", ["approved", "rejected", "superseded"])
 def test_a_decided_request_is_not_decided_again(status):
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(Refused) as refused:
         payee_rules.check_decision(status, "caseworker:u1", "caseworker:u2")
 
-    assert (refused.value.status, refused.value.code) == (409, "invalid_transition")
+    assert (refused.value.code, refused.value.extra) == ("invalid_transition", {"status": status})
 
 
 REQUEST = SimpleNamespace(old_bank_name="中国银行", old_account_masked="****5678", requested_at=NOW)
@@ -81,9 +82,9 @@ def test_a_request_is_not_approved_once_the_payee_changed_since(since):
     worker = SimpleNamespace(
         **{"bank_name": "中国银行", "bank_account_masked": "****5678", "bank_changed_at": None, **since}
     )
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(Refused) as refused:
         payee_rules.check_payee_unchanged(REQUEST, worker)
-    assert (refused.value.code, refused.value.status) == ("conflict", 409)
+    assert refused.value.code == "conflict"
     assert "重新提出申请" in refused.value.message
 
 

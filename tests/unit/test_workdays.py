@@ -6,7 +6,6 @@ import chinese_calendar
 import pytest
 from nameko.exceptions import deserialize, serialize
 
-from services.aid.domain.errors import Refused
 from services.aid.domain.workdays import (
     ENTERED,
     NO_CALENDAR,
@@ -18,8 +17,9 @@ from services.aid.domain.workdays import (
     missing_years,
     publicity_end,
 )
-from services.aid.edge import service_error
 from services.aid.official_calendar import official_years
+from shared.domain_errors import Refused
+from shared.edge import service_error
 
 OFFICIAL_YEARS = official_years()
 

@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from services.aid.domain.errors import Refused
 from services.aid.domain.model import Application, Campaign, Entry, Event, HistoryEntry, Move
 from services.aid.domain.money import money_for
 from services.aid.domain.rules import Applicant, check_maker_checker, check_worker_active
 from services.aid.domain.statuses import CLAIMING, EVENT_OF_STATUS, PUBLICIZING, SUBMITTED, next_status
 from services.aid.domain.workdays import NO_CALENDAR, Calendar, publicity_end
+from shared.domain_errors import Refused
 from shared.masking import scrub
 
 KEPT = ("publicity_ends_on", "batch_id", "bank_ref")  # what a move may set besides the status

@@ -7,8 +7,8 @@ exactly what the core computes.
 from collections.abc import Iterable
 from typing import Any
 
-from services.aid.domain.errors import Refused
 from services.aid.domain.statuses import COMMITTED, DISBURSED
+from shared.domain_errors import Refused
 
 COMMIT, RELEASE, DISBURSE = "commit", "release", "disburse"
 # The campaign's ledger accounts each kind of movement moves from and to.

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.aid.domain.errors import Invalid, Refused
 from services.aid.domain.model import Campaign
 from shared.actors import user_of
+from shared.domain_errors import Invalid, Refused
 from shared.worker_statuses import WORKER_STATUSES
 
 Applicant = Mapping[str, Any]  # a worker as the registry's `applicants` gives it

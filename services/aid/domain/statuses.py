@@ -1,6 +1,6 @@
 """The application status machine, as data: which action leads from which status to which."""
 
-from services.aid.domain.errors import Refused
+from shared.domain_errors import Refused
 
 SUBMITTED, PUBLICIZING, READY, PAYING = "submitted", "publicizing", "ready", "paying"
 DISBURSED, PAYMENT_FAILED, REJECTED, WITHDRAWN = "disbursed", "payment_failed", "rejected", "withdrawn"

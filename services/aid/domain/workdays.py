@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from services.aid.domain.errors import Refused
+from shared.domain_errors import Refused
 
 OFFICIAL, ENTERED = "official", "entered"
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # as a campaign's year

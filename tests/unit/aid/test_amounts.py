@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from services.aid.domain.errors import Invalid, Refused
 from services.aid.domain.rules import amount_for
+from shared.domain_errors import Invalid, Refused
 from tests.unit.aid.data import TODAY, education, student, warmth, worker
 
 

@@ -1,8 +1,8 @@
 """Aid only once: a household per warmth campaign, a student per year, and a relative-hardship household one aid a
 year (RELATIVE_ONE_AID_PER_YEAR)."""
 
-from services.aid.domain.errors import Refused
 from services.aid.domain.rules import Claim, claimed_meanwhile, claims_for, first_refusal, settle_claims
+from shared.domain_errors import Refused
 from tests.unit.aid.data import education, warmth, worker
 
 HOUSEHOLD = "warmth:" + "c" * 32

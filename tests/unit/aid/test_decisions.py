@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from services.aid.domain import decisions
-from services.aid.domain.errors import Refused
 from services.aid.domain.model import Event, HistoryEntry
 from services.aid.domain.money import COMMIT, DISBURSE, RELEASE
 from services.aid.domain.statuses import (
@@ -18,6 +17,7 @@ from services.aid.domain.statuses import (
     SUBMITTED,
     WITHDRAWN,
 )
+from shared.domain_errors import Refused
 from tests.unit.aid.data import AT, CHECKER, MAKER, TODAY, application, calendar, warmth, worker
 
 APPROVED_ENDS_ON = date(2031, 8, 18)  # five working days after Monday 2031-08-11: Tuesday to Friday, Monday

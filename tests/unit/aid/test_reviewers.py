@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.aid.domain.errors import Refused
 from services.aid.domain.rules import check_maker_checker, check_worker_active, returned_for_review_note
+from shared.domain_errors import Refused
 from tests.unit.aid.data import worker
 
 

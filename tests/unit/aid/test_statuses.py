@@ -2,7 +2,6 @@
 
 import pytest
 
-from services.aid.domain.errors import Refused
 from services.aid.domain.statuses import (
     CLAIMING,
     COMMITTED,
@@ -18,6 +17,7 @@ from services.aid.domain.statuses import (
     WITHDRAWN,
     next_status,
 )
+from shared.domain_errors import Refused
 
 ALLOWED = {
     ("approve", SUBMITTED): PUBLICIZING,

@@ -20,10 +20,10 @@ class Refused(DomainError):
 
 
 class NotFound(DomainError):
-    """The thing asked about does not exist (`what` names it, in Chinese)."""
+    """The thing asked about does not exist (`what` names it, in Chinese); `message`, when given, says more."""
 
-    def __init__(self, what: str):
-        super().__init__("not_found", f"{what}不存在")
+    def __init__(self, what: str, message: str | None = None):
+        super().__init__("not_found", message or f"{what}不存在")
 
 
 class Invalid(DomainError):

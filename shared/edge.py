@@ -1,4 +1,4 @@
-"""The aid service's edge: the core's errors in the terms of the HTTP contract (CONTRACT.md).
+"""Every service's edge: the core's errors in the terms of the HTTP contract (CONTRACT.md).
 
 A refusal is 409, something that does not exist 404, a request that is wrong 400; code, message and
 extra fields are passed on as they are.
@@ -7,8 +7,7 @@ extra fields are passed on as they are.
 import functools
 import inspect
 
-from services.aid.domain.errors import DomainError, Invalid, NotFound
-from shared import rpc as shared_rpc
+from shared.domain_errors import DomainError, Invalid, NotFound
 from shared.errors import ServiceError, validation_error
 
 
@@ -16,11 +15,6 @@ def service_error(error: DomainError) -> ServiceError:
     if isinstance(error, Invalid):
         return validation_error(error.fields)
     return ServiceError(error.code, error.message, 404 if isinstance(error, NotFound) else 409, extra=error.extra)
-
-
-def as_service_error(error: Exception) -> Exception:
-    """A core error as the contract's; any other error as it is."""
-    return service_error(error) if isinstance(error, DomainError) else error
 
 
 def answers_in_contract_terms(method):
@@ -34,10 +28,5 @@ def answers_in_contract_terms(method):
         except DomainError as error:
             raise service_error(error) from error
 
-    entrypoint.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
+    entrypoint.__signature__ = inspect.signature(method)
     return entrypoint
-
-
-def rpc(method):
-    """shared.rpc.rpc for an entrypoint whose work may raise the core's errors."""
-    return shared_rpc.rpc(answers_in_contract_terms(method))
