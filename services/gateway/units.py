@@ -27,6 +27,14 @@ def learn(session, unit) -> None:
         session.execute(update(users).where(users.c.org_unit_id.is_(None)).values(org_unit_id=told["org_unit_id"]))
 
 
+def kept(session, unit: dict) -> dict:
+    """The registry's answer about a unit, learnt and committed at once: an account can be put in it at the next
+    request, before the registry's event about it arrives."""
+    learn(session, unit)
+    session.commit()
+    return unit
+
+
 def root_id(session) -> str | None:
     """The root's id, None until the gateway has learnt it."""
     return session.execute(select(org_units.c.org_unit_id).where(org_units.c.parent_id.is_(None))).scalar()

@@ -7,11 +7,11 @@ unique among siblings, and a unit moves only while nothing hangs below it or ref
 from dataclasses import dataclass
 
 from shared.errors import ServiceError, validation_error
+from shared.org_levels import ORG_LEVEL_LABELS as LEVEL_LABELS
 from shared.org_levels import ORG_LEVELS as LEVELS
 from shared.org_paths import within
 from shared.validation import InvalidValue, check_typed_text
 
-LEVEL_LABELS = {"national": "全国", "province": "省级", "city": "市级", "district": "区县级", "base": "基层"}
 MAX_NAME_LENGTH = 100
 
 
