@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.e2e.builders import assert_error, own_tag
+from tests.e2e.console_client import signed_in
 
 UNITS = "/api/v1/org-units"
 USERS = "/api/v1/users"
@@ -116,3 +117,24 @@ def test_the_bootstrap_admins_accounts_belong_to_the_root(api):
         assert time.monotonic() < deadline, "the gateway never learnt the root"
         time.sleep(0.2)
     assert made["org_unit_id"] == root_id
+
+
+def test_the_console_shows_a_district_admin_its_tree_and_adds_and_renames_units(api, branch):
+    east, mill = branch["east"]["org_unit_id"], branch["mill"]["org_unit_id"]
+    token = api.post(USERS, json={"name": "城东区管理员", "role": "admin", "org_unit_id": east}).json()["token"]
+    console = signed_in(api.base_url, token)
+
+    page = console.get("/org-units").text
+    assert branch["east"]["name"] in page and "纺织厂工会" in page and branch["west"]["name"] not in page
+    added = console.submit("/org-units", "/org-units", {"name": "机械厂工会", "parent_id": east, "level": "base"})
+    assert added.status_code == 303, added.text[:500]
+    renamed = console.submit("/org-units", f"/org-units/{mill}/rename", {"name": "第一纺织厂工会"})
+    assert renamed.status_code == 303, renamed.text[:500]
+    page = console.get(renamed.headers["Location"]).text
+    assert "机械厂工会" in page and "第一纺织厂工会" in page and "已保存组织“第一纺织厂工会”" in page
+
+    again = console.submit("/org-units", "/org-units", {"name": "机械厂工会", "parent_id": east, "level": "base"})
+    assert again.status_code == 409 and "同一上级组织下已有名为“机械厂工会”的组织" in again.text
+    caseworker = api.post(USERS, json={"name": "城东区经办人", "role": "caseworker"}, token=token).json()["token"]
+    seen = signed_in(api.base_url, caseworker).get("/org-units")
+    assert seen.status_code == 200 and "第一纺织厂工会" in seen.text and "新建下级组织" not in seen.text
