@@ -22,6 +22,13 @@ def main(argv=None) -> int:
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True)
     add.add_argument("--donor-id", default=None)
+    add.add_argument("--org-unit", default=None, help="所属工会组织的 org_unit_id（默认根组织）")
+
+    unit = commands.add_parser("unit", help="管理工会组织").add_subparsers(dest="unit_command", required=True)
+    add_unit = unit.add_parser("add", help="新建下级工会组织并打印其 org_unit_id")
+    add_unit.add_argument("--name", required=True)
+    add_unit.add_argument("--parent", required=True, help="上级组织的 org_unit_id")
+    add_unit.add_argument("--level", required=True, help="national、province、city、district 或 base")
 
     sheet = commands.add_parser("import", help="导入困难职工档案表（CSV 或 XLSX），显示进度")
     sheet.add_argument("file")
@@ -50,7 +57,11 @@ def main(argv=None) -> int:
         migrate_all(args.services or None)
         return 0
     if args.command == "user":
-        return add_user(args.name, args.role, args.donor_id)
+        return add_user(args.name, args.role, args.donor_id, args.org_unit)
+    if args.command == "unit":
+        from hardship_cli.units import add_unit
+
+        return add_unit(args.name, args.parent, args.level)
     if args.command == "demo":
         from hardship_cli.demo import run_demo
 
@@ -68,23 +79,30 @@ def main(argv=None) -> int:
     return 2
 
 
-def add_user(name: str, role: str, donor_id: str | None) -> int:
+def add_user(name: str, role: str, donor_id: str | None, org_unit_id: str | None) -> int:
     from marshmallow import ValidationError
     from sqlalchemy.orm import Session
 
+    from services.gateway import units
     from services.gateway.auth import create_user
     from services.gateway.schemas import UserCreateSchema
     from shared.db import db_url, make_engine
+    from shared.errors import ServiceError
     from shared.migrations import upgrade
 
     try:
-        data = UserCreateSchema().load({"name": name, "role": role, "donor_id": donor_id})
+        data = UserCreateSchema().load({"name": name, "role": role, "donor_id": donor_id, "org_unit_id": org_unit_id})
     except ValidationError as exc:
         print(f"参数有误：{exc.messages}", file=sys.stderr)
         return 2
     upgrade("gateway")
     with Session(make_engine(db_url("gateway"))) as session:
-        user = create_user(session, data["name"], data["role"], data["donor_id"])
+        try:
+            unit = units.for_new_account(session, None, data["org_unit_id"])
+        except ServiceError as error:
+            print(f"参数有误：{error.fields}（网关尚未收到该组织的事件时，请稍后再试）", file=sys.stderr)
+            return 2
+        user = create_user(session, data["name"], data["role"], data["donor_id"], unit)
     print(f"已创建账号 {user['name']}（{user['role']}），user_id={user['user_id']}")
     print(f"访问令牌（只显示这一次，请妥善保存）：{user['token']}")
     print(

@@ -39,6 +39,9 @@ DEFAULTS = {
     "DB_POOL_OVERFLOW": "20",
     "DB_POOL_TIMEOUT": "10",
     "HARDSHIP_TODAY": "",
+    # registry: the root of the union tree a fresh install starts with (level: national, province, city, district, base)
+    "ORG_ROOT_NAME": "本级工会",
+    "ORG_ROOT_LEVEL": "city",
     "PUBLICITY_CHECK_SECONDS": "60",
     "RELATIVE_ONE_AID_PER_YEAR": "1",
     "LOG_LEVEL": "INFO",

@@ -8,6 +8,7 @@ the payload lacks is refused. No full ID, phone or bank numbers: ids and categor
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from shared.org_levels import ORG_LEVELS
 from shared.worker_statuses import WORKER_STATUSES
 
 
@@ -59,6 +60,25 @@ class WorkerUpdatedSchema(WorkerEventSchema):
 class WorkerStatusChangedSchema(WorkerEventSchema):
     from_status = fields.String(required=True, validate=validate.OneOf(WORKER_STATUSES))
     reason = _optional_text()
+
+
+class OrgUnitEventSchema(EventSchema):
+    """A union unit as it now is: other services keep the paths they need from these (shared/org_paths.py)."""
+
+    org_unit_id = _required_text()
+    name = _required_text()
+    parent_id = _optional_text()  # none: the root
+    level = fields.String(required=True, validate=validate.OneOf(ORG_LEVELS))
+    path = fields.List(fields.String(), required=True)  # the ancestors' ids, root first
+    version = fields.Integer(required=True, strict=True)  # a later version replaces an earlier, never the reverse
+
+
+class OrgUnitCreatedSchema(OrgUnitEventSchema):
+    pass
+
+
+class OrgUnitUpdatedSchema(OrgUnitEventSchema):
+    pass
 
 
 class ApplicationEventSchema(EventSchema):
@@ -125,6 +145,8 @@ EVENT_SCHEMAS: dict[tuple[str, str], type[EventSchema]] = {
     ("registry", "worker_registered"): WorkerRegisteredSchema,
     ("registry", "worker_updated"): WorkerUpdatedSchema,
     ("registry", "worker_status_changed"): WorkerStatusChangedSchema,
+    ("registry", "org_unit_created"): OrgUnitCreatedSchema,
+    ("registry", "org_unit_updated"): OrgUnitUpdatedSchema,
     ("aid", "application_submitted"): ApplicationSubmittedSchema,
     ("aid", "application_approved"): ApplicationApprovedSchema,
     ("aid", "application_rejected"): ApplicationRejectedSchema,

@@ -5,21 +5,30 @@ from pathlib import Path
 from alembic import command, context
 from alembic.config import Config
 
+from shared.config import setting
 from shared.db import db_url, make_engine
 
 
-def alembic_config(service: str, url: str) -> Config:
+def alembic_config(service: str, url: str, settings=None) -> Config:
+    """`settings` (the nameko config dict, or None for the environment) reach a migration that reads one, such as
+    the root unit's name (see migration_setting)."""
     config = Config()
     config.set_main_option(
         "script_location", str(Path(__file__).resolve().parent.parent / "services" / service / "migrations")
     )
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["service"] = service
+    config.attributes["settings"] = settings
     return config
 
 
 def upgrade(service: str, config=None) -> None:
-    command.upgrade(alembic_config(service, db_url(service, config)), "head")
+    command.upgrade(alembic_config(service, db_url(service, config), config), "head")
+
+
+def migration_setting(key: str) -> str:
+    """A setting as the running migration was given it (shared.config.setting)."""
+    return setting(key, context.config.attributes.get("settings"))
 
 
 def run_env(target_metadata) -> None:

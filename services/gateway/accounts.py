@@ -7,6 +7,7 @@ read; the rules it applies are in credentials.py.
 from sqlalchemy import func, select, update
 
 from services.aid.schemas import ReasonSchema
+from services.gateway import units
 from services.gateway.answers import UserCreatedSchema, UserSchema, UserTokenSchema
 from services.gateway.auth import User, create_user, new_token, token_hash
 from services.gateway.credentials import already_revoked, config_account, revocation_problem, status, token_expires_at
@@ -85,10 +86,11 @@ class Accounts:
     def listing(self, page: int, per_page: int) -> dict:
         return list_accounts(self.db, page, per_page, self.ttl_days)
 
-    def add(self, payload: dict) -> dict:
-        """A new account from the API's body; the answer holds its token, shown this once."""
+    def add(self, payload: dict, admin: User) -> dict:
+        """A new account from the API's body, in the admin's subtree; the answer holds its token, shown this once."""
         data = load_or_400(UserCreateSchema(), payload)
-        return USER_CREATED.dump(create_user(self.db, data["name"], data["role"], data["donor_id"]))
+        unit = units.for_new_account(self.db, admin.org_unit_id, data["org_unit_id"])
+        return USER_CREATED.dump(create_user(self.db, data["name"], data["role"], data["donor_id"], unit))
 
     def revoke(self, user_id: str, payload: dict, admin: User) -> dict:
         reason = load_or_400(ReasonSchema(), payload)["reason"]

@@ -6,6 +6,8 @@ from marshmallow import fields
 from services.gateway.auth import ROLES
 from shared.answers import Answer, Moment, PageSchema, Str, listed, one_of, optional, required
 
+ORG_UNIT = optional(Str, metadata={"description": "账号所属的工会组织；null：根组织（网关尚未收到它的事件）"})
+
 
 class HealthSchema(Answer):
     status = one_of(("ok", "unavailable"))
@@ -19,6 +21,7 @@ class UserCreatedSchema(Answer):
     name = required(Str)
     role = one_of(ROLES)
     donor_id = optional(Str)
+    org_unit_id = ORG_UNIT
     token = required(Str, metadata={"description": "访问令牌，只在此时显示一次"})
 
 
@@ -27,6 +30,7 @@ class UserSchema(Answer):
     name = required(Str)
     role = one_of(ROLES)
     donor_id = optional(Str)
+    org_unit_id = ORG_UNIT
     status = one_of(("active", "expired", "revoked"))
     created_at = required(Moment)
     token_issued_at = required(Moment)

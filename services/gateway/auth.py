@@ -31,6 +31,7 @@ class User:
     name: str
     role: str
     donor_id: str | None = None
+    org_unit_id: str | None = None  # None: the root (the bootstrap admin's, or the root's before the gateway learnt it)
 
     @property
     def actor(self) -> str:
@@ -59,7 +60,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def create_user(session, name: str, role: str, donor_id: str | None = None) -> dict:
+def create_user(session, name: str, role: str, donor_id: str | None = None, org_unit_id: str | None = None) -> dict:
     token = new_token()
     user_id = uuid.uuid4().hex
     now = clock.now()
@@ -69,13 +70,21 @@ def create_user(session, name: str, role: str, donor_id: str | None = None) -> d
             name=name,
             role=role,
             donor_id=donor_id,
+            org_unit_id=org_unit_id,
             token_hash=token_hash(token),
             created_at=now,
             token_issued_at=now,
         )
     )
     session.commit()
-    return {"user_id": user_id, "name": name, "role": role, "donor_id": donor_id, "token": token}
+    return {
+        "user_id": user_id,
+        "name": name,
+        "role": role,
+        "donor_id": donor_id,
+        "org_unit_id": org_unit_id,
+        "token": token,
+    }
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -129,7 +138,7 @@ def authenticate(
         raise ServiceError("unauthenticated", "访问令牌无效", 401)
     if (refused := refusal(row.revoked_at, row.token_issued_at, ttl_days, clock.now())) is not None:
         raise refused
-    return User(user_id=row.user_id, name=row.name, role=row.role, donor_id=row.donor_id)
+    return User(user_id=row.user_id, name=row.name, role=row.role, donor_id=row.donor_id, org_unit_id=row.org_unit_id)
 
 
 def require(user: User, roles) -> None:

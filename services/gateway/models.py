@@ -1,8 +1,10 @@
-"""The gateway's own tables: staff and donor accounts with their hashed tokens, and web console sessions."""
+"""The gateway's own tables: staff and donor accounts with their hashed tokens, web console sessions, and the union
+units the accounts belong to, as the registry's events told them."""
 
-from sqlalchemy import Column, Index, MetaData, String, Table
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table
 
 from shared.db import UtcDateTime
+from shared.inbox import inbox_table
 
 metadata = MetaData()
 
@@ -13,6 +15,9 @@ users = Table(
     Column("name", String(100), nullable=False),
     Column("role", String(20), nullable=False),
     Column("donor_id", String(32)),
+    # the union unit the account works in; NULL only for an account made before the gateway learnt the root, which the
+    # root's org_unit_created event fills in (units.learn)
+    Column("org_unit_id", String(32)),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     # the token expires TOKEN_TTL_DAYS after this; a new token (or a revocation) ends the old one at once
@@ -31,6 +36,7 @@ console_sessions = Table(
     Column("name", String(100), nullable=False),
     Column("role", String(20), nullable=False),
     Column("donor_id", String(32)),
+    Column("org_unit_id", String(32)),
     Column("csrf_token", String(64), nullable=False),
     # the hash of the token it was opened with: the session lives only while that token does (NULL: the bootstrap admin)
     Column("token_hash", String(64)),
@@ -38,3 +44,18 @@ console_sessions = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Index("ix_console_sessions_expires_at", "expires_at"),
 )
+
+# The registry's units as its org_unit_created/updated events (or its answers) gave them: the path tells whether a unit
+# is in an admin's subtree (shared/org_paths.py). A unit keeps the highest version it was told of.
+org_units = Table(
+    "org_units",
+    metadata,
+    Column("org_unit_id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("parent_id", String(32)),
+    Column("level", String(10), nullable=False),
+    Column("path", String(1000), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+inbox = inbox_table(metadata)

@@ -10,6 +10,12 @@ class UserCreateSchema(StrictSchema):
     name = TypedText(required=True, validate=validate.Length(min=1, max=100, error="名称应为1至100个字"))
     role = Text(required=True, validate=validate.OneOf(ROLES, error="角色应为 " + "、".join(ROLES)))
     donor_id = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=32))
+    org_unit_id = Text(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "所属工会组织，须在本管理员的组织范围内；默认与创建它的管理员相同"},
+    )
 
     @validates_schema
     def donor_needs_donor_id(self, data, **_kwargs):

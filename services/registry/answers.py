@@ -17,6 +17,7 @@ from shared.answers import (
     optional,
     required,
 )
+from shared.org_levels import ORG_LEVELS
 
 
 class BankViewSchema(Answer):
@@ -139,3 +140,19 @@ class ImportProgressSchema(Answer):
     result = optional(fields.Dict, metadata={"description": '完成后为导入结果，失败时为 {"error"}'})
     started_at = required(Moment)
     finished_at = optional(Moment)
+
+
+class OrgUnitSchema(Answer):
+    org_unit_id = required(Str)
+    name = required(Str)
+    parent_id = optional(Str, metadata={"description": "上级组织；根组织为 null"})
+    level = one_of(ORG_LEVELS)
+    path = fields.List(Str(), required=True, metadata={"description": "各级上级组织的 org_unit_id，从根组织起"})
+    depth = required(Int, metadata={"description": "根组织为 0"})
+    version = required(Int)
+    created_at = required(Moment)
+    updated_at = required(Moment)
+
+
+class OrgUnitPageSchema(PageSchema):
+    items = listed(OrgUnitSchema)

@@ -4,7 +4,7 @@ ID, phone and bank numbers are stored only masked and, in full, inside `sealed`:
 ciphertext per worker holding all three. The ID number also has a keyed hash for exact lookup.
 """
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from shared.db import UtcDateTime
 from shared.inbox import inbox_table
@@ -117,6 +117,26 @@ change_requests = Table(
     Column("decided_by", String(100)),
     Column("decided_at", UtcDateTime),
     Column("reason", Text),
+)
+
+# The union tree (帮扶中心网络). `path` holds the ids from the root down to the unit (shared/org_paths.py): a subtree is
+# one prefix query, which PostgreSQL serves from the index only with text_pattern_ops (its collation would not).
+# `children` counts the units right below, so a move checks "nothing below it" in the same conditional UPDATE.
+org_units = Table(
+    "org_units",
+    metadata,
+    Column("org_unit_id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("parent_id", String(32), ForeignKey("org_units.org_unit_id")),
+    Column("level", String(10), nullable=False),
+    Column("path", String(1000), nullable=False),
+    Column("depth", Integer, nullable=False),
+    Column("children", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("parent_id", "name", name="uq_org_units_parent_id_name"),
+    Index("ix_org_units_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
 )
 
 outbox = outbox_table(metadata)

@@ -2,8 +2,9 @@
 
 from marshmallow import ValidationError, fields, validate
 
-from services.registry import payee_rules, rules
+from services.registry import org_rules, payee_rules, rules
 from shared.clock import today
+from shared.errors import looks_like_id
 from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 
@@ -110,3 +111,22 @@ class WorkerQuerySchema(PagedQuerySchema):
     q = Text(validate=validate.Length(min=1, max=50))
     review_due_by = fields.Date()
     # Bounded so the row offset fits the databases' 64-bit integers.
+
+
+def unit_id(text: str) -> str:
+    if not looks_like_id(text):
+        raise InvalidValue("未知的组织")
+    return text
+
+
+class OrgUnitCreateSchema(StrictSchema):
+    name = Checked(org_rules.check_name, required=True)
+    parent_id = Checked(unit_id, required=True)
+    level = Checked(org_rules.check_level, required=True)
+
+
+class OrgUnitChangeSchema(StrictSchema):
+    """A rename, a move under another parent, or both; the level stays."""
+
+    name = Checked(org_rules.check_name)
+    parent_id = Checked(unit_id)

@@ -1,11 +1,13 @@
 """The registry service: worker files (困难职工档案) and their imports, over RPC."""
 
-from services.registry import imports, payee_decisions, payee_requests, store, uploads, views
+from services.registry import imports, payee_decisions, payee_requests, store, units, uploads, views
 from services.registry.models import outbox
 from services.registry.schemas import (
     PATCH_MAY_LEAVE_OUT,
     ChangeDecisionSchema,
     ChangeRequestQuerySchema,
+    OrgUnitChangeSchema,
+    OrgUnitCreateSchema,
     StatusChangeSchema,
     WorkerCreateSchema,
     WorkerFieldsSchema,
@@ -18,7 +20,7 @@ from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
 from shared.request_ids import RequestIds
 from shared.rpc import rpc
-from shared.schemas import load_or_400
+from shared.schemas import PagedQuerySchema, load_or_400
 
 
 class RegistryService:
@@ -108,6 +110,30 @@ class RegistryService:
         change = load_or_400(StatusChangeSchema(), payload)
         row = store.change_status(self.db, worker_id, change["status"], change["reason"], actor)
         return views.worker(self.vault, row, history=store.history(self.db, row))
+
+    # The union tree: `scope` is the caller's unit (None: the root's users), see units.py.
+    @rpc
+    def create_org_unit(self, payload, scope):
+        return units.view(units.create(self.db, load_or_400(OrgUnitCreateSchema(), payload), scope))
+
+    @rpc
+    def get_org_unit(self, org_unit_id, scope):
+        row = units.load(self.db, org_unit_id, scope)
+        self.db.rollback()
+        return units.view(row)
+
+    @rpc
+    def change_org_unit(self, org_unit_id, payload, scope):
+        return units.view(units.change(self.db, org_unit_id, load_or_400(OrgUnitChangeSchema(), payload), scope))
+
+    @rpc
+    def list_org_units(self, query, scope):
+        criteria = load_or_400(PagedQuerySchema(), query)
+        return units.subtree(self.db, scope, criteria["page"], criteria["per_page"])
+
+    @rpc
+    def root_org_unit(self):
+        return units.view(units.root(self.db))
 
     @rpc
     def add_import_part(self, import_id, seq, content_b64):

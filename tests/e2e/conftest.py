@@ -94,6 +94,7 @@ def running_system(request, vhost_pipeline, templates, directory: Path, backend:
     from services.gateway.service import GatewayService
     from services.notify.service import NotifyService
     from services.registry.service import RegistryService
+    from shared.topology import declare_consumer_queues
 
     databases = PostgresDatabases()
     broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
@@ -111,8 +112,12 @@ def running_system(request, vhost_pipeline, templates, directory: Path, backend:
                 ),
                 **settings,
             }
+            services = (RegistryService, AidService, NotifyService, GatewayService)
+            # as `hardship migrate` does before anything runs: the registry's first event (the root unit's, queued by
+            # its migration) goes out as it starts, maybe before the gateway would declare the queue it reaches
+            declare_consumer_queues(services, config)
             runner = ServiceRunner(config)
-            for service in (RegistryService, AidService, NotifyService, GatewayService):
+            for service in services:
                 runner.add_service(service)
             runner.start()
             try:

@@ -90,6 +90,13 @@ def a_day_of_work(day: Day) -> dict:
     call("GET", "/api/v1/users", 200)
     call("POST", "/api/v1/users/{user_id}/token", 200)
     call("POST", "/api/v1/users/{user_id}/revoke", 200, json={"reason": "已调离"})
+    units = call("GET", "/api/v1/org-units", 200, "caseworker", params={"per_page": 500})["items"]
+    (root,) = [unit for unit in units if unit["parent_id"] is None]
+    tag = uuid.uuid4().hex[:8]  # sibling names are unique in the whole (shared) system
+    unit = {"name": f"城东区总工会{tag}", "parent_id": root["org_unit_id"], "level": "district"}
+    day.keep(call("POST", "/api/v1/org-units", 201, json=unit), "org_unit_id")
+    call("GET", "/api/v1/org-units/{org_unit_id}", 200, "caseworker")
+    call("PATCH", "/api/v1/org-units/{org_unit_id}", 200, json={"name": f"城东新区总工会{tag}"})
 
     sent = valid_worker()
     day.keep(call("POST", "/api/v1/workers", 201, "caseworker", json=sent), "worker_id")

@@ -161,6 +161,25 @@ def test_user_add_refuses_an_unknown_role(live):
     assert "role" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_unit_add_puts_a_unit_under_another_and_says_why_it_refuses_one(tmp_path):
+    env = {
+        "REGISTRY_DB_URL": f"sqlite:///{tmp_path}/r.db",
+        "HARDSHIP_VAR_DIR": str(tmp_path),
+        "ORG_ROOT_NAME": "某市总工会",
+    }
+    unknown = hardship("unit", "add", "--name", "城东区总工会", "--parent", "0" * 32, "--level", "district", env=env)
+    with sqlite3.connect(tmp_path / "r.db") as registry:
+        (root_id,) = registry.execute("SELECT org_unit_id FROM org_units WHERE name = '某市总工会'").fetchone()
+
+    added = hardship("unit", "add", "--name", "城东区总工会", "--parent", root_id, "--level", "district", env=env)
+    again = hardship("unit", "add", "--name", "城东区总工会", "--parent", root_id, "--level", "district", env=env)
+
+    assert (unknown.returncode, unknown.stdout) == (2, "") and "未知的组织" in unknown.stderr
+    assert added.returncode == 0, added.stderr
+    assert re.fullmatch(r"已新建组织 城东区总工会（district），org_unit_id=[0-9a-f]{32}\n", added.stdout)
+    assert again.returncode == 2 and again.stderr.strip() == "同一上级组织下已有名为“城东区总工会”的组织"
+
+
 def test_import_shows_the_result_and_each_rejected_row(config, runner_factory, tmp_path):
     # a register of its own: the sample's people have fixed ID numbers, and the counts are of a first import
     _runner, api = start_system(runner_factory, config)

@@ -24,10 +24,20 @@ _APPLICATION: dict[str, Any] = {
     "campaign_name": "2026年春节送温暖",
     "publicity_ends_on": None,
 }
+_ORG_UNIT: dict[str, Any] = {
+    "org_unit_id": "u" * 32,
+    "name": "城东区工会",
+    "parent_id": "r" * 32,
+    "level": "district",
+    "path": ["r" * 32],
+    "version": 1,
+}
 FIELDS: dict[str, dict[str, Any]] = {
     "worker_registered": _WORKER,
     "worker_updated": {**_WORKER, "version": 2, "changed": ["household_size"]},
     "worker_status_changed": {**_WORKER, "status": "exited", "from_status": "active", "reason": "退休"},
+    "org_unit_created": _ORG_UNIT,
+    "org_unit_updated": {**_ORG_UNIT, "name": "城东区总工会", "version": 2},
     "application_submitted": {**_APPLICATION, "status": "submitted"},
     "application_approved": {
         **_APPLICATION,

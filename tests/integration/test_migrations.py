@@ -124,3 +124,39 @@ def test_registry_0003_downgrades_with_workers_and_their_history_still_there(db_
         assert connection.execute(sa.text("SELECT count(*) FROM workers")).scalar() == 1
         assert connection.execute(sa.text("SELECT count(*) FROM worker_status_history")).scalar() == 1
     engine.dispose()
+
+
+def test_registry_0004_gives_an_existing_registry_its_root_unit_and_announces_it(db_urls):
+    """The root is named by ORG_ROOT_NAME at ORG_ROOT_LEVEL, and its org_unit_created event waits in the outbox, so
+    the other services learn it as they learn any unit."""
+    import json
+
+    import sqlalchemy as sa
+
+    from shared.db import make_engine
+    from shared.event_types import read
+
+    url = db_urls["REGISTRY_DB_URL"]
+    config = alembic_config("registry", url, {"ORG_ROOT_NAME": " 某市总工会 ", "ORG_ROOT_LEVEL": "city"})
+    command.upgrade(config, "0003")
+    command.upgrade(config, "head")
+
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        (root,) = connection.execute(sa.text("SELECT * FROM org_units")).all()
+        (event_type, payload) = connection.execute(sa.text("SELECT event_type, payload FROM outbox")).one()
+    engine.dispose()
+    assert (root.name, root.level, root.parent_id, root.path, root.depth) == (
+        "某市总工会",
+        "city",
+        None,
+        f"{root.org_unit_id}/",
+        0,
+    )
+    event = read(event_type, json.loads(payload))
+    assert (event_type, event.org_unit_id, event.name, event.path) == (
+        "org_unit_created",
+        root.org_unit_id,
+        "某市总工会",
+        [],
+    )

@@ -30,11 +30,18 @@ def published(engine) -> dict[int, datetime | None]:
         return dict(connection.execute(select(outbox.c.id, outbox.c.published_at)).all())
 
 
+def sent_earlier(engine) -> int:
+    """Marks the events the migrations queued (the root unit's) as sent long ago; how many there were."""
+    with engine.begin() as connection:
+        return connection.execute(update(outbox).values(published_at=EARLIER)).rowcount
+
+
 def test_the_relay_marks_what_it_sent_and_nothing_else(config, counting_queue):  # noqa: F811
     engine = make_engine(config["REGISTRY_DB_URL"])
     publisher = ConfirmingPublisher(config["AMQP_URI"])
     try:
-        ids = queue_events(engine, 10)
+        already = sent_earlier(engine)
+        ids = queue_events(engine, 10)[already:]
         with engine.begin() as connection:  # sent by an earlier relay: a gap in what is left
             connection.execute(update(outbox).where(outbox.c.id.in_(ids[3:5])).values(published_at=EARLIER))
 
@@ -44,7 +51,7 @@ def test_the_relay_marks_what_it_sent_and_nothing_else(config, counting_queue): 
         assert all(marks[i] is not None for i in ids)
         assert [marks[i] for i in ids[3:5]] == [EARLIER, EARLIER]  # not sent again, not marked again
 
-        more = queue_events(engine, 5)[10:]  # a run with no gap: marked as a range
+        more = queue_events(engine, 5)[already + 10 :]  # a run with no gap: marked as a range
         with engine.connect() as connection:
             assert relay_batch(connection, outbox, publisher, "test.events") == 5
             assert relay_batch(connection, outbox, publisher, "test.events") == 0

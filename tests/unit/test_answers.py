@@ -21,10 +21,12 @@ from services.gateway import api_schemas, health
 from services.gateway.accounts import Accounts, account_view
 from services.gateway.api import ROUTES
 from services.gateway.api import workers as workers_api
+from services.gateway.auth import BOOTSTRAP_ADMIN as ADMIN
 from services.gateway.openapi import openapi_document
 from services.notify import messages, opt_outs
-from services.registry import views
+from services.registry import units, views
 from services.registry.importer import ImportResult
+from shared import org_paths
 from shared.answers import Answer
 from tests.unit.test_payee_rules import stored_request
 from tests.unit.test_worker_view import VAULT, stored_worker
@@ -41,7 +43,7 @@ class Rows:
 
     def execute(self, _statement):
         rows = self.results.pop(0) if self.results else []
-        return SimpleNamespace(all=lambda: rows, scalar_one=lambda: len(rows))
+        return SimpleNamespace(all=lambda: rows, scalar_one=lambda: len(rows), scalar=lambda: rows[0] if rows else None)
 
     def commit(self):
         pass
@@ -165,12 +167,29 @@ def opt_out_page():
     return opt_outs.listing(Rows([row], [row]), 1, 50)
 
 
+def org_unit():
+    unit_id = "d" * 32
+    row = SimpleNamespace(
+        org_unit_id=unit_id,
+        name="城东区总工会",
+        parent_id="r" * 32,
+        level="district",
+        path=org_paths.stored_path(["r" * 32], unit_id),
+        depth=1,
+        version=1,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return units.view(row)
+
+
 def user(**shown):
     row = SimpleNamespace(
         user_id="u1",
         name="张三",
         role="caseworker",
         donor_id=None,
+        org_unit_id="r" * 32,
         created_at=NOW,
         token_issued_at=NOW,
         revoked_at=None,
@@ -269,7 +288,11 @@ PRODUCED = {
     ("sms_opt_in", 200): (lambda _: opt_outs.state_view("w1", opted_out=False),),
     ("health", 200): (lambda _: healthy(),),
     ("health", 503): (lambda _: healthy(),),
-    ("create_user", 201): (lambda _: Accounts(Rows(), 365).add({"name": "李四", "role": "finance"}),),
+    ("create_user", 201): (lambda _: Accounts(Rows(["r" * 32]), 365).add({"name": "李四", "role": "finance"}, ADMIN),),
+    ("create_org_unit", 201): (lambda _: org_unit(),),
+    ("list_org_units", 200): (lambda _: page(org_unit()),),
+    ("get_org_unit", 200): (lambda _: org_unit(),),
+    ("change_org_unit", 200): (lambda _: org_unit(),),
     ("list_users", 200): (lambda _: page(user()),),
     ("revoke_user", 200): (lambda _: user(),),
     ("issue_user_token", 200): (lambda _: user(token="t"),),

@@ -106,3 +106,20 @@ def test_the_import_page_names_the_sheets_columns_and_lists_the_lines_left_out_a
     assert "<tr><td>5</td><td>家庭月收入(元)</td>" in shown and "<tr><td>7</td><td>合计行，未导入</td></tr>" in shown
     older = page({**counts, "rejected": [{"row": 5, "field": "phone", "message": "不是有效的中国大陆手机号码"}]})
     assert "<tr><td>5</td><td>phone</td>" in older and 'id="import-skipped"' not in older
+
+
+def test_the_union_tree_page_nests_each_unit_under_its_parent_from_the_top_of_the_list():
+    from services.gateway.console.org_unit_pages import tree
+
+    def unit(unit_id, parent_id):
+        return {"org_unit_id": unit_id, "parent_id": parent_id, "name": unit_id}
+
+    # a district admin's list: their unit's parent is not in it
+    items = [unit("east", "city"), unit("factory", "east"), unit("school", "east"), unit("mill", "factory")]
+
+    (top,) = tree(items)
+
+    assert top["unit"]["org_unit_id"] == "east"
+    assert [child["unit"]["name"] for child in top["children"]] == ["factory", "school"]
+    assert [child["unit"]["name"] for child in top["children"][0]["children"]] == ["mill"]
+    assert tree([]) == []

@@ -68,12 +68,13 @@ def metrics_exposition(uses: Uses, request, user):
     roles=ADMIN,
     summary="新建账号并发放访问令牌（只显示一次）",
     tags=ACCOUNTS,
+    description="org_unit_id 须在本管理员的组织范围内，范围外的与不存在的一样答复 400；不给则与管理员同属一个组织。",
     body=UserCreateSchema,
     responses={201: UserCreatedSchema},
     errors=JSON_BODY,
 )
 def create_user(uses: Uses, request, user):
-    return json_response(uses.accounts.add(uses.bodies.json(request)), 201)
+    return json_response(uses.accounts.add(uses.bodies.json(request), user), 201)
 
 
 @area.api(

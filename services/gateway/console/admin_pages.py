@@ -46,7 +46,14 @@ def console_users(uses: Uses, visit):
 def console_create_user(uses: Uses, visit):
     form = visit.form()
     try:
-        created = uses.accounts.add({**filled(form, "name", "role"), "donor_id": form.get("donor_id") or None})
+        created = uses.accounts.add(
+            {
+                **filled(form, "name", "role"),
+                "donor_id": form.get("donor_id") or None,
+                "org_unit_id": form.get("org_unit_id") or None,
+            },
+            visit.user,
+        )
     except ServiceError as error:
         return users_page(uses, visit, error.status, values=form, errors=field_messages(error), problem=error.message)
     return users_page(uses, visit, created=created)

@@ -1,5 +1,6 @@
 """Plain Chinese names for the codes the services answer with."""
 
+from shared.org_levels import ORG_LEVEL_LABELS
 from shared.worker_statuses import WORKER_STATUSES
 
 ROLES = {"admin": "管理员", "caseworker": "经办人", "finance": "财务", "auditor": "审计", "donor": "捐赠人"}
@@ -58,6 +59,7 @@ ALL = {
     "donor_kind": DONOR_KINDS,
     "gender": GENDERS,
     "account_status": ACCOUNT_STATUSES,
+    "org_level": ORG_LEVEL_LABELS,
 }
 
 

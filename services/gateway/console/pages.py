@@ -7,6 +7,7 @@ from services.gateway.console import (
     campaign_pages,
     donor_pages,
     finance_pages,
+    org_unit_pages,
     payee_pages,
     public_pages,
     session_pages,
@@ -18,7 +19,7 @@ AREAS = {
     "aid": (campaign_pages, application_pages, calendar_pages),
     "funds": (finance_pages, donor_pages),
     "public": (public_pages,),
-    "admin": (admin_pages,),
+    "admin": (admin_pages, org_unit_pages),
     "console": (session_pages,),
 }
 PAGES = [page for modules in AREAS.values() for module in modules for page in module.area.pages]

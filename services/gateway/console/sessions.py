@@ -35,6 +35,7 @@ def open_session(db, user: User, minutes: int, hashed_token: str | None) -> str:
             name=user.name,
             role=user.role,
             donor_id=user.donor_id,
+            org_unit_id=user.org_unit_id,
             csrf_token=secrets.token_urlsafe(32),
             token_hash=hashed_token,
             created_at=now,
@@ -58,7 +59,8 @@ def find_session(db, session_id: str | None, ttl_days: int):
     db.rollback()
     if row is None or not _token_lives(row, ttl_days, now):
         return None
-    return User(user_id=row.user_id, name=row.name, role=row.role, donor_id=row.donor_id), row.csrf_token
+    user = User(user_id=row.user_id, name=row.name, role=row.role, donor_id=row.donor_id, org_unit_id=row.org_unit_id)
+    return user, row.csrf_token
 
 
 def _token_lives(row, ttl_days: int, now) -> bool:
