@@ -3,8 +3,7 @@ only: ServiceError.body in the kernel builds it), the query parameters the gatew
 that is not JSON.
 
 Every JSON answer is documented by the schema that produces it: the routes (api/) take it from the answers.py of
-the service that answers (tests/unit/test_answers.py holds each to the document). The providers' acknowledgement is
-only described here.
+the service that answers (tests/unit/test_answers.py holds each to the document).
 """
 
 from marshmallow import Schema, fields
@@ -20,10 +19,6 @@ class ErrorDetailSchema(Answer):
 
 class ErrorSchema(Answer):
     error = fields.Nested(ErrorDetailSchema, required=True)
-
-
-class ProviderAnswerSchema(Answer):
-    """Whatever acknowledgement the SMS provider expects back; its shape is the provider's."""
 
 
 class RevealQuerySchema(Schema):
