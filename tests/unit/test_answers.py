@@ -119,29 +119,33 @@ def campaign():
     return campaigns.view(row, figures)
 
 
+def donor_row():
+    return SimpleNamespace(
+        donor_id="d1", name="某公司", kind="organization", anonymous=False, phone_masked=None, created_at=NOW
+    )
+
+
 def donor():
-    return funds.donor_view(
-        SimpleNamespace(
-            donor_id="d1", name="某公司", kind="organization", anonymous=False, phone_masked=None, created_at=NOW
-        )
+    return funds.donor_view(donor_row())
+
+
+def gift():
+    return SimpleNamespace(
+        donation_id="g1",
+        donor_id="d1",
+        amount_fen=100_000,
+        campaign_id=None,
+        received_on=date(2026, 11, 20),
+        external_ref="bank-1",
+        receipt_no="R1",
+        verification_code="123456",
+        placed_fen=0,
+        created_at=NOW,
     )
 
 
 def donation():
-    return funds.donation_view(
-        SimpleNamespace(
-            donation_id="g1",
-            donor_id="d1",
-            amount_fen=100_000,
-            campaign_id=None,
-            received_on=date(2026, 11, 20),
-            external_ref="bank-1",
-            receipt_no="R1",
-            verification_code="123456",
-            placed_fen=0,
-            created_at=NOW,
-        )
-    )
+    return funds.donation_view(gift())
 
 
 def allocation():
@@ -298,22 +302,6 @@ def public_disclosure(monkeypatch):
     )
     source = SimpleNamespace(rank=funds.RESTRICTED, amount_fen=100, name="某公司", kind="organization", anonymous=False)
     return disclosure.disclosure(Rows([source], [(1, 300_000)]), "c1")
-
-
-def gift():
-    return SimpleNamespace(
-        donation_id="g1",
-        donor_id="d1",
-        amount_fen=100_000,
-        campaign_id=None,
-        received_on=date(2026, 11, 20),
-        receipt_no="R1",
-        verification_code="123456",
-    )
-
-
-def donor_row():
-    return SimpleNamespace(donor_id="d1", name="某公司", kind="organization", anonymous=False)
 
 
 def donor_trace(monkeypatch):
