@@ -1,5 +1,6 @@
 """What the aid service answers with: each schema produces the answer (the `view` functions of applications,
-campaigns, disbursement, funds and calendars) and describes it in the API's OpenAPI document."""
+campaigns, disbursement, funds and calendars; approvals, public, reconciliation, disclosure, trace, and the bank's
+results in disbursement) and describes it in the API's OpenAPI document."""
 
 from marshmallow import fields
 
@@ -137,3 +138,155 @@ class BatchViewSchema(Answer):
     failed = required(Int)
     pending = required(Int)
     downloads = listed(BatchDownloadSchema)  # every download of the bank file, oldest first
+
+
+class BatchFailureSchema(Answer):
+    application_id = required(Str)
+    code = required(Str)
+    message = required(Str)
+
+
+class BatchApprovalSchema(Answer):
+    approved = fields.List(Str(), required=True)
+    failed = listed(BatchFailureSchema)
+
+
+class PublicityItemSchema(Answer):
+    name = required(Str, attribute="name_masked")
+    id_number = required(Str, attribute="id_number_masked")
+    union = required(Str)
+    category = Str(allow_none=True, metadata={"description": "送温暖：困难类别"})
+    level = Str(allow_none=True, metadata={"description": "金秋助学：学段"})
+    amount_fen = required(Int)
+    status = required(Str)
+    publicity_ends_on = optional(Day)
+
+
+class PublicitySchema(Answer):
+    campaign_id = required(Str)
+    name = required(Str)
+    program = one_of(PROGRAMS)
+    items = listed(PublicityItemSchema)
+
+
+class PublicStatusSchema(Answer):
+    status = one_of(STATUSES)
+    program = one_of(PROGRAMS)
+    updated_at = required(Moment)
+
+
+class ResultLineErrorSchema(Answer):
+    line = required(Int)
+    application_id = optional(Str)
+    message = required(Str)
+
+
+class BatchResultsSchema(Answer):
+    batch_id = required(Str)
+    disbursed = required(Int)
+    failed = required(Int)
+    unchanged = required(Int)
+    errors = listed(ResultLineErrorSchema)
+
+
+class CheckSchema(Answer):
+    check = required(Str)
+    expected = required(Int)
+    actual = required(Int)
+    ok = required(Bool)
+
+
+class PlaceSchema(Answer):
+    campaign_id = optional(Str)
+    batch_id = optional(Str)
+
+
+class DifferenceSchema(CheckSchema, PlaceSchema):
+    """A check that failed, and where; marshmallow lays out the last base's fields first, so the place leads."""
+
+
+class BatchChecksSchema(Answer):
+    batch_id = required(Str)
+    checks = listed(CheckSchema)
+
+
+class CampaignChecksSchema(Answer):
+    campaign_id = required(Str)
+    name = required(Str)
+    checks = listed(CheckSchema)
+    batches = listed(BatchChecksSchema)
+
+
+class ReconciliationSchema(Answer):
+    ok = required(Bool)
+    ledger_total_fen = required(Int)
+    differences = listed(DifferenceSchema)
+    campaigns = listed(CampaignChecksSchema)
+
+
+class DonorIncomeSchema(Answer):
+    donor = required(Str, metadata={"description": "单位名称、脱敏姓名或“爱心人士”"})
+    amount_fen = required(Int)
+
+
+class IncomeSchema(Answer):
+    by_donor = listed(DonorIncomeSchema)
+    restricted_gifts_fen = required(Int)
+    allocated_gifts_fen = required(Int)
+    union_budget_fen = required(Int)
+
+
+class ProgramSpendingSchema(Answer):
+    program = required(Str)
+    disbursed_fen = required(Int)
+
+
+class SpendingSchema(Answer):
+    by_program = listed(ProgramSpendingSchema)
+    disbursed_fen = required(Int)
+    committed_fen = required(Int)
+
+
+class DisclosureSchema(Answer):
+    campaign_id = required(Str)
+    name = required(Str)
+    program = one_of(PROGRAMS)
+    year = required(Int)
+    income = fields.Nested(IncomeSchema, required=True)
+    spending = fields.Nested(SpendingSchema, required=True)
+    recipients = required(Int)
+    remaining_fen = required(Int)
+
+
+class TracePaymentSchema(Answer):
+    application_id = required(Str)
+    program = one_of(PROGRAMS)
+    recipient = required(Str, attribute="name_masked", metadata={"description": "脱敏姓名"})
+    amount_fen = required(Int)
+    disbursed_at = required(Moment, attribute="at")
+
+
+class TraceDonationSchema(Answer):
+    donation_id = required(Str)
+    amount_fen = required(Int)
+    campaign_id = optional(Str)
+    received_on = required(Day)
+    receipt_no = required(Str)
+    allocated_fen = required(Int)
+    allocations = listed(TracePaymentSchema)
+
+
+class DonorTraceSchema(Answer):
+    donor_id = required(Str)
+    donated_fen = required(Int)
+    allocated_fen = required(Int)
+    unallocated_fen = required(Int)
+    donations = listed(TraceDonationSchema)
+
+
+class ReceiptSchema(Answer):
+    receipt_no = required(Str)
+    donor = required(Str)
+    amount_fen = required(Int)
+    received_on = required(Day)
+    campaign = required(Str)

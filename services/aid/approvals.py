@@ -10,33 +10,35 @@ from sqlalchemy import select
 
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
+from services.aid.answers import BatchApprovalSchema
 from services.aid.domain import decisions
 from services.aid.domain.model import Application, Campaign, Move
 from services.aid.models import applications
 from services.aid.moves import commit
+from shared.answers import Shown
 from shared.domain_errors import DomainError, NotFound
 from shared.errors import looks_like_id
 from shared.events import now_utc
+
+BATCH_APPROVAL = BatchApprovalSchema()
 
 
 def approve_many(
     session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants
 ) -> dict:
-    """{"approved": [ids], "failed": [{"application_id", "code", "message"}]}, both in the order asked."""
+    """The approved ids and the failed ones with their errors, both in the order asked."""
     ids = list(dict.fromkeys(application_ids))
     failed = approve(session, ids, actor, note, today, calendar, applicants)
-    return {
-        "approved": [application_id for application_id in ids if application_id not in failed],
-        "failed": [
-            {
-                "application_id": application_id,
-                "code": failed[application_id].code,
-                "message": failed[application_id].message,
-            }
-            for application_id in ids
-            if application_id in failed
-        ],
-    }
+    return BATCH_APPROVAL.dump(
+        {
+            "approved": [application_id for application_id in ids if application_id not in failed],
+            "failed": [
+                Shown(failed[application_id], application_id=application_id)
+                for application_id in ids
+                if application_id in failed
+            ],
+        }
+    )
 
 
 def approve(session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants) -> dict:

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import bindparam, func, insert, select, update
 
 from services.aid import campaigns as campaign_store
-from services.aid.answers import BatchViewSchema
+from services.aid.answers import BatchResultsSchema, BatchViewSchema
 from services.aid.domain import decisions
 from services.aid.domain.model import Application, Campaign
 from services.aid.domain.statuses import PAYING, PAYMENT_FAILED, READY
@@ -234,6 +234,9 @@ def _result_lines(content: bytes) -> list[tuple[int, dict]]:
         raise Invalid({"file": ["CSV 文件格式错误（某个字段过长或引号不配对）"]}) from None
 
 
+BATCH_RESULTS = BatchResultsSchema()
+
+
 def apply_results(session, batch_id: str, content: bytes, actor: str) -> dict:
     """The bank's answer, line by line: each paid or failed once; a line seen before changes nothing."""
     batch = load(session, batch_id)
@@ -260,7 +263,7 @@ def apply_results(session, batch_id: str, content: bytes, actor: str) -> dict:
         summary["disbursed" if result == "success" else "failed"] += 1
     if settled:
         _settle_all(session, campaign, batch_id, settled, actor)
-    return summary
+    return BATCH_RESULTS.dump(summary)
 
 
 def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: str) -> None:

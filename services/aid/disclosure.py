@@ -4,11 +4,14 @@ from sqlalchemy import func, select
 
 from services.aid import campaigns as campaign_store
 from services.aid import ledger
+from services.aid.answers import DisclosureSchema
 from services.aid.domain.statuses import DISBURSED
 from services.aid.funds import BUDGET, RESTRICTED, public_name
 from services.aid.models import applications, donations, donors, fund_sources
+from shared.answers import Shown
 
 PROGRAM_NAMES = {"warmth": "送温暖", "education": "金秋助学"}
+DISCLOSURE = DisclosureSchema()
 
 
 def disclosure(session, campaign_id: str) -> dict:
@@ -38,22 +41,21 @@ def disclosure(session, campaign_id: str) -> dict:
     for source in sources:
         if source.rank != BUDGET:
             by_donor[public_name(source)] = by_donor.get(public_name(source), 0) + source.amount_fen
-    return {
-        "campaign_id": campaign_id,
-        "name": campaign.name,
-        "program": campaign.program,
-        "year": campaign.year,
-        "income": {
-            "by_donor": [{"donor": name, "amount_fen": amount} for name, amount in by_donor.items()],
-            "restricted_gifts_fen": sum(s.amount_fen for s in sources if s.rank == RESTRICTED),
-            "allocated_gifts_fen": sum(s.amount_fen for s in sources if s.rank not in (RESTRICTED, BUDGET)),
-            "union_budget_fen": sum(s.amount_fen for s in sources if s.rank == BUDGET),
-        },
-        "spending": {
-            "by_program": [{"program": PROGRAM_NAMES[campaign.program], "disbursed_fen": int(paid_fen)}],
-            "disbursed_fen": money["disbursed"],
-            "committed_fen": money["committed"],
-        },
-        "recipients": recipients,
-        "remaining_fen": money["remaining"],
-    }
+    return DISCLOSURE.dump(
+        Shown(
+            campaign,
+            income={
+                "by_donor": [{"donor": name, "amount_fen": amount} for name, amount in by_donor.items()],
+                "restricted_gifts_fen": sum(s.amount_fen for s in sources if s.rank == RESTRICTED),
+                "allocated_gifts_fen": sum(s.amount_fen for s in sources if s.rank not in (RESTRICTED, BUDGET)),
+                "union_budget_fen": sum(s.amount_fen for s in sources if s.rank == BUDGET),
+            },
+            spending={
+                "by_program": [{"program": PROGRAM_NAMES[campaign.program], "disbursed_fen": int(paid_fen)}],
+                "disbursed_fen": money["disbursed"],
+                "committed_fen": money["committed"],
+            },
+            recipients=recipients,
+            remaining_fen=money["remaining"],
+        )
+    )

@@ -6,37 +6,34 @@ from sqlalchemy import select
 
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
+from services.aid.answers import PublicitySchema, PublicStatusSchema
 from services.aid.domain.statuses import PUBLIC
 from services.aid.models import applications
+from shared.answers import Shown
 from shared.application_numbers import as_short_number, as_typed
 from shared.errors import not_found
+
+PUBLICITY, PUBLIC_STATUS = PublicitySchema(), PublicStatusSchema()
 
 
 def publicity(session, campaign_id: str) -> dict:
     campaign = campaign_store.load(session, campaign_id)
+    detail = applications.c.category if campaign.program == "warmth" else applications.c.level
     rows = session.execute(
-        select(applications)
+        # the programme's own detail only: the other one is left out of the answer, not shown as null
+        select(
+            applications.c.name_masked,
+            applications.c.id_number_masked,
+            applications.c.union,
+            detail,
+            applications.c.amount_fen,
+            applications.c.status,
+            applications.c.publicity_ends_on,
+        )
         .where(applications.c.campaign_id == campaign.campaign_id, applications.c.status.in_(PUBLIC))
         .order_by(applications.c.union, applications.c.created_at)
     ).all()
-    detail = "category" if campaign.program == "warmth" else "level"
-    return {
-        "campaign_id": campaign.campaign_id,
-        "name": campaign.name,
-        "program": campaign.program,
-        "items": [
-            {
-                "name": row.name_masked,
-                "id_number": row.id_number_masked,
-                "union": row.union,
-                detail: row._mapping[detail],
-                "amount_fen": row.amount_fen,
-                "status": row.status,
-                "publicity_ends_on": row.publicity_ends_on.isoformat() if row.publicity_ends_on else None,
-            }
-            for row in rows
-        ],
-    }
+    return PUBLICITY.dump(Shown(campaign, items=rows))
 
 
 def status(session, application_id: str, id_last4: str) -> dict:
@@ -49,7 +46,7 @@ def status(session, application_id: str, id_last4: str) -> dict:
     row = the_one_with_tail(candidates, id_last4)
     if row is None:
         raise not_found("申请")
-    return {"status": row.status, "program": row.program, "updated_at": row.updated_at.isoformat()}
+    return PUBLIC_STATUS.dump(row)
 
 
 def the_one_with_tail(candidates, id_last4: str | None):

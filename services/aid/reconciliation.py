@@ -4,6 +4,7 @@ the bank's results must all tell the same story; every place they do not is list
 from sqlalchemy import func, select
 
 from services.aid import ledger
+from services.aid.answers import ReconciliationSchema
 from services.aid.domain.statuses import COMMITTED, DISBURSED, PAYING
 from services.aid.models import applications, batch_items, batches, campaigns, payouts
 
@@ -82,6 +83,9 @@ def batch_checks(session, batch) -> list[dict]:
     ]
 
 
+RECONCILIATION = ReconciliationSchema()
+
+
 def report(session, campaign_id: str | None = None) -> dict:
     chosen = select(campaigns).order_by(campaigns.c.created_at)
     if campaign_id:
@@ -112,4 +116,6 @@ def report(session, campaign_id: str | None = None) -> dict:
     ]
     if total:
         differences.append({"campaign_id": None, "batch_id": None, **_check("账本借贷合计为零", 0, total)})
-    return {"ok": not differences, "ledger_total_fen": total, "differences": differences, "campaigns": shown}
+    return RECONCILIATION.dump(
+        {"ok": not differences, "ledger_total_fen": total, "differences": differences, "campaigns": shown}
+    )

@@ -4,9 +4,13 @@ import hmac
 
 from sqlalchemy import select
 
+from services.aid.answers import DonorTraceSchema, ReceiptSchema
 from services.aid.funds import load_donor, public_name
 from services.aid.models import applications, campaigns, donations, payouts
+from shared.answers import Shown
 from shared.errors import not_found
+
+DONOR_TRACE, RECEIPT = DonorTraceSchema(), ReceiptSchema()
 
 
 def donor_trace(session, donor_id: str) -> dict:
@@ -32,36 +36,21 @@ def donor_trace(session, donor_id: str) -> dict:
     session.rollback()
     by_gift: dict[str, list] = {gift.donation_id: [] for gift in gifts}
     for row in paid:
-        by_gift[row.donation_id].append(
-            {
-                "application_id": row.application_id,
-                "program": row.program,
-                "recipient": row.name_masked,
-                "amount_fen": row.amount_fen,
-                "disbursed_at": row.at.isoformat(),
-            }
-        )
-    items = [
+        by_gift[row.donation_id].append(row)
+    allocated = {donation_id: sum(row.amount_fen for row in rows) for donation_id, rows in by_gift.items()}
+    donated, allocated_fen = sum(gift.amount_fen for gift in gifts), sum(allocated.values())
+    return DONOR_TRACE.dump(
         {
-            "donation_id": gift.donation_id,
-            "amount_fen": gift.amount_fen,
-            "campaign_id": gift.campaign_id,
-            "received_on": gift.received_on.isoformat(),
-            "receipt_no": gift.receipt_no,
-            "allocated_fen": sum(part["amount_fen"] for part in by_gift[gift.donation_id]),
-            "allocations": by_gift[gift.donation_id],
+            "donor_id": donor_id,
+            "donated_fen": donated,
+            "allocated_fen": allocated_fen,
+            "unallocated_fen": donated - allocated_fen,
+            "donations": [
+                Shown(gift, allocated_fen=allocated[gift.donation_id], allocations=by_gift[gift.donation_id])
+                for gift in gifts
+            ],
         }
-        for gift in gifts
-    ]
-    donated = sum(item["amount_fen"] for item in items)
-    allocated = sum(item["allocated_fen"] for item in items)
-    return {
-        "donor_id": donor_id,
-        "donated_fen": donated,
-        "allocated_fen": allocated,
-        "unallocated_fen": donated - allocated,
-        "donations": items,
-    }
+    )
 
 
 def receipt(session, receipt_no: str, verification_code: str) -> dict:
@@ -76,10 +65,4 @@ def receipt(session, receipt_no: str, verification_code: str) -> dict:
     )
     donor = load_donor(session, gift.donor_id)
     session.rollback()
-    return {
-        "receipt_no": gift.receipt_no,
-        "donor": public_name(donor),
-        "amount_fen": gift.amount_fen,
-        "received_on": gift.received_on.isoformat(),
-        "campaign": campaign or "未定向（由工会统筹使用）",
-    }
+    return RECEIPT.dump(Shown(gift, donor=public_name(donor), campaign=campaign or "未定向（由工会统筹使用）"))

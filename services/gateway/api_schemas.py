@@ -1,17 +1,14 @@
-"""The JSON the API answers with, for the OpenAPI document (services/gateway/openapi.py), and the query parameters
-the gateway itself reads.
+"""What the OpenAPI document (services/gateway/openapi.py) says besides the answers: the error body (described
+only: ServiceError.body in the kernel builds it), the query parameters the gateway itself reads, and the content
+that is not JSON.
 
-An answer a service (or the gateway) produces with a schema is documented by that same schema: the routes (api/)
-take it from the service's answers.py. The answers below are only described here: their services still build them
-as plain dicts (they may carry more fields than listed: EXCLUDE leaves the document open); tests/unit/test_answers.py
-lists them.
+Every JSON answer is documented by the schema that produces it: the routes (api/) take it from the answers.py of
+the service that answers (tests/unit/test_answers.py holds each to the document).
 """
 
 from marshmallow import Schema, fields
 
-from services.aid.domain.statuses import STATUSES as APPLICATION_STATUSES
-from services.aid.schemas import PROGRAMS
-from shared.answers import Answer, Bool, Day, Int, Moment, Str, listed, one_of, optional, required
+from shared.answers import Answer, Bool, Str, required
 
 
 class ErrorDetailSchema(Answer):
@@ -22,158 +19,6 @@ class ErrorDetailSchema(Answer):
 
 class ErrorSchema(Answer):
     error = fields.Nested(ErrorDetailSchema, required=True)
-
-
-class BatchFailureSchema(Answer):
-    application_id = required(Str)
-    code = required(Str)
-    message = required(Str)
-
-
-class BatchApprovalSchema(Answer):
-    approved = fields.List(Str(), required=True)
-    failed = listed(BatchFailureSchema)
-
-
-class PublicityItemSchema(Answer):
-    name = required(Str)
-    id_number = required(Str)
-    union = required(Str)
-    category = Str(allow_none=True, metadata={"description": "送温暖：困难类别"})
-    level = Str(allow_none=True, metadata={"description": "金秋助学：学段"})
-    amount_fen = required(Int)
-    status = required(Str)
-    publicity_ends_on = optional(Day)
-
-
-class PublicitySchema(Answer):
-    campaign_id = required(Str)
-    name = required(Str)
-    program = one_of(PROGRAMS)
-    items = listed(PublicityItemSchema)
-
-
-class PublicStatusSchema(Answer):
-    status = one_of(APPLICATION_STATUSES)
-    program = one_of(PROGRAMS)
-    updated_at = required(Moment)
-
-
-class CheckSchema(Answer):
-    check = required(Str)
-    expected = required(Int)
-    actual = required(Int)
-    ok = required(Bool)
-
-
-class DifferenceSchema(CheckSchema):
-    campaign_id = optional(Str)
-    batch_id = optional(Str)
-
-
-class BatchChecksSchema(Answer):
-    batch_id = required(Str)
-    checks = listed(CheckSchema)
-
-
-class CampaignChecksSchema(Answer):
-    campaign_id = required(Str)
-    name = required(Str)
-    checks = listed(CheckSchema)
-    batches = listed(BatchChecksSchema)
-
-
-class ReconciliationSchema(Answer):
-    ok = required(Bool)
-    ledger_total_fen = required(Int)
-    differences = listed(DifferenceSchema)
-    campaigns = listed(CampaignChecksSchema)
-
-
-class DonorIncomeSchema(Answer):
-    donor = required(Str, metadata={"description": "单位名称、脱敏姓名或“爱心人士”"})
-    amount_fen = required(Int)
-
-
-class IncomeSchema(Answer):
-    by_donor = listed(DonorIncomeSchema)
-    restricted_gifts_fen = required(Int)
-    allocated_gifts_fen = required(Int)
-    union_budget_fen = required(Int)
-
-
-class ProgramSpendingSchema(Answer):
-    program = required(Str)
-    disbursed_fen = required(Int)
-
-
-class SpendingSchema(Answer):
-    by_program = listed(ProgramSpendingSchema)
-    disbursed_fen = required(Int)
-    committed_fen = required(Int)
-
-
-class DisclosureSchema(Answer):
-    campaign_id = required(Str)
-    name = required(Str)
-    program = one_of(PROGRAMS)
-    year = required(Int)
-    income = fields.Nested(IncomeSchema, required=True)
-    spending = fields.Nested(SpendingSchema, required=True)
-    recipients = required(Int)
-    remaining_fen = required(Int)
-
-
-class TracePaymentSchema(Answer):
-    application_id = required(Str)
-    program = one_of(PROGRAMS)
-    recipient = required(Str, metadata={"description": "脱敏姓名"})
-    amount_fen = required(Int)
-    disbursed_at = required(Moment)
-
-
-class TraceDonationSchema(Answer):
-    donation_id = required(Str)
-    amount_fen = required(Int)
-    campaign_id = optional(Str)
-    received_on = required(Day)
-    receipt_no = required(Str)
-    allocated_fen = required(Int)
-    allocations = listed(TracePaymentSchema)
-
-
-class DonorTraceSchema(Answer):
-    donor_id = required(Str)
-    donated_fen = required(Int)
-    allocated_fen = required(Int)
-    unallocated_fen = required(Int)
-    donations = listed(TraceDonationSchema)
-
-
-class ReceiptSchema(Answer):
-    receipt_no = required(Str)
-    donor = required(Str)
-    amount_fen = required(Int)
-    received_on = required(Day)
-    campaign = required(Str)
-
-
-class ResultLineErrorSchema(Answer):
-    line = required(Int)
-    application_id = optional(Str)
-    message = required(Str)
-
-
-class BatchResultsSchema(Answer):
-    batch_id = required(Str)
-    disbursed = required(Int)
-    failed = required(Int)
-    unchanged = required(Int)
-    errors = listed(ResultLineErrorSchema)
-
-
-class ProviderAnswerSchema(Answer):
-    """Whatever acknowledgement the SMS provider expects back; its shape is the provider's."""
 
 
 class RevealQuerySchema(Schema):

@@ -28,6 +28,8 @@ def type_text(schema: dict) -> str:
     name = _ref_name(schema)
     if name:
         return f'<a href="#schema-{escape(name)}">{escape(name)}</a>'
+    if "oneOf" in schema:
+        return " 或 ".join(type_text(option) for option in schema["oneOf"])
     if "anyOf" in schema:  # apispec's way of saying "this object, or null" in OpenAPI 3.0
         options = [option for option in schema["anyOf"] if not option.get("nullable")]
         return " 或 ".join(type_text(option) for option in options) + "（可为 null）"

@@ -52,10 +52,11 @@ def roles_text(route: Route) -> str:
 
 
 def _content(answer) -> dict:
-    """A marshmallow schema (class or instance) is JSON; a dict is already an OpenAPI content map."""
+    """A marshmallow schema (class or instance) is JSON, a tuple of them JSON of any one of their shapes; a dict is
+    already an OpenAPI content map."""
     if isinstance(answer, dict):
         return answer
-    return {"application/json": {"schema": answer}}
+    return {"application/json": {"schema": {"oneOf": list(answer)} if isinstance(answer, tuple) else answer}}
 
 
 def _responses(route: Route) -> dict:

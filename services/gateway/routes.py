@@ -24,7 +24,8 @@ class Route(Entry):
     """An API route: called as `handler(uses, request, user, **path)`, `user` None on a public route; and what
     the OpenAPI document says of it.
 
-    body and response values are marshmallow schema classes (JSON) or OpenAPI content dicts (files, CSV, HTML).
+    body and response values are marshmallow schema classes (JSON), a tuple of them (JSON of any one of their shapes)
+    or OpenAPI content dicts (files, CSV, HTML).
     errors are the error statuses the route itself can answer besides 401/403, which follow from roles.
     """
 

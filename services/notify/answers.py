@@ -1,5 +1,5 @@
 """What the notify service answers with: each schema produces the answer (messages.view, opt_outs.listing and
-state_view) and describes it in the API's OpenAPI document."""
+state_view, each SMS provider's receipt_ack) and describes it in the API's OpenAPI document."""
 
 from services.notify.schemas import PUBLIC_STATUSES
 from shared.answers import Answer, Bool, Int, Moment, PageSchema, Str, listed, one_of, optional, required
@@ -41,3 +41,21 @@ class OptOutViewSchema(Answer):
 
 class OptOutPageSchema(PageSchema):
     items = listed(OptOutViewSchema)
+
+
+class ConsoleAckSchema(Answer):
+    result = one_of(("ok",))
+
+
+class AliyunAckSchema(Answer):
+    code = required(Int, metadata={"description": "0：已收到"})
+    msg = required(Str)
+
+
+class TencentAckSchema(Answer):
+    result = required(Int, metadata={"description": "0：已收到"})
+    errmsg = required(Str)
+
+
+# what a provider pushing receipts expects back: each provider's own shape
+PROVIDER_ACKS = (ConsoleAckSchema, AliyunAckSchema, TencentAckSchema)

@@ -5,7 +5,6 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Self
 
-
 _NAMES: dict[type, tuple[str, ...]] = {}
 
 

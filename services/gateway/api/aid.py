@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from services.aid.answers import (
     ApplicationPageSchema,
     ApplicationWithHistorySchema,
+    BatchApprovalSchema,
     CalendarViewSchema,
     CampaignPageSchema,
     CampaignViewSchema,
@@ -18,7 +19,6 @@ from services.aid.schemas import (
     CampaignSchema,
     ReasonSchema,
 )
-from services.gateway import api_schemas as answers
 from services.gateway.auth import CASEWORK, EVERYONE, STAFF
 from services.gateway.backends import Backend, Submissions
 from services.gateway.bodies import Bodies
@@ -116,7 +116,7 @@ def list_applications(uses: Uses, request, user):
     tags=APPLICATIONS,
     description="逐件审批；未通过的列在 failed 中并给出错误码。",
     body=BatchApproveSchema,
-    responses={200: answers.BatchApprovalSchema},
+    responses={200: BatchApprovalSchema},
     errors=JSON_BODY + BACKEND,
 )
 def approve_batch(uses: Uses, request, user):

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from services.aid.answers import (
     AllocationViewSchema,
     ApplicationWithHistorySchema,
+    BatchResultsSchema,
     BatchViewSchema,
     DonationViewSchema,
+    DonorTraceSchema,
     DonorViewSchema,
+    ReconciliationSchema,
 )
 from services.aid.schemas import (
     AllocationSchema,
@@ -52,7 +55,7 @@ def require_own_donor(user, donor_id: str) -> None:
     tags=FUNDS,
     description="账本、项目数字、申请、付款与银行结果逐项核对，ok 为 false 时列出每处差异。",
     query=ReconciliationQuerySchema,
-    responses={200: answers.ReconciliationSchema},
+    responses={200: ReconciliationSchema},
     errors=(400, 404) + BACKEND,
 )
 def reconciliation(uses: Uses, request, user):
@@ -95,7 +98,7 @@ def get_donor(uses: Uses, request, user, donor_id):
     summary="捐款去向，精确到分",
     tags=FUNDS,
     description="捐赠人账号只能查看自己；受助人姓名脱敏。",
-    responses={200: answers.DonorTraceSchema},
+    responses={200: DonorTraceSchema},
     errors=(404,) + BACKEND,
 )
 def donor_trace(uses: Uses, request, user, donor_id):
@@ -188,7 +191,7 @@ def disbursement_file(uses: Uses, request, user, batch_id):
     tags=PAYMENTS,
     description="CSV：application_id,result,bank_ref,reason；重复提交不产生变化，有问题的行列在 errors 中。",
     body=answers.UPLOAD_BODY,
-    responses={200: answers.BatchResultsSchema},
+    responses={200: BatchResultsSchema},
     errors=(400, 404, 413) + BACKEND,
 )
 def disbursement_results(uses: Uses, request, user, batch_id):

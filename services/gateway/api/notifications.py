@@ -9,7 +9,13 @@ from services.gateway.backends import Backend
 from services.gateway.bodies import Bodies
 from services.gateway.http import json_response, query_args
 from services.gateway.routes import BACKEND, JSON_BODY, Area
-from services.notify.answers import NotificationPageSchema, NotificationViewSchema, OptOutPageSchema, OptOutStateSchema
+from services.notify.answers import (
+    PROVIDER_ACKS,
+    NotificationPageSchema,
+    NotificationViewSchema,
+    OptOutPageSchema,
+    OptOutStateSchema,
+)
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
 from shared.schemas import PagedQuerySchema
 
@@ -101,7 +107,7 @@ def sms_opt_in(uses: Uses, request, user, worker_id):
     tags=TAGS,
     description="不用令牌：以回执地址中的密钥验证服务商。",
     query=answers.ReceiptCallbackQuerySchema,
-    responses={200: answers.ProviderAnswerSchema},
+    responses={200: PROVIDER_ACKS},
     errors=(401, 404) + BACKEND,
 )
 def sms_receipt_probe(uses: Uses, request, _user, provider):
@@ -117,7 +123,7 @@ def sms_receipt_probe(uses: Uses, request, _user, provider):
     description="不用令牌：以回执地址中的密钥验证服务商；同一回执推送两次只计一次。",
     query=answers.ReceiptCallbackQuerySchema,
     body=answers.PROVIDER_RECEIPT_BODY,
-    responses={200: answers.ProviderAnswerSchema},
+    responses={200: PROVIDER_ACKS},
     errors=(400, 401, 404, 413) + BACKEND,
 )
 def sms_receipts(uses: Uses, request, _user, provider):

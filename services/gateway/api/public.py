@@ -3,6 +3,7 @@ lookup and receipt checks."""
 
 from dataclasses import dataclass
 
+from services.aid.answers import DisclosureSchema, PublicitySchema, PublicStatusSchema, ReceiptSchema
 from services.gateway import api_schemas as answers
 from services.gateway.backends import Backend
 from services.gateway.http import json_response
@@ -23,7 +24,7 @@ TAGS = ("公开查询",)
     "/api/v1/public/campaigns/<campaign_id>/publicity",
     summary="公示名单（脱敏）",
     tags=TAGS,
-    responses={200: answers.PublicitySchema},
+    responses={200: PublicitySchema},
     errors=(404,) + BACKEND,
 )
 def public_publicity(uses: Uses, request, _user, campaign_id):
@@ -35,7 +36,7 @@ def public_publicity(uses: Uses, request, _user, campaign_id):
     "/api/v1/public/campaigns/<campaign_id>/disclosure",
     summary="项目资金公开：收入、支出与受助人数",
     tags=TAGS,
-    responses={200: answers.DisclosureSchema},
+    responses={200: DisclosureSchema},
     errors=(404,) + BACKEND,
 )
 def public_disclosure(uses: Uses, request, _user, campaign_id):
@@ -49,7 +50,7 @@ def public_disclosure(uses: Uses, request, _user, campaign_id):
     tags=TAGS,
     description="application_id 可以是完整的申请编号，也可以是短信中的 6 位编号（不分大小写）。",
     query=answers.StatusLookupQuerySchema,
-    responses={200: answers.PublicStatusSchema},
+    responses={200: PublicStatusSchema},
     errors=(404,) + BACKEND,
 )
 def public_status(uses: Uses, request, _user, application_id):
@@ -62,7 +63,7 @@ def public_status(uses: Uses, request, _user, application_id):
     summary="凭验证码核验捐赠收据",
     tags=TAGS,
     query=answers.ReceiptQuerySchema,
-    responses={200: answers.ReceiptSchema},
+    responses={200: ReceiptSchema},
     errors=(404,) + BACKEND,
 )
 def public_receipt(uses: Uses, request, _user, receipt_no):

@@ -41,19 +41,15 @@ def console_status_form(uses: Uses, visit):
 def console_status(uses: Uses, visit):
     form = visit.form()
     typed = form.get("application_id", "")
-    try:
-        found = uses.aid.call("public_status", typed, form.get("id_last4", ""))
-    except ServiceError as error:
-        if error.status != 404:
-            raise
-        return visit.page(
-            "status.html",
-            404,
-            values={"application_id": typed},
-            found=None,
-            problem="没有找到这份申请：请核对短信上的编号和身份证号后四位",
-        )
-    return visit.page("status.html", values={}, found=found, number=short_number(typed.strip()), problem=None)
+    return lookup(
+        visit,
+        "status.html",
+        "found",
+        lambda: uses.aid.call("public_status", typed, form.get("id_last4", "")),
+        typed={"application_id": typed},
+        problem="没有找到这份申请：请核对短信上的编号和身份证号后四位",
+        number=short_number(typed.strip()),
+    )
 
 
 @area.page("GET", "/public/receipts")
@@ -64,16 +60,23 @@ def console_receipt_form(uses: Uses, visit):
 @area.page("POST", "/public/receipts")
 def console_receipt(uses: Uses, visit):
     form = visit.form()
+    return lookup(
+        visit,
+        "receipt.html",
+        "receipt",
+        lambda: uses.aid.call("public_receipt", form.get("receipt_no", ""), form.get("code", "")),
+        typed={"receipt_no": form.get("receipt_no", "")},
+        problem="收据号或核验码不正确，未能核验",
+    )
+
+
+def lookup(visit, template: str, shown_as: str, ask, typed: dict, problem: str, **shown):
+    """A check's answer on its page as `shown_as`; none found (an unknown id and a wrong code alike) is the form again,
+    with what was typed and `problem`."""
     try:
-        receipt = uses.aid.call("public_receipt", form.get("receipt_no", ""), form.get("code", ""))
+        answer = ask()
     except ServiceError as error:
         if error.status != 404:
             raise
-        return visit.page(
-            "receipt.html",
-            404,
-            values={"receipt_no": form.get("receipt_no", "")},
-            receipt=None,
-            problem="收据号或核验码不正确，未能核验",
-        )
-    return visit.page("receipt.html", values={}, receipt=receipt, problem=None)
+        return visit.page(template, 404, values=typed, problem=problem, **{shown_as: None})
+    return visit.page(template, values={}, problem=None, **{shown_as: answer}, **shown)

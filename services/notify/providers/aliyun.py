@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import requests
 
+from services.notify.answers import AliyunAckSchema
 from services.notify.providers.base import Outcome, Receipt, SendResult, SmsRequest
 from services.notify.providers.common import (
     beijing_time,
@@ -41,6 +42,7 @@ THROTTLED_CODES = {"isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "isv.M
 # blacklisted keyword in a template variable, a content problem for staff, not an opt-out.
 BLACKLISTED_CODES = {"isv.CUSTOMER_REFUSED"}
 TRANSIENT_CODES = {"ServiceUnavailable", "InternalError"}
+ACK = AliyunAckSchema()
 
 
 def percent_encode(value: str) -> str:
@@ -133,7 +135,7 @@ class AliyunProvider:
         return [_receipt(item) for item in receipt_items(body)]
 
     def receipt_ack(self) -> tuple[int, dict]:
-        return 200, {"code": 0, "msg": "成功"}
+        return 200, ACK.dump({"code": 0, "msg": "成功"})
 
 
 def _result(response: requests.Response, phone: str) -> SendResult:

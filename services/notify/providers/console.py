@@ -7,6 +7,7 @@ only ids this provider handed out ("console-...") are accepted, so they cannot t
 import logging
 from datetime import datetime
 
+from services.notify.answers import ConsoleAckSchema
 from services.notify.providers.base import Outcome, Receipt, SendResult, SmsRequest
 from services.notify.providers.common import receipt_items
 from shared.clock import SHANGHAI
@@ -15,6 +16,7 @@ from shared.masking import mask_phone
 
 log = logging.getLogger(__name__)
 ID_PREFIX = "console-"
+ACK = ConsoleAckSchema()
 
 
 class ConsoleProvider:
@@ -43,7 +45,7 @@ class ConsoleProvider:
         return [_receipt(item) for item in receipt_items(body)]
 
     def receipt_ack(self) -> tuple[int, dict]:
-        return 200, {"result": "ok"}
+        return 200, ACK.dump({"result": "ok"})
 
 
 def _receipt(item: dict) -> Receipt:

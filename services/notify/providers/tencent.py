@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from services.notify.answers import TencentAckSchema
 from services.notify.providers.base import Outcome, Receipt, SendResult, SmsRequest
 from services.notify.providers.common import (
     beijing_time,
@@ -35,6 +36,7 @@ API_VERSION = "2021-01-11"
 SERVICE = "sms"
 ALGORITHM = "TC3-HMAC-SHA256"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+ACK = TencentAckSchema()
 
 
 def _sha256_hex(data: bytes) -> str:
@@ -151,7 +153,7 @@ class TencentProvider:
         return [_receipt(item) for item in receipt_items(body)]
 
     def receipt_ack(self) -> tuple[int, dict]:
-        return 200, {"result": 0, "errmsg": "OK"}
+        return 200, ACK.dump({"result": 0, "errmsg": "OK"})
 
 
 def _result(response: requests.Response, phone: str) -> SendResult:
