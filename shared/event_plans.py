@@ -8,6 +8,7 @@ kind, or a schema with hooks, is loaded by marshmallow every time.
 """
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, missing
@@ -29,12 +30,33 @@ def _same_type(kind: type) -> Convert:
     return convert
 
 
+def _is_plain_date(value: str) -> bool:
+    """YYYY-MM-DD, as date.isoformat() writes it."""
+    return len(value) == 10 and value[4] == value[7] == "-"
+
+
+def _is_plain_moment(value: str) -> bool:
+    """YYYY-MM-DDTHH:MM:SS[.ffffff]±HH:MM, as an aware datetime.isoformat() writes it."""
+    return (
+        len(value) in (25, 32)
+        and _is_plain_date(value[:10])
+        and value[10] == "T"
+        and value[13] == value[16] == value[-3] == ":"
+        and value[-6] in "+-"
+        and (len(value) == 25 or value[19] == ".")
+    )
+
+
 def _parsed_by(parse: Callable[[str], Any], aware: bool) -> Convert:
+    """marshmallow's own parser; the text Python's isoformat() writes, which that parser reads to the same value, by
+    Python's fromisoformat (written in C: a tenth of the time)."""
+    plain, fast = (_is_plain_moment, datetime.fromisoformat) if aware else (_is_plain_date, date.fromisoformat)
+
     def convert(value: Any) -> Any:
         if type(value) is not str:
             raise Unfit
         try:
-            parsed = parse(value)
+            parsed = fast(value) if plain(value) else parse(value)
         except (TypeError, AttributeError, ValueError):
             raise Unfit from None
         if aware and (parsed.tzinfo is None or parsed.tzinfo.utcoffset(parsed) is None):
