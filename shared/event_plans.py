@@ -50,7 +50,8 @@ def _is_plain_moment(value: str) -> bool:
 def _parsed_by(parse: Callable[[str], Any], aware: bool) -> Convert:
     """marshmallow's own parser; the text Python's isoformat() writes, which that parser reads to the same value, by
     Python's fromisoformat (written in C: a tenth of the time)."""
-    plain, fast = (_is_plain_moment, datetime.fromisoformat) if aware else (_is_plain_date, date.fromisoformat)
+    plain: Callable[[str], bool] = _is_plain_moment if aware else _is_plain_date
+    fast: Callable[[str], Any] = datetime.fromisoformat if aware else date.fromisoformat
 
     def convert(value: Any) -> Any:
         if type(value) is not str:
