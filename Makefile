@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider --durations=15
 FRESH := var/constraints-venv
+# `make test` runs on this many pytest processes (pytest-xdist): an e2e test's whole system runs inside its pytest
+# process, on one core, so one process leaves the machine's other cores idle.
+TEST_WORKERS ?= 2
 
 .PHONY: install run test test-unit lint bench faults constraints clean
 
@@ -22,7 +25,7 @@ run: install
 
 test: install
 	bash tests/services.sh
-	$(PYTEST) $(PYTEST_ARGS)
+	$(PYTEST) -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The unit layer only: no broker, no database server, under a minute.
 test-unit: install
