@@ -5,9 +5,6 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider --durations=15
 FRESH := var/constraints-venv
-# `make test` runs on this many pytest processes (pytest-xdist): an e2e test's whole system runs inside its pytest
-# process, on one core, so one process leaves the machine's other cores idle.
-TEST_WORKERS ?= 2
 
 .PHONY: install run test test-unit lint bench faults constraints clean
 
@@ -25,7 +22,7 @@ run: install
 
 test: install
 	bash tests/services.sh
-	$(PYTEST) -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	bash tests/in_two.sh $(PYTEST) $(PYTEST_ARGS)
 
 # The unit layer only: no broker, no database server, under a minute.
 test-unit: install
