@@ -87,7 +87,7 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(quiet_aid_api):
     assert value(samples, "hardship_applications", service="aid", status="submitted") == 1
     assert value(samples, "hardship_applications", service="aid", status="disbursed") == 0
     assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
-    assert value(samples, "hardship_events_relayed_total", service="registry") == 1  # the worker filed
+    assert value(samples, "hardship_events_relayed_total", service="registry") == 2  # the root unit, the worker filed
     assert value(samples, "hardship_inbox_handled_total", service="aid") == 0
     parked = parked_counts(samples)
     assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
