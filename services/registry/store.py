@@ -124,19 +124,19 @@ def apply_update(session, vault, worker_id: str, changes: dict, actor: str, scop
         placed = {"org_unit_id": unit.org_unit_id, "path": unit.path} if moved else {}
         write_if_unchanged(session, row, **workers.stored_fields(vault, after), **placed, updated_at=now)
         audit(session, actor, "update", worker_id, fields=changed)
-    if moved:
-        audit(
-            session,
-            actor,
-            "move",
-            worker_id,
-            from_org_unit_id=row.org_unit_id,
-            from_union=row.union,
-            to_org_unit_id=unit.org_unit_id,
-            to_union=unit.name,
-            reason=reason,
-        )
-    if not changed:
+        if moved:
+            audit(
+                session,
+                actor,
+                "move",
+                worker_id,
+                from_org_unit_id=row.org_unit_id,
+                from_union=row.union,
+                to_org_unit_id=unit.org_unit_id,
+                to_union=unit.name,
+                reason=reason,
+            )
+    else:
         session.rollback()  # end the read before writing (see write_if_unchanged)
     change_request_id = None
     if requested_bank is not None:
