@@ -63,6 +63,8 @@ def upgrade():
         bind.execute(
             sa.select(org_units.c.name, org_units.c.org_unit_id).where(org_units.c.parent_id == root.org_unit_id)
         )
+        .tuples()
+        .all()
     )
     names = bind.execute(sa.text('SELECT DISTINCT "union" FROM workers')).scalars().all()
     unit_of, new = units_for_unions(names, children, new_id)
