@@ -44,7 +44,8 @@ def worker_within_scope(session, worker_id_column, scope: str | None):
     prefix = scope_path(session, scope)
     if prefix == org_paths.EVERYWHERE:
         return true()
-    return exists().where(workers.c.worker_id == worker_id_column, under(workers.c.path, prefix))
+    scoped = workers.alias("scoped")  # its own name: a query that joins the files too would take the EXISTS as its own
+    return exists().where(scoped.c.worker_id == worker_id_column, under(scoped.c.path, prefix))
 
 
 def owner(session, scope: str | None) -> tuple[str, str]:
