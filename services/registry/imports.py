@@ -77,11 +77,17 @@ def run_import(session, vault, import_id: str, parts: int, filename: str | None,
         uploads.discard(session, import_id)
 
 
+def importer_for(session, vault, actor: str, scope: str | None) -> Importer:
+    """An importer into the units of the scope, its read of them ended (the chunks write next)."""
+    importer = Importer(session, vault, actor, units.unions_by_name(session, scope), scope_path(session, scope))
+    session.rollback()
+    return importer
+
+
 def _import(session, vault, import_id: str, parts: int, filename: str | None, actor: str, scope: str | None) -> dict:
     try:
         with uploads.assembled(session, vault, import_id, parts) as file, fewer_collections():
-            importer = Importer(session, vault, actor, units.unions_by_name(session, scope), scope_path(session, scope))
-            session.rollback()  # end the read before the chunks write
+            importer = importer_for(session, vault, actor, scope)
             with checked_chunks(file, filename, vault, clock.today()) as chunks:
                 for chunk, progress in chunks:
                     for checked in chunk:
