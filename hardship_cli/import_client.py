@@ -92,4 +92,6 @@ def send_and_follow(file: Path, actor: str) -> int:
         print(f"  第{rejected['row']}行 {rejected['message']}")  # the message starts with the sheet's column
     for skipped in result.get("skipped", ()):
         print(f"  第{skipped['row']}行 {skipped['reason']}")
+    if result["unknown_unions"]:
+        print(f"  组织中没有的工会（请先建立或改正表格）：{'、'.join(result['unknown_unions'])}")
     return 0 if not result["rejected"] else 3

@@ -235,3 +235,16 @@ def test_a_sibling_unions_worker_never_shows_in_any_answer_to_another_unions_cas
     ]
     shown = "\n".join(json.dumps(answer.json(), ensure_ascii=False) for answer in answers)
     assert sorted(trace for trace in traces if trace in shown) == []
+
+
+def test_a_renamed_union_shows_its_new_name_and_one_with_files_stays_where_it_is(api, branch):
+    mill, worker_id = branch["mill"], branch["mill_worker"]["worker_id"]
+    renamed = api.patch(f"/api/v1/org-units/{mill['org_unit_id']}", json={"name": f"{mill['name']}新"})
+    assert renamed.status_code == 200, renamed.text
+
+    shown = api.get(f"/api/v1/workers/{worker_id}", token=branch["tokens"]["mill"]).json()
+
+    assert (shown["union"], shown["org_unit_id"]) == (f"{mill['name']}新", mill["org_unit_id"])
+    assert listed(api, query=f"?union={mill['name']}新")["total"] == 1
+    moved = api.patch(f"/api/v1/org-units/{mill['org_unit_id']}", json={"parent_id": root_unit(api)})
+    assert_error(moved, 409, "conflict")  # its files keep the path they were filed under

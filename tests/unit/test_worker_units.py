@@ -1,12 +1,14 @@
-"""Files get their union's unit: the sheet import resolves 所属工会 among the importer's units, and the migration
-that gave older files a unit makes one per union name."""
+"""Files get their union's unit: the sheet import resolves 所属工会 among the importer's units, a scope is a prefix of
+the unit's path, and the migration that gave older files a unit makes one per union name."""
 
 import importlib.util
 from itertools import count
 from pathlib import Path
 
 from services.registry.importer import Importer
+from services.registry.models import workers
 from services.registry.org_rules import UnionUnit
+from services.registry.scope import under
 from services.registry.sheet_rows import check_row
 from tests.unit.test_registry_rules import GOOD_ROW, TODAY
 from tests.unit.test_worker_view import VAULT
@@ -64,3 +66,9 @@ def test_a_row_refused_for_its_union_does_not_take_its_id_number_from_a_later_ro
 
     assert [item["row"] for item in importer.result.rejected] == [2]
     assert [number for number, _, _ in importer._pending] == [3]
+
+
+def test_a_scope_is_one_prefix_condition_on_the_records_own_path_and_the_roots_none_at_all():
+    assert str(under(workers.c.path, "").compile(compile_kwargs={"literal_binds": True})) == "true"
+    condition = under(workers.c.path, BUILDING.path).compile(compile_kwargs={"literal_binds": True})
+    assert str(condition) == f"workers.path LIKE '{BUILDING.path}%'"
