@@ -19,6 +19,7 @@ from tests.e2e.builders import (
     valid_worker,
 )
 from tests.e2e.conftest import ADMIN_TOKEN
+from tests.e2e.console_client import signed_in
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 
 UNKNOWN_UNION = "未知的工会组织"
@@ -248,3 +249,24 @@ def test_a_renamed_union_shows_its_new_name_and_one_with_files_stays_where_it_is
     assert listed(api, query=f"?union={mill['name']}新")["total"] == 1
     moved = api.patch(f"/api/v1/org-units/{mill['org_unit_id']}", json={"parent_id": root_unit(api)})
     assert_error(moved, 409, "conflict")  # its files keep the path they were filed under
+
+
+def test_the_console_shows_a_caseworker_the_files_of_their_scope_only(api, branch):
+    mill_worker = branch["mill_worker"]
+    asked = api.patch(
+        f"/api/v1/workers/{mill_worker['worker_id']}",
+        json={"bank": {"name": "中国银行", "account": "6217000011112222334"}},
+        token=branch["tokens"]["mill"],
+    )
+    request_id = asked.json()["change_request_id"]
+    works = signed_in(api.base_url, branch["tokens"]["works"])
+    district = signed_in(api.base_url, branch["tokens"]["district"])
+
+    assert works.get(f"/workers/{mill_worker['worker_id']}").status_code == 404
+    assert district.get(f"/workers/{mill_worker['worker_id']}").status_code == 200
+    for page in (works.get("/workers"), works.get("/change-requests?status=")):
+        assert page.status_code == 200 and mill_worker["name"] not in page.text and request_id not in page.text
+    assert mill_worker["name"] in district.get("/workers").text
+    refused = works.submit("/change-requests", f"/change-requests/{request_id}/approve", {})
+    assert refused.status_code == 404
+    assert branch["works_worker"]["name"] in works.get("/workers").text
