@@ -40,6 +40,7 @@ def raw_publish_rate(amqp_uri: str, messages: int) -> float:
             worker_id="0" * 32,
             category="deep",
             union="基准工会",
+            org_unit_id="0" * 32,
             status="active",
             household_size=3,
             filed_on="2026-01-05",

@@ -20,6 +20,7 @@ from shared.config import nameko_config
 from shared.migrations import upgrade
 from shared.upload_parts import import_content
 from tests.fakes.sheets import generate_workers, to_csv_bytes
+from tests.fakes.unions import add_to_database
 
 ROWS = 100_000
 TARGET_SECONDS = 8.0
@@ -40,6 +41,7 @@ def run(rows: int = ROWS) -> dict:
             RPC_TIMEOUT="600",
         )
         upgrade("registry", config)
+        add_to_database(config["REGISTRY_DB_URL"])
         queue = bind_counting_queue(amqp_uri, "registry.events")
         runner = ServiceRunner(config)
         runner.add_service(RegistryService)

@@ -31,6 +31,7 @@ from shared.events import exchange_name, new_id
 from shared.migrations import upgrade
 from shared.upload_parts import import_content
 from tests.fakes.sheets import generate_workers, to_csv_bytes
+from tests.fakes.unions import add_to_database
 
 EVENTS = 10_000
 PACED = 2_000
@@ -164,6 +165,7 @@ def run(events: int = EVENTS) -> dict:
             SMS_QUIET_HOURS="off",
         )
         upgrade("registry", config)
+        add_to_database(config["REGISTRY_DB_URL"])
         registry = run_services(config, RegistryService)
         try:
             worker_ids = filed_workers(config, workdir, max(events, PACED))

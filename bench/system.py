@@ -10,6 +10,7 @@ import requests
 
 from bench import DATA_KEY
 from shared.migrations import upgrade
+from tests.fakes.unions import add_to_database
 
 SERVICES = ("registry", "aid", "notify", "gateway")
 ADMIN_TOKEN = "bench-admin-token"
@@ -84,6 +85,7 @@ def running_system(amqp_uri: str, workdir: str, port: int, **settings):
     }
     for name in SERVICES:
         upgrade(name, env)
+    add_to_database(env["REGISTRY_DB_URL"])
     processes = {name: start_service(name, env, f"{workdir}/{name}.log") for name in SERVICES}
     base_url = f"http://127.0.0.1:{port}"
     try:

@@ -17,6 +17,7 @@ from datetime import date
 import requests
 
 from tests.fakes.sheets import generate_workers, to_csv_bytes
+from tests.fakes.unions import unit_bodies
 
 AMOUNT_FEN = 300_000
 CLIENTS = 8
@@ -94,7 +95,7 @@ class Flow:
         self.bank_file_lines = 0
 
     def prepare(self) -> None:
-        """Staff accounts, the registry (imported), and a campaign without 公示 days, before any fault."""
+        """Staff accounts, the unions, the registry (imported), and a campaign without 公示 days, before any fault."""
         tokens = {
             role: self.admin.json("POST", "/api/v1/users", 201, json={"name": f"故障演练{role}", "role": role})["token"]
             for role in ("caseworker", "finance")
@@ -105,6 +106,9 @@ class Flow:
         )
         self.finance = Client(self.base_url, tokens["finance"])
         self.makers = [Client(self.base_url, tokens["caseworker"]) for _ in range(CLIENTS)]
+        (root,) = [unit for unit in listing(self.admin, "/api/v1/org-units?") if unit["parent_id"] is None]
+        for body in unit_bodies(root["org_unit_id"]):  # the unions the rows name
+            self.admin.json("POST", "/api/v1/org-units", 201, json=body)
         rows = generate_workers(self.size, seed=7)
         for row in rows:
             row["hardship_category"] = "深度困难"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.gateway.accounts import issue_token
 from services.gateway.auth import create_user, token_ttl_days
 from services.gateway.models import users
+from services.registry.spreadsheet import SkippedLine, SpreadsheetError, read_rows
 from shared import clock
 from shared.config import setting
 from shared.db import db_url, make_engine
@@ -20,6 +21,7 @@ from shared.validation import id_check_char
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[2] / "shared" / "data" / "workers_sample.csv"
 LEVELS = ("undergraduate", "junior_college", "senior_high")
+UNION_LEVEL = "base"
 
 
 APPROVED = ("publicizing", "ready", "paying", "disbursed", "payment_failed")
@@ -177,6 +179,7 @@ def fill(gateway: Gateway, tokens: dict, sheet_path: Path, today) -> tuple[str, 
     (warmth, warmth_kept), (education, education_kept) = (
         demo_campaign(gateway, tokens["admin"], existing, body) for body in campaign_bodies(today)
     )
+    demo_unions(gateway, tokens["admin"], sheet_unions(sheet_path))
     imported = gateway.call("POST", "/api/v1/workers/import", tokens["maker"], files={"file": sheet_path.open("rb")})
     workers = gateway.call("GET", "/api/v1/workers?status=active&per_page=20", tokens["maker"])["items"]
     filed, kept = [], 0
@@ -215,6 +218,30 @@ def fill(gateway: Gateway, tokens: dict, sheet_path: Path, today) -> tuple[str, 
     if warmth_kept or education_kept or kept:
         summary += f"已有的演示项目和 {kept} 件申请沿用，未重复建立。"
     return summary, warmth["campaign_id"], education["campaign_id"]
+
+
+def sheet_unions(sheet_path: Path) -> set[str]:
+    """The unions the sheet's 所属工会 column names; an unreadable sheet names none (its import says why)."""
+    try:
+        with sheet_path.open("rb") as file:
+            return {
+                cells["union"].strip()
+                for _, cells in read_rows(file, sheet_path.name)
+                if not isinstance(cells, SkippedLine) and cells["union"].strip()
+            }
+    except SpreadsheetError:
+        return set()
+
+
+def demo_unions(gateway: Gateway, token: str, names: set[str]) -> None:
+    """The sheet's unions as base units under the root (a worker's union names a unit); those there already are kept."""
+    units = gateway.call("GET", "/api/v1/org-units?per_page=500", token)["items"]
+    (root_id,) = [unit["org_unit_id"] for unit in units if unit["parent_id"] is None]
+    known = {unit["name"] for unit in units if unit["parent_id"] == root_id}
+    for name in sorted(names - known):
+        gateway.call(
+            "POST", "/api/v1/org-units", token, json={"name": name, "parent_id": root_id, "level": UNION_LEVEL}
+        )
 
 
 def not_approved(failed: list[dict], calendar_url: str) -> str:

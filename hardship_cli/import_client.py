@@ -1,4 +1,6 @@
-"""`hardship import FILE`: send a registry sheet to the registry service and show its progress."""
+"""`hardship import FILE`: send a registry sheet to the registry service and show its progress.
+
+The command line works at the root (as `hardship unit add` does): its import's scope is the whole tree."""
 
 import sys
 import time
@@ -11,6 +13,7 @@ from shared.config import nameko_config, setting
 from shared.upload_parts import send_parts
 
 POLL_SECONDS = 0.5
+ROOT_SCOPE = None
 
 
 def progress_bar(fraction: float, width: int = 30) -> str:
@@ -60,11 +63,13 @@ def send_and_follow(file: Path, actor: str) -> int:
         except ServiceError as error:
             print(f"上传失败：{error.message}", file=sys.stderr)
             return 1
-        done = eventlet.spawn(cluster.registry.import_workers, import_id, parts, file.name, command_line_actor(actor))
+        done = eventlet.spawn(
+            cluster.registry.import_workers, import_id, parts, file.name, command_line_actor(actor), ROOT_SCOPE
+        )
         while not done.dead:
             time.sleep(POLL_SECONDS)
             try:
-                state = polls.registry.import_progress(import_id)
+                state = polls.registry.import_progress(import_id, ROOT_SCOPE)
             except ServiceError:
                 continue
             if sys.stderr.isatty():
@@ -87,4 +92,6 @@ def send_and_follow(file: Path, actor: str) -> int:
         print(f"  第{rejected['row']}行 {rejected['message']}")  # the message starts with the sheet's column
     for skipped in result.get("skipped", ()):
         print(f"  第{skipped['row']}行 {skipped['reason']}")
+    if result["unknown_unions"]:
+        print(f"  组织中没有的工会（请先建立或改正表格）：{'、'.join(result['unknown_unions'])}")
     return 0 if not result["rejected"] else 3

@@ -159,11 +159,12 @@ def _convert_column(convert, column: list) -> list:
     return converted
 
 
-def row_by_id(session, id_column, value: str, what: str):
-    """The row whose server-made id is `value`; not_found for an unknown id or anything that is not an id."""
+def row_by_id(session, id_column, value: str, what: str, *conditions):
+    """The row whose server-made id is `value` (and that meets the conditions, such as a caller's scope); not_found for
+    an unknown id, anything that is not an id, or a row the conditions leave out."""
     row = None
     if looks_like_id(value):
-        row = session.execute(select(id_column.table).where(id_column == value)).first()
+        row = session.execute(select(id_column.table).where(id_column == value, *conditions)).first()
     if row is None:
         raise not_found(what)
     return row

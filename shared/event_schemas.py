@@ -42,6 +42,7 @@ class WorkerEventSchema(EventSchema):
     worker_id = _required_text()
     category = _required_text()
     union = _required_text()
+    org_unit_id = _optional_text()  # the file's union unit; none in events sent before files had one
     status = fields.String(required=True, validate=validate.OneOf(WORKER_STATUSES))
     household_size = fields.Integer(required=True, strict=True)
     filed_on = fields.Date(required=True)

@@ -31,8 +31,9 @@ def send_parts(add_part: Callable, import_id: str, stream: BinaryIO) -> int:
     return seq
 
 
-def import_content(registry, content: bytes, filename: str, actor: str) -> dict:
-    """Upload a sheet held in memory and import it at once, through an RPC proxy to the registry (benchmarks, tests)."""
+def import_content(registry, content: bytes, filename: str, actor: str, scope: str | None = None) -> dict:
+    """Upload a sheet held in memory and import it at once, through an RPC proxy to the registry (benchmarks, tests),
+    into the units of `scope` (None: the whole tree)."""
     import_id = uuid.uuid4().hex
     parts = send_parts(registry.add_import_part, import_id, io.BytesIO(content))
-    return registry.import_workers(import_id, parts, filename, actor)
+    return registry.import_workers(import_id, parts, filename, actor, scope)

@@ -79,8 +79,8 @@ MIGRATED = ("registry", "aid", "notify", "gateway")  # what `config` migrates; t
 
 
 class MigratedTemplates:
-    """Each service's database migrated to the latest revision once per session and backend; a test's `config`
-    gets copies of them: on PostgreSQL `CREATE DATABASE … TEMPLATE`, on SQLite a copy of the file. A copy is what
+    """Each service's database migrated to the latest revision once per session and backend, the registry's with the
+    unions the test data name (tests/fakes/unions.py); a test's `config` gets copies of them: on PostgreSQL `CREATE DATABASE … TEMPLATE`, on SQLite a copy of the file. A copy is what
     running the migrations would have made, at a fraction of the cost (alembic for four services on every test)."""
 
     def __init__(self, folder: Path):
@@ -90,11 +90,14 @@ class MigratedTemplates:
         self.postgres_names: dict[str, str] = {}
 
     def _migrate(self, urls: dict[str, str]) -> None:
+        """Every service's database at the latest revision, the registry's with the unions the test data name."""
         from shared.migrations import upgrade
+        from tests.fakes.unions import add_to_database
 
         settings = {f"{name.upper()}_DB_URL": url for name, url in urls.items()}
         for service in MIGRATED:
             upgrade(service, {**settings, "HARDSHIP_VAR_DIR": str(self.folder / "var")})
+        add_to_database(urls["registry"])
 
     def sqlite_urls(self, folder: Path, services=SERVICES) -> dict[str, str]:
         if not self.sqlite:

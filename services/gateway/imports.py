@@ -3,6 +3,7 @@
 import uuid
 from typing import NamedTuple
 
+from services.gateway.auth import User
 from services.gateway.backends import Backend
 from services.gateway.bodies import Bodies, empty_upload
 from services.registry.filenames import checked_filename
@@ -36,9 +37,10 @@ def upload_to_registry(registry: Backend, bodies: Bodies, request) -> Upload:
     return Upload(import_id, parts, filename)
 
 
-def start_import(registry: Backend, upload: Upload, actor: str) -> str:
-    """Run an import in the background; returns its import_id, whose progress can be asked for at once."""
+def start_import(registry: Backend, upload: Upload, user: User) -> str:
+    """Run an import in the background, in the user's scope; returns its import_id, whose progress can be asked for
+    at once."""
     # Recorded before answering, so the progress is never a 404 for this import.
-    registry.call("start_import", upload.import_id, upload.filename, actor)
-    registry.send("import_workers", *upload, actor)
+    registry.call("start_import", upload.import_id, upload.filename, user.actor, user.org_unit_id)
+    registry.send("import_workers", *upload, user.actor, user.org_unit_id)
     return upload.import_id

@@ -38,7 +38,8 @@ class WorkerSchema(Answer):
     id_number = required(Str, metadata={"description": "身份证号，默认脱敏（前6位 + 8个* + 后4位）"})
     phone = required(Str, metadata={"description": "手机号，默认脱敏（138****8000）"})
     employer = required(Str)
-    union = required(Str)
+    union = required(Str, metadata={"description": "所属工会组织的名称"})
+    org_unit_id = required(Str, metadata={"description": "所属工会组织"})
     category = one_of(rules.CATEGORIES)
     reasons = fields.List(Str(), required=True)
     household_size = required(Int)
@@ -129,6 +130,11 @@ class ImportResultSchema(Answer):
     rejected = listed(RejectedRowSchema)
     pending_changes = listed(PendingChangeSchema)
     skipped = listed(SkippedLineSchema)
+    unknown_unions = fields.List(
+        Str(),
+        required=True,
+        metadata={"description": "表中“所属工会”不在本人组织范围内的名称（去重、排序），这些行已拒绝"},
+    )
 
 
 class ImportProgressSchema(Answer):

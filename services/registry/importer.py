@@ -3,7 +3,8 @@
 Rows come checked (sheet_rows.check_row) and are written in chunks: new ID numbers become new files,
 known ones are updated only when the sheet says something different, so importing the same file twice
 creates nothing. New bank details are not applied: they open a change request (payee_rules), reported in
-`pending_changes`.
+`pending_changes`. A row's union is resolved by name among the units of the importer's scope, as the API resolves it;
+a sheet cannot move a file to another unit (that needs a reason) nor touch one out of the scope.
 """
 
 from dataclasses import dataclass, field
@@ -12,19 +13,25 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.registry import payee_requests, payee_rules, workers
+from services.registry import org_rules, payee_requests, payee_rules, workers
 from services.registry.models import audit_log, outbox
 from services.registry.models import workers as workers_table
 from services.registry.spreadsheet import HEADER_BY_FIELD, SkippedLine
 from shared.db import insert_many
 from shared.event_types import new_event
 from shared.events import new_id, now_utc
+from shared.org_paths import within
 from shared.outbox import add_events
+from shared.validation import InvalidValue
 
 # a chunk refused because others filed or changed the same people meanwhile is written again; more than once is rare
 WRITE_ATTEMPTS = 3
 NO_DETAILS: dict = {}  # shared, so a bulk insert serialises it once
 UNCHANGED = object()
+OUT_OF_SCOPE = object()
+OTHER_UNIT = object()
+FILED_OUT_OF_SCOPE = "该身份证号已在本人组织范围以外建档"
+FILED_IN_OTHER_UNIT = "该职工的档案属于另一工会组织；调动须在档案中修改并说明原因"
 
 
 class ChangedMeanwhile(Exception):
@@ -40,15 +47,19 @@ class ImportResult:
     rejected: list = field(default_factory=list)
     pending_changes: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # total and note lines: [{"row", "reason"}]
+    unknown_unions: list = field(default_factory=list)  # sorted, each once
 
 
 class Importer:
     """Takes checked rows, writes them a chunk at a time; `result` holds the running totals."""
 
-    def __init__(self, session, vault, actor: str):
+    def __init__(self, session, vault, actor: str, unions: dict[str, list[org_rules.UnionUnit]], scope_path: str):
+        """`unions`: the units of the importer's scope by name (units.unions_by_name), `scope_path` its path."""
         self.session = session
         self.vault = vault
         self.actor = actor
+        self.unions = unions
+        self.scope_path = scope_path
         self.result = ImportResult()
         self._first_row_of_id: dict[str, int] = {}
         self._pending: list[tuple] = []
@@ -61,15 +72,28 @@ class Importer:
             return
         self.result.total_rows += 1
         if id_hash is not None:
-            first = self._first_row_of_id.setdefault(id_hash, row_number)
+            misplaced = self._place(row_or_errors)
+            first = self._first_row_of_id.setdefault(id_hash, row_number) if misplaced is None else None
             if first == row_number:
                 self._pending.append(checked)
                 return
-            row_or_errors = {"id_number": f"与第{first}行的身份证号重复"}
+            row_or_errors = misplaced or {"id_number": f"与第{first}行的身份证号重复"}
         self.result.rejected.extend(_rejections(row_number, row_or_errors))
 
+    def _place(self, prepared: dict) -> dict | None:
+        """Give the row its union's unit; or, for a union the scope does not hold, the rejection (the name noted)."""
+        try:
+            unit = org_rules.union_named(prepared["union"], self.unions)
+        except InvalidValue as exc:
+            if str(exc) == org_rules.UNKNOWN_UNION and prepared["union"] not in self.result.unknown_unions:
+                self.result.unknown_unions = sorted([*self.result.unknown_unions, prepared["union"]])
+            return {"union": str(exc)}
+        prepared.update(org_unit_id=unit.org_unit_id, path=unit.path)
+        return None
+
     def _stored_rows_that_differ(self, pending) -> dict:
-        """{id hash: the stored row where the sheet says something new, or UNCHANGED}; new IDs are absent.
+        """{id hash: the stored row where the sheet says something new, UNCHANGED, OUT_OF_SCOPE or OTHER_UNIT};
+        new IDs are absent.
 
         Everything is read before anything is written, and the read is ended: on SQLite a read kept
         open cannot become a write once another writer (an API call during the import) has committed.
@@ -77,15 +101,27 @@ class Importer:
         known = {
             row.id_number_hash: row
             for row in self.session.execute(
-                select(workers_table.c.worker_id, workers_table.c.id_number_hash, workers_table.c.fingerprint).where(
-                    workers_table.c.id_number_hash.in_([id_hash for _, id_hash, _ in pending])
-                )
+                select(
+                    workers_table.c.worker_id,
+                    workers_table.c.id_number_hash,
+                    workers_table.c.fingerprint,
+                    workers_table.c.org_unit_id,
+                    workers_table.c.path,
+                ).where(workers_table.c.id_number_hash.in_([id_hash for _, id_hash, _ in pending]))
             )
         }
+        placed = {}
+        for _, id_hash, prepared in pending:
+            if id_hash in known:
+                stored = known[id_hash]
+                if not within(stored.path, self.scope_path):
+                    placed[id_hash] = OUT_OF_SCOPE
+                elif stored.org_unit_id != prepared["org_unit_id"]:
+                    placed[id_hash] = OTHER_UNIT
         stale = {
             id_hash: known[id_hash].worker_id
             for _, id_hash, prepared in pending
-            if id_hash in known and known[id_hash].fingerprint != prepared["fingerprint"]
+            if id_hash in known and id_hash not in placed and known[id_hash].fingerprint != prepared["fingerprint"]
         }
         rows = {}
         if stale:
@@ -96,7 +132,7 @@ class Importer:
                 )
             }
         self.session.rollback()
-        return {id_hash: rows.get(id_hash, UNCHANGED) for id_hash in known}
+        return {id_hash: placed.get(id_hash) or rows.get(id_hash, UNCHANGED) for id_hash in known}
 
     def flush(self) -> None:
         """Write the rows added since the last flush, in the caller's transaction, which must hold nothing else.
@@ -146,6 +182,10 @@ class Importer:
                 )
             elif row is UNCHANGED:
                 unchanged += 1
+            elif row is OUT_OF_SCOPE:
+                rejected += _rejections(row_number, {"id_number": FILED_OUT_OF_SCOPE})
+            elif row is OTHER_UNIT:
+                rejected += _rejections(row_number, {"union": FILED_IN_OTHER_UNIT})
             else:
                 before = workers.data_of(self.vault, row)
                 sheet = {**workers.data_of(self.vault, SimpleNamespace(**prepared)), "family": before["family"]}

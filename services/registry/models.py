@@ -24,7 +24,11 @@ workers = Table(
     Column("birth_date", Date, nullable=False),
     Column("phone_masked", String(11), nullable=False),
     Column("employer", String(100), nullable=False),
-    Column("union", String(100), nullable=False),
+    Column("union", String(100), nullable=False),  # the name of the unit below, renamed with it (units.change)
+    # The union unit the file belongs to and that unit's path, copied so that a scope is one prefix condition on
+    # the file itself (scope.py). A unit with files never moves (org_rules.check_move), so the copy stays true.
+    Column("org_unit_id", String(32), nullable=False),
+    Column("path", String(1000), nullable=False),
     Column("category", String(10), nullable=False),
     Column("reasons", String(100), nullable=False),
     Column("household_size", Integer, nullable=False),
@@ -43,6 +47,7 @@ workers = Table(
     # A city union keeps tens of thousands of files: filters by union or category scan quickly, and
     # every extra index slows the bulk import. Reviews due are looked up by status and date.
     Index("ix_workers_status_review_due_on", "status", "review_due_on"),
+    Index("ix_workers_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
 )
 
 status_history = Table(
@@ -74,6 +79,9 @@ imports = Table(
     Column("import_id", String(32), primary_key=True),
     Column("filename", String(255)),
     Column("actor", String(100), nullable=False),
+    # an import belongs to the unit of the user who started it, and is seen within that unit's scope only
+    Column("org_unit_id", String(32), nullable=False),
+    Column("path", String(1000), nullable=False),
     Column("status", String(10), nullable=False),
     Column("total_rows", Integer, nullable=False),
     Column("processed_rows", Integer, nullable=False),

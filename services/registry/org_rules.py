@@ -1,4 +1,5 @@
-"""The rules of the union tree (帮扶中心网络), as plain functions: levels, names, where a unit may go.
+"""The rules of the union tree (帮扶中心网络), as plain functions: levels, names, where a unit may go, which unit a
+worker's union names.
 
 全国总工会 → 省 → 市 → 区县 → 基层: a unit's level is lower than its parent's (levels may be skipped), names are
 unique among siblings, and a unit moves only while nothing hangs below it or refers to it.
@@ -71,3 +72,25 @@ def check_move(unit: Place, new_parent: Place, has_records: bool, sibling_names,
         raise ServiceError("conflict", "该组织已有下级组织或职工档案，不能调整上级组织", 409)
     check_below(new_parent.level, unit.level, "parent_id")
     check_unique(name, sibling_names)
+
+
+UNKNOWN_UNION = "未知的工会组织"
+
+
+@dataclass(frozen=True)
+class UnionUnit:
+    """The unit a worker's file belongs to, as the file keeps it: its id, name and path."""
+
+    org_unit_id: str
+    name: str
+    path: str
+
+
+def union_named(name: str, units_by_name: dict[str, list[UnionUnit]]) -> UnionUnit:
+    """The unit a worker's `union` names among the units of the caller's scope (all of them, or those of that name)."""
+    found = units_by_name.get(name, ())
+    if not found:
+        raise InvalidValue(UNKNOWN_UNION)
+    if len(found) > 1:
+        raise InvalidValue(f"组织范围内有{len(found)}个名为“{name}”的工会组织，请改用 org_unit_id 指明，或先为其更名")
+    return found[0]

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 
 from services.registry import payee_rules, views
 from services.registry.models import change_requests, workers
+from services.registry.scope import worker_within_scope
 from shared.events import new_id
 from shared.masking import mask_bank_account
 
@@ -82,8 +83,10 @@ def view_of(session, change_request_id: str) -> dict:
     return views.change_request(row, row.name)
 
 
-def search(session, criteria: dict) -> dict:
+def search(session, criteria: dict, scope: str | None) -> dict:
+    """The requests about files in the caller's scope that match the criteria."""
     conditions = [change_requests.c[field] == criteria[field] for field in ("status", "worker_id") if field in criteria]
+    conditions.append(worker_within_scope(session, change_requests.c.worker_id, scope))
     total = session.execute(select(func.count()).select_from(change_requests).where(*conditions)).scalar()
     rows = session.execute(
         _with_names()

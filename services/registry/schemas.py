@@ -1,6 +1,6 @@
 """The registry's API bodies. Field checks come from rules.py, the same ones the import uses."""
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.registry import org_rules, payee_rules, rules
 from shared.clock import today
@@ -48,6 +48,12 @@ def id_number(text: str) -> str:
     return parse_id_number(text).number
 
 
+def unit_id(text: str) -> str:
+    if not looks_like_id(text):
+        raise InvalidValue("未知的组织")
+    return text
+
+
 class BankSchema(StrictSchema):
     name = Checked(lambda v: rules.check_text(v, "开户银行", 50), required=True)
     account = Checked(rules.check_bank_account, required=True)
@@ -66,7 +72,8 @@ class WorkerFieldsSchema(StrictSchema):
     name = Checked(rules.check_name, required=True)
     phone = Checked(normalize_phone, required=True)
     employer = Checked(lambda v: rules.check_text(v, "工作单位"), required=True)
-    union = Checked(lambda v: rules.check_text(v, "所属工会"), required=True)
+    union = Checked(lambda v: rules.check_text(v, "所属工会"))  # a unit's name, or `org_unit_id` instead
+    org_unit_id = Checked(unit_id)
     category = Checked(rules.check_category, required=True)
     reasons = CheckedList(rules.check_reasons, Text(), required=True)
     household_size = CheckedInteger(rules.check_household_size, required=True)
@@ -80,13 +87,24 @@ class WorkerFieldsSchema(StrictSchema):
     filed_on = CheckedDate(filed_on_until_today, load_default=None)
 
 
+class WorkerChangeSchema(WorkerFieldsSchema):
+    """A PATCH: any of the fields, and the reason of a move to another unit (see store.apply_update)."""
+
+    reason = Checked(lambda v: rules.check_text(v, "原因", 500))
+
+
 # A PATCH may leave out any field, and either half of `bank` (the stored half stays: "change the account");
 # family members come whole, as nothing tells which stored member a part of one would complete.
-PATCH_MAY_LEAVE_OUT = (*WorkerFieldsSchema._declared_fields, "bank.name", "bank.account")
+PATCH_MAY_LEAVE_OUT = (*WorkerChangeSchema._declared_fields, "bank.name", "bank.account")
 
 
 class WorkerCreateSchema(WorkerFieldsSchema):
     id_number = Checked(id_number, required=True)
+
+    @validates_schema
+    def names_a_union(self, data, **kwargs):
+        if "union" not in data and "org_unit_id" not in data:
+            raise ValidationError("必填", "union")
 
 
 class StatusChangeSchema(StrictSchema):
@@ -108,15 +126,10 @@ class WorkerQuerySchema(PagedQuerySchema):
     category = Text(validate=validate.OneOf(rules.CATEGORIES, error="未知的困难类别"))
     status = Text(validate=validate.OneOf(rules.STATUSES, error="未知的状态"))
     union = Text(validate=validate.Length(max=100))
+    org_unit_id = Text(validate=validate.Length(max=32))  # that unit's subtree
     q = Text(validate=validate.Length(min=1, max=50))
     review_due_by = fields.Date()
     # Bounded so the row offset fits the databases' 64-bit integers.
-
-
-def unit_id(text: str) -> str:
-    if not looks_like_id(text):
-        raise InvalidValue("未知的组织")
-    return text
 
 
 class OrgUnitCreateSchema(StrictSchema):

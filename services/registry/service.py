@@ -9,8 +9,8 @@ from services.registry.schemas import (
     OrgUnitChangeSchema,
     OrgUnitCreateSchema,
     StatusChangeSchema,
+    WorkerChangeSchema,
     WorkerCreateSchema,
-    WorkerFieldsSchema,
     WorkerQuerySchema,
 )
 from shared.data_vault import DataVault
@@ -40,15 +40,18 @@ class RegistryService:
     def metrics(self):
         return self.figures(self.db)
 
+    # What users ask for takes their `scope` (scope.py): the unit their account belongs to, None for the root's users.
+    # applicants, contacts, payees and payee_changes serve other services (aid, notify, the gateway's flags on what
+    # aid answered), which scope what they show themselves: they take none.
     @rpc
-    def register_worker(self, payload, actor):
+    def register_worker(self, payload, actor, scope):
         data = load_or_400(WorkerCreateSchema(), payload)
-        row = store.register(self.db, self.vault, data, actor)
+        row = store.register(self.db, self.vault, data, actor, scope)
         return views.worker(self.vault, row)
 
     @rpc
-    def get_worker(self, worker_id, actor, reveal=False):
-        row = store.load(self.db, worker_id)
+    def get_worker(self, worker_id, actor, scope, reveal=False):
+        row = store.load(self.db, worker_id, scope)
         if reveal:
             store.audit(self.db, actor, "reveal", worker_id)
             self.db.commit()
@@ -67,13 +70,13 @@ class RegistryService:
         return store.payees(self.db, self.vault, list(worker_ids))
 
     @rpc
-    def audit_trail(self, worker_id):
-        return views.audit_trail(store.audit_trail(self.db, worker_id))
+    def audit_trail(self, worker_id, scope):
+        return views.audit_trail(store.audit_trail(self.db, worker_id, scope))
 
     @rpc
-    def list_workers(self, query):
+    def list_workers(self, query, scope):
         criteria = load_or_400(WorkerQuerySchema(), query)
-        rows, total = store.search(self.db, self.vault, criteria)
+        rows, total = store.search(self.db, self.vault, criteria, scope)
         return {
             "items": [views.worker(self.vault, row) for row in rows],
             "total": total,
@@ -82,33 +85,33 @@ class RegistryService:
         }
 
     @rpc
-    def update_worker(self, worker_id, payload, actor):
-        changes = load_or_400(WorkerFieldsSchema(), payload, partial=PATCH_MAY_LEAVE_OUT)
+    def update_worker(self, worker_id, payload, actor, scope):
+        changes = load_or_400(WorkerChangeSchema(), payload, partial=PATCH_MAY_LEAVE_OUT)
         if "filed_on" in changes and changes["filed_on"] is None:  # only a new file defaults to today
             raise validation_error({"filed_on": ["不能为空"]})
-        row, change_request_id = store.apply_update(self.db, self.vault, worker_id, changes, actor)
+        row, change_request_id = store.apply_update(self.db, self.vault, worker_id, changes, actor, scope)
         worker = views.worker(self.vault, row)
         if change_request_id is None:
             return worker
         return views.pending_change(change_request_id, worker)
 
     @rpc
-    def list_change_requests(self, query):
-        return payee_requests.search(self.db, load_or_400(ChangeRequestQuerySchema(), query))
+    def list_change_requests(self, query, scope):
+        return payee_requests.search(self.db, load_or_400(ChangeRequestQuerySchema(), query), scope)
 
     @rpc
-    def decide_change_request(self, change_request_id, approve, payload, actor):
+    def decide_change_request(self, change_request_id, approve, payload, actor, scope):
         reason = load_or_400(ChangeDecisionSchema(), payload)["reason"]
-        return payee_decisions.decide(self.db, self.vault, change_request_id, approve, reason, actor)
+        return payee_decisions.decide(self.db, self.vault, change_request_id, approve, reason, actor, scope)
 
     @rpc
     def payee_changes(self, worker_ids):
         return payee_requests.bank_changes(self.db, list(worker_ids))
 
     @rpc
-    def change_status(self, worker_id, payload, actor):
+    def change_status(self, worker_id, payload, actor, scope):
         change = load_or_400(StatusChangeSchema(), payload)
-        row = store.change_status(self.db, worker_id, change["status"], change["reason"], actor)
+        row = store.change_status(self.db, worker_id, change["status"], change["reason"], actor, scope)
         return views.worker(self.vault, row, history=store.history(self.db, row))
 
     # The union tree: `scope` is the caller's unit (None: the root's users), see units.py.
@@ -146,15 +149,15 @@ class RegistryService:
         uploads.discard(self.db, import_id)
 
     @rpc
-    def import_workers(self, import_id, parts, filename, actor):
-        """Import the upload sent as parts 0 .. parts-1 by add_import_part."""
-        return imports.run_import(self.db, self.vault, import_id, parts, filename, actor)
+    def import_workers(self, import_id, parts, filename, actor, scope):
+        """Import the upload sent as parts 0 .. parts-1 by add_import_part, into the units of the scope."""
+        return imports.run_import(self.db, self.vault, import_id, parts, filename, actor, scope)
 
     @rpc
-    def start_import(self, import_id, filename, actor):
+    def start_import(self, import_id, filename, actor, scope):
         """Announce an import that import_workers will run asynchronously, so its progress exists at once."""
-        imports.announce(self.db, import_id, filename, actor)
+        imports.announce(self.db, import_id, filename, actor, scope)
 
     @rpc
-    def import_progress(self, import_id):
-        return views.import_progress(imports.load(self.db, import_id))
+    def import_progress(self, import_id, scope):
+        return views.import_progress(imports.load(self.db, import_id, scope))

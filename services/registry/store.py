@@ -5,12 +5,14 @@ import json
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.registry import payee_requests, payee_rules, workers
+from services.registry import payee_requests, payee_rules, units, workers
 from services.registry.models import audit_log, outbox, status_history
 from services.registry.models import workers as workers_table
+from services.registry.scope import under, within_scope
 from shared import clock
 from shared.db import insert_many, row_by_id
 from shared.domain_errors import Refused
+from shared.errors import validation_error
 from shared.event_types import new_event
 from shared.events import new_id, now_utc
 from shared.masking import scrub
@@ -34,13 +36,27 @@ def duplicate_worker(worker_id: str) -> Refused:
     return Refused("duplicate_worker", "该身份证号已建档", {"worker_id": worker_id})
 
 
-def load(session, worker_id: str):
-    return row_by_id(session, workers_table.c.worker_id, worker_id, "职工档案")
+WHAT = "职工档案"
+MOVE_NEEDS_REASON = "调到其他工会组织须说明原因"
 
 
-def register(session, vault, data: dict, actor: str):
+def load(session, worker_id: str, scope: str | None):
+    """A file in the caller's scope; one out of it is answered as unknown."""
+    return row_by_id(
+        session, workers_table.c.worker_id, worker_id, WHAT, within_scope(session, workers_table.c.path, scope)
+    )
+
+
+def reread(session, worker_id: str):
+    """A file whose id the caller's scope was already checked for (or that was just written)."""
+    return row_by_id(session, workers_table.c.worker_id, worker_id, WHAT)
+
+
+def register(session, vault, data: dict, actor: str, scope: str | None):
     if data["filed_on"] is None:
         data["filed_on"] = clock.today()
+    unit = units.union_of(session, data, scope)
+    data = {**data, "union": unit.name, "org_unit_id": unit.org_unit_id}
     id_hash = vault.lookup_hash(data["id_number"])
     existing = session.execute(
         select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)
@@ -48,7 +64,11 @@ def register(session, vault, data: dict, actor: str):
     session.rollback()  # end the read before writing (see write_if_unchanged)
     if existing:
         raise duplicate_worker(existing)
-    row = workers.new_row(vault, data, parse_id_number(data["id_number"]), new_id(), id_hash, now_utc())
+    row = {
+        **workers.new_row(vault, data, parse_id_number(data["id_number"]), new_id(), id_hash, now_utc()),
+        "org_unit_id": unit.org_unit_id,
+        "path": unit.path,
+    }
     try:
         session.execute(insert(workers_table).values(**row))
         audit(session, actor, "create", row["worker_id"])
@@ -59,7 +79,7 @@ def register(session, vault, data: dict, actor: str):
         raise duplicate_worker(
             session.execute(select(workers_table.c.worker_id).where(workers_table.c.id_number_hash == id_hash)).scalar()
         ) from None
-    return load(session, row["worker_id"])
+    return reread(session, row["worker_id"])
 
 
 def write_if_unchanged(session, row, **values) -> None:
@@ -79,20 +99,43 @@ def write_if_unchanged(session, row, **values) -> None:
         raise Refused("conflict", "档案刚被他人修改，请刷新后重试")
 
 
-def apply_update(session, vault, worker_id: str, changes: dict, actor: str) -> tuple:
+def apply_update(session, vault, worker_id: str, changes: dict, actor: str, scope: str | None) -> tuple:
     """PATCH: merge the given fields into the file, except new bank details, which open a change request
-    (payee_rules); no change at all writes nothing. The file as it now is, and the change request's id or None."""
-    row = load(session, worker_id)
+    (payee_rules); no change at all writes nothing. A move to another unit of the scope needs a reason, kept in the
+    audit log. The file as it now is, and the change request's id or None."""
+    row = load(session, worker_id, scope)
+    reason = changes.pop("reason", None)
+    unit = None
+    if "union" in changes or "org_unit_id" in changes:
+        unit = units.union_of(session, changes, scope)
+        changes = {**changes, "union": unit.name, "org_unit_id": unit.org_unit_id}
     before = workers.data_of(vault, row)
     after, requested_bank = payee_rules.held_back(before, workers.patched(before, changes))
     changed = workers.changed_fields(before, after)
+    moved = unit is not None and unit.org_unit_id != row.org_unit_id
+    if moved and reason is None:
+        session.rollback()
+        raise validation_error({"reason": [MOVE_NEEDS_REASON]})
     if not changed and requested_bank is None:
         session.rollback()
         return row, None
     now = now_utc()
     if changed:
-        write_if_unchanged(session, row, **workers.stored_fields(vault, after), updated_at=now)
+        placed = {"org_unit_id": unit.org_unit_id, "path": unit.path} if moved else {}
+        write_if_unchanged(session, row, **workers.stored_fields(vault, after), **placed, updated_at=now)
         audit(session, actor, "update", worker_id, fields=changed)
+        if moved:
+            audit(
+                session,
+                actor,
+                "move",
+                worker_id,
+                from_org_unit_id=row.org_unit_id,
+                from_union=row.union,
+                to_org_unit_id=unit.org_unit_id,
+                to_union=unit.name,
+                reason=reason,
+            )
     else:
         session.rollback()  # end the read before writing (see write_if_unchanged)
     change_request_id = None
@@ -108,7 +151,7 @@ def apply_update(session, vault, worker_id: str, changes: dict, actor: str) -> t
 
 def announce_update(session, worker_id: str, changed: list[str]):
     """The worker_updated event of a file just written, in the same transaction; the file as written."""
-    updated = load(session, worker_id)
+    updated = reread(session, worker_id)
     add_events(
         session,
         outbox,
@@ -124,8 +167,8 @@ def announce_update(session, worker_id: str, changed: list[str]):
     return updated
 
 
-def change_status(session, worker_id: str, new_status: str, reason: str, actor: str):
-    row = load(session, worker_id)
+def change_status(session, worker_id: str, new_status: str, reason: str, actor: str, scope: str | None):
+    row = load(session, worker_id, scope)
     if new_status == row.status:
         session.rollback()
         raise Refused("invalid_transition", f"档案已经是 {row.status} 状态")
@@ -142,7 +185,7 @@ def change_status(session, worker_id: str, new_status: str, reason: str, actor: 
         )
     )
     audit(session, actor, "status", worker_id, from_status=row.status, to_status=new_status)
-    updated = load(session, worker_id)
+    updated = reread(session, worker_id)
     add_events(
         session,
         outbox,
@@ -177,8 +220,12 @@ def history(session, worker_row) -> list[dict]:
     ]
 
 
-def search(session, vault, query: dict):
-    conditions = []
+def search(session, vault, query: dict, scope: str | None):
+    """The files of the scope that match the query; `org_unit_id` narrows it to that unit's subtree (404 for a unit out
+    of scope, as for an unknown one)."""
+    conditions = [within_scope(session, workers_table.c.path, scope)]
+    if "org_unit_id" in query:
+        conditions.append(under(workers_table.c.path, units.load(session, query["org_unit_id"], scope).path))
     if "id_number" in query:
         conditions.append(workers_table.c.id_number_hash == vault.lookup_hash(query["id_number"]))
     for field in ("category", "status", "union"):
@@ -202,8 +249,8 @@ def search(session, vault, query: dict):
     return rows, total
 
 
-def audit_trail(session, worker_id: str) -> list:
-    load(session, worker_id)
+def audit_trail(session, worker_id: str, scope: str | None) -> list:
+    load(session, worker_id, scope)
     return session.execute(select(audit_log).where(audit_log.c.worker_id == worker_id).order_by(audit_log.c.id)).all()
 
 

@@ -1,7 +1,7 @@
 """The union tree's units of work: each change writes the unit and its event together; org_rules decides.
 
-A caller works inside a scope, the unit its account belongs to (None: the root's users, everywhere). A unit outside
-it is answered as one that does not exist: 404 when asked for, 400 on the field when a body names it.
+A caller works inside a scope (scope.py). A unit outside it is answered as one that does not exist: 404 when asked for,
+400 on the field when a body names it.
 """
 
 from sqlalchemy import exists, func, insert, select, update
@@ -11,15 +11,17 @@ from services.registry import org_rules
 from services.registry.answers import OrgUnitSchema
 from services.registry.models import org_units, outbox
 from services.registry.models import workers as workers_table
+from services.registry.scope import UNIT as WHAT
+from services.registry.scope import scope_path, within_scope
 from shared import org_paths
 from shared.answers import Shown, page_of
 from shared.errors import ServiceError, looks_like_id, not_found, validation_error
 from shared.event_types import new_event
 from shared.events import new_id, now_utc
 from shared.outbox import add_events
+from shared.validation import InvalidValue
 
 UNIT = OrgUnitSchema()
-WHAT = "组织"
 
 
 def view(row) -> dict:
@@ -45,16 +47,6 @@ def _row(session, unit_id: str):
     return session.execute(select(org_units).where(org_units.c.org_unit_id == unit_id)).first()
 
 
-def scope_path(session, scope: str | None) -> str:
-    """The path every unit in the scope starts with."""
-    if scope is None:
-        return org_paths.EVERYWHERE
-    row = _row(session, scope) if looks_like_id(scope) else None
-    if row is None:
-        raise not_found(WHAT)
-    return row.path
-
-
 def _find(session, unit_id: str, scope: str | None):
     row = _row(session, unit_id) if looks_like_id(unit_id) else None
     return row if row is not None and org_paths.within(row.path, scope_path(session, scope)) else None
@@ -78,9 +70,39 @@ def _child_names(session, parent_id: str | None) -> set[str]:
     return set(session.execute(select(org_units.c.name).where(org_units.c.parent_id == parent_id)).scalars())
 
 
-def _has_workers(session, name: str) -> bool:
-    """Until worker files carry their unit's id, a file names its union."""
-    return session.execute(select(exists().where(workers_table.c.union == name))).scalar()
+def _has_workers(session, unit) -> bool:
+    """Whether files belong to the unit itself (those below it belong to its children)."""
+    return session.execute(select(exists().where(workers_table.c.path == unit.path))).scalar()
+
+
+def _union_unit(row) -> org_rules.UnionUnit:
+    return org_rules.UnionUnit(row.org_unit_id, row.name, row.path)
+
+
+def unions_by_name(session, scope: str | None, name: str | None = None) -> dict[str, list[org_rules.UnionUnit]]:
+    """The units of the scope (those of one name, when given) by name: names are unique among siblings only."""
+    query = select(org_units.c.org_unit_id, org_units.c.name, org_units.c.path).where(
+        within_scope(session, org_units.c.path, scope)
+    )
+    if name is not None:
+        query = query.where(org_units.c.name == name)
+    found: dict[str, list[org_rules.UnionUnit]] = {}
+    for row in session.execute(query):
+        found.setdefault(row.name, []).append(_union_unit(row))
+    return found
+
+
+def union_of(session, body: dict, scope: str | None) -> org_rules.UnionUnit:
+    """The unit a worker's body names: `org_unit_id`, or else `union` by name among the units of the scope."""
+    if body.get("org_unit_id") is not None:
+        unit = _union_unit(named_in_body(session, body["org_unit_id"], scope, "org_unit_id"))
+        if body.get("union", unit.name) != unit.name:
+            raise validation_error({"union": ["与 org_unit_id 所指的工会组织不符"]})
+        return unit
+    try:
+        return org_rules.union_named(body["union"], unions_by_name(session, scope, body["union"]))
+    except InvalidValue as exc:
+        raise validation_error({"union": [str(exc)]}) from None
 
 
 def _count_child(session, parent, step: int) -> None:
@@ -152,7 +174,7 @@ def change(session, unit_id: str, changes: dict, scope: str | None):
     parent = None
     if parent_id != unit.parent_id:
         parent = named_in_body(session, parent_id, scope, "parent_id")
-        has_records = unit.children > 0 or _has_workers(session, unit.name)
+        has_records = unit.children > 0 or _has_workers(session, unit)
         org_rules.check_move(_place(unit), _place(parent), has_records, _child_names(session, parent_id), name)
     else:
         org_rules.check_unique(name, _child_names(session, parent_id) - {unit.name})
@@ -166,6 +188,12 @@ def change(session, unit_id: str, changes: dict, scope: str | None):
             conditions.append(org_units.c.children == 0)
         if not session.execute(update(org_units).where(*conditions).values(**values)).rowcount:
             raise changed_meanwhile()
+        if name != unit.name:  # the files keep their union's name; a new version, so no write of the old one follows
+            session.execute(
+                update(workers_table)
+                .where(workers_table.c.path == unit.path)
+                .values(union=name, version=workers_table.c.version + 1)
+            )
         if parent is not None:
             _count_child(session, _row(session, unit.parent_id), -1)
             _count_child(session, parent, 1)
@@ -176,7 +204,7 @@ def change(session, unit_id: str, changes: dict, scope: str | None):
 
 def subtree(session, scope: str | None, page: int, per_page: int) -> dict:
     """The units of the scope, from the top down (a parent before its children), each level by name."""
-    within = org_units.c.path.like(org_paths.subtree_pattern(scope_path(session, scope)))
+    within = within_scope(session, org_units.c.path, scope)
     total = session.execute(select(func.count()).select_from(org_units).where(within)).scalar()
     rows = session.execute(
         select(org_units)

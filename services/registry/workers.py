@@ -15,6 +15,7 @@ DATA_FIELDS = (
     "phone",
     "employer",
     "union",
+    "org_unit_id",
     "category",
     "reasons",
     "household_size",
@@ -76,7 +77,8 @@ def _stored_family(vault, family: list[dict]) -> list[dict]:
 
 
 def stored_fields(vault, data: dict) -> dict:
-    """The columns a worker's data fills in (everything but identity, status and timestamps)."""
+    """The columns a worker's data fills in (everything but identity, unit, status and timestamps): the unit's id and
+    path are the union named resolved among the caller's units (units.union_of), which the shell adds."""
     return {
         "name": data["name"],
         "sealed": seal(vault, data["id_number"], data["phone"], data["bank"]["account"]),
@@ -123,6 +125,7 @@ def _worker_data(row, name: str | None, id_number: str, phone: str, bank_account
         "phone": phone,
         "employer": row.employer,
         "union": row.union,
+        "org_unit_id": row.org_unit_id,
         "category": row.category,
         "reasons": row.reasons.split(","),
         "household_size": row.household_size,
@@ -193,6 +196,7 @@ def event_about(row_or_data: dict) -> dict:
         "worker_id": row_or_data["worker_id"],
         "category": row_or_data["category"],
         "union": row_or_data["union"],
+        "org_unit_id": row_or_data["org_unit_id"],
         "status": row_or_data["status"],
         "household_size": row_or_data["household_size"],
         "filed_on": row_or_data["filed_on"].isoformat(),

@@ -1,4 +1,5 @@
-"""Builders for end-to-end tests: synthetic, valid worker bodies with fresh personal numbers."""
+"""Builders for end-to-end tests: synthetic, valid worker bodies with fresh personal numbers, and the union units
+they name."""
 
 import itertools
 import json
@@ -8,10 +9,16 @@ from datetime import date, timedelta
 
 from shared.validation import id_check_char
 from tests.conftest import SHARED_DATA
+from tests.fakes.sheets import UNIONS
+from tests.fakes.unions import unit_body
 
 _rng = random.Random()
 _serial = itertools.count(1)
 _used: set[str] = set()
+# per running system (its gateway's URL): the root's id, and the unions made under it (those of tests/fakes/unions.py
+# are there from the start)
+_roots: dict[str, str] = {}
+_unions: dict[str, set[str]] = {}
 
 SAMPLE_CSV = SHARED_DATA / "workers_sample.csv"
 SAMPLE_XLSX = SHARED_DATA / "workers_sample.xlsx"
@@ -99,20 +106,51 @@ def total_workers(api) -> int:
     return response.json()["total"]
 
 
+def root_unit(api) -> str:
+    """The org_unit_id of the running system's root."""
+    if api.base_url not in _roots:
+        items = api.get("/api/v1/org-units?per_page=500").json()["items"]
+        (_roots[api.base_url],) = [unit["org_unit_id"] for unit in items if unit["parent_id"] is None]
+    return _roots[api.base_url]
+
+
+def add_unit(api, name: str, parent_id: str, level: str, token=None, **kwargs) -> dict:
+    """A new union unit (as the admin unless another token is given); returns the 201 body."""
+    body = {"name": name, "parent_id": parent_id, "level": level}
+    response = api.post("/api/v1/org-units", json=body, **({"token": token} if token else {}), **kwargs)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def union_unit(api, name: str) -> None:
+    """A base union of that name under the root, made once per system: a worker's union names a unit."""
+    made = _unions.setdefault(api.base_url, set(UNIONS))
+    if name not in made:
+        response = api.post("/api/v1/org-units", json=unit_body(root_unit(api), name))
+        assert response.status_code in (201, 409), response.text  # 409: another test made it
+        made.add(name)
+
+
 def create_worker(api, token=None, **overrides) -> tuple[dict, dict]:
-    """Registers a valid worker; returns (the body sent, the 201 response body)."""
+    """Registers a valid worker, in a base union under the root made if need be (unless the body names its unit by
+    org_unit_id); returns (the body sent, the 201 response body)."""
     body = valid_worker(**overrides)
+    if "org_unit_id" not in body:
+        union_unit(api, body["union"])
     kwargs = {"token": token} if token else {}
     response = api.post("/api/v1/workers", json=body, **kwargs)
     assert response.status_code == 201, response.text
     return body, response.json()
 
 
-def new_user(api, role: str, donor_id: str | None = None) -> dict:
-    """Creates a user as the admin; returns the 201 body (user_id, name, role, token)."""
+def new_user(api, role: str, donor_id: str | None = None, org_unit_id: str | None = None) -> dict:
+    """Creates a user as the admin (in the admin's unit unless told another); returns the 201 body (user_id, name,
+    role, org_unit_id, token)."""
     body = {"name": f"测试{role}", "role": role}
     if donor_id:
         body["donor_id"] = donor_id
+    if org_unit_id:
+        body["org_unit_id"] = org_unit_id
     response = api.post("/api/v1/users", json=body)
     assert response.status_code == 201, response.text
     return response.json()

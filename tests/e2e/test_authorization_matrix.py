@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from tests.e2e.builders import new_user
+from tests.e2e.builders import add_unit, new_user, own_tag, root_unit, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
+from tests.fakes.sheets import generate_workers, to_csv_bytes
 
 ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
 PUBLIC = "public"
@@ -129,3 +130,46 @@ def test_each_role_reaches_exactly_what_it_may(api):
 def test_a_donor_is_refused_another_donors_record(api, path):
     token = new_user(api, "donor", donor_id=DONOR_ID)["token"]
     assert api.get(path.format(other=MISSING), token=token).status_code == 403
+
+
+# A record of another unit answers as one that does not exist, to every role that may call the endpoint, (role, body)
+SCOPED = {
+    ("GET", "/api/v1/workers/{worker_id}"): (STAFF, None),
+    ("GET", "/api/v1/workers/{worker_id}?reveal=1"): (CASEWORK, None),
+    ("GET", "/api/v1/workers/{worker_id}/audit"): (("admin", "auditor"), None),
+    ("PATCH", "/api/v1/workers/{worker_id}"): (CASEWORK, {"household_size": 4}),
+    ("POST", "/api/v1/workers/{worker_id}/status"): (CASEWORK, {"status": "suspended", "reason": "核查"}),
+    ("GET", "/api/v1/imports/{import_id}"): (STAFF, None),
+    ("POST", "/api/v1/change-requests/{change_request_id}/approve"): (CASEWORK, {}),
+    ("POST", "/api/v1/change-requests/{change_request_id}/reject"): (CASEWORK, {}),
+}
+SCOPED_LISTS = ("/api/v1/workers?id_number={id_number}", "/api/v1/change-requests?worker_id={worker_id}")
+
+
+def test_the_same_role_in_another_unit_finds_nothing_of_the_first(api):
+    tag, root = own_tag(), root_unit(api)
+    first, second = (add_unit(api, f"{name}工会{tag}", root, "base") for name in ("甲", "乙"))
+    maker = new_user(api, "caseworker", org_unit_id=first["org_unit_id"])["token"]
+    body = valid_worker(union=first["name"])
+    worker_id = api.post("/api/v1/workers", json=body, token=maker).json()["worker_id"]
+    bank = {"bank": {"name": "中国银行", "account": "6217000011112222333"}}
+    change_request_id = api.patch(f"/api/v1/workers/{worker_id}", json=bank, token=maker).json()["change_request_id"]
+    sheet = to_csv_bytes([{**generate_workers(1, seed=3)[0], "union": first["name"], "id_number": body["id_number"]}])
+    import_id = api.post("/api/v1/workers/import?filename=w.csv", data=sheet, token=maker).json()["import_id"]
+    ids = {"worker_id": worker_id, "import_id": import_id, "change_request_id": change_request_id, **body}
+    staff = ("admin", "caseworker", "finance", "auditor")
+    tokens = {role: new_user(api, role, org_unit_id=second["org_unit_id"])["token"] for role in staff}
+    auditor = new_user(api, "auditor", org_unit_id=first["org_unit_id"])["token"]
+    assert api.get(f"/api/v1/workers/{worker_id}/audit", token=auditor).status_code == 200  # the first unit's own
+
+    wrong = []
+    for (method, path), (allowed, payload) in SCOPED.items():
+        for role in allowed:
+            answer = api.call(method, path.format(**ids), token=tokens[role], json=payload)
+            if answer.status_code != 404:
+                wrong.append(f"{method} {path} as {role} of another unit: {answer.status_code}")
+    for path in SCOPED_LISTS:
+        for role, token in tokens.items():
+            if api.get(path.format(**ids), token=token).json()["total"]:
+                wrong.append(f"GET {path} as {role} of another unit lists the first unit's")
+    assert not wrong, "\n".join(wrong)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.e2e.builders import add_unit as add
 from tests.e2e.builders import assert_error, own_tag
 from tests.e2e.console_client import signed_in
 
@@ -16,13 +17,6 @@ USERS = "/api/v1/users"
 def root(api) -> dict:
     (unit,) = [item for item in api.get(UNITS + "?per_page=500").json()["items"] if item["parent_id"] is None]
     return unit
-
-
-def add(api, name: str, parent_id: str, level: str, token=None, **kwargs) -> dict:
-    body = {"name": name, "parent_id": parent_id, "level": level}
-    response = api.post(UNITS, json=body, **({"token": token} if token else {}), **kwargs)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 @pytest.fixture

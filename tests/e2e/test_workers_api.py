@@ -41,6 +41,8 @@ def test_register_returns_the_whole_file_masked(api):
     assert response.status_code == 201, response.text
     created = response.json()
     assert len(created["worker_id"]) >= 8 and recent(created["created_at"])
+    units = api.get("/api/v1/org-units?per_page=500").json()["items"]
+    (textile,) = [unit["org_unit_id"] for unit in units if (unit["name"], unit["depth"]) == ("纺织工会", 1)]
     assert {key: value for key, value in created.items() if key not in VOLATILE} == {
         "name": "张*明",
         "id_number": masked_id(id_number),
@@ -48,6 +50,7 @@ def test_register_returns_the_whole_file_masked(api):
         "phone": "138****8000",
         "employer": "市第一纺织厂",
         "union": "纺织工会",
+        "org_unit_id": textile,
         "category": "deep",
         "reasons": ["illness", "education"],
         "household_size": 3,

@@ -8,6 +8,7 @@ _WORKER: dict[str, Any] = {
     "worker_id": "w" * 32,
     "category": "deep",
     "union": "测试工会",
+    "org_unit_id": "b" * 32,
     "status": "active",
     "household_size": 3,
     "filed_on": "2026-01-05",

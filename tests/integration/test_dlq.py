@@ -17,6 +17,7 @@ from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
 from tests.fakes.events import sample
+from tests.fakes.unions import ROOT_SCOPE
 from tests.integration.conftest import deliveries_for, handled_count, wait_until
 
 
@@ -67,7 +68,7 @@ def test_a_parked_event_is_listed_then_replayed_once_its_cause_is_fixed(
     recorder.flaky_failures_left["count"] = FOREVER  # downstream is down for good, until an operator fixes it
     start(runner_factory, config, RegistryService, recorder.Recorder)
 
-    worker = registry_rpc.register_worker(worker_body(), "test")
+    worker = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
 
     [parked] = wait_until(lambda: parked_for(config, queues))
     assert (parked.queue, parked.event_type, parked.attempts) == (RECORDER_QUEUE, "worker_registered", 3)
@@ -93,7 +94,7 @@ def test_a_replayed_event_that_fails_again_is_parked_again_with_fresh_retries(
     queues = watched_queues([recorder.Recorder])
     recorder.flaky_failures_left["count"] = FOREVER
     start(runner_factory, config, RegistryService, recorder.Recorder)
-    worker = registry_rpc.register_worker(worker_body(), "test")
+    worker = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
     [parked] = wait_until(lambda: parked_for(config, queues))
 
     replay(config["AMQP_URI"], queues=queues)
@@ -108,8 +109,8 @@ def test_a_replay_of_one_event_id_leaves_the_others_parked(config, runner_factor
     queues = watched_queues([recorder.Recorder])
     recorder.flaky_failures_left["count"] = FOREVER
     start(runner_factory, config, RegistryService, recorder.Recorder)
-    first = registry_rpc.register_worker(worker_body(), "test")
-    second = registry_rpc.register_worker(worker_body(), "test")
+    first = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
+    second = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
     wait_until(lambda: len(parked_for(config, queues)) == 2)
     recorder.flaky_failures_left["count"] = 0
     first_event = deliveries_for(first["worker_id"])[0].event_id

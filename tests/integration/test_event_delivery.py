@@ -13,6 +13,7 @@ from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
 from tests.fakes.events import sample
+from tests.fakes.unions import ROOT_SCOPE
 from tests.integration.conftest import deliveries_for, get_parked, handled_count, idle, wait_until
 
 BROKER_ONLY = pytest.mark.parametrize("db_backend", ["sqlite"])  # retries and parking: the database plays no part
@@ -27,14 +28,14 @@ def start(runner_factory, config, *services):
 def handled_after(runner, recorder_db, registry_rpc) -> None:
     """A witness registered now, handled: every event the relay sent before it has been handled too (the relay
     publishes in outbox order, one queue delivers in order)."""
-    witness = registry_rpc.register_worker(worker_body(), "test")
+    witness = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
     wait_until(lambda: handled_count(recorder_db, witness["worker_id"]) == 1 and idle(runner))
 
 
 def test_registering_a_worker_emits_exactly_one_event(config, runner_factory, recorder_db, registry_rpc):
     runner = start(runner_factory, config, RegistryService, recorder.Recorder)
 
-    worker = registry_rpc.register_worker(worker_body(), "test")
+    worker = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
 
     wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)
     handled_after(runner, recorder_db, registry_rpc)
@@ -60,7 +61,7 @@ def test_an_event_survives_the_relay_dying_between_commit_and_publish(
 
     monkeypatch.setattr(ConfirmingPublisher, "publish", broker_unreachable)
 
-    worker = registry_rpc.register_worker(worker_body(), "test")
+    worker = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
     wait_until(lambda: tried)  # committed, and the relay's publish failed
     assert deliveries_for(worker["worker_id"]) == []
 
@@ -84,10 +85,11 @@ def test_an_event_published_twice_is_handled_once(config, runner_factory, record
             crashes_left[0] -= 1
             raise ConnectionResetError("relay died before marking the batch published")
 
-    monkeypatch.setattr(ConfirmingPublisher, "publish", publish_then_crash)
     runner = start(runner_factory, config, RegistryService, recorder.Recorder)
+    handled_after(runner, recorder_db, registry_rpc)  # the events the database starts with (its units') are out
+    monkeypatch.setattr(ConfirmingPublisher, "publish", publish_then_crash)
 
-    worker = registry_rpc.register_worker(worker_body(), "test")
+    worker = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
 
     wait_until(lambda: len(deliveries_for(worker["worker_id"])) == 2)
     handled_after(runner, recorder_db, registry_rpc)
@@ -116,7 +118,7 @@ def test_a_handler_that_fails_for_a_while_succeeds_on_retry(config, runner_facto
     recorder.flaky_failures_left["count"] = 2
     start(runner_factory, config, RegistryService, recorder.Recorder)
 
-    worker = registry_rpc.register_worker(worker_body(), "test")
+    worker = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
 
     wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)
     assert len(deliveries_for(worker["worker_id"])) == 3
@@ -127,7 +129,7 @@ def test_a_handler_that_keeps_failing_ends_in_the_parking_queue_with_its_reason(
     start(runner_factory, config, RegistryService, recorder.AlwaysFails)
     body = worker_body()
 
-    worker = registry_rpc.register_worker(body, "test")
+    worker = registry_rpc.register_worker(body, "test", ROOT_SCOPE)
 
     queue = parking_queue("evt-registry-worker_registered--failing.on_worker_registered")
     parked = get_parked(config["AMQP_URI"], queue)
@@ -165,5 +167,5 @@ def test_an_event_that_cannot_be_decoded_is_parked_at_once_and_the_consumer_goes
     assert parked.headers[REASON_HEADER].startswith("DecodeError: ")
     assert "13800138000" not in parked.headers[REASON_HEADER]
 
-    worker = registry_rpc.register_worker(worker_body(), "test")
+    worker = registry_rpc.register_worker(worker_body(), "test", ROOT_SCOPE)
     wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)

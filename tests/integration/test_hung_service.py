@@ -123,8 +123,8 @@ class SlowImportRegistry(RegistryService):
     """Imports as usual, but answers only after the gateway has stopped waiting."""
 
     @rpc
-    def import_workers(self, import_id, parts, filename, actor):
-        result = super().import_workers(import_id, parts, filename, actor)
+    def import_workers(self, import_id, parts, filename, actor, scope):
+        result = super().import_workers(import_id, parts, filename, actor, scope)
         eventlet.sleep(RPC_TIMEOUT * 2)
         return result
 

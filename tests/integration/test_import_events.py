@@ -7,6 +7,7 @@ from shared.upload_parts import import_content
 from tests.conftest import SHARED_DATA
 from tests.e2e.builders import valid_worker
 from tests.fakes import recorder
+from tests.fakes.unions import ROOT_SCOPE
 from tests.integration.conftest import handled_count, idle, wait_until
 
 
@@ -36,7 +37,7 @@ def test_import_events_follow_what_changed(config, runner_factory, recorder_db, 
     def registered_after(witnesses: list) -> None:
         """A witness registered now, handled: every worker_registered the relay sent before it has been handled too
         (the relay publishes in outbox order, one queue delivers in order)."""
-        witness = registry_rpc.register_worker(valid_worker(), "test")["worker_id"]
+        witness = registry_rpc.register_worker(valid_worker(), "test", ROOT_SCOPE)["worker_id"]
         wait_until(lambda: handled_count(recorder_db, witness) == 1 and idle(runner))
         witnesses.append(witness)
 

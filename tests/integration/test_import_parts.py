@@ -18,6 +18,7 @@ from shared.db import make_engine
 from shared.errors import ServiceError
 from shared.events import now_utc
 from tests.fakes.sheets import generate_workers, to_csv_bytes
+from tests.fakes.unions import ROOT_SCOPE
 
 ROWS = 30
 # What these check is the registry's logic, not how a database keeps it; on both where it is: a part sent twice
@@ -57,7 +58,7 @@ def test_parts_sent_out_of_order_and_twice_import_as_the_file_and_are_then_delet
         registry.add_import_part(import_id, seq, parts[seq])
     assert stored(registry_db) == [(import_id, 0), (import_id, 1), (import_id, 2)]
 
-    result = registry.import_workers(import_id, 3, "cut.csv", "test")
+    result = registry.import_workers(import_id, 3, "cut.csv", "test", ROOT_SCOPE)
 
     assert (result["import_id"], result["total_rows"], result["created"], result["rejected"]) == (
         import_id,
@@ -66,7 +67,7 @@ def test_parts_sent_out_of_order_and_twice_import_as_the_file_and_are_then_delet
         [],
     )
     assert stored(registry_db) == []
-    assert registry.import_progress(import_id)["status"] == "done"
+    assert registry.import_progress(import_id, ROOT_SCOPE)["status"] == "done"
 
 
 @ONE_DATABASE
@@ -76,11 +77,11 @@ def test_a_missing_part_fails_the_import_and_its_parts_are_deleted(registry, reg
         registry.add_import_part(import_id, seq, parts[seq])
 
     with pytest.raises(ServiceError) as refused:
-        registry.import_workers(import_id, 3, "cut.csv", "test")
+        registry.import_workers(import_id, 3, "cut.csv", "test", ROOT_SCOPE)
 
     assert (refused.value.status, refused.value.fields) == (400, {"file": [INCOMPLETE]})
     assert stored(registry_db) == []
-    state = registry.import_progress(import_id)
+    state = registry.import_progress(import_id, ROOT_SCOPE)
     assert (state["status"], state["result"]) == ("failed", {"error": INCOMPLETE})
 
 
@@ -92,7 +93,7 @@ def test_a_sheet_that_cannot_be_read_fails_and_its_parts_are_deleted_but_not_ano
     registry.add_import_part(import_id, 0, cut(b"\x00\x01garbage", 1)[0])
 
     with pytest.raises(ServiceError) as refused:
-        registry.import_workers(import_id, 1, "garbage.csv", "test")
+        registry.import_workers(import_id, 1, "garbage.csv", "test", ROOT_SCOPE)
 
     assert refused.value.status == 400 and "无法识别的文件格式" in refused.value.fields["file"][0]
     assert stored(registry_db) == [(other, 0)]
@@ -155,18 +156,18 @@ def test_a_filename_longer_than_its_column_is_refused_and_the_uploads_parts_are_
         registry.add_import_part(import_id, 0, cut(to_csv_bytes(generate_workers(1, seed=23)), 1)[0])
         with pytest.raises(ServiceError) as refused:
             if announce_first:  # an async import is announced before it runs
-                registry.start_import(import_id, too_long, "test")
+                registry.start_import(import_id, too_long, "test", ROOT_SCOPE)
             else:
-                registry.import_workers(import_id, 1, too_long, "test")
+                registry.import_workers(import_id, 1, too_long, "test", ROOT_SCOPE)
         assert (refused.value.status, list(refused.value.fields)) == (400, ["filename"])
         assert "255" in refused.value.fields["filename"][0]
         assert stored(registry_db) == []
         with pytest.raises(ServiceError) as unknown:
-            registry.import_progress(import_id)
+            registry.import_progress(import_id, ROOT_SCOPE)
         assert unknown.value.status == 404
 
     import_id = uuid.uuid4().hex
     registry.add_import_part(import_id, 0, cut(to_csv_bytes(generate_workers(1, seed=23)), 1)[0])
-    registry.start_import(import_id, longest, "test")
-    assert registry.import_workers(import_id, 1, longest, "test")["created"] == 1
-    assert registry.import_progress(import_id)["filename"] == longest
+    registry.start_import(import_id, longest, "test", ROOT_SCOPE)
+    assert registry.import_workers(import_id, 1, longest, "test", ROOT_SCOPE)["created"] == 1
+    assert registry.import_progress(import_id, ROOT_SCOPE)["filename"] == longest

@@ -95,6 +95,8 @@ def test_registry_0003_downgrades_with_workers_and_their_history_still_there(db_
                 phone_masked="138****0000",
                 employer="测试厂",
                 union="工会",
+                org_unit_id="u" * 32,
+                path=f"{'r' * 32}/{'u' * 32}/",
                 category="deep",
                 reasons="illness",
                 household_size=3,
@@ -160,3 +162,90 @@ def test_registry_0004_gives_an_existing_registry_its_root_unit_and_announces_it
         "某市总工会",
         [],
     )
+
+
+def test_registry_0005_gives_each_union_a_base_unit_and_every_file_its_unit_with_nothing_lost(db_urls):
+    """Files named their union in free text before: each name becomes a base unit under the root (a child of the
+    root already of that name is kept), announced like any unit, and each union keeps exactly its files."""
+    import json
+    from datetime import date, datetime
+
+    import sqlalchemy as sa
+
+    from shared.db import make_engine
+    from shared.event_types import read
+
+    url = db_urls["REGISTRY_DB_URL"]
+    config = alembic_config("registry", url)
+    command.upgrade(config, "0004")
+    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=UTC)
+    unions = ["纺织工会"] * 3 + ["建设工会"] * 2 + ["交通工会"]
+    with engine.begin() as connection:
+        root = connection.execute(sa.text("SELECT org_unit_id, path FROM org_units")).one()
+        kept = "k" * 32  # an admin made 建设工会 under the root before this revision
+        connection.execute(
+            sa.text("INSERT INTO org_units VALUES (:id, '建设工会', :root, 'base', :path, 1, 0, 1, :now, :now)"),
+            {"id": kept, "root": root.org_unit_id, "path": f"{root.path}{kept}/", "now": now},
+        )
+        connection.execute(
+            sa.text("UPDATE org_units SET children = 1 WHERE org_unit_id = :root"), {"root": root.org_unit_id}
+        )
+        for number, union in enumerate(unions):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO workers (worker_id, name, id_number_hash, id_number_masked, sealed, gender, birth_date,"
+                    ' phone_masked, employer, "union", category, reasons, household_size, household_monthly_income_fen,'
+                    " bank_name, bank_account_masked, family, filed_on, review_due_on, status, fingerprint, version,"
+                    " created_at, updated_at) VALUES (:id, '王测试', :hash, '110105********1234', 'x', 'male', :born,"
+                    " '138****0000', '测试厂', :union, 'deep', 'illness', 3, 100000, '测试银行', '****1234', '[]',"
+                    " :filed, :due, 'active', :hash, 1, :now, :now)"
+                ),
+                {
+                    "id": f"w{number}",
+                    "hash": f"{number:064d}",
+                    "born": date(1970, 1, 1),
+                    "union": union,
+                    "filed": date(2026, 1, 1),
+                    "due": date(2027, 1, 1),
+                    "now": now,
+                },
+            )
+        connection.execute(
+            sa.text(
+                "INSERT INTO imports (import_id, actor, status, total_rows, processed_rows, progress, started_at)"
+                " VALUES ('i1', 'caseworker:1', 'done', 6, 6, 100, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(sa.text("DELETE FROM outbox"))
+        before = dict(connection.execute(sa.text('SELECT "union", count(*) FROM workers GROUP BY "union"')).all())
+
+    command.upgrade(config, "head")
+
+    with engine.connect() as connection:
+        units = {row.name: row for row in connection.execute(sa.text("SELECT * FROM org_units WHERE depth = 1"))}
+        after = dict(
+            connection.execute(
+                sa.text(
+                    "SELECT u.name, count(*) FROM workers w JOIN org_units u"
+                    " ON u.org_unit_id = w.org_unit_id AND u.path = w.path GROUP BY u.name"
+                )
+            ).all()
+        )
+        events = [
+            read(kind, json.loads(payload))
+            for kind, payload in connection.execute(sa.text("SELECT event_type, payload FROM outbox"))
+        ]
+        imported = connection.execute(sa.text("SELECT org_unit_id, path FROM imports")).one()
+        children = connection.execute(sa.text("SELECT children FROM org_units WHERE depth = 0")).scalar()
+    engine.dispose()
+    assert after == before == {"纺织工会": 3, "建设工会": 2, "交通工会": 1}
+    assert units["建设工会"].org_unit_id == kept
+    assert {(unit.level, unit.parent_id) for unit in units.values()} == {("base", root.org_unit_id)}
+    assert children == 3
+    assert sorted((event.name, event.path) for event in events) == [
+        ("交通工会", [root.org_unit_id]),
+        ("纺织工会", [root.org_unit_id]),
+    ]
+    assert tuple(imported) == tuple(root)
+    command.downgrade(config, "0004")  # with the files still there

@@ -23,6 +23,7 @@ from shared.events import exchange_name, new_id
 from tests.e2e.builders import valid_worker
 from tests.e2e.notify_builders import MovableClock
 from tests.fakes.events import sample
+from tests.fakes.unions import ROOT_SCOPE
 from tests.integration.conftest import wait_until
 
 ONE_DATABASE = pytest.mark.parametrize("db_backend", ["sqlite"])  # which SMS an event means, not how it is kept once
@@ -90,7 +91,7 @@ def registered_workers(config, count: int) -> list[str]:
     from nameko.standalone.rpc import ServiceRpcProxy
 
     with ServiceRpcProxy("registry", config) as registry:
-        return [registry.register_worker(valid_worker(), "test")["worker_id"] for _ in range(count)]
+        return [registry.register_worker(valid_worker(), "test", ROOT_SCOPE)["worker_id"] for _ in range(count)]
 
 
 def test_redelivered_and_replayed_events_send_one_sms(

@@ -5,6 +5,7 @@ import pytest
 from services.registry.service import RegistryService
 from tests.e2e.builders import fresh_account, valid_worker
 from tests.fakes import recorder
+from tests.fakes.unions import ROOT_SCOPE
 from tests.integration.conftest import wait_until
 
 
@@ -17,13 +18,13 @@ def db_backend():
 def test_only_the_approval_of_a_bank_change_publishes_worker_updated(config, runner_factory, recorder_db, registry_rpc):
     runner = runner_factory(config, RegistryService, recorder.Recorder)
     runner.start()
-    worker_id = registry_rpc.register_worker(valid_worker(), "caseworker:maker")["worker_id"]
+    worker_id = registry_rpc.register_worker(valid_worker(), "caseworker:maker", ROOT_SCOPE)["worker_id"]
     new_account = fresh_account()
 
     asked = registry_rpc.update_worker(
-        worker_id, {"bank": {"name": "中国银行", "account": new_account}}, "caseworker:maker"
+        worker_id, {"bank": {"name": "中国银行", "account": new_account}}, "caseworker:maker", ROOT_SCOPE
     )
-    registry_rpc.decide_change_request(asked["change_request_id"], True, {}, "caseworker:checker")
+    registry_rpc.decide_change_request(asked["change_request_id"], True, {}, "caseworker:checker", ROOT_SCOPE)
 
     wait_until(lambda: any(hasattr(event, "changed") for event in recorder.deliveries))
     [update] = [event for event in recorder.deliveries if hasattr(event, "changed")]

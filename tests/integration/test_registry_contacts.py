@@ -5,6 +5,7 @@ import pytest
 from services.registry.service import RegistryService
 from shared.crypto import Vault
 from tests.e2e.builders import masked_phone, valid_worker
+from tests.fakes.unions import ROOT_SCOPE
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def db_backend():
 def test_contacts_carry_the_phone_sealed_and_masked_only(config, runner_factory, registry_rpc):
     runner_factory(config, RegistryService).start()
     body = valid_worker()
-    worker_id = registry_rpc.register_worker(body, "test")["worker_id"]
+    worker_id = registry_rpc.register_worker(body, "test", ROOT_SCOPE)["worker_id"]
 
     contacts = registry_rpc.contacts([worker_id, "0" * 32])
 

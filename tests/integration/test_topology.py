@@ -15,6 +15,7 @@ from shared.topology import consumer_queues, declare_consumer_queues, queue_argu
 from tests.e2e.builders import valid_worker as worker_body
 from tests.fakes import recorder
 from tests.fakes.events import sample
+from tests.fakes.unions import ROOT_SCOPE
 from tests.integration.cluster import BROKER_LOGIN, MANAGEMENT_API
 from tests.integration.conftest import get_parked, handled_count, wait_until
 
@@ -65,7 +66,7 @@ def test_with_quorum_queues_calls_are_answered_and_events_handled_retried_and_pa
     runner_factory(quorum, RegistryService, recorder.Recorder, recorder.AlwaysFails).start()
 
     with ServiceRpcProxy("registry", quorum) as registry:
-        worker = registry.register_worker(worker_body(), "test")
+        worker = registry.register_worker(worker_body(), "test", ROOT_SCOPE)
     wait_until(lambda: handled_count(recorder_db, worker["worker_id"]) == 1)
     failing = "evt-registry-worker_registered--failing.on_worker_registered"
     parked = get_parked(config["AMQP_URI"], parking_queue(failing, quorum))

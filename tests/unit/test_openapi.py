@@ -143,7 +143,8 @@ def test_request_bodies_reuse_the_services_schemas_and_refuse_unknown_fields():
     schemas = openapi_document()["components"]["schemas"]
     assert schemas["WorkerCreate"]["additionalProperties"] is False
     assert "id_number" in schemas["WorkerCreate"]["required"]
-    assert "id_number" not in schemas["WorkerFields"]["properties"]
+    assert "id_number" not in schemas["WorkerChange"]["properties"]
+    assert "reason" in schemas["WorkerChange"]["properties"] and "reason" not in schemas["WorkerCreate"]["properties"]
     assert schemas["Campaign"]["properties"]["program"]["enum"] == ["warmth", "education"]
     assert schemas["Error"]["required"] == ["error"]
 

@@ -97,3 +97,14 @@ def test_a_move_under_a_parent_not_higher_is_refused_on_parent_id():
 
 def test_a_move_next_to_a_sibling_of_the_same_name_is_refused():
     assert refusal(org_rules.check_move, FACTORY, WEST, False, {"纺织厂工会"}, "纺织厂工会").code == "duplicate_name"
+
+
+def test_a_workers_union_is_the_one_unit_of_that_name_in_the_scope():
+    factory = org_rules.UnionUnit(BASE, "纺织工会", FACTORY.path)
+    west_factory = org_rules.UnionUnit("f" * 32, "纺织工会", org_paths.child_path(WEST.path, "f" * 32))
+
+    assert org_rules.union_named("纺织工会", {"纺织工会": [factory]}) == factory
+    with pytest.raises(InvalidValue, match="^未知的工会组织$"):
+        org_rules.union_named("建设工会", {"纺织工会": [factory]})
+    with pytest.raises(InvalidValue, match="org_unit_id"):  # names are unique among siblings only
+        org_rules.union_named("纺织工会", {"纺织工会": [factory, west_factory]})

@@ -16,7 +16,7 @@ def test_a_decided_change_request_is_refused_with_409_and_its_status(monkeypatch
     registry = worker_factory(RegistryService)
 
     with pytest.raises(ServiceError) as refused:
-        registry.decide_change_request("a" * 32, True, {}, "admin:u2")
+        registry.decide_change_request("a" * 32, True, {}, "admin:u2", None)
 
     assert refused.value.status == 409
     assert refused.value.body() == {

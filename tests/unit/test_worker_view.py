@@ -19,7 +19,8 @@ def stored_worker() -> SimpleNamespace:
     assert errors == {}
     identity = data.pop("identity")
     now = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
-    return SimpleNamespace(**workers.new_row(VAULT, data, identity, "a" * 32, VAULT.lookup_hash(identity.number), now))
+    row = workers.new_row(VAULT, data, identity, "a" * 32, VAULT.lookup_hash(identity.number), now)
+    return SimpleNamespace(**row, org_unit_id="b" * 32, path=f"{'r' * 32}/{'b' * 32}/")
 
 
 def test_a_masked_view_has_no_birth_date_nor_any_part_of_it():

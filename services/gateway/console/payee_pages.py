@@ -57,7 +57,7 @@ def change_requests_page(uses: Uses, visit, problem=None, http_status=200):
     return visit.page(
         "change_requests.html",
         http_status,
-        listing=uses.registry.call("list_change_requests", query),
+        listing=uses.registry.call("list_change_requests", query, visit.user.org_unit_id),
         filters=filters,
         statuses=payee_rules.STATUS_LABELS.items(),
         problem=problem,
@@ -75,6 +75,7 @@ def console_decide_change_request(uses: Uses, visit, change_request_id, action):
             action == "approve",
             filled(visit.form(), "reason"),
             visit.user.actor,
+            visit.user.org_unit_id,
         )
     except ServiceError as error:
         if error.status == 404:

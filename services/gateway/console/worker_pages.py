@@ -39,7 +39,7 @@ def console_workers(uses: Uses, visit):
     filters = filled(visit.form(), *WORKER_FILTERS) if visit.request.method == "POST" else {}
     listing, errors = None, {}
     try:
-        listing = uses.registry.call("list_workers", filters)
+        listing = uses.registry.call("list_workers", filters, visit.user.org_unit_id)
     except ServiceError as error:
         errors = invalid_fields(error)
     shown = {name: value for name, value in filters.items() if name != "id_number"}  # not echoed back in full
@@ -56,7 +56,7 @@ def console_workers(uses: Uses, visit):
 
 @area.page("GET", "/workers/<worker_id>", roles=STAFF)
 def console_worker(uses: Uses, visit, worker_id):
-    worker = uses.registry.call("get_worker", worker_id, visit.user.actor)
+    worker = uses.registry.call("get_worker", worker_id, visit.user.actor, visit.user.org_unit_id)
     applications = uses.aid.call("list_applications", {"worker_id": worker_id, "per_page": APPLICATIONS_SHOWN})
     return visit.page("worker.html", worker=worker, applications=applications["items"])
 
@@ -72,9 +72,9 @@ def console_import(uses: Uses, visit):
         upload = upload_to_registry(uses.registry, uses.bodies, visit.request)
     except ServiceError as error:
         return visit.page("imports.html", error.status, errors=field_messages(error) or {"file": [error.message]})
-    return redirect(f"/imports/{start_import(uses.registry, upload, visit.user.actor)}")
+    return redirect(f"/imports/{start_import(uses.registry, upload, visit.user)}")
 
 
 @area.page("GET", "/imports/<import_id>", roles=STAFF)
 def console_import_progress(uses: Uses, visit, import_id):
-    return visit.page("import.html", job=uses.registry.call("import_progress", import_id))
+    return visit.page("import.html", job=uses.registry.call("import_progress", import_id, visit.user.org_unit_id))
