@@ -16,6 +16,7 @@ from tests.e2e.builders import assert_error
 from tests.e2e.conftest import Api
 from tests.e2e.metrics_scrape import scrape, value
 from tests.fakes.events import sample
+from tests.fakes.sheets import UNIONS
 from tests.integration.conftest import wait_until
 
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
@@ -87,7 +88,8 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(quiet_aid_api):
     assert value(samples, "hardship_applications", service="aid", status="submitted") == 1
     assert value(samples, "hardship_applications", service="aid", status="disbursed") == 0
     assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
-    assert value(samples, "hardship_events_relayed_total", service="registry") == 2  # the root unit, the worker filed
+    units = 1 + len(UNIONS)  # the root and the test data's unions, each announced once
+    assert value(samples, "hardship_events_relayed_total", service="registry") == units + 1  # and the worker filed
     assert value(samples, "hardship_inbox_handled_total", service="aid") == 0
     parked = parked_counts(samples)
     assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)

@@ -32,6 +32,7 @@ from tests.e2e.aid_builders import (
 )
 from tests.e2e.conftest import Api
 from tests.e2e.notify_builders import movable_clock, notifications  # noqa: F401
+from tests.fakes.sheets import UNIONS
 from tests.integration.conftest import wait_until
 
 
@@ -44,7 +45,7 @@ def db_backend():
 EXCHANGES = ("registry.events", "aid.events")
 EXPECTED = collections.Counter(
     {
-        ("registry.events", "org_unit_created"): 1,  # the root unit, made by the registry's migration
+        ("registry.events", "org_unit_created"): 1 + len(UNIONS),  # the root (the migration's), the data's unions
         ("registry.events", "worker_registered"): 4,
         ("registry.events", "worker_status_changed"): 2,
         ("aid.events", "application_submitted"): 8,
