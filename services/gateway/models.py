@@ -1,10 +1,11 @@
 """The gateway's own tables: staff and donor accounts with their hashed tokens, web console sessions, and the union
 units the accounts belong to, as the registry's events told them."""
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+from sqlalchemy import Column, Index, MetaData, String, Table
 
 from shared.db import UtcDateTime
 from shared.inbox import inbox_table
+from shared.org_unit_copy import org_units_table
 
 metadata = MetaData()
 
@@ -47,15 +48,6 @@ console_sessions = Table(
 
 # The registry's units as its org_unit_created/updated events (or its answers) gave them: the path tells whether a unit
 # is in an admin's subtree (shared/org_paths.py). A unit keeps the highest version it was told of.
-org_units = Table(
-    "org_units",
-    metadata,
-    Column("org_unit_id", String(32), primary_key=True),
-    Column("name", String(100), nullable=False),
-    Column("parent_id", String(32)),
-    Column("level", String(10), nullable=False),
-    Column("path", String(1000), nullable=False),
-    Column("version", Integer, nullable=False),
-)
+org_units = org_units_table(metadata)
 
 inbox = inbox_table(metadata)

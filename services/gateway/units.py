@@ -2,27 +2,17 @@
 so a unit just made through this gateway is known at once): which unit an account may be put in, and the root, which
 the bootstrap admin and the accounts made before the tree belong to."""
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from services.gateway.models import org_units, users
-from shared import org_paths
-from shared.db import insert_or_skip
-from shared.errors import looks_like_id, validation_error
-
-FIELDS = ("org_unit_id", "name", "parent_id", "level", "path", "version")
+from shared import org_paths, org_unit_copy
+from shared.errors import validation_error
 
 
 def learn(session, unit) -> None:
-    """Keep the unit as told (an event, or an answer: `path` its ancestors, root first) unless a later version is kept
-    already; the root, once known, is the unit of the accounts made before it. In the caller's transaction."""
-    told = {field: unit[field] if isinstance(unit, dict) else getattr(unit, field) for field in FIELDS}
-    values = {**told, "path": org_paths.stored_path(list(told["path"]), told["org_unit_id"])}
-    if not insert_or_skip(session, org_units, values):
-        session.execute(
-            update(org_units)
-            .where(org_units.c.org_unit_id == told["org_unit_id"], org_units.c.version < told["version"])
-            .values(**values)
-        )
+    """Keep the unit as told (shared/org_unit_copy.py); the root, once known, is the unit of the accounts made before
+    it. In the caller's transaction."""
+    told = org_unit_copy.learn(session, org_units, unit)
     if told["parent_id"] is None:
         session.execute(update(users).where(users.c.org_unit_id.is_(None)).values(org_unit_id=told["org_unit_id"]))
 
@@ -36,14 +26,11 @@ def kept(session, unit: dict) -> dict:
 
 
 def root_id(session) -> str | None:
-    """The root's id, None until the gateway has learnt it."""
-    return session.execute(select(org_units.c.org_unit_id).where(org_units.c.parent_id.is_(None))).scalar()
+    return org_unit_copy.root_id(session, org_units)
 
 
 def _path(session, unit_id: str) -> str | None:
-    if not looks_like_id(unit_id):
-        return None
-    return session.execute(select(org_units.c.path).where(org_units.c.org_unit_id == unit_id)).scalar()
+    return org_unit_copy.path_of(session, org_units, unit_id)
 
 
 def for_new_account(session, admin_unit: str | None, named: str | None) -> str | None:
@@ -56,3 +43,7 @@ def for_new_account(session, admin_unit: str | None, named: str | None) -> str |
     if path is None or scope is None or not org_paths.within(path, scope):
         raise validation_error({"org_unit_id": ["未知的组织"]})
     return named
+
+
+def names(session, unit_ids) -> dict[str, str]:
+    return org_unit_copy.names(session, org_units, unit_ids)

@@ -1,0 +1,58 @@
+"""A service's own copy of the union units (帮扶中心网络), as the registry's org_unit_created/updated events (or its
+answers) tell them: the table, the write that keeps each unit's latest version, and the reads every copy needs. The
+path is stored as shared/org_paths.py lays it out, so a subtree is one prefix query."""
+
+from sqlalchemy import Column, Integer, String, Table, select, update
+
+from shared import org_paths
+from shared.db import insert_or_skip
+from shared.errors import looks_like_id
+
+FIELDS = ("org_unit_id", "name", "parent_id", "level", "path", "version")
+
+
+def org_units_table(metadata) -> Table:
+    return Table(
+        "org_units",
+        metadata,
+        Column("org_unit_id", String(32), primary_key=True),
+        Column("name", String(100), nullable=False),
+        Column("parent_id", String(32)),
+        Column("level", String(10), nullable=False),
+        Column("path", String(1000), nullable=False),
+        Column("version", Integer, nullable=False),
+    )
+
+
+def learn(session, table: Table, unit) -> dict:
+    """Keep the unit as told (an event, or an answer: `path` its ancestors, root first) unless a later version is kept
+    already, in the caller's transaction; the unit as told."""
+    told = {field: unit[field] if isinstance(unit, dict) else getattr(unit, field) for field in FIELDS}
+    values = {**told, "path": org_paths.stored_path(list(told["path"]), told["org_unit_id"])}
+    if not insert_or_skip(session, table, values):
+        session.execute(
+            update(table)
+            .where(table.c.org_unit_id == told["org_unit_id"], table.c.version < told["version"])
+            .values(**values)
+        )
+    return told
+
+
+def root_id(session, table: Table) -> str | None:
+    """The root's id, None until the copy has learnt it."""
+    return session.execute(select(table.c.org_unit_id).where(table.c.parent_id.is_(None))).scalar()
+
+
+def path_of(session, table: Table, unit_id: str) -> str | None:
+    """The stored path of a unit, None for one not learnt (or anything that is not an id)."""
+    if not looks_like_id(unit_id):
+        return None
+    return session.execute(select(table.c.path).where(table.c.org_unit_id == unit_id)).scalar()
+
+
+def names(session, table: Table, unit_ids) -> dict[str, str]:
+    """{org_unit_id: name} of the units learnt among those asked for."""
+    ids = [unit_id for unit_id in unit_ids if unit_id and looks_like_id(unit_id)]
+    if not ids:
+        return {}
+    return dict(session.execute(select(table.c.org_unit_id, table.c.name).where(table.c.org_unit_id.in_(ids))).all())
