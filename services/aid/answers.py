@@ -2,7 +2,7 @@
 campaigns, disbursement, funds and calendars; approvals, public, reconciliation, disclosure, trace, and the bank's
 results in disbursement) and describes it in the API's OpenAPI document."""
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from services.aid.domain.statuses import STATUSES
 from services.aid.schemas import PROGRAMS
@@ -20,6 +20,7 @@ from shared.answers import (
     optional,
     required,
 )
+from shared.org_levels import ORG_LEVELS
 
 
 class CampaignViewSchema(Answer):
@@ -38,7 +39,23 @@ class CampaignViewSchema(Answer):
     disbursed_fen = required(Int)
     remaining_fen = required(Int)
     counts = fields.Dict(keys=Str(), values=Int(), required=True, metadata={"description": "各状态的申请数"})
+    org_unit_id = optional(Str, metadata={"description": "所属组织；null 为根组织"})
+    review_levels = fields.List(
+        Str(validate=validate.OneOf(ORG_LEVELS)), required=True, metadata={"description": "逐级审核的级别，自下而上"}
+    )
     created_at = required(Moment)
+
+
+class QuotaViewSchema(Answer):
+    org_unit_id = required(Str)
+    amount_fen = required(Int, metadata={"description": "配额"})
+    committed_fen = required(Int, metadata={"description": "已审批占用"})
+    disbursed_fen = required(Int, metadata={"description": "已发放"})
+    remaining_fen = required(Int, metadata={"description": "剩余"})
+
+
+class CampaignDetailSchema(CampaignViewSchema):
+    quotas = listed(QuotaViewSchema)
 
 
 class CampaignPageSchema(PageSchema):

@@ -1,22 +1,40 @@
-"""Campaigns and their money: what is available, committed, paid out and left."""
+"""Campaigns, the union unit that owns each, and their money: what is available, committed, paid out and left."""
 
 from sqlalchemy import func, insert, select
 
-from services.aid import funds, ledger
-from services.aid.answers import CampaignViewSchema
+from services.aid import funds, ledger, scope, units
+from services.aid.answers import CampaignDetailSchema, CampaignViewSchema, QuotaViewSchema
 from services.aid.domain.statuses import STATUSES
-from services.aid.models import applications, campaigns
+from services.aid.models import applications, campaigns, quotas
+from shared import org_paths
 from shared.answers import Shown
 from shared.db import row_by_id
+from shared.domain_errors import Invalid, NotFound
 from shared.errors import looks_like_id
 from shared.events import new_id, now_utc
 
+WHAT = "帮扶项目"
 
-def create(session, data: dict, actor: str):
+
+def owner(session, named: str | None, caller_scope: str | None, ask_registry) -> str | None:
+    """The unit a new campaign belongs to: the one named, when it is in the caller's scope (one outside it is answered
+    as one that does not exist), else the caller's own (the root's users: the root, NULL until aid knows it)."""
+    if named is None:
+        return caller_scope or units.root_id(session)
+    path = units.path_of(session, named, ask_registry)
+    if path is None or not org_paths.within(path, units.scope_path(session, caller_scope, ask_registry)):
+        raise Invalid({"org_unit_id": ["未知的组织"]})
+    return named
+
+
+def create(session, data: dict, actor: str, caller_scope: str | None, ask_registry):
+    org_unit_id = owner(session, data.pop("org_unit_id", None), caller_scope, ask_registry)
+    session.rollback()  # end the reads before writing (SQLite)
     campaign_id = new_id()
     session.execute(
         insert(campaigns).values(
             campaign_id=campaign_id,
+            org_unit_id=org_unit_id,
             allocated_fen=0,
             committed_fen=0,
             disbursed_fen=0,
@@ -31,7 +49,19 @@ def create(session, data: dict, actor: str):
 
 
 def load(session, campaign_id: str):
-    return row_by_id(session, campaigns.c.campaign_id, campaign_id, "帮扶项目")
+    return row_by_id(session, campaigns.c.campaign_id, campaign_id, WHAT)
+
+
+def load_seen(session, campaign_id: str, scope_path: str):
+    """The campaign, when the caller sees it (scope.py); one out of scope is answered as one that does not exist."""
+    row = None
+    if looks_like_id(campaign_id):
+        row = session.execute(
+            select(campaigns).where(campaigns.c.campaign_id == campaign_id, scope.campaigns_seen(scope_path))
+        ).first()
+    if row is None:
+        raise NotFound(WHAT)
+    return row
 
 
 def load_many(session, campaign_ids) -> dict:
@@ -64,27 +94,58 @@ def figures(session, campaign_ids: list[str]) -> dict[str, dict]:
 
 
 CAMPAIGN = CampaignViewSchema()
+DETAIL = CampaignDetailSchema()
+QUOTA = QuotaViewSchema()
 
 
-def view(row, figures: dict) -> dict:
-    """A campaign as the API shows it (CampaignViewSchema), with its money and its applications' counts."""
+def _shown(row, figures: dict, **more) -> Shown:
     money = figures["money"]
-    return CAMPAIGN.dump(
-        Shown(
-            row,
-            available_fen=money["remaining"] + money["committed"] + money["disbursed"],
-            committed_fen=money["committed"],
-            disbursed_fen=money["disbursed"],
-            remaining_fen=money["remaining"],
-            counts=figures["counts"],
-        )
+    return Shown(
+        row,
+        available_fen=money["remaining"] + money["committed"] + money["disbursed"],
+        committed_fen=money["committed"],
+        disbursed_fen=money["disbursed"],
+        remaining_fen=money["remaining"],
+        counts=figures["counts"],
+        **more,
     )
 
 
-def listing(session, page: int, per_page: int) -> dict:
-    total = session.execute(select(func.count()).select_from(campaigns)).scalar()
+def view(row, figures: dict) -> dict:
+    """A campaign as the API lists it (CampaignViewSchema), with its money and its applications' counts."""
+    return CAMPAIGN.dump(_shown(row, figures))
+
+
+def quota_shown(row) -> Shown:
+    return Shown(row, remaining_fen=row.amount_fen - row.committed_fen - row.disbursed_fen)
+
+
+def quota_view(row) -> dict:
+    """A unit's quota as the API shows it (QuotaViewSchema)."""
+    return QUOTA.dump(quota_shown(row))
+
+
+def detail(session, row) -> dict:
+    """One campaign as the API shows it, its quotas read."""
+    shares = session.execute(
+        select(quotas).where(quotas.c.campaign_id == row.campaign_id).order_by(quotas.c.set_at, quotas.c.org_unit_id)
+    ).all()
+    figures_of = figures(session, [row.campaign_id])[row.campaign_id]
+    session.rollback()
+    return detail_view(row, figures_of, shares)
+
+
+def detail_view(row, figures: dict, shares) -> dict:
+    """One campaign as the API shows it (CampaignDetailSchema): its view and its quotas."""
+    return DETAIL.dump(_shown(row, figures, quotas=[quota_shown(share) for share in shares]))
+
+
+def listing(session, scope_path: str, page: int, per_page: int) -> dict:
+    seen = scope.campaigns_seen(scope_path)
+    total = session.execute(select(func.count()).select_from(campaigns).where(seen)).scalar()
     rows = session.execute(
         select(campaigns)
+        .where(seen)
         .order_by(campaigns.c.created_at.desc(), campaigns.c.campaign_id)
         .limit(per_page)
         .offset((page - 1) * per_page)

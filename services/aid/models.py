@@ -1,4 +1,5 @@
-"""The aid service's tables: campaigns, applications with their history, and the claims that keep aid single."""
+"""The aid service's tables: campaigns with their quotas, applications with their history, and the claims that keep
+aid single."""
 
 from sqlalchemy import (
     JSON,
@@ -17,6 +18,7 @@ from sqlalchemy import (
 
 from shared.db import UtcDateTime
 from shared.inbox import inbox_table
+from shared.org_unit_copy import org_units_table
 from shared.outbox import outbox_table
 
 metadata = MetaData()
@@ -36,8 +38,24 @@ campaigns = Table(
     Column("disbursed_fen", BigInteger, nullable=False),
     Column("amounts", JSON, nullable=False),
     Column("publicity_days", Integer, nullable=False),
+    # the union unit that owns it (NULL: the root, for campaigns made before aid knew the root); see scope.py
+    Column("org_unit_id", String(32), index=True),
+    Column("review_levels", JSON, nullable=False),  # the levels that approve, lower first; [] one approval
     Column("created_by", String(100), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# A unit's share of a campaign's money (its subtree's); approvals below the unit will commit against it
+quotas = Table(
+    "campaign_quotas",
+    metadata,
+    Column("campaign_id", String(32), ForeignKey("campaigns.campaign_id"), primary_key=True),
+    Column("org_unit_id", String(32), primary_key=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("committed_fen", BigInteger, nullable=False),
+    Column("disbursed_fen", BigInteger, nullable=False),
+    Column("set_by", String(100), nullable=False),
+    Column("set_at", UtcDateTime, nullable=False),
 )
 
 applications = Table(
@@ -228,6 +246,9 @@ calendar_years = Table(
     Column("entered_by", String(100), nullable=False),
     Column("entered_at", UtcDateTime, nullable=False),
 )
+
+# the registry's units, as its events (or its answers) told them
+org_units = org_units_table(metadata)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from services.aid.domain import review_levels
 from services.aid.domain.statuses import STATUSES
 from shared.schemas import PagedQuerySchema, StrictInteger, StrictSchema, Text, TypedText
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
@@ -12,6 +13,18 @@ AMOUNT_KEYS = {
     "education": ("postgraduate", "undergraduate", "junior_college", "senior_high", "vocational_high"),
 }
 MAX_FEN = 10**12
+
+
+def checked(rule):
+    """A marshmallow validator from a core rule that raises InvalidValue."""
+
+    def validator(value):
+        try:
+            rule(value)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc)) from exc
+
+    return validator
 
 
 class CampaignSchema(StrictSchema):
@@ -29,6 +42,15 @@ class CampaignSchema(StrictSchema):
     publicity_days = StrictInteger(
         required=True, validate=validate.Range(min=0, max=30, error="公示天数应为0至30个工作日")
     )
+    org_unit_id = Text(
+        validate=validate.Length(max=32), metadata={"description": "所属组织，须在本人组织范围内；默认本人所属组织"}
+    )
+    review_levels = fields.List(
+        Text(),
+        load_default=list,
+        validate=checked(review_levels.check),
+        metadata={"description": '逐级审核的级别，自下而上，如 ["base", "district"]；默认 [] 为一次审批'},
+    )
 
     @validates_schema
     def consistent(self, data, **_kwargs):
@@ -43,6 +65,13 @@ class CampaignSchema(StrictSchema):
                 errors["amounts"] = [f"标准表的键应为 {', '.join(allowed)} 中的一个或多个"]
         if errors:
             raise ValidationError(errors)
+
+
+class QuotaSchema(StrictSchema):
+    org_unit_id = Text(required=True, validate=validate.Length(max=32))
+    amount_fen = StrictInteger(
+        required=True, validate=validate.Range(min=0, max=MAX_FEN, error="配额应为非负整数（分）")
+    )
 
 
 class CalendarSchema(StrictSchema):

@@ -1,4 +1,5 @@
-"""The aid service: campaigns (送温暖 / 金秋助学), applications, their review and payment, over RPC and events."""
+"""The aid service: campaigns (送温暖 / 金秋助学), applications, their review and payment, over RPC and events; it
+keeps the union units campaigns belong to from the registry's events."""
 
 import base64
 import logging
@@ -13,9 +14,11 @@ from services.aid import (
     disclosure,
     funds,
     public,
+    quotas,
     reconciliation,
     submissions,
     trace,
+    units,
 )
 from services.aid import campaigns as campaign_store
 from services.aid.metrics import application_figures
@@ -32,6 +35,7 @@ from services.aid.schemas import (
     DisburseSchema,
     DonationSchema,
     DonorSchema,
+    QuotaSchema,
     ReasonSchema,
     ReconciliationQuerySchema,
 )
@@ -100,20 +104,32 @@ class AidService:
     def metrics(self):
         return self.figures(self.db)
 
+    def unit_from_registry(self, org_unit_id):
+        return self.registry.get_org_unit(org_unit_id, None)
+
+    def scope_path(self, scope):
+        return units.scope_path(self.db, scope, self.unit_from_registry)
+
+    # Campaigns are scoped: `scope` is the caller's unit (None: the root's users), see scope.py.
     @rpc
-    def create_campaign(self, payload, actor):
-        row = campaign_store.create(self.db, load_or_400(CampaignSchema(), payload), actor)
+    def create_campaign(self, payload, actor, scope):
+        data = load_or_400(CampaignSchema(), payload)
+        row = campaign_store.create(self.db, data, actor, scope, self.unit_from_registry)
         return campaign_store.view(row, campaign_store.figures(self.db, [row.campaign_id])[row.campaign_id])
 
     @rpc
-    def get_campaign(self, campaign_id):
-        row = campaign_store.load(self.db, campaign_id)
-        return campaign_store.view(row, campaign_store.figures(self.db, [row.campaign_id])[row.campaign_id])
+    def get_campaign(self, campaign_id, scope):
+        return campaign_store.detail(self.db, campaign_store.load_seen(self.db, campaign_id, self.scope_path(scope)))
 
     @rpc
-    def list_campaigns(self, query):
+    def list_campaigns(self, query, scope):
         paging = load_or_400(PagedQuerySchema(), query)
-        return campaign_store.listing(self.db, paging["page"], paging["per_page"])
+        return campaign_store.listing(self.db, self.scope_path(scope), paging["page"], paging["per_page"])
+
+    @rpc
+    def set_quota(self, campaign_id, payload, actor, scope):
+        data = load_or_400(QuotaSchema(), payload)
+        return quotas.set_quota(self.db, campaign_id, data, actor, scope, self.unit_from_registry)
 
     @rpc
     def submit_applications(self, requests):
@@ -295,3 +311,13 @@ class AidService:
         if event.status == "active":
             return
         application_store.return_for_review(self.db, event.worker_id, event.status, REGISTRY_ACTOR)
+
+    @reliable_event_handler("registry", "org_unit_created")
+    @handle_once(inbox)
+    def on_org_unit_created(self, event):
+        units.learn(self.db, event)
+
+    @reliable_event_handler("registry", "org_unit_updated")
+    @handle_once(inbox)
+    def on_org_unit_updated(self, event):
+        units.learn(self.db, event)

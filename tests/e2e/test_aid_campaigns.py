@@ -30,6 +30,11 @@ def campaigns_total(api) -> int:
     return response.json()["total"]
 
 
+def root_unit_id(api) -> str:
+    (root,) = [unit for unit in api.get("/api/v1/org-units?per_page=500").json()["items"] if unit["parent_id"] is None]
+    return root["org_unit_id"]
+
+
 def fresh_figures(body: dict) -> dict:
     return {
         **{
@@ -42,6 +47,7 @@ def fresh_figures(body: dict) -> dict:
         "disbursed_fen": 0,
         "remaining_fen": body["budget_fen"],
         "counts": counts(),
+        "review_levels": [],
     }
 
 
@@ -55,6 +61,7 @@ def test_an_admin_creates_a_campaign_of_either_programme(aid_api, program):
     created = response.json()
     assert looks_like_id(created.pop("campaign_id"))
     assert is_timestamp_with_offset(created.pop("created_at"))
+    assert created.pop("org_unit_id") in (None, root_unit_id(aid_api))  # the bootstrap admin's: the root
     assert created == fresh_figures(body)
     assert created["amounts"] == (WARMTH_AMOUNTS if program == "warmth" else EDUCATION_AMOUNTS)
 
@@ -106,6 +113,9 @@ INVALID = [
     ("name_as_number", {"name": 2026}, "name"),
     ("unknown_field", {"owner": "市总工会"}, "owner"),
     ("null_budget", {"budget_fen": None}, "budget_fen"),
+    ("review_levels_downward", {"review_levels": ["city", "base"]}, "review_levels"),
+    ("review_levels_twice", {"review_levels": ["base", "base"]}, "review_levels"),
+    ("unknown_org_unit", {"org_unit_id": "0" * 32}, "org_unit_id"),
 ]
 
 
@@ -182,10 +192,10 @@ def test_figures_and_counts_follow_the_applications(aid_api):
 
     listing = aid_api.get("/api/v1/campaigns").json()
     assert (listing["total"], listing["page"], listing["per_page"]) == (before + 2, 1, 50)
-    assert {item["campaign_id"]: item for item in listing["items"][:2]} == {  # the newest first
+    assert {item["campaign_id"]: {**item, "quotas": []} for item in listing["items"][:2]} == {  # the newest first
         warmth["campaign_id"]: shown,
         education["campaign_id"]: campaign(aid_api, education["campaign_id"]),
-    }
+    }  # a list leaves the quotas out
     assert campaign(aid_api, education["campaign_id"])["counts"] == counts()
     assert campaign(aid_api, education["campaign_id"])["remaining_fen"] == 2_000_000
 

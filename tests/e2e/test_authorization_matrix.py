@@ -56,6 +56,7 @@ ALLOWED = {
     ("GET", "/api/v1/campaigns"): EVERYONE,
     ("GET", "/api/v1/campaigns/{campaign_id}"): EVERYONE,
     ("POST", "/api/v1/campaigns/{campaign_id}/allocations"): FINANCE,
+    ("POST", "/api/v1/campaigns/{campaign_id}/quotas"): ADMIN,
     ("POST", "/api/v1/applications"): CASEWORK,
     ("GET", "/api/v1/applications"): STAFF,
     ("GET", "/api/v1/applications/{application_id}"): STAFF,

@@ -90,11 +90,11 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(quiet_aid_api):
     assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
     units = 1 + len(UNIONS)  # the root and the test data's unions, each announced once
     assert value(samples, "hardship_events_relayed_total", service="registry") == units + 1  # and the worker filed
-    assert value(samples, "hardship_inbox_handled_total", service="aid") == 0
+    # aid's inbox is left out: it takes the units' events relayed once its queues are there, which races the start
     parked = parked_counts(samples)
     assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
     assert parked["evt-aid-application_submitted--notify.on_application_submitted.parking"] == ("notify", 0)
-    assert len(parked) == 7  # one per event handler: aid has one, notify six (ready too), registry none
+    assert len(parked) == 9  # one per event handler: aid has three, notify six (ready too), registry none
 
 
 def test_redelivered_events_and_parked_messages_are_counted(aid_api, live):

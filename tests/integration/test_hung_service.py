@@ -53,14 +53,14 @@ def test_aid_answers_503_for_a_call_to_a_hung_registry_and_goes_on_serving(confi
     settings = {**config, "RPC_TIMEOUT": str(RPC_TIMEOUT), "HARDSHIP_TODAY": TODAY}
     runner_factory(settings, FrozenRegistry, AidService).start()
     with ServiceRpcProxy("aid", config, timeout=30) as aid:
-        created = aid.create_campaign(campaign_body(), "admin:test")
+        created = aid.create_campaign(campaign_body(), "admin:test", None)
         hung = [
             eventlet.spawn(aid_call, config, "submit_applications", [submission(created["campaign_id"])])
             for _ in range(3)
         ]
         # while those wait on the registry, aid answers what needs no registry
-        assert aid.get_campaign(created["campaign_id"])["campaign_id"] == created["campaign_id"]
-        assert aid.list_campaigns({})["total"] == 1
+        assert aid.get_campaign(created["campaign_id"], None)["campaign_id"] == created["campaign_id"]
+        assert aid.list_campaigns({}, None)["total"] == 1
         for call in hung:
             seconds, error = call.wait()
             assert (error.code, error.status) == ("service_unavailable", 503)

@@ -21,6 +21,7 @@ def test_migrations_match_the_models_and_downgrade_cleanly(service, db_urls):
 
 
 def test_aid_0006_gives_older_applications_their_sms_number_and_a_chinese_history(db_urls):
+    import json
     from datetime import datetime
 
     import sqlalchemy as sa
@@ -65,6 +66,9 @@ def test_aid_0006_gives_older_applications_their_sms_number_and_a_chinese_histor
             connection.execute(sa.text("SELECT reason FROM application_history")).scalar()
             == "职工档案状态变为已退出，退回重新审核"
         )
+        # 0007: the campaigns made before the tree belong to the root and are approved once
+        owner, levels = connection.execute(sa.text("SELECT org_unit_id, review_levels FROM campaigns")).one()
+        assert (owner, levels if isinstance(levels, list) else json.loads(levels)) == (None, [])
     engine.dispose()
     command.downgrade(config, "0005")  # with the rows still there
 

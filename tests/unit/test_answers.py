@@ -105,8 +105,8 @@ def application():
     )
 
 
-def campaign():
-    row = SimpleNamespace(
+def campaign_with_unit():
+    return SimpleNamespace(
         campaign_id="c1",
         program="warmth",
         name="送温暖",
@@ -117,10 +117,25 @@ def campaign():
         amounts={"deep": 300_000},
         publicity_days=5,
         allocated_fen=0,
+        org_unit_id="u1",
+        review_levels=["base", "district"],
         created_at=NOW,
     )
-    figures = {"money": {"remaining": 700_000, "committed": 300_000, "disbursed": 0}, "counts": {"submitted": 1}}
-    return campaigns.view(row, figures)
+
+
+CAMPAIGN_FIGURES = {"money": {"remaining": 700_000, "committed": 300_000, "disbursed": 0}, "counts": {"submitted": 1}}
+
+
+def campaign():
+    return campaigns.view(campaign_with_unit(), CAMPAIGN_FIGURES)
+
+
+def quota_row():
+    return SimpleNamespace(org_unit_id="u2", amount_fen=500_000, committed_fen=100_000, disbursed_fen=50_000)
+
+
+def campaign_detail():
+    return campaigns.detail_view(campaign_with_unit(), CAMPAIGN_FIGURES, [quota_row()])
 
 
 def donor_row():
@@ -379,7 +394,8 @@ PRODUCED = {
     ("approve_change_request", 200): (lambda _: change_request(),),
     ("reject_change_request", 200): (lambda _: change_request(),),
     ("create_campaign", 201): (lambda _: campaign(),),
-    ("get_campaign", 200): (lambda _: campaign(),),
+    ("get_campaign", 200): (lambda _: campaign_detail(),),
+    ("set_quota", 200): (lambda _: campaigns.quota_view(quota_row()),),
     ("list_campaigns", 200): (lambda _: page(campaign()),),
     ("submit_application", 201): APPLICATION_WITH_HISTORY,
     ("list_applications", 200): (lambda _: page(applications.view(application())),),

@@ -7,8 +7,10 @@ from services.aid.answers import (
     ApplicationWithHistorySchema,
     BatchApprovalSchema,
     CalendarViewSchema,
+    CampaignDetailSchema,
     CampaignPageSchema,
     CampaignViewSchema,
+    QuotaViewSchema,
 )
 from services.aid.schemas import (
     ApplicationQuerySchema,
@@ -17,6 +19,7 @@ from services.aid.schemas import (
     BatchApproveSchema,
     CalendarSchema,
     CampaignSchema,
+    QuotaSchema,
     ReasonSchema,
 )
 from services.gateway.auth import CASEWORK, EVERYONE, STAFF
@@ -36,6 +39,7 @@ class Uses:
 
 area = Area(Uses)
 CAMPAIGNS, APPLICATIONS, CALENDAR = ("帮扶项目",), ("申请与审核",), ("工作日历",)
+IN_SCOPE = "只能看到本人组织范围内的组织及其上级组织的项目；范围外的项目与不存在的一样答复（404）。"
 
 
 @area.api(
@@ -44,12 +48,15 @@ CAMPAIGNS, APPLICATIONS, CALENDAR = ("帮扶项目",), ("申请与审核",), ("�
     roles=("admin",),
     summary="新建帮扶项目（送温暖或金秋助学）",
     tags=CAMPAIGNS,
+    description="项目属于一个组织（org_unit_id，默认本人所属组织；范围外的组织与不存在的一样，400 org_unit_id）。"
+    + IN_SCOPE,
     body=CampaignSchema,
     responses={201: CampaignViewSchema},
     errors=JSON_BODY + BACKEND,
 )
 def create_campaign(uses: Uses, request, user):
-    return json_response(uses.aid.call("create_campaign", uses.bodies.json(request), user.actor), 201)
+    campaign = uses.aid.call("create_campaign", uses.bodies.json(request), user.actor, user.org_unit_id)
+    return json_response(campaign, 201)
 
 
 @area.api(
@@ -58,25 +65,44 @@ def create_campaign(uses: Uses, request, user):
     roles=EVERYONE,
     summary="帮扶项目列表及资金、各状态申请数",
     tags=CAMPAIGNS,
+    description=IN_SCOPE,
     query=PagedQuerySchema,
     responses={200: CampaignPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_campaigns(uses: Uses, request, user):
-    return json_response(uses.aid.call("list_campaigns", query_args(request)))
+    return json_response(uses.aid.call("list_campaigns", query_args(request), user.org_unit_id))
 
 
 @area.api(
     "GET",
     "/api/v1/campaigns/<campaign_id>",
     roles=EVERYONE,
-    summary="一个帮扶项目及其资金、各状态申请数",
+    summary="一个帮扶项目及其资金、各状态申请数、各组织配额",
     tags=CAMPAIGNS,
-    responses={200: CampaignViewSchema},
+    description=IN_SCOPE,
+    responses={200: CampaignDetailSchema},
     errors=(404,) + BACKEND,
 )
 def get_campaign(uses: Uses, request, user, campaign_id):
-    return json_response(uses.aid.call("get_campaign", campaign_id))
+    return json_response(uses.aid.call("get_campaign", campaign_id, user.org_unit_id))
+
+
+@area.api(
+    "POST",
+    "/api/v1/campaigns/<campaign_id>/quotas",
+    roles=("admin",),
+    summary="为下级组织分配项目配额（新设或改设）",
+    tags=CAMPAIGNS,
+    description="项目所属组织在本人组织范围内的管理员可设；否则 403。配额归该组织及其下级组织共用。"
+    "组织不在项目所属组织之下 409 conflict；各配额合计超过项目预算、或低于已占用金额 409 budget_exhausted。",
+    body=QuotaSchema,
+    responses={200: QuotaViewSchema},
+    errors=JSON_BODY + (404, 409) + BACKEND,
+)
+def set_quota(uses: Uses, request, user, campaign_id):
+    quota = uses.aid.call("set_quota", campaign_id, uses.bodies.json(request), user.actor, user.org_unit_id)
+    return json_response(quota)
 
 
 @area.api(

@@ -38,8 +38,8 @@ def application_payload(form: dict) -> dict:
     return payload
 
 
-def campaign_names(aid: Backend) -> dict[str, str]:
-    listing = aid.call("list_campaigns", {"per_page": CAMPAIGNS_LISTED})
+def campaign_names(aid: Backend, scope: str | None) -> dict[str, str]:
+    listing = aid.call("list_campaigns", {"per_page": CAMPAIGNS_LISTED}, scope)
     return {campaign["campaign_id"]: campaign["name"] for campaign in listing["items"]}
 
 
@@ -55,7 +55,7 @@ def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200)
         "reviews.html",
         http_status,
         queue=queue,
-        campaigns=campaign_names(uses.aid),
+        campaigns=campaign_names(uses.aid, visit.user.org_unit_id),
         outcome=outcome,
         problem=problem,
         calendar_warning=calendar_warning(uses.aid, visit),
@@ -88,7 +88,7 @@ def application_page(uses: Uses, visit, application_id, problem=None, errors=Non
         application=application,
         problem=problem,
         errors=errors or {},
-        campaign=uses.aid.call("get_campaign", application["campaign_id"]),
+        campaign=uses.aid.call("get_campaign", application["campaign_id"], visit.user.org_unit_id),
         messages=uses.notify.call("list_notifications", {"application_id": application_id})["items"],
         payee_changed_at=recent_payee_changes(uses.registry, [application["worker_id"]]).get(application["worker_id"]),
     )
@@ -121,7 +121,7 @@ def application_form(uses: Uses, visit, values, errors=None, problem=None, http_
         values=values,
         errors=errors or {},
         problem=problem,
-        campaigns=campaign_choices(uses.aid),
+        campaigns=campaign_choices(uses.aid, visit.user.org_unit_id),
         levels=LEVELS.items(),
     )
 

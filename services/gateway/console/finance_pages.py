@@ -35,7 +35,9 @@ def donor_payload(form: dict) -> dict:
 
 @dataclass(frozen=True)
 class Uses:
+    db: object
     aid: Backend
+    registry: Backend
     bodies: Bodies
 
 
@@ -59,7 +61,7 @@ def donations_page(uses: Uses, visit, values=None, errors=None, problem=None, re
         recorded=recorded,
         donations=uses.aid.call("list_donations", {"per_page": SHOWN, "page": page_number}),
         donors={donor["donor_id"]: donor for donor in donors},
-        campaigns=campaign_choices(uses.aid),
+        campaigns=campaign_choices(uses.aid, visit.user.org_unit_id),
         kinds=DONOR_KINDS.items(),
     )
 
@@ -93,7 +95,11 @@ def batches_page(uses: Uses, visit, problem=None, http_status=200):
     page_number = whole_number(visit.request.args.get("page", "1"))
     batches = uses.aid.call("list_disbursement_batches", {"per_page": SHOWN, "page": page_number})
     return visit.page(
-        "batches.html", http_status, batches=batches, campaigns=campaign_choices(uses.aid), problem=problem
+        "batches.html",
+        http_status,
+        batches=batches,
+        campaigns=campaign_choices(uses.aid, visit.user.org_unit_id),
+        problem=problem,
     )
 
 
@@ -119,7 +125,7 @@ def batch_page(uses: Uses, visit, batch_id, results=None, errors=None, http_stat
         batch=batch,
         results=results,
         errors=errors or {},
-        campaign=uses.aid.call("get_campaign", batch["campaign_id"]),
+        campaign=uses.aid.call("get_campaign", batch["campaign_id"], visit.user.org_unit_id),
     )
 
 
@@ -148,7 +154,7 @@ def console_reconciliation(uses: Uses, visit):
     return visit.page(
         "reconciliation.html",
         report=uses.aid.call("reconciliation", query),
-        campaigns=dict(campaign_choices(uses.aid)),
+        campaigns=dict(campaign_choices(uses.aid, visit.user.org_unit_id)),
     )
 
 
@@ -161,8 +167,6 @@ def console_allocate(uses: Uses, visit, campaign_id):
     except ServiceError as error:
         if error.status == 404:
             raise
-        return campaign_page(
-            uses.aid, visit, campaign_id, field_messages(error), error.message, http_status=error.status
-        )
+        return campaign_page(uses, visit, campaign_id, field_messages(error), error.message, http_status=error.status)
     # redirect after the POST: refreshing the page must not move the money a second time
     return redirect(f"/campaigns/{campaign_id}?done=allocation")

@@ -34,7 +34,7 @@ area = Area(Uses)
 
 @area.page("GET", "/")
 def console_home(uses: Uses, visit):
-    campaigns = uses.aid.call("list_campaigns", {"per_page": PUBLIC_CAMPAIGNS_SHOWN})["items"]
+    campaigns = uses.aid.call("list_campaigns", {"per_page": PUBLIC_CAMPAIGNS_SHOWN}, None)["items"]
     return visit.page("home.html", campaigns=campaigns, calendar_warning=calendar_warning(uses.aid, visit))
 
 

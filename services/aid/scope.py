@@ -1,0 +1,30 @@
+"""Who sees what in aid (CONTRACT "Scope"): the one place the rule is written, as SQLAlchemy conditions that the
+queries apply. A caller's scope is given by its unit's path (shared/org_paths.py; EVERYWHERE for the root's users);
+a record's unit is a column holding a unit id, NULL meaning the root."""
+
+from sqlalchemy import ColumnElement, or_, select, true
+
+from services.aid.models import campaigns, org_units
+from shared import org_paths
+
+
+def below(unit_column, scope_path: str) -> ColumnElement[bool]:
+    """Records of a unit in the scope: the caller's unit or one under it (donors, donations, batches will use this)."""
+    if scope_path == org_paths.EVERYWHERE:
+        return true()
+    return unit_column.in_(
+        select(org_units.c.org_unit_id).where(org_units.c.path.like(org_paths.subtree_pattern(scope_path)))
+    )
+
+
+def below_or_above(unit_column, scope_path: str) -> ColumnElement[bool]:
+    """Records of a unit in the scope or of one above the caller's unit, the root's included."""
+    if scope_path == org_paths.EVERYWHERE:
+        return true()
+    above = org_paths.ancestors(scope_path)
+    return or_(unit_column.is_(None), unit_column.in_(above), below(unit_column, scope_path))
+
+
+def campaigns_seen(scope_path: str) -> ColumnElement[bool]:
+    """A district caseworker files for the city's campaign: a campaign is seen from below its unit too."""
+    return below_or_above(campaigns.c.org_unit_id, scope_path)

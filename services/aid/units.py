@@ -1,0 +1,43 @@
+"""The union units as aid knows them: from the registry's org_unit_created/updated events, and, for a unit named
+before its event arrived (a unit made a moment ago), from the registry's answer, learnt at once."""
+
+from services.aid.models import org_units
+from shared import org_unit_copy
+from shared.domain_errors import Refused
+from shared.errors import ServiceError, looks_like_id
+from shared.org_paths import EVERYWHERE
+
+
+def learn(session, unit) -> None:
+    org_unit_copy.learn(session, org_units, unit)
+
+
+def root_id(session) -> str | None:
+    return org_unit_copy.root_id(session, org_units)
+
+
+def path_of(session, unit_id: str, ask_registry) -> str | None:
+    """The unit's path; one aid has not learnt yet is asked of the registry (`ask_registry(unit_id)`, its
+    get_org_unit answer) and kept. None: no such unit."""
+    path = org_unit_copy.path_of(session, org_units, unit_id)
+    if path is not None or not looks_like_id(unit_id):
+        return path
+    try:
+        unit = ask_registry(unit_id)
+    except ServiceError as error:
+        if error.status == 404:
+            return None
+        raise
+    learn(session, unit)
+    session.commit()
+    return org_unit_copy.path_of(session, org_units, unit_id)
+
+
+def scope_path(session, scope: str | None, ask_registry) -> str:
+    """The path every unit of the caller's scope starts with (the root's users: every path)."""
+    if scope is None:
+        return EVERYWHERE
+    path = path_of(session, scope, ask_registry)
+    if path is None:
+        raise Refused("conflict", "本人所属的组织在系统中不存在，请联系管理员")
+    return path

@@ -1,0 +1,103 @@
+"""Campaigns in the union tree over HTTP: a campaign belongs to a unit, is seen from its subtree and from below it,
+never from a sibling's; an admin of its unit shares its money out as quotas. Each test builds its own branch under
+the root (tests/e2e/test_org_units.py)."""
+
+import pytest
+
+from tests.e2e import aid_builders
+from tests.e2e.aid_builders import campaign_body, create_campaign
+from tests.e2e.builders import assert_error, own_tag
+from tests.e2e.console_client import signed_in
+from tests.e2e.test_org_units import add, root
+
+aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
+CAMPAIGNS = "/api/v1/campaigns"
+
+
+def account(api, role: str, unit: dict) -> str:
+    response = api.post("/api/v1/users", json={"name": "某经办人", "role": role, "org_unit_id": unit["org_unit_id"]})
+    assert response.status_code == 201, response.text
+    return response.json()["token"]
+
+
+@pytest.fixture
+def branch(aid_api):
+    """The root (a city), two districts, a base union under the first."""
+    tag, city = own_tag(), root(aid_api)
+    east = add(aid_api, f"城东区总工会{tag}", city["org_unit_id"], "district")
+    west = add(aid_api, f"城西区总工会{tag}", city["org_unit_id"], "district")
+    mill = add(aid_api, "纺织厂工会", east["org_unit_id"], "base")
+    return {"city": city, "east": east, "west": west, "mill": mill}
+
+
+def seen(api, token: str) -> tuple[set[str], int]:
+    listing = api.get(f"{CAMPAIGNS}?per_page=500", token=token).json()
+    return {item["campaign_id"] for item in listing["items"]}, listing["total"]
+
+
+def test_a_base_caseworker_sees_its_districts_and_citys_campaigns_not_a_sibling_districts(aid_api, branch):
+    east_admin = account(aid_api, "admin", branch["east"])
+    mill_caseworker = account(aid_api, "caseworker", branch["mill"])
+    city = create_campaign(aid_api, org_unit_id=branch["city"]["org_unit_id"], review_levels=["base", "district"])
+    east = aid_api.post(CAMPAIGNS, json=campaign_body(), token=east_admin).json()
+    west = create_campaign(aid_api, org_unit_id=branch["west"]["org_unit_id"])
+
+    assert (east["org_unit_id"], city["review_levels"]) == (branch["east"]["org_unit_id"], ["base", "district"])
+    for shown in (city, east):
+        assert aid_api.get(f"{CAMPAIGNS}/{shown['campaign_id']}", token=mill_caseworker).status_code == 200
+    assert_error(aid_api.get(f"{CAMPAIGNS}/{west['campaign_id']}", token=mill_caseworker), 404, "not_found")
+    ids, total = seen(aid_api, mill_caseworker)
+    assert {city["campaign_id"], east["campaign_id"]} <= ids and west["campaign_id"] not in ids
+    create_campaign(aid_api, org_unit_id=branch["west"]["org_unit_id"])
+    assert seen(aid_api, mill_caseworker)[1] == total  # a sibling's campaign is not counted either
+    # a unit outside the admin's subtree is answered as an unknown one
+    refused = aid_api.post(CAMPAIGNS, json=campaign_body(org_unit_id=branch["west"]["org_unit_id"]), token=east_admin)
+    assert list(assert_error(refused, 400, "validation_error")["fields"]) == ["org_unit_id"]
+
+
+def test_an_admin_of_the_campaigns_unit_shares_its_budget_out_as_quotas(aid_api, branch):
+    east_admin, mill_admin = account(aid_api, "admin", branch["east"]), account(aid_api, "admin", branch["mill"])
+    east_caseworker = account(aid_api, "caseworker", branch["east"])
+    campaign = aid_api.post(CAMPAIGNS, json=campaign_body(budget_fen=1000), token=east_admin).json()
+    quotas = f"{CAMPAIGNS}/{campaign['campaign_id']}/quotas"
+    mill, east, west = (branch[name]["org_unit_id"] for name in ("mill", "east", "west"))
+
+    set_quota = aid_api.post(quotas, json={"org_unit_id": mill, "amount_fen": 600}, token=east_admin)
+    assert set_quota.status_code == 200, set_quota.text
+    assert_error(
+        aid_api.post(quotas, json={"org_unit_id": east, "amount_fen": 401}, token=east_admin), 409, "budget_exhausted"
+    )
+    replaced = aid_api.post(quotas, json={"org_unit_id": mill, "amount_fen": 900}, token=east_admin)  # not added
+    assert replaced.json() == {
+        "org_unit_id": mill,
+        "amount_fen": 900,
+        "committed_fen": 0,
+        "disbursed_fen": 0,
+        "remaining_fen": 900,
+    }
+    # the root's admin holds the campaign's unit, but the sibling district is outside the campaign's subtree
+    assert_error(aid_api.post(quotas, json={"org_unit_id": west, "amount_fen": 1}), 409, "conflict")
+    assert_error(
+        aid_api.post(quotas, json={"org_unit_id": mill, "amount_fen": 1}, token=east_caseworker), 403, "forbidden"
+    )
+    assert_error(aid_api.post(quotas, json={"org_unit_id": mill, "amount_fen": 1}, token=mill_admin), 403, "forbidden")
+
+    shown = aid_api.get(f"{CAMPAIGNS}/{campaign['campaign_id']}", token=east_caseworker).json()
+    assert shown["quotas"] == [replaced.json()]
+
+
+def test_the_campaign_page_shows_its_unit_levels_and_quotas_and_an_admin_sets_one(aid_api, branch):
+    east_admin = account(aid_api, "admin", branch["east"])
+    body = campaign_body(budget_fen=100_000, review_levels=["base", "district"])
+    campaign = aid_api.post(CAMPAIGNS, json=body, token=east_admin).json()
+    admin, page = signed_in(aid_api.base_url, east_admin), f"/campaigns/{campaign['campaign_id']}"
+
+    shown = admin.get(page).text
+    assert branch["east"]["name"] in shown and "基层 → 区县级" in shown and "尚未分配配额" in shown
+    assert f'<option value="{branch["mill"]["org_unit_id"]}"' in shown  # the units of the admin's subtree
+    quota = {"org_unit_id": branch["mill"]["org_unit_id"], "amount_fen": "1,000.01"}
+    over = admin.submit(page, f"{page}/quotas", quota)
+    assert over.status_code == 409 and "最多还能分配" in over.text
+    assert admin.submit(page, f"{page}/quotas", {**quota, "amount_fen": "600"}).status_code == 303
+    table = admin.get(page).text.split('id="quotas"')[1].split("</table>")[0]
+    assert "纺织厂工会" in table and "¥600.00" in table and "¥0.00" in table
