@@ -1,4 +1,5 @@
-"""Many reviewers on two aid instances at once never overspend a campaign nor move an application twice.
+"""Many reviewers on two aid instances at once never overspend a campaign nor move an application twice; many admins
+setting quotas at once never share out more than its budget.
 
 PostgreSQL only: SQLite serialises every writer anyway, so the race these tests look for cannot happen there.
 """
@@ -130,3 +131,30 @@ def test_one_household_filed_by_many_caseworkers_at_once_is_filed_once(config, r
     codes = collections.Counter(r.status_code if r.status_code == 201 else r.json()["error"]["code"] for r in responses)
     assert codes == {201: 1, "duplicate_application": 9}, [r.text for r in responses]
     assert campaign(api, campaign_id)["counts"] == counts(submitted=1)
+
+
+def test_quotas_set_by_many_admins_at_once_never_share_out_more_than_the_budget(config, runner_factory):
+    api, served = start_cluster(config, runner_factory)
+    (city,) = [unit for unit in api.get("/api/v1/org-units").json()["items"] if unit["parent_id"] is None]
+    districts = [
+        api.post("/api/v1/org-units", json={"name": f"区{n}", "parent_id": city["org_unit_id"], "level": "district"})
+        for n in range(10)
+    ]
+    admins = [new_user(api, "admin")["token"] for _ in districts]
+    campaign_id = create_campaign(api, budget_fen=10 * GRANT)["campaign_id"]
+
+    responses = fire_at_once(
+        [
+            ("POST", f"{api.base_url}/api/v1/campaigns/{campaign_id}/quotas", token, body)
+            for token, body in zip(
+                admins,
+                [{"org_unit_id": district.json()["org_unit_id"], "amount_fen": 3 * GRANT} for district in districts],
+                strict=True,
+            )
+        ]
+    )
+
+    codes = collections.Counter(r.status_code if r.status_code == 200 else r.json()["error"]["code"] for r in responses)
+    assert codes == {200: 3, "budget_exhausted": 7}, [r.text for r in responses]
+    assert sum(quota["amount_fen"] for quota in campaign(api, campaign_id)["quotas"]) == 9 * GRANT
+    assert sum(seen["set_quota"] for seen in served) == 10
