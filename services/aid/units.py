@@ -2,10 +2,9 @@
 before its event arrived (a unit made a moment ago), from the registry's answer, learnt at once."""
 
 from services.aid.models import org_units
-from shared import org_unit_copy
+from shared import org_paths, org_unit_copy
 from shared.domain_errors import Refused
 from shared.errors import ServiceError, looks_like_id
-from shared.org_paths import EVERYWHERE
 
 
 def learn(session, unit) -> None:
@@ -34,10 +33,11 @@ def path_of(session, unit_id: str, ask_registry) -> str | None:
 
 
 def scope_path(session, scope: str | None, ask_registry) -> str:
-    """The path every unit of the caller's scope starts with (the root's users: every path)."""
+    """The path every unit of the caller's scope starts with; the root's users, whether their account names the root
+    or nothing, see every path, records of the root kept as NULL included."""
     if scope is None:
-        return EVERYWHERE
+        return org_paths.EVERYWHERE
     path = path_of(session, scope, ask_registry)
     if path is None:
         raise Refused("conflict", "本人所属的组织在系统中不存在，请联系管理员")
-    return path
+    return org_paths.EVERYWHERE if not org_paths.ancestors(path) else path
