@@ -6,27 +6,24 @@ import pytest
 
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import campaign_body, create_campaign
-from tests.e2e.builders import assert_error, own_tag
+from tests.e2e.builders import add_unit, assert_error, new_user, own_tag, root_unit
 from tests.e2e.console_client import signed_in
-from tests.e2e.test_org_units import add, root
 
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
 CAMPAIGNS = "/api/v1/campaigns"
 
 
 def account(api, role: str, unit: dict) -> str:
-    response = api.post("/api/v1/users", json={"name": "某经办人", "role": role, "org_unit_id": unit["org_unit_id"]})
-    assert response.status_code == 201, response.text
-    return response.json()["token"]
+    return new_user(api, role, org_unit_id=unit["org_unit_id"])["token"]
 
 
 @pytest.fixture
 def branch(aid_api):
     """The root (a city), two districts, a base union under the first."""
-    tag, city = own_tag(), root(aid_api)
-    east = add(aid_api, f"城东区总工会{tag}", city["org_unit_id"], "district")
-    west = add(aid_api, f"城西区总工会{tag}", city["org_unit_id"], "district")
-    mill = add(aid_api, "纺织厂工会", east["org_unit_id"], "base")
+    tag, city = own_tag(), root_unit(aid_api)
+    east = add_unit(aid_api, f"城东区总工会{tag}", city, "district")
+    west = add_unit(aid_api, f"城西区总工会{tag}", city, "district")
+    mill = add_unit(aid_api, "纺织厂工会", east["org_unit_id"], "base")
     return {"city": city, "east": east, "west": west, "mill": mill}
 
 
@@ -38,7 +35,7 @@ def seen(api, token: str) -> tuple[set[str], int]:
 def test_a_base_caseworker_sees_its_districts_and_citys_campaigns_not_a_sibling_districts(aid_api, branch):
     east_admin = account(aid_api, "admin", branch["east"])
     mill_caseworker = account(aid_api, "caseworker", branch["mill"])
-    city = create_campaign(aid_api, org_unit_id=branch["city"]["org_unit_id"], review_levels=["base", "district"])
+    city = create_campaign(aid_api, org_unit_id=branch["city"], review_levels=["base", "district"])
     east = aid_api.post(CAMPAIGNS, json=campaign_body(), token=east_admin).json()
     west = create_campaign(aid_api, org_unit_id=branch["west"]["org_unit_id"])
 

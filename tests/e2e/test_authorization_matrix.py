@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from tests.e2e.aid_builders import create_campaign
 from tests.e2e.builders import add_unit, new_user, own_tag, root_unit, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
 from tests.fakes.sheets import generate_workers, to_csv_bytes
@@ -143,6 +144,8 @@ SCOPED = {
     ("GET", "/api/v1/imports/{import_id}"): (STAFF, None),
     ("POST", "/api/v1/change-requests/{change_request_id}/approve"): (CASEWORK, {}),
     ("POST", "/api/v1/change-requests/{change_request_id}/reject"): (CASEWORK, {}),
+    ("GET", "/api/v1/campaigns/{campaign_id}"): (STAFF, None),
+    ("POST", "/api/v1/campaigns/{campaign_id}/quotas"): (ADMIN, {"org_unit_id": MISSING, "amount_fen": 1}),
 }
 SCOPED_LISTS = ("/api/v1/workers?id_number={id_number}", "/api/v1/change-requests?worker_id={worker_id}")
 
@@ -157,7 +160,14 @@ def test_the_same_role_in_another_unit_finds_nothing_of_the_first(api):
     change_request_id = api.patch(f"/api/v1/workers/{worker_id}", json=bank, token=maker).json()["change_request_id"]
     sheet = to_csv_bytes([{**generate_workers(1, seed=3)[0], "union": first["name"], "id_number": body["id_number"]}])
     import_id = api.post("/api/v1/workers/import?filename=w.csv", data=sheet, token=maker).json()["import_id"]
-    ids = {"worker_id": worker_id, "import_id": import_id, "change_request_id": change_request_id, **body}
+    campaign_id = create_campaign(api, org_unit_id=first["org_unit_id"])["campaign_id"]
+    ids = {
+        "worker_id": worker_id,
+        "import_id": import_id,
+        "change_request_id": change_request_id,
+        "campaign_id": campaign_id,
+        **body,
+    }
     staff = ("admin", "caseworker", "finance", "auditor")
     tokens = {role: new_user(api, role, org_unit_id=second["org_unit_id"])["token"] for role in staff}
     auditor = new_user(api, "auditor", org_unit_id=first["org_unit_id"])["token"]
