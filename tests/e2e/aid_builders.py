@@ -8,6 +8,7 @@ from services.aid.service import AidService
 from services.gateway.service import GatewayService
 from services.notify.service import NotifyService
 from services.registry.service import RegistryService
+from shared.topology import declare_consumer_queues
 from tests.e2e.builders import assert_error, create_worker, fresh_id_number, new_user
 from tests.e2e.conftest import Api
 
@@ -24,10 +25,11 @@ EDUCATION_AMOUNTS = {
 
 
 def start_system(runner_factory, config, *extra_services, **settings):
-    """Every service on one runner, with settings (HARDSHIP_TODAY, ...) over the test config."""
-    runner = runner_factory(
-        {**config, **settings}, RegistryService, AidService, NotifyService, GatewayService, *extra_services
-    )
+    """Every service on one runner, with settings (HARDSHIP_TODAY, ...) over the test config; their queues declared
+    first, as `hardship migrate` does, so the units' events the registry relays as it starts reach every service."""
+    services = (RegistryService, AidService, NotifyService, GatewayService, *extra_services)
+    declare_consumer_queues(services, config)
+    runner = runner_factory({**config, **settings}, *services)
     runner.start()
     return runner, Api(f"http://127.0.0.1:{config['GATEWAY_PORT']}")
 

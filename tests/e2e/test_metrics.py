@@ -75,10 +75,13 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(quiet_aid_api):
     _body, filed = worker(api)
     submitted(api, caseworker, campaign["campaign_id"], filed["worker_id"])
 
+    units = 1 + len(UNIONS)  # the root and the test data's unions, each announced once
+
     def settled():
         samples = scrape(api)
         relayed = value(samples, "hardship_events_relayed_total", service="aid")
-        return samples if relayed == 1 and sms_total(samples) == 1 else None
+        handled = value(samples, "hardship_inbox_handled_total", service="aid")
+        return samples if relayed == 1 and sms_total(samples) == 1 and handled == units else None
 
     samples = wait_until(settled, timeout=20)
     assert {
@@ -88,9 +91,8 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(quiet_aid_api):
     assert value(samples, "hardship_applications", service="aid", status="submitted") == 1
     assert value(samples, "hardship_applications", service="aid", status="disbursed") == 0
     assert value(samples, "hardship_outbox_unpublished", service="aid") == 0
-    units = 1 + len(UNIONS)  # the root and the test data's unions, each announced once
     assert value(samples, "hardship_events_relayed_total", service="registry") == units + 1  # and the worker filed
-    # aid's inbox is left out: it takes the units' events relayed once its queues are there, which races the start
+    assert value(samples, "hardship_inbox_handled_total", service="aid") == units  # each unit's announcement, once
     parked = parked_counts(samples)
     assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
     assert parked["evt-aid-application_submitted--notify.on_application_submitted.parking"] == ("notify", 0)
