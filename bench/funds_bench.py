@@ -37,6 +37,8 @@ def approved_applications(session, vault, count: int):
             "publicity_days": 0,
         },
         "admin:bench",
+        None,  # the root's: a campaign that names no unit belongs to its maker's, so the registry is never asked
+        ask_registry=None,
     )
     donor = funds.create_donor(
         session,
