@@ -1,4 +1,5 @@
-"""The admin's account actions on the gateway database: list, revoke, issue a new token.
+"""The admin's account actions on the gateway database: list, revoke, issue a new token, on the accounts of the
+admin's subtree only (scope.py).
 
 Each change is one conditional UPDATE, so two admins acting at once cannot both succeed against a stale
 read; the rules it applies are in credentials.py.
@@ -13,6 +14,7 @@ from services.gateway.auth import User, create_user, new_token, token_hash
 from services.gateway.credentials import already_revoked, config_account, revocation_problem, status, token_expires_at
 from services.gateway.models import users
 from services.gateway.schemas import UserCreateSchema
+from services.gateway.scope import accounts_within
 from shared import clock
 from shared.answers import Shown
 from shared.db import row_by_id
@@ -32,20 +34,25 @@ def account_view(row, ttl_days: int, now, **shown) -> dict:
     return (USER_TOKEN if "token" in shown else USER).dump(Shown(row, **values))
 
 
-def list_accounts(session, page: int, per_page: int, ttl_days: int) -> dict:
+def list_accounts(session, page: int, per_page: int, admin: User, ttl_days: int) -> dict:
     now = clock.now()
-    total = session.execute(select(func.count()).select_from(users)).scalar()
+    within = accounts_within(session, admin.org_unit_id)
+    total = session.execute(select(func.count()).select_from(users).where(within)).scalar()
     rows = session.execute(
-        select(users).order_by(users.c.created_at, users.c.user_id).offset((page - 1) * per_page).limit(per_page)
+        select(users)
+        .where(within)
+        .order_by(users.c.created_at, users.c.user_id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
     items = [account_view(row, ttl_days, now) for row in rows]
     session.rollback()
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
-def _change_live_account(session, user_id: str, **values):
-    """Applies the change to the account unless it is revoked; the row after it."""
-    row_by_id(session, users.c.user_id, user_id, "账号")
+def _change_live_account(session, user_id: str, admin: User, **values):
+    """Applies the change to the account, when it is in the admin's subtree, unless it is revoked; the row after it."""
+    row_by_id(session, users.c.user_id, user_id, "账号", accounts_within(session, admin.org_unit_id))
     changed = session.execute(
         update(users).where(users.c.user_id == user_id, users.c.revoked_at.is_(None)).values(**values)
     ).rowcount
@@ -63,16 +70,16 @@ def revoke(session, user_id: str, reason: str, admin: User, ttl_days: int) -> di
     if (problem := revocation_problem(user_id, admin.user_id)) is not None:
         raise problem
     now = clock.now()
-    row = _change_live_account(session, user_id, revoked_at=now, revoked_by=admin.actor, revoke_reason=reason)
+    row = _change_live_account(session, user_id, admin, revoked_at=now, revoked_by=admin.actor, revoke_reason=reason)
     return account_view(row, ttl_days, now)
 
 
-def issue_token(session, user_id: str, ttl_days: int) -> dict:
+def issue_token(session, user_id: str, admin: User, ttl_days: int) -> dict:
     """A new token for a live account; the old one, and the console sessions opened with it, end at once."""
     if (problem := config_account(user_id)) is not None:
         raise problem
     token, now = new_token(), clock.now()
-    row = _change_live_account(session, user_id, token_hash=token_hash(token), token_issued_at=now)
+    row = _change_live_account(session, user_id, admin, token_hash=token_hash(token), token_issued_at=now)
     return account_view(row, ttl_days, now, token=token)
 
 
@@ -83,8 +90,8 @@ class Accounts:
         self.db = db
         self.ttl_days = ttl_days
 
-    def listing(self, page: int, per_page: int) -> dict:
-        return list_accounts(self.db, page, per_page, self.ttl_days)
+    def listing(self, page: int, per_page: int, admin: User) -> dict:
+        return list_accounts(self.db, page, per_page, admin, self.ttl_days)
 
     def add(self, payload: dict, admin: User) -> dict:
         """A new account from the API's body, in the admin's subtree; the answer holds its token, shown this once."""
@@ -96,5 +103,5 @@ class Accounts:
         reason = load_or_400(ReasonSchema(), payload)["reason"]
         return revoke(self.db, user_id, reason, admin, self.ttl_days)
 
-    def issue_token(self, user_id: str) -> dict:
-        return issue_token(self.db, user_id, self.ttl_days)
+    def issue_token(self, user_id: str, admin: User) -> dict:
+        return issue_token(self.db, user_id, admin, self.ttl_days)

@@ -26,6 +26,7 @@ users = Table(
     Column("revoked_at", UtcDateTime),
     Column("revoked_by", String(80)),
     Column("revoke_reason", String(500)),
+    Index("ix_users_org_unit_id", "org_unit_id"),
 )
 
 # A signed-in browser: only the SHA-256 of its session id is kept, so a copy of this table signs no one in.
@@ -47,7 +48,9 @@ console_sessions = Table(
 )
 
 # The registry's units as its org_unit_created/updated events (or its answers) gave them: the path tells whether a unit
-# is in an admin's subtree (shared/org_paths.py). A unit keeps the highest version it was told of.
+# is in an admin's subtree (shared/org_paths.py), one prefix query that PostgreSQL serves from the index only with
+# text_pattern_ops. A unit keeps the highest version it was told of.
 org_units = org_units_table(metadata)
+Index("ix_org_units_path", org_units.c.path, postgresql_ops={"path": "text_pattern_ops"})
 
 inbox = inbox_table(metadata)

@@ -5,6 +5,7 @@ the bootstrap admin and the accounts made before the tree belong to."""
 from sqlalchemy import update
 
 from services.gateway.models import org_units, users
+from services.gateway.scope import scope_path
 from shared import org_paths, org_unit_copy
 from shared.errors import validation_error
 
@@ -38,7 +39,7 @@ def for_new_account(session, admin_unit: str | None, named: str | None) -> str |
     as one that does not exist), else the admin's own (None: the root's, not learnt yet)."""
     if named is None:
         return admin_unit or root_id(session)
-    scope = org_paths.EVERYWHERE if admin_unit is None else _path(session, admin_unit)
+    scope = scope_path(session, admin_unit)
     path = _path(session, named)
     if path is None or scope is None or not org_paths.within(path, scope):
         raise validation_error({"org_unit_id": ["未知的组织"]})

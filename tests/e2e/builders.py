@@ -156,6 +156,19 @@ def new_user(api, role: str, donor_id: str | None = None, org_unit_id: str | Non
     return response.json()
 
 
+def accounts_by_id(api, **kwargs) -> dict:
+    """Every account the admin (the bootstrap admin unless a token is given) lists, page by page: the shared system
+    holds every test's users."""
+    found, page = {}, 1
+    while True:
+        listing = api.get(f"/api/v1/users?per_page=500&page={page}", **kwargs).json()
+        found.update((account["user_id"], account) for account in listing["items"])
+        if len(listing["items"]) < 500:
+            assert listing["total"] == len(found)
+            return found
+        page += 1
+
+
 def id_number_ending_in_x() -> str:
     """A fresh valid ID number whose check character is X."""
     while True:

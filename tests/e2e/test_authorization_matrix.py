@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.e2e.aid_builders import create_campaign
-from tests.e2e.builders import add_unit, new_user, own_tag, root_unit, valid_worker
+from tests.e2e.builders import accounts_by_id, add_unit, new_user, own_tag, root_unit, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 
@@ -146,6 +146,8 @@ SCOPED = {
     ("POST", "/api/v1/change-requests/{change_request_id}/reject"): (CASEWORK, {}),
     ("GET", "/api/v1/campaigns/{campaign_id}"): (STAFF, None),
     ("POST", "/api/v1/campaigns/{campaign_id}/quotas"): (ADMIN, {"org_unit_id": MISSING, "amount_fen": 1}),
+    ("POST", "/api/v1/users/{user_id}/revoke"): (ADMIN, {"reason": "核查"}),
+    ("POST", "/api/v1/users/{user_id}/token"): (ADMIN, {}),
 }
 SCOPED_LISTS = ("/api/v1/workers?id_number={id_number}", "/api/v1/change-requests?worker_id={worker_id}")
 
@@ -153,7 +155,8 @@ SCOPED_LISTS = ("/api/v1/workers?id_number={id_number}", "/api/v1/change-request
 def test_the_same_role_in_another_unit_finds_nothing_of_the_first(api):
     tag, root = own_tag(), root_unit(api)
     first, second = (add_unit(api, f"{name}工会{tag}", root, "base") for name in ("甲", "乙"))
-    maker = new_user(api, "caseworker", org_unit_id=first["org_unit_id"])["token"]
+    maker_account = new_user(api, "caseworker", org_unit_id=first["org_unit_id"])
+    maker = maker_account["token"]
     body = valid_worker(union=first["name"])
     worker_id = api.post("/api/v1/workers", json=body, token=maker).json()["worker_id"]
     bank = {"bank": {"name": "中国银行", "account": "6217000011112222333"}}
@@ -166,6 +169,7 @@ def test_the_same_role_in_another_unit_finds_nothing_of_the_first(api):
         "import_id": import_id,
         "change_request_id": change_request_id,
         "campaign_id": campaign_id,
+        "user_id": maker_account["user_id"],
         **body,
     }
     staff = ("admin", "caseworker", "finance", "auditor")
@@ -183,4 +187,6 @@ def test_the_same_role_in_another_unit_finds_nothing_of_the_first(api):
         for role, token in tokens.items():
             if api.get(path.format(**ids), token=token).json()["total"]:
                 wrong.append(f"GET {path} as {role} of another unit lists the first unit's")
+    if maker_account["user_id"] in accounts_by_id(api, token=tokens["admin"]):
+        wrong.append("GET /api/v1/users as admin of another unit lists the first unit's")
     assert not wrong, "\n".join(wrong)

@@ -6,23 +6,11 @@ from datetime import timedelta
 
 from shared import clock
 from tests.conftest import ADMIN_TOKEN
-from tests.e2e.builders import assert_error, new_user
+from tests.e2e.builders import accounts_by_id, assert_error, new_user
 from tests.e2e.console_client import signed_in
 
 USERS = "/api/v1/users"
 MISSING = "0" * 32
-
-
-def accounts_by_id(api) -> dict:
-    """Every account, page by page: the shared system holds every test's users."""
-    found, page = {}, 1
-    while True:
-        listing = api.get(f"{USERS}?per_page=500&page={page}").json()
-        found.update((account["user_id"], account) for account in listing["items"])
-        if len(listing["items"]) < 500:
-            assert listing["total"] == len(found)
-            return found
-        page += 1
 
 
 def newest_users_page(api) -> str:

@@ -76,7 +76,7 @@ def test_a_token_that_just_signed_in_is_refused_from_the_moment_it_is_revoked(se
 def test_a_new_token_ends_the_old_one_at_once(session, lookups):
     user = create_user(session, "经办人", "caseworker")
     signs_in(session, user["token"], lookups)
-    new = accounts.issue_token(session, user["user_id"], TTL)
+    new = accounts.issue_token(session, user["user_id"], BOOTSTRAP_ADMIN, TTL)
     assert refused(session, user["token"], lookups) == "访问令牌无效"
     assert signs_in(session, new["token"], lookups).user_id == user["user_id"]
 
@@ -87,7 +87,7 @@ def test_a_token_expires_after_the_ttl_and_a_new_one_starts_afresh(session, look
     monkeypatch.setattr(clock, "now", lambda: issued + timedelta(days=2))
     assert signs_in(session, user["token"], lookups, ttl_days=3)
     assert "过期" in refused(session, user["token"], lookups, ttl_days=2)
-    new = accounts.issue_token(session, user["user_id"], ttl_days=2)
+    new = accounts.issue_token(session, user["user_id"], BOOTSTRAP_ADMIN, ttl_days=2)
     assert signs_in(session, new["token"], lookups, ttl_days=2)
 
 
@@ -113,7 +113,7 @@ def test_a_console_session_ends_with_its_token(session):
     }
     admins = open_session(session, BOOTSTRAP_ADMIN, 480, None)
     accounts.revoke(session, revoked["user_id"], "离职", BOOTSTRAP_ADMIN, TTL)
-    accounts.issue_token(session, renewed["user_id"], TTL)
+    accounts.issue_token(session, renewed["user_id"], BOOTSTRAP_ADMIN, TTL)
     assert find_session(session, opened[kept["user_id"]], TTL)[0].user_id == kept["user_id"]
     assert find_session(session, opened[revoked["user_id"]], TTL) is None
     assert find_session(session, opened[renewed["user_id"]], TTL) is None

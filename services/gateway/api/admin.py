@@ -81,16 +81,17 @@ def create_user(uses: Uses, request, user):
     "GET",
     "/api/v1/users",
     roles=ADMIN,
-    summary="账号列表（不含令牌）",
+    summary="本组织及下级组织的账号列表（不含令牌）",
     tags=ACCOUNTS,
-    description="status：active 有效、expired 令牌已过期（TOKEN_TTL_DAYS）、revoked 已吊销。",
+    description="只列出属于本管理员所属组织及其下级组织的账号，total 也只计这些。"
+    "status：active 有效、expired 令牌已过期（TOKEN_TTL_DAYS）、revoked 已吊销。",
     query=PagedQuerySchema,
     responses={200: UserPageSchema},
     errors=(400,),
 )
 def list_users(uses: Uses, request, user):
     query = load_or_400(PagedQuerySchema(), query_args(request))
-    return json_response(uses.accounts.listing(query["page"], query["per_page"]))
+    return json_response(uses.accounts.listing(query["page"], query["per_page"], user))
 
 
 @area.api(
@@ -99,8 +100,8 @@ def list_users(uses: Uses, request, user):
     roles=ADMIN,
     summary="吊销账号：令牌与控制台登录立即失效",
     tags=ACCOUNTS,
-    description="所有网关实例立即拒绝（401）。不能吊销自己（409 same_user）或引导管理员"
-    "（409 not_revocable）；已吊销的账号 409 invalid_transition。",
+    description="所有网关实例立即拒绝（401）。本管理员组织范围外的账号与不存在的一样答复 404。"
+    "不能吊销自己（409 same_user）或引导管理员（409 not_revocable）；已吊销的账号 409 invalid_transition。",
     body=ReasonSchema,
     responses={200: UserSchema},
     errors=JSON_BODY + (404, 409),
@@ -116,6 +117,7 @@ def revoke_user(uses: Uses, request, user, user_id):
     summary="换发访问令牌（只显示一次），旧令牌立即失效",
     tags=ACCOUNTS,
     description="旧令牌及用它登录的控制台会话立即失效；新令牌的有效期重新计算。"
+    "本管理员组织范围外的账号与不存在的一样答复 404。"
     "已吊销的账号不能换发（409 invalid_transition），引导管理员 409 not_revocable。",
     body=NoFieldsSchema,
     responses={200: UserTokenSchema},
@@ -123,4 +125,4 @@ def revoke_user(uses: Uses, request, user, user_id):
 )
 def issue_user_token(uses: Uses, request, user, user_id):
     load_or_400(NoFieldsSchema(), uses.bodies.json(request))
-    return json_response(uses.accounts.issue_token(user_id))
+    return json_response(uses.accounts.issue_token(user_id, user))

@@ -33,7 +33,7 @@ def users_page(
         created=created,
         notice=notice,
         roles=ROLES.items(),
-        listing=uses.accounts.listing(query["page"], query["per_page"]),
+        listing=uses.accounts.listing(query["page"], query["per_page"], visit.user),
     )
 
 
@@ -72,7 +72,7 @@ def console_revoke_user(uses: Uses, visit, user_id):
 @area.page("POST", "/users/<user_id>/token", roles=ADMIN)
 def console_issue_token(uses: Uses, visit, user_id):
     try:
-        created = uses.accounts.issue_token(user_id)
+        created = uses.accounts.issue_token(user_id, visit.user)
     except ServiceError as error:
         return users_page(uses, visit, error.status, problem=error.message)
     return users_page(uses, visit, created=created)

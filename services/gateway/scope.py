@@ -1,0 +1,29 @@
+"""An admin's scope over the accounts, in one place: the accounts of the admin's unit and of every unit below it.
+
+An account keeps only its unit's id; the unit's path is in the gateway's copy of the units (units.learn), so the scope
+is one prefix condition on that path, taken as a semi-join (the account's unit among the subtree's units), which the
+count, the page and the lookup before a change all carry. An account out of scope is answered as one that does not
+exist.
+"""
+
+from sqlalchemy import false, select, true
+
+from services.gateway.models import org_units, users
+from shared import org_paths, org_unit_copy
+
+
+def scope_path(session, admin_unit: str | None) -> str | None:
+    """The path every unit in the admin's subtree starts with: everywhere for the root's admins (None); None for a unit
+    the gateway has not learnt yet, a scope of nothing until it has."""
+    return org_paths.EVERYWHERE if admin_unit is None else org_unit_copy.path_of(session, org_units, admin_unit)
+
+
+def accounts_within(session, admin_unit: str | None):
+    """The WHERE condition on users that keeps the accounts in the admin's subtree."""
+    prefix = scope_path(session, admin_unit)
+    if prefix is None:
+        return false()
+    if prefix == org_paths.EVERYWHERE:
+        return true()
+    subtree = select(org_units.c.org_unit_id).where(org_units.c.path.like(org_paths.subtree_pattern(prefix)))
+    return users.c.org_unit_id.in_(subtree)

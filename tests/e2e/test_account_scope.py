@@ -1,0 +1,43 @@
+"""An admin manages the accounts of their own subtree only: the list and its total hold those, and an account of
+another district answers revoke and a new token, in the API and the console, as an unknown one does (404); the
+root's admins see every account."""
+
+from tests.e2e.builders import accounts_by_id, add_unit, assert_error, new_user, own_tag, root_unit
+from tests.e2e.conftest import ADMIN_TOKEN
+from tests.e2e.console_client import signed_in
+
+USERS = "/api/v1/users"
+
+
+def test_a_district_admin_manages_the_accounts_of_its_subtree_only(api):
+    tag, root = own_tag(), root_unit(api)
+    east, west = (add_unit(api, f"{name}区总工会{tag}", root, "district")["org_unit_id"] for name in ("东", "西"))
+    base = add_unit(api, f"东区一厂工会{tag}", east, "base")["org_unit_id"]
+    admin = new_user(api, "admin", org_unit_id=east)
+    caseworker, finance = new_user(api, "caseworker", org_unit_id=base), new_user(api, "finance", org_unit_id=east)
+    sibling = new_user(api, "caseworker", org_unit_id=west)
+    own = {user["user_id"] for user in (admin, caseworker, finance)}
+
+    assert set(accounts_by_id(api, token=admin["token"])) == own
+    assert api.get(f"{USERS}?per_page=1", token=admin["token"]).json()["total"] == len(own)
+
+    for action, body in (("revoke", {"reason": "越权"}), ("token", {})):
+        refused = api.post(f"{USERS}/{sibling['user_id']}/{action}", json=body, token=admin["token"])
+        assert_error(refused, 404, "not_found")
+    console = signed_in(api.base_url, admin["token"])
+    page = console.get("/users")
+    assert page.status_code == 200 and caseworker["user_id"] in page.text and sibling["user_id"] not in page.text
+    assert console.submit("/users", f"/users/{sibling['user_id']}/revoke", {"reason": "越权"}).status_code == 404
+    assert console.submit("/users", f"/users/{sibling['user_id']}/token").status_code == 404
+    assert api.get("/api/v1/org-units", token=sibling["token"]).status_code == 200  # still signs in
+
+    renewed = api.post(f"{USERS}/{caseworker['user_id']}/token", json={}, token=admin["token"])
+    assert renewed.status_code == 200, renewed.text
+    revoked = api.post(f"{USERS}/{finance['user_id']}/revoke", json={"reason": "已调离"}, token=admin["token"])
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked", revoked.text
+
+    root_admin = new_user(api, "admin", org_unit_id=root)["token"]
+    for token in (ADMIN_TOKEN, root_admin):
+        assert own | {sibling["user_id"]} <= set(accounts_by_id(api, token=token))
+    renewed = api.post(f"{USERS}/{sibling['user_id']}/token", json={}, token=root_admin)
+    assert renewed.status_code == 200, renewed.text
