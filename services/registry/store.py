@@ -238,14 +238,18 @@ def search(session, vault, query: dict, scope: str | None):
         conditions.append(
             workers_table.c.name.like(pattern, escape="\\") | workers_table.c.employer.like(pattern, escape="\\")
         )
+    order = (workers_table.c.created_at, workers_table.c.worker_id)
     total = session.execute(select(func.count()).select_from(workers_table).where(*conditions)).scalar()
-    rows = session.execute(
-        select(workers_table)
+    # the page's ids first, then its files: the ids of a search by category and name come from ix_workers_search alone
+    # (models.py), so PostgreSQL reads the files it shows and no other
+    page = (
+        select(workers_table.c.worker_id)
         .where(*conditions)
-        .order_by(workers_table.c.created_at, workers_table.c.worker_id)
+        .order_by(*order)
         .limit(query["per_page"])
         .offset((query["page"] - 1) * query["per_page"])
-    ).all()
+    )
+    rows = session.execute(select(workers_table).where(workers_table.c.worker_id.in_(page)).order_by(*order)).all()
     return rows, total
 
 
