@@ -10,7 +10,7 @@ eventlet.monkey_patch()
 import logging  # noqa: E402
 import sys  # noqa: E402
 
-from bench import aid_bench, funds_bench, import_bench, notify_bench, pipeline_bench, summary  # noqa: E402
+from bench import aid_bench, funds_bench, import_bench, notify_bench, pipeline_bench, scope_bench, summary  # noqa: E402
 
 PARTS = {
     "import": import_bench,
@@ -18,6 +18,7 @@ PARTS = {
     "notify": notify_bench,
     "funds": funds_bench,
     "pipeline": pipeline_bench,
+    "scope": scope_bench,
 }
 
 

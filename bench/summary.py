@@ -6,7 +6,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import aid_bench, funds_bench, import_bench, notify_bench, pipeline_bench
+from bench import aid_bench, funds_bench, import_bench, notify_bench, pipeline_bench, scope_bench
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -85,6 +85,23 @@ def rows(results: dict[str, dict]) -> list[tuple[str, str, str, str, bool]]:
                 f["raw_share"] >= pipeline_bench.TARGET_RAW_SHARE,
             ),
         ]
+    if (f := results.get("scope")) is not None:
+        table += [
+            (
+                "范围检索",
+                f"{f['workers']:,} 份档案 p95 {f['p95_ms']:.1f} ms（p50 {f['p50_ms']:.1f} ms）",
+                f"≤ {scope_bench.TARGET_P95_MS:.0f} ms",
+                f"原始 SQL p95 {f['raw_p95_ms']:.1f} ms",
+                f["p95_ms"] <= scope_bench.TARGET_P95_MS,
+            ),
+            (
+                "范围检索",
+                f"原始 SQL 的 {f['raw_ratio']:.2f} 倍",
+                f"≤ {scope_bench.TARGET_RAW_RATIO:.0f} 倍",
+                f"原始 SQL p95 {f['raw_p95_ms']:.1f} ms",
+                f["raw_ratio"] <= scope_bench.TARGET_RAW_RATIO,
+            ),
+        ]
     return table
 
 
@@ -152,5 +169,6 @@ def sizes(results: dict[str, dict]) -> dict[str, str]:
         "notify": "events",
         "funds": "disbursements",
         "pipeline": "applications",
+        "scope": "workers",
     }
     return {name: f"{results[name][key]:,}" for name, key in keys.items() if name in results}

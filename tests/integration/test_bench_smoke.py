@@ -17,7 +17,17 @@ ROUNDS = 2
 @pytest.mark.timeout(600)
 def test_the_benchmarks_run_at_a_small_size():
     finished = subprocess.run(
-        [sys.executable, "-m", "bench", f"--rounds={ROUNDS}", "import=300", "aid=100", "funds=100", "pipeline=250"],
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            f"--rounds={ROUNDS}",
+            "import=300",
+            "aid=100",
+            "funds=100",
+            "pipeline=250",
+            "scope=2000",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -25,7 +35,7 @@ def test_the_benchmarks_run_at_a_small_size():
     )
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
     table = finished.stdout[finished.stdout.index("汇总：") :]
-    for part in ("导入", "审批", "资金", "全流程"):
+    for part in ("导入", "审批", "资金", "全流程", "范围检索"):
         assert part in table, table
     # the pipeline's stages overlap: while some applications are still being approved, others go to the bank
     bank_batches = [int(count) for count in re.findall(r"(\d+) 个银行批次", finished.stdout)]
