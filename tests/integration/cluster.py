@@ -9,7 +9,7 @@ import requests
 
 from bench.system import start_service, stop_services, wait_until_healthy
 from shared.config import KNOWN_KEYS, SERVICES
-from shared.topology import consumer_queues, service_class
+from shared.topology import consumer_queues, declare_consumer_queues, service_class
 from tests.conftest import free_port
 from tests.e2e.conftest import Api
 
@@ -42,6 +42,9 @@ class Cluster:
         self.wait_until_ready()
 
     def start_all(self) -> None:
+        # as `hardship migrate` does before anything runs: the units' events the registry relays as it starts reach
+        # every service, whichever process comes up first
+        declare_consumer_queues([service_class(name) for name in SERVICES], self.env)
         for name in SERVICES:
             self.start(name)
         self.wait_until_ready()

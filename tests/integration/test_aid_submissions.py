@@ -43,6 +43,8 @@ def campaign_id(aid_db) -> str:
             "publicity_days": 5,
         },
         "admin:a",
+        None,  # the root's scope: a campaign that names no unit never asks the registry
+        ask_registry=None,
     ).campaign_id
 
 

@@ -169,6 +169,8 @@ class World:
                     "publicity_days": 0,
                 },
                 "admin:setup",
+                None,  # the root's scope: a campaign that names no unit never asks the registry
+                ask_registry=None,
             )
             self.campaign_ids.append(row.campaign_id)
             self.budget[row.campaign_id] = budget

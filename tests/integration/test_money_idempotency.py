@@ -54,6 +54,8 @@ def a_campaign(session, name="送温暖") -> object:
             "publicity_days": 0,
         },
         "admin:setup",
+        None,  # the root's scope: a campaign that names no unit never asks the registry
+        ask_registry=None,
     )
 
 

@@ -360,11 +360,10 @@ def check_nothing_done_twice(config, fake, facts) -> None:
 
     # each event once per consumer: every SMS event became one message, every registry event one inbox row
     assert rows(aid_db, "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")[0][0] == 0
-    status_changes = rows(
-        config["REGISTRY_DB_URL"], "SELECT COUNT(*) FROM outbox WHERE event_type = 'worker_status_changed'"
-    )
-    assert rows(aid_db, "SELECT handler, COUNT(*) FROM inbox GROUP BY 1") == [
-        ("AidService.on_worker_status_changed", status_changes[0][0])
+    registry_events = dict(rows(config["REGISTRY_DB_URL"], "SELECT event_type, COUNT(*) FROM outbox GROUP BY 1"))
+    assert rows(aid_db, "SELECT handler, COUNT(*) FROM inbox GROUP BY 1 ORDER BY 1") == [
+        ("AidService.on_org_unit_created", registry_events["org_unit_created"]),
+        ("AidService.on_worker_status_changed", registry_events["worker_status_changed"]),
     ]
     assert (
         rows(
