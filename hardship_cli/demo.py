@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from services.gateway.accounts import issue_token
-from services.gateway.auth import create_user, token_ttl_days
+from services.gateway.auth import BOOTSTRAP_ADMIN, create_user, token_ttl_days
 from services.gateway.models import users
 from services.registry.spreadsheet import SkippedLine, SpreadsheetError, read_rows
 from shared import clock
@@ -87,7 +87,7 @@ def make_tokens() -> dict[str, str]:
             account = (
                 create_user(session, name, role)
                 if user_id is None
-                else issue_token(session, user_id, token_ttl_days(None))
+                else issue_token(session, user_id, BOOTSTRAP_ADMIN, token_ttl_days(None))
             )
             tokens[label] = account["token"]
         return tokens
