@@ -117,7 +117,7 @@ def set_quota(uses: Uses, request, user, campaign_id):
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def submit_application(uses: Uses, request, user):
-    return json_response(uses.submissions.submit(uses.bodies.json(request), user.actor), 201)
+    return json_response(uses.submissions.submit(uses.bodies.json(request), user.actor, user.org_unit_id), 201)
 
 
 @area.api(
@@ -131,7 +131,7 @@ def submit_application(uses: Uses, request, user):
     errors=(400,) + BACKEND,
 )
 def list_applications(uses: Uses, request, user):
-    return json_response(uses.aid.call("list_applications", query_args(request)))
+    return json_response(uses.aid.call("list_applications", query_args(request), user.org_unit_id))
 
 
 @area.api(
@@ -146,7 +146,7 @@ def list_applications(uses: Uses, request, user):
     errors=JSON_BODY + BACKEND,
 )
 def approve_batch(uses: Uses, request, user):
-    return json_response(uses.aid.call("approve_batch", uses.bodies.json(request), user.actor))
+    return json_response(uses.aid.call("approve_batch", uses.bodies.json(request), user.actor, user.org_unit_id))
 
 
 @area.api(
@@ -159,7 +159,7 @@ def approve_batch(uses: Uses, request, user):
     errors=(404,) + BACKEND,
 )
 def get_application(uses: Uses, request, user, application_id):
-    return json_response(uses.aid.call("get_application", application_id))
+    return json_response(uses.aid.call("get_application", application_id, user.org_unit_id))
 
 
 @area.api(
@@ -222,7 +222,7 @@ def object_to_application(uses: Uses, request, user, application_id):
 
 
 def review(uses: Uses, request, user, method: str, application_id):
-    return json_response(uses.aid.call(method, application_id, uses.bodies.json(request), user.actor))
+    return json_response(uses.aid.call(method, application_id, uses.bodies.json(request), user.actor, user.org_unit_id))
 
 
 @area.api(
