@@ -1,7 +1,7 @@
 """Applications: reading them, and changing one at a time (the change is carried out by moves.carry_out, the
 path every change of many takes too)."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from services.aid import campaigns as campaign_store
 from services.aid import scope
@@ -120,6 +120,19 @@ def search(session, query: dict, scope_path: str) -> dict:
         .offset((query["page"] - 1) * query["per_page"])
     ).all()
     return {"items": [view(row) for row in rows], "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+def follow_worker(session, worker_id: str, org_unit_id: str, path: str) -> None:
+    """A worker's file moved to another unit (or told its unit for the first time): their applications go with it, into
+    that unit's scope, in the caller's transaction."""
+    session.execute(
+        update(applications)
+        .where(
+            applications.c.worker_id == worker_id,
+            or_(applications.c.org_unit_id.is_(None), applications.c.org_unit_id != org_unit_id),
+        )
+        .values(org_unit_id=org_unit_id, path=path)
+    )
 
 
 def return_for_review(session, worker_id: str, worker_status: str, actor: str) -> None:

@@ -324,6 +324,15 @@ class AidService:
             return
         application_store.return_for_review(self.db, event.worker_id, event.status, REGISTRY_ACTOR)
 
+    @reliable_event_handler("registry", "worker_updated")
+    @handle_once(inbox)
+    def on_worker_updated(self, event):
+        """A worker moved to another union: their applications are seen in the new unit's scope."""
+        if event.org_unit_id is None:
+            return
+        path = units.known_path(self.db, event.org_unit_id)
+        application_store.follow_worker(self.db, event.worker_id, event.org_unit_id, path)
+
     @reliable_event_handler("registry", "org_unit_created")
     @handle_once(inbox)
     def on_org_unit_created(self, event):
