@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.aid import approvals, campaigns, disbursement, funds, ledger, submissions
 from services.aid.domain.workdays import NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
+from shared import org_paths
 from shared.crypto import Vault
 from shared.db import make_engine
 from shared.events import new_id
@@ -21,6 +22,7 @@ DISBURSEMENTS = 10_000
 TARGET_SECONDS = 5.0
 AMOUNT_FEN = 300_000
 TODAY = date(2026, 8, 10)
+ROOT = "0" * 32  # the unit the workers are filed at: the campaign is the root's, so any unit may apply
 
 
 def approved_applications(session, vault, count: int):
@@ -81,6 +83,8 @@ def approved_applications(session, vault, count: int):
             "id_number_masked": "110105********0000",
             "id_last4": "0000",
             "household": [f"household-{index}"],
+            "org_unit_id": ROOT,
+            "path": org_paths.stored_path([], ROOT),
         }
         payees[worker_id] = vault.encrypt(
             json.dumps(
@@ -91,10 +95,11 @@ def approved_applications(session, vault, count: int):
         session,
         vault,
         [
-            ({"campaign_id": campaign.campaign_id, "worker_id": worker_id}, "caseworker:maker", None)
+            ({"campaign_id": campaign.campaign_id, "worker_id": worker_id}, "caseworker:maker", None, None)
             for worker_id in applicants
         ],
         lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids},
+        None,  # the campaign is the root's and the callers too: the registry is never asked for a unit
         TODAY,
         False,
     )
@@ -106,6 +111,7 @@ def approved_applications(session, vault, count: int):
         TODAY,
         NO_CALENDAR,
         lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids},
+        org_paths.EVERYWHERE,
     )
     assert len(approved["approved"]) == count, approved["failed"][:3]
     return campaigns.load(session, campaign.campaign_id), payees

@@ -1,9 +1,10 @@
 """Applications: reading them, and changing one at a time (the change is carried out by moves.carry_out, the
 path every change of many takes too)."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from services.aid import campaigns as campaign_store
+from services.aid import scope
 from services.aid.answers import ApplicationViewSchema, ApplicationWithHistorySchema
 from services.aid.domain import decisions
 from services.aid.domain.model import Application, Campaign
@@ -12,13 +13,18 @@ from services.aid.domain.statuses import PUBLICIZING, READY, SUBMITTED
 from services.aid.domain.workdays import NO_CALENDAR
 from services.aid.models import applications, history
 from services.aid.moves import carry_out, commit, record
+from shared import org_paths
 from shared.answers import Shown
 from shared.db import row_by_id
 from shared.events import now_utc
 
 
-def load(session, application_id: str):
-    return row_by_id(session, applications.c.application_id, application_id, "申请")
+def load(session, application_id: str, scope_path: str = org_paths.EVERYWHERE):
+    """The application, when it is in the scope (scope.py; the root's unless given): one out of it is answered as one
+    that does not exist."""
+    return row_by_id(
+        session, applications.c.application_id, application_id, "申请", scope.applications_seen(scope_path)
+    )
 
 
 def change(
@@ -32,10 +38,12 @@ def change(
     calendar=NO_CALENDAR,
     reviewer_check: bool = False,
     values=None,
+    scope_path: str = org_paths.EVERYWHERE,
 ):
     """Read, decide, then carry out the move in a fresh transaction (SQLite cannot turn a read it kept open into
-    a write once another writer has committed); returns the application as it is now."""
-    application = Application.of(load(session, application_id)._mapping)
+    a write once another writer has committed); returns the application as it is now. Out of the caller's scope
+    (`scope_path`) it is not found."""
+    application = Application.of(load(session, application_id, scope_path)._mapping)
     campaign = Campaign.of(campaign_store.load(session, application.campaign_id)._mapping)
     move = decisions.move(
         application,
@@ -99,10 +107,10 @@ def view(row, with_history: list | None = None) -> dict:
     return APPLICATION_WITH_HISTORY.dump(Shown(row, history=with_history))
 
 
-def search(session, query: dict) -> dict:
+def search(session, query: dict, scope_path: str) -> dict:
     conditions = [
         applications.c[field] == query[field] for field in ("campaign_id", "worker_id", "status") if field in query
-    ]
+    ] + [scope.applications_seen(scope_path)]
     total = session.execute(select(func.count()).select_from(applications).where(*conditions)).scalar()
     rows = session.execute(
         select(applications)
@@ -112,6 +120,19 @@ def search(session, query: dict) -> dict:
         .offset((query["page"] - 1) * query["per_page"])
     ).all()
     return {"items": [view(row) for row in rows], "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+def follow_worker(session, worker_id: str, org_unit_id: str, path: str) -> None:
+    """A worker's file moved to another unit (or told its unit for the first time): their applications go with it, into
+    that unit's scope, in the caller's transaction."""
+    session.execute(
+        update(applications)
+        .where(
+            applications.c.worker_id == worker_id,
+            or_(applications.c.org_unit_id.is_(None), applications.c.org_unit_id != org_unit_id),
+        )
+        .values(org_unit_id=org_unit_id, path=path)
+    )
 
 
 def return_for_review(session, worker_id: str, worker_status: str, actor: str) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from services.aid import applications as application_store
 from services.aid import campaigns as campaign_store
+from services.aid import scope
 from services.aid.answers import BatchApprovalSchema
 from services.aid.domain import decisions
 from services.aid.domain.model import Application, Campaign, Move
@@ -24,11 +25,11 @@ BATCH_APPROVAL = BatchApprovalSchema()
 
 
 def approve_many(
-    session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants
+    session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants, scope_path: str
 ) -> dict:
     """The approved ids and the failed ones with their errors, both in the order asked."""
     ids = list(dict.fromkeys(application_ids))
-    failed = approve(session, ids, actor, note, today, calendar, applicants)
+    failed = approve(session, ids, actor, note, today, calendar, applicants, scope_path)
     return BATCH_APPROVAL.dump(
         {
             "approved": [application_id for application_id in ids if application_id not in failed],
@@ -41,14 +42,18 @@ def approve_many(
     )
 
 
-def approve(session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants) -> dict:
-    """Approve what may be approved; returns {application_id: DomainError} for the others.
-    `applicants(worker_ids)` is the registry's view of the workers (its `applicants` RPC)."""
+def approve(
+    session, application_ids: list[str], actor: str, note: str | None, today, calendar, applicants, scope_path: str
+) -> dict:
+    """Approve what may be approved; returns {application_id: DomainError} for the others, an application out of the
+    caller's scope (`scope_path`) not found. `applicants(worker_ids)` is the registry's view of the workers (its
+    `applicants` RPC)."""
     rows = {
         row.application_id: Application.of(row._mapping)
         for row in session.execute(
             select(applications).where(
-                applications.c.application_id.in_([i for i in application_ids if looks_like_id(i)])
+                applications.c.application_id.in_([i for i in application_ids if looks_like_id(i)]),
+                scope.applications_seen(scope_path),
             )
         )
     }
@@ -103,6 +108,7 @@ def approve(session, application_ids: list[str], actor: str, note: str | None, t
                     today=today,
                     calendar=calendar,
                     reviewer_check=True,
+                    scope_path=scope_path,
                 )
             except DomainError as error:
                 failed[move.application.application_id] = error

@@ -74,6 +74,10 @@ applications = Table(
     Column("short_number", String(6), nullable=False, index=True),  # the 编号 in the worker's SMS: the status lookup
     Column("union", String(100), nullable=False),
     Column("category", String(10), nullable=False),
+    # the worker's union unit and its path when the application was filed (the registry's `applicants`): the
+    # application is seen in that unit's scope (scope.py); NULL, for those filed before units, is the root's
+    Column("org_unit_id", String(32)),
+    Column("path", String(1000)),
     Column("level", String(20)),
     Column("student", JSON),  # masked student details; the full ID number is only in student_sealed
     Column("student_sealed", Text),
@@ -85,6 +89,7 @@ applications = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_applications_campaign_status", "campaign_id", "status"),
+    Index("ix_applications_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
 )
 
 history = Table(

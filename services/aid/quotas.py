@@ -13,14 +13,10 @@ from shared.errors import ServiceError
 from shared.events import now_utc
 
 
-def _unit_path(session, unit_id: str | None, ask_registry) -> str | None:
-    return org_paths.EVERYWHERE if unit_id is None else units.path_of(session, unit_id, ask_registry)
-
-
 def set_quota(session, campaign_id: str, data: dict, actor: str, caller_scope: str | None, ask_registry) -> dict:
     scope_path = units.scope_path(session, caller_scope, ask_registry)
     campaign = campaign_store.load_seen(session, campaign_id, scope_path)
-    campaign_path = _unit_path(session, campaign.org_unit_id, ask_registry)
+    campaign_path = units.owner_path(session, campaign.org_unit_id, ask_registry)
     if campaign_path is None or not org_paths.within(campaign_path, scope_path):
         raise ServiceError("forbidden", "只有项目所属组织（或其上级组织）的管理员可以分配配额", 403)
     unit_path = units.path_of(session, data["org_unit_id"], ask_registry)

@@ -1,10 +1,10 @@
 """Who sees what in aid (CONTRACT "Scope"): the one place the rule is written, as SQLAlchemy conditions that the
 queries apply. A caller's scope is given by its unit's path (shared/org_paths.py; EVERYWHERE for the root's users);
-a record's unit is a column holding a unit id, NULL meaning the root."""
+a record's unit is a column holding a unit id, NULL meaning the root; an application keeps its worker's unit path."""
 
 from sqlalchemy import ColumnElement, or_, select, true
 
-from services.aid.models import campaigns, org_units
+from services.aid.models import applications, campaigns, org_units
 from shared import org_paths
 
 
@@ -28,3 +28,17 @@ def below_or_above(unit_column, scope_path: str) -> ColumnElement[bool]:
 def campaigns_seen(scope_path: str) -> ColumnElement[bool]:
     """A district caseworker files for the city's campaign: a campaign is seen from below its unit too."""
     return below_or_above(campaigns.c.org_unit_id, scope_path)
+
+
+def campaign_seen_at(campaign_path: str, scope_path: str) -> bool:
+    """campaigns_seen for a campaign already read, by its unit's path (EVERYWHERE for the root's): the caller's unit
+    is in the campaign's subtree or the campaign's unit in the caller's."""
+    return org_paths.within(campaign_path, scope_path) or org_paths.within(scope_path, campaign_path)
+
+
+def applications_seen(scope_path: str) -> ColumnElement[bool]:
+    """An application is seen in the scope of its worker's unit, by the path it keeps (NULL, the root's, from the
+    root only)."""
+    if scope_path == org_paths.EVERYWHERE:
+        return true()
+    return applications.c.path.like(org_paths.subtree_pattern(scope_path))

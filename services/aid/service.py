@@ -89,12 +89,13 @@ class AidService:
             **kwargs,
         )
 
-    def changed_view(self, application_id, action, actor, reason=None, **kwargs):
-        return self.view_of(application_id, self.change(application_id, action, actor, reason, **kwargs))
+    def changed_view(self, application_id, action, actor, scope, reason=None, **kwargs):
+        """The change by a caller whose unit is `scope`: an application out of it is not found."""
+        row = self.change(application_id, action, actor, reason, scope_path=self.scope_path(scope), **kwargs)
+        return self.view_of(row)
 
-    def view_of(self, application_id, row=None):
-        row = row or application_store.load(self.db, application_id)
-        return application_store.view(row, application_store.history_of(self.db, application_id))
+    def view_of(self, row):
+        return application_store.view(row, application_store.history_of(self.db, row.application_id))
 
     @rpc
     def ping(self):
@@ -133,37 +134,45 @@ class AidService:
 
     @rpc
     def submit_applications(self, requests):
-        """[{"payload", "actor", "request_id"}] → [{"application": view} | {"error": ServiceError args}], in order."""
+        """[{"payload", "actor", "request_id", "scope"}] → [{"application": view} | {"error": ServiceError args}], in
+        order; `scope` is the caller's unit."""
         return submissions.submit_many(
             self.db,
             self.vault,
-            [(request["payload"], request["actor"], request.get("request_id")) for request in requests],
+            [
+                (request["payload"], request["actor"], request.get("request_id"), request["scope"])
+                for request in requests
+            ],
             self.registry.applicants,
+            self.unit_from_registry,
             self.today(),
             setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
         )
 
+    # Applications are scoped by their worker's unit: `scope` is the caller's unit (None: the root's users).
     @rpc
-    def get_application(self, application_id):
-        return self.view_of(application_id)
+    def get_application(self, application_id, scope):
+        return self.view_of(application_store.load(self.db, application_id, self.scope_path(scope)))
 
     @rpc
-    def list_applications(self, query):
-        return application_store.search(self.db, load_or_400(ApplicationQuerySchema(), query))
+    def list_applications(self, query, scope):
+        criteria = load_or_400(ApplicationQuerySchema(), query)
+        return application_store.search(self.db, criteria, self.scope_path(scope))
 
     @rpc
-    def approve(self, application_id, payload, actor):
+    def approve(self, application_id, payload, actor, scope):
         """An approval is a batch of one."""
         note = load_or_400(ApproveSchema(), payload)["note"]
+        scope_path = self.scope_path(scope)
         failed = approvals.approve(
-            self.db, [application_id], actor, note, self.today(), self.calendar(), self.registry.applicants
+            self.db, [application_id], actor, note, self.today(), self.calendar(), self.registry.applicants, scope_path
         )
         if failed:
             raise failed[application_id]
-        return self.view_of(application_id)
+        return self.view_of(application_store.load(self.db, application_id))
 
     @rpc
-    def approve_batch(self, payload, actor):
+    def approve_batch(self, payload, actor, scope):
         request = load_or_400(BatchApproveSchema(), payload)
         return approvals.approve_many(
             self.db,
@@ -173,20 +182,23 @@ class AidService:
             self.today(),
             self.calendar(),
             self.registry.applicants,
+            self.scope_path(scope),
         )
 
     @rpc
-    def reject(self, application_id, payload, actor):
+    def reject(self, application_id, payload, actor, scope):
         reason = load_or_400(ReasonSchema(), payload)["reason"]
-        return self.changed_view(application_id, "reject", actor, reason, reviewer_check=True)
+        return self.changed_view(application_id, "reject", actor, scope, reason, reviewer_check=True)
 
     @rpc
-    def withdraw(self, application_id, payload, actor):
-        return self.changed_view(application_id, "withdraw", actor, load_or_400(ReasonSchema(), payload)["reason"])
+    def withdraw(self, application_id, payload, actor, scope):
+        reason = load_or_400(ReasonSchema(), payload)["reason"]
+        return self.changed_view(application_id, "withdraw", actor, scope, reason)
 
     @rpc
-    def object(self, application_id, payload, actor):
-        return self.changed_view(application_id, "objection", actor, load_or_400(ReasonSchema(), payload)["reason"])
+    def object(self, application_id, payload, actor, scope):
+        reason = load_or_400(ReasonSchema(), payload)["reason"]
+        return self.changed_view(application_id, "objection", actor, scope, reason)
 
     @rpc
     def get_calendar(self, year):
@@ -272,9 +284,9 @@ class AidService:
         return disbursement.apply_results(self.db, batch_id, content, actor)
 
     @rpc
-    def disburse(self, application_id, payload, actor):
+    def disburse(self, application_id, payload, actor, scope):
         bank_ref = load_or_400(DisburseSchema(), payload)["bank_ref"]
-        return self.changed_view(application_id, "pay_by_hand", actor, "手工发放", values={"bank_ref": bank_ref})
+        return self.changed_view(application_id, "pay_by_hand", actor, scope, "手工发放", values={"bank_ref": bank_ref})
 
     @rpc
     def public_publicity(self, campaign_id):
@@ -311,6 +323,15 @@ class AidService:
         if event.status == "active":
             return
         application_store.return_for_review(self.db, event.worker_id, event.status, REGISTRY_ACTOR)
+
+    @reliable_event_handler("registry", "worker_updated")
+    @handle_once(inbox)
+    def on_worker_updated(self, event):
+        """A worker moved to another union: their applications are seen in the new unit's scope."""
+        if event.org_unit_id is None:
+            return
+        path = units.known_path(self.db, event.org_unit_id)
+        application_store.follow_worker(self.db, event.worker_id, event.org_unit_id, path)
 
     @reliable_event_handler("registry", "org_unit_created")
     @handle_once(inbox)

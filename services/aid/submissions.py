@@ -13,15 +13,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.aid import campaigns as campaign_store
+from services.aid import scope, units
 from services.aid.applications import view
 from services.aid.domain import decisions
 from services.aid.domain.model import Application, Campaign
-from services.aid.domain.rules import Claim, amount_for, claimed_meanwhile, claims_for, first_refusal, settle_claims
+from services.aid.domain.rules import (
+    Claim,
+    amount_for,
+    check_in_campaign_subtree,
+    claimed_meanwhile,
+    claims_for,
+    first_refusal,
+    settle_claims,
+)
 from services.aid.domain.statuses import SUBMITTED
 from services.aid.models import applications, claims
 from services.aid.moves import record
 from services.aid.schemas import ApplicationSchema
-from shared import request_ids
+from shared import org_paths, request_ids
 from shared.application_numbers import short_number
 from shared.db import insert_many
 from shared.domain_errors import DomainError, Invalid, NotFound
@@ -47,8 +56,8 @@ def _taken(session, wanted: list[Claim]) -> set[tuple[str, str]]:
 class Submission:
     """One application as it is filed: its request, then either its refusal or the rows to write."""
 
-    def __init__(self, payload, actor: str, request_id: str | None):
-        self.payload, self.actor, self.request_id = payload, actor, request_id
+    def __init__(self, payload, actor: str, request_id: str | None, caller_scope: str | None):
+        self.payload, self.actor, self.request_id, self.caller_scope = payload, actor, request_id, caller_scope
         self.data = self.row = None
         self.refusal: DomainError | None = None
         self.wanted: list[Claim] = []
@@ -73,9 +82,10 @@ class Submission:
 
 
 def submit_many(
-    session, vault, requests: list[tuple], find_applicants, today, relative_once_a_year: bool
+    session, vault, requests: list[tuple], find_applicants, ask_registry, today, relative_once_a_year: bool
 ) -> list[dict]:
-    """Each (payload, actor, request id) → {"application": view} or {"error": ServiceError args}, in order.
+    """Each (payload, actor, request id, the caller's scope) → {"application": view} or {"error": ServiceError args},
+    in order. `ask_registry` answers for a unit aid has not learnt yet (units.path_of).
 
     The accepted ones are written in one transaction; two in the same call that claim the same
     household or student are treated as if filed one after the other (the first one wins).
@@ -88,17 +98,14 @@ def submit_many(
         except ValidationError as wrong:
             submission.refusal = Invalid(wrong.normalized_messages())
     valid = [submission for submission in submissions if submission.refusal is None]
-    campaigns_by_id = {
-        campaign_id: Campaign.of(row._mapping)
-        for campaign_id, row in campaign_store.load_many(
-            session, {submission.data["campaign_id"] for submission in valid}
-        ).items()
-    }
+    campaign_rows = campaign_store.load_many(session, {submission.data["campaign_id"] for submission in valid})
+    campaigns_by_id = {campaign_id: Campaign.of(row._mapping) for campaign_id, row in campaign_rows.items()}
+    places = Places(session, ask_registry, {campaign_id: row.org_unit_id for campaign_id, row in campaign_rows.items()})
     applicants = find_applicants(sorted({submission.data["worker_id"] for submission in valid})) if valid else {}
     now = now_utc()  # one time for the call: each application's creation and its history entry agree
     for submission in valid:
         try:
-            _check(submission, vault, campaigns_by_id, applicants, today, relative_once_a_year, now)
+            _check(submission, vault, campaigns_by_id, places, applicants, today, relative_once_a_year, now)
         except DomainError as refusal:
             submission.refusal = refusal
     _write(session, [submission for submission in valid if submission.refusal is None], campaigns_by_id)
@@ -116,18 +123,50 @@ def submit_many(
     return [submission.outcome() for submission in submissions]
 
 
+class Places:
+    """The paths a call's submissions are judged by: each caller's scope and each campaign's unit, read once."""
+
+    def __init__(self, session, ask_registry, campaign_units: dict[str, str | None]):
+        self.session, self.ask_registry, self.campaign_units = session, ask_registry, campaign_units
+        self.scopes: dict[str | None, str] = {}
+        self.campaigns: dict[str, str | None] = {}
+
+    def scope(self, caller_scope: str | None) -> str:
+        if caller_scope not in self.scopes:
+            self.scopes[caller_scope] = units.scope_path(self.session, caller_scope, self.ask_registry)
+        return self.scopes[caller_scope]
+
+    def campaign(self, campaign_id: str) -> str | None:
+        if campaign_id not in self.campaigns:
+            self.campaigns[campaign_id] = units.owner_path(
+                self.session, self.campaign_units[campaign_id], self.ask_registry
+            )
+        return self.campaigns[campaign_id]
+
+
 def _check(
-    submission: Submission, vault, campaigns_by_id: dict, applicants: dict, today, relative_once_a_year, now
+    submission: Submission,
+    vault,
+    campaigns_by_id: dict,
+    places: Places,
+    applicants: dict,
+    today,
+    relative_once_a_year,
+    now,
 ) -> None:
+    """Out of the caller's scope, a campaign or a worker is answered as one that does not exist."""
     data = submission.data
     campaign = campaigns_by_id.get(data["campaign_id"])
-    if campaign is None:
+    scope_path = places.scope(submission.caller_scope)
+    campaign_path = campaign and places.campaign(campaign.campaign_id)
+    if campaign_path is None or not scope.campaign_seen_at(campaign_path, scope_path):
         raise NotFound("帮扶项目")
     applicant = applicants.get(data["worker_id"])
-    if applicant is None:
+    if applicant is None or not org_paths.within(applicant["path"], scope_path):
         raise NotFound("职工档案")
     student = data["student"]
     amount, level = amount_for(campaign, applicant, student, today)
+    check_in_campaign_subtree(campaign_path, applicant["path"])
     student_key = vault.lookup_hash(student["id_number"]) if student else None
     submission.wanted = claims_for(campaign, applicant, student_key, relative_once_a_year)
     application_id = new_id()
@@ -144,6 +183,8 @@ def _check(
         "id_last4": applicant["id_last4"],
         "union": applicant["union"],
         "category": applicant["category"],
+        "org_unit_id": applicant["org_unit_id"],
+        "path": applicant["path"],
         "level": level,
         "note": data["note"],
         "submitted_by": submission.actor,

@@ -32,6 +32,19 @@ def path_of(session, unit_id: str, ask_registry) -> str | None:
     return org_unit_copy.path_of(session, org_units, unit_id)
 
 
+def owner_path(session, unit_id: str | None, ask_registry) -> str | None:
+    """The path of a record's unit, a NULL unit being the root's (EVERYWHERE); None: no such unit."""
+    return org_paths.EVERYWHERE if unit_id is None else path_of(session, unit_id, ask_registry)
+
+
+def known_path(session, unit_id: str) -> str:
+    """The path of a unit an event names; one whose own event has not arrived yet fails, so the event is retried."""
+    path = org_unit_copy.path_of(session, org_units, unit_id)
+    if path is None:
+        raise LookupError(f"union unit {unit_id} not learnt yet")
+    return path
+
+
 def scope_path(session, scope: str | None, ask_registry) -> str:
     """The path every unit of the caller's scope starts with; the root's users, whether their account names the root
     or nothing, see every path, records of the root kept as NULL included."""

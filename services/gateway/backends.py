@@ -34,11 +34,12 @@ class Submissions:
         self.coalescing = coalescing
         self.aid = aid
 
-    def submit(self, payload: dict, actor: str) -> dict:
-        """The submitted application's view, or its refusal raised as a ServiceError (API and console alike)."""
+    def submit(self, payload: dict, actor: str, scope: str | None) -> dict:
+        """The submitted application's view, or its refusal raised as a ServiceError (API and console alike); `scope`
+        is the caller's unit."""
         self.aid.db.rollback()  # as in Backend.call: this worker may wait on another's RPC to aid
         outcome = self.coalescing(
-            {"payload": payload, "actor": actor, "request_id": current_request_id()}, self.submit_many
+            {"payload": payload, "actor": actor, "request_id": current_request_id(), "scope": scope}, self.submit_many
         )
         if "error" in outcome:
             raise ServiceError(*outcome["error"])

@@ -187,6 +187,8 @@ def applicant_profile(row) -> dict:
         "id_number_masked": row.id_number_masked,
         "id_last4": row.id_number_masked[-4:],
         "household": household,
+        "org_unit_id": row.org_unit_id,
+        "path": row.path,  # the unit's, as shared/org_paths.py stores it: aid scopes the application by it
     }
 
 

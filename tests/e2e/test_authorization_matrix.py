@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from tests.e2e.aid_builders import create_campaign
+from tests.e2e import aid_builders
+from tests.e2e.aid_builders import create_campaign, submitted
 from tests.e2e.builders import accounts_by_id, add_unit, new_user, own_tag, root_unit, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
 from tests.fakes.sheets import generate_workers, to_csv_bytes
@@ -27,6 +28,7 @@ DONOR_READERS = ("admin", "finance", "auditor", "donor")  # the donor: its own r
 MISSING = "0" * 32  # a well-formed id no object has
 DONOR_ID = "d" * 32  # the donor account's own donor id
 RECEIPT_TOKEN = LIVE_RECEIPT_TOKEN  # SMS receipts authenticate the provider by this, not by a bearer token
+aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned (a campaign takes applications)
 
 ALLOWED = {
     ("GET", "/health"): PUBLIC,
@@ -146,13 +148,24 @@ SCOPED = {
     ("POST", "/api/v1/change-requests/{change_request_id}/reject"): (CASEWORK, {}),
     ("GET", "/api/v1/campaigns/{campaign_id}"): (STAFF, None),
     ("POST", "/api/v1/campaigns/{campaign_id}/quotas"): (ADMIN, {"org_unit_id": MISSING, "amount_fen": 1}),
+    ("GET", "/api/v1/applications/{application_id}"): (STAFF, None),
+    ("POST", "/api/v1/applications/{application_id}/approve"): (CASEWORK, {}),
+    ("POST", "/api/v1/applications/{application_id}/reject"): (CASEWORK, {"reason": "核查"}),
+    ("POST", "/api/v1/applications/{application_id}/withdraw"): (CASEWORK, {"reason": "核查"}),
+    ("POST", "/api/v1/applications/{application_id}/objection"): (CASEWORK, {"reason": "核查"}),
+    ("POST", "/api/v1/applications/{application_id}/disburse"): (FINANCE, {"bank_ref": "X-1"}),
     ("POST", "/api/v1/users/{user_id}/revoke"): (ADMIN, {"reason": "核查"}),
     ("POST", "/api/v1/users/{user_id}/token"): (ADMIN, {}),
 }
-SCOPED_LISTS = ("/api/v1/workers?id_number={id_number}", "/api/v1/change-requests?worker_id={worker_id}")
+SCOPED_LISTS = (
+    "/api/v1/workers?id_number={id_number}",
+    "/api/v1/change-requests?worker_id={worker_id}",
+    "/api/v1/applications?worker_id={worker_id}",
+)
 
 
-def test_the_same_role_in_another_unit_finds_nothing_of_the_first(api):
+def test_the_same_role_in_another_unit_finds_nothing_of_the_first(aid_api):
+    api = aid_api
     tag, root = own_tag(), root_unit(api)
     first, second = (add_unit(api, f"{name}工会{tag}", root, "base") for name in ("甲", "乙"))
     maker_account = new_user(api, "caseworker", org_unit_id=first["org_unit_id"])
@@ -164,7 +177,9 @@ def test_the_same_role_in_another_unit_finds_nothing_of_the_first(api):
     sheet = to_csv_bytes([{**generate_workers(1, seed=3)[0], "union": first["name"], "id_number": body["id_number"]}])
     import_id = api.post("/api/v1/workers/import?filename=w.csv", data=sheet, token=maker).json()["import_id"]
     campaign_id = create_campaign(api, org_unit_id=first["org_unit_id"])["campaign_id"]
+    application_id = submitted(api, maker, campaign_id, worker_id)["application_id"]
     ids = {
+        "application_id": application_id,
         "worker_id": worker_id,
         "import_id": import_id,
         "change_request_id": change_request_id,
@@ -187,6 +202,12 @@ def test_the_same_role_in_another_unit_finds_nothing_of_the_first(api):
         for role, token in tokens.items():
             if api.get(path.format(**ids), token=token).json()["total"]:
                 wrong.append(f"GET {path} as {role} of another unit lists the first unit's")
+    for role in CASEWORK:
+        batch = api.post(
+            "/api/v1/applications/approve-batch", json={"application_ids": [application_id]}, token=tokens[role]
+        )
+        if [item["code"] for item in batch.json()["failed"]] != ["not_found"]:
+            wrong.append(f"POST /api/v1/applications/approve-batch as {role} of another unit: {batch.text}")
     if maker_account["user_id"] in accounts_by_id(api, token=tokens["admin"]):
         wrong.append("GET /api/v1/users as admin of another unit lists the first unit's")
     assert not wrong, "\n".join(wrong)

@@ -15,6 +15,7 @@ from services.aid import submissions
 from services.aid.models import applications, claims, history, outbox
 from shared.crypto import Vault
 from shared.db import make_engine
+from tests.unit.aid.data import ROOTS
 
 TODAY = date(2026, 8, 10)
 MAKER = "caseworker:maker"
@@ -58,6 +59,7 @@ def applicant(worker_id: str, household: list[str], category: str = "deep") -> d
         "id_number_masked": "110**********1234",
         "id_last4": "1234",
         "household": household,
+        **ROOTS,
     }
 
 
@@ -73,8 +75,9 @@ def file_together(session, requests: list[dict]) -> list[dict]:
     return submissions.submit_many(
         session,
         Vault(b"test-key"),
-        [(payload, MAKER, None) for payload in requests],
+        [(payload, MAKER, None, None) for payload in requests],
         lambda worker_ids: {i: APPLICANTS[i] for i in worker_ids if i in APPLICANTS},
+        None,
         TODAY,
         True,
     )

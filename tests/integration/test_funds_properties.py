@@ -48,11 +48,13 @@ from services.aid.domain.statuses import COMMITTED, DISBURSED, PAYING, PAYMENT_F
 from services.aid.domain.workdays import NO_CALENDAR
 from services.aid.models import applications, batch_items, donations, fund_sources, payouts
 from services.aid.models import ledger as ledger_entries
+from shared import org_paths
 from shared.crypto import Vault
 from shared.db import make_engine
 from shared.domain_errors import DomainError
 from shared.migrations import upgrade
 from tests.conftest import POSTGRES_ADMIN_URL, PostgresDatabases
+from tests.unit.aid.data import ROOTS
 
 pytestmark = pytest.mark.timeout(900)  # shrinking a failure takes longer than the default 120 s
 
@@ -340,13 +342,20 @@ class World:
                 "id_number_masked": f"110**********{self.workers % 10000:04d}",
                 "id_last4": f"{self.workers % 10000:04d}",
                 "household": [f"household-{worker_id}"],
+                **ROOTS,
             }
-            requests.append(({"campaign_id": campaign_id, "worker_id": worker_id}, MAKER, None))
+            requests.append(({"campaign_id": campaign_id, "worker_id": worker_id}, MAKER, None, None))
         outcomes = submissions.submit_many(
-            self.session, self.vault, requests, lambda worker_ids: {i: applicants[i] for i in worker_ids}, TODAY, False
+            self.session,
+            self.vault,
+            requests,
+            lambda worker_ids: {i: applicants[i] for i in worker_ids},
+            None,
+            TODAY,
+            False,
         )
         filed = []
-        for (payload, _actor, _request_id), outcome in zip(requests, outcomes, strict=True):
+        for (payload, _actor, _request_id, _scope), outcome in zip(requests, outcomes, strict=True):
             shown = outcome["application"]
             category = applicants[payload["worker_id"]]["category"]
             assert (
@@ -379,6 +388,7 @@ class World:
             TODAY,
             CALENDAR,
             lambda worker_ids: {i: {"status": "active"} for i in worker_ids},
+            org_paths.EVERYWHERE,
         )
         assert result["approved"] == expected, result
         assert {item["code"] for item in result["failed"]} <= {"budget_exhausted"}, result

@@ -45,7 +45,7 @@ class Asker:
 
 
 def submission(campaign_id: str) -> dict:
-    return {"payload": {"campaign_id": campaign_id, "worker_id": "a" * 32}, "actor": "caseworker:test"}
+    return {"payload": {"campaign_id": campaign_id, "worker_id": "a" * 32}, "actor": "caseworker:test", "scope": None}
 
 
 def test_aid_answers_503_for_a_call_to_a_hung_registry_and_goes_on_serving(config, runner_factory, monkeypatch):

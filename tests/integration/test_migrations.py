@@ -69,6 +69,8 @@ def test_aid_0006_gives_older_applications_their_sms_number_and_a_chinese_histor
         # 0007: the campaigns made before the tree belong to the root and are approved once
         owner, levels = connection.execute(sa.text("SELECT org_unit_id, review_levels FROM campaigns")).one()
         assert (owner, levels if isinstance(levels, list) else json.loads(levels)) == (None, [])
+        # 0008: aid cannot know the unit of an application filed before the tree: it is the root's
+        assert tuple(connection.execute(sa.text("SELECT org_unit_id, path FROM applications")).one()) == (None, None)
     engine.dispose()
     command.downgrade(config, "0005")  # with the rows still there
 

@@ -26,7 +26,7 @@ def db_backend():
     return "sqlite"
 
 
-def test_the_aid_service_consumes_worker_status_changes_and_the_union_units():
+def test_the_aid_service_consumes_worker_changes_and_the_union_units():
     assert [(queue.name, queue.exchange.name, queue.routing_key) for queue in consumer_queues(AidService)] == [
         ("evt-registry-org_unit_created--aid.on_org_unit_created", "registry.events", "org_unit_created"),
         ("evt-registry-org_unit_updated--aid.on_org_unit_updated", "registry.events", "org_unit_updated"),
@@ -35,6 +35,7 @@ def test_the_aid_service_consumes_worker_status_changes_and_the_union_units():
             "registry.events",
             "worker_status_changed",
         ),
+        ("evt-registry-worker_updated--aid.on_worker_updated", "registry.events", "worker_updated"),
     ]
 
 

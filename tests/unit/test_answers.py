@@ -290,7 +290,7 @@ def audit_trail():
 def batch_approval(monkeypatch):
     refused = Refused("budget_exhausted", "本项目资金不足，不能再批准")
     monkeypatch.setattr(approvals, "approve", lambda _session, _ids, *_rest: {"a2": refused})
-    return approvals.approve_many(Rows(), ["a1", "a2"], "caseworker:u1", None, None, None, None)
+    return approvals.approve_many(Rows(), ["a1", "a2"], "caseworker:u1", None, None, None, None, "")
 
 
 def campaign_row():

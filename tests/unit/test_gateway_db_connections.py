@@ -44,5 +44,5 @@ def test_a_submission_waiting_for_another_workers_call_to_aid_holds_no_connectio
         return {"application": {"application_id": "a" * 32}}
 
     aid = Backend(SimpleNamespace(), session)
-    assert Submissions(submissions, aid).submit({}, "caseworker:test") == {"application_id": "a" * 32}
+    assert Submissions(submissions, aid).submit({}, "caseworker:test", None) == {"application_id": "a" * 32}
     assert while_waiting == [0]

@@ -8,6 +8,7 @@ from typing import Any
 from services.aid.domain.model import Campaign
 from shared.actors import user_of
 from shared.domain_errors import Invalid, Refused
+from shared.org_paths import within
 from shared.worker_statuses import WORKER_STATUSES
 
 Applicant = Mapping[str, Any]  # a worker as the registry's `applicants` gives it
@@ -46,6 +47,13 @@ def amount_for(
     if amount is None:
         raise Refused("not_eligible", "本项目未设该学段的资助标准")
     return amount, student["level"]
+
+
+def check_in_campaign_subtree(campaign_unit_path: str, worker_path: str) -> None:
+    """A campaign takes workers of its own unit's subtree only. Paths as shared/org_paths.py stores them: the campaign's
+    unit's (EVERYWHERE for the root's) and the worker's unit's."""
+    if not within(worker_path, campaign_unit_path):
+        raise Refused("not_eligible", "该职工所属工会不在本项目所属组织及其下级组织范围内，不能申请本项目")
 
 
 def claims_for(

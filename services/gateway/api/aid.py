@@ -40,6 +40,7 @@ class Uses:
 area = Area(Uses)
 CAMPAIGNS, APPLICATIONS, CALENDAR = ("帮扶项目",), ("申请与审核",), ("工作日历",)
 IN_SCOPE = "只能看到本人组织范围内的组织及其上级组织的项目；范围外的项目与不存在的一样答复（404）。"
+APPLICATION_SCOPE = "申请按职工所属工会划分范围：只能看到和办理本人组织及其下级组织职工的申请，范围外的申请与不存在的一样答复（404），也不计入列表。"
 
 
 @area.api(
@@ -111,13 +112,14 @@ def set_quota(uses: Uses, request, user, campaign_id):
     roles=CASEWORK,
     summary="提交帮扶申请",
     tags=APPLICATIONS,
-    description="金额取自项目标准表。拒绝：not_eligible、campaign_closed、duplicate_application（409）。",
+    description="金额取自项目标准表。拒绝：not_eligible（含职工不在项目所属组织及其下级组织）、campaign_closed、"
+    "duplicate_application（409）；范围外的项目或职工档案 404。",
     body=ApplicationSchema,
     responses={201: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def submit_application(uses: Uses, request, user):
-    return json_response(uses.submissions.submit(uses.bodies.json(request), user.actor), 201)
+    return json_response(uses.submissions.submit(uses.bodies.json(request), user.actor, user.org_unit_id), 201)
 
 
 @area.api(
@@ -126,12 +128,13 @@ def submit_application(uses: Uses, request, user):
     roles=STAFF,
     summary="查询申请",
     tags=APPLICATIONS,
+    description=APPLICATION_SCOPE,
     query=ApplicationQuerySchema,
     responses={200: ApplicationPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_applications(uses: Uses, request, user):
-    return json_response(uses.aid.call("list_applications", query_args(request)))
+    return json_response(uses.aid.call("list_applications", query_args(request), user.org_unit_id))
 
 
 @area.api(
@@ -140,13 +143,13 @@ def list_applications(uses: Uses, request, user):
     roles=CASEWORK,
     summary="批量审批通过",
     tags=APPLICATIONS,
-    description="逐件审批；未通过的列在 failed 中并给出错误码。",
+    description="逐件审批；未通过的列在 failed 中并给出错误码（范围外的申请为 not_found）。",
     body=BatchApproveSchema,
     responses={200: BatchApprovalSchema},
     errors=JSON_BODY + BACKEND,
 )
 def approve_batch(uses: Uses, request, user):
-    return json_response(uses.aid.call("approve_batch", uses.bodies.json(request), user.actor))
+    return json_response(uses.aid.call("approve_batch", uses.bodies.json(request), user.actor, user.org_unit_id))
 
 
 @area.api(
@@ -155,11 +158,12 @@ def approve_batch(uses: Uses, request, user):
     roles=STAFF,
     summary="一件申请及其状态历史",
     tags=APPLICATIONS,
+    description=APPLICATION_SCOPE,
     responses={200: ApplicationWithHistorySchema},
     errors=(404,) + BACKEND,
 )
 def get_application(uses: Uses, request, user, application_id):
-    return json_response(uses.aid.call("get_application", application_id))
+    return json_response(uses.aid.call("get_application", application_id, user.org_unit_id))
 
 
 @area.api(
@@ -168,7 +172,7 @@ def get_application(uses: Uses, request, user, application_id):
     roles=CASEWORK,
     summary="审批通过",
     tags=APPLICATIONS,
-    description="提交人本人不能审批（409 same_user）；资金不足 409 budget_exhausted。",
+    description="提交人本人不能审批（409 same_user）；资金不足 409 budget_exhausted。" + APPLICATION_SCOPE,
     body=ApproveSchema,
     responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
@@ -183,7 +187,7 @@ def approve_application(uses: Uses, request, user, application_id):
     roles=CASEWORK,
     summary="驳回申请",
     tags=APPLICATIONS,
-    description="提交人本人不能驳回（409 same_user）。",
+    description="提交人本人不能驳回（409 same_user）。" + APPLICATION_SCOPE,
     body=ReasonSchema,
     responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
@@ -198,6 +202,7 @@ def reject_application(uses: Uses, request, user, application_id):
     roles=CASEWORK,
     summary="撤回申请",
     tags=APPLICATIONS,
+    description=APPLICATION_SCOPE,
     body=ReasonSchema,
     responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
@@ -212,7 +217,7 @@ def withdraw_application(uses: Uses, request, user, application_id):
     roles=CASEWORK,
     summary="公示期内登记异议",
     tags=APPLICATIONS,
-    description="申请退回 submitted，释放已承诺的资金。",
+    description="申请退回 submitted，释放已承诺的资金。" + APPLICATION_SCOPE,
     body=ReasonSchema,
     responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
@@ -222,7 +227,7 @@ def object_to_application(uses: Uses, request, user, application_id):
 
 
 def review(uses: Uses, request, user, method: str, application_id):
-    return json_response(uses.aid.call(method, application_id, uses.bodies.json(request), user.actor))
+    return json_response(uses.aid.call(method, application_id, uses.bodies.json(request), user.actor, user.org_unit_id))
 
 
 @area.api(

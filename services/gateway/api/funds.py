@@ -212,4 +212,6 @@ def disbursement_results(uses: Uses, request, user, batch_id):
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def disburse_application(uses: Uses, request, user, application_id):
-    return json_response(uses.aid.call("disburse", application_id, uses.bodies.json(request), user.actor))
+    return json_response(
+        uses.aid.call("disburse", application_id, uses.bodies.json(request), user.actor, user.org_unit_id)
+    )

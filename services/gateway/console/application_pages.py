@@ -50,7 +50,11 @@ def console_reviews(uses: Uses, visit):
 
 def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200):
     page_number = whole_number(visit.request.args.get("page", "1"))
-    queue = uses.aid.call("list_applications", {"status": "submitted", "per_page": QUEUE_SIZE, "page": page_number})
+    queue = uses.aid.call(
+        "list_applications",
+        {"status": "submitted", "per_page": QUEUE_SIZE, "page": page_number},
+        visit.user.org_unit_id,
+    )
     return visit.page(
         "reviews.html",
         http_status,
@@ -67,7 +71,7 @@ def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200)
 def console_approve_batch(uses: Uses, visit):
     chosen = visit.request.form.getlist("application_ids")
     try:
-        outcome = uses.aid.call("approve_batch", {"application_ids": chosen}, visit.user.actor)
+        outcome = uses.aid.call("approve_batch", {"application_ids": chosen}, visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:
         return review_queue(
             uses, visit, problem="请先勾选要批准的申请" if not chosen else error.message, http_status=error.status
@@ -81,7 +85,7 @@ def console_application(uses: Uses, visit, application_id):
 
 
 def application_page(uses: Uses, visit, application_id, problem=None, errors=None, http_status=200):
-    application = uses.aid.call("get_application", application_id)
+    application = uses.aid.call("get_application", application_id, visit.user.org_unit_id)
     return visit.page(
         "application.html",
         http_status,
@@ -101,7 +105,7 @@ def console_review(uses: Uses, visit, application_id, action):
     if action not in payloads:
         raise ServiceError("not_found", "没有这个页面", 404)
     try:
-        uses.aid.call(action, application_id, payloads[action], visit.user.actor)
+        uses.aid.call(action, application_id, payloads[action], visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:
         if error.status == 404:
             raise
@@ -130,7 +134,7 @@ def application_form(uses: Uses, visit, values, errors=None, problem=None, http_
 def console_submit_application(uses: Uses, visit):
     form = visit.form()
     try:
-        application = uses.submissions.submit(application_payload(form), visit.user.actor)
+        application = uses.submissions.submit(application_payload(form), visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:
         return application_form(uses, visit, form, field_messages(error), error.message, error.status)
     return redirect(f"/applications/{application['application_id']}")

@@ -57,7 +57,9 @@ def console_workers(uses: Uses, visit):
 @area.page("GET", "/workers/<worker_id>", roles=STAFF)
 def console_worker(uses: Uses, visit, worker_id):
     worker = uses.registry.call("get_worker", worker_id, visit.user.actor, visit.user.org_unit_id)
-    applications = uses.aid.call("list_applications", {"worker_id": worker_id, "per_page": APPLICATIONS_SHOWN})
+    applications = uses.aid.call(
+        "list_applications", {"worker_id": worker_id, "per_page": APPLICATIONS_SHOWN}, visit.user.org_unit_id
+    )
     return visit.page("worker.html", worker=worker, applications=applications["items"])
 
 

@@ -49,8 +49,19 @@ def application(status: str = "submitted", **changes) -> Application:
     )
 
 
+ROOT_ID = "r" * 32
+ROOTS = {"org_unit_id": ROOT_ID, "path": f"{ROOT_ID}/"}  # a worker filed at the root unit, as `applicants` gives it
+
+
 def worker(**changes) -> dict:
-    return {"worker_id": "w" * 32, "status": "active", "category": "deep", "household": ["h1", "h2"], **changes}
+    return {
+        "worker_id": "w" * 32,
+        "status": "active",
+        "category": "deep",
+        "household": ["h1", "h2"],
+        **ROOTS,
+        **changes,
+    }
 
 
 def student(**changes) -> dict:

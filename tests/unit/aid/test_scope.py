@@ -1,8 +1,9 @@
 from sqlalchemy import create_engine, insert, select
 
 from services.aid import scope
-from services.aid.models import metadata, org_units
+from services.aid.models import applications, metadata, org_units
 from shared import org_paths
+from tests.unit.aid.data import AT
 
 # city → district → base, and a sibling district
 TREE = {"city": [], "east": ["city"], "base": ["city", "east"], "west": ["city"]}
@@ -44,3 +45,57 @@ def test_the_roots_users_see_everything():
 def test_records_kept_below_are_seen_from_above_only():
     assert seen_by("east", scope.below) == {"east", "base"}
     assert seen_by(None, scope.below) == {"root (NULL)", "city", "east", "base", "west"}
+
+
+def path_of(unit: str | None) -> str:
+    return org_paths.EVERYWHERE if unit is None else org_paths.stored_path(TREE[unit], unit)
+
+
+def test_a_campaign_already_read_is_seen_as_the_query_sees_it():
+    for caller in [None, *TREE]:
+        expected = seen_by(caller)
+        for owner in [None, *TREE]:
+            assert scope.campaign_seen_at(path_of(owner), path_of(caller)) == ((owner or "root (NULL)") in expected)
+
+
+def applications_seen_by(unit: str | None) -> set[str]:
+    """The workers' units of the applications the caller sees: one filed at each unit, and one from before units."""
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine, tables=[applications])
+    with engine.begin() as connection:
+        for unit_id in [*TREE, None]:
+            connection.execute(insert(applications).values(**application_row(unit_id, path_of(unit_id) or None)))
+        seen = connection.execute(select(applications.c.org_unit_id).where(scope.applications_seen(path_of(unit))))
+        return {unit_id or "before units (NULL)" for unit_id in seen.scalars()}
+
+
+def application_row(unit_id: str | None, path: str | None) -> dict:
+    return {
+        "application_id": f"a-{unit_id}",
+        "campaign_id": "c",
+        "program": "warmth",
+        "worker_id": f"w-{unit_id}",
+        "status": "submitted",
+        "amount_fen": 1,
+        "name_masked": "王*",
+        "id_number_masked": "110105********1234",
+        "id_last4": "1234",
+        "short_number": "ABC123",
+        "union": "工会",
+        "category": "deep",
+        "org_unit_id": unit_id,
+        "path": path,
+        "submitted_by": "caseworker:maker",
+        "created_at": AT,
+        "updated_at": AT,
+    }
+
+
+def test_applications_are_seen_by_their_workers_unit_and_those_above_it():
+    assert applications_seen_by("base") == {"base"}
+    assert applications_seen_by("east") == {"east", "base"}
+    assert applications_seen_by("west") == {"west"}
+
+
+def test_applications_from_before_units_are_the_roots():
+    assert applications_seen_by(None) == {"city", "east", "base", "west", "before units (NULL)"}
