@@ -4,6 +4,7 @@ must not multiply (least of all while a service hangs and each ping waits for it
 import time
 
 import eventlet
+from amqp.exceptions import NotFound as NoExchangeYet
 from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 from sqlalchemy import text
@@ -62,7 +63,8 @@ def check(db, backends: dict) -> dict:
         try:
             backend.call("ping", timeout=CHECK_TIMEOUT_SECONDS)
             checks[name] = "ok"
-        except (eventlet.Timeout, UnknownService, ServiceError):  # UnknownService: not started (no queue) yet
+        # UnknownService: not started (no queue) yet; NoExchangeYet: no service of this vhost has ever started
+        except (eventlet.Timeout, UnknownService, NoExchangeYet, ServiceError):
             checks[name] = "no answer"
     healthy = all(value == "ok" for value in checks.values())
     return HEALTH.dump({"status": "ok" if healthy else "unavailable", "checks": checks})

@@ -96,7 +96,7 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(quiet_aid_api):
     parked = parked_counts(samples)
     assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
     assert parked["evt-aid-application_submitted--notify.on_application_submitted.parking"] == ("notify", 0)
-    assert len(parked) == 9  # one per event handler: aid has three, notify six (ready too), registry none
+    assert len(parked) == 10  # one per event handler: aid has four, notify six (ready too), registry none
 
 
 def test_redelivered_events_and_parked_messages_are_counted(aid_api, live):

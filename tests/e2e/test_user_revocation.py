@@ -104,7 +104,8 @@ def test_revoking_or_renewing_a_token_refuses_the_old_one_at_once_in_the_api_and
 
 
 def test_the_accounts_page_revokes_and_shows_a_new_token_once(api):
-    caseworker, auditor = new_user(api, "caseworker"), new_user(api, "auditor")
+    auditor = new_user(api, "auditor")
+    caseworker = new_user(api, "caseworker")  # the newest account: on the newest page, however many came before
     admin = signed_in(api.base_url, ADMIN_TOKEN)
     users_page = newest_users_page(api)
     page = admin.get(users_page)

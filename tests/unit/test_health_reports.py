@@ -3,7 +3,10 @@ pings of every service (each waiting its timeout while a service hangs)."""
 
 import eventlet
 import pytest
+from amqp.exceptions import NotFound as NoExchange
+from nameko.exceptions import UnknownService
 
+from services.gateway import health
 from services.gateway.health import HealthReports
 
 
@@ -67,3 +70,31 @@ def test_a_check_that_fails_leaves_the_next_caller_to_check_again():
     with pytest.raises(RuntimeError):
         reports.latest(broken)
     assert reports.latest(Checks())["status"] == "ok"
+
+
+class Silent:
+    """A backend that cannot be reached the way `error` says."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def call(self, method, timeout):
+        raise self.error
+
+
+class Database:
+    def execute(self, statement):
+        return None
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        UnknownService("aid"),  # its queue is not there yet
+        NoExchange(reply_text="no exchange 'nameko-rpc'", method_sig=(60, 40)),  # no service of the vhost started yet
+        eventlet.Timeout(),
+    ],
+)
+def test_a_backend_not_up_yet_is_reported_as_no_answer_not_an_error(error):
+    report = health.check(Database(), {"aid": Silent(error)})
+    assert report == {"status": "unavailable", "checks": {"gateway": "ok", "aid": "no answer"}}
