@@ -209,15 +209,17 @@ def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str |
     """Move unrestricted money into the campaign, taken from the oldest gifts first: (the allocation, whether it is
     new). Once per external_ref: the same again brings back the first, another amount or campaign is refused."""
     wanted = {"campaign_id": campaign.campaign_id, "amount_fen": amount_fen}
-    if external_ref:
-        existing = _allocation_by_ref(session, external_ref)
-        if existing is not None:
-            return _repeated_allocation(existing, wanted)
+    # the gifts before the twin: a twin that commits in between is then seen here, not as gifts already placed (which
+    # would refuse this one as budget_exhausted)
     gifts = session.execute(
         select(donations)
         .where(donations.c.campaign_id.is_(None), donations.c.placed_fen < donations.c.amount_fen)
         .order_by(donations.c.received_on, donations.c.created_at)
     ).all()
+    if external_ref:
+        existing = _allocation_by_ref(session, external_ref)
+        if existing is not None:
+            return _repeated_allocation(existing, wanted)
     session.rollback()
     taken = oldest_first(gifts, amount_fen)
     gifts_by_id = {gift.donation_id: gift for gift in gifts}
