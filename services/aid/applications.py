@@ -118,10 +118,15 @@ def view(row, with_history: list | None = None) -> dict:
     return APPLICATION_WITH_HISTORY.dump(Shown(row, history=with_history, review=review))
 
 
-def search(session, query: dict, scope_path: str) -> dict:
+def search(session, query: dict, scope_path: str, level: str | None = None) -> dict:
+    """A page of the applications in scope that the query asks for; `awaiting_me`: those in review whose next step
+    is at `level`, the caller's (or that any reviewer may approve)."""
     conditions = [
         applications.c[field] == query[field] for field in ("campaign_id", "worker_id", "status") if field in query
     ] + [scope.applications_seen(scope_path)]
+    if query.get("awaiting_me"):
+        awaited = applications.c.review_next
+        conditions += [applications.c.status == SUBMITTED, or_(awaited.is_(None), awaited == level)]
     total = session.execute(select(func.count()).select_from(applications).where(*conditions)).scalar()
     rows = session.execute(
         select(applications)

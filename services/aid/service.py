@@ -157,7 +157,8 @@ class AidService:
     @rpc
     def list_applications(self, query, scope):
         criteria = load_or_400(ApplicationQuerySchema(), query)
-        return application_store.search(self.db, criteria, self.scope_path(scope))
+        level = units.level_of_scope(self.db, scope, self.unit_from_registry) if criteria.get("awaiting_me") else None
+        return application_store.search(self.db, criteria, self.scope_path(scope), level)
 
     def approval(self, note, actor, scope):
         reviewer = approvals.Reviewer(
