@@ -11,7 +11,7 @@ from services.aid.domain.model import Application, Campaign
 from services.aid.domain.rules import returned_for_review_note
 from services.aid.domain.statuses import PUBLICIZING, READY, SUBMITTED
 from services.aid.domain.workdays import NO_CALENDAR
-from services.aid.models import applications, history
+from services.aid.models import applications, campaigns, history
 from services.aid.moves import carry_out, commit, record
 from shared import org_paths
 from shared.answers import Shown
@@ -140,7 +140,8 @@ def search(session, query: dict, scope_path: str, level: str | None = None) -> d
 
 def follow_worker(session, worker_id: str, org_unit_id: str, path: str) -> None:
     """A worker's file moved to another unit (or told its unit for the first time): their applications go with it, into
-    that unit's scope, in the caller's transaction."""
+    that unit's scope, in the caller's transaction; those in review await the first level of the new path not yet
+    taken (its steps done stay: a level is a level, whichever unit of it took the step)."""
     session.execute(
         update(applications)
         .where(
@@ -149,6 +150,17 @@ def follow_worker(session, worker_id: str, org_unit_id: str, path: str) -> None:
         )
         .values(org_unit_id=org_unit_id, path=path)
     )
+    in_review = session.execute(
+        select(applications.c.application_id, applications.c.review_done, campaigns.c.review_levels)
+        .join(campaigns, campaigns.c.campaign_id == applications.c.campaign_id)
+        .where(applications.c.worker_id == worker_id, applications.c.status == SUBMITTED)
+    ).all()
+    on_path = units.levels_on(session, [path])[path]
+    for application_id, done, levels in in_review:
+        awaited = reviews.next_level(reviews.levels_for(levels, on_path), done or ())
+        session.execute(
+            update(applications).where(applications.c.application_id == application_id).values(review_next=awaited)
+        )
 
 
 def return_for_review(session, worker_id: str, worker_status: str, actor: str) -> None:
@@ -160,7 +172,7 @@ def return_for_review(session, worker_id: str, worker_status: str, actor: str) -
         if row.status == SUBMITTED:
             note_for_review(session, row, actor, note)
     in_notice = [row for row in opened if row.status != SUBMITTED]
-    campaigns = {
+    of_campaign = {
         campaign_id: Campaign.of(campaign_store.load(session, campaign_id)._mapping)
         for campaign_id in sorted({row.campaign_id for row in in_notice})
     }
@@ -170,12 +182,12 @@ def return_for_review(session, worker_id: str, worker_status: str, actor: str) -
         [
             decisions.move(
                 Application.of(row._mapping),
-                campaigns[row.campaign_id],
+                of_campaign[row.campaign_id],
                 "return_for_review",
                 actor,
                 note,
                 at,
-                levels=review_levels(session, campaigns[row.campaign_id], row.path),
+                levels=review_levels(session, of_campaign[row.campaign_id], row.path),
             )
             for row in in_notice
         ],

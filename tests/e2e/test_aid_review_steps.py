@@ -8,6 +8,7 @@ from tests.e2e import aid_builders
 from tests.e2e.aid_builders import act, acted, application, campaign, create_campaign, refused, submitted
 from tests.e2e.builders import add_unit, new_user, own_tag, root_unit, valid_worker
 from tests.e2e.console_client import signed_in
+from tests.integration.conftest import wait_until
 
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
 GRANT = 300_000
@@ -220,3 +221,18 @@ def test_the_review_queue_shows_each_person_what_waits_at_their_level_and_the_pa
     assert "基层" in page and "待审核" in page and "区县级" in page
     assert district.submit(f"/applications/{moved_on}", f"/applications/{moved_on}/approve", {}).status_code == 303
     assert application(aid_api, moved_on)["status"] == "publicizing"
+
+
+def test_a_worker_moving_to_a_union_without_the_level_awaited_is_no_longer_waiting_for_it(aid_api, branch):
+    campaign_id = two_level_campaign(aid_api)
+    application_id = filed(aid_api, branch, campaign_id)
+    acted(aid_api, branch["mill_checker"].token, application_id, "approve")
+    moved = aid_api.patch(
+        f"/api/v1/workers/{application(aid_api, application_id)['worker_id']}",
+        json={"union": branch["works"]["name"], "reason": "职工调到机械厂工作"},
+    )
+    assert moved.status_code == 200, moved.text
+
+    # 机械厂 has no district above it: its base step is taken, nothing is awaited, any reviewer in scope decides
+    wait_until(lambda: application(aid_api, application_id)["review"]["next_level"] is None, 30)
+    assert acted(aid_api, branch["works_checker"].token, application_id, "approve")["status"] == "publicizing"
