@@ -47,7 +47,7 @@ class Approval:
     today: date
     calendar: Calendar
     applicants: Callable[[list[str]], dict]
-    ask_registry: Callable[[str], dict]
+    ask_registry: Callable[[str], dict] | None
 
 
 def approve_many(session, application_ids: list[str], reviewer: Reviewer, approval: Approval) -> dict:
@@ -117,16 +117,14 @@ def _read(session, application_ids: list[str], scope_path: str, ask_registry) ->
         campaign_id: Campaign.of(row._mapping)
         for campaign_id, row in campaign_store.load_many(session, {row.campaign_id for row in rows}).items()
     }
-    levels_on = units.levels_on(session, {row.path for row in rows}, ask_registry)
+    reviewed = {row.path for row in rows if campaigns_by_id[row.campaign_id].review_levels}
+    levels_on = units.levels_on(session, reviewed, ask_registry) if reviewed else {}
     session.rollback()
     found = {}
     for row in rows:
         campaign = campaigns_by_id[row.campaign_id]
-        found[row.application_id] = (
-            Application.of(row._mapping),
-            campaign,
-            reviews.levels_for(campaign.review_levels, levels_on[row.path]),
-        )
+        levels = reviews.levels_for(campaign.review_levels, levels_on[row.path]) if campaign.review_levels else []
+        found[row.application_id] = (Application.of(row._mapping), campaign, levels)
     return found
 
 
