@@ -65,3 +65,14 @@ def _column_of(session, table: Table, column, unit_ids) -> dict[str, str]:
     if not ids:
         return {}
     return dict(session.execute(select(table.c.org_unit_id, column).where(table.c.org_unit_id.in_(ids))).all())
+
+
+def subtree(session, table: Table, scope: str) -> list[tuple[str, str, int]]:
+    """(org_unit_id, name, depth) of the units learnt under the scope's path (shared/org_paths.py), each after its
+    parent, siblings in the order they were made (ids sort by time)."""
+    rows = session.execute(
+        select(table.c.org_unit_id, table.c.name, table.c.path)
+        .where(table.c.path.like(org_paths.subtree_pattern(scope)))
+        .order_by(table.c.path)
+    ).all()
+    return [(row.org_unit_id, row.name, len(org_paths.ancestors(row.path))) for row in rows]
