@@ -150,11 +150,17 @@ def follow_worker(session, worker_id: str, org_unit_id: str, path: str) -> None:
         )
         .values(org_unit_id=org_unit_id, path=path)
     )
-    in_review = session.execute(
-        select(applications.c.application_id, applications.c.review_done, campaigns.c.review_levels)
-        .join(campaigns, campaigns.c.campaign_id == applications.c.campaign_id)
-        .where(applications.c.worker_id == worker_id, applications.c.status == SUBMITTED)
-    ).all()
+    in_review = [
+        row
+        for row in session.execute(
+            select(applications.c.application_id, applications.c.review_done, campaigns.c.review_levels)
+            .join(campaigns, campaigns.c.campaign_id == applications.c.campaign_id)
+            .where(applications.c.worker_id == worker_id, applications.c.status == SUBMITTED)
+        )
+        if row.review_levels
+    ]
+    if not in_review:
+        return
     on_path = units.levels_on(session, [path])[path]
     for application_id, done, levels in in_review:
         awaited = reviews.next_level(reviews.levels_for(levels, on_path), done or ())
