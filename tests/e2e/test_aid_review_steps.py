@@ -236,3 +236,22 @@ def test_a_worker_moving_to_a_union_without_the_level_awaited_is_no_longer_waiti
     # 机械厂 has no district above it: its base step is taken, nothing is awaited, any reviewer in scope decides
     wait_until(lambda: application(aid_api, application_id)["review"]["next_level"] is None, 30)
     assert acted(aid_api, branch["works_checker"].token, application_id, "approve")["status"] == "publicizing"
+
+
+def test_approve_batch_approves_as_many_as_the_quota_allows_in_the_order_asked(aid_api, branch):
+    campaign_id = create_campaign(aid_api, budget_fen=10 * GRANT, amounts={"deep": GRANT})["campaign_id"]
+    set_quota = aid_api.post(
+        f"/api/v1/campaigns/{campaign_id}/quotas",
+        json={"org_unit_id": branch["mill"]["org_unit_id"], "amount_fen": 2 * GRANT},
+    )
+    assert set_quota.status_code == 200, set_quota.text
+    ids = [filed(aid_api, branch, campaign_id) for _ in range(3)]
+
+    batch = aid_api.post(
+        "/api/v1/applications/approve-batch", json={"application_ids": ids}, token=branch["mill_checker"].token
+    ).json()
+
+    assert batch["approved"] == ids[:2]
+    assert [(item["application_id"], item["code"]) for item in batch["failed"]] == [(ids[2], "budget_exhausted")]
+    assert quota_money(aid_api, campaign_id, branch["mill"]) == (2 * GRANT, 0, 0)
+    assert money_committed(aid_api, campaign_id) == 2 * GRANT
