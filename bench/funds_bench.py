@@ -106,12 +106,14 @@ def approved_applications(session, vault, count: int):
     approved = approvals.approve_many(
         session,
         [outcome["application"]["application_id"] for outcome in filed],
-        "caseworker:checker",
-        None,
-        TODAY,
-        NO_CALENDAR,
-        lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids},
-        org_paths.EVERYWHERE,
+        approvals.Reviewer("caseworker:checker", org_paths.EVERYWHERE, None),
+        approvals.Approval(
+            None,
+            TODAY,
+            NO_CALENDAR,
+            lambda worker_ids: {worker_id: applicants[worker_id] for worker_id in worker_ids},
+            None,  # a campaign without review levels: no unit is looked up
+        ),
     )
     assert len(approved["approved"]) == count, approved["failed"][:3]
     return campaigns.load(session, campaign.campaign_id), payees

@@ -5,18 +5,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
-from services.gateway.accounts import issue_token
-from services.gateway.auth import BOOTSTRAP_ADMIN, create_user, token_ttl_days
-from services.gateway.models import users
+from hardship_cli import demo_network
+from hardship_cli.demo_calls import (
+    DemoStopped,
+    Gateway,
+    demo_application,
+    demo_campaign,
+    make_tokens,
+    not_approved,
+)
 from services.registry.spreadsheet import SkippedLine, SpreadsheetError, read_rows
 from shared import clock
 from shared.config import setting
-from shared.db import db_url, make_engine
-from shared.migrations import upgrade
 from shared.validation import id_check_char
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[2] / "shared" / "data" / "workers_sample.csv"
@@ -26,71 +28,13 @@ UNION_LEVEL = "base"
 
 APPROVED = ("publicizing", "ready", "paying", "disbursed", "payment_failed")
 REJECTION = "家庭收入超过标准，经入户核实不符合条件"
-DEMO_USERS = (
-    ("admin", "演示管理员", "admin"),
-    ("maker", "演示经办人", "caseworker"),
-    ("checker", "演示审核人", "caseworker"),
-    ("finance", "演示财务", "finance"),
-    ("auditor", "演示审计", "auditor"),
+DEMO_USERS = (  # at the root
+    ("admin", "演示管理员", "admin", None),
+    ("maker", "演示经办人", "caseworker", None),
+    ("checker", "演示审核人", "caseworker", None),
+    ("finance", "演示财务", "finance", None),
+    ("auditor", "演示审计", "auditor", None),
 )
-WRONG_DATABASE = "（演示账号写在 GATEWAY_DB_URL 所指的数据库里：请用与运行中的网关相同的设置执行 hardship demo）"
-
-
-class DemoStopped(Exception):
-    """Why the demo stopped, as one line for the terminal."""
-
-
-def one_line(text, most: int = 200) -> str:
-    line = " ".join(str(text).split())
-    return line if len(line) <= most else line[: most - 1] + "…"
-
-
-class Gateway:
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-
-    def call(self, method: str, path: str, token: str, **kwargs) -> dict:
-        """The answer's body; DemoStopped with the gateway's own message when it refuses or cannot be reached."""
-        try:
-            response = requests.request(
-                method, self.base_url + path, headers={"Authorization": f"Bearer {token}"}, timeout=120, **kwargs
-            )
-        except requests.RequestException as error:
-            raise DemoStopped(f"演示中断：{method} {path} 没有应答（{one_line(error)}）") from None
-        if response.status_code < 400:
-            return response.json()
-        try:
-            message = one_line(response.json()["error"]["message"])
-        except (ValueError, KeyError, TypeError):
-            message = one_line(response.text)
-        hint = WRONG_DATABASE if response.status_code == 401 else ""
-        raise DemoStopped(f"演示中断：{method} {path} 返回 {response.status_code} {message}{hint}")
-
-
-def make_tokens() -> dict[str, str]:
-    """A token for each demo account. An earlier run's accounts are kept and given new tokens, as an admin issues
-    them (only hashes are stored, so their old tokens cannot be shown again; those stop working); an account an
-    admin revoked stays revoked and a new one takes its place."""
-    upgrade("gateway")
-    with Session(make_engine(db_url("gateway"))) as session:
-        tokens = {}
-        for label, name, role in DEMO_USERS:
-            user_id = (
-                session.execute(
-                    select(users.c.user_id)
-                    .where(users.c.name == name, users.c.role == role, users.c.revoked_at.is_(None))
-                    .order_by(users.c.created_at)
-                )
-                .scalars()
-                .first()
-            )
-            account = (
-                create_user(session, name, role)
-                if user_id is None
-                else issue_token(session, user_id, BOOTSTRAP_ADMIN, token_ttl_days(None))
-            )
-            tokens[label] = account["token"]
-        return tokens
 
 
 def campaign_bodies(today) -> list[dict]:
@@ -149,12 +93,13 @@ def run_demo(sheet: str | None) -> int:
         print(f"系统还没有就绪（/health 返回 {health.status_code}）：请稍候再执行 hardship demo", file=sys.stderr)
         return 1
     try:
-        tokens = make_tokens()
+        tokens = make_tokens(DEMO_USERS)
     except SQLAlchemyError as error:
         print(f"演示中断：无法写入网关数据库（{type(error).__name__}），请检查 GATEWAY_DB_URL", file=sys.stderr)
         return 1
     try:
         summary, warmth_id, education_id = fill(gateway, tokens, sheet_path, clock.today())
+        network, reviewers = demo_network.build(gateway, tokens["admin"], clock.today())
     except DemoStopped as stopped:
         print(stopped, file=sys.stderr)
         return 1
@@ -167,7 +112,8 @@ def run_demo(sheet: str | None) -> int:
         f"  短信记录:      curl -H 'Authorization: Bearer {tokens['admin']}' {gateway.base_url}/api/v1/notifications"
         f"（控制台模式的短信写在 var/sms.log）"
     )
-    for label, token in tokens.items():
+    print("\n".join(network))
+    for label, token in (tokens | reviewers).items():
         print(f"  令牌 {label:8s} {token}")
     return 0
 
@@ -242,36 +188,3 @@ def demo_unions(gateway: Gateway, token: str, names: set[str]) -> None:
         gateway.call(
             "POST", "/api/v1/org-units", token, json={"name": name, "parent_id": root_id, "level": UNION_LEVEL}
         )
-
-
-def not_approved(failed: list[dict], calendar_url: str) -> str:
-    """Why the batch approval left applications unapproved, each reason once; the demo never guesses a calendar
-    for a year the admin has not entered."""
-    if not failed:
-        return ""
-    reasons = list(dict.fromkeys(item["message"] for item in failed))
-    where = f"（工作日历：{calendar_url}）" if any(item["code"] == "calendar_missing" for item in failed) else ""
-    return f"{len(failed)} 件未能批准：{'；'.join(reasons)}{where}。"
-
-
-def demo_campaign(gateway: Gateway, token: str, existing: list[dict], body: dict) -> tuple[dict, bool]:
-    """The campaign of this programme, name and year an earlier run made (the oldest), else a new one; and
-    whether it was there already."""
-    for campaign in sorted(existing, key=lambda campaign: campaign["created_at"]):
-        if (campaign["program"], campaign["name"], campaign["year"]) == (body["program"], body["name"], body["year"]):
-            return campaign, True
-    return gateway.call("POST", "/api/v1/campaigns", token, json=body), False
-
-
-def demo_application(gateway: Gateway, token: str, body: dict) -> tuple[dict, bool]:
-    """The worker's application to the campaign from an earlier run (a rejected one too: filing again would make a
-    second), else one filed now; and whether it was there."""
-    found = gateway.call(
-        "GET",
-        "/api/v1/applications",
-        token,
-        params={"campaign_id": body["campaign_id"], "worker_id": body["worker_id"]},
-    )["items"]
-    if found:
-        return found[0], True
-    return gateway.call("POST", "/api/v1/applications", token, json=body), False

@@ -16,6 +16,11 @@ def ancestors(path: str) -> list[str]:
     return path.split(SEPARATOR)[:-2]
 
 
+def lineage(path: str) -> list[str]:
+    """The ids from the root down to the unit itself."""
+    return path.split(SEPARATOR)[:-1]
+
+
 def within(path: str, scope: str) -> bool:
     """Whether the unit at `path` is the one at `scope` or below it."""
     return path.startswith(scope)

@@ -52,10 +52,19 @@ def path_of(session, table: Table, unit_id: str) -> str | None:
 
 def names(session, table: Table, unit_ids) -> dict[str, str]:
     """{org_unit_id: name} of the units learnt among those asked for."""
+    return _column_of(session, table, table.c.name, unit_ids)
+
+
+def levels(session, table: Table, unit_ids) -> dict[str, str]:
+    """{org_unit_id: level} of the units learnt among those asked for."""
+    return _column_of(session, table, table.c.level, unit_ids)
+
+
+def _column_of(session, table: Table, column, unit_ids) -> dict[str, str]:
     ids = [unit_id for unit_id in unit_ids if unit_id and looks_like_id(unit_id)]
     if not ids:
         return {}
-    return dict(session.execute(select(table.c.org_unit_id, table.c.name).where(table.c.org_unit_id.in_(ids))).all())
+    return dict(session.execute(select(table.c.org_unit_id, column).where(table.c.org_unit_id.in_(ids))).all())
 
 
 def subtree(session, table: Table, scope: str) -> list[tuple[str, str, int]]:

@@ -62,6 +62,24 @@ class CampaignPageSchema(PageSchema):
     items = listed(CampaignViewSchema)
 
 
+class ReviewStepSchema(Answer):
+    level = one_of(ORG_LEVELS)
+    actor = required(Str)
+    at = required(Moment)
+
+
+class ReviewSchema(Answer):
+    done = listed(ReviewStepSchema)
+    next_level = optional(
+        Str,
+        validate=validate.OneOf(ORG_LEVELS),
+        metadata={
+            "description": "待哪一级审核；null：不在审核中，或无需逐级审核（项目未设审核级别，或职工所在组织路径上没有"
+            "这些级别），任一审核人批准即可"
+        },
+    )
+
+
 class ApplicationViewSchema(Answer):
     application_id = required(Str)
     campaign_id = required(Str)
@@ -80,6 +98,14 @@ class ApplicationViewSchema(Answer):
     publicity_ends_on = optional(Day)
     batch_id = optional(Str)
     bank_ref = optional(Str)
+    review = fields.Nested(
+        ReviewSchema,
+        required=True,
+        metadata={
+            "description": "逐级审核：已完成的各级审核（done，自下而上）与待审核的级别（next_level）。驳回、撤回后保留已完成的"
+            "审核；因异议或档案变化退回审核时重新从第一级开始（历史中仍有各步记录）"
+        },
+    )
     created_at = required(Moment)
     updated_at = required(Moment)
 

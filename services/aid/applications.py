@@ -4,14 +4,14 @@ path every change of many takes too)."""
 from sqlalchemy import func, or_, select, update
 
 from services.aid import campaigns as campaign_store
-from services.aid import scope
+from services.aid import scope, units
 from services.aid.answers import ApplicationViewSchema, ApplicationWithHistorySchema
-from services.aid.domain import decisions
+from services.aid.domain import decisions, reviews
 from services.aid.domain.model import Application, Campaign
 from services.aid.domain.rules import returned_for_review_note
 from services.aid.domain.statuses import PUBLICIZING, READY, SUBMITTED
 from services.aid.domain.workdays import NO_CALENDAR
-from services.aid.models import applications, history
+from services.aid.models import applications, campaigns, history
 from services.aid.moves import carry_out, commit, record
 from shared import org_paths
 from shared.answers import Shown
@@ -43,7 +43,8 @@ def change(
     """Read, decide, then carry out the move in a fresh transaction (SQLite cannot turn a read it kept open into
     a write once another writer has committed); returns the application as it is now. Out of the caller's scope
     (`scope_path`) it is not found."""
-    application = Application.of(load(session, application_id, scope_path)._mapping)
+    row = load(session, application_id, scope_path)
+    application = Application.of(row._mapping)
     campaign = Campaign.of(campaign_store.load(session, application.campaign_id)._mapping)
     move = decisions.move(
         application,
@@ -56,10 +57,19 @@ def change(
         calendar=calendar,
         values=values,
         reviewed=reviewer_check,
+        levels=review_levels(session, campaign, row.path),
     )
     session.rollback()
     commit(session, [move], move.entry.history.at)
     return load(session, application_id)
+
+
+def review_levels(session, campaign: Campaign, path: str | None) -> list[str]:
+    """The levels an application of the campaign, its worker at `path`, is reviewed at (domain/reviews.py), by the
+    units aid knows."""
+    if not campaign.review_levels:
+        return []
+    return reviews.levels_for(campaign.review_levels, units.levels_on(session, [path])[path])
 
 
 def due_for_payment(session, today) -> list[str]:
@@ -102,15 +112,21 @@ APPLICATION, APPLICATION_WITH_HISTORY = ApplicationViewSchema(), ApplicationWith
 
 def view(row, with_history: list | None = None) -> dict:
     """An application as the API shows it (ApplicationViewSchema), with its history when given it."""
+    review = {"done": row.review_done or [], "next_level": row.review_next}
     if with_history is None:
-        return APPLICATION.dump(row)
-    return APPLICATION_WITH_HISTORY.dump(Shown(row, history=with_history))
+        return APPLICATION.dump(Shown(row, review=review))
+    return APPLICATION_WITH_HISTORY.dump(Shown(row, history=with_history, review=review))
 
 
-def search(session, query: dict, scope_path: str) -> dict:
+def search(session, query: dict, scope_path: str, level: str | None = None) -> dict:
+    """A page of the applications in scope that the query asks for; `awaiting_me`: those in review whose next step
+    is at `level`, the caller's (or that any reviewer may approve)."""
     conditions = [
         applications.c[field] == query[field] for field in ("campaign_id", "worker_id", "status") if field in query
     ] + [scope.applications_seen(scope_path)]
+    if query.get("awaiting_me"):
+        awaited = applications.c.review_next
+        conditions += [applications.c.status == SUBMITTED, or_(awaited.is_(None), awaited == level)]
     total = session.execute(select(func.count()).select_from(applications).where(*conditions)).scalar()
     rows = session.execute(
         select(applications)
@@ -124,7 +140,8 @@ def search(session, query: dict, scope_path: str) -> dict:
 
 def follow_worker(session, worker_id: str, org_unit_id: str, path: str) -> None:
     """A worker's file moved to another unit (or told its unit for the first time): their applications go with it, into
-    that unit's scope, in the caller's transaction."""
+    that unit's scope, in the caller's transaction; those in review await the first level of the new path not yet
+    taken (its steps done stay: a level is a level, whichever unit of it took the step)."""
     session.execute(
         update(applications)
         .where(
@@ -133,6 +150,23 @@ def follow_worker(session, worker_id: str, org_unit_id: str, path: str) -> None:
         )
         .values(org_unit_id=org_unit_id, path=path)
     )
+    in_review = [
+        row
+        for row in session.execute(
+            select(applications.c.application_id, applications.c.review_done, campaigns.c.review_levels)
+            .join(campaigns, campaigns.c.campaign_id == applications.c.campaign_id)
+            .where(applications.c.worker_id == worker_id, applications.c.status == SUBMITTED)
+        )
+        if row.review_levels
+    ]
+    if not in_review:
+        return
+    on_path = units.levels_on(session, [path])[path]
+    for application_id, done, levels in in_review:
+        awaited = reviews.next_level(reviews.levels_for(levels, on_path), done or ())
+        session.execute(
+            update(applications).where(applications.c.application_id == application_id).values(review_next=awaited)
+        )
 
 
 def return_for_review(session, worker_id: str, worker_status: str, actor: str) -> None:
@@ -143,17 +177,25 @@ def return_for_review(session, worker_id: str, worker_status: str, actor: str) -
     for row in opened:
         if row.status == SUBMITTED:
             note_for_review(session, row, actor, note)
-    in_notice = [Application.of(row._mapping) for row in opened if row.status != SUBMITTED]
-    campaigns = {
+    in_notice = [row for row in opened if row.status != SUBMITTED]
+    of_campaign = {
         campaign_id: Campaign.of(campaign_store.load(session, campaign_id)._mapping)
-        for campaign_id in sorted({application.campaign_id for application in in_notice})
+        for campaign_id in sorted({row.campaign_id for row in in_notice})
     }
     at = now_utc()
     carry_out(
         session,
         [
-            decisions.move(application, campaigns[application.campaign_id], "return_for_review", actor, note, at)
-            for application in in_notice
+            decisions.move(
+                Application.of(row._mapping),
+                of_campaign[row.campaign_id],
+                "return_for_review",
+                actor,
+                note,
+                at,
+                levels=review_levels(session, of_campaign[row.campaign_id], row.path),
+            )
+            for row in in_notice
         ],
         at,
     )

@@ -4,6 +4,7 @@ from sqlalchemy import func, insert, select
 
 from services.aid import funds, ledger, scope, units
 from services.aid.answers import CampaignDetailSchema, CampaignViewSchema, QuotaViewSchema
+from services.aid.domain.quotas import quota_left
 from services.aid.domain.statuses import STATUSES
 from services.aid.models import applications, campaigns, quotas
 from shared import org_paths
@@ -117,7 +118,7 @@ def view(row, figures: dict) -> dict:
 
 
 def quota_shown(row) -> Shown:
-    return Shown(row, remaining_fen=row.amount_fen - row.committed_fen - row.disbursed_fen)
+    return Shown(row, remaining_fen=quota_left(row.amount_fen, row.committed_fen, row.disbursed_fen))
 
 
 def quota_view(row) -> dict:

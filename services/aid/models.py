@@ -45,7 +45,7 @@ campaigns = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
-# A unit's share of a campaign's money (its subtree's); approvals below the unit will commit against it
+# A unit's share of a campaign's money (its subtree's): approvals below the unit commit against it (moves.py)
 quotas = Table(
     "campaign_quotas",
     metadata,
@@ -83,6 +83,12 @@ applications = Table(
     Column("student_sealed", Text),
     Column("note", Text),
     Column("submitted_by", String(100), nullable=False),
+    # its review level by level (domain/reviews.py): the steps taken, and the level of the step it waits for (NULL:
+    # none; the review queue asks for it), changed only with a condition on what was read (moves.py)
+    Column("review_done", JSON),
+    Column("review_next", String(10)),
+    # the unit whose quota its committed money counts against (NULL: none), from its approval on (moves.py)
+    Column("quota_org_unit_id", String(32)),
     Column("publicity_ends_on", Date),
     Column("batch_id", String(32)),
     Column("bank_ref", String(100)),

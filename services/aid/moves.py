@@ -9,14 +9,15 @@ application twice.
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import String, bindparam, delete, func, select, update
 
 from services.aid import funds, ledger
 from services.aid.domain.decisions import KEPT, moved_meanwhile
 from services.aid.domain.model import Entry, Move, as_row
 from services.aid.domain.money import ACCOUNTS, COMMIT, DISBURSE, budget_exhausted, enough_left, grouped, money_after
+from services.aid.domain.quotas import covering, quota_exhausted, quota_left
 from services.aid.events import outbox_rows
-from services.aid.models import applications, campaigns, claims, history, outbox
+from services.aid.models import applications, campaigns, claims, history, outbox, quotas
 from shared import request_ids as request_context
 from shared.db import insert_many
 from shared.outbox import add_events
@@ -51,13 +52,19 @@ def commit(session, moves: Sequence[Move], at) -> None:
 def _move_statuses(session, moves: Sequence[Move], at) -> None:
     statement = (
         update(applications)
-        .where(applications.c.application_id == bindparam("b_id"), applications.c.status == bindparam("b_from"))
+        .where(
+            applications.c.application_id == bindparam("b_id"),
+            applications.c.status == bindparam("b_from"),
+            # two reviewers taking the same review step at once: the second finds it taken
+            applications.c.review_next.is_not_distinct_from(bindparam("b_review_from", type_=String)),
+        )
         .values(status=bindparam("b_to"), updated_at=at, **{name: bindparam(f"b_{name}") for name in KEPT})
     )
     parameters = [
         {
             "b_id": move.application.application_id,
             "b_from": move.application.status,
+            "b_review_from": move.application.review_next,
             "b_to": move.status,
             **{f"b_{name}": move.values[name] for name in KEPT},
         }
@@ -95,6 +102,7 @@ def _move_money(session, campaign_id: str, kind: str, paid_for: list) -> None:
     ).rowcount
     if kind == COMMIT and not changed:
         raise budget_exhausted()
+    _move_quota_money(session, campaign_id, kind, paid_for)
     source, target = ACCOUNTS[kind]
     ledger.move_many(
         session,
@@ -112,6 +120,59 @@ def _move_money(session, campaign_id: str, kind: str, paid_for: list) -> None:
     if kind == DISBURSE:
         funds.draw_many(
             session, campaign_id, [(application.application_id, application.amount_fen) for application in paid_for]
+        )
+
+
+def _move_quota_money(session, campaign_id: str, kind: str, paid_for: list) -> None:
+    """The quotas' share of the movement, after the campaign's (whose row it has locked, as setting a quota does): a
+    commitment counts against the quota covering each worker's unit (domain/quotas.py), only while it has enough left
+    (budget_exhausted otherwise), and the application keeps which; a release or a payment moves the one it kept."""
+    ids = [application.application_id for application in paid_for]
+    if kind == COMMIT:
+        units_with_quota = set(
+            session.execute(select(quotas.c.org_unit_id).where(quotas.c.campaign_id == campaign_id)).scalars()
+        )
+        if not units_with_quota:
+            return
+        paths = session.execute(
+            select(applications.c.application_id, applications.c.path).where(applications.c.application_id.in_(ids))
+        ).all()
+        against = {application_id: covering(path, units_with_quota) for application_id, path in paths}
+    else:
+        against = dict(
+            session.execute(
+                select(applications.c.application_id, applications.c.quota_org_unit_id).where(
+                    applications.c.application_id.in_(ids), applications.c.quota_org_unit_id.is_not(None)
+                )
+            ).all()
+        )
+    counted = [application for application in paid_for if against.get(application.application_id)]
+    if not counted:
+        return
+    share = quotas.c
+    for (unit_id, _kind), moved in grouped((against[a.application_id], kind, a) for a in counted).items():
+        total = sum(application.amount_fen for application in moved)
+        conditions = [share.campaign_id == campaign_id, share.org_unit_id == unit_id]
+        if kind == COMMIT:
+            conditions.append(quota_left(share.amount_fen, share.committed_fen, share.disbursed_fen) >= total)
+        committed, disbursed = money_after(kind, total, share.committed_fen, share.disbursed_fen)
+        changed = session.execute(
+            update(quotas).where(*conditions).values(committed_fen=committed, disbursed_fen=disbursed)
+        ).rowcount
+        if kind == COMMIT and not changed:
+            raise quota_exhausted()
+    if kind != DISBURSE:  # a release forgets the quota: approved again, it counts against the one covering it then
+        session.execute(
+            update(applications)
+            .where(applications.c.application_id == bindparam("b_id"))
+            .values(quota_org_unit_id=bindparam("b_quota")),
+            [
+                {
+                    "b_id": application.application_id,
+                    "b_quota": against[application.application_id] if kind == COMMIT else None,
+                }
+                for application in counted
+            ],
         )
 
 

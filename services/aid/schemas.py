@@ -128,6 +128,12 @@ class ApplicationQuerySchema(PagedQuerySchema):
     campaign_id = Text()
     worker_id = Text()
     status = Text(validate=validate.OneOf(STATUSES, error="未知的状态"))
+    awaiting_me = fields.Boolean(
+        metadata={
+            "description": "true：只列出待本人所在组织这一级审核的申请（review.next_level 为本人组织的级别），"
+            "以及无需逐级审核、任一审核人即可批准的待审核申请"
+        }
+    )
 
 
 class BatchCreateSchema(StrictSchema):

@@ -157,16 +157,22 @@ class AidService:
     @rpc
     def list_applications(self, query, scope):
         criteria = load_or_400(ApplicationQuerySchema(), query)
-        return application_store.search(self.db, criteria, self.scope_path(scope))
+        level = units.level_of_scope(self.db, scope, self.unit_from_registry) if criteria.get("awaiting_me") else None
+        return application_store.search(self.db, criteria, self.scope_path(scope), level)
+
+    def approval(self, note, actor, scope):
+        reviewer = approvals.Reviewer(
+            actor, self.scope_path(scope), units.level_of_scope(self.db, scope, self.unit_from_registry)
+        )
+        return reviewer, approvals.Approval(
+            note, self.today(), self.calendar(), self.registry.applicants, self.unit_from_registry
+        )
 
     @rpc
     def approve(self, application_id, payload, actor, scope):
-        """An approval is a batch of one."""
+        """An approval (or the review step it takes) is a batch of one."""
         note = load_or_400(ApproveSchema(), payload)["note"]
-        scope_path = self.scope_path(scope)
-        failed = approvals.approve(
-            self.db, [application_id], actor, note, self.today(), self.calendar(), self.registry.applicants, scope_path
-        )
+        failed = approvals.approve(self.db, [application_id], *self.approval(note, actor, scope))
         if failed:
             raise failed[application_id]
         return self.view_of(application_store.load(self.db, application_id))
@@ -175,14 +181,7 @@ class AidService:
     def approve_batch(self, payload, actor, scope):
         request = load_or_400(BatchApproveSchema(), payload)
         return approvals.approve_many(
-            self.db,
-            request["application_ids"],
-            actor,
-            request["note"],
-            self.today(),
-            self.calendar(),
-            self.registry.applicants,
-            self.scope_path(scope),
+            self.db, request["application_ids"], *self.approval(request["note"], actor, scope)
         )
 
     @rpc

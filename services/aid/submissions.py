@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from services.aid import campaigns as campaign_store
 from services.aid import scope, units
 from services.aid.applications import view
-from services.aid.domain import decisions
+from services.aid.domain import decisions, reviews
 from services.aid.domain.model import Application, Campaign
 from services.aid.domain.rules import (
     Claim,
@@ -130,11 +130,20 @@ class Places:
         self.session, self.ask_registry, self.campaign_units = session, ask_registry, campaign_units
         self.scopes: dict[str | None, str] = {}
         self.campaigns: dict[str, str | None] = {}
+        self.levels: dict[str | None, list[str]] = {}
 
     def scope(self, caller_scope: str | None) -> str:
         if caller_scope not in self.scopes:
             self.scopes[caller_scope] = units.scope_path(self.session, caller_scope, self.ask_registry)
         return self.scopes[caller_scope]
+
+    def review_levels(self, campaign: Campaign, worker_path: str) -> list[str]:
+        """The levels the campaign reviews an application of a worker at `worker_path` at (domain/reviews.py)."""
+        if not campaign.review_levels:
+            return []
+        if worker_path not in self.levels:
+            self.levels |= units.levels_on(self.session, [worker_path], self.ask_registry)
+        return reviews.levels_for(campaign.review_levels, self.levels[worker_path])
 
     def campaign(self, campaign_id: str) -> str | None:
         if campaign_id not in self.campaigns:
@@ -188,6 +197,8 @@ def _check(
         "level": level,
         "note": data["note"],
         "submitted_by": submission.actor,
+        "review_done": [],
+        "review_next": reviews.first_level(places.review_levels(campaign, applicant["path"])),
         "created_at": now,
         "updated_at": now,
         "student": student

@@ -54,3 +54,28 @@ def scope_path(session, scope: str | None, ask_registry) -> str:
     if path is None:
         raise Refused("conflict", "本人所属的组织在系统中不存在，请联系管理员")
     return org_paths.EVERYWHERE if not org_paths.ancestors(path) else path
+
+
+def levels_on(session, paths, ask_registry=None) -> dict[str | None, list[str]]:
+    """{path: the levels of its units, root first} for each of `paths` (None, an application of the root's: the
+    root's level). A unit aid has not learnt is asked of the registry when `ask_registry` is given (an approval must
+    not skip a level it has not heard of yet), else left out."""
+    paths = set(paths)
+    ids = {unit_id for path in paths if path for unit_id in org_paths.lineage(path)}
+    root = root_id(session)
+    level_of = org_unit_copy.levels(session, org_units, ids | {root} if root else ids)
+    for unit_id in sorted(ids - set(level_of)) if ask_registry else ():
+        if path_of(session, unit_id, ask_registry) is not None:
+            level_of |= org_unit_copy.levels(session, org_units, [unit_id])
+    return {
+        path: [level_of[unit_id] for unit_id in (org_paths.lineage(path) if path else [root]) if unit_id in level_of]
+        for path in paths
+    }
+
+
+def level_of_scope(session, scope: str | None, ask_registry) -> str | None:
+    """The level of the caller's unit (None: the root's users, the root's level); None while aid knows no root."""
+    unit_id = scope or root_id(session)
+    if unit_id is None or (scope is not None and path_of(session, unit_id, ask_registry) is None):
+        return None
+    return org_unit_copy.levels(session, org_units, [unit_id]).get(unit_id)

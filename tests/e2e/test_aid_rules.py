@@ -72,6 +72,7 @@ def test_warmth_pays_by_the_household_category(aid_api):
             "publicity_ends_on": None,
             "batch_id": None,
             "bank_ref": None,
+            "review": {"done": [], "next_level": None},
         }
         assert body["id_number"] not in str(shown)
 

@@ -243,7 +243,15 @@ def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_facto
     assert len(notice["items"]) == 7 and {item["status"] for item in notice["items"]} == {"publicizing"}
     admin_token = re.search(r"令牌 admin\s+(\S+)", result.stdout).group(1)
     campaigns = api.get("/api/v1/campaigns", token=admin_token).json()
-    assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
+    assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth", "warmth"]
+    network = "2 个区县、4 个基层工会，申请 12 件：待基层审核 4 件，待区县级审核 4 件，已批准 4 件。"
+    assert network in result.stdout
+    # each reviewer's queue holds what waits at their level
+    district = re.search(r"令牌 城东区总工会审核人\s+(\S+)", result.stdout).group(1)
+    mill = re.search(r"令牌 纺织厂工会审核人\s+(\S+)", result.stdout).group(1)
+    for token, waiting in ((district, 2), (mill, 1)):
+        queue = api.get("/api/v1/applications?awaiting_me=true&status=submitted", token=token).json()
+        assert queue["total"] == waiting, queue
 
     # not make_engine: its os.open/os.close of the file would drop the SQLite locks of the gateway in this process
     engine = create_engine(config["GATEWAY_DB_URL"])
@@ -269,8 +277,9 @@ def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_facto
     assert re.search(r"送温暖公示:\s+(\S+)", again.stdout).group(1) == notice_url
     new_admin = re.search(r"令牌 admin\s+(\S+)", again.stdout).group(1)
     campaigns = api.get("/api/v1/campaigns", token=new_admin).json()
-    assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth"]
-    assert api.get("/api/v1/applications", token=new_admin).json()["total"] == 12
+    assert sorted(campaign["program"] for campaign in campaigns["items"]) == ["education", "warmth", "warmth"]
+    assert network in again.stdout
+    assert api.get("/api/v1/applications", token=new_admin).json()["total"] == 24
     assert len(requests.get(notice_url, timeout=10).json()["items"]) == 7
     for label in ("maker", "checker"):  # the revoked account's successor, the expired one's new token
         token = re.search(rf"令牌 {label}\s+(\S+)", again.stdout).group(1)
@@ -293,7 +302,7 @@ def test_demo_fills_a_running_system_and_says_where_to_look(config, runner_facto
     assert elsewhere.returncode == 1 and elsewhere.stdout == ""
     [line] = elsewhere.stderr.strip().splitlines()
     assert line.startswith("演示中断：GET /api/v1/campaigns") and "401" in line and "GATEWAY_DB_URL" in line
-    assert api.get("/api/v1/campaigns", token=new_admin).json()["total"] == 2
+    assert api.get("/api/v1/campaigns", token=new_admin).json()["total"] == 3
 
 
 def test_demo_says_why_its_approvals_failed(config, runner_factory):

@@ -383,12 +383,10 @@ class World:
         result = approvals.approve_many(
             self.session,
             application_ids,
-            CHECKER,
-            "理由",
-            TODAY,
-            CALENDAR,
-            lambda worker_ids: {i: {"status": "active"} for i in worker_ids},
-            org_paths.EVERYWHERE,
+            approvals.Reviewer(CHECKER, org_paths.EVERYWHERE, None),
+            approvals.Approval(
+                "理由", TODAY, CALENDAR, lambda worker_ids: {i: {"status": "active"} for i in worker_ids}, None
+            ),
         )
         assert result["approved"] == expected, result
         assert {item["code"] for item in result["failed"]} <= {"budget_exhausted"}, result

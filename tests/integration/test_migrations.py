@@ -75,6 +75,66 @@ def test_aid_0006_gives_older_applications_their_sms_number_and_a_chinese_histor
     command.downgrade(config, "0005")  # with the rows still there
 
 
+def test_aid_0009_has_applications_in_review_await_the_first_level_their_path_has(db_urls):
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from shared.db import make_engine
+
+    url = db_urls["AID_DB_URL"]
+    config = alembic_config("aid", url)
+    command.upgrade(config, "0008")
+    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=UTC)
+    city, district, mill, works = ("c" * 32, "d" * 32, "m" * 32, "w" * 32)
+    paths = {"mill": f"{city}/{district}/{mill}/", "works": f"{city}/{works}/"}
+    with engine.begin() as connection:
+        for unit_id, parent, level, path in (
+            (city, None, "city", f"{city}/"),
+            (district, city, "district", f"{city}/{district}/"),
+            (mill, district, "base", paths["mill"]),
+            (works, city, "base", paths["works"]),
+        ):
+            connection.execute(
+                sa.text("INSERT INTO org_units VALUES (:id, :id, :parent, :level, :path, 1)"),
+                {"id": unit_id, "parent": parent, "level": level, "path": path},
+            )
+        for campaign_id, levels in (("two", '["base", "district"]'), ("district", '["district"]'), ("one", "[]")):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO campaigns (campaign_id, program, name, year, opens_on, closes_on, budget_fen,"
+                    " allocated_fen, committed_fen, disbursed_fen, amounts, publicity_days, review_levels, created_by,"
+                    " created_at) VALUES (:id, 'warmth', '送温暖', 2026, '2026-08-01', '2026-08-31', 0, 0, 0, 0, '{}', 5,"
+                    " :levels, 'admin:1', :now)"
+                ),
+                {"id": campaign_id, "levels": levels, "now": now},
+            )
+        for application_id, campaign_id, status, path in (
+            ("a1", "two", "submitted", paths["mill"]),
+            ("a2", "two", "publicizing", paths["mill"]),
+            ("a3", "district", "submitted", paths["works"]),  # no district above it
+            ("a4", "one", "submitted", paths["mill"]),
+            ("a5", "two", "submitted", None),  # the root's: a city, neither level
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO applications (application_id, campaign_id, program, worker_id, status, amount_fen,"
+                    ' name_masked, id_number_masked, id_last4, "union", category, submitted_by, short_number, path,'
+                    " created_at, updated_at) VALUES (:id, :campaign, 'warmth', 'w1', :status, 300000, '王*',"
+                    " '110105********1234', '1234', '工会', 'deep', 'caseworker:1', :id, :path, :now, :now)"
+                ),
+                {"id": application_id, "campaign": campaign_id, "status": status, "path": path, "now": now},
+            )
+
+    command.upgrade(config, "head")
+
+    with engine.connect() as connection:
+        awaited = dict(connection.execute(sa.text("SELECT application_id, review_next FROM applications")).all())
+    assert awaited == {"a1": "base", "a2": None, "a3": None, "a4": None, "a5": None}
+    engine.dispose()
+    command.downgrade(config, "0008")
+
+
 def test_registry_0003_downgrades_with_workers_and_their_history_still_there(db_urls):
     """SQLite checks foreign keys: rebuilding `workers` to drop a column would fail while its history refers to it."""
     from datetime import date, datetime

@@ -97,6 +97,8 @@ def application():
         student=None,
         note=None,
         submitted_by="caseworker:u1",
+        review_done=[{"level": "base", "actor": "caseworker:u2", "at": NOW.isoformat()}],
+        review_next="district",
         publicity_ends_on=date(2026, 12, 2),
         batch_id=None,
         bank_ref=None,
@@ -290,7 +292,8 @@ def audit_trail():
 def batch_approval(monkeypatch):
     refused = Refused("budget_exhausted", "本项目资金不足，不能再批准")
     monkeypatch.setattr(approvals, "approve", lambda _session, _ids, *_rest: {"a2": refused})
-    return approvals.approve_many(Rows(), ["a1", "a2"], "caseworker:u1", None, None, None, None, "")
+    reviewer = approvals.Reviewer("caseworker:u1", "", "base")
+    return approvals.approve_many(Rows(), ["a1", "a2"], reviewer, approvals.Approval(None, None, {}, dict, dict))
 
 
 def campaign_row():

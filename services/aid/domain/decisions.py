@@ -4,10 +4,11 @@ A decision is plain data (model.Move, model.Entry) that the shell carries out in
 the conditional status update, the money, the claims, the history row and the events.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from services.aid.domain import reviews
 from services.aid.domain.model import Application, Campaign, Entry, Event, HistoryEntry, Move
 from services.aid.domain.money import money_for
 from services.aid.domain.rules import Applicant, check_maker_checker, check_worker_active
@@ -16,7 +17,7 @@ from services.aid.domain.workdays import NO_CALENDAR, Calendar, publicity_end
 from shared.domain_errors import Refused
 from shared.masking import scrub
 
-KEPT = ("publicity_ends_on", "batch_id", "bank_ref")  # what a move may set besides the status
+KEPT = ("publicity_ends_on", "batch_id", "bank_ref", "review_done", "review_next")  # what a move sets besides status
 
 
 def entry(
@@ -63,9 +64,11 @@ def move(
     calendar: Calendar = NO_CALENDAR,
     values: Mapping[str, Any] | None = None,
     reviewed: bool = False,
+    levels: Sequence[str] = (),
 ) -> Move:
     """`action` on the application: invalid_transition, same_user when `reviewed` and the reviewer submitted it,
-    calendar_missing when its 公示 would end in a year with no calendar; else the move."""
+    calendar_missing when its 公示 would end in a year with no calendar; else the move. `levels` are the ones it is
+    reviewed at (reviews.levels_for), where its review starts over when it comes back to review."""
     old = application.status
     new = next_status(action, old, campaign.publicity_days)
     if reviewed:
@@ -76,8 +79,11 @@ def move(
         if today is None:
             raise ValueError("an approval starts a 公示, counted from today")
         ends_on = kept["publicity_ends_on"] = publicity_end(today, campaign.publicity_days, calendar)
-    elif new == SUBMITTED:
+    elif new == SUBMITTED and old != SUBMITTED:
         kept["publicity_ends_on"] = None  # back in review: the notice it was on no longer runs
+        kept["review_done"], kept["review_next"] = [], reviews.first_level(levels)
+    if new != SUBMITTED:
+        kept["review_next"] = None  # out of review: no step awaited
     return Move(
         application,
         new,
@@ -97,13 +103,26 @@ def approval(
     at: datetime,
     today: date,
     calendar: Calendar,
+    *,
+    levels: Sequence[str] = (),
+    actor_level: str | None = None,
 ) -> Move:
-    """An approval, refused in this order: invalid_transition, same_user, not_eligible (the worker's file as the
-    registry has it now), calendar_missing. Its money is committed when it is carried out."""
+    """An approval, or the review step it takes (reviews.py) when `levels` (reviews.levels_for) leave steps after it:
+    the application then stays submitted, with the step done. Refused in this order: invalid_transition, same_user,
+    wrong_level (`actor_level` is the level of the reviewer's unit), not_eligible (the worker's file as the registry
+    has it now), calendar_missing. The money of the last step is committed when it is carried out."""
     next_status("approve", application.status, campaign.publicity_days)
-    check_maker_checker(application.submitted_by, actor)
+    before = application.review_done or ()
+    done, last = reviews.take_step(levels, before, application.submitted_by, actor, actor_level, at)
     check_worker_active(applicant)
-    return move(application, campaign, "approve", actor, note, at, today=today, calendar=calendar)
+    level = reviews.next_level(levels, before)
+    reason = reviews.step_reason(level, note) if level else note
+    review = {"review_done": done, "review_next": reviews.next_level(levels, done)}
+    if not last:
+        kept = {name: getattr(application, name) for name in KEPT} | review
+        step = entry(application, SUBMITTED, SUBMITTED, actor, reason, at)
+        return Move(application, SUBMITTED, kept, None, False, step)
+    return move(application, campaign, "approve", actor, reason, at, today=today, calendar=calendar, values=review)
 
 
 def filed(application: Application, campaign_name: str, actor: str, note: str | None, at: datetime) -> Entry:

@@ -1,6 +1,6 @@
 """The core's plain data: a campaign and an application as read, and the decisions the core hands the shell."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Self
@@ -39,6 +39,7 @@ class Campaign:
     closes_on: date
     amounts: Mapping[str, int]  # fen by hardship category (warmth) or school level (education)
     publicity_days: int  # working days of 公示; 0: none
+    review_levels: Sequence[str] = ()  # the levels that approve, lower first (reviews.py); () one approval
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Self:
@@ -57,6 +58,8 @@ class Application:
     publicity_ends_on: date | None = None
     batch_id: str | None = None
     bank_ref: str | None = None
+    review_done: Sequence[Mapping[str, Any]] | None = None  # the review steps taken (reviews.py); None: none
+    review_next: str | None = None  # the level whose step it waits for; None: none (any reviewer, or not in review)
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Self:
@@ -95,7 +98,7 @@ class Move:
 
     application: Application  # as read
     status: str  # the status it moves to
-    values: Mapping[str, Any]  # publicity_ends_on, batch_id and bank_ref once moved
+    values: Mapping[str, Any]  # decisions.KEPT once moved: publicity_ends_on, batch_id, bank_ref, its review
     money: str | None  # what happens to its amount: money.COMMIT, RELEASE or DISBURSE, or nothing
     releases_claims: bool  # it no longer holds its household's, student's or yearly claims
     entry: Entry

@@ -1,10 +1,17 @@
 """A campaign's money shared among units as quotas (配额): each for a unit's subtree, never more in all than the
-campaign's budget, never less than what approvals have already committed against it."""
+campaign's budget, never less than what approvals have already committed against it.
 
+An approval commits its money against the campaign and against the quota covering the worker's unit: the quota of
+the nearest unit on the worker's path (the worker's own unit, else its parent, ...), so a base union's own quota is
+spent before its district's, and a unit's subtree never spends more than its quota; the other quotas above are not
+touched (each is a share of the campaign's money for a subtree, not a sum of the shares below it)."""
+
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from shared.domain_errors import Refused
-from shared.org_paths import within
+from shared.org_paths import lineage, within
 
 
 @dataclass(frozen=True)
@@ -27,3 +34,20 @@ def check(request: QuotaRequest) -> None:
     if request.others_fen + request.amount_fen > request.budget_fen:
         left = max(request.budget_fen - request.others_fen, 0)
         raise Refused("budget_exhausted", f"各组织配额合计不能超过项目预算，最多还能分配 {left} 分")
+
+
+def covering(worker_path: str | None, units_with_quota: Collection[str]) -> str | None:
+    """The unit whose quota an approval for a worker at `worker_path` commits against: the nearest on the path that has
+    one; None: no quota covers it (or the worker is the root's, NULL path)."""
+    if not worker_path:
+        return None
+    return next((unit_id for unit_id in reversed(lineage(worker_path)) if unit_id in units_with_quota), None)
+
+
+def quota_left(amount: Any, committed: Any, disbursed: Any) -> Any:
+    """What a quota may still commit; numbers or SQL column expressions alike (the shell's conditional UPDATE)."""
+    return amount - committed - disbursed
+
+
+def quota_exhausted() -> Refused:
+    return Refused("budget_exhausted", "本组织的配额不足，不能再批准")

@@ -40,6 +40,11 @@ class Uses:
 area = Area(Uses)
 CAMPAIGNS, APPLICATIONS, CALENDAR = ("帮扶项目",), ("申请与审核",), ("工作日历",)
 IN_SCOPE = "只能看到本人组织范围内的组织及其上级组织的项目；范围外的项目与不存在的一样答复（404）。"
+REVIEW_STEPS = (
+    "设有审核级别（review_levels）的项目逐级审核：职工所在组织路径上有的级别自下而上各审一次，路径上没有的级别跳过；"
+    "每次批准完成下一级（review.next_level）的审核，应由该级别组织（职工本单位或其上级）的审核人员办理，否则 409 "
+    "wrong_level；每一级由不同的人办理（409 same_user）。最后一级之前申请仍为 submitted，最后一级批准后进入公示并占用资金。"
+)
 APPLICATION_SCOPE = "申请按职工所属工会划分范围：只能看到和办理本人组织及其下级组织职工的申请，范围外的申请与不存在的一样答复（404），也不计入列表。"
 
 
@@ -143,7 +148,8 @@ def list_applications(uses: Uses, request, user):
     roles=CASEWORK,
     summary="批量审批通过",
     tags=APPLICATIONS,
-    description="逐件审批；未通过的列在 failed 中并给出错误码（范围外的申请为 not_found）。",
+    description="逐件审批，每件完成其下一步审核（见单件审批）；approved 含完成了一级审核、仍待上一级审核的申请；"
+    "未通过的列在 failed 中并给出错误码（范围外的申请为 not_found，不是本级审核的为 wrong_level）。",
     body=BatchApproveSchema,
     responses={200: BatchApprovalSchema},
     errors=JSON_BODY + BACKEND,
@@ -172,7 +178,8 @@ def get_application(uses: Uses, request, user, application_id):
     roles=CASEWORK,
     summary="审批通过",
     tags=APPLICATIONS,
-    description="提交人本人不能审批（409 same_user）；资金不足 409 budget_exhausted。" + APPLICATION_SCOPE,
+    description=REVIEW_STEPS + "提交人本人不能审批（409 same_user）；项目资金或职工所在组织的配额不足 409 "
+    "budget_exhausted。" + APPLICATION_SCOPE,
     body=ApproveSchema,
     responses={200: ApplicationWithHistorySchema},
     errors=JSON_BODY + (404, 409) + BACKEND,

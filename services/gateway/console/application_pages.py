@@ -52,7 +52,7 @@ def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200)
     page_number = whole_number(visit.request.args.get("page", "1"))
     queue = uses.aid.call(
         "list_applications",
-        {"status": "submitted", "per_page": QUEUE_SIZE, "page": page_number},
+        {"status": "submitted", "awaiting_me": "true", "per_page": QUEUE_SIZE, "page": page_number},
         visit.user.org_unit_id,
     )
     return visit.page(

@@ -39,7 +39,13 @@ def approval(app=None, campaign=None, applicant=None, actor=CHECKER, days=None):
 def test_an_approval_starts_the_notice_and_commits_the_money():
     move = approval()
     assert (move.status, move.money, move.releases_claims) == (PUBLICIZING, COMMIT, False)
-    assert move.values == {"publicity_ends_on": APPROVED_ENDS_ON, "batch_id": None, "bank_ref": None}
+    assert move.values == {
+        "publicity_ends_on": APPROVED_ENDS_ON,
+        "batch_id": None,
+        "bank_ref": None,
+        "review_done": [],
+        "review_next": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -106,8 +112,9 @@ def test_each_move_says_what_happens_to_the_money_and_the_claims(status, action,
 
 
 def test_a_move_keeps_the_values_it_does_not_set():
+    done = ({"level": "base", "actor": "caseworker:base", "at": AT.isoformat()},)
     paying = decisions.move(
-        application(PAYING, batch_id="b" * 32, publicity_ends_on=APPROVED_ENDS_ON),
+        application(PAYING, batch_id="b" * 32, publicity_ends_on=APPROVED_ENDS_ON, review_done=done),
         warmth(),
         "paid",
         "finance:f",
@@ -115,7 +122,13 @@ def test_a_move_keeps_the_values_it_does_not_set():
         AT,
         values={"bank_ref": "BANK-1"},
     )
-    assert paying.values == {"publicity_ends_on": APPROVED_ENDS_ON, "batch_id": "b" * 32, "bank_ref": "BANK-1"}
+    assert paying.values == {
+        "publicity_ends_on": APPROVED_ENDS_ON,
+        "batch_id": "b" * 32,
+        "bank_ref": "BANK-1",
+        "review_done": done,
+        "review_next": None,
+    }
 
 
 def test_back_in_review_the_notice_no_longer_runs():

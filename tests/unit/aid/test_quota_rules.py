@@ -1,5 +1,6 @@
 import pytest
 
+from services.aid.domain import quotas
 from services.aid.domain.quotas import QuotaRequest, check
 from shared.domain_errors import Refused
 from shared.org_paths import EVERYWHERE
@@ -46,3 +47,22 @@ def test_a_quota_is_never_lowered_below_what_is_committed_against_it():
     with pytest.raises(Refused) as refused:
         check(request(amount_fen=199, committed_fen=200))
     assert refused.value.code == "budget_exhausted"
+
+
+@pytest.mark.parametrize(
+    "worker_path, with_quota, covering",
+    [
+        ("c/d/b/", {"c", "d", "b"}, "b"),  # the worker's own unit first
+        ("c/d/b/", {"c", "d"}, "d"),  # else the nearest above
+        ("c/d/b/", {"x", "y"}, None),
+        ("c/d/", {"b"}, None),  # a quota below the worker's unit does not cover it
+        (None, {"c"}, None),  # an application of the root's, from before units
+    ],
+)
+def test_an_approval_commits_against_the_nearest_quota_on_the_workers_path(worker_path, with_quota, covering):
+    assert quotas.covering(worker_path, with_quota) == covering
+
+
+def test_a_quota_has_left_what_is_neither_committed_nor_paid_out():
+    assert quotas.quota_left(1000, 300, 200) == 500
+    assert quotas.quota_exhausted().code == "budget_exhausted"
