@@ -2,19 +2,15 @@
 queries apply. A caller's scope is given by its unit's path (shared/org_paths.py; EVERYWHERE for the root's users);
 a record's unit is a column holding a unit id, NULL meaning the root; an application keeps its worker's unit path."""
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, or_, true
 
 from services.aid.models import applications, campaigns, org_units
-from shared import org_paths
+from shared import org_paths, org_unit_copy
 
 
 def below(unit_column, scope_path: str) -> ColumnElement[bool]:
-    """Records of a unit in the scope: the caller's unit or one under it (donors, donations, batches will use this)."""
-    if scope_path == org_paths.EVERYWHERE:
-        return true()
-    return unit_column.in_(
-        select(org_units.c.org_unit_id).where(org_units.c.path.like(org_paths.subtree_pattern(scope_path)))
-    )
+    """Records of a unit in the scope: the caller's unit or one under it."""
+    return org_unit_copy.in_subtree(org_units, unit_column, scope_path)
 
 
 def below_or_above(unit_column, scope_path: str) -> ColumnElement[bool]:

@@ -53,6 +53,7 @@ class Application:
     publicity_ends_on: date | None = None
     batch_id: str | None = None
     bank_ref: str | None = None
+    org_unit_id: str | None = None  # the worker's union unit: events about the application carry it
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Self:
