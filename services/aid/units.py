@@ -3,6 +3,7 @@ before its event arrived (a unit made a moment ago), from the registry's answer,
 
 from services.aid.models import org_units
 from shared import org_paths, org_unit_copy
+from shared.domain_errors import Invalid
 
 
 def learn(session, unit) -> None:
@@ -33,3 +34,15 @@ def known_path(session, unit_id: str) -> str:
 
 def scope_path(session, scope: str | None, ask_registry) -> str:
     return org_unit_copy.scope_path(session, org_units, scope, ask_registry)
+
+
+def owner(session, named: str | None, caller_scope: str | None, ask_registry) -> str | None:
+    """The unit a new record (a campaign, a donor, a gift) belongs to: the one named, when it is in the caller's scope
+    (one outside it is answered as one that does not exist), else the caller's own (the root's users: the root, NULL
+    until aid knows it)."""
+    if named is None:
+        return caller_scope or root_id(session)
+    path = path_of(session, named, ask_registry)
+    if path is None or not org_paths.within(path, scope_path(session, caller_scope, ask_registry)):
+        raise Invalid({"org_unit_id": ["未知的组织"]})
+    return named

@@ -59,7 +59,7 @@ def require_own_donor(user, donor_id: str) -> None:
     errors=(400, 404) + BACKEND,
 )
 def reconciliation(uses: Uses, request, user):
-    return json_response(uses.aid.call("reconciliation", query_args(request)))
+    return json_response(uses.aid.call("reconciliation", query_args(request), user.org_unit_id))
 
 
 @area.api(
@@ -73,7 +73,7 @@ def reconciliation(uses: Uses, request, user):
     errors=JSON_BODY + BACKEND,
 )
 def create_donor(uses: Uses, request, user):
-    return json_response(uses.aid.call("create_donor", uses.bodies.json(request), user.actor), 201)
+    return json_response(uses.aid.call("create_donor", uses.bodies.json(request), user.actor, user.org_unit_id), 201)
 
 
 @area.api(
@@ -88,7 +88,7 @@ def create_donor(uses: Uses, request, user):
 )
 def get_donor(uses: Uses, request, user, donor_id):
     require_own_donor(user, donor_id)
-    return json_response(uses.aid.call("get_donor", donor_id))
+    return json_response(uses.aid.call("get_donor", donor_id, user.org_unit_id))
 
 
 @area.api(
@@ -103,7 +103,7 @@ def get_donor(uses: Uses, request, user, donor_id):
 )
 def donor_trace(uses: Uses, request, user, donor_id):
     require_own_donor(user, donor_id)
-    return json_response(uses.aid.call("donor_trace", donor_id))
+    return json_response(uses.aid.call("donor_trace", donor_id, user.org_unit_id))
 
 
 @area.api(
@@ -119,7 +119,7 @@ def donor_trace(uses: Uses, request, user, donor_id):
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def donate(uses: Uses, request, user):
-    answer = uses.aid.call("donate", uses.bodies.json(request), user.actor)
+    answer = uses.aid.call("donate", uses.bodies.json(request), user.actor, user.org_unit_id)
     return json_response(answer["donation"], 201 if answer["created"] else 200)
 
 
@@ -136,7 +136,7 @@ def donate(uses: Uses, request, user):
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def allocate(uses: Uses, request, user, campaign_id):
-    answer = uses.aid.call("allocate", campaign_id, uses.bodies.json(request), user.actor)
+    answer = uses.aid.call("allocate", campaign_id, uses.bodies.json(request), user.actor, user.org_unit_id)
     return json_response(answer["allocation"], 201 if answer["created"] else 200)
 
 
@@ -152,7 +152,9 @@ def allocate(uses: Uses, request, user, campaign_id):
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def create_disbursement_batch(uses: Uses, request, user):
-    return json_response(uses.aid.call("create_disbursement_batch", uses.bodies.json(request), user.actor), 201)
+    return json_response(
+        uses.aid.call("create_disbursement_batch", uses.bodies.json(request), user.actor, user.org_unit_id), 201
+    )
 
 
 @area.api(
@@ -165,7 +167,7 @@ def create_disbursement_batch(uses: Uses, request, user):
     errors=(404,) + BACKEND,
 )
 def get_disbursement_batch(uses: Uses, request, user, batch_id):
-    return json_response(uses.aid.call("get_disbursement_batch", batch_id))
+    return json_response(uses.aid.call("get_disbursement_batch", batch_id, user.org_unit_id))
 
 
 @area.api(
@@ -180,7 +182,7 @@ def get_disbursement_batch(uses: Uses, request, user, batch_id):
     errors=(404,) + BACKEND,
 )
 def disbursement_file(uses: Uses, request, user, batch_id):
-    return bank_file(uses.aid, batch_id, user.actor)
+    return bank_file(uses.aid, batch_id, user.actor, user.org_unit_id)
 
 
 @area.api(
@@ -197,7 +199,9 @@ def disbursement_file(uses: Uses, request, user, batch_id):
 def disbursement_results(uses: Uses, request, user, batch_id):
     content, _filename = uses.bodies.upload(request)
     return json_response(
-        uses.aid.call("disbursement_results", batch_id, base64.b64encode(content).decode(), user.actor)
+        uses.aid.call(
+            "disbursement_results", batch_id, base64.b64encode(content).decode(), user.actor, user.org_unit_id
+        )
     )
 
 
