@@ -4,7 +4,7 @@ import csv
 import io
 import json
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, true, update
 
 from services.aid import campaigns as campaign_store
 from services.aid.answers import BatchResultsSchema, BatchViewSchema
@@ -105,7 +105,7 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
     except Exception:
         session.rollback()
         raise
-    return view(session, batch_id)
+    return view(session, batch_id, true())  # made just now for a campaign of the caller's
 
 
 BATCH = BatchViewSchema()
