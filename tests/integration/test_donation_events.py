@@ -23,7 +23,9 @@ def test_a_gift_is_published_once_even_when_recorded_twice(config, runner_factor
         bound.declare()
         runner_factory(config, AidService).start()
         with ServiceRpcProxy("aid", config) as aid:
-            donor = aid.create_donor({"name": "张三", "kind": "individual", "phone": "13800138000"}, "finance:test", None)
+            donor = aid.create_donor(
+                {"name": "张三", "kind": "individual", "phone": "13800138000"}, "finance:test", None
+            )
             gift = {
                 "donor_id": donor["donor_id"],
                 "amount_fen": 8_800,
