@@ -7,7 +7,7 @@ import pytest
 
 from shared.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
 from tests.e2e.aid_builders import acted, campaign_body, submitted
-from tests.e2e.builders import add_unit, new_user, own_tag, root_unit, valid_worker
+from tests.e2e.builders import add_unit, fresh_id_number, new_user, own_tag, root_unit, valid_worker
 from tests.fakes.sheets import generate_workers, to_csv_bytes
 from tests.integration.conftest import wait_until
 
@@ -81,6 +81,7 @@ class World:
             for role in STAFF_ROLES
         }
         self.ids = self._records()
+        self._check_shown_to_its_unit()
         for viewpoint, unit in self.units.items():  # each donor account names the first unit's donor
             account = new_user(api, "donor", donor_id=self.ids["donor_id"], org_unit_id=unit["org_unit_id"])
             self.tokens[viewpoint, "donor"] = account["token"]
@@ -99,7 +100,8 @@ class World:
         worker_id = self._call("POST", "/api/v1/workers", "caseworker", json=body)["worker_id"]
         bank = {"bank": {"name": "中国银行", "account": "6217000011112222333"}}
         change = self._call("PATCH", f"/api/v1/workers/{worker_id}", "caseworker", (202,), json=bank)
-        sheet = to_csv_bytes([{**generate_workers(1, seed=3)[0], "union": own["name"], "id_number": body["id_number"]}])
+        other = {**generate_workers(1, seed=3)[0], "union": own["name"], "id_number": fresh_id_number()}
+        sheet = to_csv_bytes([other])  # another worker of the unit: the first one's values stay as filed
         import_id = self._call("POST", "/api/v1/workers/import?filename=w.csv", "caseworker", data=sheet)["import_id"]
         campaign_id = self._call("POST", "/api/v1/campaigns", "admin", json=campaign_body(publicity_days=0))[
             "campaign_id"
@@ -141,17 +143,32 @@ class World:
             "org_unit_id": own["org_unit_id"],
             "child_unit_id": self.units["child"]["org_unit_id"],
             "worker": body,
+            "new_account": bank["bank"]["account"],  # the change request's
         }
 
     def personal_values(self) -> list[str]:
-        """Everything of the first unit's worker that a sibling must never be shown, in full or masked."""
+        """Everything of the first unit's worker that a sibling must never be shown, in full or masked: as filed, and
+        the bank account of their change request."""
+        new_account = self.ids["new_account"]
+        return [*self._as_filed(), new_account, mask_bank_account(new_account)]
+
+    def _check_shown_to_its_unit(self) -> None:
+        """The worker's own unit is shown each value (masked, and in full when revealed): a scan for them would
+        otherwise look for what no answer ever holds."""
+        worker = f"/api/v1/workers/{self.ids['worker_id']}"
+        token = self.token("own", "caseworker")
+        shown = "".join(self.api.get(worker + reveal, token=token).text for reveal in ("", "?reveal=1"))
+        assert [value for value in self._as_filed() if value not in shown] == []
+
+    def _as_filed(self) -> list[str]:
         worker = self.ids["worker"]
-        numbers = [worker["id_number"], worker["phone"], worker["bank"]["account"], "6217000011112222333"]
         return [
             WORKER_NAME,
             mask_name(WORKER_NAME),
-            *numbers,
+            worker["id_number"],
             mask_id_number(worker["id_number"]),
+            worker["phone"],
             mask_phone(worker["phone"]),
-            *(mask_bank_account(account) for account in numbers[2:]),
+            worker["bank"]["account"],
+            mask_bank_account(worker["bank"]["account"]),
         ]

@@ -18,10 +18,12 @@ import uuid
 
 import pytest
 
+from services.gateway.console.pages import PAGES
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import campaign_body
 from tests.e2e.builders import new_user, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
+from tests.e2e.console_client import signed_in
 from tests.e2e.scope_builders import VIEWPOINTS, World
 
 ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
@@ -261,6 +263,12 @@ def listed(answer: dict, key: str) -> set[str]:
     return {item[key] for item in answer.get("items", answer.get("campaigns"))}
 
 
+def tried(viewpoint: str, roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The roles tried from a unit: every one, but from the root only the first (its users see everything; the
+    role matrix above tries them all)."""
+    return roles[:1] if viewpoint == "parent" else roles
+
+
 def filled(template, ids: dict):
     """The template (a path, or a body) with the World's ids in its {names}."""
     if isinstance(template, str):
@@ -288,9 +296,9 @@ class Matrix:
 
     def expect(self, ok: bool, viewpoint: str, role: str, method: str, path: str, answer) -> None:
         if not ok:
-            self.wrong.append(
-                f"{method} {path} as {role} of the {viewpoint} unit: {answer.status_code} {answer.text[:200]}"
-            )
+            # a page's own message is at its end, after the navigation
+            shown = answer.text[:200] if answer.text.startswith("{") else re.sub(r"\s+", " ", answer.text)[-300:]
+            self.wrong.append(f"{method} {path} as {role} of the {viewpoint} unit: {answer.status_code} {shown}")
 
     def reaches(self, viewpoint: str, operation) -> bool:
         """Whether that unit's users reach the first unit's record through the operation."""
@@ -298,7 +306,7 @@ class Matrix:
 
     def on_records(self, viewpoint: str) -> None:
         for (method, path), body in ON_RECORD.items():
-            for role in allowed_roles(method, path):
+            for role in tried(viewpoint, allowed_roles(method, path)):
                 answer = self.call(viewpoint, role, method, filled(path, self.ids), filled(body, self.ids))
                 if self.reaches(viewpoint, (method, path)):
                     ok = answer.status_code not in (401, 403, 404) and answer.status_code < 500
@@ -310,14 +318,14 @@ class Matrix:
 
     def in_bodies(self, viewpoint: str) -> None:
         for (method, path), body in IN_BODY.items():
-            for role in allowed_roles(method, path):
+            for role in tried(viewpoint, allowed_roles(method, path)):
                 answer = self.call(viewpoint, role, method, path, body(self.ids))
                 if self.reaches(viewpoint, (method, path)):
                     ok = answer.status_code in (200, 201, 409)
                 else:
                     ok = answer.status_code in (400, 404)
                 self.expect(ok, viewpoint, role, method, path, answer)
-        for role in allowed_roles(*APPROVE_BATCH):
+        for role in tried(viewpoint, allowed_roles(*APPROVE_BATCH)):
             answer = self.call(viewpoint, role, *APPROVE_BATCH, {"application_ids": [self.ids["application_id"]]})
             codes = [item["code"] for item in answer.json()["failed"]]
             self.expect(
@@ -332,7 +340,7 @@ class Matrix:
         for (method, path), (key, one_page) in LISTS.items():
             if viewpoint == "parent" and not one_page:
                 continue
-            for role in allowed_roles(method, path):
+            for role in tried(viewpoint, allowed_roles(method, path)):
                 answer = self.call(viewpoint, role, method, filled(path, self.ids))
                 shown = answer.status_code == 200 and self.ids[key] in listed(answer.json(), key)
                 self.expect(
@@ -348,15 +356,174 @@ class Matrix:
         """A campaign's counts are of the applications the caller sees: the child sees the campaign, not the own
         unit's application in it."""
         path = filled("/api/v1/campaigns/{campaign_id}", self.ids)
-        for role in allowed_roles("GET", "/api/v1/campaigns/{campaign_id}"):
+        for role in tried(viewpoint, allowed_roles("GET", "/api/v1/campaigns/{campaign_id}")):
             answer = self.call(viewpoint, role, "GET", path)
             if answer.status_code == 200:
                 counted = sum(answer.json()["counts"].values())
                 self.expect(counted == (viewpoint != "child"), viewpoint, role, "GET", path + " (counts)", answer)
 
 
-def test_every_unit_reaches_exactly_the_records_of_its_scope(aid_api):
-    matrix = Matrix(World(aid_api))
+def assert_nothing_personal(world: World, bodies: list[str]) -> None:
+    """None of the bodies holds the first unit's worker's name or numbers, in full or masked."""
+    leaked = {value for value in world.personal_values() for body in bodies if value in body}
+    assert not leaked, leaked
+
+
+# The console's pages, as the scope tables above list the API's operations (the roles are each page's own).
+ACTION = "approve"  # the <action> of the pages that take one
+CONSOLE_ON_RECORD = {
+    ("GET", "/workers/<worker_id>"): None,
+    ("GET", "/imports/<import_id>"): None,
+    ("POST", "/change-requests/<change_request_id>/<action>"): {},
+    ("GET", "/campaigns/<campaign_id>"): None,
+    ("POST", "/campaigns/<campaign_id>/quotas"): {"org_unit_id": "{child_unit_id}", "amount_fen": "0.01"},
+    ("POST", "/campaigns/<campaign_id>/allocations"): {"amount_fen": "0.01", "external_ref": "{allocation_ref}"},
+    ("GET", "/applications/<application_id>"): None,
+    ("POST", "/applications/<application_id>/<action>"): {},
+    ("GET", "/batches/<batch_id>"): None,
+    ("GET", "/batches/<batch_id>/file"): None,
+    ("POST", "/batches/<batch_id>/results"): "application_id,result,bank_ref,reason\n",
+    ("GET", "/trace"): None,  # the donor account's own donor, the first unit's
+    ("POST", "/users/<user_id>/revoke"): {"reason": "核查"},
+    ("POST", "/users/<user_id>/token"): {},
+    ("POST", "/org-units/<org_unit_id>/rename"): {"name": "{renamed}"},
+}
+CONSOLE_IN_BODY = {
+    ("POST", "/applications/new"): {"campaign_id": "{campaign_id}", "worker_id": "{worker_id}"},
+    ("POST", "/donations"): {
+        "donor_id": "{donor_id}",
+        "amount_fen": "1,000",
+        "received_on": "2026-08-01",
+        "external_ref": "{external_ref}",
+    },
+    ("POST", "/batches"): {"campaign_id": "{campaign_id}"},
+    ("POST", "/users"): {"name": "新经办人", "role": "caseworker", "org_unit_id": "{org_unit_id}"},
+    ("POST", "/org-units"): {"name": "新工会{tag}", "parent_id": "{org_unit_id}", "level": "base"},
+}
+# A list page (a search, the form of a new application with its campaigns) and the id that shows the record in it.
+CONSOLE_LISTS = {
+    ("GET", "/workers"): "worker_id",
+    ("POST", "/workers"): "worker_id",  # searched by the worker's ID number
+    ("GET", "/change-requests"): "change_request_id",
+    ("GET", "/campaigns"): "campaign_id",
+    ("GET", "/applications/new"): "campaign_id",
+    ("GET", "/donations"): "external_ref",
+    ("GET", "/batches"): "batch_id",
+    ("GET", "/reconciliation"): "campaign_id",
+    ("GET", "/users"): "user_id",
+    ("GET", "/org-units"): "org_unit_id",
+}
+CONSOLE_CHILD_SEES = {
+    ("GET", "/campaigns/<campaign_id>"),
+    ("POST", "/campaigns/<campaign_id>/allocations"),
+    ("GET", "/campaigns"),
+    ("GET", "/applications/new"),
+}
+CONSOLE_CHILD_FORBIDDEN = {("POST", "/campaigns/<campaign_id>/quotas")}
+CONSOLE_NOT_SCOPED = {
+    **{("GET", path): "the session's" for path in ("/", "/sign-in", "/static/<name>")},
+    **{("POST", path): "the session's" for path in ("/sign-in", "/sign-out")},
+    **{(method, "/<path:path>"): "no page" for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
+    **{
+        (method, path): "public"
+        for method, path in [
+            ("GET", "/public/campaigns/<campaign_id>/publicity"),
+            ("GET", "/public/campaigns/<campaign_id>/disclosure"),
+            ("GET", "/public/status"),
+            ("POST", "/public/status"),
+            ("GET", "/public/receipts"),
+            ("POST", "/public/receipts"),
+        ]
+    },
+    ("GET", "/calendar"): "one calendar for the whole system",
+    ("POST", "/calendar"): "one calendar for the whole system",
+    ("GET", "/imports"): "the upload form",
+    ("POST", "/imports"): "a sheet's unions are resolved in the caller's scope (test_worker_scope.py)",
+    ("POST", "/campaigns"): "made in the caller's own unit (the form names none)",
+    ("POST", "/donors"): "made in the caller's own unit (the form names none)",
+    ("GET", "/reviews"): "applications under review: the API's list above, in the caller's scope",
+    ("POST", "/reviews/approve-batch"): "the API's approve-batch, tried above",
+}
+
+
+def test_the_console_tables_cover_every_page_once():
+    pages = {(method, page.url) for page in PAGES for method in page.methods}
+    classified = [*CONSOLE_ON_RECORD, *CONSOLE_IN_BODY, *CONSOLE_LISTS, *CONSOLE_NOT_SCOPED]
+    assert len(classified) == len(set(classified)) and set(classified) == pages
+
+
+def page_roles(method: str, url: str) -> tuple[str, ...]:
+    (page,) = [page for page in PAGES if page.url == url and method in page.methods]
+    return page.roles
+
+
+def page_path(url: str, ids: dict) -> str:
+    return re.sub(r"<([a-z_]+)>", lambda match: ACTION if match.group(1) == "action" else ids[match.group(1)], url)
+
+
+class ConsoleMatrix(Matrix):
+    """The same tries through the console's pages, each user signed in once."""
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        self.ids.update(allocation_ref=f"ALLOC-{world.tag}", tag=world.tag)
+        self.consoles: dict = {}
+
+    def console(self, viewpoint: str, role: str):
+        if (viewpoint, role) not in self.consoles:
+            console = signed_in(self.world.api.base_url, self.world.token(viewpoint, role))
+            self.consoles[viewpoint, role] = (console, console.csrf_token("/"))
+        return self.consoles[viewpoint, role]
+
+    def visit(self, viewpoint: str, role: str, method: str, url: str, form=None):
+        console, csrf = self.console(viewpoint, role)
+        path = page_path(url, self.ids)
+        if method == "GET":
+            answer = console.get(path)
+        elif isinstance(form, str):
+            answer = console.post(path, {"csrf_token": csrf}, files={"file": ("results.csv", form.encode())})
+        else:
+            answer = console.post(path, {"csrf_token": csrf, **filled(form or {}, self.ids)})
+        if viewpoint == "sibling":
+            self.sibling_saw.append(answer.text)
+        return answer
+
+    def pages_on_records(self, viewpoint: str) -> None:
+        for (method, url), form in CONSOLE_ON_RECORD.items():
+            for role in tried(viewpoint, page_roles(method, url)):
+                answer = self.visit(viewpoint, role, method, url, form)
+                reaches = viewpoint in ("own", "parent") or viewpoint == "child" and (method, url) in CONSOLE_CHILD_SEES
+                if reaches:
+                    ok = answer.status_code not in (401, 403, 404) and answer.status_code < 500
+                elif viewpoint == "child" and (method, url) in CONSOLE_CHILD_FORBIDDEN:
+                    ok = answer.status_code == 403
+                else:
+                    ok = answer.status_code == 404
+                self.expect(ok, viewpoint, role, method, url, answer)
+
+    def pages_in_bodies(self, viewpoint: str) -> None:
+        for (method, url), form in CONSOLE_IN_BODY.items():
+            for role in tried(viewpoint, page_roles(method, url)):
+                answer = self.visit(viewpoint, role, method, url, form)
+                if viewpoint in ("own", "parent"):
+                    ok = answer.status_code in (200, 303, 409)
+                else:
+                    ok = answer.status_code in (400, 404)
+                self.expect(ok, viewpoint, role, method, url, answer)
+
+    def list_pages(self, viewpoint: str) -> None:
+        if viewpoint == "parent":  # the root's pages show the newest of every test's records, not always these
+            return
+        for (method, url), key in CONSOLE_LISTS.items():
+            for role in tried(viewpoint, page_roles(method, url)):
+                answer = self.visit(viewpoint, role, method, url, {"id_number": "{id_number}"})
+                shown = answer.status_code == 200 and self.ids[key] in answer.text
+                reaches = viewpoint == "own" or viewpoint == "child" and (method, url) in CONSOLE_CHILD_SEES
+                self.expect(answer.status_code == 200 and shown == reaches, viewpoint, role, method, url, answer)
+
+
+def test_every_unit_reaches_exactly_the_records_of_its_scope_over_the_api_and_the_console(aid_api):
+    matrix = ConsoleMatrix(World(aid_api))
     for viewpoint in VIEWPOINTS:
         if viewpoint == "own":  # the own unit renamed first: its users keep working, in every service
             renamed = aid_api.patch(
@@ -365,8 +532,10 @@ def test_every_unit_reaches_exactly_the_records_of_its_scope(aid_api):
             assert renamed.status_code == 200, renamed.text
         matrix.lists(viewpoint)
         matrix.counts(viewpoint)
+        matrix.list_pages(viewpoint)
         matrix.on_records(viewpoint)
         matrix.in_bodies(viewpoint)
+        matrix.pages_on_records(viewpoint)
+        matrix.pages_in_bodies(viewpoint)
     assert not matrix.wrong, "\n".join(matrix.wrong)
-    leaked = [value for value in matrix.world.personal_values() for body in matrix.sibling_saw if value in body]
-    assert not leaked, leaked
+    assert_nothing_personal(matrix.world, matrix.sibling_saw)
