@@ -132,6 +132,7 @@ def batch_page(uses: Uses, visit, batch_id, results=None, errors=None, http_stat
         campaign=uses.aid.call("get_campaign", batch["campaign_id"], visit.user.org_unit_id),
     )
 
+
 @area.page("GET", "/batches/<batch_id>/file", roles=BANK_FILE_ROLES)
 def console_bank_file(uses: Uses, visit, batch_id):
     return bank_file(uses.aid, batch_id, visit.user.actor, visit.user.org_unit_id)
