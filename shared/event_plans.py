@@ -165,16 +165,27 @@ def compile_plan(schema: Schema) -> Callable[[Any], dict[str, Any]] | None:
             lines.append("        pass")
         lines += ["    elif v is None:", f"        loaded[{key}] = None" if field.allow_none else "        raise Unfit"]
         conditions = _inline_conditions(field, constants)
-        if conditions is None:
-            constants[f"convert_{name}"] = _validated(convert, field.validators)
-            lines += ["    else:", f"        loaded[{key}] = convert_{name}(v)"]
-        else:
+        if conditions is not None:
             lines += [
                 f"    elif {' or '.join(conditions)}:",
                 "        raise Unfit",
                 "    else:",
                 f"        loaded[{key}] = v",
             ]
+            continue
+        constants[f"convert_{name}"] = _validated(convert, field.validators)
+        if isinstance(field, fields.Date | fields.DateTime):
+            # the last text parsed and its value, as one tuple: events written together share their dates and moments
+            constants[f"last_{name}"] = [(None, None)]
+            lines += [
+                f"    elif type(v) is str and v == last_{name}[0][0]:",
+                f"        loaded[{key}] = last_{name}[0][1]",
+                "    else:",
+                f"        loaded[{key}] = parsed = convert_{name}(v)",
+                f"        last_{name}[0] = (v, parsed)",
+            ]
+        else:
+            lines += ["    else:", f"        loaded[{key}] = convert_{name}(v)"]
     lines.append("    return loaded")
     exec("\n".join(lines), constants)  # (text made here from the schema's own field names and numbers)
     return constants["plan"]

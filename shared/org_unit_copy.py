@@ -96,3 +96,14 @@ def in_subtree(table: Table, unit_column, scope_path: str | None) -> ColumnEleme
     if scope_path == org_paths.EVERYWHERE:
         return true()
     return unit_column.in_(select(table.c.org_unit_id).where(table.c.path.like(org_paths.subtree_pattern(scope_path))))
+
+
+def subtree(session, table: Table, scope: str) -> list[tuple[str, str, int]]:
+    """(org_unit_id, name, depth) of the units learnt under the scope's path (shared/org_paths.py), each after its
+    parent, siblings in the order they were made (ids sort by time)."""
+    rows = session.execute(
+        select(table.c.org_unit_id, table.c.name, table.c.path)
+        .where(table.c.path.like(org_paths.subtree_pattern(scope)))
+        .order_by(table.c.path)
+    ).all()
+    return [(row.org_unit_id, row.name, len(org_paths.ancestors(row.path))) for row in rows]

@@ -15,6 +15,7 @@ from services.aid.models import applications, batch_downloads, batch_items, batc
 from services.aid.moves import carry_out
 from shared.answers import Shown
 from shared.cells import csv_file
+from shared.collector import fewer_collections
 from shared.db import insert_many, row_by_id
 from shared.domain_errors import Invalid, Refused
 from shared.events import new_id, now_utc
@@ -48,6 +49,7 @@ def due(session, campaign) -> list:
     return rows
 
 
+@fewer_collections()
 def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
     """The `due` applications go to `paying` in one new batch, which keeps each payee as the registry has it now
     (`payees`: worker_id → sealed payee, from the registry's `payees`)."""
@@ -238,6 +240,7 @@ def _result_lines(content: bytes) -> list[tuple[int, dict]]:
 BATCH_RESULTS = BatchResultsSchema()
 
 
+@fewer_collections()
 def apply_results(session, batch_id: str, content: bytes, actor: str, seen) -> dict:
     """The bank's answer, line by line: each paid or failed once; a line seen before changes nothing."""
     batch = load(session, batch_id, seen)

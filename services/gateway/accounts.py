@@ -93,6 +93,10 @@ class Accounts:
     def listing(self, page: int, per_page: int, admin: User) -> dict:
         return list_accounts(self.db, page, per_page, admin, self.ttl_days)
 
+    def unit_choices(self, admin: User) -> list[tuple[str, str]]:
+        """The units of the admin's subtree, for the console's picker."""
+        return units.choices(self.db, admin.org_unit_id)
+
     def add(self, payload: dict, admin: User) -> dict:
         """A new account from the API's body, in the admin's subtree; the answer holds its token, shown this once."""
         data = load_or_400(UserCreateSchema(), payload)

@@ -48,3 +48,13 @@ def for_new_account(session, admin_unit: str | None, named: str | None) -> str |
 
 def names(session, unit_ids) -> dict[str, str]:
     return org_unit_copy.names(session, org_units, unit_ids)
+
+
+def choices(session, admin_unit: str | None) -> list[tuple[str, str]]:
+    """The units a new account may be put in, as (id, name indented by its depth below the admin's unit)."""
+    scope = scope_path(session, admin_unit)
+    if scope is None:
+        return []
+    units = org_unit_copy.subtree(session, org_units, scope)
+    top = min((depth for _, _, depth in units), default=0)
+    return [(unit_id, "\u3000" * (depth - top) + name) for unit_id, name, depth in units]

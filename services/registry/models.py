@@ -50,7 +50,12 @@ workers = Table(
     # alone (an index-only scan, the table's pages untouched: 10 ms where reading a district's files took 300),
     # then only the page's 50 files (store.search; bench/scope_bench.py measures it).
     Index("ix_workers_status_review_due_on", "status", "review_due_on"),
-    Index("ix_workers_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
+    Index(
+        "ix_workers_path",
+        "path",
+        postgresql_ops={"path": "text_pattern_ops"},
+        postgresql_include=["name", "employer", "created_at", "worker_id"],  # the same, for a list without a category
+    ),
     Index(
         "ix_workers_search",
         "category",

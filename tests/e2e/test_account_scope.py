@@ -41,3 +41,21 @@ def test_a_district_admin_manages_the_accounts_of_its_subtree_only(api):
         assert own | {sibling["user_id"]} <= set(accounts_by_id(api, token=token))
     renewed = api.post(f"{USERS}/{sibling['user_id']}/token", json={}, token=root_admin)
     assert renewed.status_code == 200, renewed.text
+
+
+def test_the_console_offers_an_admin_the_units_of_its_subtree_to_put_a_new_account_in(api):
+    tag, root = own_tag(), root_unit(api)
+    east, west = (add_unit(api, f"{name}区总工会{tag}", root, "district")["org_unit_id"] for name in ("东", "西"))
+    base = add_unit(api, f"东区一厂工会{tag}", east, "base")["org_unit_id"]
+    console = signed_in(api.base_url, new_user(api, "admin", org_unit_id=east)["token"])
+
+    page = console.get("/users").text
+    assert f'<option value="{east}">东区总工会{tag}</option>' in page
+    assert f'<option value="{base}">\u3000东区一厂工会{tag}</option>' in page  # under its district
+    assert west not in page
+    made = console.submit("/users", "/users", {"name": f"一厂经办人{tag}", "role": "caseworker", "org_unit_id": base})
+    assert made.status_code == 200 and f"一厂经办人{tag}" in made.text, made.text[:500]
+    (account,) = [item for item in accounts_by_id(api).values() if item["name"] == f"一厂经办人{tag}"]
+    assert account["org_unit_id"] == base
+    refused = console.submit("/users", "/users", {"name": "越权经办人", "role": "caseworker", "org_unit_id": west})
+    assert refused.status_code == 400 and "未知的组织" in refused.text

@@ -174,7 +174,7 @@ def test_registry_0005_gives_each_union_a_base_unit_and_every_file_its_unit_with
     """Files named their union in free text before: each name becomes a base unit under the root (a child of the
     root already of that name is kept), announced like any unit, and each union keeps exactly its files."""
     import json
-    from datetime import date, datetime
+    from datetime import datetime
 
     import sqlalchemy as sa
 
@@ -197,25 +197,7 @@ def test_registry_0005_gives_each_union_a_base_unit_and_every_file_its_unit_with
             sa.text("UPDATE org_units SET children = 1 WHERE org_unit_id = :root"), {"root": root.org_unit_id}
         )
         for number, union in enumerate(unions):
-            connection.execute(
-                sa.text(
-                    "INSERT INTO workers (worker_id, name, id_number_hash, id_number_masked, sealed, gender, birth_date,"
-                    ' phone_masked, employer, "union", category, reasons, household_size, household_monthly_income_fen,'
-                    " bank_name, bank_account_masked, family, filed_on, review_due_on, status, fingerprint, version,"
-                    " created_at, updated_at) VALUES (:id, '王测试', :hash, '110105********1234', 'x', 'male', :born,"
-                    " '138****0000', '测试厂', :union, 'deep', 'illness', 3, 100000, '测试银行', '****1234', '[]',"
-                    " :filed, :due, 'active', :hash, 1, :now, :now)"
-                ),
-                {
-                    "id": f"w{number}",
-                    "hash": f"{number:064d}",
-                    "born": date(1970, 1, 1),
-                    "union": union,
-                    "filed": date(2026, 1, 1),
-                    "due": date(2027, 1, 1),
-                    "now": now,
-                },
-            )
+            _file_worker(connection, number, union, now)
         connection.execute(
             sa.text(
                 "INSERT INTO imports (import_id, actor, status, total_rows, processed_rows, progress, started_at)"
@@ -240,7 +222,9 @@ def test_registry_0005_gives_each_union_a_base_unit_and_every_file_its_unit_with
         )
         events = [
             read(kind, json.loads(payload))
-            for kind, payload in connection.execute(sa.text("SELECT event_type, payload FROM outbox"))
+            for kind, payload in connection.execute(
+                sa.text("SELECT event_type, payload FROM outbox WHERE event_type = 'org_unit_created'")
+            )
         ]
         imported = connection.execute(sa.text("SELECT org_unit_id, path FROM imports")).one()
         children = connection.execute(sa.text("SELECT children FROM org_units WHERE depth = 0")).scalar()
@@ -255,3 +239,69 @@ def test_registry_0005_gives_each_union_a_base_unit_and_every_file_its_unit_with
     ]
     assert tuple(imported) == tuple(root)
     command.downgrade(config, "0004")  # with the files still there
+
+
+def _file_worker(connection, number: int, union: str, at, unit: tuple[str, str] | None = None) -> None:
+    """A worker's file as the registry stored it before revision 0005 (no unit), or after it (`unit`: id, path)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    columns = ", org_unit_id, path" if unit else ""
+    values = ", :unit_id, :path" if unit else ""
+    connection.execute(
+        sa.text(
+            "INSERT INTO workers (worker_id, name, id_number_hash, id_number_masked, sealed, gender, birth_date,"
+            ' phone_masked, employer, "union", category, reasons, household_size, household_monthly_income_fen,'
+            " bank_name, bank_account_masked, family, filed_on, review_due_on, status, fingerprint, version,"
+            f" created_at, updated_at{columns}) VALUES (:id, '王测试', :hash, '110105********1234', 'x', 'male', :born,"
+            " '138****0000', '测试厂', :union, 'deep', 'illness', 3, 100000, '测试银行', '****1234', '[]',"
+            f" :filed, :due, 'active', :hash, 1, :now, :now{values})"
+        ),
+        {
+            "id": f"w{number}",
+            "hash": f"{number:064d}",
+            "born": date(1970, 1, 1),
+            "union": union,
+            "filed": date(2026, 1, 1),
+            "due": date(2027, 1, 1),
+            "now": at,
+            "unit_id": unit and unit[0],
+            "path": unit and unit[1],
+        },
+    )
+
+
+def test_registry_0007_announces_each_files_unit_once_so_aid_files_older_applications_there(db_urls):
+    """aid keeps applications made before units at the root until it hears of their worker's unit: each file gets one
+    worker_updated naming its unit, as a move would, readable by the event's schema."""
+    import json
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from shared.db import make_engine
+    from shared.event_types import read
+
+    url = db_urls["REGISTRY_DB_URL"]
+    config = alembic_config("registry", url)
+    command.upgrade(config, "0006")
+    engine, now = make_engine(url), datetime(2026, 8, 10, tzinfo=UTC)
+    with engine.begin() as connection:
+        root = connection.execute(sa.text("SELECT org_unit_id, path FROM org_units")).one()
+        for number in range(3):
+            _file_worker(connection, number, "纺织工会", now, (root.org_unit_id, root.path))
+        connection.execute(sa.text("DELETE FROM outbox"))
+
+    command.upgrade(config, "head")
+
+    with engine.connect() as connection:
+        events = [
+            read(kind, json.loads(payload))
+            for kind, payload in connection.execute(sa.text("SELECT event_type, payload FROM outbox"))
+        ]
+    engine.dispose()
+    assert sorted((event.worker_id, event.org_unit_id, event.changed, event.version) for event in events) == [
+        (f"w{number}", root.org_unit_id, ["union"], 1) for number in range(3)
+    ]
+    assert len({event.event_id for event in events}) == 3

@@ -17,7 +17,11 @@ def _names(cls: type) -> tuple[str, ...]:
 
 def _of(cls, row: Mapping[str, Any]):
     """The dataclass from a row or dict with (at least) its fields; a field with a default may be left out."""
-    return cls(**{name: row[name] for name in _names(cls) if name in row})
+    names = _names(cls)
+    try:  # the common case, a whole row: no `in` per field (a database row's costs as much as reading the value)
+        return cls(**{name: row[name] for name in names})
+    except KeyError:
+        return cls(**{name: row[name] for name in names if name in row})
 
 
 def as_row(instance: object) -> dict[str, Any]:

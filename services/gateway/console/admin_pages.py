@@ -33,6 +33,7 @@ def users_page(
         created=created,
         notice=notice,
         roles=ROLES.items(),
+        units=uses.accounts.unit_choices(visit.user),
         listing=uses.accounts.listing(query["page"], query["per_page"], visit.user),
     )
 
