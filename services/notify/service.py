@@ -38,7 +38,7 @@ class NotifyService:
     dispatcher = Dispatcher()
     registry = TimedRpcProxy("registry")
     request_ids = RequestIds()
-    figures = ServiceFigures("notify", outbox, extra=sms_figures)
+    figures = ServiceFigures("notify", outbox, inbox, extra=sms_figures)
 
     def record(self, events, template):
         """The SMS for this status, once: the message's own key (application, template) drops a redelivered
