@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from services.aid import approvals, campaigns, disbursement, funds, ledger, submissions
+from services.aid import approvals, campaigns, disbursement, funds, ledger, scope, submissions
 from services.aid.domain.workdays import NO_CALENDAR  # no 公示 (publicity_days 0): the calendar is not read
 from shared import org_paths
 from shared.crypto import Vault
@@ -131,13 +131,14 @@ def run(count: int = DISBURSEMENTS) -> dict:
         started = time.perf_counter()
         batch = disbursement.create(session, campaign, disbursement.due(session, campaign), payees, "finance:bench")
         batched = time.perf_counter()
-        items = disbursement.payable_items(session, batch["batch_id"])
+        everywhere = scope.batches_seen(org_paths.EVERYWHERE)  # the root's finance
+        items = disbursement.payable_items(session, batch["batch_id"], everywhere)
         bank_file = disbursement.bank_file(items, vault, {})
         exported = time.perf_counter()
         results = "application_id,result,bank_ref,reason\n" + "".join(
             f"{item.application_id},success,B{item.line:08d},\n" for item in items
         )
-        summary = disbursement.apply_results(session, batch["batch_id"], results.encode(), "finance:bench")
+        summary = disbursement.apply_results(session, batch["batch_id"], results.encode(), "finance:bench", everywhere)
         finished = time.perf_counter()
         money = ledger.campaign_money(session, campaign.campaign_id)
         balanced = ledger.total(session) == 0

@@ -88,6 +88,7 @@ class ApplicationEventSchema(EventSchema):
     application_id = _required_text()
     campaign_id = _required_text()
     worker_id = _required_text()
+    org_unit_id = _optional_text()  # the worker's union unit; none in events sent before applications had one
     program = _required_text()
     from_status = _optional_text()
     amount_fen = fields.Integer(required=True, strict=True)

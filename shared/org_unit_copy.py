@@ -2,11 +2,12 @@
 answers) tell them: the table, the write that keeps each unit's latest version, and the reads every copy needs. The
 path is stored as shared/org_paths.py lays it out, so a subtree is one prefix query."""
 
-from sqlalchemy import Column, Integer, String, Table, select, update
+from sqlalchemy import Column, ColumnElement, Integer, String, Table, false, select, true, update
 
 from shared import org_paths
 from shared.db import insert_or_skip
-from shared.errors import looks_like_id
+from shared.domain_errors import Refused
+from shared.errors import ServiceError, looks_like_id
 
 FIELDS = ("org_unit_id", "name", "parent_id", "level", "path", "version")
 
@@ -65,6 +66,45 @@ def _column_of(session, table: Table, column, unit_ids) -> dict[str, str]:
     if not ids:
         return {}
     return dict(session.execute(select(table.c.org_unit_id, column).where(table.c.org_unit_id.in_(ids))).all())
+
+
+def asked_path(session, table: Table, unit_id: str, ask_registry) -> str | None:
+    """The unit's path; one not learnt yet is asked of the registry (`ask_registry(unit_id)`, its get_org_unit
+    answer) and kept. None: no such unit."""
+    path = path_of(session, table, unit_id)
+    if path is not None or not looks_like_id(unit_id):
+        return path
+    try:
+        unit = ask_registry(unit_id)
+    except ServiceError as error:
+        if error.status == 404:
+            return None
+        raise
+    learn(session, table, unit)
+    session.commit()
+    return path_of(session, table, unit_id)
+
+
+def scope_path(session, table: Table, scope: str | None, ask_registry) -> str:
+    """The path every unit of the caller's scope starts with; the root's users, whether their account names the root
+    or nothing, see every path, records of the root kept as NULL included."""
+    if scope is None:
+        return org_paths.EVERYWHERE
+    path = asked_path(session, table, scope, ask_registry)
+    if path is None:
+        raise Refused("conflict", "本人所属的组织在系统中不存在，请联系管理员")
+    return org_paths.EVERYWHERE if not org_paths.ancestors(path) else path
+
+
+def in_subtree(table: Table, unit_column, scope_path: str | None) -> ColumnElement[bool]:
+    """The condition that keeps records whose unit (`unit_column`, NULL: the root's) lies in the scope at
+    `scope_path`, as a semi-join on the copy's paths (one prefix condition), so a unit renamed or moved needs no
+    change to the records; a scope of None (a unit not learnt yet) holds nothing."""
+    if scope_path is None:
+        return false()
+    if scope_path == org_paths.EVERYWHERE:
+        return true()
+    return unit_column.in_(select(table.c.org_unit_id).where(table.c.path.like(org_paths.subtree_pattern(scope_path))))
 
 
 def subtree(session, table: Table, scope: str) -> list[tuple[str, str, int]]:

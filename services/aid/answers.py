@@ -133,6 +133,7 @@ class DonorViewSchema(Answer):
     kind = one_of(("individual", "organization"))
     anonymous = required(Bool)
     phone = optional(Str, attribute="phone_masked", metadata={"description": "脱敏手机号"})
+    org_unit_id = optional(Str, metadata={"description": "所属组织；null 为根组织"})
     created_at = required(Moment)
 
 
@@ -146,6 +147,7 @@ class DonationViewSchema(Answer):
     receipt_no = required(Str)
     verification_code = required(Str)
     placed_fen = required(Int)
+    org_unit_id = optional(Str, metadata={"description": "收款组织；null 为根组织"})
     created_at = required(Moment)
 
 

@@ -7,29 +7,17 @@ from services.aid.answers import CampaignDetailSchema, CampaignViewSchema, Quota
 from services.aid.domain.quotas import quota_left
 from services.aid.domain.statuses import STATUSES
 from services.aid.models import applications, campaigns, quotas
-from shared import org_paths
 from shared.answers import Shown
 from shared.db import row_by_id
-from shared.domain_errors import Invalid, NotFound
+from shared.domain_errors import NotFound
 from shared.errors import looks_like_id
 from shared.events import new_id, now_utc
 
 WHAT = "帮扶项目"
 
 
-def owner(session, named: str | None, caller_scope: str | None, ask_registry) -> str | None:
-    """The unit a new campaign belongs to: the one named, when it is in the caller's scope (one outside it is answered
-    as one that does not exist), else the caller's own (the root's users: the root, NULL until aid knows it)."""
-    if named is None:
-        return caller_scope or units.root_id(session)
-    path = units.path_of(session, named, ask_registry)
-    if path is None or not org_paths.within(path, units.scope_path(session, caller_scope, ask_registry)):
-        raise Invalid({"org_unit_id": ["未知的组织"]})
-    return named
-
-
 def create(session, data: dict, actor: str, caller_scope: str | None, ask_registry):
-    org_unit_id = owner(session, data.pop("org_unit_id", None), caller_scope, ask_registry)
+    org_unit_id = units.owner(session, data.pop("org_unit_id", None), caller_scope, ask_registry)
     session.rollback()  # end the reads before writing (SQLite)
     campaign_id = new_id()
     session.execute(
@@ -65,6 +53,12 @@ def load_seen(session, campaign_id: str, scope_path: str):
     return row
 
 
+def load_owned(session, campaign_id: str, scope_path: str):
+    """The campaign, when its unit is in the caller's scope (one whose money the caller's unit handles: batches,
+    allocations, reconciliation); else not found."""
+    return row_by_id(session, campaigns.c.campaign_id, campaign_id, WHAT, scope.campaigns_owned(scope_path))
+
+
 def load_many(session, campaign_ids) -> dict:
     """{campaign_id: row} for the ids that name a campaign; the read is ended (SQLite)."""
     ids = [campaign_id for campaign_id in campaign_ids if looks_like_id(campaign_id)]
@@ -73,10 +67,12 @@ def load_many(session, campaign_ids) -> dict:
     return {row.campaign_id: row for row in rows}
 
 
-def counts_by_status(session, campaign_ids: list[str]) -> dict[str, dict[str, int]]:
+def counts_by_status(session, campaign_ids: list[str], scope_path: str) -> dict[str, dict[str, int]]:
+    """Each campaign's applications by status, of those the caller sees (a district's caseworker counts the district's
+    applications in the city's campaign, never another district's)."""
     rows = session.execute(
         select(applications.c.campaign_id, applications.c.status, func.count())
-        .where(applications.c.campaign_id.in_(campaign_ids))
+        .where(applications.c.campaign_id.in_(campaign_ids), scope.applications_seen(scope_path))
         .group_by(applications.c.campaign_id, applications.c.status)
     ).all()
     counts = {campaign_id: dict.fromkeys(STATUSES, 0) for campaign_id in campaign_ids}
@@ -85,9 +81,9 @@ def counts_by_status(session, campaign_ids: list[str]) -> dict[str, dict[str, in
     return counts
 
 
-def figures(session, campaign_ids: list[str]) -> dict[str, dict]:
-    """Each campaign's counts by status and its money as the ledger holds it."""
-    counts = counts_by_status(session, campaign_ids)
+def figures(session, campaign_ids: list[str], scope_path: str) -> dict[str, dict]:
+    """Each campaign's counts by status (in the caller's scope) and its money as the ledger holds it."""
+    counts = counts_by_status(session, campaign_ids, scope_path)
     return {
         campaign_id: {"counts": counts[campaign_id], "money": ledger.campaign_money(session, campaign_id)}
         for campaign_id in campaign_ids
@@ -126,12 +122,12 @@ def quota_view(row) -> dict:
     return QUOTA.dump(quota_shown(row))
 
 
-def detail(session, row) -> dict:
+def detail(session, row, scope_path: str) -> dict:
     """One campaign as the API shows it, its quotas read."""
     shares = session.execute(
         select(quotas).where(quotas.c.campaign_id == row.campaign_id).order_by(quotas.c.set_at, quotas.c.org_unit_id)
     ).all()
-    figures_of = figures(session, [row.campaign_id])[row.campaign_id]
+    figures_of = figures(session, [row.campaign_id], scope_path)[row.campaign_id]
     session.rollback()
     return detail_view(row, figures_of, shares)
 
@@ -151,7 +147,7 @@ def listing(session, scope_path: str, page: int, per_page: int) -> dict:
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    shown = figures(session, [row.campaign_id for row in rows])
+    shown = figures(session, [row.campaign_id for row in rows], scope_path)
     return {
         "items": [view(row, shown[row.campaign_id]) for row in rows],
         "total": total,

@@ -4,7 +4,7 @@ import csv
 import io
 import json
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, true, update
 
 from services.aid import campaigns as campaign_store
 from services.aid.answers import BatchResultsSchema, BatchViewSchema
@@ -31,8 +31,9 @@ def yuan_text(amount_fen: int) -> str:
     return f"{amount_fen // 100}.{amount_fen % 100:02d}"
 
 
-def load(session, batch_id: str):
-    return row_by_id(session, batches.c.batch_id, batch_id, "发放批次")
+def load(session, batch_id: str, seen):
+    """The batch, when the caller sees it (`seen`: scope.batches_seen); else not_found."""
+    return row_by_id(session, batches.c.batch_id, batch_id, "发放批次", seen)
 
 
 def due(session, campaign) -> list:
@@ -106,14 +107,14 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
     except Exception:
         session.rollback()
         raise
-    return view(session, batch_id)
+    return view(session, batch_id, true())  # made just now for a campaign of the caller's
 
 
 BATCH = BatchViewSchema()
 
 
-def view(session, batch_id: str) -> dict:
-    batch = load(session, batch_id)
+def view(session, batch_id: str, seen) -> dict:
+    batch = load(session, batch_id, seen)
     results = dict(
         session.execute(
             select(batch_items.c.result, func.count())
@@ -136,9 +137,9 @@ def view(session, batch_id: str) -> dict:
     )
 
 
-def listing(session, page: int, per_page: int, campaign_id: str | None = None) -> dict:
-    """Batches, newest first, each as `view` shows it."""
-    chosen = [batches.c.campaign_id == campaign_id] if campaign_id else []
+def listing(session, seen, page: int, per_page: int, campaign_id: str | None = None) -> dict:
+    """The batches the caller sees (`seen`: scope.batches_seen), newest first, each as `view` shows it."""
+    chosen = [seen, *([batches.c.campaign_id == campaign_id] if campaign_id else [])]
     total = session.execute(select(func.count()).select_from(batches).where(*chosen)).scalar()
     batch_ids = (
         session.execute(
@@ -152,16 +153,16 @@ def listing(session, page: int, per_page: int, campaign_id: str | None = None) -
         .all()
     )
     return {
-        "items": [view(session, batch_id) for batch_id in batch_ids],
+        "items": [view(session, batch_id, seen) for batch_id in batch_ids],
         "total": total,
         "page": page,
         "per_page": per_page,
     }
 
 
-def payable_items(session, batch_id: str) -> list:
+def payable_items(session, batch_id: str, seen) -> list:
     """The batch's lines the bank has still to pay: their application is still `paying` in this batch."""
-    load(session, batch_id)
+    load(session, batch_id, seen)
     items = session.execute(
         select(
             batch_items.c.line,
@@ -240,9 +241,9 @@ BATCH_RESULTS = BatchResultsSchema()
 
 
 @fewer_collections()
-def apply_results(session, batch_id: str, content: bytes, actor: str) -> dict:
+def apply_results(session, batch_id: str, content: bytes, actor: str, seen) -> dict:
     """The bank's answer, line by line: each paid or failed once; a line seen before changes nothing."""
-    batch = load(session, batch_id)
+    batch = load(session, batch_id, seen)
     campaign = campaign_store.load(session, batch.campaign_id)
     items = {
         row.application_id: row

@@ -12,9 +12,10 @@ import secrets
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.aid import ledger
+from services.aid import ledger, scope
 from services.aid.answers import AllocationViewSchema, DonationViewSchema, DonorViewSchema
 from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
+from shared import org_paths
 from shared.db import insert_many, row_by_id
 from shared.domain_errors import Refused
 from shared.event_types import new_event
@@ -37,6 +38,7 @@ def create_donor(session, vault, data: dict, actor: str) -> dict:
             anonymous=data["anonymous"],
             phone_masked=phone and mask_phone(phone),
             phone_sealed=phone and vault.encrypt(phone),
+            org_unit_id=data.get("org_unit_id"),
             created_by=actor,
             created_at=now_utc(),
         )
@@ -45,8 +47,9 @@ def create_donor(session, vault, data: dict, actor: str) -> dict:
     return donor_view(load_donor(session, donor_id))
 
 
-def load_donor(session, donor_id: str):
-    return row_by_id(session, donors.c.donor_id, donor_id, "捐赠人")
+def load_donor(session, donor_id: str, *conditions):
+    """The donor (among those the conditions keep, such as scope.donors_seen); else not_found."""
+    return row_by_id(session, donors.c.donor_id, donor_id, "捐赠人", *conditions)
 
 
 DONOR = DonorViewSchema()
@@ -56,20 +59,26 @@ def donor_view(row) -> dict:
     return DONOR.dump(row)
 
 
-def donor_listing(session, page: int, per_page: int) -> dict:
-    total = session.execute(select(func.count()).select_from(donors)).scalar()
+def donor_listing(session, seen, page: int, per_page: int) -> dict:
+    """A page of the donors the caller sees (`seen`: scope.donors_seen), by name."""
+    total = session.execute(select(func.count()).select_from(donors).where(seen)).scalar()
     rows = session.execute(
-        select(donors).order_by(donors.c.name, donors.c.donor_id).limit(per_page).offset((page - 1) * per_page)
+        select(donors)
+        .where(seen)
+        .order_by(donors.c.name, donors.c.donor_id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     session.rollback()
     return {"items": [donor_view(row) for row in rows], "total": total, "page": page, "per_page": per_page}
 
 
-def donation_listing(session, page: int, per_page: int) -> dict:
-    """Gifts, newest first."""
-    total = session.execute(select(func.count()).select_from(donations)).scalar()
+def donation_listing(session, seen, page: int, per_page: int) -> dict:
+    """The gifts the caller sees (`seen`: scope.donations_seen), newest first."""
+    total = session.execute(select(func.count()).select_from(donations).where(seen)).scalar()
     rows = session.execute(
         select(donations)
+        .where(seen)
         .order_by(donations.c.received_on.desc(), donations.c.created_at.desc(), donations.c.donation_id)
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -137,15 +146,16 @@ def _repeated_donation(existing, data: dict) -> tuple[dict, bool]:
     return donation_view(existing), False
 
 
-def donate(session, data: dict, actor: str) -> tuple[dict, bool]:
+def donate(session, data: dict, actor: str, scope_path: str = org_paths.EVERYWHERE) -> tuple[dict, bool]:
     """Record a gift once per external_ref: (the donation, whether it is new); the same external_ref with
-    another donor, amount or campaign is refused."""
+    another donor, amount or campaign is refused. The donor and the campaign are in the caller's scope (scope.py),
+    `data["org_unit_id"]` the unit that received it (none: the root)."""
+    load_donor(session, data["donor_id"], scope.donors_seen(scope_path))
+    if data["campaign_id"]:
+        row_by_id(session, campaigns.c.campaign_id, data["campaign_id"], "帮扶项目", scope.campaigns_seen(scope_path))
     existing = _by_external_ref(session, data["external_ref"])
     if existing is not None:
         return _repeated_donation(existing, data)
-    load_donor(session, data["donor_id"])
-    if data["campaign_id"]:
-        row_by_id(session, campaigns.c.campaign_id, data["campaign_id"], "帮扶项目")
     session.rollback()
     donation = {
         **data,
@@ -205,15 +215,22 @@ def donation_view(row) -> dict:
     return DONATION.dump(row)
 
 
-def allocate(session, campaign, amount_fen: int, actor: str, external_ref: str | None = None) -> tuple[dict, bool]:
-    """Move unrestricted money into the campaign, taken from the oldest gifts first: (the allocation, whether it is
-    new). Once per external_ref: the same again brings back the first, another amount or campaign is refused."""
+def allocate(
+    session, campaign, amount_fen: int, actor: str, external_ref: str | None = None, scope_path=org_paths.EVERYWHERE
+) -> tuple[dict, bool]:
+    """Move unrestricted money into the campaign, taken from the oldest gifts first among those received in the
+    caller's scope (scope.py): (the allocation, whether it is new). Once per external_ref: the same again brings back
+    the first, another amount or campaign is refused."""
     wanted = {"campaign_id": campaign.campaign_id, "amount_fen": amount_fen}
     # the gifts before the twin: a twin that commits in between is then seen here, not as gifts already placed (which
     # would refuse this one as budget_exhausted)
     gifts = session.execute(
         select(donations)
-        .where(donations.c.campaign_id.is_(None), donations.c.placed_fen < donations.c.amount_fen)
+        .where(
+            donations.c.campaign_id.is_(None),
+            donations.c.placed_fen < donations.c.amount_fen,
+            scope.donations_seen(scope_path),
+        )
         .order_by(donations.c.received_on, donations.c.created_at)
     ).all()
     if external_ref:

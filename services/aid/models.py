@@ -169,6 +169,7 @@ donors = Table(
     Column("anonymous", Boolean, nullable=False),
     Column("phone_masked", String(11)),
     Column("phone_sealed", Text),
+    Column("org_unit_id", String(32), index=True),  # the unit that took the donor on (scope.py); NULL: the root's
     Column("created_by", String(100), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
@@ -186,6 +187,7 @@ donations = Table(
     Column("verification_code", String(8), nullable=False),
     # how much of it has gone to campaigns: all of a restricted gift at once, unrestricted money as finance allocates it
     Column("placed_fen", BigInteger, nullable=False),
+    Column("org_unit_id", String(32), index=True),  # the unit that received it (scope.py); NULL: the root's
     Column("created_by", String(100), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )

@@ -86,8 +86,9 @@ def batch_checks(session, batch) -> list[dict]:
 RECONCILIATION = ReconciliationSchema()
 
 
-def report(session, campaign_id: str | None = None) -> dict:
-    chosen = select(campaigns).order_by(campaigns.c.created_at)
+def report(session, owned, campaign_id: str | None = None) -> dict:
+    """The checks of the campaigns the caller's unit handles (`owned`: scope.campaigns_owned), or of one of them."""
+    chosen = select(campaigns).where(owned).order_by(campaigns.c.created_at)
     if campaign_id:
         chosen = chosen.where(campaigns.c.campaign_id == campaign_id)
     shown = []

@@ -1,20 +1,18 @@
 """Who sees what in aid (CONTRACT "Scope"): the one place the rule is written, as SQLAlchemy conditions that the
 queries apply. A caller's scope is given by its unit's path (shared/org_paths.py; EVERYWHERE for the root's users);
-a record's unit is a column holding a unit id, NULL meaning the root; an application keeps its worker's unit path."""
+a record's unit is a column holding a unit id, NULL meaning the root; an application keeps its worker's unit path.
+Campaigns are seen from below their unit too (a district files for the city's campaign); donors and donations (by
+the receiving unit) and batches (by their campaign's unit) only within the caller's subtree."""
 
 from sqlalchemy import ColumnElement, or_, select, true
 
-from services.aid.models import applications, campaigns, org_units
-from shared import org_paths
+from services.aid.models import applications, batches, campaigns, donations, donors, org_units
+from shared import org_paths, org_unit_copy
 
 
 def below(unit_column, scope_path: str) -> ColumnElement[bool]:
-    """Records of a unit in the scope: the caller's unit or one under it (donors, donations, batches will use this)."""
-    if scope_path == org_paths.EVERYWHERE:
-        return true()
-    return unit_column.in_(
-        select(org_units.c.org_unit_id).where(org_units.c.path.like(org_paths.subtree_pattern(scope_path)))
-    )
+    """Records of a unit in the scope: the caller's unit or one under it."""
+    return org_unit_copy.in_subtree(org_units, unit_column, scope_path)
 
 
 def below_or_above(unit_column, scope_path: str) -> ColumnElement[bool]:
@@ -42,3 +40,26 @@ def applications_seen(scope_path: str) -> ColumnElement[bool]:
     if scope_path == org_paths.EVERYWHERE:
         return true()
     return applications.c.path.like(org_paths.subtree_pattern(scope_path))
+
+
+def campaigns_owned(scope_path: str) -> ColumnElement[bool]:
+    """Campaigns of a unit in the scope: the ones whose money the caller's unit handles (batches, allocations,
+    reconciliation)."""
+    return below(campaigns.c.org_unit_id, scope_path)
+
+
+def batches_seen(scope_path: str) -> ColumnElement[bool]:
+    """A disbursement batch is seen in the scope of its campaign's unit."""
+    if scope_path == org_paths.EVERYWHERE:
+        return true()
+    return batches.c.campaign_id.in_(select(campaigns.c.campaign_id).where(campaigns_owned(scope_path)))
+
+
+def donors_seen(scope_path: str) -> ColumnElement[bool]:
+    """A donor is seen in the scope of the unit that took them on."""
+    return below(donors.c.org_unit_id, scope_path)
+
+
+def donations_seen(scope_path: str) -> ColumnElement[bool]:
+    """A gift is seen in the scope of the unit that received it."""
+    return below(donations.c.org_unit_id, scope_path)

@@ -21,6 +21,7 @@ from services.aid import (
     units,
 )
 from services.aid import campaigns as campaign_store
+from services.aid import scope as scope_rule
 from services.aid.metrics import application_figures
 from services.aid.models import inbox, outbox
 from services.aid.schemas import (
@@ -116,11 +117,13 @@ class AidService:
     def create_campaign(self, payload, actor, scope):
         data = load_or_400(CampaignSchema(), payload)
         row = campaign_store.create(self.db, data, actor, scope, self.unit_from_registry)
-        return campaign_store.view(row, campaign_store.figures(self.db, [row.campaign_id])[row.campaign_id])
+        shown = campaign_store.figures(self.db, [row.campaign_id], self.scope_path(scope))
+        return campaign_store.view(row, shown[row.campaign_id])
 
     @rpc
     def get_campaign(self, campaign_id, scope):
-        return campaign_store.detail(self.db, campaign_store.load_seen(self.db, campaign_id, self.scope_path(scope)))
+        scope_path = self.scope_path(scope)
+        return campaign_store.detail(self.db, campaign_store.load_seen(self.db, campaign_id, scope_path), scope_path)
 
     @rpc
     def list_campaigns(self, query, scope):
@@ -212,75 +215,94 @@ class AidService:
         """This year, and from November next year, when neither the official calendar nor an admin has them."""
         return calendars.missing(self.db, self.today())
 
+    def owned(self, data, scope):
+        """The body with the unit its new record belongs to: the one it names, in the caller's scope, or theirs."""
+        return {**data, "org_unit_id": units.owner(self.db, data.get("org_unit_id"), scope, self.unit_from_registry)}
+
+    # Donors and gifts are scoped by the unit that took them on, batches by their campaign's (scope.py).
     @rpc
-    def create_donor(self, payload, actor):
-        return funds.create_donor(self.db, self.vault, load_or_400(DonorSchema(), payload), actor)
+    def create_donor(self, payload, actor, scope):
+        return funds.create_donor(self.db, self.vault, self.owned(load_or_400(DonorSchema(), payload), scope), actor)
 
     @rpc
-    def get_donor(self, donor_id):
-        return funds.donor_view(funds.load_donor(self.db, donor_id))
+    def get_donor(self, donor_id, scope):
+        return funds.donor_view(funds.load_donor(self.db, donor_id, scope_rule.donors_seen(self.scope_path(scope))))
 
     @rpc
-    def list_donors(self, query):
+    def list_donors(self, query, scope):
         paging = load_or_400(PagedQuerySchema(), query)
-        return funds.donor_listing(self.db, paging["page"], paging["per_page"])
+        seen = scope_rule.donors_seen(self.scope_path(scope))
+        return funds.donor_listing(self.db, seen, paging["page"], paging["per_page"])
 
     @rpc
-    def list_donations(self, query):
+    def list_donations(self, query, scope):
         paging = load_or_400(PagedQuerySchema(), query)
-        return funds.donation_listing(self.db, paging["page"], paging["per_page"])
+        seen = scope_rule.donations_seen(self.scope_path(scope))
+        return funds.donation_listing(self.db, seen, paging["page"], paging["per_page"])
 
     @rpc
-    def donate(self, payload, actor):
-        donation, created = funds.donate(self.db, load_or_400(DonationSchema(), payload), actor)
+    def donate(self, payload, actor, scope):
+        data = self.owned(load_or_400(DonationSchema(), payload), scope)
+        donation, created = funds.donate(self.db, data, actor, self.scope_path(scope))
         return {"donation": donation, "created": created}
 
     @rpc
-    def allocate(self, campaign_id, payload, actor):
+    def allocate(self, campaign_id, payload, actor, scope):
         request = load_or_400(AllocationSchema(), payload)
+        scope_path = self.scope_path(scope)
         allocation, created = funds.allocate(
-            self.db, campaign_store.load(self.db, campaign_id), request["amount_fen"], actor, request["external_ref"]
+            self.db,
+            campaign_store.load_seen(self.db, campaign_id, scope_path),
+            request["amount_fen"],
+            actor,
+            request["external_ref"],
+            scope_path,
         )
         return {"allocation": allocation, "created": created}
 
     @rpc
-    def donor_trace(self, donor_id):
-        return trace.donor_trace(self.db, donor_id)
+    def donor_trace(self, donor_id, scope):
+        return trace.donor_trace(self.db, donor_id, self.scope_path(scope))
 
     @rpc
     def public_receipt(self, receipt_no, verification_code):
         return trace.receipt(self.db, receipt_no, verification_code)
 
+    def batches_seen(self, scope):
+        return scope_rule.batches_seen(self.scope_path(scope))
+
     @rpc
-    def create_disbursement_batch(self, payload, actor):
-        campaign = campaign_store.load(self.db, load_or_400(BatchCreateSchema(), payload)["campaign_id"])
+    def create_disbursement_batch(self, payload, actor, scope):
+        campaign_id = load_or_400(BatchCreateSchema(), payload)["campaign_id"]
+        campaign = campaign_store.load_owned(self.db, campaign_id, self.scope_path(scope))
         due = disbursement.due(self.db, campaign)
         payees = self.registry.payees(sorted({row.worker_id for row in due}))
         return disbursement.create(self.db, campaign, due, payees, actor)
 
     @rpc
-    def list_disbursement_batches(self, query):
+    def list_disbursement_batches(self, query, scope):
         criteria = load_or_400(BatchQuerySchema(), query)
-        return disbursement.listing(self.db, criteria["page"], criteria["per_page"], criteria.get("campaign_id"))
+        seen = self.batches_seen(scope)
+        return disbursement.listing(self.db, seen, criteria["page"], criteria["per_page"], criteria.get("campaign_id"))
 
     @rpc
-    def get_disbursement_batch(self, batch_id):
-        return disbursement.view(self.db, batch_id)
+    def get_disbursement_batch(self, batch_id, scope):
+        return disbursement.view(self.db, batch_id, self.batches_seen(scope))
 
     @rpc
-    def disbursement_file(self, batch_id, actor):
+    def disbursement_file(self, batch_id, actor, scope):
         """The bank's upload file, base64: full account numbers, for finance only (the gateway checks); each
         download is recorded with the batch."""
-        items = disbursement.payable_items(self.db, batch_id)
+        items = disbursement.payable_items(self.db, batch_id, self.batches_seen(scope))
         missing = disbursement.workers_without_payee(items)
         content = disbursement.bank_file(items, self.vault, self.registry.payees(missing) if missing else {})
         disbursement.record_download(self.db, batch_id, actor, len(items))
         return base64.b64encode(content).decode()
 
     @rpc
-    def disbursement_results(self, batch_id, content_b64, actor):
+    def disbursement_results(self, batch_id, content_b64, actor, scope):
         content = base64.b64decode(content_b64)
-        return disbursement.apply_results(self.db, batch_id, content, actor)
+        return disbursement.apply_results(self.db, batch_id, content, actor, self.batches_seen(scope))
 
     @rpc
     def disburse(self, application_id, payload, actor, scope):
@@ -292,11 +314,12 @@ class AidService:
         return public.publicity(self.db, campaign_id)
 
     @rpc
-    def reconciliation(self, query):
+    def reconciliation(self, query, scope):
         campaign_id = load_or_400(ReconciliationQuerySchema(), query).get("campaign_id")
+        scope_path = self.scope_path(scope)
         if campaign_id:
-            campaign_store.load(self.db, campaign_id)
-        return reconciliation.report(self.db, campaign_id)
+            campaign_store.load_owned(self.db, campaign_id, scope_path)
+        return reconciliation.report(self.db, scope_rule.campaigns_owned(scope_path), campaign_id)
 
     @rpc
     def public_disclosure(self, campaign_id):

@@ -4,17 +4,20 @@ import hmac
 
 from sqlalchemy import select
 
+from services.aid import scope
 from services.aid.answers import DonorTraceSchema, ReceiptSchema
 from services.aid.funds import load_donor, public_name
 from services.aid.models import applications, campaigns, donations, payouts
+from shared import org_paths
 from shared.answers import Shown
 from shared.errors import not_found
 
 DONOR_TRACE, RECEIPT = DonorTraceSchema(), ReceiptSchema()
 
 
-def donor_trace(session, donor_id: str) -> dict:
-    load_donor(session, donor_id)
+def donor_trace(session, donor_id: str, scope_path: str = org_paths.EVERYWHERE) -> dict:
+    """Where the donor's money went, for a caller whose scope holds the donor (scope.py)."""
+    load_donor(session, donor_id, scope.donors_seen(scope_path))
     gifts = session.execute(
         select(donations)
         .where(donations.c.donor_id == donor_id)

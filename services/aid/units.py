@@ -3,8 +3,7 @@ before its event arrived (a unit made a moment ago), from the registry's answer,
 
 from services.aid.models import org_units
 from shared import org_paths, org_unit_copy
-from shared.domain_errors import Refused
-from shared.errors import ServiceError, looks_like_id
+from shared.domain_errors import Invalid
 
 
 def learn(session, unit) -> None:
@@ -16,20 +15,8 @@ def root_id(session) -> str | None:
 
 
 def path_of(session, unit_id: str, ask_registry) -> str | None:
-    """The unit's path; one aid has not learnt yet is asked of the registry (`ask_registry(unit_id)`, its
-    get_org_unit answer) and kept. None: no such unit."""
-    path = org_unit_copy.path_of(session, org_units, unit_id)
-    if path is not None or not looks_like_id(unit_id):
-        return path
-    try:
-        unit = ask_registry(unit_id)
-    except ServiceError as error:
-        if error.status == 404:
-            return None
-        raise
-    learn(session, unit)
-    session.commit()
-    return org_unit_copy.path_of(session, org_units, unit_id)
+    """The unit's path, asked of the registry when aid has not learnt it yet; None: no such unit."""
+    return org_unit_copy.asked_path(session, org_units, unit_id, ask_registry)
 
 
 def owner_path(session, unit_id: str | None, ask_registry) -> str | None:
@@ -46,14 +33,19 @@ def known_path(session, unit_id: str) -> str:
 
 
 def scope_path(session, scope: str | None, ask_registry) -> str:
-    """The path every unit of the caller's scope starts with; the root's users, whether their account names the root
-    or nothing, see every path, records of the root kept as NULL included."""
-    if scope is None:
-        return org_paths.EVERYWHERE
-    path = path_of(session, scope, ask_registry)
-    if path is None:
-        raise Refused("conflict", "本人所属的组织在系统中不存在，请联系管理员")
-    return org_paths.EVERYWHERE if not org_paths.ancestors(path) else path
+    return org_unit_copy.scope_path(session, org_units, scope, ask_registry)
+
+
+def owner(session, named: str | None, caller_scope: str | None, ask_registry) -> str | None:
+    """The unit a new record (a campaign, a donor, a gift) belongs to: the one named, when it is in the caller's scope
+    (one outside it is answered as one that does not exist), else the caller's own (the root's users: the root, NULL
+    until aid knows it)."""
+    if named is None:
+        return caller_scope or root_id(session)
+    path = path_of(session, named, ask_registry)
+    if path is None or not org_paths.within(path, scope_path(session, caller_scope, ask_registry)):
+        raise Invalid({"org_unit_id": ["未知的组织"]})
+    return named
 
 
 def levels_on(session, paths, ask_registry=None) -> dict[str | None, list[str]]:

@@ -6,8 +6,6 @@ count, the page and the lookup before a change all carry. An account out of scop
 exist.
 """
 
-from sqlalchemy import false, select, true
-
 from services.gateway.models import org_units, users
 from shared import org_paths, org_unit_copy
 
@@ -20,10 +18,4 @@ def scope_path(session, admin_unit: str | None) -> str | None:
 
 def accounts_within(session, admin_unit: str | None):
     """The WHERE condition on users that keeps the accounts in the admin's subtree."""
-    prefix = scope_path(session, admin_unit)
-    if prefix is None:
-        return false()
-    if prefix == org_paths.EVERYWHERE:
-        return true()
-    subtree = select(org_units.c.org_unit_id).where(org_units.c.path.like(org_paths.subtree_pattern(prefix)))
-    return users.c.org_unit_id.in_(subtree)
+    return org_unit_copy.in_subtree(org_units, users.c.org_unit_id, scope_path(session, admin_unit))

@@ -212,6 +212,7 @@ class Dispatcher(DependencyProvider):
                     opt_outs.opt_out(
                         session,
                         row.worker_id,
+                        row.org_unit_id,
                         "provider",
                         f"运营商报告号码已退订或在黑名单中（{result.code}）",
                         PROVIDER_ACTOR,

@@ -29,6 +29,7 @@ def new_message(event, rendered, now: datetime, due_at: datetime) -> dict:
         "notification_id": new_id(),
         "application_id": event.application_id,
         "worker_id": event.worker_id,
+        "org_unit_id": event.org_unit_id,
         "template": rendered.template,
         "params": rendered.params,
         "text": rendered.text,
@@ -275,9 +276,10 @@ def expire(session, now: datetime, receipt_wait: timedelta) -> None:
     session.commit()
 
 
-def resend(session, notification_id: str, now: datetime):
-    """Staff decided a failed message should go again (after checking it did not arrive)."""
-    row = load(session, notification_id)
+def resend(session, notification_id: str, now: datetime, seen):
+    """Staff decided a failed message should go again (after checking it did not arrive); `seen`: the caller's
+    scope (scope.messages_seen)."""
+    row = load(session, notification_id, seen)
     moved = session.execute(
         update(messages)
         .where(messages.c.notification_id == notification_id, messages.c.status == "failed")
@@ -287,8 +289,8 @@ def resend(session, notification_id: str, now: datetime):
     return moved == 1, row
 
 
-def load(session, notification_id: str):
-    return row_by_id(session, messages.c.notification_id, notification_id, "短信")
+def load(session, notification_id: str, *conditions):
+    return row_by_id(session, messages.c.notification_id, notification_id, "短信", *conditions)
 
 
 def view(row) -> dict:
@@ -296,8 +298,9 @@ def view(row) -> dict:
     return NOTIFICATION.dump(Shown(row, status=PUBLIC_STATUS.get(row.status, row.status)))
 
 
-def search(session, criteria: dict) -> dict:
-    conditions = [
+def search(session, criteria: dict, seen) -> dict:
+    """A page of the messages the criteria ask for, among those the caller sees (`seen`: scope.messages_seen)."""
+    conditions = [seen] + [
         messages.c[name] == criteria[name] for name in ("application_id", "worker_id", "template") if criteria.get(name)
     ]
     if criteria.get("status"):
@@ -317,3 +320,9 @@ def search(session, criteria: dict) -> dict:
         "page": criteria["page"],
         "per_page": criteria["per_page"],
     }
+
+
+def follow_worker(session, worker_id: str, org_unit_id: str) -> None:
+    """A worker moved to another union: their messages are seen in the new unit's scope. In the caller's
+    transaction."""
+    session.execute(update(messages).where(messages.c.worker_id == worker_id).values(org_unit_id=org_unit_id))

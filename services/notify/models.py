@@ -1,4 +1,5 @@
-"""The notify service's tables: one message per (application, status), its attempts, receipts and opt-outs.
+"""The notify service's tables: one message per (application, status), its attempts, receipts and opt-outs, and the
+union units as the registry announces them (each message and opt-out belongs to its worker's unit).
 
 No full phone number is stored: the dispatcher asks the registry for it at send time and keeps only
 the masked form (for staff) and a keyed hash (for per-number limits).
@@ -8,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Column, Index, Integer, MetaData, String, 
 
 from shared.db import UtcDateTime
 from shared.inbox import inbox_table
+from shared.org_unit_copy import org_units_table
 from shared.outbox import outbox_table
 
 metadata = MetaData()
@@ -18,6 +20,7 @@ messages = Table(
     Column("notification_id", String(32), primary_key=True),
     Column("application_id", String(32), nullable=False),
     Column("worker_id", String(32), nullable=False, index=True),
+    Column("org_unit_id", String(32), index=True),  # the worker's union unit (scope.py); NULL: the root's
     Column("template", String(20), nullable=False),
     Column("params", JSON, nullable=False),
     Column("text", Text, nullable=False),
@@ -70,11 +73,13 @@ opt_outs = Table(
     "opt_outs",
     metadata,
     Column("worker_id", String(32), primary_key=True),
+    Column("org_unit_id", String(32), index=True),  # the worker's union unit (scope.py); NULL: the root's
     Column("source", String(20), nullable=False),  # staff | provider
     Column("reason", Text, nullable=False),
     Column("created_by", String(100), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+org_units = org_units_table(metadata)
 inbox = inbox_table(metadata)
 outbox = outbox_table(metadata)

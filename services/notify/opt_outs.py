@@ -1,6 +1,6 @@
 """Workers who asked for no SMS, by staff or by unsubscribing at the operator (a blacklisted number)."""
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from services.notify.answers import OptOutStateSchema, OptOutViewSchema
 from services.notify.models import opt_outs
@@ -11,12 +11,13 @@ from shared.events import now_utc
 OPT_OUT, OPT_OUT_STATE = OptOutViewSchema(), OptOutStateSchema()
 
 
-def opt_out(session, worker_id: str, source: str, reason: str, actor: str) -> bool:
+def opt_out(session, worker_id: str, org_unit_id: str | None, source: str, reason: str, actor: str) -> bool:
     return insert_or_skip(
         session,
         opt_outs,
         {
             "worker_id": worker_id,
+            "org_unit_id": org_unit_id,
             "source": source,
             "reason": reason,
             "created_by": actor,
@@ -40,10 +41,20 @@ def state_view(worker_id: str, opted_out: bool) -> dict:
     return OPT_OUT_STATE.dump({"worker_id": worker_id, "opted_out": opted_out})
 
 
-def listing(session, page: int, per_page: int) -> dict:
-    total = session.execute(select(func.count()).select_from(opt_outs)).scalar_one()
+def listing(session, seen, page: int, per_page: int) -> dict:
+    """A page of the opt-outs the caller sees (`seen`: scope.opt_outs_seen), newest first."""
+    total = session.execute(select(func.count()).select_from(opt_outs).where(seen)).scalar_one()
     rows = session.execute(
-        select(opt_outs).order_by(opt_outs.c.created_at.desc()).limit(per_page).offset((page - 1) * per_page)
+        select(opt_outs)
+        .where(seen)
+        .order_by(opt_outs.c.created_at.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     session.rollback()
     return page_of(OPT_OUT, rows, total, page, per_page)
+
+
+def follow_worker(session, worker_id: str, org_unit_id: str) -> None:
+    """A worker moved to another union: their opt-out is seen in the new unit's scope. In the caller's transaction."""
+    session.execute(update(opt_outs).where(opt_outs.c.worker_id == worker_id).values(org_unit_id=org_unit_id))

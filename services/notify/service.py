@@ -6,18 +6,21 @@ import logging
 from nameko.dependency_providers import Config
 
 from services.notify import messages, opt_outs, receipts, templates
+from services.notify import scope as scope_rule
 from services.notify.dispatch import Dispatcher
 from services.notify.metrics import sms_figures
-from services.notify.models import outbox
+from services.notify.models import inbox, org_units, outbox
 from services.notify.schemas import NotificationQuerySchema, OptOutSchema
-from shared import clock
+from shared import clock, org_unit_copy
 from shared.batched_events import batched_event_handler
 from shared.config import setting
 from shared.db import Database
 from shared.errors import ServiceError, not_found
+from shared.inbox import handle_once
 from shared.metrics import ServiceFigures
 from shared.outbox import OutboxRelay
 from shared.request_ids import RequestIds, bound
+from shared.retry import reliable_event_handler
 from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
 from shared.schemas import PagedQuerySchema, load_or_400
@@ -35,7 +38,7 @@ class NotifyService:
     dispatcher = Dispatcher()
     registry = TimedRpcProxy("registry")
     request_ids = RequestIds()
-    figures = ServiceFigures("notify", outbox, extra=sms_figures)
+    figures = ServiceFigures("notify", outbox, inbox, extra=sms_figures)
 
     def record(self, events, template):
         """The SMS for this status, once: the message's own key (application, template) drops a redelivered
@@ -91,13 +94,29 @@ class NotifyService:
     def metrics(self):
         return self.figures(self.db)
 
+    def unit_from_registry(self, org_unit_id):
+        return self.registry.get_org_unit(org_unit_id, None)
+
+    def scope_path(self, scope):
+        return scope_rule.scope_path(self.db, scope, self.unit_from_registry)
+
+    def worker_in_scope(self, worker_id, scope) -> dict:
+        """The worker as the registry's `applicants` gives them, when in the caller's scope; else not found."""
+        applicant = self.registry.applicants([worker_id]).get(worker_id)
+        if not scope_rule.worker_seen(applicant, self.scope_path(scope)):
+            raise not_found("职工档案")
+        return applicant
+
+    # Messages and opt-outs are scoped by their worker's unit: `scope` is the caller's unit (None: the root's users).
     @rpc
-    def list_notifications(self, query):
-        return messages.search(self.db, load_or_400(NotificationQuerySchema(), query))
+    def list_notifications(self, query, scope):
+        criteria = load_or_400(NotificationQuerySchema(), query)
+        return messages.search(self.db, criteria, scope_rule.messages_seen(self.scope_path(scope)))
 
     @rpc
-    def resend(self, notification_id, actor):
-        moved, row = messages.resend(self.db, notification_id, clock.now())
+    def resend(self, notification_id, actor, scope):
+        seen = scope_rule.messages_seen(self.scope_path(scope))
+        moved, row = messages.resend(self.db, notification_id, clock.now(), seen)
         if not moved:
             raise ServiceError("invalid_transition", "只有发送失败的短信可以重发", 409, extra={"status": row.status})
         log.info("%s resent notification %s", actor, notification_id)
@@ -135,22 +154,42 @@ class NotifyService:
         return {"status": status, "body": answer, "counts": counts}
 
     @rpc
-    def opt_out(self, worker_id, payload, actor):
+    def opt_out(self, worker_id, payload, actor, scope):
         reason = load_or_400(OptOutSchema(), payload)["reason"]
-        if worker_id not in self.registry.applicants([worker_id]):
-            raise not_found("职工档案")
-        opt_outs.opt_out(self.db, worker_id, "staff", reason, actor)
+        applicant = self.worker_in_scope(worker_id, scope)
+        opt_outs.opt_out(self.db, worker_id, applicant["org_unit_id"], "staff", reason, actor)
         self.db.commit()
         return opt_outs.state_view(worker_id, opted_out=True)
 
     @rpc
-    def opt_in(self, worker_id, actor):
+    def opt_in(self, worker_id, actor, scope):
+        self.worker_in_scope(worker_id, scope)
         opt_outs.opt_in(self.db, worker_id)
         self.db.commit()
         log.info("%s opted worker %s back in to SMS", actor, worker_id)
         return opt_outs.state_view(worker_id, opted_out=False)
 
     @rpc
-    def list_opt_outs(self, query):
+    def list_opt_outs(self, query, scope):
         paging = load_or_400(PagedQuerySchema(), query)
-        return opt_outs.listing(self.db, paging["page"], paging["per_page"])
+        seen = scope_rule.opt_outs_seen(self.scope_path(scope))
+        return opt_outs.listing(self.db, seen, paging["page"], paging["per_page"])
+
+    @reliable_event_handler("registry", "worker_updated")
+    @handle_once(inbox)
+    def on_worker_updated(self, event):
+        """A worker moved to another union: their messages and opt-out are seen in the new unit's scope."""
+        if event.org_unit_id is None:
+            return
+        messages.follow_worker(self.db, event.worker_id, event.org_unit_id)
+        opt_outs.follow_worker(self.db, event.worker_id, event.org_unit_id)
+
+    @reliable_event_handler("registry", "org_unit_created")
+    @handle_once(inbox)
+    def on_org_unit_created(self, event):
+        org_unit_copy.learn(self.db, org_units, event)
+
+    @reliable_event_handler("registry", "org_unit_updated")
+    @handle_once(inbox)
+    def on_org_unit_updated(self, event):
+        org_unit_copy.learn(self.db, org_units, event)

@@ -64,12 +64,12 @@ def check_new_unit(parent: Place, level: str, name: str, sibling_names) -> None:
 
 
 def check_move(unit: Place, new_parent: Place, has_records: bool, sibling_names, name: str) -> None:
-    """A move under a unit of its own subtree would make a cycle; a unit with units below it or worker files would
-    take them along, which the paths already stored elsewhere do not follow: both are refused."""
+    """A move under a unit of its own subtree would make a cycle; a unit with units below it, worker files or imports
+    would take them along, which the paths already stored elsewhere do not follow: both are refused."""
     if within(new_parent.path, unit.path):
         raise ServiceError("conflict", "不能把组织调整到它自己或它的下级组织之下", 409)
     if has_records:
-        raise ServiceError("conflict", "该组织已有下级组织或职工档案，不能调整上级组织", 409)
+        raise ServiceError("conflict", "该组织已有下级组织、职工档案或导入记录，不能调整上级组织", 409)
     check_below(new_parent.level, unit.level, "parent_id")
     check_unique(name, sibling_names)
 

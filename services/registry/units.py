@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.registry import org_rules
 from services.registry.answers import OrgUnitSchema
-from services.registry.models import org_units, outbox
+from services.registry.models import imports, org_units, outbox
 from services.registry.models import workers as workers_table
 from services.registry.scope import UNIT as WHAT
 from services.registry.scope import scope_path, within_scope
@@ -70,9 +70,12 @@ def _child_names(session, parent_id: str | None) -> set[str]:
     return set(session.execute(select(org_units.c.name).where(org_units.c.parent_id == parent_id)).scalars())
 
 
-def _has_workers(session, unit) -> bool:
-    """Whether files belong to the unit itself (those below it belong to its children)."""
-    return session.execute(select(exists().where(workers_table.c.path == unit.path))).scalar()
+def _has_records(session, unit) -> bool:
+    """Whether files or imports belong to the unit itself (those below it belong to its children): they keep its
+    path."""
+    return session.execute(
+        select(exists().where(workers_table.c.path == unit.path) | exists().where(imports.c.path == unit.path))
+    ).scalar()
 
 
 def _union_unit(row) -> org_rules.UnionUnit:
@@ -174,7 +177,7 @@ def change(session, unit_id: str, changes: dict, scope: str | None):
     parent = None
     if parent_id != unit.parent_id:
         parent = named_in_body(session, parent_id, scope, "parent_id")
-        has_records = unit.children > 0 or _has_workers(session, unit)
+        has_records = unit.children > 0 or _has_records(session, unit)
         org_rules.check_move(_place(unit), _place(parent), has_records, _child_names(session, parent_id), name)
     else:
         org_rules.check_unique(name, _child_names(session, parent_id) - {unit.name})

@@ -2,49 +2,17 @@
 those of their own unit and the units below it only; one out of scope answers as one that does not exist and is in
 no list or total, and moves with its worker's file. A campaign takes workers of its own unit's subtree only.
 
-Each test builds its own district with two base unions under the root, names tagged, a caseworker (two, for
-maker-checker) in each unit and a worker filed in each base union."""
-
-import pytest
+Each test builds its own district (tests/e2e/scope_builders.py)."""
 
 from tests.e2e import aid_builders
-from tests.e2e.aid_builders import act, acted, create_campaign, refused, submit, submitted
-from tests.e2e.builders import add_unit, assert_error, new_user, own_tag, root_unit, valid_worker
+from tests.e2e.aid_builders import act, acted, create_campaign, refused, submit
+from tests.e2e.builders import assert_error
 from tests.e2e.console_client import signed_in
+from tests.e2e.scope_builders import branch, filed, moved_to  # noqa: F401  (branch: a fixture)
 from tests.integration.conftest import wait_until
 
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned
 APPLICATIONS = "/api/v1/applications"
-
-
-@pytest.fixture
-def branch(aid_api):
-    tag = own_tag()
-    district = add_unit(aid_api, f"城南区总工会{tag}", root_unit(aid_api), "district")
-    units = {
-        "district": district,
-        "mill": add_unit(aid_api, f"纺织厂工会{tag}", district["org_unit_id"], "base"),
-        "works": add_unit(aid_api, f"机械厂工会{tag}", district["org_unit_id"], "base"),
-    }
-    tokens = {
-        f"{label}{suffix}": new_user(aid_api, "caseworker", org_unit_id=unit["org_unit_id"])["token"]
-        for label, unit in units.items()
-        for suffix in ("", "_checker")
-    }
-    workers = {label: registered(aid_api, tokens[label], units[label]["name"]) for label in ("mill", "works")}
-    return {"units": units, "tokens": tokens, "workers": workers}
-
-
-def registered(api, token: str, union: str) -> dict:
-    """A worker filed by that caseworker in the union of that name, its 201 body."""
-    response = api.post("/api/v1/workers", json=valid_worker(union=union), token=token)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def filed(api, branch, campaign_id: str, label: str) -> str:
-    """An application for the worker of that base union, filed by its own caseworker."""
-    return submitted(api, branch["tokens"][label], campaign_id, branch["workers"][label]["worker_id"])["application_id"]
 
 
 def seen(api, token: str, campaign_id: str) -> tuple[set[str], int]:
@@ -109,12 +77,7 @@ def test_a_workers_applications_follow_their_file_to_another_union(aid_api, bran
     campaign_id = create_campaign(aid_api, org_unit_id=branch["units"]["district"]["org_unit_id"])["campaign_id"]
     mills = filed(aid_api, branch, campaign_id, "mill")
     works = branch["tokens"]["works"]
-    moved = aid_api.patch(
-        f"/api/v1/workers/{branch['workers']['mill']['worker_id']}",
-        json={"union": branch["units"]["works"]["name"], "reason": "职工调到机械厂工作"},
-        token=branch["tokens"]["district"],
-    )
-    assert moved.status_code == 200, moved.text
+    moved_to(aid_api, branch, "mill", "works")
 
     wait_until(lambda: aid_api.get(f"{APPLICATIONS}/{mills}", token=works).status_code == 200, 30)
     assert_error(aid_api.get(f"{APPLICATIONS}/{mills}", token=branch["tokens"]["mill"]), 404, "not_found")

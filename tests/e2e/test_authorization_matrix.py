@@ -1,19 +1,30 @@
-"""Every endpoint × every role, and no token: who may call what, as CONTRACT.md and the README say.
+"""Every endpoint × every role, and no token: who may call what, as CONTRACT.md and the README say; then every
+endpoint and console page × role × unit: who sees which unit's records (CONTRACT "Scope").
 
 The table below is written from those documents, not read from the gateway's routes, so a route that
 lets the wrong role in (or keeps the right one out) fails here. Ids that do not exist are enough: the
 role check must come before the lookup, so a refused role gets 403, never 404.
+
+The scope tables after it say how each operation and each console page meets a record of one unit (a district, the
+`own` unit, scope_builders.World): named in its path, named in its body, in a list, or not at all (and why). Each is
+tried by every role that may call it from the own unit, from the root above it (`parent`), from a base union below it
+(`child`) and from another district (`sibling`): the own unit and the root reach the record; the sibling and the child
+find nothing (404, absent from lists and counts), except that a campaign is seen from below its unit. Every answer the
+sibling gets is scanned for the own unit's worker's name and numbers, masked or not.
 """
 
 import re
+import uuid
 
 import pytest
 
+from services.gateway.console.pages import PAGES
 from tests.e2e import aid_builders
-from tests.e2e.aid_builders import create_campaign, submitted
-from tests.e2e.builders import accounts_by_id, add_unit, new_user, own_tag, root_unit, valid_worker
+from tests.e2e.aid_builders import campaign_body
+from tests.e2e.builders import new_user, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
-from tests.fakes.sheets import generate_workers, to_csv_bytes
+from tests.e2e.console_client import signed_in
+from tests.e2e.scope_builders import VIEWPOINTS, World
 
 ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
 PUBLIC = "public"
@@ -136,78 +147,395 @@ def test_a_donor_is_refused_another_donors_record(api, path):
     assert api.get(path.format(other=MISSING), token=token).status_code == 403
 
 
-# A record of another unit answers as one that does not exist, to every role that may call the endpoint, (role, body)
-SCOPED = {
-    ("GET", "/api/v1/workers/{worker_id}"): (STAFF, None),
-    ("GET", "/api/v1/workers/{worker_id}?reveal=1"): (CASEWORK, None),
-    ("GET", "/api/v1/workers/{worker_id}/audit"): (("admin", "auditor"), None),
-    ("PATCH", "/api/v1/workers/{worker_id}"): (CASEWORK, {"household_size": 4}),
-    ("POST", "/api/v1/workers/{worker_id}/status"): (CASEWORK, {"status": "suspended", "reason": "核查"}),
-    ("GET", "/api/v1/imports/{import_id}"): (STAFF, None),
-    ("POST", "/api/v1/change-requests/{change_request_id}/approve"): (CASEWORK, {}),
-    ("POST", "/api/v1/change-requests/{change_request_id}/reject"): (CASEWORK, {}),
-    ("GET", "/api/v1/campaigns/{campaign_id}"): (STAFF, None),
-    ("POST", "/api/v1/campaigns/{campaign_id}/quotas"): (ADMIN, {"org_unit_id": MISSING, "amount_fen": 1}),
-    ("GET", "/api/v1/applications/{application_id}"): (STAFF, None),
-    ("POST", "/api/v1/applications/{application_id}/approve"): (CASEWORK, {}),
-    ("POST", "/api/v1/applications/{application_id}/reject"): (CASEWORK, {"reason": "核查"}),
-    ("POST", "/api/v1/applications/{application_id}/withdraw"): (CASEWORK, {"reason": "核查"}),
-    ("POST", "/api/v1/applications/{application_id}/objection"): (CASEWORK, {"reason": "核查"}),
-    ("POST", "/api/v1/applications/{application_id}/disburse"): (FINANCE, {"bank_ref": "X-1"}),
-    ("POST", "/api/v1/users/{user_id}/revoke"): (ADMIN, {"reason": "核查"}),
-    ("POST", "/api/v1/users/{user_id}/token"): (ADMIN, {}),
+# How each operation meets the first unit's records. The path's {names} are the World's ids.
+# An operation on a record named in its path: the body it sends (None: none; a str: CSV).
+ON_RECORD = {
+    ("GET", "/api/v1/org-units/{org_unit_id}"): None,
+    ("PATCH", "/api/v1/org-units/{org_unit_id}"): {"name": "{renamed}"},
+    ("GET", "/api/v1/workers/{worker_id}"): None,
+    ("GET", "/api/v1/workers/{worker_id}?reveal=1"): None,
+    ("GET", "/api/v1/workers/{worker_id}/audit"): None,
+    ("PATCH", "/api/v1/workers/{worker_id}"): {"household_size": 4},
+    ("POST", "/api/v1/workers/{worker_id}/status"): {"status": "active", "reason": "核查"},
+    ("GET", "/api/v1/imports/{import_id}"): None,
+    ("POST", "/api/v1/change-requests/{change_request_id}/approve"): {},
+    ("POST", "/api/v1/change-requests/{change_request_id}/reject"): {},
+    ("GET", "/api/v1/campaigns/{campaign_id}"): None,
+    ("POST", "/api/v1/campaigns/{campaign_id}/allocations"): {"amount_fen": 1},
+    ("POST", "/api/v1/campaigns/{campaign_id}/quotas"): {"org_unit_id": "{child_unit_id}", "amount_fen": 1},
+    ("GET", "/api/v1/applications/{application_id}"): None,
+    ("POST", "/api/v1/applications/{application_id}/approve"): {},
+    ("POST", "/api/v1/applications/{application_id}/reject"): {"reason": "核查"},
+    ("POST", "/api/v1/applications/{application_id}/withdraw"): {"reason": "核查"},
+    ("POST", "/api/v1/applications/{application_id}/objection"): {"reason": "核查"},
+    ("POST", "/api/v1/applications/{application_id}/disburse"): {"bank_ref": "X-1"},
+    ("GET", "/api/v1/donors/{donor_id}"): None,
+    ("GET", "/api/v1/donors/{donor_id}/trace"): None,
+    ("GET", "/api/v1/disbursement-batches/{batch_id}"): None,
+    ("GET", "/api/v1/disbursement-batches/{batch_id}/file"): None,
+    ("POST", "/api/v1/disbursement-batches/{batch_id}/results"): "application_id,result,bank_ref,reason\n",
+    ("POST", "/api/v1/notifications/{notification_id}/resend"): {},
+    ("DELETE", "/api/v1/workers/{worker_id}/sms-opt-out"): None,  # before the opt-out again: the world keeps it
+    ("POST", "/api/v1/workers/{worker_id}/sms-opt-out"): {"reason": "本人要求"},
+    ("POST", "/api/v1/users/{user_id}/revoke"): {"reason": "核查"},
+    ("POST", "/api/v1/users/{user_id}/token"): {},
 }
-SCOPED_LISTS = (
-    "/api/v1/workers?id_number={id_number}",
-    "/api/v1/change-requests?worker_id={worker_id}",
-    "/api/v1/applications?worker_id={worker_id}",
-)
+# An operation whose body names a record of the first unit (a unit to make something in, a campaign, a worker, a
+# donor): refused with 400 or 404 out of scope; made (or 409, a duplicate, nothing due) in it.
+IN_BODY = {
+    ("POST", "/api/v1/org-units"): lambda ids: {
+        "name": f"新工会{uuid.uuid4().hex[:8]}",
+        "parent_id": ids["org_unit_id"],
+        "level": "base",
+    },
+    ("POST", "/api/v1/users"): lambda ids: {
+        "name": "新经办人",
+        "role": "caseworker",
+        "org_unit_id": ids["org_unit_id"],
+    },
+    ("POST", "/api/v1/workers"): lambda ids: {
+        **{key: value for key, value in valid_worker().items() if key != "union"},
+        "org_unit_id": ids["org_unit_id"],
+    },
+    ("POST", "/api/v1/campaigns"): lambda ids: campaign_body(org_unit_id=ids["org_unit_id"]),
+    ("POST", "/api/v1/applications"): lambda ids: {"campaign_id": ids["campaign_id"], "worker_id": ids["worker_id"]},
+    ("POST", "/api/v1/donors"): lambda ids: {"name": "某人", "kind": "individual", "org_unit_id": ids["org_unit_id"]},
+    ("POST", "/api/v1/donations"): lambda ids: {
+        "donor_id": ids["donor_id"],
+        "amount_fen": 100_000,
+        "campaign_id": None,
+        "received_on": "2026-08-01",
+        "external_ref": ids["external_ref"],
+    },
+    ("POST", "/api/v1/disbursement-batches"): lambda ids: {"campaign_id": ids["campaign_id"]},
+}
+# A list: the field of its items that shows the first unit's record in it, and whether the root's answer is small enough to hold it
+# on one page (the root sees every test's records; a filter that names the record is).
+LISTS = {
+    ("GET", "/api/v1/workers?id_number={id_number}"): ("worker_id", True),
+    ("GET", "/api/v1/change-requests?worker_id={worker_id}"): ("change_request_id", True),
+    ("GET", "/api/v1/applications?worker_id={worker_id}"): ("application_id", True),
+    ("GET", "/api/v1/notifications?worker_id={worker_id}"): ("notification_id", True),
+    ("GET", "/api/v1/org-units?per_page=500"): ("org_unit_id", False),
+    ("GET", "/api/v1/campaigns?per_page=500"): ("campaign_id", False),
+    ("GET", "/api/v1/sms/opt-outs?per_page=500"): ("worker_id", False),
+    ("GET", "/api/v1/users?per_page=500"): ("user_id", False),
+    ("GET", "/api/v1/reconciliation"): ("campaign_id", False),
+}
+# What a unit below the campaign's sees: the campaign itself (a district files for the city's campaign), and so may
+# allocate to it; its quotas are set by the campaign's own unit or above (403).
+CHILD_SEES = {
+    ("GET", "/api/v1/campaigns/{campaign_id}"),
+    ("POST", "/api/v1/campaigns/{campaign_id}/allocations"),
+    ("GET", "/api/v1/campaigns?per_page=500"),
+}
+CHILD_FORBIDDEN = {("POST", "/api/v1/campaigns/{campaign_id}/quotas")}
+APPROVE_BATCH = ("POST", "/api/v1/applications/approve-batch")  # each id's outcome: not_found out of scope
+NOT_SCOPED = {
+    ("GET", "/health"): "public",
+    ("GET", "/metrics"): "figures by status, no record named",
+    ("GET", "/api/v1/openapi.json"): "public",
+    ("GET", "/api/v1/docs"): "public",
+    ("POST", "/api/v1/workers/import"): "a sheet's unions are resolved in the caller's scope (test_worker_scope.py)",
+    ("GET", "/api/v1/calendar/{year}"): "one calendar for the whole system",
+    ("PUT", "/api/v1/calendar/{year}"): "one calendar for the whole system",
+    ("GET", f"/api/v1/sms/receipts/{{provider}}?token={RECEIPT_TOKEN}"): "the provider's",
+    ("POST", f"/api/v1/sms/receipts/{{provider}}?token={RECEIPT_TOKEN}"): "the provider's",
+    ("GET", "/api/v1/public/campaigns/{campaign_id}/publicity"): "public",
+    ("GET", "/api/v1/public/campaigns/{campaign_id}/disclosure"): "public",
+    ("GET", "/api/v1/public/applications/{application_id}/status"): "public",
+    ("GET", "/api/v1/public/receipts/{receipt_no}"): "public",
+}
 
 
-def test_the_same_role_in_another_unit_finds_nothing_of_the_first(aid_api):
-    api = aid_api
-    tag, root = own_tag(), root_unit(api)
-    first, second = (add_unit(api, f"{name}工会{tag}", root, "base") for name in ("甲", "乙"))
-    maker_account = new_user(api, "caseworker", org_unit_id=first["org_unit_id"])
-    maker = maker_account["token"]
-    body = valid_worker(union=first["name"])
-    worker_id = api.post("/api/v1/workers", json=body, token=maker).json()["worker_id"]
-    bank = {"bank": {"name": "中国银行", "account": "6217000011112222333"}}
-    change_request_id = api.patch(f"/api/v1/workers/{worker_id}", json=bank, token=maker).json()["change_request_id"]
-    sheet = to_csv_bytes([{**generate_workers(1, seed=3)[0], "union": first["name"], "id_number": body["id_number"]}])
-    import_id = api.post("/api/v1/workers/import?filename=w.csv", data=sheet, token=maker).json()["import_id"]
-    campaign_id = create_campaign(api, org_unit_id=first["org_unit_id"])["campaign_id"]
-    application_id = submitted(api, maker, campaign_id, worker_id)["application_id"]
-    ids = {
-        "application_id": application_id,
-        "worker_id": worker_id,
-        "import_id": import_id,
-        "change_request_id": change_request_id,
-        "campaign_id": campaign_id,
-        "user_id": maker_account["user_id"],
-        **body,
-    }
-    staff = ("admin", "caseworker", "finance", "auditor")
-    tokens = {role: new_user(api, role, org_unit_id=second["org_unit_id"])["token"] for role in staff}
-    auditor = new_user(api, "auditor", org_unit_id=first["org_unit_id"])["token"]
-    assert api.get(f"/api/v1/workers/{worker_id}/audit", token=auditor).status_code == 200  # the first unit's own
+def allowed_roles(method: str, path: str) -> tuple[str, ...]:
+    return ALLOWED[method, path] if (method, path) in ALLOWED else ALLOWED[method, path.split("?")[0]]
 
-    wrong = []
-    for (method, path), (allowed, payload) in SCOPED.items():
-        for role in allowed:
-            answer = api.call(method, path.format(**ids), token=tokens[role], json=payload)
-            if answer.status_code != 404:
-                wrong.append(f"{method} {path} as {role} of another unit: {answer.status_code}")
-    for path in SCOPED_LISTS:
-        for role, token in tokens.items():
-            if api.get(path.format(**ids), token=token).json()["total"]:
-                wrong.append(f"GET {path} as {role} of another unit lists the first unit's")
-    for role in CASEWORK:
-        batch = api.post(
-            "/api/v1/applications/approve-batch", json={"application_ids": [application_id]}, token=tokens[role]
-        )
-        if [item["code"] for item in batch.json()["failed"]] != ["not_found"]:
-            wrong.append(f"POST /api/v1/applications/approve-batch as {role} of another unit: {batch.text}")
-    if maker_account["user_id"] in accounts_by_id(api, token=tokens["admin"]):
-        wrong.append("GET /api/v1/users as admin of another unit lists the first unit's")
-    assert not wrong, "\n".join(wrong)
+
+def test_the_scope_tables_cover_every_operation_once():
+    lists = [(method, path.split("?")[0]) for method, path in LISTS]
+    classified = [*ON_RECORD, *IN_BODY, *lists, APPROVE_BATCH, *NOT_SCOPED]
+    assert len(classified) == len(set(classified)) and set(classified) == set(ALLOWED)
+
+
+def listed(answer: dict, key: str) -> set[str]:
+    """The values of that field in a list's items (the reconciliation report's: its campaigns)."""
+    return {item[key] for item in answer.get("items", answer.get("campaigns"))}
+
+
+def tried(viewpoint: str, roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The roles tried from a unit: every one, but from the root only the first (its users see everything; the
+    role matrix above tries them all)."""
+    return roles[:1] if viewpoint == "parent" else roles
+
+
+def filled(template, ids: dict):
+    """The template (a path, or a body) with the World's ids in its {names}."""
+    if isinstance(template, str):
+        return re.sub(r"{([a-z_]+)}", lambda match: ids[match.group(1)], template)
+    if isinstance(template, dict):
+        return {key: filled(value, ids) for key, value in template.items()}
+    return template
+
+
+class Matrix:
+    """The tries of one World, what went wrong, and every body the sibling unit's users were answered."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.ids = {**world.ids, "renamed": f"甲区新总工会{world.tag}"}
+        self.wrong: list[str] = []
+        self.sibling_saw: list[str] = []
+
+    def call(self, viewpoint: str, role: str, method: str, path: str, body=None):
+        kwargs = {"data": body.encode()} if isinstance(body, str) else {"json": body}
+        answer = self.world.api.call(method, path, token=self.world.token(viewpoint, role), **kwargs)
+        if viewpoint == "sibling":
+            self.sibling_saw.append(answer.text)
+        return answer
+
+    def expect(self, ok: bool, viewpoint: str, role: str, method: str, path: str, answer) -> None:
+        if not ok:
+            # a page's own message is at its end, after the navigation
+            shown = answer.text[:200] if answer.text.startswith("{") else re.sub(r"\s+", " ", answer.text)[-300:]
+            self.wrong.append(f"{method} {path} as {role} of the {viewpoint} unit: {answer.status_code} {shown}")
+
+    def reaches(self, viewpoint: str, operation) -> bool:
+        """Whether that unit's users reach the first unit's record through the operation."""
+        return viewpoint in ("own", "parent") or (viewpoint == "child" and operation in CHILD_SEES)
+
+    def on_records(self, viewpoint: str) -> None:
+        for (method, path), body in ON_RECORD.items():
+            for role in tried(viewpoint, allowed_roles(method, path)):
+                answer = self.call(viewpoint, role, method, filled(path, self.ids), filled(body, self.ids))
+                if self.reaches(viewpoint, (method, path)):
+                    ok = answer.status_code not in (401, 403, 404) and answer.status_code < 500
+                elif viewpoint == "child" and (method, path) in CHILD_FORBIDDEN:
+                    ok = answer.status_code == 403
+                else:
+                    ok = answer.status_code == 404
+                self.expect(ok, viewpoint, role, method, path, answer)
+
+    def in_bodies(self, viewpoint: str) -> None:
+        for (method, path), body in IN_BODY.items():
+            for role in tried(viewpoint, allowed_roles(method, path)):
+                answer = self.call(viewpoint, role, method, path, body(self.ids))
+                if self.reaches(viewpoint, (method, path)):
+                    ok = answer.status_code in (200, 201, 409)
+                else:
+                    ok = answer.status_code in (400, 404)
+                self.expect(ok, viewpoint, role, method, path, answer)
+        for role in tried(viewpoint, allowed_roles(*APPROVE_BATCH)):
+            answer = self.call(viewpoint, role, *APPROVE_BATCH, {"application_ids": [self.ids["application_id"]]})
+            codes = [item["code"] for item in answer.json()["failed"]]
+            self.expect(
+                (codes == ["not_found"]) != self.reaches(viewpoint, APPROVE_BATCH),
+                viewpoint,
+                role,
+                *APPROVE_BATCH,
+                answer,
+            )
+
+    def lists(self, viewpoint: str) -> None:
+        for (method, path), (key, one_page) in LISTS.items():
+            if viewpoint == "parent" and not one_page:
+                continue
+            for role in tried(viewpoint, allowed_roles(method, path)):
+                answer = self.call(viewpoint, role, method, filled(path, self.ids))
+                shown = answer.status_code == 200 and self.ids[key] in listed(answer.json(), key)
+                self.expect(
+                    answer.status_code == 200 and shown == self.reaches(viewpoint, (method, path)),
+                    viewpoint,
+                    role,
+                    method,
+                    path,
+                    answer,
+                )
+
+    def counts(self, viewpoint: str) -> None:
+        """A campaign's counts are of the applications the caller sees: the child sees the campaign, not the own
+        unit's application in it."""
+        path = filled("/api/v1/campaigns/{campaign_id}", self.ids)
+        for role in tried(viewpoint, allowed_roles("GET", "/api/v1/campaigns/{campaign_id}")):
+            answer = self.call(viewpoint, role, "GET", path)
+            if answer.status_code == 200:
+                counted = sum(answer.json()["counts"].values())
+                self.expect(counted == (viewpoint != "child"), viewpoint, role, "GET", path + " (counts)", answer)
+
+
+def assert_nothing_personal(world: World, bodies: list[str]) -> None:
+    """None of the bodies holds the first unit's worker's name or numbers, in full or masked."""
+    leaked = {value for value in world.personal_values() for body in bodies if value in body}
+    assert not leaked, leaked
+
+
+# The console's pages, as the scope tables above list the API's operations (the roles are each page's own).
+ACTION = "approve"  # the <action> of the pages that take one
+CONSOLE_ON_RECORD = {
+    ("GET", "/workers/<worker_id>"): None,
+    ("GET", "/imports/<import_id>"): None,
+    ("POST", "/change-requests/<change_request_id>/<action>"): {},
+    ("GET", "/campaigns/<campaign_id>"): None,
+    ("POST", "/campaigns/<campaign_id>/quotas"): {"org_unit_id": "{child_unit_id}", "amount_fen": "0.01"},
+    ("POST", "/campaigns/<campaign_id>/allocations"): {"amount_fen": "0.01", "external_ref": "{allocation_ref}"},
+    ("GET", "/applications/<application_id>"): None,
+    ("POST", "/applications/<application_id>/<action>"): {},
+    ("GET", "/batches/<batch_id>"): None,
+    ("GET", "/batches/<batch_id>/file"): None,
+    ("POST", "/batches/<batch_id>/results"): "application_id,result,bank_ref,reason\n",
+    ("GET", "/trace"): None,  # the donor account's own donor, the first unit's
+    ("POST", "/users/<user_id>/revoke"): {"reason": "核查"},
+    ("POST", "/users/<user_id>/token"): {},
+    ("POST", "/org-units/<org_unit_id>/rename"): {"name": "{renamed}"},
+}
+CONSOLE_IN_BODY = {
+    ("POST", "/applications/new"): {"campaign_id": "{campaign_id}", "worker_id": "{worker_id}"},
+    ("POST", "/donations"): {
+        "donor_id": "{donor_id}",
+        "amount_fen": "1,000",
+        "received_on": "2026-08-01",
+        "external_ref": "{external_ref}",
+    },
+    ("POST", "/batches"): {"campaign_id": "{campaign_id}"},
+    ("POST", "/users"): {"name": "新经办人", "role": "caseworker", "org_unit_id": "{org_unit_id}"},
+    ("POST", "/org-units"): {"name": "新工会{tag}", "parent_id": "{org_unit_id}", "level": "base"},
+}
+# A list page (a search, the form of a new application with its campaigns) and the id that shows the record in it.
+CONSOLE_LISTS = {
+    ("GET", "/workers"): "worker_id",
+    ("POST", "/workers"): "worker_id",  # searched by the worker's ID number
+    ("GET", "/change-requests"): "change_request_id",
+    ("GET", "/campaigns"): "campaign_id",
+    ("GET", "/applications/new"): "campaign_id",
+    ("GET", "/donations"): "external_ref",
+    ("GET", "/batches"): "batch_id",
+    ("GET", "/reconciliation"): "campaign_id",
+    ("GET", "/users"): "user_id",
+    ("GET", "/org-units"): "org_unit_id",
+}
+CONSOLE_CHILD_SEES = {
+    ("GET", "/campaigns/<campaign_id>"),
+    ("POST", "/campaigns/<campaign_id>/allocations"),
+    ("GET", "/campaigns"),
+    ("GET", "/applications/new"),
+}
+CONSOLE_CHILD_FORBIDDEN = {("POST", "/campaigns/<campaign_id>/quotas")}
+CONSOLE_NOT_SCOPED = {
+    **{("GET", path): "the session's" for path in ("/", "/sign-in", "/static/<name>")},
+    **{("POST", path): "the session's" for path in ("/sign-in", "/sign-out")},
+    **{(method, "/<path:path>"): "no page" for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
+    **{
+        (method, path): "public"
+        for method, path in [
+            ("GET", "/public/campaigns/<campaign_id>/publicity"),
+            ("GET", "/public/campaigns/<campaign_id>/disclosure"),
+            ("GET", "/public/status"),
+            ("POST", "/public/status"),
+            ("GET", "/public/receipts"),
+            ("POST", "/public/receipts"),
+        ]
+    },
+    ("GET", "/calendar"): "one calendar for the whole system",
+    ("POST", "/calendar"): "one calendar for the whole system",
+    ("GET", "/imports"): "the upload form",
+    ("POST", "/imports"): "a sheet's unions are resolved in the caller's scope (test_worker_scope.py)",
+    ("POST", "/campaigns"): "made in the caller's own unit (the form names none)",
+    ("POST", "/donors"): "made in the caller's own unit (the form names none)",
+    ("GET", "/reviews"): "applications under review: the API's list above, in the caller's scope",
+    ("POST", "/reviews/approve-batch"): "the API's approve-batch, tried above",
+}
+
+
+def test_the_console_tables_cover_every_page_once():
+    pages = {(method, page.url) for page in PAGES for method in page.methods}
+    classified = [*CONSOLE_ON_RECORD, *CONSOLE_IN_BODY, *CONSOLE_LISTS, *CONSOLE_NOT_SCOPED]
+    assert len(classified) == len(set(classified)) and set(classified) == pages
+
+
+def page_roles(method: str, url: str) -> tuple[str, ...]:
+    (page,) = [page for page in PAGES if page.url == url and method in page.methods]
+    return page.roles
+
+
+def page_path(url: str, ids: dict) -> str:
+    return re.sub(r"<([a-z_]+)>", lambda match: ACTION if match.group(1) == "action" else ids[match.group(1)], url)
+
+
+class ConsoleMatrix(Matrix):
+    """The same tries through the console's pages, each user signed in once."""
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        self.ids.update(allocation_ref=f"ALLOC-{world.tag}", tag=world.tag)
+        self.consoles: dict = {}
+
+    def console(self, viewpoint: str, role: str):
+        if (viewpoint, role) not in self.consoles:
+            console = signed_in(self.world.api.base_url, self.world.token(viewpoint, role))
+            self.consoles[viewpoint, role] = (console, console.csrf_token("/"))
+        return self.consoles[viewpoint, role]
+
+    def visit(self, viewpoint: str, role: str, method: str, url: str, form=None):
+        console, csrf = self.console(viewpoint, role)
+        path = page_path(url, self.ids)
+        if method == "GET":
+            answer = console.get(path)
+        elif isinstance(form, str):
+            answer = console.post(path, {"csrf_token": csrf}, files={"file": ("results.csv", form.encode())})
+        else:
+            answer = console.post(path, {"csrf_token": csrf, **filled(form or {}, self.ids)})
+        if viewpoint == "sibling":
+            self.sibling_saw.append(answer.text)
+        return answer
+
+    def pages_on_records(self, viewpoint: str) -> None:
+        for (method, url), form in CONSOLE_ON_RECORD.items():
+            for role in tried(viewpoint, page_roles(method, url)):
+                answer = self.visit(viewpoint, role, method, url, form)
+                reaches = viewpoint in ("own", "parent") or viewpoint == "child" and (method, url) in CONSOLE_CHILD_SEES
+                if reaches:
+                    ok = answer.status_code not in (401, 403, 404) and answer.status_code < 500
+                elif viewpoint == "child" and (method, url) in CONSOLE_CHILD_FORBIDDEN:
+                    ok = answer.status_code == 403
+                else:
+                    ok = answer.status_code == 404
+                self.expect(ok, viewpoint, role, method, url, answer)
+
+    def pages_in_bodies(self, viewpoint: str) -> None:
+        for (method, url), form in CONSOLE_IN_BODY.items():
+            for role in tried(viewpoint, page_roles(method, url)):
+                answer = self.visit(viewpoint, role, method, url, form)
+                if viewpoint in ("own", "parent"):
+                    ok = answer.status_code in (200, 303, 409)
+                else:
+                    ok = answer.status_code in (400, 404)
+                self.expect(ok, viewpoint, role, method, url, answer)
+
+    def list_pages(self, viewpoint: str) -> None:
+        if viewpoint == "parent":  # the root's pages show the newest of every test's records, not always these
+            return
+        for (method, url), key in CONSOLE_LISTS.items():
+            for role in tried(viewpoint, page_roles(method, url)):
+                answer = self.visit(viewpoint, role, method, url, {"id_number": "{id_number}"})
+                shown = answer.status_code == 200 and self.ids[key] in answer.text
+                reaches = viewpoint == "own" or viewpoint == "child" and (method, url) in CONSOLE_CHILD_SEES
+                self.expect(answer.status_code == 200 and shown == reaches, viewpoint, role, method, url, answer)
+
+
+def test_every_unit_reaches_exactly_the_records_of_its_scope_over_the_api_and_the_console(aid_api):
+    matrix = ConsoleMatrix(World(aid_api))
+    for viewpoint in VIEWPOINTS:
+        if viewpoint == "own":  # the own unit renamed first: its users keep working, in every service
+            renamed = aid_api.patch(
+                f"/api/v1/org-units/{matrix.ids['org_unit_id']}", json={"name": matrix.ids["renamed"]}
+            )
+            assert renamed.status_code == 200, renamed.text
+        matrix.lists(viewpoint)
+        matrix.counts(viewpoint)
+        matrix.list_pages(viewpoint)
+        matrix.on_records(viewpoint)
+        matrix.in_bodies(viewpoint)
+        matrix.pages_on_records(viewpoint)
+        matrix.pages_in_bodies(viewpoint)
+    assert not matrix.wrong, "\n".join(matrix.wrong)
+    assert_nothing_personal(matrix.world, matrix.sibling_saw)

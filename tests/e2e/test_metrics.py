@@ -80,8 +80,8 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(quiet_aid_api):
     def settled():
         samples = scrape(api)
         relayed = value(samples, "hardship_events_relayed_total", service="aid")
-        handled = value(samples, "hardship_inbox_handled_total", service="aid")
-        return samples if relayed == 1 and sms_total(samples) == 1 and handled == units else None
+        handled = [value(samples, "hardship_inbox_handled_total", service=service) for service in ("aid", "notify")]
+        return samples if relayed == 1 and sms_total(samples) == 1 and handled == [units, units] else None
 
     samples = wait_until(settled, timeout=20)
     assert {
@@ -96,7 +96,8 @@ def test_each_service_reports_its_outbox_inbox_and_own_figures(quiet_aid_api):
     parked = parked_counts(samples)
     assert parked[f"{AID_QUEUE}.parking"] == ("aid", 0)
     assert parked["evt-aid-application_submitted--notify.on_application_submitted.parking"] == ("notify", 0)
-    assert len(parked) == 10  # one per event handler: aid has four, notify six (ready too), registry none
+    # one per event handler: aid has four, notify nine (six SMS, ready too; the units' two; a worker's move), registry none
+    assert len(parked) == 13
 
 
 def test_redelivered_events_and_parked_messages_are_counted(aid_api, live):

@@ -7,8 +7,9 @@ import time
 import pytest
 
 from tests.e2e.builders import add_unit as add
-from tests.e2e.builders import assert_error, own_tag
+from tests.e2e.builders import assert_error, own_tag, valid_worker
 from tests.e2e.console_client import signed_in
+from tests.fakes.sheets import generate_workers, to_csv_bytes
 
 UNITS = "/api/v1/org-units"
 USERS = "/api/v1/users"
@@ -67,6 +68,26 @@ def test_the_trees_rules_refuse_what_they_must(api, branch):
 
     assert moved.status_code == 200, moved.text
     assert moved.json()["path"] == [branch["city"]["org_unit_id"], west]
+
+
+@pytest.mark.parametrize("record", ["worker", "import"])
+def test_a_unit_with_records_of_its_own_is_not_moved(api, branch, record):
+    """Its workers' files and imports keep its path (and aid's applications their worker's): a move would leave them
+    behind, so it is refused, in Chinese, and the unit stays where it was."""
+    mill, west = branch["mill"], branch["west"]["org_unit_id"]
+    caseworker = api.post(USERS, json={"name": "经办人", "role": "caseworker", "org_unit_id": mill["org_unit_id"]})
+    token = caseworker.json()["token"]
+    if record == "worker":
+        made = api.post("/api/v1/workers", json=valid_worker(union=mill["name"]), token=token)
+    else:  # every row refused (an unknown union): the import alone belongs to the unit
+        sheet = to_csv_bytes([{**generate_workers(1, seed=5)[0], "union": f"不存在的工会{branch['tag']}"}])
+        made = api.post("/api/v1/workers/import?filename=w.csv", data=sheet, token=token)
+    assert made.status_code in (200, 201), made.text
+
+    error = assert_error(api.patch(f"{UNITS}/{mill['org_unit_id']}", json={"parent_id": west}), 409, "conflict")
+
+    assert "不能调整上级组织" in error["message"]
+    assert api.get(f"{UNITS}/{mill['org_unit_id']}").json()["parent_id"] == branch["east"]["org_unit_id"]
 
 
 def test_a_district_admin_works_inside_its_subtree_only(api, branch):

@@ -18,6 +18,7 @@ _APPLICATION: dict[str, Any] = {
     "application_id": "a" * 32,
     "campaign_id": "c" * 32,
     "worker_id": "w" * 32,
+    "org_unit_id": "b" * 32,
     "program": "warmth",
     "from_status": None,
     "amount_fen": 300_000,

@@ -84,8 +84,13 @@ def set_status(api, worker_id: str, status: str) -> None:
 
 
 def for_notify(messages: list) -> int:
-    """How many of the messages notify consumes."""
-    consumed = {(queue.exchange.name, queue.routing_key) for queue in consumer_queues(NotifyService)}
+    """How many of the messages notify's SMS handlers consume (those about applications: notify_handled counts
+    them; the registry's, about units and workers, it takes through its inbox)."""
+    consumed = {
+        (queue.exchange.name, queue.routing_key)
+        for queue in consumer_queues(NotifyService)
+        if queue.exchange.name == "aid.events"
+    }
     return sum((m.delivery_info["exchange"], m.delivery_info["routing_key"]) in consumed for m in messages)
 
 

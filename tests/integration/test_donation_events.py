@@ -23,7 +23,9 @@ def test_a_gift_is_published_once_even_when_recorded_twice(config, runner_factor
         bound.declare()
         runner_factory(config, AidService).start()
         with ServiceRpcProxy("aid", config) as aid:
-            donor = aid.create_donor({"name": "张三", "kind": "individual", "phone": "13800138000"}, "finance:test")
+            donor = aid.create_donor(
+                {"name": "张三", "kind": "individual", "phone": "13800138000"}, "finance:test", None
+            )
             gift = {
                 "donor_id": donor["donor_id"],
                 "amount_fen": 8_800,
@@ -31,7 +33,7 @@ def test_a_gift_is_published_once_even_when_recorded_twice(config, runner_factor
                 "received_on": "2026-08-01",
                 "external_ref": "BANK-EVENT-1",
             }
-            first, again = aid.donate(gift, "finance:test"), aid.donate(gift, "finance:test")
+            first, again = aid.donate(gift, "finance:test", None), aid.donate(gift, "finance:test", None)
         assert (first["created"], again["created"]) == (True, False)
 
         [message] = wait_until(lambda: [m for m in iter(lambda: bound.get(no_ack=True), None)] or None)

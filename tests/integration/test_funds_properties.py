@@ -42,7 +42,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.aid import applications as application_store
-from services.aid import approvals, disbursement, funds, ledger, submissions, trace
+from services.aid import approvals, disbursement, funds, ledger, scope, submissions, trace
 from services.aid import campaigns as campaign_store
 from services.aid.domain.statuses import COMMITTED, DISBURSED, PAYING, PAYMENT_FAILED, READY, SUBMITTED
 from services.aid.domain.workdays import NO_CALENDAR
@@ -489,7 +489,9 @@ class World:
                 expected["unchanged"] += 1
             else:
                 expected["errors"] += 1
-        summary = disbursement.apply_results(self.session, batch["batch_id"], results_csv(lines), FINANCE)
+        summary = disbursement.apply_results(
+            self.session, batch["batch_id"], results_csv(lines), FINANCE, scope.batches_seen(org_paths.EVERYWHERE)
+        )
         assert {key: summary[key] for key in ("disbursed", "failed", "unchanged")} == {
             key: expected[key] for key in ("disbursed", "failed", "unchanged")
         }, summary

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from marshmallow import Schema, fields
+from sqlalchemy import true
 
 from services.aid import (
     applications,
@@ -142,7 +143,13 @@ def campaign_detail():
 
 def donor_row():
     return SimpleNamespace(
-        donor_id="d1", name="某公司", kind="organization", anonymous=False, phone_masked=None, created_at=NOW
+        donor_id="d1",
+        name="某公司",
+        kind="organization",
+        anonymous=False,
+        phone_masked=None,
+        org_unit_id="u1",
+        created_at=NOW,
     )
 
 
@@ -161,6 +168,7 @@ def gift():
         receipt_no="R1",
         verification_code="123456",
         placed_fen=0,
+        org_unit_id="u1",
         created_at=NOW,
     )
 
@@ -187,9 +195,9 @@ def batch(monkeypatch):
     row = SimpleNamespace(
         batch_id="b1", campaign_id="c1", count=1, total_fen=100, created_by="finance:u1", created_at=NOW
     )
-    monkeypatch.setattr(disbursement, "load", lambda _session, _batch_id: row)
+    monkeypatch.setattr(disbursement, "load", lambda _session, _batch_id, _seen: row)
     download = SimpleNamespace(actor="finance:u1", at=NOW, lines=1)
-    return disbursement.view(Rows([(None, 1)], [download]), "b1")
+    return disbursement.view(Rows([(None, 1)], [download]), "b1", true())
 
 
 def notification():
@@ -215,7 +223,7 @@ def notification():
 
 def opt_out_page():
     row = SimpleNamespace(worker_id="w1", source="staff", reason="本人要求", created_by="caseworker:u1", created_at=NOW)
-    return opt_outs.listing(Rows([row], [row]), 1, 50)
+    return opt_outs.listing(Rows([row], [row]), true(), 1, 50)
 
 
 def org_unit():
@@ -327,7 +335,7 @@ def reconciliation_report(monkeypatch):
     monkeypatch.setattr(reconciliation, "campaign_checks", lambda _session, _campaign: [check(ok=False)])
     monkeypatch.setattr(reconciliation, "batch_checks", lambda _session, _batch: [check(ok=True)])
     monkeypatch.setattr(ledger, "total", lambda _session: 0)
-    return reconciliation.report(Rows([campaign_row()], [SimpleNamespace(batch_id="b1")]))
+    return reconciliation.report(Rows([campaign_row()], [SimpleNamespace(batch_id="b1")]), true())
 
 
 def check(ok: bool) -> dict:
@@ -344,7 +352,7 @@ def public_disclosure(monkeypatch):
 
 
 def donor_trace(monkeypatch):
-    monkeypatch.setattr(trace, "load_donor", lambda _session, _donor_id: donor_row())
+    monkeypatch.setattr(trace, "load_donor", lambda _session, _donor_id, *_seen: donor_row())
     paid = SimpleNamespace(
         donation_id="g1", amount_fen=100, at=NOW, application_id="a1", program="warmth", name_masked="王*"
     )
@@ -352,15 +360,15 @@ def donor_trace(monkeypatch):
 
 
 def receipt(monkeypatch):
-    monkeypatch.setattr(trace, "load_donor", lambda _session, _donor_id: donor_row())
+    monkeypatch.setattr(trace, "load_donor", lambda _session, _donor_id, *_seen: donor_row())
     return trace.receipt(Rows([gift()]), "R1", "123456")
 
 
 def batch_results(monkeypatch):
-    monkeypatch.setattr(disbursement, "load", lambda _session, _batch_id: SimpleNamespace(campaign_id="c1"))
+    monkeypatch.setattr(disbursement, "load", lambda _session, _batch_id, _seen: SimpleNamespace(campaign_id="c1"))
     monkeypatch.setattr(campaigns, "load", lambda _session, _campaign_id: campaign_row())
     lines = b"application_id,result,bank_ref,reason\na9,success,B1,\n"
-    return disbursement.apply_results(Rows([]), "b1", lines, "finance:u1")
+    return disbursement.apply_results(Rows([]), "b1", lines, "finance:u1", true())
 
 
 def receipt_ack(provider: str):

@@ -84,7 +84,7 @@ def test_a_unit_with_records_does_not_move():
     error = refusal(org_rules.check_move, EAST, Place("p" * 32, "province", "p" * 32 + "/"), True, set(), "城东")
 
     assert (error.status, error.code) == (409, "conflict")
-    assert "下级组织或职工档案" in error.message
+    assert "下级组织、职工档案或导入记录" in error.message
 
 
 def test_a_move_under_a_parent_not_higher_is_refused_on_parent_id():

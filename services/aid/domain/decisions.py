@@ -40,6 +40,7 @@ def entry(
             "application_id": application.application_id,
             "campaign_id": application.campaign_id,
             "worker_id": application.worker_id,
+            "org_unit_id": application.org_unit_id,
             "program": application.program,
             "status": new,
             "from_status": old,

@@ -60,6 +60,7 @@ class Application:
     bank_ref: str | None = None
     review_done: Sequence[Mapping[str, Any]] | None = None  # the review steps taken (reviews.py); None: none
     review_next: str | None = None  # the level whose step it waits for; None: none (any reviewer, or not in review)
+    org_unit_id: str | None = None  # the worker's union unit: events about the application carry it
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Self:

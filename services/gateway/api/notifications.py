@@ -28,6 +28,9 @@ class Uses:
 
 area = Area(Uses)
 TAGS = ("短信",)
+# Every notify call takes the caller's unit as its scope (user.org_unit_id): messages and opt-outs of workers outside it
+# answer 404 and are in no list.
+IN_SCOPE = "只涉及本人所属工会组织及其下级组织的职工；范围外的与不存在的一样答复（404），也不计入列表。"
 
 
 @area.api(
@@ -35,13 +38,14 @@ TAGS = ("短信",)
     "/api/v1/notifications",
     roles=STAFF,
     summary="短信记录",
+    description=IN_SCOPE,
     tags=TAGS,
     query=NotificationQuerySchema,
     responses={200: NotificationPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_notifications(uses: Uses, request, user):
-    return json_response(uses.notify.call("list_notifications", query_args(request)))
+    return json_response(uses.notify.call("list_notifications", query_args(request), user.org_unit_id))
 
 
 @area.api(
@@ -50,13 +54,13 @@ def list_notifications(uses: Uses, request, user):
     roles=CASEWORK,
     summary="重发一条发送失败的短信",
     tags=TAGS,
-    description="只有 failed 的短信可以重发，否则 409 invalid_transition。",
+    description=IN_SCOPE + "只有 failed 的短信可以重发，否则 409 invalid_transition。",
     responses={200: NotificationViewSchema},
     errors=JSON_BODY + (404, 409) + BACKEND,
 )
 def resend_notification(uses: Uses, request, user, notification_id):
     uses.bodies.json(request)
-    return json_response(uses.notify.call("resend", notification_id, user.actor))
+    return json_response(uses.notify.call("resend", notification_id, user.actor, user.org_unit_id))
 
 
 @area.api(
@@ -64,13 +68,14 @@ def resend_notification(uses: Uses, request, user, notification_id):
     "/api/v1/sms/opt-outs",
     roles=STAFF,
     summary="不再接收短信的职工",
+    description=IN_SCOPE,
     tags=TAGS,
     query=PagedQuerySchema,
     responses={200: OptOutPageSchema},
     errors=(400,) + BACKEND,
 )
 def list_sms_opt_outs(uses: Uses, request, user):
-    return json_response(uses.notify.call("list_opt_outs", query_args(request)))
+    return json_response(uses.notify.call("list_opt_outs", query_args(request), user.org_unit_id))
 
 
 @area.api(
@@ -78,13 +83,16 @@ def list_sms_opt_outs(uses: Uses, request, user):
     "/api/v1/workers/<worker_id>/sms-opt-out",
     roles=CASEWORK,
     summary="职工退订短信",
+    description=IN_SCOPE,
     tags=TAGS,
     body=OptOutSchema,
     responses={200: OptOutStateSchema},
     errors=JSON_BODY + (404,) + BACKEND,
 )
 def sms_opt_out(uses: Uses, request, user, worker_id):
-    return json_response(uses.notify.call("opt_out", worker_id, uses.bodies.json(request), user.actor))
+    return json_response(
+        uses.notify.call("opt_out", worker_id, uses.bodies.json(request), user.actor, user.org_unit_id)
+    )
 
 
 @area.api(
@@ -92,12 +100,13 @@ def sms_opt_out(uses: Uses, request, user, worker_id):
     "/api/v1/workers/<worker_id>/sms-opt-out",
     roles=CASEWORK,
     summary="职工恢复接收短信",
+    description=IN_SCOPE,
     tags=TAGS,
     responses={200: OptOutStateSchema},
-    errors=BACKEND,
+    errors=(404,) + BACKEND,
 )
 def sms_opt_in(uses: Uses, request, user, worker_id):
-    return json_response(uses.notify.call("opt_in", worker_id, user.actor))
+    return json_response(uses.notify.call("opt_in", worker_id, user.actor, user.org_unit_id))
 
 
 @area.api(

@@ -78,7 +78,7 @@ def get_org_unit(uses: Uses, request, user, org_unit_id):
     roles=ADMIN,
     summary="更名或调整上级组织",
     tags=TAGS,
-    description=IN_SCOPE + "更名不改变 org_unit_id，账号照常使用。已有下级组织或职工档案的组织不能调整上级，"
+    description=IN_SCOPE + "更名不改变 org_unit_id，账号照常使用。已有下级组织、职工档案或导入记录的组织不能调整上级，"
     "也不能调到它自己的下级之下（409 conflict）；新的上级级别须更高（400 parent_id）；重名 409 duplicate_name。",
     body=OrgUnitChangeSchema,
     responses={200: OrgUnitSchema},

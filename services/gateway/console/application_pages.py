@@ -85,15 +85,16 @@ def console_application(uses: Uses, visit, application_id):
 
 
 def application_page(uses: Uses, visit, application_id, problem=None, errors=None, http_status=200):
-    application = uses.aid.call("get_application", application_id, visit.user.org_unit_id)
+    scope = visit.user.org_unit_id
+    application = uses.aid.call("get_application", application_id, scope)
     return visit.page(
         "application.html",
         http_status,
         application=application,
         problem=problem,
         errors=errors or {},
-        campaign=uses.aid.call("get_campaign", application["campaign_id"], visit.user.org_unit_id),
-        messages=uses.notify.call("list_notifications", {"application_id": application_id})["items"],
+        campaign=uses.aid.call("get_campaign", application["campaign_id"], scope),
+        messages=uses.notify.call("list_notifications", {"application_id": application_id}, scope)["items"],
         payee_changed_at=recent_payee_changes(uses.registry, [application["worker_id"]]).get(application["worker_id"]),
     )
 

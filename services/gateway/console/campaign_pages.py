@@ -114,9 +114,9 @@ def campaign_page(uses, visit, campaign_id, errors=None, problem=None, notice=No
     named = [campaign["org_unit_id"], *(quota["org_unit_id"] for quota in campaign["quotas"])]
     batches = []
     if visit.user.role in MONEY_READERS:
-        batches = aid.call("list_disbursement_batches", {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN})[
-            "items"
-        ]
+        batches = aid.call(
+            "list_disbursement_batches", {"campaign_id": campaign_id, "per_page": BATCHES_SHOWN}, visit.user.org_unit_id
+        )["items"]
     return visit.page(
         "campaign.html",
         http_status,

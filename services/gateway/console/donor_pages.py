@@ -19,5 +19,7 @@ area = Area(Uses)
 def console_trace(uses: Uses, visit):
     donor_id = visit.user.donor_id
     return visit.page(
-        "trace.html", donor=uses.aid.call("get_donor", donor_id), trace=uses.aid.call("donor_trace", donor_id)
+        "trace.html",
+        donor=uses.aid.call("get_donor", donor_id, visit.user.org_unit_id),
+        trace=uses.aid.call("donor_trace", donor_id, visit.user.org_unit_id),
     )

@@ -51,7 +51,7 @@ def console_donations(uses: Uses, visit):
 
 def donations_page(uses: Uses, visit, values=None, errors=None, problem=None, recorded=None, http_status=200):
     page_number = whole_number(visit.request.args.get("page", "1"))
-    donors = uses.aid.call("list_donors", {"per_page": CHOICES})["items"]
+    donors = uses.aid.call("list_donors", {"per_page": CHOICES}, visit.user.org_unit_id)["items"]
     return visit.page(
         "donations.html",
         http_status,
@@ -59,7 +59,7 @@ def donations_page(uses: Uses, visit, values=None, errors=None, problem=None, re
         errors=errors or {},
         problem=problem,
         recorded=recorded,
-        donations=uses.aid.call("list_donations", {"per_page": SHOWN, "page": page_number}),
+        donations=uses.aid.call("list_donations", {"per_page": SHOWN, "page": page_number}, visit.user.org_unit_id),
         donors={donor["donor_id"]: donor for donor in donors},
         campaigns=campaign_choices(uses.aid, visit.user.org_unit_id),
         kinds=DONOR_KINDS.items(),
@@ -70,7 +70,7 @@ def donations_page(uses: Uses, visit, values=None, errors=None, problem=None, re
 def console_donate(uses: Uses, visit):
     form = visit.form()
     try:
-        answer = uses.aid.call("donate", donation_payload(form), visit.user.actor)
+        answer = uses.aid.call("donate", donation_payload(form), visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:
         return donations_page(uses, visit, form, field_messages(error), error.message, http_status=error.status)
     return donations_page(uses, visit, recorded=answer)
@@ -80,7 +80,7 @@ def console_donate(uses: Uses, visit):
 def console_create_donor(uses: Uses, visit):
     form = visit.form()
     try:
-        donor = uses.aid.call("create_donor", donor_payload(form), visit.user.actor)
+        donor = uses.aid.call("create_donor", donor_payload(form), visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:  # the donor form's fields are named apart from the gift form's
         return donations_page(uses, visit, form, field_messages(error), error.message, http_status=error.status)
     return donations_page(uses, visit, {"donor_id": donor["donor_id"]})
@@ -93,7 +93,9 @@ def console_batches(uses: Uses, visit):
 
 def batches_page(uses: Uses, visit, problem=None, http_status=200):
     page_number = whole_number(visit.request.args.get("page", "1"))
-    batches = uses.aid.call("list_disbursement_batches", {"per_page": SHOWN, "page": page_number})
+    batches = uses.aid.call(
+        "list_disbursement_batches", {"per_page": SHOWN, "page": page_number}, visit.user.org_unit_id
+    )
     return visit.page(
         "batches.html",
         http_status,
@@ -106,7 +108,9 @@ def batches_page(uses: Uses, visit, problem=None, http_status=200):
 @area.page("POST", "/batches", roles=FINANCE)
 def console_create_batch(uses: Uses, visit):
     try:
-        batch = uses.aid.call("create_disbursement_batch", filled(visit.form(), "campaign_id"), visit.user.actor)
+        batch = uses.aid.call(
+            "create_disbursement_batch", filled(visit.form(), "campaign_id"), visit.user.actor, visit.user.org_unit_id
+        )
     except ServiceError as error:
         return batches_page(uses, visit, error.message, error.status)
     return redirect(f"/batches/{batch['batch_id']}")
@@ -118,7 +122,7 @@ def console_batch(uses: Uses, visit, batch_id):
 
 
 def batch_page(uses: Uses, visit, batch_id, results=None, errors=None, http_status=200):
-    batch = uses.aid.call("get_disbursement_batch", batch_id)
+    batch = uses.aid.call("get_disbursement_batch", batch_id, visit.user.org_unit_id)
     return visit.page(
         "batch.html",
         http_status,
@@ -131,14 +135,20 @@ def batch_page(uses: Uses, visit, batch_id, results=None, errors=None, http_stat
 
 @area.page("GET", "/batches/<batch_id>/file", roles=BANK_FILE_ROLES)
 def console_bank_file(uses: Uses, visit, batch_id):
-    return bank_file(uses.aid, batch_id, visit.user.actor)
+    return bank_file(uses.aid, batch_id, visit.user.actor, visit.user.org_unit_id)
 
 
 @area.page("POST", "/batches/<batch_id>/results", roles=FINANCE)
 def console_bank_results(uses: Uses, visit, batch_id):
     try:
         content, _filename = uses.bodies.upload(visit.request)
-        results = uses.aid.call("disbursement_results", batch_id, base64.b64encode(content).decode(), visit.user.actor)
+        results = uses.aid.call(
+            "disbursement_results",
+            batch_id,
+            base64.b64encode(content).decode(),
+            visit.user.actor,
+            visit.user.org_unit_id,
+        )
     except ServiceError as error:
         if error.status == 404:
             raise
@@ -153,7 +163,7 @@ def console_reconciliation(uses: Uses, visit):
     query = filled(visit.request.args.to_dict(), "campaign_id")
     return visit.page(
         "reconciliation.html",
-        report=uses.aid.call("reconciliation", query),
+        report=uses.aid.call("reconciliation", query, visit.user.org_unit_id),
         campaigns=dict(campaign_choices(uses.aid, visit.user.org_unit_id)),
     )
 
@@ -163,7 +173,7 @@ def console_allocate(uses: Uses, visit, campaign_id):
     form = visit.form()
     try:
         payload = {"amount_fen": fen_from_yuan(form, "amount_fen"), **filled(form, "external_ref")}
-        uses.aid.call("allocate", campaign_id, payload, visit.user.actor)
+        uses.aid.call("allocate", campaign_id, payload, visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:
         if error.status == 404:
             raise

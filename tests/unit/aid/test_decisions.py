@@ -18,7 +18,7 @@ from services.aid.domain.statuses import (
     WITHDRAWN,
 )
 from shared.domain_errors import Refused
-from tests.unit.aid.data import AT, CHECKER, MAKER, TODAY, application, calendar, warmth, worker
+from tests.unit.aid.data import AT, CHECKER, MAKER, ROOT_ID, TODAY, application, calendar, warmth, worker
 
 APPROVED_ENDS_ON = date(2031, 8, 18)  # five working days after Monday 2031-08-11: Tuesday to Friday, Monday
 
@@ -156,13 +156,14 @@ def test_the_history_entry_says_who_moved_it_from_where_to_where_and_why():
 
 
 def test_an_approval_publishes_its_facts_with_the_notices_end():
-    assert approval().entry.events == (
+    assert approval(application(org_unit_id=ROOT_ID)).entry.events == (
         Event(
             "application_approved",
             {
                 "application_id": "a" * 32,
                 "campaign_id": "c" * 32,
                 "worker_id": "w" * 32,
+                "org_unit_id": ROOT_ID,
                 "program": "warmth",
                 "status": PUBLICIZING,
                 "from_status": SUBMITTED,
