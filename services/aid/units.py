@@ -1,13 +1,22 @@
 """The union units as aid knows them: from the registry's org_unit_created/updated events, and, for a unit named
 before its event arrived (a unit made a moment ago), from the registry's answer, learnt at once."""
 
-from services.aid.models import org_units
+from sqlalchemy import update
+
+from services.aid.models import campaigns, donations, donors, org_units
 from shared import org_paths, org_unit_copy
 from shared.domain_errors import Invalid
 
+OWNED = (campaigns, donors, donations)  # records that belong to a unit, NULL (the root's) until aid knew the root
+
 
 def learn(session, unit) -> None:
-    org_unit_copy.learn(session, org_units, unit)
+    """Keep the unit as told; the root, once known, is the unit of the records made before it (an installation filed
+    before the union tree), in the caller's transaction."""
+    told = org_unit_copy.learn(session, org_units, unit)
+    if told["parent_id"] is None:
+        for table in OWNED:
+            session.execute(update(table).where(table.c.org_unit_id.is_(None)).values(org_unit_id=told["org_unit_id"]))
 
 
 def root_id(session) -> str | None:
