@@ -1,0 +1,69 @@
+"""The roll-up report (统计报表), folded over the union tree: each service counts its records per unit in one GROUP BY,
+and here those counts become the report unit's own figures, each child's (the child's whole subtree) and the total.
+Plain functions over plain data: a unit's figures are a nested dict of whole numbers (counts and fen), and adding two
+adds them key by key, so own and the children add up to the total exactly.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from shared import org_paths
+
+Figures = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Unit:
+    org_unit_id: str
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One unit's figures as a service counted them; the unit's path places it under a child of the report's unit
+    without the tree. No unit and no path: records kept before the union tree, which are the root's."""
+
+    org_unit_id: str | None
+    path: str | None
+    figures: Figures
+
+
+def added(first: Figures, second: Figures) -> dict:
+    """The two sets of figures added key by key; a key only one of them holds counts as zero in the other."""
+    total: dict[str, Any] = {}
+    for key in {**first, **second}:
+        mine, theirs = first.get(key), second.get(key)
+        if isinstance(mine, Mapping) or isinstance(theirs, Mapping):
+            total[key] = added(mine or {}, theirs or {})
+        else:
+            total[key] = (mine or 0) + (theirs or 0)
+    return total
+
+
+def roll_up(unit: Unit, children: list[Unit], counted: Iterable[Counted], zero: Figures) -> dict:
+    """{"own", "children": [{"org_unit_id", "name", **figures}], "total"} of the report's unit: `counted` holds the
+    figures of units at or below it (several items of one unit add up), `children` every unit right below it, each
+    with the figures of its whole subtree, `zero` the figures of a unit with no records (every key the answer shows).
+    """
+    own = added(zero, {})
+    subtrees = {child.org_unit_id: added(zero, {}) for child in children}
+    for item in counted:
+        below = None if item.path is None else org_paths.child_toward(unit.path, item.path)
+        if below is None:
+            own = added(own, item.figures)
+        elif below in subtrees:
+            subtrees[below] = added(subtrees[below], item.figures)
+        else:
+            raise ValueError(f"unit {item.org_unit_id} lies below {below}, which is not a child of {unit.org_unit_id}")
+    total = own
+    for figures in subtrees.values():
+        total = added(total, figures)
+    return {
+        "own": own,
+        "children": [
+            {"org_unit_id": child.org_unit_id, "name": child.name, **subtrees[child.org_unit_id]} for child in children
+        ],
+        "total": total,
+    }
