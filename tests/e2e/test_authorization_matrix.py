@@ -83,6 +83,7 @@ ALLOWED = {
     ("GET", "/api/v1/notifications"): STAFF,
     ("POST", "/api/v1/notifications/{notification_id}/resend"): CASEWORK,
     ("GET", "/api/v1/sms/opt-outs"): STAFF,
+    ("GET", "/api/v1/reports/summary"): STAFF,
     ("POST", "/api/v1/workers/{worker_id}/sms-opt-out"): CASEWORK,
     ("DELETE", "/api/v1/workers/{worker_id}/sms-opt-out"): CASEWORK,
     ("GET", f"/api/v1/sms/receipts/{{provider}}?token={RECEIPT_TOKEN}"): PUBLIC,
@@ -156,6 +157,7 @@ SCOPED = {
     ("POST", "/api/v1/applications/{application_id}/disburse"): (FINANCE, {"bank_ref": "X-1"}),
     ("POST", "/api/v1/users/{user_id}/revoke"): (ADMIN, {"reason": "核查"}),
     ("POST", "/api/v1/users/{user_id}/token"): (ADMIN, {}),
+    ("GET", "/api/v1/reports/summary?org_unit_id={org_unit_id}"): (STAFF, None),
 }
 SCOPED_LISTS = (
     "/api/v1/workers?id_number={id_number}",
@@ -185,6 +187,7 @@ def test_the_same_role_in_another_unit_finds_nothing_of_the_first(aid_api):
         "change_request_id": change_request_id,
         "campaign_id": campaign_id,
         "user_id": maker_account["user_id"],
+        "org_unit_id": first["org_unit_id"],
         **body,
     }
     staff = ("admin", "caseworker", "finance", "auditor")
