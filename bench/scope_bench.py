@@ -1,7 +1,8 @@
 """The scope part of `make bench`: a registry of 1,000,000 workers over 3,016 union units on PostgreSQL (a throw-away
 database, dropped at the end), searched by district caseworkers — a name's first characters (`q`), a hardship
 category, a page of 50 and its total — through the function the list_workers RPC runs, against the same two queries
-sent as raw SQL through psycopg2 (the anchor), query by query, with varied districts and names."""
+sent as raw SQL through psycopg2 (the anchor), query by query, with varied districts and names; then the root's
+roll-up report over it and a throw-away aid database (report_bench.py)."""
 
 import random
 import time
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 import psycopg2
 from sqlalchemy.orm import Session
 
-from bench import scope_rows
+from bench import report_bench, scope_rows
 from services.registry.service import RegistryService
 from shared.crypto import Vault
 from shared.db import make_engine
@@ -106,8 +107,9 @@ def run(workers: int = WORKERS) -> dict:
         flush=True,
     )
     name = f"hardship_bench_{uuid.uuid4().hex[:12]}"
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    url, aid_url = (POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + database for database in (name, f"{name}_aid"))
     _admin(f'CREATE DATABASE "{name}"')
+    _admin(f'CREATE DATABASE "{name}_aid"')
     try:
         upgrade("registry", {"REGISTRY_DB_URL": url})
         started = time.perf_counter()
@@ -122,8 +124,10 @@ def run(workers: int = WORKERS) -> dict:
         registry.db.close()
         engine.dispose()
         connection.close()
+        report = report_bench.run(url, aid_url, tree, workers)
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(f'DROP DATABASE IF EXISTS "{name}_aid" WITH (FORCE)')
     figures = {
         "workers": workers,
         "units": units,
@@ -134,6 +138,7 @@ def run(workers: int = WORKERS) -> dict:
         "raw_p95_ms": percentile(raw, 0.95),
     }
     figures["raw_ratio"] = figures["p95_ms"] / figures["raw_p95_ms"]
+    figures.update(report)
     print(
         f"  经 list_workers：p50 {figures['p50_ms']:.1f} ms，p95 {figures['p95_ms']:.1f} ms（目标 ≤ {TARGET_P95_MS:.0f} ms）"
     )
