@@ -1,12 +1,12 @@
 """The worker files' side of the roll-up report (统计报表): the report's unit, the units right below it, and the active
-files of its subtree counted in one GROUP BY by unit and category (current files: a report of any year counts the
-files as they are now)."""
+files of its subtree counted in one GROUP BY by unit and category, each unit's path joined to its counts (current
+files: a report of any year counts the files as they are now)."""
 
 from sqlalchemy import func, select
 
 from services.registry import units
 from services.registry.models import org_units, workers
-from services.registry.scope import under
+from services.registry.scope import units_under
 from shared import org_paths
 
 ACTIVE = "active"
@@ -39,10 +39,16 @@ def report(session, org_unit_id: str | None, scope: str | None) -> dict:
     read after the counts, so every unit counted (here, or by aid before this was asked) is among them."""
     unit = _unit(session, org_unit_id, scope)
     prefix = org_paths.EVERYWHERE if unit.parent_id is None else unit.path
+    counts = (
+        select(workers.c.org_unit_id, workers.c.category, func.count().label("files"))
+        .where(workers.c.status == ACTIVE, units_under(workers.c.org_unit_id, prefix))
+        .group_by(workers.c.org_unit_id, workers.c.category)
+        .subquery()
+    )
     rows = session.execute(
-        select(workers.c.org_unit_id, workers.c.path, workers.c.category, func.count())
-        .where(workers.c.status == ACTIVE, under(workers.c.path, prefix))
-        .group_by(workers.c.org_unit_id, workers.c.path, workers.c.category)
+        select(counts.c.org_unit_id, org_units.c.path, counts.c.category, counts.c.files).join(
+            org_units, org_units.c.org_unit_id == counts.c.org_unit_id
+        )
     ).all()
     children = session.execute(
         select(org_units.c.org_unit_id, org_units.c.name, org_units.c.path)
