@@ -23,12 +23,11 @@ APPLICATIONS_PER_WORKER = 0.2  # 200,000 of the year for a million files
 REPORTS = 5
 TARGET_SECONDS = 2.0
 RAW_WORKERS = (
-    "SELECT org_unit_id, path, category, count(*) FROM workers WHERE status = 'active' "
-    "GROUP BY org_unit_id, path, category"
+    "SELECT org_unit_id, category, count(*) FROM workers WHERE status = 'active' GROUP BY org_unit_id, category"
 )
 RAW_APPLICATIONS = (
-    "SELECT a.org_unit_id, a.path, a.status, count(*), sum(a.amount_fen) FROM applications a "
-    "JOIN campaigns c ON c.campaign_id = a.campaign_id WHERE c.year = %(year)s GROUP BY a.org_unit_id, a.path, a.status"
+    "SELECT a.org_unit_id, a.status, count(*), sum(a.amount_fen) FROM applications a "
+    "JOIN campaigns c ON c.campaign_id = a.campaign_id WHERE c.year = %(year)s GROUP BY a.org_unit_id, a.status"
 )
 
 
@@ -52,10 +51,10 @@ def through_the_services(backends: dict) -> tuple[int, int]:
 def as_raw_sql(connections: dict) -> tuple[int, int]:
     with connections["registry"].cursor() as cursor:
         cursor.execute(RAW_WORKERS)
-        active = sum(row[3] for row in cursor.fetchall())
+        active = sum(row[2] for row in cursor.fetchall())
     with connections["aid"].cursor() as cursor:
         cursor.execute(RAW_APPLICATIONS, {"year": YEAR})
-        approved = sum(int(row[4]) for row in cursor.fetchall() if row[2] in APPROVED)
+        approved = sum(int(row[3]) for row in cursor.fetchall() if row[1] in APPROVED)
     for connection in connections.values():
         connection.rollback()
     return active, approved

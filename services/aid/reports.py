@@ -26,16 +26,10 @@ def report_path(session, org_unit_id: str | None, caller_scope: str | None, ask_
 
 def figures(session, report_unit_path: str, year: int) -> list[dict]:
     rows = session.execute(
-        select(
-            applications.c.org_unit_id,
-            applications.c.path,
-            applications.c.status,
-            func.count(),
-            func.sum(applications.c.amount_fen),
-        )
+        select(applications.c.org_unit_id, applications.c.status, func.count(), func.sum(applications.c.amount_fen))
         .join(campaigns, campaigns.c.campaign_id == applications.c.campaign_id)
         .where(campaigns.c.year == year, scope.applications_seen(report_unit_path))
-        .group_by(applications.c.org_unit_id, applications.c.path, applications.c.status)
+        .group_by(applications.c.org_unit_id, applications.c.status)
     ).all()
     session.rollback()
     return unit_figures(rows)

@@ -22,8 +22,7 @@ def _unit(item: dict) -> Unit:
 
 
 def _counted(item: dict) -> Counted:
-    figures = {key: value for key, value in item.items() if key not in ("org_unit_id", "path")}
-    return Counted(item["org_unit_id"], item["path"], figures)
+    return Counted(item["org_unit_id"], {key: value for key, value in item.items() if key != "org_unit_id"})
 
 
 def summary(aid: Backend, registry: Backend, org_unit_id: str | None, year: int, scope: str | None) -> dict:
@@ -32,5 +31,5 @@ def summary(aid: Backend, registry: Backend, org_unit_id: str | None, year: int,
     files = registry.call("report_figures", org_unit_id, scope)
     unit = _unit(files["unit"])
     counted = [_counted(item) for item in applications + files["figures"]]
-    report = roll_up(unit, [_unit(child) for child in files["children"]], counted, ZERO)
+    report = roll_up(unit, [_unit(child) for child in files["children"]], files["paths"], counted, ZERO)
     return SUMMARY.dump({"org_unit_id": unit.org_unit_id, "name": unit.name, "year": year, **report})

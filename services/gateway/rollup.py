@@ -22,11 +22,9 @@ class Unit:
 
 @dataclass(frozen=True)
 class Counted:
-    """One unit's figures as a service counted them; the unit's path places it under a child of the report's unit
-    without the tree. No unit and no path: records kept before the union tree, which are the root's."""
+    """One unit's figures as a service counted them. No unit: records kept before the union tree, the root's."""
 
     org_unit_id: str | None
-    path: str | None
     figures: Figures
 
 
@@ -50,15 +48,19 @@ def _add_into(total: dict, figures: Figures) -> None:
             total[key] = total.get(key, 0) + value
 
 
-def roll_up(unit: Unit, children: list[Unit], counted: Iterable[Counted], zero: Figures) -> dict:
+def roll_up(
+    unit: Unit, children: list[Unit], paths: Mapping[str, str], counted: Iterable[Counted], zero: Figures
+) -> dict:
     """{"own", "children": [{"org_unit_id", "name", **figures}], "total"} of the report's unit: `counted` holds the
-    figures of units at or below it (several items of one unit add up), `children` every unit right below it, each
-    with the figures of its whole subtree, `zero` the figures of a unit with no records (every key the answer shows).
-    """
+    figures of units at or below it (several items of one unit add up), `paths` the path of every unit of the subtree,
+    which places each under a child, `children` every unit right below it, each with the figures of its whole subtree,
+    `zero` the figures of a unit with no records (every key the answer shows)."""
     own = _copy(zero)
     subtrees = {child.org_unit_id: _copy(zero) for child in children}
     for item in counted:
-        below = None if item.path is None else org_paths.child_toward(unit.path, item.path)
+        if item.org_unit_id is not None and item.org_unit_id not in paths:
+            raise ValueError(f"unit {item.org_unit_id} is not in the subtree of {unit.org_unit_id}")
+        below = None if item.org_unit_id is None else org_paths.child_toward(unit.path, paths[item.org_unit_id])
         if below is None:
             _add_into(own, item.figures)
         elif below in subtrees:

@@ -136,6 +136,7 @@ def test_the_report_page_shows_a_districts_figures_with_a_chart_and_a_link_per_c
     assert 'href="/reports"' in home  # in the navigation
     page = console.get("/reports")
     assert page.status_code == 200, page.text[:500]
+    assert 'name="year" value="2026"' in page.text.split('id="report-year"')[1].split("</form>")[0]  # the year picker
     table = page.text.split('id="report"')[1].split("</table>")[0]
     assert "本级" in table and "合计" in table and "¥5,000.00" in table and "¥2,000.00" in table
     mill = branch["mill"]["org_unit_id"]

@@ -366,18 +366,9 @@ def report_summary():
     root, east = "r" * 32, "e" * 32
     root_path, east_path = org_paths.stored_path([], root), org_paths.stored_path([root], east)
     root_row = SimpleNamespace(org_unit_id=root, name="市总工会", parent_id=None, path=root_path)
-    files = file_reports.report(
-        Rows(
-            [root_row],
-            [(east, east_path, "deep", 2)],
-            [SimpleNamespace(org_unit_id=east, name="城东区", path=east_path)],
-        ),
-        None,
-        None,
-    )
-    figures = application_reports.figures(
-        Rows([(east, east_path, "disbursed", 1, 300_000)]), org_paths.EVERYWHERE, 2026
-    )
+    east_row = SimpleNamespace(org_unit_id=east, name="城东区", parent_id=root, path=east_path)
+    files = file_reports.report(Rows([root_row], [(east, "deep", 2)], [root_row, east_row]), None, None)
+    figures = application_reports.figures(Rows([(east, "disbursed", 1, 300_000)]), org_paths.EVERYWHERE, 2026)
     answers = {"aid": figures, "registry": files}
     backend = {name: SimpleNamespace(call=lambda _method, *_args, name=name: answers[name]) for name in answers}
     return reports.summary(backend["aid"], backend["registry"], None, 2026, None)

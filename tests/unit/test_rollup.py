@@ -27,7 +27,6 @@ def unit(name: str, parent: Unit) -> Unit:
 def counted(at: Unit, deep=0, relative=0, submitted=0, disbursed=0, approved_fen=0, disbursed_fen=0) -> Counted:
     return Counted(
         at.org_unit_id,
-        at.path,
         {
             "workers": {"active": deep + relative, "by_category": {"deep": deep, "relative": relative}},
             "applications": {"by_status": {"submitted": submitted, "disbursed": disbursed}},
@@ -35,6 +34,10 @@ def counted(at: Unit, deep=0, relative=0, submitted=0, disbursed=0, approved_fen
             "disbursed_fen": disbursed_fen,
         },
     )
+
+
+def paths(*units: Unit) -> dict[str, str]:
+    return {unit.org_unit_id: unit.path for unit in units}
 
 
 def sum_of(*figures) -> dict:
@@ -54,6 +57,7 @@ def test_records_at_the_unit_are_its_own_and_those_below_a_child_are_that_childs
     report = roll_up(
         ROOT,
         [east, west],
+        paths(ROOT, east, west, mill, dock),
         [
             counted(ROOT, deep=1, approved_fen=300_000),
             counted(east, relative=2),
@@ -78,13 +82,15 @@ def test_records_at_the_unit_are_its_own_and_those_below_a_child_are_that_childs
 
 
 def test_a_unit_with_no_records_and_no_children_reports_zero_everywhere():
-    assert roll_up(ROOT, [], [], ZERO) == {"own": ZERO, "children": [], "total": ZERO}
+    assert roll_up(ROOT, [], paths(ROOT), [], ZERO) == {"own": ZERO, "children": [], "total": ZERO}
 
 
 def test_several_counts_of_one_unit_add_up_and_records_kept_before_the_tree_are_the_roots_own():
     east = unit("城东区", ROOT)
-    before_the_tree = Counted(None, None, {"applications": {"by_status": {"submitted": 4}}, "approved_fen": 7})
-    report = roll_up(ROOT, [east], [counted(east, deep=1), counted(east, relative=1), before_the_tree], ZERO)
+    before_the_tree = Counted(None, {"applications": {"by_status": {"submitted": 4}}, "approved_fen": 7})
+    report = roll_up(
+        ROOT, [east], paths(ROOT, east), [counted(east, deep=1), counted(east, relative=1), before_the_tree], ZERO
+    )
 
     assert report["children"][0]["workers"]["active"] == 2
     assert report["own"]["applications"]["by_status"] == {"submitted": 4, "disbursed": 0}
@@ -95,18 +101,21 @@ def test_a_report_below_the_root_places_records_by_the_path_under_its_own_unit()
     east = unit("城东区", ROOT)
     mill = unit("纺织厂工会", east)
     loom = unit("织布车间工会", mill)
-    report = roll_up(east, [mill], [counted(east, deep=2), counted(loom, relative=1)], ZERO)
+    report = roll_up(east, [mill], paths(east, mill, loom), [counted(east, deep=2), counted(loom, relative=1)], ZERO)
 
     assert report["own"]["workers"]["active"] == 2
     assert report["children"][0]["workers"]["by_category"]["relative"] == 1
 
 
-def test_a_count_outside_the_reports_unit_or_under_an_unknown_child_is_a_mistake_not_a_figure():
+def test_a_count_of_a_unit_outside_the_subtree_or_under_an_unknown_child_is_a_mistake_not_a_figure():
     east, west = unit("城东区", ROOT), unit("城西区", ROOT)
+    dock = unit("码头工会", west)
     with pytest.raises(ValueError):
-        roll_up(east, [], [counted(west, deep=1)], ZERO)
+        roll_up(east, [], paths(east), [counted(west, deep=1)], ZERO)  # not among the subtree's units
     with pytest.raises(ValueError):
-        roll_up(ROOT, [east], [counted(unit("纺织厂工会", west), deep=1)], ZERO)
+        roll_up(east, [], paths(east, west), [counted(west, deep=1)], ZERO)  # a path outside it
+    with pytest.raises(ValueError):
+        roll_up(ROOT, [east], paths(ROOT, east, west, dock), [counted(dock, deep=1)], ZERO)
 
 
 @st.composite
@@ -125,15 +134,16 @@ def trees(draw):
                 counted(at, deep, relative, draw(st.integers(0, 9)), draw(st.integers(0, 9)), paid * 2 + 1, paid)
             )
     report_unit = draw(st.sampled_from(units))
-    return units, [item for item in counts if org_paths.within(item.path, report_unit.path)], report_unit
+    subtree = [below for below in units if org_paths.within(below.path, report_unit.path)]
+    return subtree, [item for item in counts if item.org_unit_id in paths(*subtree)], report_unit
 
 
 @settings(max_examples=200, deadline=None)
 @given(trees())
 def test_own_plus_the_children_add_up_to_the_total_in_every_figure_at_any_depth(drawn):
-    units, counts, report_unit = drawn
-    children = [below for below in units if org_paths.ancestors(below.path)[-1:] == [report_unit.org_unit_id]]
-    report = roll_up(report_unit, children, counts, ZERO)
+    subtree, counts, report_unit = drawn
+    children = [below for below in subtree if org_paths.ancestors(below.path)[-1:] == [report_unit.org_unit_id]]
+    report = roll_up(report_unit, children, paths(*subtree), counts, ZERO)
 
     assert report["total"] == sum_of(report["own"], *(figures_of(child) for child in report["children"]))
     assert report["total"] == sum_of(*(item.figures for item in counts))  # nothing lost, nothing counted twice

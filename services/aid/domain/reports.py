@@ -8,20 +8,14 @@ from typing import Any
 from services.aid.domain.statuses import APPROVED, DISBURSED
 
 
-def unit_figures(rows: Iterable[tuple[str | None, str | None, str, int, int]]) -> list[dict[str, Any]]:
-    """One item per unit, {"org_unit_id", "path", "applications": {"by_status"}, "approved_fen", "disbursed_fen"},
-    from rows (org_unit_id, path, status, count, amount_fen summed) grouped by unit and status."""
-    units: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-    for org_unit_id, path, status, count, amount_fen in rows:
+def unit_figures(rows: Iterable[tuple[str | None, str, int, int]]) -> list[dict[str, Any]]:
+    """One item per unit, {"org_unit_id", "applications": {"by_status"}, "approved_fen", "disbursed_fen"}, from rows
+    (org_unit_id, status, count, amount_fen summed) grouped by unit and status."""
+    units: dict[str | None, dict[str, Any]] = {}
+    for org_unit_id, status, count, amount_fen in rows:
         figures = units.setdefault(
-            (org_unit_id, path),
-            {
-                "org_unit_id": org_unit_id,
-                "path": path,
-                "applications": {"by_status": {}},
-                "approved_fen": 0,
-                "disbursed_fen": 0,
-            },
+            org_unit_id,
+            {"org_unit_id": org_unit_id, "applications": {"by_status": {}}, "approved_fen": 0, "disbursed_fen": 0},
         )
         figures["applications"]["by_status"][status] = count
         if status in APPROVED:

@@ -25,10 +25,12 @@ area = Area(Uses)
 
 @area.page("GET", "/reports", roles=STAFF)
 def console_report(uses: Uses, visit):
-    report = report_of(uses, query_args(visit.request), visit.user.org_unit_id)
+    query = query_args(visit.request)
+    report = report_of(uses, query, visit.user.org_unit_id)
     return visit.page(
         "report.html",
         report=report,
+        asked_for=query.get("org_unit_id"),
         rows=[("本级", report["own"]), *((child["name"], child) for child in report["children"])],
         charts={child["org_unit_id"]: figures_chart(child["name"], child) for child in report["children"]},
         categories=CATEGORIES,
