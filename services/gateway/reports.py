@@ -1,6 +1,6 @@
 """The roll-up report (统计报表) that the API and the console show: aid's and the registry's figures of a unit's subtree,
-folded by rollup.py and dumped by the schema that documents the answer. aid is asked first: the registry's list of the
-units right below, read last, then holds every unit either service counted."""
+folded by rollup.py and dumped by the schema that documents the answer. aid is asked first: the registry's units of the
+subtree, read last, then hold every unit either service counted."""
 
 from services.aid.domain.statuses import STATUSES
 from services.gateway.answers import ReportSummarySchema

@@ -59,8 +59,8 @@ workers = Table(
         postgresql_include=["name", "employer", "created_at", "worker_id"],
     ),
     # The roll-up report counts the active files by unit and category (reports.py): on PostgreSQL an index-only scan
-    # of a million files' entries, which deduplication keeps at about 8 MB, already grouped (0.2 s, where reading the
-    # table took 4; bench/report_bench.py).
+    # of a million files' entries, which deduplication keeps at about 8 MB, already in groups (0.2 s, where reading the
+    # table and grouping took 4; bench/report_bench.py).
     Index("ix_workers_figures", "status", "org_unit_id", "category"),
 )
 
