@@ -147,3 +147,7 @@ def test_own_plus_the_children_add_up_to_the_total_in_every_figure_at_any_depth(
 
     assert report["total"] == sum_of(report["own"], *(figures_of(child) for child in report["children"]))
     assert report["total"] == sum_of(*(item.figures for item in counts))  # nothing lost, nothing counted twice
+    where = paths(*subtree)
+    for child, shown in zip(children, report["children"], strict=True):
+        below = [item.figures for item in counts if org_paths.within(where[item.org_unit_id], child.path)]
+        assert figures_of(shown) == sum_of(*below)  # a child holds its whole subtree, at any depth
