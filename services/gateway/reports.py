@@ -6,7 +6,10 @@ from services.aid.domain.statuses import STATUSES
 from services.gateway.answers import ReportSummarySchema
 from services.gateway.backends import Backend
 from services.gateway.rollup import Counted, Unit, roll_up
+from services.gateway.schemas import ReportQuerySchema
 from services.registry.rules import CATEGORIES
+from shared import clock
+from shared.schemas import load_or_400
 
 ZERO = {
     "workers": {"active": 0, "by_category": dict.fromkeys(CATEGORIES, 0)},
@@ -33,3 +36,11 @@ def summary(aid: Backend, registry: Backend, org_unit_id: str | None, year: int,
     counted = [_counted(item) for item in applications + files["figures"]]
     report = roll_up(unit, [_unit(child) for child in files["children"]], files["paths"], counted, ZERO)
     return SUMMARY.dump({"org_unit_id": unit.org_unit_id, "name": unit.name, "year": year, **report})
+
+
+def asked(aid: Backend, registry: Backend, config, args: dict, scope: str | None) -> dict:
+    """The report a query asks for, API and console alike: `year` defaults to this year, `org_unit_id` to the
+    caller's unit."""
+    query = load_or_400(ReportQuerySchema(), args)
+    year = query.get("year") or clock.today(config).year
+    return summary(aid, registry, query.get("org_unit_id"), year, scope)

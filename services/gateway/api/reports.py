@@ -9,8 +9,6 @@ from services.gateway.backends import Backend
 from services.gateway.http import json_response, query_args
 from services.gateway.routes import BACKEND, Area
 from services.gateway.schemas import ReportQuerySchema
-from shared import clock
-from shared.schemas import load_or_400
 
 
 @dataclass(frozen=True)
@@ -21,13 +19,6 @@ class Uses:
 
 
 area = Area(Uses)
-
-
-def report_of(uses, args: dict, scope: str | None) -> dict:
-    """The report the query asks for (API and console alike): the year defaults to this one."""
-    query = load_or_400(ReportQuerySchema(), args)
-    year = query.get("year") or clock.today(uses.config).year
-    return reports.summary(uses.aid, uses.registry, query.get("org_unit_id"), year, scope)
 
 
 @area.api(
@@ -44,4 +35,5 @@ def report_of(uses, args: dict, scope: str | None) -> dict:
     errors=(400, 404) + BACKEND,
 )
 def report_summary(uses: Uses, request, user):
-    return json_response(report_of(uses, query_args(request), user.org_unit_id))
+    report = reports.asked(uses.aid, uses.registry, uses.config, query_args(request), user.org_unit_id)
+    return json_response(report)

@@ -4,7 +4,7 @@ report; the same report the API answers (api/reports.py)."""
 
 from dataclasses import dataclass
 
-from services.gateway.api.reports import report_of
+from services.gateway import reports
 from services.gateway.auth import STAFF
 from services.gateway.backends import Backend
 from services.gateway.console.charts import figures_chart
@@ -26,7 +26,7 @@ area = Area(Uses)
 @area.page("GET", "/reports", roles=STAFF)
 def console_report(uses: Uses, visit):
     query = query_args(visit.request)
-    report = report_of(uses, query, visit.user.org_unit_id)
+    report = reports.asked(uses.aid, uses.registry, uses.config, query, visit.user.org_unit_id)
     return visit.page(
         "report.html",
         report=report,
