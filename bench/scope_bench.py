@@ -1,7 +1,8 @@
 """The scope part of `make bench`: a registry of 1,000,000 workers over 3,016 union units on PostgreSQL (a throw-away
 database, dropped at the end), searched by district caseworkers — a name's first characters (`q`), a hardship
 category, a page of 50 and its total — through the function the list_workers RPC runs, against the same two queries
-sent as raw SQL through psycopg2 (the anchor), query by query, with varied districts and names."""
+sent as raw SQL through psycopg2 (the anchor), query by query, with varied districts and names; then the root's
+roll-up report over it and a throw-away aid database (report_bench.py)."""
 
 import random
 import time
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 import psycopg2
 from sqlalchemy.orm import Session
 
-from bench import scope_rows
+from bench import report_bench, scope_rows
 from services.registry.service import RegistryService
 from shared.crypto import Vault
 from shared.db import make_engine
@@ -98,32 +99,7 @@ def timed(registry, connection, plan: list[dict]) -> tuple[list[float], list[flo
     return ours, raw
 
 
-def run(workers: int = WORKERS) -> dict:
-    units = 1 + scope_rows.DISTRICTS * (1 + scope_rows.BASES)
-    print(
-        f"范围检索基准：PostgreSQL 上 {workers:,} 份档案、{units:,} 个工会组织，区县经办人按姓名前几个字与困难类别检索"
-        f"（每页 {PER_PAGE} 条及总数），{SEARCHES} 次…",
-        flush=True,
-    )
-    name = f"hardship_bench_{uuid.uuid4().hex[:12]}"
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    _admin(f'CREATE DATABASE "{name}"')
-    try:
-        upgrade("registry", {"REGISTRY_DB_URL": url})
-        started = time.perf_counter()
-        tree = scope_rows.fill(url, workers)
-        print(f"  建树并以 COPY 载入 {workers:,} 份档案、ANALYZE：{time.perf_counter() - started:.1f} s", flush=True)
-        engine = make_engine(url)
-        registry = SimpleNamespace(db=Session(engine), vault=Vault(b"bench-key"))
-        connection = psycopg2.connect(url)
-        plan = searches(tree, random.Random(7), WARM_UP + SEARCHES)
-        timed(registry, connection, plan[:WARM_UP])
-        ours, raw = timed(registry, connection, plan[WARM_UP:])
-        registry.db.close()
-        engine.dispose()
-        connection.close()
-    finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def search_figures(workers: int, units: int, ours: list[float], raw: list[float]) -> dict:
     figures = {
         "workers": workers,
         "units": units,
@@ -139,6 +115,40 @@ def run(workers: int = WORKERS) -> dict:
     )
     print(
         f"  原始 SQL（psycopg2）：p50 {figures['raw_p50_ms']:.1f} ms，p95 {figures['raw_p95_ms']:.1f} ms；"
-        f"p95 之比 {figures['raw_ratio']:.2f} 倍（目标 ≤ {TARGET_RAW_RATIO:.0f} 倍）"
+        f"p95 之比 {figures['raw_ratio']:.2f} 倍（目标 ≤ {TARGET_RAW_RATIO:.0f} 倍）",
+        flush=True,
     )
+    return figures
+
+
+def run(workers: int = WORKERS) -> dict:
+    units = 1 + scope_rows.DISTRICTS * (1 + scope_rows.BASES)
+    print(
+        f"范围检索基准：PostgreSQL 上 {workers:,} 份档案、{units:,} 个工会组织，区县经办人按姓名前几个字与困难类别检索"
+        f"（每页 {PER_PAGE} 条及总数），{SEARCHES} 次…",
+        flush=True,
+    )
+    name = f"hardship_bench_{uuid.uuid4().hex[:12]}"
+    url, aid_url = (POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + database for database in (name, f"{name}_aid"))
+    _admin(f'CREATE DATABASE "{name}"')
+    _admin(f'CREATE DATABASE "{name}_aid"')
+    try:
+        upgrade("registry", {"REGISTRY_DB_URL": url})
+        started = time.perf_counter()
+        tree = scope_rows.fill(url, workers)
+        print(f"  建树并以 COPY 载入 {workers:,} 份档案、ANALYZE：{time.perf_counter() - started:.1f} s", flush=True)
+        engine = make_engine(url)
+        registry = SimpleNamespace(db=Session(engine), vault=Vault(b"bench-key"))
+        connection = psycopg2.connect(url)
+        plan = searches(tree, random.Random(7), WARM_UP + SEARCHES)
+        timed(registry, connection, plan[:WARM_UP])
+        ours, raw = timed(registry, connection, plan[WARM_UP:])
+        registry.db.close()
+        engine.dispose()
+        connection.close()
+        figures = search_figures(workers, units, ours, raw)
+        figures.update(report_bench.run(url, aid_url, tree, workers))
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(f'DROP DATABASE IF EXISTS "{name}_aid" WITH (FORCE)')
     return figures

@@ -31,6 +31,17 @@ def migration_setting(key: str) -> str:
     return setting(key, context.config.attributes.get("settings"))
 
 
+def _built_on(dialect: str):
+    """Autogenerate's filter: a model's index made on one database only (`Index(...).ddl_if(dialect=...)`) is
+    compared on that database only."""
+
+    def include(model_object, name, type_, reflected, compare_to) -> bool:
+        condition = getattr(model_object, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect)
+
+    return include
+
+
 def run_env(target_metadata) -> None:
     """Body of every service's migrations/env.py."""
     alembic = context.config
@@ -46,6 +57,7 @@ def run_env(target_metadata) -> None:
             target_metadata=target_metadata,
             version_table=f"alembic_version_{alembic.attributes['service']}",
             render_as_batch=connection.dialect.name == "sqlite",
+            include_object=_built_on(connection.dialect.name),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -33,3 +33,13 @@ def subtree_pattern(scope: str) -> str:
 
 def child_path(parent_path: str, unit_id: str) -> str:
     return f"{parent_path}{unit_id}{SEPARATOR}"
+
+
+def child_toward(scope: str, path: str) -> str | None:
+    """The id of the unit right below the one at `scope` on the way down to the unit at `path` (None: that unit is
+    the one at `scope`). A path outside the scope is a mistake of the caller's query."""
+    if path == scope:
+        return None
+    if not within(path, scope):
+        raise ValueError(f"{path} is not below {scope}")
+    return path[len(scope) :].split(SEPARATOR, 1)[0]

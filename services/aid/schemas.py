@@ -13,6 +13,7 @@ AMOUNT_KEYS = {
     "education": ("postgraduate", "undergraduate", "junior_college", "senior_high", "vocational_high"),
 }
 MAX_FEN = 10**12
+YEARS = validate.Range(min=2000, max=2100, error="年度应在2000至2100之间")  # a campaign's, and a report's
 
 
 def checked(rule):
@@ -37,7 +38,7 @@ class CampaignSchema(StrictSchema):
         required=True, validate=validate.OneOf(PROGRAMS, error="项目应为 warmth（送温暖）或 education（金秋助学）")
     )
     name = TypedText(required=True, validate=validate.Length(min=1, max=100))
-    year = StrictInteger(required=True, validate=validate.Range(min=2000, max=2100, error="年度应在2000至2100之间"))
+    year = StrictInteger(required=True, validate=YEARS)
     opens_on = fields.Date(required=True)
     closes_on = fields.Date(required=True)
     budget_fen = StrictInteger(

@@ -16,6 +16,7 @@ from services.aid import (
     public,
     quotas,
     reconciliation,
+    reports,
     submissions,
     trace,
     units,
@@ -151,6 +152,13 @@ class AidService:
             self.today(),
             setting("RELATIVE_ONE_AID_PER_YEAR", self.config) not in ("0", "false", "no"),
         )
+
+    @rpc
+    def report_figures(self, org_unit_id, year, scope):
+        """The roll-up report's application figures of the year, per unit of the subtree of `org_unit_id` (None: the
+        caller's unit), which lies in the caller's scope."""
+        path = reports.report_path(self.db, org_unit_id, scope, self.unit_from_registry)
+        return reports.figures(self.db, path, year)
 
     # Applications are scoped by their worker's unit: `scope` is the caller's unit (None: the root's users).
     @rpc

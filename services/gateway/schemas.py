@@ -1,7 +1,8 @@
 """The gateway's own API bodies."""
 
-from marshmallow import ValidationError, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from services.aid.schemas import YEARS
 from services.gateway.auth import ROLES
 from shared.schemas import StrictSchema, Text, TypedText
 
@@ -25,3 +26,11 @@ class UserCreateSchema(StrictSchema):
 
 class NoFieldsSchema(StrictSchema):
     """A body that needs nothing: none, or an empty JSON object (any field is refused)."""
+
+
+class ReportQuerySchema(StrictSchema):
+    year = fields.Integer(validate=YEARS, metadata={"description": "统计年度（按项目所属年度）；默认今年"})
+    org_unit_id = Text(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "统计哪个组织（须在本人组织范围内，范围外与不存在的一样 404）；默认本人所属组织"},
+    )

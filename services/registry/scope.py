@@ -34,6 +34,14 @@ def under(path_column, prefix: str):
     return path_column.like(org_paths.subtree_pattern(prefix))
 
 
+def units_under(unit_column, prefix: str):
+    """The WHERE condition that keeps the rows whose unit (`unit_column`, an org_unit_id) lies at or below the unit
+    whose path is `prefix`, by the units' own paths: for a query that reads no record's path (the roll-up report)."""
+    if prefix == org_paths.EVERYWHERE:
+        return true()
+    return unit_column.in_(select(org_units.c.org_unit_id).where(under(org_units.c.path, prefix)))
+
+
 def within_scope(session, path_column, scope: str | None):
     """The WHERE condition that keeps the rows whose `path_column` lies in the scope."""
     return under(path_column, scope_path(session, scope))

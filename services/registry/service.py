@@ -1,6 +1,6 @@
 """The registry service: worker files (困难职工档案) and their imports, over RPC."""
 
-from services.registry import imports, payee_decisions, payee_requests, store, units, uploads, views
+from services.registry import imports, payee_decisions, payee_requests, reports, store, units, uploads, views
 from services.registry.models import outbox
 from services.registry.schemas import (
     PATCH_MAY_LEAVE_OUT,
@@ -133,6 +133,11 @@ class RegistryService:
     def list_org_units(self, query, scope):
         criteria = load_or_400(PagedQuerySchema(), query)
         return units.subtree(self.db, scope, criteria["page"], criteria["per_page"])
+
+    @rpc
+    def report_figures(self, org_unit_id, scope):
+        """The roll-up report's unit (None: the caller's), the units right below it and its active files per unit."""
+        return reports.report(self.db, org_unit_id, scope)
 
     @rpc
     def root_org_unit(self):

@@ -28,9 +28,10 @@ from services.aid import (
     reconciliation,
     trace,
 )
+from services.aid import reports as application_reports
 from services.aid.calendars import year_view
 from services.aid.official_calendar import official_years
-from services.gateway import health
+from services.gateway import health, reports
 from services.gateway.accounts import Accounts, account_view
 from services.gateway.api import ROUTES
 from services.gateway.api import workers as workers_api
@@ -39,6 +40,7 @@ from services.gateway.openapi import openapi_document
 from services.notify import messages, opt_outs
 from services.notify.answers import AliyunAckSchema, ConsoleAckSchema, TencentAckSchema
 from services.notify.providers import make_provider
+from services.registry import reports as file_reports
 from services.registry import units, views
 from services.registry.importer import ImportResult
 from shared import org_paths
@@ -371,6 +373,18 @@ def batch_results(monkeypatch):
     return disbursement.apply_results(Rows([]), "b1", lines, "finance:u1", true())
 
 
+def report_summary():
+    root, east = "r" * 32, "e" * 32
+    root_path, east_path = org_paths.stored_path([], root), org_paths.stored_path([root], east)
+    root_row = SimpleNamespace(org_unit_id=root, name="市总工会", parent_id=None, path=root_path)
+    east_row = SimpleNamespace(org_unit_id=east, name="城东区", parent_id=root, path=east_path)
+    files = file_reports.report(Rows([root_row], [(east, "deep", 2)], [root_row, east_row]), None, None)
+    figures = application_reports.figures(Rows([(east, "disbursed", 1, 300_000)]), org_paths.EVERYWHERE, 2026)
+    answers = {"aid": figures, "registry": files}
+    backend = {name: SimpleNamespace(call=lambda _method, *_args, name=name: answers[name]) for name in answers}
+    return reports.summary(backend["aid"], backend["registry"], None, 2026, None)
+
+
 def receipt_ack(provider: str):
     return lambda _: make_provider(provider, {"HARDSHIP_VAR_DIR": tempfile.gettempdir()}).receipt_ack()[1]
 
@@ -438,6 +452,7 @@ PRODUCED = {
     ("list_org_units", 200): (lambda _: page(org_unit()),),
     ("get_org_unit", 200): (lambda _: org_unit(),),
     ("change_org_unit", 200): (lambda _: org_unit(),),
+    ("report_summary", 200): (lambda _: report_summary(),),
     ("list_users", 200): (lambda _: page(user()),),
     ("revoke_user", 200): (lambda _: user(),),
     ("issue_user_token", 200): (lambda _: user(token="t"),),

@@ -5,9 +5,10 @@ import re
 import pytest
 
 from services.gateway.console.calendar_pages import split_dates
-from services.gateway.console.charts import bar_chart, money_chart
+from services.gateway.console.charts import bar_chart, figures_chart, money_chart
 from services.gateway.console.forms import fen_from_yuan, field_messages
 from services.gateway.console.web import safe_next
+from services.gateway.reports import ZERO
 from shared.errors import ServiceError, validation_error
 
 
@@ -25,6 +26,18 @@ def test_chart_labels_are_escaped_and_bars_scale_to_the_largest_value():
 def test_a_chart_of_nothing_but_zeros_draws_empty_bars():
     campaign = {"name": "空项目", "available_fen": 0, "committed_fen": 0, "disbursed_fen": 0, "remaining_fen": 0}
     assert bar_widths(str(money_chart(campaign))) == [0, 0, 0, 0]
+
+
+def test_a_units_report_chart_has_a_bar_per_hardship_category_and_per_application_status_in_chinese():
+    figures = {
+        **ZERO,
+        "workers": {"active": 4, "by_category": {"deep": 4, "relative": 0, "accident": 0}},
+        "applications": {"by_status": {**ZERO["applications"]["by_status"], "disbursed": 2}},
+    }
+    svg = str(figures_chart("城东区<总工会>", figures))
+    assert bar_widths(svg) == [360, 0, 0, 0, 0, 0, 0, 180, 0, 0, 0]
+    assert "深度困难" in svg and "4 户" in svg and "已发放" in svg and "2 件" in svg
+    assert "城东区&lt;总工会&gt;" in svg
 
 
 def test_nested_validation_messages_are_keyed_like_the_form_fields():

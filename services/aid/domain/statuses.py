@@ -20,6 +20,8 @@ TRANSITIONS = {
 }
 # Statuses whose amount is committed against the campaign's money.
 COMMITTED = frozenset({PUBLICIZING, READY, PAYING, PAYMENT_FAILED})
+# Statuses of an approval that stands: its money committed or paid out (an objection or a file's exit undoes it).
+APPROVED = COMMITTED | {DISBURSED}
 # Statuses that hold the application's claims (household, student, yearly relative-hardship aid).
 CLAIMING = frozenset(STATUSES) - {REJECTED, WITHDRAWN}
 PUBLIC = (PUBLICIZING, READY, PAYING, DISBURSED, PAYMENT_FAILED)

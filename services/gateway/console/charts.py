@@ -5,7 +5,7 @@ Every text in a chart goes through Markup.format, which escapes it.
 
 from markupsafe import Markup
 
-from services.gateway.console.labels import APPLICATION_STATUSES
+from services.gateway.console.labels import APPLICATION_STATUSES, CATEGORIES
 from shared.money import format_fen
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_AREA, VALUE_WIDTH = 22, 10, 96, 360, 130
@@ -84,3 +84,11 @@ def disclosure_chart(disclosure: dict) -> Markup:
         ("剩余", disclosure["remaining_fen"]),
     ]
     return bar_chart(f"{disclosure['name']} 资金公开", [(name, fen, format_fen(fen)) for name, fen in figures])
+
+
+def figures_chart(name: str, figures: dict) -> Markup:
+    """A unit's roll-up figures: its active files by hardship category and its applications by status."""
+    by_category, by_status = figures["workers"]["by_category"], figures["applications"]["by_status"]
+    bars = [(label, by_category[code], f"{by_category[code]} 户") for code, label in CATEGORIES.items()]
+    bars += [(label, by_status[code], f"{by_status[code]} 件") for code, label in APPLICATION_STATUSES.items()]
+    return bar_chart(f"{name} 在档职工与申请", bars)

@@ -16,6 +16,7 @@ PAGES = (
     ("发放批次", "/batches", MONEY_READERS),
     ("对账", "/reconciliation", MONEY_READERS),
     ("我的捐赠去向", "/trace", DONOR),
+    ("统计报表", "/reports", STAFF),
     ("组织机构", "/org-units", STAFF),
     ("账号", "/users", ADMIN),
     ("工作日历", "/calendar", ADMIN),

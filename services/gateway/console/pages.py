@@ -10,6 +10,7 @@ from services.gateway.console import (
     org_unit_pages,
     payee_pages,
     public_pages,
+    report_pages,
     session_pages,
     worker_pages,
 )
@@ -19,6 +20,7 @@ AREAS = {
     "aid": (campaign_pages, application_pages, calendar_pages),
     "funds": (finance_pages, donor_pages),
     "public": (public_pages,),
+    "reports": (report_pages,),
     "admin": (admin_pages, org_unit_pages),
     "console": (session_pages,),
 }
