@@ -98,3 +98,32 @@ def test_the_campaign_page_shows_its_unit_levels_and_quotas_and_an_admin_sets_on
     assert admin.submit(page, f"{page}/quotas", {**quota, "amount_fen": "600"}).status_code == 303
     table = admin.get(page).text.split('id="quotas"')[1].split("</table>")[0]
     assert "纺织厂工会" in table and "¥600.00" in table and "¥0.00" in table
+
+
+def test_an_admin_makes_a_campaign_for_a_unit_of_its_subtree_reviewed_level_by_level_in_the_console(aid_api, branch):
+    admin = signed_in(aid_api.base_url, account(aid_api, "admin", branch["east"]))
+    mill, west = branch["mill"]["org_unit_id"], branch["west"]["org_unit_id"]
+    form = {
+        "program": "warmth",
+        "name": f"纺织厂送温暖{own_tag()}",
+        "year": "2026",
+        "opens_on": "2026-08-01",
+        "closes_on": "2026-08-31",
+        "budget_fen": "10000",
+        "publicity_days": "5",
+        "amounts.deep": "3000",
+        "org_unit_id": mill,
+        "review_levels": ["base", "district"],
+    }
+
+    page = admin.get(CAMPAIGNS.replace("/api/v1", "")).text
+    assert f'<option value="{mill}">' in page and west not in page
+    created = admin.submit("/campaigns", "/campaigns", form)
+    assert created.status_code == 303, created.text[:500]
+    campaign_id = created.headers["Location"].rsplit("/", 1)[1]
+    made = aid_api.get(f"{CAMPAIGNS}/{campaign_id}").json()
+    assert (made["org_unit_id"], made["review_levels"]) == (mill, ["base", "district"])
+    refused = admin.submit("/campaigns", "/campaigns", {**form, "org_unit_id": west})
+    assert refused.status_code == 400 and "未知的组织" in refused.text
+    backwards = admin.submit("/campaigns", "/campaigns", {**form, "review_levels": ["district", "base"]})
+    assert backwards.status_code == 400 and "审核级别应自下而上排列" in backwards.text

@@ -14,6 +14,7 @@ from services.gateway.console.nav import ADMIN
 from services.gateway.console.web import redirect
 from services.gateway.routes import Area
 from shared.errors import ServiceError
+from shared.org_levels import ORG_LEVEL_LABELS, ORG_LEVELS
 
 AMOUNT_KEYS = {**CATEGORIES, **LEVELS}
 CAMPAIGNS_SHOWN = 100
@@ -23,8 +24,12 @@ UNITS_LISTED = 500
 
 
 def campaign_payload(form: dict) -> dict:
-    """The API's campaign body; amounts typed in yuan, one per category or school level that was filled in."""
+    """The API's campaign body; amounts typed in yuan, one per category or school level that was filled in; the
+    review levels ticked (the form lists them lower first), the unit chosen (none: the maker's own)."""
     payload = filled(form, "program", "name", "opens_on", "closes_on")
+    payload["review_levels"] = form.get("review_levels", [])
+    if form.get("org_unit_id"):
+        payload["org_unit_id"] = form["org_unit_id"]
     for field in ("year", "publicity_days"):
         payload[field] = whole_number(form.get(field, ""))
     payload["budget_fen"] = fen_from_yuan(form, "budget_fen")
@@ -69,12 +74,14 @@ def campaign_list(uses: Uses, visit, values, errors, problem=None, http_status=2
         problem=problem,
         programs=PROGRAMS.items(),
         amount_keys=AMOUNT_KEYS.items(),
+        org_units=units.choices(uses.db, visit.user.org_unit_id),
+        review_levels=[(level, ORG_LEVEL_LABELS[level]) for level in reversed(ORG_LEVELS)],
     )
 
 
 @area.page("POST", "/campaigns", roles=ADMIN)
 def console_create_campaign(uses: Uses, visit):
-    form = visit.form()
+    form = {**visit.form(), "review_levels": visit.request.form.getlist("review_levels")}
     try:
         campaign = uses.aid.call("create_campaign", campaign_payload(form), visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:
