@@ -2,6 +2,8 @@
 never from a sibling's; an admin of its unit shares its money out as quotas. Each test builds its own branch under
 the root (tests/e2e/test_org_units.py)."""
 
+import re
+
 import pytest
 
 from tests.e2e import aid_builders
@@ -127,3 +129,25 @@ def test_an_admin_makes_a_campaign_for_a_unit_of_its_subtree_reviewed_level_by_l
     assert refused.status_code == 400 and "未知的组织" in refused.text
     backwards = admin.submit("/campaigns", "/campaigns", {**form, "review_levels": ["district", "base"]})
     assert backwards.status_code == 400 and "审核级别应自下而上排列" in backwards.text
+
+
+def test_finance_files_a_donor_and_a_gift_for_a_unit_of_its_subtree_in_the_console(aid_api, branch):
+    finance = account(aid_api, "finance", branch["east"])
+    console = signed_in(aid_api.base_url, finance)
+    mill, west = branch["mill"]["org_unit_id"], branch["west"]["org_unit_id"]
+    name = f"纺织厂爱心企业{own_tag()}"
+
+    page = console.get("/donations").text
+    assert f'<option value="{mill}">' in page and west not in page
+    added = console.submit("/donations", "/donors", {"name": name, "kind": "organization", "org_unit_id": mill})
+    assert added.status_code == 200, added.text[:500]
+    donor_id = re.search(rf'<option value="([0-9a-f]{{32}})" selected>{name}', added.text).group(1)  # chosen for a gift
+    donor = aid_api.get(f"/api/v1/donors/{donor_id}", token=finance).json()
+    assert donor["org_unit_id"] == mill
+    ref = f"GIFT-{own_tag()}"
+    gift = {"donor_id": donor["donor_id"], "amount_fen": "500", "received_on": "2026-08-01", "external_ref": ref}
+    assert console.submit("/donations", "/donations", {**gift, "org_unit_id": mill}).status_code == 200
+    # received by the base union: its own finance sees it (one filed at the district would be out of its scope)
+    assert ref in signed_in(aid_api.base_url, account(aid_api, "finance", branch["mill"])).get("/donations").text
+    refused = console.submit("/donations", "/donors", {"name": name, "kind": "organization", "org_unit_id": west})
+    assert refused.status_code == 400 and "未知的组织" in refused.text

@@ -400,6 +400,7 @@ CONSOLE_IN_BODY = {
         "external_ref": "{external_ref}",
     },
     ("POST", "/batches"): {"campaign_id": "{campaign_id}"},
+    ("POST", "/donors"): {"name": "某人", "kind": "individual", "org_unit_id": "{org_unit_id}"},
     ("POST", "/campaigns"): {
         "program": "warmth",
         "name": "新项目{tag}",
@@ -453,7 +454,6 @@ CONSOLE_NOT_SCOPED = {
     ("POST", "/calendar"): "one calendar for the whole system",
     ("GET", "/imports"): "the upload form",
     ("POST", "/imports"): "a sheet's unions are resolved in the caller's scope (test_worker_scope.py)",
-    ("POST", "/donors"): "made in the caller's own unit (the form names none)",
     ("GET", "/reviews"): "applications under review: the API's list above, in the caller's scope",
     ("POST", "/reviews/approve-batch"): "the API's approve-batch, tried above",
 }

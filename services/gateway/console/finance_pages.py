@@ -4,6 +4,7 @@ batches with the bank's file and results, reconciliation."""
 import base64
 from dataclasses import dataclass
 
+from services.gateway import units
 from services.gateway.auth import FINANCE, MONEY_READERS
 from services.gateway.backends import Backend
 from services.gateway.bank_files import bank_file
@@ -24,13 +25,18 @@ def donation_payload(form: dict) -> dict:
     payload = filled(form, "donor_id", "received_on", "external_ref")
     payload["amount_fen"] = fen_from_yuan(form, "amount_fen")
     payload["campaign_id"] = form.get("campaign_id") or None
-    return payload
+    return _with_unit(payload, form)
 
 
 def donor_payload(form: dict) -> dict:
     payload = filled(form, "name", "kind", "phone")
     payload["anonymous"] = form.get("anonymous") == "on"
-    return payload
+    return _with_unit(payload, form)
+
+
+def _with_unit(payload: dict, form: dict) -> dict:
+    """The unit chosen for the donor or the gift; none: the maker's own."""
+    return {**payload, "org_unit_id": form["org_unit_id"]} if form.get("org_unit_id") else payload
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ def donations_page(uses: Uses, visit, values=None, errors=None, problem=None, re
         donors={donor["donor_id"]: donor for donor in donors},
         campaigns=campaign_choices(uses.aid, visit.user.org_unit_id),
         kinds=DONOR_KINDS.items(),
+        org_units=units.choices(uses.db, visit.user.org_unit_id),
     )
 
 
