@@ -65,6 +65,21 @@ def fire_at_once(calls) -> list:
     return list(eventlet.GreenPool(len(calls)).imap(one, calls))
 
 
+def approved_at_once(api, token: str, application_ids: list[str]) -> tuple[collections.Counter, list]:
+    """Every application approved by the same reviewer at once: the outcomes counted ("approved", or the status and
+    error code), and the responses."""
+    responses = fire_at_once(
+        [
+            ("POST", f"{api.base_url}/api/v1/applications/{application_id}/approve", token, {})
+            for application_id in application_ids
+        ]
+    )
+    outcomes = collections.Counter(
+        "approved" if r.status_code == 200 else (r.status_code, r.json()["error"]["code"]) for r in responses
+    )
+    return outcomes, responses
+
+
 def test_fifty_approvals_at_once_spend_exactly_the_budget(config, runner_factory):
     api, served = start_cluster(config, runner_factory)
     staff = Staff(api)
@@ -74,16 +89,7 @@ def test_fifty_approvals_at_once_spend_exactly_the_budget(config, runner_factory
         for _ in range(50)
     ]
 
-    responses = fire_at_once(
-        [
-            ("POST", f"{api.base_url}/api/v1/applications/{application_id}/approve", staff.checker, {})
-            for application_id in ids
-        ]
-    )
-
-    outcomes = collections.Counter(
-        "approved" if r.status_code == 200 else (r.status_code, r.json()["error"]["code"]) for r in responses
-    )
+    outcomes, responses = approved_at_once(api, staff.checker, ids)
     assert outcomes == {"approved": 10, (409, "budget_exhausted"): 40}, [r.text for r in responses]
     figures = campaign(api, campaign_id)
     assert money(figures) == (10 * GRANT, 10 * GRANT, 0, 0)

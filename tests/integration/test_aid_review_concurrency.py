@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.aid_builders import Staff, application, campaign, counts, create_campaign, submitted, worker
 from tests.e2e.builders import new_user, own_tag
-from tests.integration.test_aid_concurrency import GRANT, fire_at_once, start_cluster
+from tests.integration.test_aid_concurrency import GRANT, approved_at_once, fire_at_once, start_cluster
 
 pytestmark = pytest.mark.parametrize("db_backend", ["postgres"])
 
@@ -35,16 +35,7 @@ def test_fifty_approvals_at_once_spend_exactly_a_districts_quota(config, runner_
         for _ in range(50)
     ]
 
-    responses = fire_at_once(
-        [
-            ("POST", f"{api.base_url}/api/v1/applications/{application_id}/approve", staff.checker, {})
-            for application_id in ids
-        ]
-    )
-
-    outcomes = collections.Counter(
-        "approved" if r.status_code == 200 else (r.status_code, r.json()["error"]["code"]) for r in responses
-    )
+    outcomes, responses = approved_at_once(api, staff.checker, ids)
     assert outcomes == {"approved": 10, (409, "budget_exhausted"): 40}, [r.text for r in responses]
     figures = campaign(api, campaign_id)
     assert figures["quotas"] == [
