@@ -64,7 +64,7 @@ def test_from_import_to_the_donors_trace(site, person, artifacts):
     page.click("nav >> text=审核")
     page.check(f"input[value='{application_id}']")
     page.click("button:has-text('批准选中的申请')")
-    assert "已批准 1 件" in page.inner_text("#batch-outcome")
+    assert "本级审核通过 1 件" in page.inner_text("#batch-outcome")
     checker.screenshot("batch-approved")
 
     public = person("public")

@@ -148,6 +148,9 @@ def test_approving_a_batch_reports_each_failure(aid_api):
         {"csrf_token": token, "application_ids": [first["application_id"], second["application_id"], "f" * 32]},
     )
     assert response.status_code == 200
-    assert "已批准 2 件，1 件未能批准" in response.text and "f" * 32 in response.text
+    assert (
+        "本级审核通过 2 件（最后一级通过的进入公示），1 件未能通过本级审核" in response.text
+        and "f" * 32 in response.text
+    )
     queue = response.text.split('id="batch-outcome"')[1]
     assert first["application_id"] not in queue and third["application_id"] in queue  # left the queue
