@@ -7,9 +7,6 @@ import io
 import random
 from datetime import UTC, datetime
 
-import psycopg2
-import psycopg2.extensions
-
 from bench import scope_rows
 from bench.scope_rows import Stream
 
@@ -77,22 +74,11 @@ def _application_chunks(tree: scope_rows.Tree, campaigns, counts: dict[int, int]
 
 
 def fill(url: str, tree: scope_rows.Tree, counts: dict[int, int], seed: int = 23) -> None:
-    """Campaigns of each year in `counts` and that many applications of each, committed, then VACUUM ANALYZE."""
+    """Campaigns of each year in `counts` and that many applications of each (scope_rows.bulk_load)."""
     rng = random.Random(seed)
-    green = psycopg2.extensions.get_wait_callback()
-    psycopg2.extensions.set_wait_callback(None)  # COPY refuses to run under eventlet's callback (shared/db.py)
-    connection = psycopg2.connect(url)
-    try:
-        with connection.cursor() as cursor:
-            campaigns = _campaigns(cursor, sorted(counts))
-            cursor.copy_expert(
-                f"COPY applications ({APPLICATION_COLUMNS}) FROM STDIN",
-                Stream(_application_chunks(tree, campaigns, counts, rng)),
-            )
-        connection.commit()
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    finally:
-        connection.close()
-        psycopg2.extensions.set_wait_callback(green)
+    with scope_rows.bulk_load(url) as cursor:
+        campaigns = _campaigns(cursor, sorted(counts))
+        cursor.copy_expert(
+            f"COPY applications ({APPLICATION_COLUMNS}) FROM STDIN",
+            Stream(_application_chunks(tree, campaigns, counts, rng)),
+        )

@@ -5,6 +5,7 @@ a search never opens it."""
 
 import io
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -122,19 +123,16 @@ def _worker_chunks(tree_: Tree, count: int, rng: random.Random, sealed: str, per
         yield "".join(lines).encode()
 
 
-def fill(url: str, count: int, seed: int = 19) -> Tree:
-    """The tree and `count` workers, committed, then VACUUM ANALYZE: the table as autovacuum leaves it after a load."""
-    rng, vault = random.Random(seed), Vault(b"bench-key")
-    sealed = seal(vault, "110105197506010017", "13900000000", "6222000000000000091")
+@contextmanager
+def bulk_load(url: str):
+    """A cursor to fill tables with, its rows committed after the block, then VACUUM ANALYZE: the tables as autovacuum
+    leaves them after a load."""
     green = psycopg2.extensions.get_wait_callback()
     psycopg2.extensions.set_wait_callback(None)  # COPY refuses to run under eventlet's callback (shared/db.py)
     connection = psycopg2.connect(url)
     try:
         with connection.cursor() as cursor:
-            made = tree(cursor, rng)
-            cursor.copy_expert(
-                f"COPY workers ({WORKER_COLUMNS}) FROM STDIN", Stream(_worker_chunks(made, count, rng, sealed))
-            )
+            yield cursor
         connection.commit()
         connection.autocommit = True
         with connection.cursor() as cursor:
@@ -142,4 +140,15 @@ def fill(url: str, count: int, seed: int = 19) -> Tree:
     finally:
         connection.close()
         psycopg2.extensions.set_wait_callback(green)
+
+
+def fill(url: str, count: int, seed: int = 19) -> Tree:
+    """The tree and `count` workers (bulk_load)."""
+    rng, vault = random.Random(seed), Vault(b"bench-key")
+    sealed = seal(vault, "110105197506010017", "13900000000", "6222000000000000091")
+    with bulk_load(url) as cursor:
+        made = tree(cursor, rng)
+        cursor.copy_expert(
+            f"COPY workers ({WORKER_COLUMNS}) FROM STDIN", Stream(_worker_chunks(made, count, rng, sealed))
+        )
     return made
