@@ -127,13 +127,13 @@ def _move_quota_money(session, campaign_id: str, kind: str, paid_for: list) -> N
     """The quotas' share of the movement, after the campaign's (whose row it has locked, as setting a quota does): a
     commitment counts against the quota covering each worker's unit (domain/quotas.py), only while it has enough left
     (budget_exhausted otherwise), and the application keeps which; a release or a payment moves the one it kept."""
+    units_with_quota = set(
+        session.execute(select(quotas.c.org_unit_id).where(quotas.c.campaign_id == campaign_id)).scalars()
+    )
+    if not units_with_quota:  # a quota is never taken away: no application of this campaign kept one
+        return
     ids = [application.application_id for application in paid_for]
     if kind == COMMIT:
-        units_with_quota = set(
-            session.execute(select(quotas.c.org_unit_id).where(quotas.c.campaign_id == campaign_id)).scalars()
-        )
-        if not units_with_quota:
-            return
         paths = session.execute(
             select(applications.c.application_id, applications.c.path).where(applications.c.application_id.in_(ids))
         ).all()
