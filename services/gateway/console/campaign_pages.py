@@ -20,7 +20,6 @@ AMOUNT_KEYS = {**CATEGORIES, **LEVELS}
 CAMPAIGNS_SHOWN = 100
 BATCHES_SHOWN = 50
 CHOICES = 500
-UNITS_LISTED = 500
 
 
 def campaign_payload(form: dict) -> dict:
@@ -49,7 +48,6 @@ def campaign_choices(aid: Backend, scope: str | None) -> list[tuple[str, str]]:
 class Uses:
     db: object
     aid: Backend
-    registry: Backend
 
 
 area = Area(Uses)
@@ -114,10 +112,7 @@ def campaign_page(uses, visit, campaign_id, errors=None, problem=None, notice=No
     here (finance_pages), an admin sets quotas for the units of its subtree."""
     aid = uses.aid
     campaign = aid.call("get_campaign", campaign_id, visit.user.org_unit_id)
-    unit_choices = []
-    if visit.user.role == "admin":
-        subtree = uses.registry.call("list_org_units", {"per_page": UNITS_LISTED}, visit.user.org_unit_id)["items"]
-        unit_choices = [(unit["org_unit_id"], unit["name"]) for unit in subtree]
+    unit_choices = units.choices(uses.db, visit.user.org_unit_id) if visit.user.role == "admin" else []
     named = [campaign["org_unit_id"], *(quota["org_unit_id"] for quota in campaign["quotas"])]
     batches = []
     if visit.user.role in MONEY_READERS:
