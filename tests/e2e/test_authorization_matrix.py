@@ -234,6 +234,8 @@ CHILD_SEES = {
     ("GET", "/api/v1/campaigns?per_page=500"),
 }
 CHILD_FORBIDDEN = {("POST", "/api/v1/campaigns/{campaign_id}/quotas")}
+# What a donor's account reads of its own donor from any unit (the campaigns it sees are its unit's, as staff's are).
+DONOR_OWN = {("GET", "/api/v1/donors/{donor_id}"), ("GET", "/api/v1/donors/{donor_id}/trace")}
 APPROVE_BATCH = ("POST", "/api/v1/applications/approve-batch")  # each id's outcome: not_found out of scope
 # Counts by status: the first unit's application is counted for the units whose scope holds it, and the units below
 # the root read only the figures of their subtree's records.
@@ -310,7 +312,8 @@ class Matrix:
     def reaches(self, viewpoint: str, operation, role: str | None = None) -> bool:
         """Whether that unit's users (of that role) reach the first unit's record through the operation. A donor's
         account reads its own donor, which every World's donor account names, from any unit."""
-        return viewpoint in ("own", "parent") or (viewpoint == "child" and operation in CHILD_SEES) or role == "donor"
+        own_donor = role == "donor" and operation in DONOR_OWN
+        return viewpoint in ("own", "parent") or (viewpoint == "child" and operation in CHILD_SEES) or own_donor
 
     def on_records(self, viewpoint: str) -> None:
         for (method, path), body in ON_RECORD.items():
@@ -438,6 +441,8 @@ CONSOLE_LISTS = {
     ("GET", "/workers"): "worker_id",
     ("POST", "/workers"): "worker_id",  # searched by the worker's ID number
     ("GET", "/change-requests"): "change_request_id",
+    ("GET", "/notifications?worker_id=<worker_id>"): "notification_id",
+    ("GET", "/sms/opt-outs"): "worker_id",
     ("GET", "/campaigns"): "campaign_id",
     ("GET", "/applications/new"): "campaign_id",
     ("GET", "/donations"): "external_ref",
