@@ -1,5 +1,9 @@
 """A backend service's figures for the gateway's /metrics, as Prometheus exposition text.
 
+The whole system's figures go to Prometheus and the root's users; a unit's users get only the service's figures of
+records (`extra`), counted among those its scope rule keeps (`within`): the outbox, inbox and parking figures are the
+whole system's and cannot be told apart by unit, so they are left out for them.
+
 Most figures are read from the service's database and from the broker when asked (outbox backlog,
 events relayed, events handled, parked messages, and whatever the service adds), so every instance
 of a service gives the same answer and running several changes nothing. The few only a process can
@@ -16,7 +20,7 @@ from kombu import Connection
 from nameko.extensions import DependencyProvider
 from prometheus_client import CollectorRegistry, Counter, disable_created_metrics, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from shared.config import setting
 from shared.retry import parking_queue
@@ -100,7 +104,8 @@ def parked_figures(amqp_uri: str, queue_names):
 
 
 class ServiceFigures(DependencyProvider):
-    """`self.<name>(session)` is the service's exposition text; `extra(session)` adds its own families."""
+    """`self.<name>.everything(session)` is the service's exposition text, `self.<name>.within(session, seen)` a unit's
+    users'; `extra(session, seen)` gives its own families of records, counted among those the condition `seen` keeps."""
 
     def __init__(self, service: str, outbox=None, inbox=None, extra=None):
         self.service = service
@@ -113,16 +118,16 @@ class ServiceFigures(DependencyProvider):
         self.parking_queues = [parking_queue(queue.name).name for queue in consumer_queues(self.container.service_cls)]
 
     def get_dependency(self, worker_ctx):
-        return self.exposition
+        return self
 
-    def exposition(self, session) -> str:
+    def everything(self, session) -> str:
         families = []
         if self.outbox is not None:
             families += outbox_figures(session, self.outbox)
         if self.inbox is not None:
             families += inbox_figures(session, self.inbox)
         if self.extra is not None:
-            families += self.extra(session)
+            families += self.extra(session, true())
         session.rollback()
         if self.parking_queues:
             try:
@@ -130,3 +135,9 @@ class ServiceFigures(DependencyProvider):
             except Exception as exc:  # the broker's figures are left out; the database's still count
                 log.warning("could not count parked messages (%s: %s)", type(exc).__name__, exc)
         return exposition(Families(families), process_counters(self.service).registry)
+
+    def within(self, session, seen) -> str:
+        """The figures of the records the scope rule's condition `seen` keeps, and nothing else."""
+        families = self.extra(session, seen) if self.extra is not None else []
+        session.rollback()
+        return exposition(Families(families))

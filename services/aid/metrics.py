@@ -7,8 +7,10 @@ from services.aid.domain.statuses import STATUSES
 from services.aid.models import applications
 
 
-def application_figures(session):
-    by_status = dict(session.execute(select(applications.c.status, func.count()).group_by(applications.c.status)).all())
+def application_figures(session, seen):
+    """Applications by status, among those the scope rule's condition `seen` keeps (scope.applications_seen)."""
+    counted = select(applications.c.status, func.count()).where(seen).group_by(applications.c.status)
+    by_status = dict(session.execute(counted).all())
     family = GaugeMetricFamily("hardship_applications", "Applications by status", labels=["status"])
     for status in STATUSES:
         family.add_metric([status], by_status.get(status, 0))

@@ -2,7 +2,8 @@
 queries apply. A caller's scope is given by its unit's path (shared/org_paths.py; EVERYWHERE for the root's users);
 a record's unit is a column holding a unit id, NULL meaning the root; an application keeps its worker's unit path.
 Campaigns are seen from below their unit too (a district files for the city's campaign); donors and donations (by
-the receiving unit) and batches (by their campaign's unit) only within the caller's subtree."""
+the receiving unit) and batches (by their campaign's unit) only within the caller's subtree. A donor's own account is
+not staff: it sees its donor and that donor's gifts, wherever they and the account's unit lie, and no other donor."""
 
 from sqlalchemy import ColumnElement, or_, select, true
 
@@ -55,11 +56,17 @@ def batches_seen(scope_path: str) -> ColumnElement[bool]:
     return batches.c.campaign_id.in_(select(campaigns.c.campaign_id).where(campaigns_owned(scope_path)))
 
 
-def donors_seen(scope_path: str) -> ColumnElement[bool]:
-    """A donor is seen in the scope of the unit that took them on."""
+def donors_seen(scope_path: str | None, own_donor: str | None = None) -> ColumnElement[bool]:
+    """A donor is seen in the scope of the unit that took them on; by a donor's own account (`own_donor`: its donor)
+    that donor alone, whatever the scope (None: none)."""
+    if own_donor is not None:
+        return donors.c.donor_id == own_donor
     return below(donors.c.org_unit_id, scope_path)
 
 
-def donations_seen(scope_path: str) -> ColumnElement[bool]:
-    """A gift is seen in the scope of the unit that received it."""
+def donations_seen(scope_path: str | None, own_donor: str | None = None) -> ColumnElement[bool]:
+    """A gift is seen in the scope of the unit that received it; by a donor's own account (`own_donor`: its donor)
+    that donor's gifts alone, whatever the scope (None: none)."""
+    if own_donor is not None:
+        return donations.c.donor_id == own_donor
     return below(donations.c.org_unit_id, scope_path)

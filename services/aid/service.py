@@ -104,8 +104,12 @@ class AidService:
         return "ok"
 
     @rpc
-    def metrics(self):
-        return self.figures(self.db)
+    def metrics(self, scope=None):
+        """The whole system's figures (scope None: Prometheus and the root's users, as the gateway decides); for a
+        unit's users (`scope`: their unit) the applications of their subtree only."""
+        if scope is None:
+            return self.figures.everything(self.db)
+        return self.figures.within(self.db, scope_rule.applications_seen(self.scope_path(scope)))
 
     def unit_from_registry(self, org_unit_id):
         return self.registry.get_org_unit(org_unit_id, None)
@@ -227,14 +231,21 @@ class AidService:
         """The body with the unit its new record belongs to: the one it names, in the caller's scope, or theirs."""
         return {**data, "org_unit_id": units.owner(self.db, data.get("org_unit_id"), scope, self.unit_from_registry)}
 
-    # Donors and gifts are scoped by the unit that took them on, batches by their campaign's (scope.py).
+    # Donors and gifts are scoped by the unit that took them on, batches by their campaign's (scope.py); `own_donor` is
+    # the donor of a donor's own account, which sees that donor alone.
     @rpc
     def create_donor(self, payload, actor, scope):
         return funds.create_donor(self.db, self.vault, self.owned(load_or_400(DonorSchema(), payload), scope), actor)
 
+    def reader_scope(self, scope, own_donor):
+        """The scope path of a staff caller; a donor's own account (`own_donor`: its donor) is not scoped by its unit
+        (scope.donors_seen)."""
+        return None if own_donor is not None else self.scope_path(scope)
+
     @rpc
-    def get_donor(self, donor_id, scope):
-        return funds.donor_view(funds.load_donor(self.db, donor_id, scope_rule.donors_seen(self.scope_path(scope))))
+    def get_donor(self, donor_id, scope, own_donor=None):
+        seen = scope_rule.donors_seen(self.reader_scope(scope, own_donor), own_donor)
+        return funds.donor_view(funds.load_donor(self.db, donor_id, seen))
 
     @rpc
     def list_donors(self, query, scope):
@@ -269,8 +280,8 @@ class AidService:
         return {"allocation": allocation, "created": created}
 
     @rpc
-    def donor_trace(self, donor_id, scope):
-        return trace.donor_trace(self.db, donor_id, self.scope_path(scope))
+    def donor_trace(self, donor_id, scope, own_donor=None):
+        return trace.donor_trace(self.db, donor_id, self.reader_scope(scope, own_donor), own_donor)
 
     @rpc
     def public_receipt(self, receipt_no, verification_code):

@@ -15,12 +15,15 @@ from shared.errors import not_found
 DONOR_TRACE, RECEIPT = DonorTraceSchema(), ReceiptSchema()
 
 
-def donor_trace(session, donor_id: str, scope_path: str = org_paths.EVERYWHERE) -> dict:
-    """Where the donor's money went, for a caller whose scope holds the donor (scope.py)."""
-    load_donor(session, donor_id, scope.donors_seen(scope_path))
+def donor_trace(
+    session, donor_id: str, scope_path: str | None = org_paths.EVERYWHERE, own_donor: str | None = None
+) -> dict:
+    """Where the donor's money went: the gifts the caller sees (scope.py), for a caller who sees the donor; a donor's
+    own account (`own_donor`) sees every gift of its donor."""
+    load_donor(session, donor_id, scope.donors_seen(scope_path, own_donor))
     gifts = session.execute(
         select(donations)
-        .where(donations.c.donor_id == donor_id)
+        .where(donations.c.donor_id == donor_id, scope.donations_seen(scope_path, own_donor))
         .order_by(donations.c.received_on, donations.c.created_at)
     ).all()
     paid = session.execute(

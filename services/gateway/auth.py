@@ -37,6 +37,12 @@ class User:
     def actor(self) -> str:
         return f"{self.role}:{self.user_id}"
 
+    @property
+    def own_donor(self) -> str | None:
+        """The donor a donor's account reads, and nothing else, whatever its unit (aid's scope rule); None for staff,
+        who read by their unit."""
+        return self.donor_id if self.role == "donor" else None
+
 
 BOOTSTRAP_ADMIN = User(user_id=BOOTSTRAP_ADMIN_ID, name="HARDSHIP_ADMIN_TOKEN", role="admin")
 METRICS_SCRAPER = User(

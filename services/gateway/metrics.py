@@ -4,6 +4,10 @@ The gateway's figures (HTTP requests, RPC calls, refusals) are this process's: w
 instances, scrape each. The backend services answer a `metrics` RPC with figures read from their
 databases and the broker, the same whichever instance answers; a service that does not answer in
 time is left out and shows `hardship_service_metrics_up{service=...} 0`.
+
+That is what Prometheus (METRICS_TOKEN) and the root's users read. A unit's admins and auditors read only the figures
+of the records in their subtree, which each service counts in its query by its scope rule; the gateway's own figures
+and the services' outbox, inbox and parking figures belong to the whole system and are left out for them.
 """
 
 import time
@@ -106,12 +110,13 @@ def merged(family_lists) -> list:
     return list(by_name.values())
 
 
-def scrape(proxies: dict) -> str:
-    """The exposition text: the gateway's figures, then every service's that answered in time."""
+def scrape(proxies: dict, scope: str | None = None) -> str:
+    """The exposition text: for the whole system (scope None), the gateway's figures, then every service's that
+    answered in time; for a unit's users (`scope`: their unit), the services' figures of that unit's subtree only."""
     replies = {}
     for service, proxy in proxies.items():
         try:
-            replies[service] = proxy.metrics.call_async()
+            replies[service] = proxy.metrics.call_async(scope)
         except UnknownService:  # not started: no queue to send to
             pass
     deadline = time.monotonic() + SCRAPE_TIMEOUT_SECONDS
@@ -122,6 +127,7 @@ def scrape(proxies: dict) -> str:
             with eventlet.Timeout(max(0.0, deadline - time.monotonic())):
                 answered.append(with_service_label(replies[service].result(), service))
             up.add_metric([service], 1)
-        except (KeyError, eventlet.Timeout, RemoteError):  # not started, too slow, or failed
+        except (KeyError, eventlet.Timeout, RemoteError, ServiceError):  # not started, too slow, failed or refused
             up.add_metric([service], 0)
-    return exposition(REGISTRY, Families([up, *merged(answered)]))
+    own = [REGISTRY] if scope is None else []
+    return exposition(*own, Families([up, *merged(answered)]))

@@ -4,6 +4,8 @@ An account keeps only its unit's id; the unit's path is in the gateway's copy of
 is one prefix condition on that path, taken as a semi-join (the account's unit among the subtree's units), which the
 count, the page and the lookup before a change all carry. An account out of scope is answered as one that does not
 exist.
+
+The same copy tells whether a user sees the whole system (the root's users), which /metrics asks.
 """
 
 from services.gateway.models import org_units, users
@@ -19,3 +21,10 @@ def scope_path(session, admin_unit: str | None) -> str | None:
 def accounts_within(session, admin_unit: str | None):
     """The WHERE condition on users that keeps the accounts in the admin's subtree."""
     return org_unit_copy.in_subtree(org_units, users.c.org_unit_id, scope_path(session, admin_unit))
+
+
+def sees_everything(session, unit: str | None) -> bool:
+    """Whether the users of that unit see the whole system: the root's (None: the root, not learnt yet, as for the
+    bootstrap admin and METRICS_TOKEN). A unit the gateway has not learnt yet is not taken for the root."""
+    path = scope_path(session, unit)
+    return path is not None and not org_paths.ancestors(path)

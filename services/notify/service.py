@@ -91,8 +91,12 @@ class NotifyService:
         return "ok"
 
     @rpc
-    def metrics(self):
-        return self.figures(self.db)
+    def metrics(self, scope=None):
+        """The whole system's figures (scope None: Prometheus and the root's users, as the gateway decides); for a
+        unit's users (`scope`: their unit) the text messages of their subtree's workers only."""
+        if scope is None:
+            return self.figures.everything(self.db)
+        return self.figures.within(self.db, scope_rule.messages_seen(self.scope_path(scope)))
 
     def unit_from_registry(self, org_unit_id):
         return self.registry.get_org_unit(org_unit_id, None)

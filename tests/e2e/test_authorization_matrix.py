@@ -9,14 +9,16 @@ The scope tables after it say how each operation and each console page meets a r
 `own` unit, scope_builders.World): named in its path, named in its body, in a list, or not at all (and why). Each is
 tried by every role that may call it from the own unit, from the root above it (`parent`), from a base union below it
 (`child`) and from another district (`sibling`): the own unit and the root reach the record; the sibling and the child
-find nothing (404, absent from lists and counts), except that a campaign is seen from below its unit. Every answer the
-sibling gets is scanned for the own unit's worker's name and numbers, masked or not.
+find nothing (404, absent from lists and counts), except that a campaign is seen from below its unit and that a donor's
+account reads its own donor (the own unit's) from any unit. Every answer the sibling gets is scanned for the own unit's
+worker's name and numbers, masked or not.
 """
 
 import re
 import uuid
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from services.gateway.console.pages import PAGES
 from tests.e2e import aid_builders
@@ -232,10 +234,15 @@ CHILD_SEES = {
     ("GET", "/api/v1/campaigns?per_page=500"),
 }
 CHILD_FORBIDDEN = {("POST", "/api/v1/campaigns/{campaign_id}/quotas")}
+# What a donor's account reads of its own donor from any unit (the campaigns it sees are its unit's, as staff's are).
+DONOR_OWN = {("GET", "/api/v1/donors/{donor_id}"), ("GET", "/api/v1/donors/{donor_id}/trace")}
 APPROVE_BATCH = ("POST", "/api/v1/applications/approve-batch")  # each id's outcome: not_found out of scope
+# Counts by status: the first unit's application is counted for the units whose scope holds it, and the units below
+# the root read only the figures of their subtree's records.
+METRICS = ("GET", "/metrics")
+SUBTREE_FIGURES = {"hardship_service_metrics_up", "hardship_applications", "hardship_sms_messages"}
 NOT_SCOPED = {
     ("GET", "/health"): "public",
-    ("GET", "/metrics"): "figures by status, no record named",
     ("GET", "/api/v1/openapi.json"): "public",
     ("GET", "/api/v1/docs"): "public",
     ("POST", "/api/v1/workers/import"): "a sheet's unions are resolved in the caller's scope (test_worker_scope.py)",
@@ -256,7 +263,7 @@ def allowed_roles(method: str, path: str) -> tuple[str, ...]:
 
 def test_the_scope_tables_cover_every_operation_once():
     lists = [(method, path.split("?")[0]) for method, path in LISTS]
-    classified = [*ON_RECORD, *IN_BODY, *lists, APPROVE_BATCH, *NOT_SCOPED]
+    classified = [*ON_RECORD, *IN_BODY, *lists, APPROVE_BATCH, METRICS, *NOT_SCOPED]
     assert len(classified) == len(set(classified)) and set(classified) == set(ALLOWED)
 
 
@@ -302,15 +309,17 @@ class Matrix:
             shown = answer.text[:200] if answer.text.startswith("{") else re.sub(r"\s+", " ", answer.text)[-300:]
             self.wrong.append(f"{method} {path} as {role} of the {viewpoint} unit: {answer.status_code} {shown}")
 
-    def reaches(self, viewpoint: str, operation) -> bool:
-        """Whether that unit's users reach the first unit's record through the operation."""
-        return viewpoint in ("own", "parent") or (viewpoint == "child" and operation in CHILD_SEES)
+    def reaches(self, viewpoint: str, operation, role: str | None = None) -> bool:
+        """Whether that unit's users (of that role) reach the first unit's record through the operation. A donor's
+        account reads its own donor, which every World's donor account names, from any unit."""
+        own_donor = role == "donor" and operation in DONOR_OWN
+        return viewpoint in ("own", "parent") or (viewpoint == "child" and operation in CHILD_SEES) or own_donor
 
     def on_records(self, viewpoint: str) -> None:
         for (method, path), body in ON_RECORD.items():
             for role in tried(viewpoint, allowed_roles(method, path)):
                 answer = self.call(viewpoint, role, method, filled(path, self.ids), filled(body, self.ids))
-                if self.reaches(viewpoint, (method, path)):
+                if self.reaches(viewpoint, (method, path), role):
                     ok = answer.status_code not in (401, 403, 404) and answer.status_code < 500
                 elif viewpoint == "child" and (method, path) in CHILD_FORBIDDEN:
                     ok = answer.status_code == 403
@@ -364,6 +373,18 @@ class Matrix:
                 counted = sum(answer.json()["counts"].values())
                 self.expect(counted == (viewpoint != "child"), viewpoint, role, "GET", path + " (counts)", answer)
 
+    def metrics(self, viewpoint: str) -> None:
+        """The applications on /metrics: the own unit counts its one, the root it among every test's; the child and
+        the sibling none (their subtrees hold no other record); below the root, nothing but the subtree's figures."""
+        for role in tried(viewpoint, allowed_roles(*METRICS)):
+            answer = self.call(viewpoint, role, *METRICS)
+            families = list(text_string_to_metric_families(answer.text)) if answer.status_code == 200 else []
+            counted = sum(s.value for f in families if f.name == "hardship_applications" for s in f.samples)
+            names = {family.name for family in families if family.samples}
+            ok = counted >= 1 if viewpoint == "parent" else counted == (1 if viewpoint == "own" else 0)
+            ok = ok and (viewpoint == "parent" or names <= SUBTREE_FIGURES and "hardship_applications" in names)
+            self.expect(ok, viewpoint, role, *METRICS, answer)
+
 
 def assert_nothing_personal(world: World, bodies: list[str]) -> None:
     """None of the bodies holds the first unit's worker's name or numbers, in full or masked."""
@@ -385,7 +406,7 @@ CONSOLE_ON_RECORD = {
     ("GET", "/batches/<batch_id>"): None,
     ("GET", "/batches/<batch_id>/file"): None,
     ("POST", "/batches/<batch_id>/results"): "application_id,result,bank_ref,reason\n",
-    ("GET", "/trace"): None,  # the donor account's own donor, the first unit's
+    ("GET", "/trace"): None,  # the donor account's own donor, the first unit's, read from any unit
     ("GET", "/reports?org_unit_id=<org_unit_id>"): None,
     ("POST", "/users/<user_id>/revoke"): {"reason": "核查"},
     ("POST", "/users/<user_id>/token"): {},
@@ -420,6 +441,8 @@ CONSOLE_LISTS = {
     ("GET", "/workers"): "worker_id",
     ("POST", "/workers"): "worker_id",  # searched by the worker's ID number
     ("GET", "/change-requests"): "change_request_id",
+    ("GET", "/notifications?worker_id=<worker_id>"): "notification_id",
+    ("GET", "/sms/opt-outs"): "worker_id",
     ("GET", "/campaigns"): "campaign_id",
     ("GET", "/applications/new"): "campaign_id",
     ("GET", "/donations"): "external_ref",
@@ -512,7 +535,7 @@ class ConsoleMatrix(Matrix):
             for role in tried(viewpoint, page_roles(method, url)):
                 answer = self.visit(viewpoint, role, method, url, form)
                 reaches = viewpoint in ("own", "parent") or viewpoint == "child" and (method, url) in CONSOLE_CHILD_SEES
-                if reaches:
+                if reaches or role == "donor":  # its own donor's trace, from any unit
                     ok = answer.status_code not in (401, 403, 404) and answer.status_code < 500
                 elif viewpoint == "child" and (method, url) in CONSOLE_CHILD_FORBIDDEN:
                     ok = answer.status_code == 403
@@ -551,6 +574,7 @@ def test_every_unit_reaches_exactly_the_records_of_its_scope_over_the_api_and_th
             assert renamed.status_code == 200, renamed.text
         matrix.lists(viewpoint)
         matrix.counts(viewpoint)
+        matrix.metrics(viewpoint)
         matrix.list_pages(viewpoint)
         matrix.on_records(viewpoint)
         matrix.in_bodies(viewpoint)

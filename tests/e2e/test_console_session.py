@@ -125,9 +125,22 @@ def test_pages_need_sign_in_and_the_right_role(system):
 @pytest.mark.parametrize(
     "role, shown, hidden",
     [
-        ("caseworker", ["/workers", "/reviews", "/imports", "/change-requests"], ["/users", "/donations", "/trace"]),
-        ("finance", ["/donations", "/batches", "/reconciliation"], ["/reviews", "/users", "/imports"]),
-        ("donor", ["/trace"], ["/workers", "/donations", "/users", "/change-requests"]),
+        (
+            "caseworker",
+            ["/workers", "/reviews", "/imports", "/change-requests", "/notifications", "/sms/opt-outs"],
+            ["/users", "/donations", "/trace"],
+        ),
+        (
+            "finance",
+            ["/donations", "/batches", "/reconciliation", "/notifications"],
+            ["/reviews", "/users", "/imports"],
+        ),
+        ("auditor", ["/notifications", "/sms/opt-outs"], ["/reviews", "/users", "/donations", "/trace"]),
+        (
+            "donor",
+            ["/trace"],
+            ["/workers", "/donations", "/users", "/change-requests", "/notifications", "/sms/opt-outs"],
+        ),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_do(system, role, shown, hidden):

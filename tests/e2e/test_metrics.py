@@ -12,9 +12,10 @@ from shared.events import exchange_name
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import create_campaign, start_system, submitted, worker
-from tests.e2e.builders import assert_error
+from tests.e2e.builders import assert_error, new_user
 from tests.e2e.conftest import Api
 from tests.e2e.metrics_scrape import scrape, value
+from tests.e2e.scope_builders import branch, filed  # noqa: F401  (branch: a fixture)
 from tests.fakes.events import sample
 from tests.fakes.sheets import UNIONS
 from tests.integration.conftest import wait_until
@@ -189,3 +190,45 @@ def test_metrics_need_an_admin_or_auditor_token_or_the_metrics_token(live):
     for token in ("scrape-secret", ADMIN_TOKEN, api.token_for("auditor")):
         assert value(scrape(api, token=token), "hardship_service_metrics_up", service="aid") == 1
     assert_error(api.get("/api/v1/workers", token="scrape-secret"), 403, "forbidden")  # it reads /metrics only
+
+
+UNITS_READ = {"hardship_service_metrics_up", "hardship_applications", "hardship_sms_messages"}
+
+
+def by_name(samples: dict, name: str) -> dict:
+    """{status: value} of one series of a scrape."""
+    return {dict(labels).get("status"): v for (sample, labels), v in samples.items() if sample == name}
+
+
+def test_a_units_readers_get_the_figures_of_their_subtree_only(aid_api, branch):
+    """The root reads the whole system; the district its base unions' application and SMS; the mill's sibling, the
+    works, none of the mill's, and nobody below the root the gateway's own or the bus's figures."""
+    units = branch["units"]
+    readers = {
+        "district": new_user(aid_api, "auditor", org_unit_id=units["district"]["org_unit_id"])["token"],
+        "mill": new_user(aid_api, "admin", org_unit_id=units["mill"]["org_unit_id"])["token"],
+        "works": new_user(aid_api, "admin", org_unit_id=units["works"]["org_unit_id"])["token"],
+    }
+    campaign = create_campaign(aid_api, org_unit_id=units["district"]["org_unit_id"])
+    filed(aid_api, branch, campaign["campaign_id"], "mill")
+
+    def district_settled():
+        samples = scrape(aid_api, token=readers["district"])
+        return samples if sum(by_name(samples, "hardship_sms_messages").values()) == 1 else None
+
+    district = wait_until(district_settled, timeout=30)
+    applications = by_name(district, "hardship_applications")
+    assert applications.pop("submitted") == 1 and set(applications.values()) == {0}
+    assert by_name(scrape(aid_api, token=readers["mill"]), "hardship_applications")["submitted"] == 1
+    works = scrape(aid_api, token=readers["works"])
+    assert set(by_name(works, "hardship_applications").values()) == {0}
+    assert by_name(works, "hardship_sms_messages") == {}
+    assert {name for name, _labels in district} == UNITS_READ
+    assert {name for name, _labels in works} == UNITS_READ - {"hardship_sms_messages"}  # a status per message kept
+    for samples in (district, works):
+        assert {dict(labels)["service"] for name, labels in samples} == {"registry", "aid", "notify"}
+
+    root = scrape(aid_api)
+    assert by_name(root, "hardship_applications")["submitted"] >= 1
+    assert value(root, "hardship_outbox_unpublished", service="aid") is not None
+    assert any(name == "hardship_http_requests_total" for name, _labels in root)

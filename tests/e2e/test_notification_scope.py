@@ -2,11 +2,14 @@
 acts on those of their own unit and the units below it only; one out of scope answers as one that does not exist and
 is in no list or total, and moves with its worker's file."""
 
+import re
+
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import create_campaign
 from tests.e2e.builders import assert_error
 from tests.e2e.conftest import ADMIN_TOKEN
 from tests.e2e.console_client import signed_in
+from tests.e2e.notify_builders import movable_clock  # noqa: F401  (a fixture)
 from tests.e2e.scope_builders import branch, filed, moved_to  # noqa: F401  (branch: a fixture)
 from tests.integration.conftest import wait_until
 
@@ -78,3 +81,42 @@ def test_messages_and_opt_outs_follow_their_worker_to_another_union(aid_api, bra
     assert listed(aid_api, branch["tokens"]["mill"], f"application_id={mills}") == ([], 0)
     works_opt_outs = aid_api.get(OPT_OUTS, token=branch["tokens"]["works"]).json()["items"]
     assert worker_id in {item["worker_id"] for item in works_opt_outs}
+
+
+def test_the_consoles_message_and_opt_out_pages_list_the_visitors_scope_only(aid_api, branch, movable_clock):
+    """短信记录 and 短信退订: the API's filters and lists, in the visitor's scope, phones masked by the one rule (the
+    clock in the daytime: the message is sent, out of quiet hours, and carries its number)."""
+    campaign_id = create_campaign(aid_api, org_unit_id=branch["units"]["district"]["org_unit_id"])["campaign_id"]
+    mills = filed(aid_api, branch, campaign_id, "mill")
+    worker = branch["workers"]["mill"]
+    sent = wait_until(
+        lambda: next((m for m in listed(aid_api, ADMIN_TOKEN, f"application_id={mills}")[0] if m["phone"]), None), 30
+    )
+    assert sent["phone"] == worker["phone"]  # notify masks the number as the registry does
+    consoles = {label: signed_in(aid_api.base_url, branch["tokens"][label]) for label in ("mill", "district", "works")}
+    row = f'id="notification-{sent["notification_id"]}"'
+
+    def page(label: str, path: str):
+        answer = consoles[label].get(path)
+        assert answer.status_code == 200, answer.text[-500:]
+        return answer.text
+
+    district = page("district", "/notifications")  # the district's fresh subtree: its one message on the first page
+    assert row in district and worker["phone"] in district and "申请已受理" in district and "已发送" in district
+    assert not re.search(r"(?<!\d)1\d{10}(?!\d)", district)  # no phone number in full
+    mine = f"/notifications?worker_id={worker['worker_id']}"
+    assert row in page("mill", mine + "&template=submitted&status=sent")
+    assert row not in page("mill", mine + "&template=rejected") and "没有符合条件的短信" in page(
+        "mill", mine + "&status=failed"
+    )
+    assert row not in page("works", mine) and row not in page("works", "/notifications")
+    refused = consoles["mill"].get("/notifications?status=lost")
+    assert refused.status_code == 400 and "未知的短信状态" in refused.text
+
+    opt_out = f"/api/v1/workers/{worker['worker_id']}/sms-opt-out"
+    assert aid_api.post(opt_out, json={"reason": "本人电话要求"}, token=branch["tokens"]["mill"]).status_code == 200
+    listed_opt_out = f'id="opt-out-{worker["worker_id"]}"'
+    for label in ("mill", "district"):
+        shown = page(label, "/sms/opt-outs")
+        assert listed_opt_out in shown and "本人电话要求" in shown and "工作人员登记" in shown
+    assert listed_opt_out not in page("works", "/sms/opt-outs")

@@ -136,3 +136,38 @@ def test_the_union_tree_page_nests_each_unit_under_its_parent_from_the_top_of_th
     assert [child["unit"]["name"] for child in top["children"]] == ["factory", "school"]
     assert [child["unit"]["name"] for child in top["children"][0]["children"]] == ["mill"]
     assert tree([]) == []
+
+
+def test_the_message_log_pages_on_with_its_filters_and_names_each_code_in_chinese():
+    from services.gateway.console.render import environment
+
+    message = {
+        "notification_id": "n1",
+        "application_id": "a1",
+        "worker_id": "w1",
+        "template": "payment_failed",
+        "phone": "138****8000",
+        "text": "【工会帮扶】您的补助转账未成功",
+        "status": "failed",
+        "provider": "aliyun",
+        "attempts": 3,
+        "last_error": "isv.MOBILE_NUMBER_ILLEGAL",
+        "created_at": "2031-08-11T01:30:00+00:00",
+    }
+    filters = {"application_id": "", "worker_id": "w1", "template": "", "status": "failed"}
+    shown = environment.get_template("notifications.html").render(
+        listing={"items": [message], "total": 120, "page": 2, "per_page": 50},
+        filters=filters,
+        errors={},
+        templates=[("payment_failed", "发放失败")],
+        statuses=[("failed", "发送失败")],
+        nav=[],
+        visit=None,
+    )
+    row = shown[shown.index('id="notification-n1"') :]
+    assert "138****8000" in row and "发放失败" in row and "发送失败" in row and "2031-08-11 09:30" in row
+    for page in (1, 3):  # the filters kept from page to page
+        assert (
+            f'href="/notifications?application_id=&amp;worker_id=w1&amp;template=&amp;status=failed&amp;page={page}"'
+            in shown
+        )

@@ -15,6 +15,7 @@ from services.gateway.health import HealthReports, check
 from services.gateway.http import json_response, query_args
 from services.gateway.routes import JSON_BODY, Area
 from services.gateway.schemas import NoFieldsSchema, UserCreateSchema
+from services.gateway.scope import sees_everything
 from shared.schemas import PagedQuerySchema, load_or_400
 
 
@@ -53,12 +54,15 @@ def health(uses: Uses, request, _user):
     roles=METRICS_READERS,
     summary="运行指标（Prometheus 文本格式）",
     tags=("运维",),
-    description="网关自身与各服务（registry、aid、notify）的指标。Prometheus 可用 METRICS_TOKEN 作为 Bearer 令牌抓取。",
+    description="网关自身与各服务（registry、aid、notify）的指标。Prometheus 可用 METRICS_TOKEN 作为 Bearer 令牌抓取。"
+    "METRICS_TOKEN 与根组织的账号看到全系统的指标；下级组织的管理员、审计只看到本组织及其下级组织的申请数与短信数（按状态），"
+    "网关自身、事件收发与死信队列等无法按组织区分的指标不向他们提供。",
     responses={200: answers.METRICS_TEXT},
 )
 def metrics_exposition(uses: Uses, request, user):
+    scope = None if sees_everything(uses.db, user.org_unit_id) else user.org_unit_id
     uses.db.rollback()  # as in Backend.call: no connection held while the services answer
-    text = metrics.scrape({name: backend.proxy for name, backend in uses.backends.items()})
+    text = metrics.scrape({name: backend.proxy for name, backend in uses.backends.items()}, scope)
     return Response(text, 200, content_type=metrics.CONTENT_TYPE)
 
 

@@ -45,8 +45,9 @@ IN_SCOPE = "只涉及本人所属组织及其下级组织的记录（捐赠人�
 
 
 def require_own_donor(user, donor_id: str) -> None:
-    """A donor sees only their own record; staff roles see every donor (read-only for the auditor)."""
-    if user.role == "donor" and user.donor_id != donor_id:
+    """A donor's account asks for its own record alone (403 for another's, a role's limit); which records each caller
+    sees is aid's scope rule (a donor's own account: its donor, whatever its unit)."""
+    if user.own_donor not in (None, donor_id):
         raise ServiceError("forbidden", "捐赠人只能查看自己的捐赠去向", 403)
 
 
@@ -86,13 +87,13 @@ def create_donor(uses: Uses, request, user):
     roles=DONOR_READERS,
     summary="一位捐赠人",
     tags=FUNDS,
-    description=IN_SCOPE + "捐赠人账号只能查看自己。",
+    description=IN_SCOPE + "捐赠人账号只能查看自己，不论账号属于哪个组织。",
     responses={200: DonorViewSchema},
     errors=(404,) + BACKEND,
 )
 def get_donor(uses: Uses, request, user, donor_id):
     require_own_donor(user, donor_id)
-    return json_response(uses.aid.call("get_donor", donor_id, user.org_unit_id))
+    return json_response(uses.aid.call("get_donor", donor_id, user.org_unit_id, user.own_donor))
 
 
 @area.api(
@@ -101,13 +102,13 @@ def get_donor(uses: Uses, request, user, donor_id):
     roles=DONOR_READERS,
     summary="捐款去向，精确到分",
     tags=FUNDS,
-    description=IN_SCOPE + "捐赠人账号只能查看自己；受助人姓名脱敏。",
+    description=IN_SCOPE + "捐赠人账号只能查看自己的每一笔捐款，不论账号属于哪个组织；受助人姓名脱敏。",
     responses={200: DonorTraceSchema},
     errors=(404,) + BACKEND,
 )
 def donor_trace(uses: Uses, request, user, donor_id):
     require_own_donor(user, donor_id)
-    return json_response(uses.aid.call("donor_trace", donor_id, user.org_unit_id))
+    return json_response(uses.aid.call("donor_trace", donor_id, user.org_unit_id, user.own_donor))
 
 
 @area.api(

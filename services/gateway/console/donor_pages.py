@@ -17,9 +17,9 @@ area = Area(Uses)
 
 @area.page("GET", "/trace", roles=DONOR)
 def console_trace(uses: Uses, visit):
-    donor_id = visit.user.donor_id
+    user = visit.user
     return visit.page(
         "trace.html",
-        donor=uses.aid.call("get_donor", donor_id, visit.user.org_unit_id),
-        trace=uses.aid.call("donor_trace", donor_id, visit.user.org_unit_id),
+        donor=uses.aid.call("get_donor", user.own_donor, user.org_unit_id, user.own_donor),
+        trace=uses.aid.call("donor_trace", user.own_donor, user.org_unit_id, user.own_donor),
     )

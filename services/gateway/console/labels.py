@@ -41,6 +41,15 @@ SMS_STATUSES = {
     "failed": "发送失败",
     "suppressed": "已退订",
 }
+SMS_TEMPLATES = {  # services/notify/templates.py: the step of the application each SMS tells
+    "submitted": "申请已受理",
+    "publicizing": "通过审核（公示）",
+    "ready": "通过审核（待发放）",
+    "rejected": "未通过",
+    "disbursed": "已发放",
+    "payment_failed": "发放失败",
+}
+OPT_OUT_SOURCES = {"staff": "工作人员登记", "provider": "短信服务商告知（用户退订）"}
 IMPORT_STATUSES = {"running": "导入中", "done": "已完成", "failed": "失败"}
 DONOR_KINDS = {"individual": "个人", "organization": "单位"}
 GENDERS = {"male": "男", "female": "女"}
@@ -55,6 +64,8 @@ ALL = {
     "worker_status": WORKER_STATUSES,
     "status": APPLICATION_STATUSES,
     "sms_status": SMS_STATUSES,
+    "sms_template": SMS_TEMPLATES,
+    "opt_out_source": OPT_OUT_SOURCES,
     "import_status": IMPORT_STATUSES,
     "donor_kind": DONOR_KINDS,
     "gender": GENDERS,

@@ -10,6 +10,8 @@ PAGES = (
     ("导入档案", "/imports", CASEWORK),
     ("审核", "/reviews", CASEWORK),
     ("收款账户变更", "/change-requests", STAFF),
+    ("短信记录", "/notifications", STAFF),
+    ("短信退订", "/sms/opt-outs", STAFF),
     ("提交申请", "/applications/new", CASEWORK),
     ("帮扶项目", "/campaigns", STAFF),
     ("捐赠", "/donations", FINANCE),

@@ -1,6 +1,8 @@
 from sqlalchemy import create_engine, insert, select
+from sqlalchemy.orm import Session
 
 from services.aid import scope
+from services.aid.metrics import application_figures
 from services.aid.models import applications, metadata, org_units
 from shared import org_paths
 from tests.unit.aid.data import AT
@@ -99,3 +101,23 @@ def test_applications_are_seen_by_their_workers_unit_and_those_above_it():
 
 def test_applications_from_before_units_are_the_roots():
     assert applications_seen_by(None) == {"city", "east", "base", "west", "before units (NULL)"}
+
+
+def counted_by(unit: str | None) -> dict[str, float]:
+    """The /metrics applications by status that a user of that unit reads: one submitted at each unit and one from
+    before units, one more at the base union withdrawn."""
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine, tables=[applications])
+    with Session(engine) as session:
+        rows = [application_row(unit_id, path_of(unit_id) or None) for unit_id in [*TREE, None]]
+        withdrawn = {**application_row("base", path_of("base")), "application_id": "a-gone", "status": "withdrawn"}
+        session.execute(insert(applications), [*rows, withdrawn])
+        (family,) = application_figures(session, scope.applications_seen(path_of(unit)))
+        return {sample.labels["status"]: sample.value for sample in family.samples if sample.value}
+
+
+def test_the_applications_on_metrics_are_counted_in_the_readers_subtree_only():
+    assert counted_by("east") == {"submitted": 2, "withdrawn": 1}
+    assert counted_by("base") == {"submitted": 1, "withdrawn": 1}
+    assert counted_by("west") == {"submitted": 1}
+    assert counted_by(None) == {"submitted": 5, "withdrawn": 1}
