@@ -4,8 +4,9 @@ registry adds one to a file's version at every write, and its worker_updated eve
 A worker's records in another service follow the file's moves, but the events that tell a move may arrive late,
 twice or in another order (a redelivery, a retry after a failure, competing consumers): a service moves the records
 only to the unit of a newer version than the one it keeps, so every copy ends up where the newest version says. The
-version kept is the worker's, not a record's, so an older move is refused even when nothing of the worker has moved
-yet (an application filed after the newer move, an older event the first one seen).
+version kept is the worker's, not a record's: a filing keeps the version the registry answered with, so an older move
+told after it is refused even when it is the first event heard of for the worker; with nothing kept, the first move
+told is taken, and a newer one told after it wins.
 """
 
 from sqlalchemy import Column, Integer, String, Table, bindparam, select, update
@@ -67,9 +68,9 @@ def newest(session, table: Table, seen: dict[str, tuple[str, int]]) -> dict[str,
 
 
 def kept(session, table: Table, worker_ids) -> dict[str, str]:
-    """{worker_id: org_unit_id} of the workers a unit is kept for, locked until the caller commits (as `newest`): the
-    unit for records made from what names no version (another service's event), newer than theirs or as new, since
-    a move not handled yet will move them when it is."""
+    """{worker_id: org_unit_id} of those of the workers a unit is kept for, the rows locked until the caller commits
+    (as in `newest`): the unit for records written from something that names no version (another service's event
+    about the worker). Either it is the newest, or a newer move is still to be handled, and moves them when it is."""
     return {worker_id: unit for worker_id, (unit, _version) in _locked(session, table, sorted(set(worker_ids))).items()}
 
 
