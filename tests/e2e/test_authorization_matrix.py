@@ -10,7 +10,10 @@ The scope tables after it say how each operation and each console page meets a r
 tried by every role that may call it from the own unit, from the root above it (`parent`), from a base union below it
 (`child`) and from another district (`sibling`): the own unit and the root reach the record; the sibling and the child
 find nothing (404, absent from lists and counts), except that a campaign is seen from below its unit. Every answer the
-sibling gets is scanned for the own unit's worker's name and numbers, masked or not.
+sibling gets is scanned for the own unit's worker's name and numbers, masked or not. The records of money and the
+reports are tried a step lower too (scope_builders.BaseUnionWorld): owned by a base union, reached by its district's
+staff (a `parent` that is not the root, tried with every role and every list), refused to another base union of the
+district and to the district beside it.
 """
 
 import re
