@@ -54,7 +54,9 @@ class WorkerRegisteredSchema(WorkerEventSchema):
 
 
 class WorkerUpdatedSchema(WorkerEventSchema):
-    version = fields.Integer(required=True, strict=True)
+    # the file's version as written (one more at every write): consumers keep the unit of the newest one they were told
+    # and take no older one (shared/worker_unit_copy.py); every worker_updated ever published carries it
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     changed = fields.List(fields.String(), required=True)
 
 

@@ -11,9 +11,9 @@ from services.aid.domain.model import Application, Campaign
 from services.aid.domain.rules import returned_for_review_note
 from services.aid.domain.statuses import PUBLICIZING, READY, SUBMITTED
 from services.aid.domain.workdays import NO_CALENDAR
-from services.aid.models import applications, campaigns, history
+from services.aid.models import applications, campaigns, history, worker_units
 from services.aid.moves import carry_out, commit, record
-from shared import org_paths
+from shared import org_paths, worker_unit_copy
 from shared.answers import Shown
 from shared.db import row_by_id
 from shared.events import now_utc
@@ -138,10 +138,13 @@ def search(session, query: dict, scope_path: str, level: str | None = None) -> d
     return {"items": [view(row) for row in rows], "total": total, "page": query["page"], "per_page": query["per_page"]}
 
 
-def follow_worker(session, worker_id: str, org_unit_id: str, path: str) -> None:
-    """A worker's file moved to another unit (or told its unit for the first time): their applications go with it, into
-    that unit's scope, in the caller's transaction; those in review await the first level of the new path not yet
-    taken (its steps done stay: a level is a level, whichever unit of it took the step)."""
+def follow_worker(session, worker_id: str, org_unit_id: str, path: str, version: int) -> None:
+    """A worker's file moved to another unit (or told its unit for the first time) at that version of the file: unless
+    aid knows of a newer version (shared/worker_unit_copy.py), their applications go with it, into that unit's scope,
+    in the caller's transaction; those in review await the first level of the new path not yet taken (its steps done
+    stay: a level is a level, whichever unit of it took the step)."""
+    if not worker_unit_copy.take_if_newer(session, worker_units, worker_id, org_unit_id, version):
+        return
     session.execute(
         update(applications)
         .where(

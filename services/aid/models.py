@@ -20,6 +20,7 @@ from shared.db import UtcDateTime
 from shared.inbox import inbox_table
 from shared.org_unit_copy import org_units_table
 from shared.outbox import outbox_table
+from shared.worker_unit_copy import worker_units_table
 
 metadata = MetaData()
 
@@ -267,6 +268,8 @@ calendar_years = Table(
 
 # the registry's units, as its events (or its answers) told them
 org_units = org_units_table(metadata)
+# each worker's unit as of the newest version of their file aid knows of: applications move only to a newer one's
+worker_units = worker_units_table(metadata)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

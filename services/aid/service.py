@@ -368,11 +368,12 @@ class AidService:
     @reliable_event_handler("registry", "worker_updated")
     @handle_once(inbox)
     def on_worker_updated(self, event):
-        """A worker moved to another union: their applications are seen in the new unit's scope."""
+        """A worker moved to another union: their applications are seen in the new unit's scope, unless a newer version
+        of the file was told first."""
         if event.org_unit_id is None:
             return
         path = units.known_path(self.db, event.org_unit_id)
-        application_store.follow_worker(self.db, event.worker_id, event.org_unit_id, path)
+        application_store.follow_worker(self.db, event.worker_id, event.org_unit_id, path, event.version)
 
     @reliable_event_handler("registry", "org_unit_created")
     @handle_once(inbox)

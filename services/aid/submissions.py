@@ -25,12 +25,13 @@ from services.aid.domain.rules import (
     claims_for,
     first_refusal,
     settle_claims,
+    worker_moved_meanwhile,
 )
 from services.aid.domain.statuses import SUBMITTED
-from services.aid.models import applications, claims
+from services.aid.models import applications, claims, worker_units
 from services.aid.moves import record
 from services.aid.schemas import ApplicationSchema
-from shared import org_paths, request_ids
+from shared import org_paths, request_ids, worker_unit_copy
 from shared.application_numbers import short_number
 from shared.db import insert_many
 from shared.domain_errors import DomainError, Invalid, NotFound
@@ -61,6 +62,7 @@ class Submission:
         self.data = self.row = None
         self.refusal: DomainError | None = None
         self.wanted: list[Claim] = []
+        self.worker_version = 0  # of the worker's file the registry answered with
 
     def outcome(self) -> dict:
         if self.refusal is not None:
@@ -177,6 +179,7 @@ def _check(
     amount, level = amount_for(campaign, applicant, student, today)
     check_in_campaign_subtree(campaign_path, applicant["path"])
     student_key = vault.lookup_hash(student["id_number"]) if student else None
+    submission.worker_version = applicant["version"]
     submission.wanted = claims_for(campaign, applicant, student_key, relative_once_a_year)
     application_id = new_id()
     submission.row = {
@@ -219,6 +222,15 @@ def _write(session, submissions: list[Submission], campaigns_by_id: dict) -> Non
     if not accepted:
         return
     try:
+        seen = {
+            submission.row["worker_id"]: (submission.row["org_unit_id"], submission.worker_version)
+            for submission in accepted
+        }
+        newest = worker_unit_copy.newest(session, worker_units, seen)
+        for submission in accepted:
+            if newest[submission.row["worker_id"]][1] > submission.worker_version:
+                submission.refusal = worker_moved_meanwhile()
+        accepted = [submission for submission in accepted if submission.refusal is None]
         insert_many(session, applications, [submission.row for submission in accepted])
         insert_many(
             session,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from services.notify import worker_moves
 from services.notify.answers import NotificationViewSchema
 from services.notify.models import attempts, messages, outbox
 from shared.answers import Shown
@@ -46,6 +47,7 @@ def new_message(event, rendered, now: datetime, due_at: datetime) -> dict:
 def add_new(session, rows: list[dict]) -> None:
     """New messages, committed together; one whose key is taken (its event was redelivered or replayed) is left out."""
     insert_many(session, messages, rows, skip_existing=True)
+    worker_moves.settle(session, [row["worker_id"] for row in rows])
     session.commit()
 
 
@@ -320,9 +322,3 @@ def search(session, criteria: dict, seen) -> dict:
         "page": criteria["page"],
         "per_page": criteria["per_page"],
     }
-
-
-def follow_worker(session, worker_id: str, org_unit_id: str) -> None:
-    """A worker moved to another union: their messages are seen in the new unit's scope. In the caller's
-    transaction."""
-    session.execute(update(messages).where(messages.c.worker_id == worker_id).values(org_unit_id=org_unit_id))

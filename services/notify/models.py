@@ -11,6 +11,7 @@ from shared.db import UtcDateTime
 from shared.inbox import inbox_table
 from shared.org_unit_copy import org_units_table
 from shared.outbox import outbox_table
+from shared.worker_unit_copy import worker_units_table
 
 metadata = MetaData()
 
@@ -81,5 +82,8 @@ opt_outs = Table(
 )
 
 org_units = org_units_table(metadata)
+# each worker's unit as of the newest version of their file notify knows of: messages and opt-outs move only to a newer
+# one's
+worker_units = worker_units_table(metadata)
 inbox = inbox_table(metadata)
 outbox = outbox_table(metadata)

@@ -1,7 +1,8 @@
 """Workers who asked for no SMS, by staff or by unsubscribing at the operator (a blacklisted number)."""
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
+from services.notify import worker_moves
 from services.notify.answers import OptOutStateSchema, OptOutViewSchema
 from services.notify.models import opt_outs
 from shared.answers import page_of
@@ -12,7 +13,9 @@ OPT_OUT, OPT_OUT_STATE = OptOutViewSchema(), OptOutStateSchema()
 
 
 def opt_out(session, worker_id: str, org_unit_id: str | None, source: str, reason: str, actor: str) -> bool:
-    return insert_or_skip(
+    """The worker opts out, in the unit named (the registry's answer, the message's) or the one notify keeps for the
+    worker (worker_moves.settle), in the caller's transaction; False: opted out already."""
+    made = insert_or_skip(
         session,
         opt_outs,
         {
@@ -24,6 +27,9 @@ def opt_out(session, worker_id: str, org_unit_id: str | None, source: str, reaso
             "created_at": now_utc(),
         },
     )
+    if made:
+        worker_moves.settle(session, [worker_id])
+    return made
 
 
 def opt_in(session, worker_id: str) -> bool:
@@ -53,8 +59,3 @@ def listing(session, seen, page: int, per_page: int) -> dict:
     ).all()
     session.rollback()
     return page_of(OPT_OUT, rows, total, page, per_page)
-
-
-def follow_worker(session, worker_id: str, org_unit_id: str) -> None:
-    """A worker moved to another union: their opt-out is seen in the new unit's scope. In the caller's transaction."""
-    session.execute(update(opt_outs).where(opt_outs.c.worker_id == worker_id).values(org_unit_id=org_unit_id))

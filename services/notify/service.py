@@ -5,7 +5,7 @@ import logging
 
 from nameko.dependency_providers import Config
 
-from services.notify import messages, opt_outs, receipts, templates
+from services.notify import messages, opt_outs, receipts, templates, worker_moves
 from services.notify import scope as scope_rule
 from services.notify.dispatch import Dispatcher
 from services.notify.metrics import sms_figures
@@ -182,11 +182,11 @@ class NotifyService:
     @reliable_event_handler("registry", "worker_updated")
     @handle_once(inbox)
     def on_worker_updated(self, event):
-        """A worker moved to another union: their messages and opt-out are seen in the new unit's scope."""
+        """A worker moved to another union: their messages and opt-out are seen in the new unit's scope, unless a
+        newer version of the file was told first."""
         if event.org_unit_id is None:
             return
-        messages.follow_worker(self.db, event.worker_id, event.org_unit_id)
-        opt_outs.follow_worker(self.db, event.worker_id, event.org_unit_id)
+        worker_moves.moved(self.db, event.worker_id, event.org_unit_id, event.version)
 
     @reliable_event_handler("registry", "org_unit_created")
     @handle_once(inbox)

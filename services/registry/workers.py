@@ -189,6 +189,7 @@ def applicant_profile(row) -> dict:
         "household": household,
         "org_unit_id": row.org_unit_id,
         "path": row.path,  # the unit's, as shared/org_paths.py stores it: aid scopes the application by it
+        "version": row.version,  # of the file: aid keeps the unit of the newest version it knows of
     }
 
 

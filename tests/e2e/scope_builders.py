@@ -64,17 +64,14 @@ class World:
     The worker's application is approved (no 公示, so ready) and put in a bank batch; the worker opted out of SMS
     after its messages were recorded."""
 
+    viewpoints = VIEWPOINTS
+    parent_is_root = True  # whose users see every test's records: a list of theirs is not one page of these
+    worker_name = WORKER_NAME
+
     def __init__(self, api):
         self.api = api
-        tag, root = own_tag(), root_unit(api)
-        own = add_unit(api, f"甲区总工会{tag}", root, "district")
-        self.units = {
-            "own": own,
-            "child": add_unit(api, f"甲区纺织厂工会{tag}", own["org_unit_id"], "base"),
-            "sibling": add_unit(api, f"乙区总工会{tag}", root, "district"),
-            "parent": {"org_unit_id": root},
-        }
-        self.tag = tag
+        self.tag = own_tag()
+        self.units = self._units(root_unit(api))
         self.tokens = {
             (viewpoint, role): new_user(api, role, org_unit_id=unit["org_unit_id"])["token"]
             for viewpoint, unit in self.units.items()
@@ -86,6 +83,15 @@ class World:
             account = new_user(api, "donor", donor_id=self.ids["donor_id"], org_unit_id=unit["org_unit_id"])
             self.tokens[viewpoint, "donor"] = account["token"]
 
+    def _units(self, root: str) -> dict:
+        own = add_unit(self.api, f"甲区总工会{self.tag}", root, "district")
+        return {
+            "own": own,
+            "child": add_unit(self.api, f"甲区纺织厂工会{self.tag}", own["org_unit_id"], "base"),
+            "sibling": add_unit(self.api, f"乙区总工会{self.tag}", root, "district"),
+            "parent": {"org_unit_id": root},
+        }
+
     def token(self, viewpoint: str, role: str) -> str:
         return self.tokens[viewpoint, role]
 
@@ -96,7 +102,7 @@ class World:
 
     def _records(self) -> dict:
         api, own = self.api, self.units["own"]
-        body = valid_worker(union=own["name"], name=WORKER_NAME, employer=f"甲区机械厂{self.tag}")
+        body = valid_worker(union=own["name"], name=self.worker_name, employer=f"甲区机械厂{self.tag}")
         worker_id = self._call("POST", "/api/v1/workers", "caseworker", json=body)["worker_id"]
         bank = {"bank": {"name": "中国银行", "account": "6217000011112222333"}}
         change = self._call("PATCH", f"/api/v1/workers/{worker_id}", "caseworker", (202,), json=bank)
@@ -163,8 +169,8 @@ class World:
     def _as_filed(self) -> list[str]:
         worker = self.ids["worker"]
         return [
-            WORKER_NAME,
-            mask_name(WORKER_NAME),
+            self.worker_name,
+            mask_name(self.worker_name),
             worker["id_number"],
             mask_id_number(worker["id_number"]),
             worker["phone"],
@@ -172,3 +178,62 @@ class World:
             worker["bank"]["account"],
             mask_bank_account(worker["bank"]["account"]),
         ]
+
+
+class BaseUnionWorld(World):
+    """The money of a base union (`own`, under a district under the root): a donor and their gift, and a campaign of its
+    own whose approved application is in a bank batch; users of every role in it, in its district (`parent`: the
+    district's staff, not the root's, see their child unit's records), in another base union of that district
+    (`sibling`) and in the district beside it (`cousin`). What the matrix tries for donors, donations, batches,
+    reconciliation and reports a step below the root."""
+
+    viewpoints = ("sibling", "cousin", "own", "parent")
+    parent_is_root = False
+    worker_name = "欧阳紫霞"  # no other test's worker, as WORKER_NAME
+
+    def _units(self, root: str) -> dict:
+        district = add_unit(self.api, f"丙区总工会{self.tag}", root, "district")
+        below = district["org_unit_id"]
+        return {
+            "own": add_unit(self.api, f"丙区纺织厂工会{self.tag}", below, "base"),
+            "parent": district,
+            "sibling": add_unit(self.api, f"丙区机械厂工会{self.tag}", below, "base"),
+            "cousin": add_unit(self.api, f"丁区总工会{self.tag}", root, "district"),
+        }
+
+    def _records(self) -> dict:
+        api, own = self.api, self.units["own"]
+        body = valid_worker(union=own["name"], name=self.worker_name, employer=f"丙区纺织厂{self.tag}")
+        worker_id = self._call("POST", "/api/v1/workers", "caseworker", json=body)["worker_id"]
+        campaign_id = self._call("POST", "/api/v1/campaigns", "admin", json=campaign_body(publicity_days=0))[
+            "campaign_id"
+        ]
+        application_id = submitted(api, self.token("own", "caseworker"), campaign_id, worker_id)["application_id"]
+        checker = new_user(api, "caseworker", org_unit_id=own["org_unit_id"])["token"]
+        assert acted(api, checker, application_id, "approve")["status"] == "ready"
+        donor_id = self._call("POST", "/api/v1/donors", "finance", json={"name": "某商户", "kind": "organization"})[
+            "donor_id"
+        ]
+        gift = {
+            "donor_id": donor_id,
+            "amount_fen": 100_000,
+            "campaign_id": None,
+            "received_on": "2026-08-01",
+            "external_ref": f"GIFT-{self.tag}",
+        }
+        self._call("POST", "/api/v1/donations", "finance", json=gift)
+        batch_id = self._call("POST", "/api/v1/disbursement-batches", "finance", json={"campaign_id": campaign_id})[
+            "batch_id"
+        ]
+        return {
+            "worker_id": worker_id,
+            "campaign_id": campaign_id,
+            "donor_id": donor_id,
+            "external_ref": gift["external_ref"],
+            "batch_id": batch_id,
+            "org_unit_id": own["org_unit_id"],
+            "worker": body,
+        }
+
+    def personal_values(self) -> list[str]:
+        return self._as_filed()

@@ -11,7 +11,10 @@ tried by every role that may call it from the own unit, from the root above it (
 (`child`) and from another district (`sibling`): the own unit and the root reach the record; the sibling and the child
 find nothing (404, absent from lists and counts), except that a campaign is seen from below its unit and that a donor's
 account reads its own donor (the own unit's) from any unit. Every answer the sibling gets is scanned for the own unit's
-worker's name and numbers, masked or not.
+worker's name and numbers, masked or not. The records of money and the reports are tried a step lower too
+(scope_builders.BaseUnionWorld): owned by a base union, reached by its district's staff (a `parent` that is not the
+root, tried with every role and every list), refused to another base union of the district and to the district beside
+it.
 """
 
 import re
@@ -26,7 +29,7 @@ from tests.e2e.aid_builders import campaign_body
 from tests.e2e.builders import new_user, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
 from tests.e2e.console_client import signed_in
-from tests.e2e.scope_builders import VIEWPOINTS, World
+from tests.e2e.scope_builders import BaseUnionWorld, World
 
 ROLES = ("admin", "caseworker", "finance", "auditor", "donor")
 PUBLIC = "public"
@@ -272,12 +275,6 @@ def listed(answer: dict, key: str) -> set[str]:
     return {item[key] for item in answer.get("items", answer.get("campaigns"))}
 
 
-def tried(viewpoint: str, roles: tuple[str, ...]) -> tuple[str, ...]:
-    """The roles tried from a unit: every one, but from the root only the first (its users see everything; the
-    role matrix above tries them all)."""
-    return roles[:1] if viewpoint == "parent" else roles
-
-
 def filled(template, ids: dict):
     """The template (a path, or a body) with the World's ids in its {names}."""
     if isinstance(template, str):
@@ -288,19 +285,27 @@ def filled(template, ids: dict):
 
 
 class Matrix:
-    """The tries of one World, what went wrong, and every body the sibling unit's users were answered."""
+    """The tries of one World (of the operations whose path names one of `about`, or all), what went wrong, and every
+    body the users of a unit that must not reach the record (a sibling, a cousin) were answered."""
 
-    def __init__(self, world: World):
-        self.world = world
+    def __init__(self, world: World, about: tuple[str, ...] | None = None):
+        self.world, self.about = world, about
         self.ids = {**world.ids, "renamed": f"甲区新总工会{world.tag}"}
         self.wrong: list[str] = []
-        self.sibling_saw: list[str] = []
+        self.outsiders_saw: list[str] = []
+
+    def tried(self, viewpoint: str, path: str, roles: tuple[str, ...]) -> tuple[str, ...]:
+        """The roles tried from a unit on an operation of the matrix: every one, but from the root only the first (its
+        users see everything; the role matrix above tries them all)."""
+        if self.about and not any(word in path for word in self.about):
+            return ()
+        return roles[:1] if viewpoint == "parent" and self.world.parent_is_root else roles
 
     def call(self, viewpoint: str, role: str, method: str, path: str, body=None):
         kwargs = {"data": body.encode()} if isinstance(body, str) else {"json": body}
         answer = self.world.api.call(method, path, token=self.world.token(viewpoint, role), **kwargs)
-        if viewpoint == "sibling":
-            self.sibling_saw.append(answer.text)
+        if viewpoint not in ("own", "parent", "child"):
+            self.outsiders_saw.append(answer.text)
         return answer
 
     def expect(self, ok: bool, viewpoint: str, role: str, method: str, path: str, answer) -> None:
@@ -317,7 +322,7 @@ class Matrix:
 
     def on_records(self, viewpoint: str) -> None:
         for (method, path), body in ON_RECORD.items():
-            for role in tried(viewpoint, allowed_roles(method, path)):
+            for role in self.tried(viewpoint, path, allowed_roles(method, path)):
                 answer = self.call(viewpoint, role, method, filled(path, self.ids), filled(body, self.ids))
                 if self.reaches(viewpoint, (method, path), role):
                     ok = answer.status_code not in (401, 403, 404) and answer.status_code < 500
@@ -329,14 +334,14 @@ class Matrix:
 
     def in_bodies(self, viewpoint: str) -> None:
         for (method, path), body in IN_BODY.items():
-            for role in tried(viewpoint, allowed_roles(method, path)):
+            for role in self.tried(viewpoint, path, allowed_roles(method, path)):
                 answer = self.call(viewpoint, role, method, path, body(self.ids))
                 if self.reaches(viewpoint, (method, path)):
                     ok = answer.status_code in (200, 201, 409)
                 else:
                     ok = answer.status_code in (400, 404)
                 self.expect(ok, viewpoint, role, method, path, answer)
-        for role in tried(viewpoint, allowed_roles(*APPROVE_BATCH)):
+        for role in self.tried(viewpoint, APPROVE_BATCH[1], allowed_roles(*APPROVE_BATCH)):
             answer = self.call(viewpoint, role, *APPROVE_BATCH, {"application_ids": [self.ids["application_id"]]})
             codes = [item["code"] for item in answer.json()["failed"]]
             self.expect(
@@ -349,9 +354,9 @@ class Matrix:
 
     def lists(self, viewpoint: str) -> None:
         for (method, path), (key, one_page) in LISTS.items():
-            if viewpoint == "parent" and not one_page:
+            if viewpoint == "parent" and self.world.parent_is_root and not one_page:
                 continue
-            for role in tried(viewpoint, allowed_roles(method, path)):
+            for role in self.tried(viewpoint, path, allowed_roles(method, path)):
                 answer = self.call(viewpoint, role, method, filled(path, self.ids))
                 shown = answer.status_code == 200 and self.ids[key] in listed(answer.json(), key)
                 self.expect(
@@ -366,8 +371,9 @@ class Matrix:
     def counts(self, viewpoint: str) -> None:
         """A campaign's counts are of the applications the caller sees: the child sees the campaign, not the own
         unit's application in it."""
-        path = filled("/api/v1/campaigns/{campaign_id}", self.ids)
-        for role in tried(viewpoint, allowed_roles("GET", "/api/v1/campaigns/{campaign_id}")):
+        campaign = "/api/v1/campaigns/{campaign_id}"
+        path = filled(campaign, self.ids)
+        for role in self.tried(viewpoint, campaign, allowed_roles("GET", campaign)):
             answer = self.call(viewpoint, role, "GET", path)
             if answer.status_code == 200:
                 counted = sum(answer.json()["counts"].values())
@@ -506,8 +512,8 @@ def page_path(url: str, ids: dict) -> str:
 class ConsoleMatrix(Matrix):
     """The same tries through the console's pages, each user signed in once."""
 
-    def __init__(self, world: World):
-        super().__init__(world)
+    def __init__(self, world: World, about: tuple[str, ...] | None = None):
+        super().__init__(world, about)
         self.ids.update(allocation_ref=f"ALLOC-{world.tag}", tag=world.tag)
         self.consoles: dict = {}
 
@@ -526,13 +532,13 @@ class ConsoleMatrix(Matrix):
             answer = console.post(path, {"csrf_token": csrf}, files={"file": ("results.csv", form.encode())})
         else:
             answer = console.post(path, {"csrf_token": csrf, **filled(form or {}, self.ids)})
-        if viewpoint == "sibling":
-            self.sibling_saw.append(answer.text)
+        if viewpoint not in ("own", "parent", "child"):
+            self.outsiders_saw.append(answer.text)
         return answer
 
     def pages_on_records(self, viewpoint: str) -> None:
         for (method, url), form in CONSOLE_ON_RECORD.items():
-            for role in tried(viewpoint, page_roles(method, url)):
+            for role in self.tried(viewpoint, url, page_roles(method, url)):
                 answer = self.visit(viewpoint, role, method, url, form)
                 reaches = viewpoint in ("own", "parent") or viewpoint == "child" and (method, url) in CONSOLE_CHILD_SEES
                 if reaches or role == "donor":  # its own donor's trace, from any unit
@@ -545,7 +551,7 @@ class ConsoleMatrix(Matrix):
 
     def pages_in_bodies(self, viewpoint: str) -> None:
         for (method, url), form in CONSOLE_IN_BODY.items():
-            for role in tried(viewpoint, page_roles(method, url)):
+            for role in self.tried(viewpoint, url, page_roles(method, url)):
                 answer = self.visit(viewpoint, role, method, url, form)
                 if viewpoint in ("own", "parent"):
                     ok = answer.status_code in (200, 303, 409)
@@ -554,24 +560,20 @@ class ConsoleMatrix(Matrix):
                 self.expect(ok, viewpoint, role, method, url, answer)
 
     def list_pages(self, viewpoint: str) -> None:
-        if viewpoint == "parent":  # the root's pages show the newest of every test's records, not always these
+        if viewpoint == "parent" and self.world.parent_is_root:  # the newest of every test's records, not always these
             return
         for (method, url), key in CONSOLE_LISTS.items():
-            for role in tried(viewpoint, page_roles(method, url)):
+            for role in self.tried(viewpoint, url, page_roles(method, url)):
                 answer = self.visit(viewpoint, role, method, url, {"id_number": "{id_number}"})
                 shown = answer.status_code == 200 and self.ids[key] in answer.text
-                reaches = viewpoint == "own" or viewpoint == "child" and (method, url) in CONSOLE_CHILD_SEES
+                reaches = viewpoint in ("own", "parent") or viewpoint == "child" and (method, url) in CONSOLE_CHILD_SEES
                 self.expect(answer.status_code == 200 and shown == reaches, viewpoint, role, method, url, answer)
 
 
-def test_every_unit_reaches_exactly_the_records_of_its_scope_over_the_api_and_the_console(aid_api):
-    matrix = ConsoleMatrix(World(aid_api))
-    for viewpoint in VIEWPOINTS:
-        if viewpoint == "own":  # the own unit renamed first: its users keep working, in every service
-            renamed = aid_api.patch(
-                f"/api/v1/org-units/{matrix.ids['org_unit_id']}", json={"name": matrix.ids["renamed"]}
-            )
-            assert renamed.status_code == 200, renamed.text
+def tried_from_every_viewpoint(matrix: Matrix, before_own=lambda: None) -> None:
+    for viewpoint in matrix.world.viewpoints:
+        if viewpoint == "own":
+            before_own()
         matrix.lists(viewpoint)
         matrix.counts(viewpoint)
         matrix.metrics(viewpoint)
@@ -581,4 +583,25 @@ def test_every_unit_reaches_exactly_the_records_of_its_scope_over_the_api_and_th
         matrix.pages_on_records(viewpoint)
         matrix.pages_in_bodies(viewpoint)
     assert not matrix.wrong, "\n".join(matrix.wrong)
-    assert_nothing_personal(matrix.world, matrix.sibling_saw)
+    assert_nothing_personal(matrix.world, matrix.outsiders_saw)
+
+
+def test_every_unit_reaches_exactly_the_records_of_its_scope_over_the_api_and_the_console(aid_api):
+    matrix = ConsoleMatrix(World(aid_api))
+
+    def rename_own():  # the own unit renamed first: its users keep working, in every service
+        renamed = aid_api.patch(f"/api/v1/org-units/{matrix.ids['org_unit_id']}", json={"name": matrix.ids["renamed"]})
+        assert renamed.status_code == 200, renamed.text
+
+    tried_from_every_viewpoint(matrix, rename_own)
+
+
+# The records of money and the reports, the only ones whose scope is not the worker's unit (donors and donations: the
+# unit that took them; batches and reconciliation: the campaign's; a report: the unit it names)
+MONEY = ("donor", "donation", "batches", "reconciliation", "report", "/trace")
+
+
+def test_a_districts_staff_reach_their_base_unions_money_and_reports_and_no_one_elses(aid_api):
+    """The same tries a step below the root, for the records of money and the reports: from the base union that owns
+    them, its district (every role, every list), another base union of the district and the district beside it."""
+    tried_from_every_viewpoint(ConsoleMatrix(BaseUnionWorld(aid_api), about=MONEY))

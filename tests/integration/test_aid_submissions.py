@@ -59,6 +59,7 @@ def applicant(worker_id: str, household: list[str], category: str = "deep") -> d
         "id_number_masked": "110**********1234",
         "id_last4": "1234",
         "household": household,
+        "version": 1,
         **ROOTS,
     }
 

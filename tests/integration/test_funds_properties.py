@@ -342,6 +342,7 @@ class World:
                 "id_number_masked": f"110**********{self.workers % 10000:04d}",
                 "id_last4": f"{self.workers % 10000:04d}",
                 "household": [f"household-{worker_id}"],
+                "version": 1,
                 **ROOTS,
             }
             requests.append(({"campaign_id": campaign_id, "worker_id": worker_id}, MAKER, None, None))

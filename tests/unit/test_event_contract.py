@@ -187,3 +187,17 @@ def test_an_old_message_reads_as_one_built_today():
 
     assert (event.worker_id, event.household_size, event.filed_on.isoformat()) == ("f" * 32, 4, "2026-11-25")
     assert event.request_id == "c0ffee"
+
+
+def test_a_worker_updated_says_which_version_of_the_file_it_tells():
+    """Consumers move a worker's records only to the unit of a newer version than they keep (shared/worker_unit_copy.py):
+    every worker_updated carries the file's version, those the registry wrote before files had a unit (the queues and
+    the DLQ may hold some, read without a unit, so moving nothing) and 0007's announcements included."""
+    before_units = {key: value for key, value in sample("worker_updated", version=4).items() if key != "org_unit_id"}
+    announced = {**sample("worker_updated", version=1), "changed": ["union"]}
+
+    assert (read("worker_updated", before_units).version, read("worker_updated", before_units).org_unit_id) == (4, None)
+    assert read("worker_updated", announced).version == 1
+    for wrong in (0, -1, "2", None, 2.5):
+        with pytest.raises(InvalidEvent, match="version"):
+            read("worker_updated", {**announced, "version": wrong})

@@ -106,6 +106,11 @@ def claimed_meanwhile() -> Refused:
     return Refused("duplicate_application", "重复申请")
 
 
+def worker_moved_meanwhile() -> Refused:
+    """The worker moved to another unit between the registry's answer and the filing (its event handled meanwhile)."""
+    return Refused("conflict", "该职工刚调到其他工会组织，请重新提交申请")
+
+
 def check_maker_checker(submitted_by: str, reviewer: str) -> None:
     """Maker-checker: nobody reviews what they submitted, whatever role they act in."""
     if user_of(submitted_by) == user_of(reviewer):
