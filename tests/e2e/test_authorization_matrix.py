@@ -382,7 +382,7 @@ class Matrix:
     def metrics(self, viewpoint: str) -> None:
         """The applications on /metrics: the own unit counts its one, the root it among every test's; the child and
         the sibling none (their subtrees hold no other record); below the root, nothing but the subtree's figures."""
-        for role in tried(viewpoint, allowed_roles(*METRICS)):
+        for role in self.tried(viewpoint, METRICS[1], allowed_roles(*METRICS)):
             answer = self.call(viewpoint, role, *METRICS)
             families = list(text_string_to_metric_families(answer.text)) if answer.status_code == 200 else []
             counted = sum(s.value for f in families if f.name == "hardship_applications" for s in f.samples)
