@@ -11,6 +11,7 @@ from services.aid.schemas import ReasonSchema
 from services.gateway import units
 from services.gateway.answers import UserCreatedSchema, UserSchema, UserTokenSchema
 from services.gateway.auth import User, create_user, new_token, token_hash
+from services.gateway.backends import Backend
 from services.gateway.credentials import already_revoked, config_account, revocation_problem, status, token_expires_at
 from services.gateway.models import users
 from services.gateway.schemas import UserCreateSchema
@@ -18,6 +19,7 @@ from services.gateway.scope import accounts_within
 from shared import clock
 from shared.answers import Shown
 from shared.db import row_by_id
+from shared.errors import ServiceError, validation_error
 from shared.schemas import load_or_400
 
 USER, USER_TOKEN, USER_CREATED = UserSchema(), UserTokenSchema(), UserCreatedSchema()
@@ -86,9 +88,10 @@ def issue_token(session, user_id: str, admin: User, ttl_days: int) -> dict:
 class Accounts:
     """The account actions as the API and the console take them: bodies checked, on this worker's session."""
 
-    def __init__(self, db, ttl_days: int):
+    def __init__(self, db, ttl_days: int, aid: Backend):
         self.db = db
         self.ttl_days = ttl_days
+        self.aid = aid
 
     def listing(self, page: int, per_page: int, admin: User) -> dict:
         return list_accounts(self.db, page, per_page, admin, self.ttl_days)
@@ -101,7 +104,20 @@ class Accounts:
         """A new account from the API's body, in the admin's subtree; the answer holds its token, shown this once."""
         data = load_or_400(UserCreateSchema(), payload)
         unit = units.for_new_account(self.db, admin.org_unit_id, data["org_unit_id"])
+        if data["role"] == "donor":
+            self._require_donor_seen(data["donor_id"], admin)
         return USER_CREATED.dump(create_user(self.db, data["name"], data["role"], data["donor_id"], unit))
+
+    def _require_donor_seen(self, donor_id: str, admin: User) -> None:
+        """A donor's account reads its donor and every gift of it whatever unit the account is in (aid's
+        donors_seen), so it may name only a donor that aid shows the admin: one of another unit is answered as one
+        that does not exist."""
+        try:
+            self.aid.call("get_donor", donor_id, admin.org_unit_id)
+        except ServiceError as error:
+            if error.code != "not_found":
+                raise
+            raise validation_error({"donor_id": ["未知的捐赠人：须是本组织或下级组织登记的捐赠人"]}) from None
 
     def revoke(self, user_id: str, payload: dict, admin: User) -> dict:
         reason = load_or_400(ReasonSchema(), payload)["reason"]

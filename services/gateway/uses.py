@@ -76,7 +76,7 @@ class Available:
 
     @cached_property
     def accounts(self) -> Accounts:
-        return Accounts(self.db, self.token_lookups.ttl_days)
+        return Accounts(self.db, self.token_lookups.ttl_days, self.aid)
 
     @cached_property
     def visits(self) -> Visits:

@@ -143,10 +143,22 @@ def create_worker(api, token=None, **overrides) -> tuple[dict, dict]:
     return body, response.json()
 
 
+def new_donor(api, token=None, **fields) -> dict:
+    """A donor (as the admin unless another token is given; in the caller's unit unless `org_unit_id` names another);
+    returns the 201 body."""
+    body = {"name": "测试捐赠人", "kind": "individual", **fields}
+    response = api.post("/api/v1/donors", json=body, **({"token": token} if token else {}))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 def new_user(api, role: str, donor_id: str | None = None, org_unit_id: str | None = None) -> dict:
     """Creates a user as the admin (in the admin's unit unless told another); returns the 201 body (user_id, name,
-    role, org_unit_id, token)."""
+    role, org_unit_id, token). A donor's account names the donor given, else a new one of the root's: it can only
+    name a donor that exists."""
     body = {"name": f"测试{role}", "role": role}
+    if role == "donor" and donor_id is None:
+        donor_id = new_donor(api)["donor_id"]
     if donor_id:
         body["donor_id"] = donor_id
     if org_unit_id:

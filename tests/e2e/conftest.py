@@ -32,10 +32,9 @@ class Api:
     def patch(self, path, **kwargs):
         return self.call("PATCH", path, **kwargs)
 
-    def token_for(self, role: str, name: str | None = None, donor_id: str | None = None) -> str:
+    def token_for(self, role: str, name: str | None = None) -> str:
+        """A staff account's token (a donor's account names a donor: tests/e2e/builders.new_user)."""
         body = {"name": name or f"测试{role}", "role": role}
-        if donor_id:
-            body["donor_id"] = donor_id
         response = self.post("/api/v1/users", json=body)
         assert response.status_code == 201, response.text
         return response.json()["token"]

@@ -2,8 +2,9 @@
 endpoint and console page × role × unit: who sees which unit's records (CONTRACT "Scope").
 
 The table below is written from those documents, not read from the gateway's routes, so a route that
-lets the wrong role in (or keeps the right one out) fails here. Ids that do not exist are enough: the
-role check must come before the lookup, so a refused role gets 403, never 404.
+lets the wrong role in (or keeps the right one out) fails here. Ids that do not exist are enough (but the donor
+account's own donor, which must exist for the account to be made): the role check must come before the lookup, so a
+refused role gets 403, never 404.
 
 The scope tables after it say how each operation and each console page meets a record of one unit (a district, the
 `own` unit, scope_builders.World): named in its path, named in its body, in a list, or not at all (and why). Each is
@@ -26,7 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from services.gateway.console.pages import PAGES
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import campaign_body
-from tests.e2e.builders import new_user, valid_worker
+from tests.e2e.builders import new_donor, new_user, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
 from tests.e2e.console_client import signed_in
 from tests.e2e.scope_builders import BaseUnionWorld, World
@@ -42,7 +43,6 @@ READERS = ("admin", "finance", "auditor")
 DONOR_READERS = ("admin", "finance", "auditor", "donor")  # the donor: its own record only
 
 MISSING = "0" * 32  # a well-formed id no object has
-DONOR_ID = "d" * 32  # the donor account's own donor id
 RECEIPT_TOKEN = LIVE_RECEIPT_TOKEN  # SMS receipts authenticate the provider by this, not by a bearer token
 aid_api = aid_builders.aid_api  # the fixture: the whole system, business date pinned (a campaign takes applications)
 
@@ -109,15 +109,16 @@ ALLOWED = {
     ("GET", "/api/v1/public/applications/{application_id}/status"): PUBLIC,
     ("GET", "/api/v1/public/receipts/{receipt_no}"): PUBLIC,
 }
-PATH_VALUES = {"donor_id": DONOR_ID, "provider": "aliyun", "year": "2031"}
+PATH_VALUES = {"provider": "aliyun", "year": "2031"}  # and the donor account's own donor_id
 
 
 # The session's system: its limits are out of reach (hundreds of calls here go without a valid token on purpose;
 # the sign-in limit is tested in test_rate_limits.py) and it has RECEIPT_TOKEN for Alibaba's receipts.
 
 
-def concrete(path: str) -> str:
-    return re.sub(r"{([a-z_]+)}", lambda match: PATH_VALUES.get(match.group(1), MISSING), path)
+def concrete(path: str, donor_id: str) -> str:
+    values = {**PATH_VALUES, "donor_id": donor_id}
+    return re.sub(r"{([a-z_]+)}", lambda match: values.get(match.group(1), MISSING), path)
 
 
 def test_the_table_covers_every_documented_operation(api):
@@ -126,21 +127,22 @@ def test_the_table_covers_every_documented_operation(api):
     assert documented == {(method, path.split("?")[0]) for method, path in ALLOWED}
 
 
-def status_of(api, method: str, path: str, token: str | None) -> int:
+def status_of(api, method: str, path: str, token: str | None, donor_id: str) -> int:
     # An empty JSON object: every body is refused or ignored after the role check, so nothing is created.
-    return api.call(method, concrete(path), token=token, json=None if method == "GET" else {}).status_code
+    return api.call(method, concrete(path, donor_id), token=token, json=None if method == "GET" else {}).status_code
 
 
 def test_each_role_reaches_exactly_what_it_may(api):
-    tokens = {role: new_user(api, role, donor_id=DONOR_ID if role == "donor" else None)["token"] for role in ROLES}
+    donor_id = new_donor(api)["donor_id"]
+    tokens = {role: new_user(api, role, donor_id=donor_id if role == "donor" else None)["token"] for role in ROLES}
     tokens["admin"] = ADMIN_TOKEN
     wrong = []
     for (method, path), allowed in ALLOWED.items():
-        answer = status_of(api, method, path, None)
+        answer = status_of(api, method, path, None, donor_id)
         if allowed == PUBLIC and answer in (401, 403) or allowed != PUBLIC and answer != 401:
             wrong.append(f"{method} {path} without a token: {answer}")
         for role in ROLES:
-            answer = status_of(api, method, path, tokens[role])
+            answer = status_of(api, method, path, tokens[role], donor_id)
             may = allowed == PUBLIC or role in allowed
             if may and answer in (401, 403) or not may and answer != 403:
                 wrong.append(f"{method} {path} as {role}: {answer}")
@@ -149,7 +151,7 @@ def test_each_role_reaches_exactly_what_it_may(api):
 
 @pytest.mark.parametrize("path", ["/api/v1/donors/{other}", "/api/v1/donors/{other}/trace"])
 def test_a_donor_is_refused_another_donors_record(api, path):
-    token = new_user(api, "donor", donor_id=DONOR_ID)["token"]
+    token = new_user(api, "donor")["token"]
     assert api.get(path.format(other=MISSING), token=token).status_code == 403
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, table
 from sqlalchemy.engine import Engine
 
-from tests.e2e.builders import SAMPLE_CSV, assert_error, fresh_id_number, valid_worker
+from tests.e2e.builders import SAMPLE_CSV, assert_error, fresh_id_number, new_user, valid_worker
 
 ONE_MIB = 1024 * 1024
 JSON = {"Content-Type": "application/json"}
@@ -331,10 +331,7 @@ def world(api, live):
     config = live.settings
     created = api.post("/api/v1/workers", json=valid_worker())
     assert created.status_code == 201, created.text
-    tokens = {
-        role: api.token_for(role, donor_id="d1" if role == "donor" else None)
-        for role in ("caseworker", "finance", "auditor", "donor")
-    }
+    tokens = {role: new_user(api, role)["token"] for role in ("caseworker", "finance", "auditor", "donor")}
     world = World(created.json()["worker_id"], tokens, create_engine(config["GATEWAY_DB_URL"]))
     world.snapshot = state(api, world)
     yield world

@@ -120,7 +120,7 @@ def test_the_console_warns_staff_from_november_and_the_admin_enters_next_year(ye
     api = live.api
     admin = signed_in(api.base_url, ADMIN_TOKEN)
     caseworker = signed_in(api.base_url, new_user(api, "caseworker")["token"])
-    donor = signed_in(api.base_url, new_user(api, "donor", donor_id="d" * 32)["token"])
+    donor = signed_in(api.base_url, new_user(api, "donor")["token"])
     assert 'id="calendar-warning"' in admin.get("/").text and 'href="/calendar?year=2027"' in admin.get("/").text
     for page in ("/", "/reviews"):
         shown = caseworker.get(page).text

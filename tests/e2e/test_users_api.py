@@ -5,7 +5,7 @@ import os
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.e2e.builders import assert_error, new_user, valid_worker
+from tests.e2e.builders import assert_error, new_donor, new_user, valid_worker
 
 USERS = "/api/v1/users"
 # What each role's fresh token gets from a staff read and from a casework write.
@@ -35,7 +35,7 @@ def user_rows(config) -> list[dict]:
 
 @pytest.mark.parametrize("role", list(ACCESS))
 def test_admin_creates_a_user_whose_token_authenticates(api, role):
-    donor_id = "d0000001" if role == "donor" else None
+    donor_id = new_donor(api)["donor_id"] if role == "donor" else None
     body = {"name": f"新{role}", "role": role} | ({"donor_id": donor_id} if donor_id else {})
     response = api.post(USERS, json=body)
     assert response.status_code == 201, response.text

@@ -447,7 +447,9 @@ PRODUCED = {
     ("sms_opt_in", 200): (lambda _: opt_outs.state_view("w1", opted_out=False),),
     ("health", 200): (lambda _: healthy(),),
     ("health", 503): (lambda _: healthy(),),
-    ("create_user", 201): (lambda _: Accounts(Rows(["r" * 32]), 365).add({"name": "李四", "role": "finance"}, ADMIN),),
+    ("create_user", 201): (
+        lambda _: Accounts(Rows(["r" * 32]), 365, None).add({"name": "李四", "role": "finance"}, ADMIN),
+    ),
     ("create_org_unit", 201): (lambda _: org_unit(),),
     ("list_org_units", 200): (lambda _: page(org_unit()),),
     ("get_org_unit", 200): (lambda _: org_unit(),),

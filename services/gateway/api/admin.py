@@ -13,7 +13,7 @@ from services.gateway.backends import Backend
 from services.gateway.bodies import Bodies
 from services.gateway.health import HealthReports, check
 from services.gateway.http import json_response, query_args
-from services.gateway.routes import JSON_BODY, Area
+from services.gateway.routes import BACKEND, JSON_BODY, Area
 from services.gateway.schemas import NoFieldsSchema, UserCreateSchema
 from services.gateway.scope import sees_everything
 from shared.schemas import PagedQuerySchema, load_or_400
@@ -72,10 +72,12 @@ def metrics_exposition(uses: Uses, request, user):
     roles=ADMIN,
     summary="新建账号并发放访问令牌（只显示一次）",
     tags=ACCOUNTS,
-    description="org_unit_id 须在本管理员的组织范围内，范围外的与不存在的一样答复 400；不给则与管理员同属一个组织。",
+    description="org_unit_id 须在本管理员的组织范围内，范围外的与不存在的一样答复 400；不给则与管理员同属一个组织。"
+    "捐赠人账号（role 为 donor）须给 donor_id，且须是本管理员组织范围内登记的捐赠人："
+    "范围外的与不存在的一样答复 400（validation_error，在 donor_id 上），不建账号。",
     body=UserCreateSchema,
     responses={201: UserCreatedSchema},
-    errors=JSON_BODY,
+    errors=JSON_BODY + BACKEND,
 )
 def create_user(uses: Uses, request, user):
     return json_response(uses.accounts.add(uses.bodies.json(request), user), 201)
