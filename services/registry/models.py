@@ -45,24 +45,26 @@ workers = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("bank_changed_at", UtcDateTime),  # when an approved change request last changed the payee
     # Every extra index slows the bulk import, so there are few. Reviews due are looked up by status and date. A
-    # province keeps a million files, a district's share of them spread over the whole table: a caseworker's search
-    # by category and name within their subtree, its total and the ids of its page, is read from ix_workers_search
-    # alone (an index-only scan, the table's pages untouched: 10 ms where reading a district's files took 300),
-    # then only the page's 50 files (store.search; bench/scope_bench.py measures it).
+    # province keeps a million files, a district's share of them spread over the whole table: on PostgreSQL a
+    # caseworker's search by category and name within their subtree, its total and the ids of its page, is read from
+    # ix_workers_search alone (an index-only scan, the table's pages untouched: 10 ms where reading a district's files
+    # took 300), then only the page's 50 files (store.search; bench/scope_bench.py measures it). SQLite has neither
+    # scope index: its LIKE never reads an index on a case-sensitive column, so they only slowed every import (one
+    # centre's files are read from the table in milliseconds).
     Index("ix_workers_status_review_due_on", "status", "review_due_on"),
     Index(
         "ix_workers_path",
         "path",
         postgresql_ops={"path": "text_pattern_ops"},
         postgresql_include=["name", "employer", "created_at", "worker_id"],  # the same, for a list without a category
-    ),
+    ).ddl_if(dialect="postgresql"),
     Index(
         "ix_workers_search",
         "category",
         "path",
         postgresql_ops={"path": "text_pattern_ops"},
         postgresql_include=["name", "employer", "created_at", "worker_id"],
-    ),
+    ).ddl_if(dialect="postgresql"),
     # The roll-up report counts the active files by unit and category (reports.py): on PostgreSQL an index-only scan
     # of a million files' entries, which deduplication keeps at about 8 MB, already in groups (0.2 s, where reading the
     # table and grouping took 4; bench/report_bench.py).
