@@ -82,6 +82,7 @@ def approved_applications(session, vault, count: int):
             "name_masked": "王*",
             "id_number_masked": "110105********0000",
             "id_last4": "0000",
+            "version": 1,
             "household": [f"household-{index}"],
             "org_unit_id": ROOT,
             "path": org_paths.stored_path([], ROOT),
