@@ -45,8 +45,8 @@ def comparable(chunks) -> list:
 
 
 def second_processes() -> list[str]:
-    found = subprocess.run(["pgrep", "-f", WORKER], capture_output=True, text=True).stdout.split()
-    return [pid for pid in found if int(pid) != os.getpid()]
+    """This test process's checking processes still alive (another test process's, an e2e system's, are not its)."""
+    return subprocess.run(["pgrep", "-P", str(os.getpid()), "-f", WORKER], capture_output=True, text=True).stdout.split()
 
 
 @pytest.fixture
