@@ -20,7 +20,7 @@ from services.aid.domain import decisions, reviews
 from services.aid.domain.model import Application, Campaign, Move
 from services.aid.domain.workdays import Calendar
 from services.aid.models import applications
-from services.aid.moves import commit
+from services.aid.moves import DECIDED, commit
 from shared.answers import Shown
 from shared.domain_errors import DomainError, NotFound
 from shared.errors import looks_like_id
@@ -108,7 +108,7 @@ def _approve_alone(session, application_id: str, workers: dict, reviewer: Review
 def _read(session, application_ids: list[str], scope_path: str, ask_registry) -> dict:
     """{application_id: (Application, Campaign, the levels it is reviewed at)} of those in scope; the read is ended."""
     rows = session.execute(
-        select(applications).where(
+        select(*DECIDED, applications.c.path).where(
             applications.c.application_id.in_([i for i in application_ids if looks_like_id(i)]),
             scope.applications_seen(scope_path),
         )

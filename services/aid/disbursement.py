@@ -12,7 +12,7 @@ from services.aid.domain import decisions
 from services.aid.domain.model import Application, Campaign
 from services.aid.domain.statuses import PAYING, PAYMENT_FAILED, READY
 from services.aid.models import applications, batch_downloads, batch_items, batches
-from services.aid.moves import carry_out
+from services.aid.moves import DECIDED, carry_out
 from shared.answers import Shown
 from shared.cells import csv_file
 from shared.collector import fewer_collections
@@ -39,7 +39,7 @@ def load(session, batch_id: str, seen):
 def due(session, campaign) -> list:
     """The campaign's ready and payment_failed applications, oldest first: what a new batch would pay."""
     rows = session.execute(
-        select(applications)
+        select(*DECIDED)
         .where(applications.c.campaign_id == campaign.campaign_id, applications.c.status.in_((READY, PAYMENT_FAILED)))
         .order_by(applications.c.created_at, applications.c.application_id)
     ).all()
@@ -275,9 +275,7 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
     rows = {
         row.application_id: row
         for row in session.execute(
-            select(applications).where(
-                applications.c.application_id.in_([item.application_id for item, _r, _l in settled])
-            )
+            select(*DECIDED).where(applications.c.application_id.in_([item.application_id for item, _r, _l in settled]))
         )
     }
     if any(row.status != PAYING or row.batch_id != batch_id for row in rows.values()):

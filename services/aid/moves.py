@@ -13,7 +13,7 @@ from sqlalchemy import String, bindparam, delete, func, select, update
 
 from services.aid import funds, ledger
 from services.aid.domain.decisions import KEPT, moved_meanwhile
-from services.aid.domain.model import Entry, Move, as_row
+from services.aid.domain.model import Application, Entry, Move, as_row, field_names
 from services.aid.domain.money import ACCOUNTS, COMMIT, DISBURSE, budget_exhausted, enough_left, grouped, money_after
 from services.aid.domain.quotas import covering, quota_exhausted, quota_left
 from services.aid.events import outbox_rows
@@ -21,6 +21,10 @@ from services.aid.models import applications, campaigns, claims, history, outbox
 from shared import request_ids as request_context
 from shared.db import insert_many
 from shared.outbox import add_events
+
+# What the core reads an application from (model.Application) and no more: many applications are read without the
+# student's JSON, the masked names and the notes (10,000 of them in half the time).
+DECIDED = tuple(applications.c[name] for name in field_names(Application))
 
 
 def carry_out(session, moves: Sequence[Move], at) -> None:

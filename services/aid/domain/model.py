@@ -8,7 +8,8 @@ from typing import Any, Self
 _NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (kept: a thousand rows ask for them)."""
     names = _NAMES.get(cls)
     if names is None:
         names = _NAMES[cls] = tuple(field.name for field in fields(cls))
@@ -17,7 +18,7 @@ def _names(cls: type) -> tuple[str, ...]:
 
 def _of(cls, row: Mapping[str, Any]):
     """The dataclass from a row or dict with (at least) its fields; a field with a default may be left out."""
-    names = _names(cls)
+    names = field_names(cls)
     try:  # the common case, a whole row: no `in` per field (a database row's costs as much as reading the value)
         return cls(**{name: row[name] for name in names})
     except KeyError:
@@ -26,7 +27,7 @@ def _of(cls, row: Mapping[str, Any]):
 
 def as_row(instance: object) -> dict[str, Any]:
     """A flat dataclass's fields as a dict (dataclasses.asdict deep-copies every value: a thousand rows feel it)."""
-    return {name: getattr(instance, name) for name in _names(type(instance))}
+    return {name: getattr(instance, name) for name in field_names(type(instance))}
 
 
 @dataclass(frozen=True)
