@@ -32,6 +32,12 @@ def handle_once(inbox: Table, db_attribute: str = "db"):
 
     The handler does its work on `self.<db_attribute>` without committing; the inbox row and the
     work commit together, so a crash before the commit leaves the event to be handled again.
+
+    A handler that fails has its transaction rolled back before the error leaves it: nameko publishes
+    the event's retry (a network wait) before the worker's session is closed, and on SQLite the inbox
+    row's write lock held meanwhile made every other handler of the process wait in the driver, which
+    no greenthread can interrupt, until its busy timeout failed it too (aid hearing a file's unit
+    before the unit itself, as registry 0007 announces them).
     """
 
     def decorator(method):
@@ -45,7 +51,11 @@ def handle_once(inbox: Table, db_attribute: str = "db"):
                 process_counters(self.name).duplicate_dropped(handler_name)
                 log.debug("%s dropped event %s, handled before", handler_name, event.event_id)
                 return None
-            result = method(self, event)
+            try:
+                result = method(self, event)
+            except Exception:
+                session.rollback()
+                raise
             session.commit()
             return result
 
