@@ -45,10 +45,16 @@ def new_message(event, rendered, now: datetime, due_at: datetime) -> dict:
 
 
 def add_new(session, rows: list[dict]) -> None:
-    """New messages, committed together; one whose key is taken (its event was redelivered or replayed) is left out."""
-    insert_many(session, messages, rows, skip_existing=True)
-    worker_moves.settle(session, [row["worker_id"] for row in rows])
-    session.commit()
+    """New messages, committed together; one whose key is taken (its event was redelivered or replayed) is left out.
+    Rolled back before a failure leaves: the events' retry is published while the worker's session is still open, and
+    on SQLite a write lock held meanwhile stalls every other handler of the process (see shared/inbox.py)."""
+    try:
+        insert_many(session, messages, rows, skip_existing=True)
+        worker_moves.settle(session, [row["worker_id"] for row in rows])
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
 
 
 def claim_due(session, now: datetime, limit: int, token: str, lease_until: datetime) -> list:
