@@ -46,7 +46,9 @@ def comparable(chunks) -> list:
 
 def second_processes() -> list[str]:
     """This test process's checking processes still alive (another test process's, an e2e system's, are not its)."""
-    return subprocess.run(["pgrep", "-P", str(os.getpid()), "-f", WORKER], capture_output=True, text=True).stdout.split()
+    return subprocess.run(
+        ["pgrep", "-P", str(os.getpid()), "-f", WORKER], capture_output=True, text=True
+    ).stdout.split()
 
 
 @pytest.fixture
