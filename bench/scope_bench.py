@@ -27,13 +27,10 @@ TARGET_P95_MS = 50.0
 TARGET_RAW_RATIO = 3.0
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 CONDITIONS = "path LIKE %(scope)s AND category = %(category)s AND (name LIKE %(q)s OR employer LIKE %(q)s)"
-RAW_COUNT = f"SELECT count(*) FROM workers WHERE {CONDITIONS}"
 ORDER = "ORDER BY created_at, worker_id"
-# the registry's shape (store.search): the page's ids, then its files
-RAW_PAGE = (
-    f"SELECT * FROM workers WHERE worker_id IN (SELECT worker_id FROM workers WHERE {CONDITIONS} {ORDER} "
-    f"LIMIT {PER_PAGE}) {ORDER}"
-)
+# the registry's shape (store.search): the page's ids with the total, then the page's files
+RAW_PAGE = f"SELECT worker_id, count(*) OVER () FROM workers WHERE {CONDITIONS} {ORDER} LIMIT {PER_PAGE}"
+RAW_FILES = f"SELECT * FROM workers WHERE worker_id = ANY(%(ids)s) {ORDER}"
 
 
 def _admin(statement: str) -> None:
@@ -72,9 +69,10 @@ def as_raw_sql(connection, search: dict) -> int:
         "q": f"%{search['q']}%",
     }
     with connection.cursor() as cursor:
-        cursor.execute(RAW_COUNT, values)
-        (total,) = cursor.fetchone()
         cursor.execute(RAW_PAGE, values)
+        page = cursor.fetchall()
+        total = page[0][1] if page else 0
+        cursor.execute(RAW_FILES, {"ids": [worker_id for worker_id, _ in page]})
         cursor.fetchall()
     connection.rollback()
     return total

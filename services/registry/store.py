@@ -239,17 +239,25 @@ def search(session, vault, query: dict, scope: str | None):
             workers_table.c.name.like(pattern, escape="\\") | workers_table.c.employer.like(pattern, escape="\\")
         )
     order = (workers_table.c.created_at, workers_table.c.worker_id)
-    total = session.execute(select(func.count()).select_from(workers_table).where(*conditions)).scalar()
-    # the page's ids first, then its files: the ids of a search by category and name come from ix_workers_search alone
-    # (models.py), so PostgreSQL reads the files it shows and no other
-    page = (
-        select(workers_table.c.worker_id)
+    # the page's ids and the total in one pass, then the page's files: the ids of a search by category and name come
+    # from ix_workers_search alone (models.py), so PostgreSQL reads the files it shows and no other
+    offset = (query["page"] - 1) * query["per_page"]
+    page = session.execute(
+        select(workers_table.c.worker_id, func.count().over().label("total"))
         .where(*conditions)
         .order_by(*order)
         .limit(query["per_page"])
-        .offset((query["page"] - 1) * query["per_page"])
-    )
-    rows = session.execute(select(workers_table).where(workers_table.c.worker_id.in_(page)).order_by(*order)).all()
+        .offset(offset)
+    ).all()
+    if page:
+        total = page[0].total
+    elif offset:  # a page past the last: the total alone
+        total = session.execute(select(func.count()).select_from(workers_table).where(*conditions)).scalar()
+    else:
+        total = 0
+    rows = session.execute(
+        select(workers_table).where(workers_table.c.worker_id.in_([row.worker_id for row in page])).order_by(*order)
+    ).all()
     return rows, total
 
 

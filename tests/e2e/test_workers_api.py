@@ -200,7 +200,10 @@ def test_list_pagination(api):
     assert (second["total"], second["page"], second["per_page"]) == (5, 2, 2)
     assert [item["worker_id"] for item in second["items"]] == made[2:4]
     assert [item["worker_id"] for item in listed(api, f"?union={union}&page=3&per_page=2")["items"]] == made[4:]
-    assert listed(api, f"?union={union}&page=4&per_page=2")["items"] == []
+    past_the_last = listed(api, f"?union={union}&page=4&per_page=2")
+    assert (past_the_last["items"], past_the_last["total"]) == ([], 5)
+    nothing = listed(api, f"?union={union}&q=无此姓名")
+    assert (nothing["items"], nothing["total"]) == ([], 0)
     assert listed(api, "?per_page=500")["per_page"] == 500
     error = assert_error(api.get("/api/v1/workers?per_page=501"), 400, "validation_error")
     assert list(error["fields"]) == ["per_page"]
