@@ -109,13 +109,38 @@ class World:
         other = {**generate_workers(1, seed=3)[0], "union": own["name"], "id_number": fresh_id_number()}
         sheet = to_csv_bytes([other])  # another worker of the unit: the first one's values stay as filed
         import_id = self._call("POST", "/api/v1/workers/import?filename=w.csv", "caseworker", data=sheet)["import_id"]
+        money = self._money(worker_id, "某公司")
+        application_id = money["application_id"]
+        (message,) = wait_until(
+            lambda: api.get(f"/api/v1/notifications?application_id={application_id}").json()["items"][:1], 30
+        )
+        self._call("POST", f"/api/v1/workers/{worker_id}/sms-opt-out", "caseworker", json={"reason": "本人要求"})
+        account = new_user(api, "caseworker", org_unit_id=own["org_unit_id"])
+        return {
+            "worker_id": worker_id,
+            "id_number": body["id_number"],
+            "change_request_id": change["change_request_id"],
+            "import_id": import_id,
+            **money,
+            "notification_id": message["notification_id"],
+            "user_id": account["user_id"],
+            "org_unit_id": own["org_unit_id"],
+            "child_unit_id": self.units["child"]["org_unit_id"],
+            "worker": body,
+            "new_account": bank["bank"]["account"],  # the change request's
+        }
+
+    def _money(self, worker_id: str, donor_name: str) -> dict:
+        """The own unit's money records: a campaign with the worker's application approved, a donor's gift and a batch
+        paying the application."""
+        api, own = self.api, self.units["own"]
         campaign_id = self._call("POST", "/api/v1/campaigns", "admin", json=campaign_body(publicity_days=0))[
             "campaign_id"
         ]
         application_id = submitted(api, self.token("own", "caseworker"), campaign_id, worker_id)["application_id"]
         checker = new_user(api, "caseworker", org_unit_id=own["org_unit_id"])["token"]
         assert acted(api, checker, application_id, "approve")["status"] == "ready"
-        donor_id = self._call("POST", "/api/v1/donors", "finance", json={"name": "某公司", "kind": "organization"})[
+        donor_id = self._call("POST", "/api/v1/donors", "finance", json={"name": donor_name, "kind": "organization"})[
             "donor_id"
         ]
         gift = {
@@ -129,27 +154,12 @@ class World:
         batch_id = self._call("POST", "/api/v1/disbursement-batches", "finance", json={"campaign_id": campaign_id})[
             "batch_id"
         ]
-        (message,) = wait_until(
-            lambda: api.get(f"/api/v1/notifications?application_id={application_id}").json()["items"][:1], 30
-        )
-        self._call("POST", f"/api/v1/workers/{worker_id}/sms-opt-out", "caseworker", json={"reason": "本人要求"})
-        account = new_user(api, "caseworker", org_unit_id=own["org_unit_id"])
         return {
-            "worker_id": worker_id,
-            "id_number": body["id_number"],
-            "change_request_id": change["change_request_id"],
-            "import_id": import_id,
             "campaign_id": campaign_id,
             "application_id": application_id,
             "donor_id": donor_id,
             "external_ref": gift["external_ref"],
             "batch_id": batch_id,
-            "notification_id": message["notification_id"],
-            "user_id": account["user_id"],
-            "org_unit_id": own["org_unit_id"],
-            "child_unit_id": self.units["child"]["org_unit_id"],
-            "worker": body,
-            "new_account": bank["bank"]["account"],  # the change request's
         }
 
     def personal_values(self) -> list[str]:
@@ -202,35 +212,13 @@ class BaseUnionWorld(World):
         }
 
     def _records(self) -> dict:
-        api, own = self.api, self.units["own"]
+        own = self.units["own"]
         body = valid_worker(union=own["name"], name=self.worker_name, employer=f"丙区纺织厂{self.tag}")
         worker_id = self._call("POST", "/api/v1/workers", "caseworker", json=body)["worker_id"]
-        campaign_id = self._call("POST", "/api/v1/campaigns", "admin", json=campaign_body(publicity_days=0))[
-            "campaign_id"
-        ]
-        application_id = submitted(api, self.token("own", "caseworker"), campaign_id, worker_id)["application_id"]
-        checker = new_user(api, "caseworker", org_unit_id=own["org_unit_id"])["token"]
-        assert acted(api, checker, application_id, "approve")["status"] == "ready"
-        donor_id = self._call("POST", "/api/v1/donors", "finance", json={"name": "某商户", "kind": "organization"})[
-            "donor_id"
-        ]
-        gift = {
-            "donor_id": donor_id,
-            "amount_fen": 100_000,
-            "campaign_id": None,
-            "received_on": "2026-08-01",
-            "external_ref": f"GIFT-{self.tag}",
-        }
-        self._call("POST", "/api/v1/donations", "finance", json=gift)
-        batch_id = self._call("POST", "/api/v1/disbursement-batches", "finance", json={"campaign_id": campaign_id})[
-            "batch_id"
-        ]
+        money = self._money(worker_id, "某商户")
         return {
             "worker_id": worker_id,
-            "campaign_id": campaign_id,
-            "donor_id": donor_id,
-            "external_ref": gift["external_ref"],
-            "batch_id": batch_id,
+            **money,
             "org_unit_id": own["org_unit_id"],
             "worker": body,
         }
