@@ -138,6 +138,7 @@ def run(size: int, workdir: Path, quick: bool = False) -> int:
     broken = figures.broken() + parked.broken(len(schedule.poison_ids))
     if died:
         broken.append(f"服务自行退出：{', '.join(died)}")
+        print(system.last_words(died))
     if broken:
         print("违背的承诺：" + "；".join(broken))
         return 1

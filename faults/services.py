@@ -59,7 +59,7 @@ class ServiceProcesses:
     def wait_healthy(self, seconds: float = 120) -> None:
         def healthy_or_dead() -> bool:
             if died := self.died():
-                raise RuntimeError(f"服务自行退出（日志见 {self.logs}）：{', '.join(died)}")
+                raise RuntimeError(f"服务自行退出（日志见 {self.logs}）：{', '.join(died)}\n{self.last_words(died)}")
             return self.healthy()
 
         wait_for("the system's /health", healthy_or_dead, seconds, interval=0.5)
@@ -67,6 +67,14 @@ class ServiceProcesses:
     def died(self) -> list[str]:
         """Services whose process ended by itself (the suite kills with SIGKILL and restarts at once)."""
         return [name for name, process in self.processes.items() if process.poll() is not None]
+
+    def last_words(self, names: list[str], lines: int = 60) -> str:
+        """The end of each dead service's log, so that a run whose directory is gone (CI) still shows why."""
+        return "\n".join(
+            f"--- {name}.log 的最后 {lines} 行 ---\n"
+            + "\n".join((self.logs / f"{name}.log").read_text(errors="replace").splitlines()[-lines:])
+            for name in names
+        )
 
     def stop_all(self) -> None:
         for process in self.processes.values():

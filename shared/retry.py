@@ -16,7 +16,10 @@ from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 from nameko.messaging import QueueConsumer
 
-from shared import request_ids
+from shared import (
+    broker_acks,  # noqa: F401  (acks that survive a lost connection)
+    request_ids,
+)
 from shared.config import retry_delays, setting
 from shared.event_types import reader
 from shared.events import now_utc

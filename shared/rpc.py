@@ -21,6 +21,7 @@ from functools import partial
 from nameko.amqp.publish import Publisher
 from nameko.rpc import Responder, Rpc, RpcConsumer
 
+from shared import broker_acks  # noqa: F401  (acks that survive a lost connection)
 from shared.edge import answers_in_contract_terms
 from shared.errors import ServiceError
 from shared.expected_errors import log_expected_errors_briefly
