@@ -95,6 +95,9 @@ def add_user(name: str, role: str, donor_id: str | None, org_unit_id: str | None
     except ValidationError as exc:
         print(f"参数有误：{exc.messages}", file=sys.stderr)
         return 2
+    if data["donor_id"] is not None and not donor_is_filed(data["donor_id"]):
+        print(f"参数有误：{{'donor_id': ['未知的捐赠人：{data['donor_id']} 不在 aid 的捐赠人中']}}", file=sys.stderr)
+        return 2
     upgrade("gateway")
     with Session(make_engine(db_url("gateway"))) as session:
         try:
@@ -109,6 +112,24 @@ def add_user(name: str, role: str, donor_id: str | None, org_unit_id: str | None
         f"试用：curl -H 'Authorization: Bearer {user['token']}' http://127.0.0.1:{setting('GATEWAY_PORT')}/api/v1/workers"
     )
     return 0
+
+
+def donor_is_filed(donor_id: str) -> bool:
+    """Whether aid has this donor. The operator on the server acts as the root, who sees every unit's donors; aid's
+    database is read as `migrate` reads it, from the same server."""
+    from sqlalchemy import select
+
+    from services.aid.models import donors
+    from shared.db import db_url, make_engine
+    from shared.migrations import upgrade
+
+    upgrade("aid")
+    engine = make_engine(db_url("aid"))
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(select(donors.c.donor_id).where(donors.c.donor_id == donor_id)) is not None
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from services.gateway.models import users
 from shared.db import make_engine
 from tests.conftest import SHARED_DATA, free_port
 from tests.e2e.aid_builders import TODAY, start_system
+from tests.e2e.builders import new_donor
 from tests.fakes.sheets import FOOTER, TITLE, generate_workers, to_csv_bytes
 
 HARDSHIP = str(Path(sys.executable).parent / "hardship")
@@ -159,6 +160,24 @@ def test_user_add_refuses_an_unknown_role(live):
 
     assert result.returncode == 2
     assert "role" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_user_add_names_only_a_donor_aid_has(live):
+    donor = new_donor(live.api, name="命令行捐赠人")
+    env = service_env(live.settings)
+    unknown = hardship("user", "add", "--name", "捐赠人账号甲", "--role", "donor", "--donor-id", "0" * 32, env=env)
+    known = hardship(
+        "user", "add", "--name", "捐赠人账号乙", "--role", "donor", "--donor-id", donor["donor_id"], env=env
+    )
+
+    assert unknown.returncode == 2 and "donor_id" in unknown.stderr and "未知的捐赠人" in unknown.stderr
+    assert "Traceback" not in unknown.stderr and unknown.stdout == ""
+    assert known.returncode == 0, known.stderr
+    token = re.search(r"访问令牌（只显示这一次，请妥善保存）：(\S+)", known.stdout).group(1)
+    assert live.api.get(f"/api/v1/donors/{donor['donor_id']}", token=token).status_code == 200
+    with make_engine(live.settings["GATEWAY_DB_URL"]).connect() as connection:
+        names = connection.execute(select(users.c.name).where(users.c.name.startswith("捐赠人账号"))).scalars().all()
+    assert names == ["捐赠人账号乙"]
 
 
 def test_unit_add_puts_a_unit_under_another_and_says_why_it_refuses_one(tmp_path):
