@@ -1,4 +1,4 @@
-"""A message acknowledged or requeued as the broker goes down: the service lives on, the broker keeps the message."""
+"""A message that cannot be acknowledged or requeued (the broker going down): the service lives on, the broker keeps it."""
 
 import logging
 from types import SimpleNamespace
@@ -34,7 +34,12 @@ def test_a_lost_connection_is_logged_and_left_to_the_broker(settle, error, caplo
     assert type(error).__name__ in caplog.text
 
 
-def test_any_other_failure_still_raises():
+@pytest.mark.parametrize("settle", ["ack_message", "requeue_message"])
+def test_any_other_failure_is_logged_as_an_error_and_left_to_the_broker(settle, caplog):
     consumer = QueueConsumer.__new__(QueueConsumer)
-    with pytest.raises(ValueError):
-        consumer.ack_message(ResetMessage(ValueError("a bug, not the broker")))
+    second_writer = RuntimeError("Second simultaneous write on fileno 7 detected.")
+    with caplog.at_level(logging.WARNING, logger="shared.broker_acks"):
+        getattr(consumer, settle)(ResetMessage(second_writer))
+    [record] = caplog.records
+    assert record.levelname == "ERROR" and record.exc_info[1] is second_writer
+    assert "the broker will deliver it again" in record.getMessage()
