@@ -12,6 +12,17 @@ AMOUNT_KEYS = {
     "warmth": ("deep", "relative", "accident"),
     "education": ("postgraduate", "undergraduate", "junior_college", "senior_high", "vocational_high"),
 }
+# what a campaign's table is keyed by, as the aid centres name them: in messages people read (the console shows them)
+AMOUNT_KEY_LABELS = {
+    "deep": "深度困难",
+    "relative": "相对困难",
+    "accident": "意外致困",
+    "postgraduate": "研究生",
+    "undergraduate": "本科",
+    "junior_college": "大专",
+    "senior_high": "普通高中",
+    "vocational_high": "中职",
+}
 MAX_FEN = 10**12
 YEARS = validate.Range(min=2000, max=2100, error="年度应在2000至2100之间")  # a campaign's, and a report's
 
@@ -44,7 +55,11 @@ class CampaignSchema(StrictSchema):
     budget_fen = StrictInteger(
         required=True, validate=validate.Range(min=0, max=MAX_FEN, error="预算应为非负整数（分）")
     )
-    amounts = fields.Dict(keys=Text(), values=StrictInteger(validate=validate.Range(min=1, max=MAX_FEN)), required=True)
+    amounts = fields.Dict(
+        keys=Text(),
+        values=StrictInteger(validate=validate.Range(min=1, max=MAX_FEN, error="补助标准应为正整数（分）")),
+        required=True,
+    )
     publicity_days = StrictInteger(
         required=True, validate=validate.Range(min=0, max=30, error="公示天数应为0至30个工作日")
     )
@@ -66,7 +81,9 @@ class CampaignSchema(StrictSchema):
             allowed = AMOUNT_KEYS[program]
             unknown = sorted(set(amounts) - set(allowed))
             if unknown or not amounts:
-                errors["amounts"] = [f"标准表的键应为 {', '.join(allowed)} 中的一个或多个"]
+                listed = "、".join(f"{AMOUNT_KEY_LABELS[key]}({key})" for key in allowed)
+                by = "困难类别" if program == "warmth" else "学段"
+                errors["amounts"] = [f"补助标准应按{by}填写 {listed} 中的一项或多项"]
         if errors:
             raise ValidationError(errors)
 

@@ -4,7 +4,7 @@ import re
 import time
 
 from services.registry.spreadsheet import HEADER_BY_FIELD
-from tests.e2e.aid_builders import Staff, aid_api, create_campaign, submitted, worker  # noqa: F401
+from tests.e2e.aid_builders import Staff, acted, aid_api, application, create_campaign, submitted, worker  # noqa: F401
 from tests.e2e.builders import SAMPLE_CSV, masked_id, new_user, own_tag, sample_expected_errors
 from tests.e2e.console_client import signed_in
 
@@ -154,3 +154,31 @@ def test_approving_a_batch_reports_each_failure(aid_api):
     )
     queue = response.text.split('id="batch-outcome"')[1]
     assert first["application_id"] not in queue and third["application_id"] in queue  # left the queue
+
+
+def test_an_application_is_withdrawn_and_objected_to_from_its_page_as_the_api_does(aid_api):
+    campaign = create_campaign(aid_api)
+    staff = Staff(aid_api)
+    first, second = (
+        submitted(aid_api, staff.maker, campaign["campaign_id"], worker(aid_api)[1]["worker_id"]) for _ in range(2)
+    )
+    console = signed_in(aid_api.base_url, staff.maker)  # the submitter may withdraw, as over the API
+    path = f"/applications/{first['application_id']}"
+    page = console.get(path).text
+    assert f'action="{path}/withdraw"' in page and f'action="{path}/objection"' not in page
+    no_reason = console.submit(path, f"{path}/withdraw", {"reason": ""})
+    assert no_reason.status_code == 400 and no_reason.text.count('data-field="reason"') == 1  # the withdraw form's
+    withdrawn = console.submit(path, f"{path}/withdraw", {"reason": "职工已另获救助"})
+    assert withdrawn.status_code == 303 and withdrawn.headers["Location"] == path
+    assert application(aid_api, first["application_id"])["status"] == "withdrawn"
+    page = console.get(path).text
+    assert "已撤回" in page and "职工已另获救助" in page and f'action="{path}/withdraw"' not in page
+
+    acted(aid_api, staff.checker, second["application_id"], "approve")
+    path = f"/applications/{second['application_id']}"
+    assert f'action="{path}/objection"' in console.get(path).text
+    objected = console.submit(path, f"{path}/objection", {"reason": "群众反映家庭收入不实"})
+    assert objected.status_code == 303
+    assert application(aid_api, second["application_id"])["status"] == "submitted"
+    again = console.submit(path, f"{path}/objection", {"reason": "再次异议"})
+    assert again.status_code == 409 and "申请当前为「待审核」，不能执行此操作" in again.text

@@ -96,7 +96,7 @@ def test_finance_pays_a_batch_and_the_campaign_page_draws_its_money(aid_api):
     paid = finance.submit(batch_path, f"{batch_path}/results", files={"file": ("results.csv", results.encode())})
     assert paid.status_code == 200 and "发放成功 1 笔" in paid.text and "成功 1 笔，失败 0 笔" in paid.text
     downloads = text_of(paid.text, "batch-downloads")  # the download above, who made it and how many lines
-    assert "finance:" in downloads and re.search(r"\b1\b", downloads), downloads
+    assert "财务 " in downloads and re.search(r"\b1\b", downloads), downloads
 
     page = finance.get(f"/campaigns/{campaign['campaign_id']}").text
     assert page.count("<svg") == 2

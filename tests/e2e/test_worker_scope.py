@@ -270,3 +270,26 @@ def test_the_console_shows_a_caseworker_the_files_of_their_scope_only(api, branc
     refused = works.submit("/change-requests", f"/change-requests/{request_id}/approve", {})
     assert refused.status_code == 404
     assert branch["works_worker"]["name"] in works.get("/workers").text
+
+
+def test_the_console_searches_a_unit_with_the_units_below_it_and_by_review_date_as_the_api_does(api, branch):
+    district = signed_in(api.base_url, branch["tokens"]["district"])
+    mill, mill_worker, works_worker = branch["mill"], branch["mill_worker"], branch["works_worker"]
+    form = district.get("/workers").text
+    assert f'<option value="{mill["org_unit_id"]}">' in form  # the units of the visitor's subtree to choose from
+    assert f'<option value="{root_unit(api)}">' not in form
+
+    for unit, shown, hidden in ((mill, mill_worker, works_worker), (branch["district"], mill_worker, None)):
+        found = district.submit("/workers", "/workers", {"org_unit_id": unit["org_unit_id"]})
+        assert found.status_code == 200 and f"/workers/{shown['worker_id']}" in found.text
+        assert hidden is None or f"/workers/{hidden['worker_id']}" not in found.text
+    assert f'<option value="{branch["district"]["org_unit_id"]}" selected>' in found.text  # kept for the next page
+
+    due = district.submit(
+        "/workers", "/workers", {"org_unit_id": mill["org_unit_id"], "review_due_by": mill_worker["review_due_on"]}
+    )
+    assert f"/workers/{mill_worker['worker_id']}" in due.text
+    early = district.submit("/workers", "/workers", {"org_unit_id": mill["org_unit_id"], "review_due_by": "2000-01-01"})
+    assert early.status_code == 200 and "没有符合条件的档案" in early.text
+    bad = district.submit("/workers", "/workers", {"review_due_by": "下个月"})
+    assert bad.status_code == 400 and 'data-field="review_due_by">应为 YYYY-MM-DD 格式的日期' in bad.text

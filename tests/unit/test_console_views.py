@@ -4,12 +4,15 @@ import re
 
 import pytest
 
+from services.aid.schemas import CampaignSchema
 from services.gateway.console.calendar_pages import split_dates
+from services.gateway.console.campaign_pages import campaign_payload
 from services.gateway.console.charts import bar_chart, figures_chart, money_chart
 from services.gateway.console.forms import fen_from_yuan, field_messages
 from services.gateway.console.web import safe_next
 from services.gateway.reports import ZERO
 from shared.errors import ServiceError, validation_error
+from shared.schemas import load_or_400
 
 
 def bar_widths(svg: str) -> list[int]:
@@ -55,6 +58,30 @@ def test_nested_validation_messages_are_keyed_like_the_form_fields():
         "application_ids.0": ["无效"],
     }
     assert field_messages(ServiceError("same_user", "提交人不能审核自己提交的申请")) == {}
+
+
+def test_a_campaigns_refused_amount_is_keyed_like_its_form_field_and_names_the_table_in_chinese():
+    payload = campaign_payload(
+        {
+            "program": "warmth",
+            "name": "送温暖",
+            "year": "2026",
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-01-31",
+            "budget_fen": "1000",
+            "publicity_days": "5",
+            "amounts.deep": "0",
+            "amounts.relative": "800",
+        }
+    )
+    with pytest.raises(ServiceError) as zero:
+        load_or_400(CampaignSchema(), payload)
+    assert field_messages(zero.value) == {"amounts.deep": ["补助标准应为正整数（分）"]}
+    with pytest.raises(ServiceError) as wrong_table:
+        load_or_400(CampaignSchema(), {**payload, "amounts": {"undergraduate": 100000}})
+    assert field_messages(wrong_table.value) == {
+        "amounts": ["补助标准应按困难类别填写 深度困难(deep)、相对困难(relative)、意外致困(accident) 中的一项或多项"]
+    }
 
 
 def test_yuan_typed_in_become_fen_and_a_bad_amount_is_an_error_on_its_field():

@@ -14,6 +14,8 @@ from services.gateway.routes import Area
 from shared.errors import ServiceError
 
 STUDENT_FIELDS = ("name", "id_number", "level", "school", "admission_year", "admission_notice_no")
+# The application page's forms, by the action in their URL (the API's): aid's call for each; all but approve send a reason
+REVIEW_CALLS = {"approve": "approve", "reject": "reject", "withdraw": "withdraw", "objection": "object"}
 QUEUE_SIZE = 100
 CAMPAIGNS_LISTED = 500
 
@@ -84,7 +86,9 @@ def console_application(uses: Uses, visit, application_id):
     return application_page(uses, visit, application_id)
 
 
-def application_page(uses: Uses, visit, application_id, problem=None, errors=None, http_status=200):
+def application_page(uses: Uses, visit, application_id, problem=None, errors=None, http_status=200, acted=None):
+    """The application with its review steps, history and messages; after a refused action (`acted`), its form shows
+    the messages by field."""
     scope = visit.user.org_unit_id
     application = uses.aid.call("get_application", application_id, scope)
     return visit.page(
@@ -93,6 +97,7 @@ def application_page(uses: Uses, visit, application_id, problem=None, errors=Non
         application=application,
         problem=problem,
         errors=errors or {},
+        acted=acted,
         campaign=uses.aid.call("get_campaign", application["campaign_id"], scope),
         messages=uses.notify.call("list_notifications", {"application_id": application_id}, scope)["items"],
         payee_changed_at=recent_payee_changes(uses.registry, [application["worker_id"]]).get(application["worker_id"]),
@@ -102,15 +107,17 @@ def application_page(uses: Uses, visit, application_id, problem=None, errors=Non
 @area.page("POST", "/applications/<application_id>/<action>", roles=CASEWORK)
 def console_review(uses: Uses, visit, application_id, action):
     form = visit.form()
-    payloads = {"approve": filled(form, "note"), "reject": {"reason": form.get("reason", "")}}
-    if action not in payloads:
+    if action not in REVIEW_CALLS:
         raise ServiceError("not_found", "没有这个页面", 404)
+    payload = filled(form, "note") if action == "approve" else {"reason": form.get("reason", "")}
     try:
-        uses.aid.call(action, application_id, payloads[action], visit.user.actor, visit.user.org_unit_id)
+        uses.aid.call(REVIEW_CALLS[action], application_id, payload, visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:
         if error.status == 404:
             raise
-        return application_page(uses, visit, application_id, error.message, field_messages(error), error.status)
+        return application_page(
+            uses, visit, application_id, error.message, field_messages(error), error.status, acted=action
+        )
     return redirect(safe_next(form.get("next") or f"/applications/{application_id}"))
 
 

@@ -4,13 +4,19 @@ from shared.errors import ServiceError, validation_error
 from shared.money import yuan_to_fen
 from shared.validation import InvalidValue
 
+DICT_ENTRY_PARTS = {"key", "value"}  # what marshmallow's Dict field says is wrong with one of its entries
+
 
 def field_messages(error: ServiceError) -> dict[str, list[str]]:
-    """The error's per-field messages keyed by dotted path (`student.name`), as the form fields are named."""
+    """The error's per-field messages keyed by dotted path (`student.name`), as the form fields are named; those of
+    an entry of a dict (marshmallow's `{"deep": {"value": [...]}}` for `amounts`) keyed by the entry (`amounts.deep`)."""
     flat: dict[str, list[str]] = {}
 
     def walk(prefix: str, messages) -> None:
-        if isinstance(messages, dict):
+        if isinstance(messages, dict) and prefix and messages and set(messages) <= DICT_ENTRY_PARTS:
+            for inner in messages.values():
+                walk(prefix, inner)
+        elif isinstance(messages, dict):
             for key, inner in messages.items():
                 walk(f"{prefix}.{key}" if prefix else str(key), inner)
         else:

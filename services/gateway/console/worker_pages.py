@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from services.gateway import units
 from services.gateway.auth import CASEWORK, STAFF
 from services.gateway.backends import Backend
 from services.gateway.bodies import Bodies
@@ -12,12 +13,13 @@ from services.gateway.imports import start_import, upload_to_registry
 from services.gateway.routes import Area
 from shared.errors import ServiceError
 
-WORKER_FILTERS = ("id_number", "q", "category", "status", "union", "page")
+WORKER_FILTERS = ("id_number", "q", "category", "status", "union", "org_unit_id", "review_due_by", "page")
 APPLICATIONS_SHOWN = 100
 
 
 @dataclass(frozen=True)
 class Uses:
+    db: object  # the units of the visitor's subtree, to search one of them with the units below it
     registry: Backend
     aid: Backend  # a worker's applications, on their page
     bodies: Bodies
@@ -51,6 +53,7 @@ def console_workers(uses: Uses, visit):
         errors=errors,
         categories=CATEGORIES.items(),
         statuses=WORKER_STATUSES.items(),
+        org_units=units.choices(uses.db, visit.user.org_unit_id),
     )
 
 
