@@ -404,6 +404,11 @@ def assert_nothing_personal(world: World, bodies: list[str]) -> None:
 ACTION = "approve"  # the <action> of the pages that take one
 CONSOLE_ON_RECORD = {
     ("GET", "/workers/<worker_id>"): None,
+    ("POST", "/workers/<worker_id>/reveal"): {},
+    ("GET", "/workers/<worker_id>/audit"): None,
+    ("POST", "/workers/<worker_id>/status"): {"status": "active", "reason": "核查"},
+    ("POST", "/workers/<worker_id>/sms-opt-in"): {},  # before the opt-out again: the world keeps it
+    ("POST", "/workers/<worker_id>/sms-opt-out"): {"reason": "本人要求"},
     ("GET", "/imports/<import_id>"): None,
     ("POST", "/change-requests/<change_request_id>/<action>"): {},
     ("GET", "/campaigns/<campaign_id>"): None,
