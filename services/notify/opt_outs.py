@@ -47,8 +47,11 @@ def state_view(worker_id: str, opted_out: bool) -> dict:
     return OPT_OUT_STATE.dump({"worker_id": worker_id, "opted_out": opted_out})
 
 
-def listing(session, seen, page: int, per_page: int) -> dict:
-    """A page of the opt-outs the caller sees (`seen`: scope.opt_outs_seen), newest first."""
+def listing(session, seen, worker_id: str | None, page: int, per_page: int) -> dict:
+    """A page of the opt-outs the caller sees (`seen`: scope.opt_outs_seen), newest first; one worker's alone when
+    `worker_id` names them."""
+    if worker_id is not None:
+        seen = seen & (opt_outs.c.worker_id == worker_id)
     total = session.execute(select(func.count()).select_from(opt_outs).where(seen)).scalar_one()
     rows = session.execute(
         select(opt_outs)

@@ -15,5 +15,9 @@ class NotificationQuerySchema(PagedQuerySchema):
     status = Text(validate=validate.OneOf(PUBLIC_STATUSES, error="未知的短信状态"))
 
 
+class OptOutQuerySchema(PagedQuerySchema):
+    worker_id = Text()
+
+
 class OptOutSchema(StrictSchema):
     reason = TypedText(required=True, validate=validate.Length(min=1, max=500))

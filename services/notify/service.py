@@ -10,7 +10,7 @@ from services.notify import scope as scope_rule
 from services.notify.dispatch import Dispatcher
 from services.notify.metrics import sms_figures
 from services.notify.models import inbox, org_units, outbox
-from services.notify.schemas import NotificationQuerySchema, OptOutSchema
+from services.notify.schemas import NotificationQuerySchema, OptOutQuerySchema, OptOutSchema
 from shared import clock, org_unit_copy
 from shared.batched_events import batched_event_handler
 from shared.config import setting
@@ -23,7 +23,7 @@ from shared.request_ids import RequestIds, bound
 from shared.retry import reliable_event_handler
 from shared.rpc import rpc
 from shared.rpc_proxy import TimedRpcProxy
-from shared.schemas import PagedQuerySchema, load_or_400
+from shared.schemas import load_or_400
 from shared.timer import configured_timer
 
 log = logging.getLogger(__name__)
@@ -175,9 +175,9 @@ class NotifyService:
 
     @rpc
     def list_opt_outs(self, query, scope):
-        paging = load_or_400(PagedQuerySchema(), query)
+        filters = load_or_400(OptOutQuerySchema(), query)
         seen = scope_rule.opt_outs_seen(self.scope_path(scope))
-        return opt_outs.listing(self.db, seen, paging["page"], paging["per_page"])
+        return opt_outs.listing(self.db, seen, filters.get("worker_id"), filters["page"], filters["per_page"])
 
     @reliable_event_handler("registry", "worker_updated")
     @handle_once(inbox)

@@ -63,6 +63,11 @@ def test_an_opt_out_is_made_and_seen_in_its_workers_scope_only(aid_api, branch):
 
     assert worker_id in opted_out(tokens["mill"]) and worker_id in opted_out(tokens["district"])
     assert worker_id not in opted_out(tokens["works"])
+    one_worker = f"{OPT_OUTS}&worker_id={worker_id}"
+    [mine] = aid_api.get(one_worker, token=tokens["mill"]).json()["items"]
+    assert (mine["worker_id"], mine["reason"]) == (worker_id, "本人要求")
+    sibling = aid_api.get(one_worker, token=tokens["works"]).json()
+    assert (sibling["items"], sibling["total"]) == ([], 0)
     assert_error(aid_api.call("DELETE", opt_out, token=tokens["works"]), 404, "not_found")
     assert worker_id in opted_out(ADMIN_TOKEN)  # the sibling's attempt changed nothing
 

@@ -16,8 +16,7 @@ from services.notify.answers import (
     OptOutPageSchema,
     OptOutStateSchema,
 )
-from services.notify.schemas import NotificationQuerySchema, OptOutSchema
-from shared.schemas import PagedQuerySchema
+from services.notify.schemas import NotificationQuerySchema, OptOutQuerySchema, OptOutSchema
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,9 @@ def resend_notification(uses: Uses, request, user, notification_id):
     "/api/v1/sms/opt-outs",
     roles=STAFF,
     summary="不再接收短信的职工",
-    description=IN_SCOPE,
+    description=IN_SCOPE + "worker_id：只看这一位职工的（没有退订时 items 为空）。",
     tags=TAGS,
-    query=PagedQuerySchema,
+    query=OptOutQuerySchema,
     responses={200: OptOutPageSchema},
     errors=(400,) + BACKEND,
 )

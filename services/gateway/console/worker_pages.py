@@ -16,7 +16,6 @@ from shared.errors import ServiceError
 
 WORKER_FILTERS = ("id_number", "q", "category", "status", "union", "org_unit_id", "review_due_by", "page")
 APPLICATIONS_SHOWN = 100
-OPT_OUTS_PAGE = 500  # the API's largest page: notify answers a worker's opt-out only in its list
 AUDIT_READERS = ("admin", "auditor")  # the API's GET /api/v1/workers/{worker_id}/audit
 # The registry's audit log actions (services/registry: store, payee_requests, payee_decisions, importer), as people
 # read them; an action not named here is shown by its code.
@@ -117,17 +116,8 @@ def worker_page(uses: Uses, visit, worker_id, reveal=False, acted=None, errors=N
 
 
 def opt_out_of(notify: Backend, worker_id: str, scope) -> dict | None:
-    """The worker's opt-out of text messages (source, reason, by whom, when), or None: they take them. Notify tells
-    it only in the API's list of the opt-outs in the caller's scope (GET /api/v1/sms/opt-outs), read page by page."""
-    page = 1
-    while True:
-        listing = notify.call("list_opt_outs", {"per_page": OPT_OUTS_PAGE, "page": page}, scope)
-        for item in listing["items"]:
-            if item["worker_id"] == worker_id:
-                return item
-        if page * listing["per_page"] >= listing["total"] or not listing["items"]:
-            return None
-        page += 1
+    """The worker's opt-out of text messages (source, reason, by whom, when), or None: they take them."""
+    return next(iter(notify.call("list_opt_outs", {"worker_id": worker_id}, scope)["items"]), None)
 
 
 @area.page("POST", "/workers/<worker_id>/reveal", roles=CASEWORK)
