@@ -40,10 +40,10 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 def start_service(name: str, env: dict, log_path: str) -> subprocess.Popen:
-    """`python -m shared.runner NAME` with this environment, its log (stderr) into log_path."""
+    """`python -m hardship_cli.runner NAME` with this environment, its log (stderr) into log_path."""
     with open(log_path, "a") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "shared.runner", name], env=env, stdout=subprocess.DEVNULL, stderr=log
+            [sys.executable, "-m", "hardship_cli.runner", name], env=env, stdout=subprocess.DEVNULL, stderr=log
         )
 
 

@@ -1,4 +1,4 @@
-"""The four services as separate processes (`python -m shared.runner NAME`), each killable and restartable."""
+"""The four services as separate processes (`python -m hardship_cli.runner NAME`), each killable and restartable."""
 
 import os
 import signal
@@ -32,7 +32,7 @@ class ServiceProcesses:
 
     def start(self, name: str) -> None:
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "shared.runner", name],
+            [sys.executable, "-m", "hardship_cli.runner", name],
             env=self.env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

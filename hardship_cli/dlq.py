@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from amqp.exceptions import NotFound
 from kombu import Connection, Exchange, Producer, Queue
 
-from shared.config import SERVICE_CLASSES, setting
+from hardship_cli.services import service_class
+from shared.config import SERVICES, setting
 from shared.masking import scrub
 from shared.retry import ATTEMPT_HEADER, REASON_HEADER, parking_queue
-from shared.topology import consumer_queues, queue_arguments, service_class
+from shared.topology import consumer_queues, queue_arguments
 
 PARKING_HEADERS = (ATTEMPT_HEADER, REASON_HEADER, "x-parked-at", "x-original-queue")
 
@@ -33,7 +34,7 @@ class Parked:
 
 def watched_queues(service_classes=None) -> dict[str, str]:
     """Every event consumer's queue of these services (by default all of ours), with the event type it takes."""
-    classes = service_classes or [service_class(name) for name in SERVICE_CLASSES]
+    classes = service_classes or [service_class(name) for name in SERVICES]
     return {queue.name: queue.routing_key for cls in classes for queue in consumer_queues(cls)}
 
 

@@ -10,11 +10,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from kombu import Connection
 
-from shared.config import SERVICE_CLASSES, setting
+from hardship_cli.services import service_class
+from shared.config import SERVICES, setting
 from shared.crypto import InvalidDataKey, check_data_key
 from shared.migrations import upgrade
 from shared.processes import stop_with_parent
-from shared.topology import declare_consumer_queues, service_class
+from shared.topology import declare_consumer_queues
 
 RESTART_DELAY_SECONDS = 2
 
@@ -70,7 +71,7 @@ def port_problem(services) -> str | None:
 
 def migrate_all(services=None) -> None:
     """Upgrade each service's database and declare the queues its event handlers consume."""
-    services = services or list(SERVICE_CLASSES)
+    services = services or list(SERVICES)
     for service in services:
         upgrade(service)
         print(f"  数据库已就绪：{service}")
@@ -83,7 +84,7 @@ def migrate_all(services=None) -> None:
 
 
 def run_system(services=None) -> int:
-    services = services or list(SERVICE_CLASSES)
+    services = services or list(SERVICES)
     problem = data_key_problem() or port_problem(services) or broker_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -125,5 +126,5 @@ def run_system(services=None) -> int:
 
 def _start(name: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "shared.runner", name], env=os.environ.copy(), preexec_fn=stop_with_parent
+        [sys.executable, "-m", "hardship_cli.runner", name], env=os.environ.copy(), preexec_fn=stop_with_parent
     )

@@ -8,13 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-SERVICES = ("registry", "aid", "notify", "gateway")
-SERVICE_CLASSES = {
-    "registry": "services.registry.service:RegistryService",
-    "aid": "services.aid.service:AidService",
-    "notify": "services.notify.service:NotifyService",
-    "gateway": "services.gateway.service:GatewayService",
-}
+SERVICES = ("registry", "aid", "notify", "gateway")  # their classes: hardship_cli/services.py (the kernel imports none)
 
 DEFAULTS = {
     "AMQP_URI": "amqp://guest:guest@localhost:5672/",

@@ -19,6 +19,13 @@ class Refused(DomainError):
     """The request is understood but the rules or the current state do not allow it."""
 
 
+class Forbidden(DomainError):
+    """The caller's place does not allow this (an admin acting on what their unit does not handle)."""
+
+    def __init__(self, message: str):
+        super().__init__("forbidden", message)
+
+
 class NotFound(DomainError):
     """The thing asked about does not exist (`what` names it, in Chinese); `message`, when given, says more."""
 

@@ -5,13 +5,11 @@ worker filed while the aid service is still down) would be dropped by the broker
 same durable queues with the same bindings at migrate time closes that gap.
 """
 
-import importlib
-
 from kombu import Connection, Exchange, Queue
 from nameko.events import EventHandler
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
-from shared.config import SERVICE_CLASSES, setting
+from shared.config import setting
 from shared.events import exchange_name
 
 QUEUE_TYPES = ("classic", "quorum")
@@ -24,11 +22,6 @@ def queue_arguments(config=None) -> dict | None:
     if queue_type not in QUEUE_TYPES:
         raise ValueError(f"QUEUE_TYPE must be one of {', '.join(QUEUE_TYPES)}, not {queue_type!r}")
     return {"x-queue-type": "quorum"} if queue_type == "quorum" else None
-
-
-def service_class(name: str):
-    module, _, attribute = SERVICE_CLASSES[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)
 
 
 def consumer_queues(service_cls, config=None) -> list[Queue]:

@@ -11,7 +11,7 @@ from services.aid.domain.statuses import PUBLIC
 from services.aid.models import applications
 from shared.answers import Shown
 from shared.application_numbers import as_short_number, as_typed
-from shared.errors import not_found
+from shared.domain_errors import NotFound
 
 PUBLICITY, PUBLIC_STATUS = PublicitySchema(), PublicStatusSchema()
 
@@ -45,7 +45,7 @@ def status(session, application_id: str, id_last4: str) -> dict:
         candidates = session.execute(select(applications).where(applications.c.short_number == number)).all()
     row = the_one_with_tail(candidates, id_last4)
     if row is None:
-        raise not_found("申请")
+        raise NotFound("申请")
     return PUBLIC_STATUS.dump(row)
 
 

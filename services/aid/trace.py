@@ -10,7 +10,7 @@ from services.aid.funds import load_donor, public_name
 from services.aid.models import applications, campaigns, donations, payouts
 from shared import org_paths
 from shared.answers import Shown
-from shared.errors import not_found
+from shared.domain_errors import NotFound
 
 DONOR_TRACE, RECEIPT = DonorTraceSchema(), ReceiptSchema()
 
@@ -64,7 +64,7 @@ def receipt(session, receipt_no: str, verification_code: str) -> dict:
     gift = session.execute(select(donations).where(donations.c.receipt_no == receipt_no)).first()
     if gift is None or not hmac.compare_digest(gift.verification_code.encode(), verification_code.encode()):
         session.rollback()
-        raise not_found("收据")
+        raise NotFound("收据")
     campaign = (
         gift.campaign_id
         and session.execute(select(campaigns.c.name).where(campaigns.c.campaign_id == gift.campaign_id)).scalar_one()

@@ -168,7 +168,7 @@ def test_the_access_log_writes_paths_without_query_strings(api, live, caplog):
     config = live.settings
     """Query strings carry receipt tokens, ID tails and ID numbers: the access log has the path and status only."""
     caplog.set_level(logging.INFO)
-    caplog.handler.addFilter(MaskingLogFilter())  # as shared.runner.configure_logging does for every handler
+    caplog.handler.addFilter(MaskingLogFilter())  # as hardship_cli.runner.configure_logging does for every handler
     id_number, secret = fresh_id_number(), "receipt-secret-7f3a"
     response = api.get(f"/api/v1/workers?id_number={id_number}")
     assert response.status_code == 200 and response.json()["total"] == 0

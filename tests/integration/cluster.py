@@ -1,4 +1,4 @@
-"""Several processes of every service (`python -m shared.runner NAME`), sharing one database per service and one vhost,
+"""Several processes of every service (`python -m hardship_cli.runner NAME`), sharing one database per service and one vhost,
 the way `docker compose up --scale` runs them."""
 
 import os
@@ -8,8 +8,9 @@ from urllib.parse import quote, urlparse
 import requests
 
 from bench.system import start_service, stop_services, wait_until_healthy
+from hardship_cli.services import service_class
 from shared.config import KNOWN_KEYS, SERVICES
-from shared.topology import consumer_queues, declare_consumer_queues, service_class
+from shared.topology import consumer_queues, declare_consumer_queues
 from tests.conftest import free_port
 from tests.e2e.conftest import Api
 

@@ -37,7 +37,7 @@ def check_resolves(argv: list[str]) -> None:
     assert argv[:2] == ["python", "-m"], argv
     module, args = argv[2], argv[3:]
     assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), module
-    if module in ("shared.runner", "shared.healthcheck"):
+    if module in ("hardship_cli.runner", "shared.healthcheck"):
         assert len(args) == 1 and args[0] in SERVICES, argv
 
 
@@ -55,7 +55,7 @@ def test_each_command_resolves_to_a_module_or_cli_command_of_this_repo(name):
     argv = command_of(OURS[name])
     check_resolves(argv)
     if name in SCALABLE:
-        assert argv == ["python", "-m", "shared.runner", name]
+        assert argv == ["python", "-m", "hardship_cli.runner", name]
 
 
 @pytest.mark.parametrize("name", [*SCALABLE, "migrate"])

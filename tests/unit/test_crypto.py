@@ -88,7 +88,7 @@ def test_url_safe_and_standard_base64_keys_are_both_accepted(tmp_path):
 def test_a_service_with_a_bad_data_key_refuses_to_start_with_one_line(tmp_path):
     env = {**os.environ, "DATA_KEY": "too-short", "HARDSHIP_VAR_DIR": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-m", "shared.runner", "registry"],
+        [sys.executable, "-m", "hardship_cli.runner", "registry"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -1,11 +1,13 @@
 """The edge: the core's errors become the HTTP contract's, byte for byte, with the status the contract gives."""
 
+import ast
 import inspect
+from pathlib import Path
 
 import pytest
 from nameko.exceptions import deserialize, serialize
 
-from shared.domain_errors import Invalid, NotFound, Refused
+from shared.domain_errors import Forbidden, Invalid, NotFound, Refused
 from shared.edge import answers_in_contract_terms, service_error
 from shared.errors import ServiceError
 from shared.rpc import rpc
@@ -33,6 +35,17 @@ def test_not_found_is_404_and_a_wrong_request_400():
         "validation_error",
         {"student": ["送温暖申请不填写学生信息"]},
     )
+
+
+def test_what_the_callers_place_does_not_allow_is_403_forbidden():
+    error = service_error(Forbidden("只有项目所属组织（或其上级组织）的管理员可以分配配额"))
+    assert (error.status, error.code, error.message) == (
+        403,
+        "forbidden",
+        "只有项目所属组织（或其上级组织）的管理员可以分配配额",
+    )
+    crossed = deserialize(serialize(error))
+    assert (crossed.status, crossed.code) == (403, "forbidden")
 
 
 def test_not_found_may_say_more_than_what_is_missing():
@@ -92,3 +105,32 @@ def test_every_rpc_entrypoint_is_an_edge():
     with pytest.raises(ServiceError) as unavailable:  # the contract's own errors pass as they are
         Service().fail()
     assert unavailable.value.status == 503
+
+
+# shared/errors.py's makers of the contract's errors, each with its HTTP status
+CONTRACT_ERRORS = {"ServiceError", "validation_error", "not_found", "service_unavailable", "import_not_awaited"}
+
+
+def contract_errors_made(source: str) -> list[int]:
+    """The lines of `source` that make one of the contract's errors (with its HTTP status) themselves."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in CONTRACT_ERRORS
+    ]
+
+
+def test_the_check_finds_an_error_made_with_its_http_status():
+    assert contract_errors_made("raise ServiceError('forbidden', 'no', 403)") == [1]
+    assert contract_errors_made("from shared import errors\nraise errors.not_found('申请')") == [2]
+    assert contract_errors_made("raise NotFound('申请')") == []
+
+
+def test_aid_says_what_it_refuses_in_domain_errors_and_leaves_the_http_status_to_its_edge():
+    aid = Path(__file__).resolve().parents[2] / "services" / "aid"
+    found = {
+        str(path.relative_to(aid)): lines
+        for path in sorted(aid.rglob("*.py"))
+        if "migrations" not in path.parts and (lines := contract_errors_made(path.read_text("utf-8")))
+    }
+    assert not found, found

@@ -6,8 +6,8 @@ import logging
 import eventlet
 import pytest
 
+from hardship_cli.runner import LOG_FORMAT
 from shared import request_ids
-from shared.runner import LOG_FORMAT
 
 
 @pytest.mark.parametrize("offered", ["abc", "req-2026.01:42_x", "A" * 64, "0123456789abcdef0123456789abcdef"])

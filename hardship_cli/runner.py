@@ -1,4 +1,4 @@
-"""Runs one service in this process: `python -m shared.runner registry`."""
+"""Runs one service in this process: `python -m hardship_cli.runner registry`."""
 
 import shared.quiet  # noqa: F401, I001  (first: it silences warnings raised on import)
 import eventlet
@@ -13,11 +13,11 @@ import sys  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
+from hardship_cli.services import service_class  # noqa: E402
 from shared.config import nameko_config, setting  # noqa: E402
 from shared.crypto import InvalidDataKey, check_data_key  # noqa: E402
 from shared.masking import install_log_masking  # noqa: E402
 from shared.request_ids import install_log_record_ids  # noqa: E402
-from shared.topology import service_class  # noqa: E402
 
 LOG_FORMAT = "%(asctime)s {service} %(levelname)s %(name)s request_id=%(request_id)s: %(message)s"
 
