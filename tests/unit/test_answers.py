@@ -225,7 +225,7 @@ def notification():
 
 def opt_out_page():
     row = SimpleNamespace(worker_id="w1", source="staff", reason="本人要求", created_by="caseworker:u1", created_at=NOW)
-    return opt_outs.listing(Rows([row], [row]), true(), 1, 50)
+    return opt_outs.listing(Rows([row], [row]), true(), None, 1, 50)
 
 
 def org_unit():
