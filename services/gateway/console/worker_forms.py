@@ -175,6 +175,15 @@ def console_register_worker(uses: Uses, visit):
     return redirect(f"/workers/{created['worker_id']}")
 
 
+def unit_choices(uses: Uses, visit, worker: dict) -> list[tuple[str, str]]:
+    """The units to move the worker to, the worker's own among them even before this gateway has learnt of it: the
+    form must not show another unit as the one the worker is in (and so move them when saved)."""
+    choices = units.choices(uses.db, visit.user.org_unit_id)
+    if worker["org_unit_id"] not in {unit_id for unit_id, _ in choices}:
+        choices.insert(0, (worker["org_unit_id"], worker["union"]))
+    return choices
+
+
 def edit_form(uses: Uses, visit, worker, values=None, errors=None, problem=None, http_status=200):
     return visit.page(
         "worker_edit.html",
@@ -183,7 +192,7 @@ def edit_form(uses: Uses, visit, worker, values=None, errors=None, problem=None,
         values=prefilled(worker) if values is None else values,
         errors=errors or {},
         problem=problem,
-        org_units=units.choices(uses.db, visit.user.org_unit_id),
+        org_units=unit_choices(uses, visit, worker),
         categories=CATEGORIES.items(),
         reasons=REASONS.items(),
         reason_choices=range(REASON_CHOICES),
