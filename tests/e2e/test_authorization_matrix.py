@@ -27,7 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from services.gateway.console.pages import PAGES
 from tests.e2e import aid_builders
 from tests.e2e.aid_builders import campaign_body
-from tests.e2e.builders import new_donor, new_user, valid_worker
+from tests.e2e.builders import fresh_id_number, new_donor, new_user, valid_worker
 from tests.e2e.conftest import ADMIN_TOKEN, LIVE_RECEIPT_TOKEN
 from tests.e2e.console_client import signed_in
 from tests.e2e.scope_builders import BaseUnionWorld, World
@@ -409,6 +409,8 @@ CONSOLE_ON_RECORD = {
     ("POST", "/workers/<worker_id>/status"): {"status": "active", "reason": "核查"},
     ("POST", "/workers/<worker_id>/sms-opt-in"): {},  # before the opt-out again: the world keeps it
     ("POST", "/workers/<worker_id>/sms-opt-out"): {"reason": "本人要求"},
+    ("GET", "/workers/<worker_id>/edit"): None,
+    ("POST", "/workers/<worker_id>/edit"): {},  # nothing changed: the file as it is
     ("GET", "/imports/<import_id>"): None,
     ("POST", "/change-requests/<change_request_id>/<action>"): {},
     ("GET", "/campaigns/<campaign_id>"): None,
@@ -426,6 +428,19 @@ CONSOLE_ON_RECORD = {
     ("POST", "/org-units/<org_unit_id>/rename"): {"name": "{renamed}"},
 }
 CONSOLE_IN_BODY = {
+    ("POST", "/workers/new"): {  # filed once in the unit, then a duplicate (409); out of scope the unit is unknown
+        "name": "某职工",
+        "id_number": "{new_id_number}",
+        "phone": "13900000000",
+        "employer": "某厂",
+        "org_unit_id": "{org_unit_id}",
+        "category": "deep",
+        "reasons.0": "illness",
+        "household_size": "2",
+        "household_monthly_income_fen": "1000",
+        "bank.name": "中国银行",
+        "bank.account": "6217000000000000001",
+    },
     ("POST", "/applications/new"): {"campaign_id": "{campaign_id}", "worker_id": "{worker_id}"},
     ("POST", "/donations"): {
         "donor_id": "{donor_id}",
@@ -458,6 +473,7 @@ CONSOLE_LISTS = {
     ("GET", "/sms/opt-outs"): "worker_id",
     ("GET", "/campaigns"): "campaign_id",
     ("GET", "/applications/new"): "campaign_id",
+    ("GET", "/workers/new"): "org_unit_id",  # the unions of the caller's scope to file a worker in
     ("GET", "/donations"): "external_ref",
     ("GET", "/batches"): "batch_id",
     ("GET", "/reconciliation"): "campaign_id",
@@ -521,7 +537,7 @@ class ConsoleMatrix(Matrix):
 
     def __init__(self, world: World, about: tuple[str, ...] | None = None):
         super().__init__(world, about)
-        self.ids.update(allocation_ref=f"ALLOC-{world.tag}", tag=world.tag)
+        self.ids.update(allocation_ref=f"ALLOC-{world.tag}", tag=world.tag, new_id_number=fresh_id_number())
         self.consoles: dict = {}
 
     def console(self, viewpoint: str, role: str):

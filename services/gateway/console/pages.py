@@ -13,11 +13,12 @@ from services.gateway.console import (
     public_pages,
     report_pages,
     session_pages,
+    worker_forms,
     worker_pages,
 )
 
 AREAS = {
-    "workers": (worker_pages, payee_pages),
+    "workers": (worker_pages, worker_forms, payee_pages),
     "aid": (campaign_pages, application_pages, calendar_pages),
     "funds": (finance_pages, donor_pages),
     "notifications": (notification_pages,),
