@@ -63,6 +63,10 @@ def form_fields(page: str, form_id: str) -> dict:
         name: html.unescape(value)
         for name, value in re.findall(r'<input type="(?:text|date)" name="([^"]+)" value="([^"]*)"', form)
     }
+    fields.update(
+        (name, html.unescape(value))
+        for name, value in re.findall(r'<input type="hidden" name="(was\.[^"]+)" value="([^"]*)"', form)
+    )
     for name, options in re.findall(r'<select name="([^"]+)">(.*?)</select>', form, re.S):
         chosen = re.search(r'<option value="([^"]*)" selected>', options) or re.search(
             r'<option value="([^"]*)"', options
@@ -176,6 +180,19 @@ def test_the_edit_form_prefills_what_is_shown_and_sends_only_what_changed(aid_ap
     emptied = console.submit(f"/workers/{worker_id}/edit", f"/workers/{worker_id}/edit", {**shown, "employer": ""})
     assert emptied.status_code == 400 and field_message(emptied.text, "employer")
     assert revealed(aid_api, worker_id)["employer"] == "新单位"  # nothing written
+
+
+def test_an_edit_saved_by_someone_else_meanwhile_is_kept_where_the_form_left_the_field_alone(aid_api, district):
+    console, worker_id = district["console"], district["worker"]["worker_id"]
+    shown = form_fields(console.get(f"/workers/{worker_id}/edit").text, "worker-edit")
+    meanwhile = aid_api.patch(f"/api/v1/workers/{worker_id}", json={"employer": "别人刚改的单位"})
+    assert meanwhile.status_code == 200, meanwhile.text
+
+    saved = console.submit(f"/workers/{worker_id}/edit", f"/workers/{worker_id}/edit", {**shown, "household_size": "6"})
+
+    assert saved.status_code == 303, saved.text
+    after = revealed(aid_api, worker_id)
+    assert (after["employer"], after["household_size"]) == ("别人刚改的单位", 6)
 
 
 def test_a_move_to_another_union_needs_a_reason_and_is_audited(aid_api, district):

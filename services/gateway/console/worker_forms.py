@@ -104,27 +104,35 @@ def prefilled(worker: dict) -> dict:
     return values
 
 
+def as_loaded(form: dict, worker: dict) -> dict:
+    """The values the page gave the form when it was loaded (its hidden `was.` fields). A field is sent when the visitor
+    changed it, not when the file changed since: someone else's edit of a field the visitor left alone is kept.
+    Without them (a form from elsewhere), the file as it is now."""
+    loaded = {key.removeprefix("was."): value for key, value in form.items() if key.startswith("was.")}
+    return loaded or prefilled(worker)
+
+
 def worker_changes(form: dict, worker: dict) -> tuple[dict, list[int]]:
-    """The API's PATCH body: only the fields that differ from the file as it is now (a field the form did not send
-    stays as it is; one emptied is sent, so the registry says it may not be empty). A starred value is sent only when
-    something was typed in; bank details changed go in `bank`, which the registry turns into a change request."""
-    was = prefilled(worker)
+    """The API's PATCH body: only the fields the visitor changed (as_loaded; a field the form did not send stays as it
+    is; one emptied is sent, so the registry says it may not be empty). A starred value is sent only when something
+    was typed in; bank details changed go in `bank`, which the registry turns into a change request."""
+    was = as_loaded(form, worker)
+
+    def changed(name: str) -> bool:
+        return name in form and form[name] != was.get(name, "")
+
     payload = {name: form[name] for name in MASKED if form.get(name)}
-    payload.update(
-        {name: form[name] for name in (*SHOWN_TEXT, "org_unit_id") if name in form and form[name] != was[name]}
-    )
-    if "household_size" in form and form["household_size"] != was["household_size"]:
+    payload.update({name: form[name] for name in (*SHOWN_TEXT, "org_unit_id") if changed(name)})
+    if changed("household_size"):
         payload["household_size"] = whole_number(form["household_size"]) if form["household_size"] else None
-    if "household_monthly_income_fen" in form:
-        income = fen_from_yuan(form, "household_monthly_income_fen")
-        if income != worker["household_monthly_income_fen"]:
-            payload["household_monthly_income_fen"] = income
-    if "filed_on" in form and form["filed_on"] != was["filed_on"]:
+    if changed("household_monthly_income_fen"):
+        payload["household_monthly_income_fen"] = fen_from_yuan(form, "household_monthly_income_fen")
+    if changed("filed_on"):
         payload["filed_on"] = form["filed_on"] or None
-    if any(f"reasons.{i}" in form for i in range(REASON_CHOICES)) and reasons_of(form) != worker["reasons"]:
+    if any(f"reasons.{i}" in form for i in range(REASON_CHOICES)) and reasons_of(form) != reasons_of(was):
         payload["reasons"] = reasons_of(form)
     bank = {}
-    if "bank.name" in form and form["bank.name"] != was["bank.name"]:
+    if changed("bank.name"):
         bank["name"] = form["bank.name"]
     if form.get("bank.account"):
         bank["account"] = form["bank.account"]
@@ -185,11 +193,14 @@ def unit_choices(uses: Uses, visit, worker: dict) -> list[tuple[str, str]]:
 
 
 def edit_form(uses: Uses, visit, worker, values=None, errors=None, problem=None, http_status=200):
+    """The form, prefilled from the file; after a refusal (`values`: the form sent), as sent, still compared with what
+    the page first loaded."""
     return visit.page(
         "worker_edit.html",
         http_status,
         worker=worker,
         values=prefilled(worker) if values is None else values,
+        loaded=prefilled(worker) if values is None else as_loaded(values, worker),
         errors=errors or {},
         problem=problem,
         org_units=unit_choices(uses, visit, worker),
