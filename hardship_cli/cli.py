@@ -100,10 +100,11 @@ def add_user(name: str, role: str, donor_id: str | None, org_unit_id: str | None
         return 2
     upgrade("gateway")
     with Session(make_engine(db_url("gateway"))) as session:
+        learn_from_registry(session, data["org_unit_id"])
         try:
             unit = units.for_new_account(session, None, data["org_unit_id"])
         except ServiceError as error:
-            print(f"参数有误：{error.fields}（网关尚未收到该组织的事件时，请稍后再试）", file=sys.stderr)
+            print(f"参数有误：{error.fields}", file=sys.stderr)
             return 2
         user = create_user(session, data["name"], data["role"], data["donor_id"], unit)
     print(f"已创建账号 {user['name']}（{user['role']}），user_id={user['user_id']}")
@@ -112,6 +113,43 @@ def add_user(name: str, role: str, donor_id: str | None, org_unit_id: str | None
         f"试用：curl -H 'Authorization: Bearer {user['token']}' http://127.0.0.1:{setting('GATEWAY_PORT')}/api/v1/workers"
     )
     return 0
+
+
+def learn_from_registry(session, unit_id: str | None) -> None:
+    """The gateway learns the units from the registry's events, which go out only while the registry runs: a unit made
+    by `hardship unit add` before the services start (or the root of a fresh install) is read from the registry's
+    database, as its event will tell it, so the account can be put in it now. The operator on the server acts as the
+    root, whose subtree holds every unit. `unit_id` None: the root."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from services.gateway import units
+    from services.gateway.models import org_units as known
+    from services.registry import units as registry_units
+    from services.registry.models import org_units
+    from shared import org_unit_copy
+    from shared.db import db_url, make_engine
+    from shared.errors import looks_like_id
+    from shared.migrations import upgrade
+
+    if unit_id is None:
+        if units.root_id(session) is not None:
+            return
+        asked = org_units.c.parent_id.is_(None)
+    elif not looks_like_id(unit_id) or org_unit_copy.path_of(session, known, unit_id) is not None:
+        return
+    else:
+        asked = org_units.c.org_unit_id == unit_id
+    upgrade("registry")
+    engine = make_engine(db_url("registry"))
+    try:
+        with Session(engine) as registry:
+            row = registry.execute(select(org_units).where(asked)).first()
+    finally:
+        engine.dispose()
+    if row is not None:
+        units.learn(session, registry_units.event_about(row))
+        session.commit()
 
 
 def donor_is_filed(donor_id: str) -> bool:

@@ -123,9 +123,12 @@ def quota_view(row) -> dict:
 
 
 def detail(session, row, scope_path: str) -> dict:
-    """One campaign as the API shows it, its quotas read."""
+    """One campaign as the API shows it, the quotas of the caller's subtree read: a district looking at the city's
+    campaign sees its own share, not another district's (whose committed money tells of applications out of scope)."""
     shares = session.execute(
-        select(quotas).where(quotas.c.campaign_id == row.campaign_id).order_by(quotas.c.set_at, quotas.c.org_unit_id)
+        select(quotas)
+        .where(quotas.c.campaign_id == row.campaign_id, scope.below(quotas.c.org_unit_id, scope_path))
+        .order_by(quotas.c.set_at, quotas.c.org_unit_id)
     ).all()
     figures_of = figures(session, [row.campaign_id], scope_path)[row.campaign_id]
     session.rollback()

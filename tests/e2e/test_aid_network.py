@@ -85,6 +85,25 @@ def test_an_admin_of_the_campaigns_unit_shares_its_budget_out_as_quotas(aid_api,
     assert shown["quotas"] == [replaced.json()]
 
 
+def test_a_district_sees_the_quotas_of_its_own_subtree_only(aid_api, branch):
+    """Another district's quota is out of scope: its committed money would tell of that district's approvals, which
+    the campaign's counts leave out."""
+    city = create_campaign(aid_api, budget_fen=10_000, amounts={"deep": 1000}, publicity_days=0)
+    quotas = f"{CAMPAIGNS}/{city['campaign_id']}/quotas"
+    shares = {}
+    for unit in ("east", "mill", "west"):
+        set_quota = aid_api.post(quotas, json={"org_unit_id": branch[unit]["org_unit_id"], "amount_fen": 2000})
+        assert set_quota.status_code == 200, set_quota.text
+        shares[unit] = set_quota.json()
+
+    east = aid_api.get(f"{CAMPAIGNS}/{city['campaign_id']}", token=account(aid_api, "caseworker", branch["east"]))
+    mill = aid_api.get(f"{CAMPAIGNS}/{city['campaign_id']}", token=account(aid_api, "caseworker", branch["mill"]))
+
+    assert east.json()["quotas"] == [shares["east"], shares["mill"]]
+    assert mill.json()["quotas"] == [shares["mill"]]
+    assert aid_api.get(f"{CAMPAIGNS}/{city['campaign_id']}").json()["quotas"] == list(shares.values())
+
+
 def test_the_campaign_page_shows_its_unit_levels_and_quotas_and_an_admin_sets_one(aid_api, branch):
     east_admin = account(aid_api, "admin", branch["east"])
     body = campaign_body(budget_fen=100_000, review_levels=["base", "district"])

@@ -199,6 +199,32 @@ def test_unit_add_puts_a_unit_under_another_and_says_why_it_refuses_one(tmp_path
     assert again.returncode == 2 and again.stderr.strip() == "同一上级组织下已有名为“城东区总工会”的组织"
 
 
+def test_user_add_puts_an_account_in_a_unit_made_by_unit_add_before_the_services_run(tmp_path):
+    """The gateway learns units from the registry's events, which wait in its outbox until it runs: `user add` reads a
+    unit it has not heard of yet (the root of a fresh install too) from the registry's database."""
+    env = {
+        "REGISTRY_DB_URL": f"sqlite:///{tmp_path}/r.db",
+        "GATEWAY_DB_URL": f"sqlite:///{tmp_path}/g.db",
+        "HARDSHIP_VAR_DIR": str(tmp_path),
+    }
+    admin = hardship("user", "add", "--name", "管理员", "--role", "admin", env=env)
+    with sqlite3.connect(tmp_path / "r.db") as registry:
+        (root_id,) = registry.execute("SELECT org_unit_id FROM org_units WHERE parent_id IS NULL").fetchone()
+    added = hardship("unit", "add", "--name", "城东区总工会", "--parent", root_id, "--level", "district", env=env)
+    unit_id = re.search(r"org_unit_id=([0-9a-f]{32})", added.stdout).group(1)
+
+    caseworker = hardship(
+        "user", "add", "--name", "城东区经办人", "--role", "caseworker", "--org-unit", unit_id, env=env
+    )
+    unknown = hardship("user", "add", "--name", "经办人", "--role", "caseworker", "--org-unit", "0" * 32, env=env)
+
+    assert (admin.returncode, caseworker.returncode) == (0, 0), (admin.stderr, caseworker.stderr)
+    assert unknown.returncode == 2 and "未知的组织" in unknown.stderr
+    with sqlite3.connect(tmp_path / "g.db") as gateway:
+        accounts = dict(gateway.execute("SELECT name, org_unit_id FROM users").fetchall())
+    assert accounts == {"管理员": root_id, "城东区经办人": unit_id}
+
+
 def test_import_shows_the_result_and_each_rejected_row(config, runner_factory, tmp_path):
     # a register of its own: the sample's people have fixed ID numbers, and the counts are of a first import
     _runner, api = start_system(runner_factory, config)
