@@ -411,6 +411,7 @@ CONSOLE_ON_RECORD = {
     ("POST", "/campaigns/<campaign_id>/allocations"): {"amount_fen": "0.01", "external_ref": "{allocation_ref}"},
     ("GET", "/applications/<application_id>"): None,
     ("POST", "/applications/<application_id>/<action>"): {},
+    ("POST", "/applications/<application_id>/disburse"): {"bank_ref": "X-1"},  # in a batch: 409 where it is seen
     ("GET", "/batches/<batch_id>"): None,
     ("GET", "/batches/<batch_id>/file"): None,
     ("POST", "/batches/<batch_id>/results"): "application_id,result,bank_ref,reason\n",
