@@ -412,6 +412,7 @@ CONSOLE_ON_RECORD = {
     ("GET", "/applications/<application_id>"): None,
     ("POST", "/applications/<application_id>/<action>"): {},
     ("POST", "/applications/<application_id>/disburse"): {"bank_ref": "X-1"},  # in a batch: 409 where it is seen
+    ("POST", "/notifications/<notification_id>/resend"): {},  # sent, not failed: 409 where it is seen
     ("GET", "/batches/<batch_id>"): None,
     ("GET", "/batches/<batch_id>/file"): None,
     ("POST", "/batches/<batch_id>/results"): "application_id,result,bank_ref,reason\n",
