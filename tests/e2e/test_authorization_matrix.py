@@ -413,6 +413,7 @@ CONSOLE_ON_RECORD = {
     ("POST", "/applications/<application_id>/<action>"): {},
     ("POST", "/applications/<application_id>/disburse"): {"bank_ref": "X-1"},  # in a batch: 409 where it is seen
     ("POST", "/notifications/<notification_id>/resend"): {},  # sent, not failed: 409 where it is seen
+    ("GET", "/donors/<donor_id>"): None,
     ("GET", "/batches/<batch_id>"): None,
     ("GET", "/batches/<batch_id>/file"): None,
     ("POST", "/batches/<batch_id>/results"): "application_id,result,bank_ref,reason\n",
@@ -456,6 +457,7 @@ CONSOLE_LISTS = {
     ("GET", "/campaigns"): "campaign_id",
     ("GET", "/applications/new"): "campaign_id",
     ("GET", "/donations"): "external_ref",
+    ("GET", "/donors"): "donor_id",
     ("GET", "/batches"): "batch_id",
     ("GET", "/reconciliation"): "campaign_id",
     ("GET", "/users"): "user_id",
