@@ -418,6 +418,9 @@ CONSOLE_ON_RECORD = {
     ("POST", "/campaigns/<campaign_id>/allocations"): {"amount_fen": "0.01", "external_ref": "{allocation_ref}"},
     ("GET", "/applications/<application_id>"): None,
     ("POST", "/applications/<application_id>/<action>"): {},
+    ("POST", "/applications/<application_id>/disburse"): {"bank_ref": "X-1"},  # in a batch: 409 where it is seen
+    ("POST", "/notifications/<notification_id>/resend"): {},  # sent, not failed: 409 where it is seen
+    ("GET", "/donors/<donor_id>"): None,
     ("GET", "/batches/<batch_id>"): None,
     ("GET", "/batches/<batch_id>/file"): None,
     ("POST", "/batches/<batch_id>/results"): "application_id,result,bank_ref,reason\n",
@@ -475,6 +478,7 @@ CONSOLE_LISTS = {
     ("GET", "/applications/new"): "campaign_id",
     ("GET", "/workers/new"): "org_unit_id",  # the unions of the caller's scope to file a worker in
     ("GET", "/donations"): "external_ref",
+    ("GET", "/donors"): "donor_id",
     ("GET", "/batches"): "batch_id",
     ("GET", "/reconciliation"): "campaign_id",
     ("GET", "/users"): "user_id",

@@ -7,7 +7,7 @@ import uuid
 
 from tests.conftest import ADMIN_TOKEN
 from tests.e2e.aid_builders import Staff, acted, aid_api, create_campaign, submitted, worker  # noqa: F401
-from tests.e2e.builders import masked_id, new_user
+from tests.e2e.builders import add_unit, masked_id, new_user, own_tag, root_unit
 from tests.e2e.console_client import Console, signed_in
 
 SCRIPT = "<script>alert(1)</script>"
@@ -104,6 +104,52 @@ def test_finance_pays_a_batch_and_the_campaign_page_draws_its_money(aid_api):
     assert "¥3,000.00" in money and "¥7,000.00" in money
     assert re.search(r"<text[^>]*>已发放</text>", page) and re.search(r"<text[^>]*>¥3,000.00</text>", page)
     assert "账目一致" in finance.get(f"/reconciliation?campaign_id={campaign['campaign_id']}").text
+
+
+def test_finance_pays_a_ready_application_by_hand_from_its_page_and_a_refused_reference_stays_on_the_form(aid_api):
+    campaign = create_campaign(aid_api, publicity_days=0)
+    _body, ready = ready_application(aid_api, campaign["campaign_id"])
+    path = f"/applications/{ready['application_id']}"
+    finance = signed_in(aid_api.base_url, new_user(aid_api, "finance")["token"])
+    assert 'id="disburse"' in finance.get(path).text
+    for role in ("caseworker", "auditor"):  # the API's roles: finance and admin
+        other = signed_in(aid_api.base_url, new_user(aid_api, role)["token"])
+        assert 'id="disburse"' not in other.get(path).text
+        assert other.submit(path, f"{path}/disburse", {"bank_ref": "ICBC-HAND-0"}).status_code == 403
+
+    for typed, message in (("", "长度应为 1 至 100"), ("=HYPERLINK(1)", "不能以“=”开头")):
+        refused = finance.submit(path, f"{path}/disburse", {"bank_ref": typed})
+        assert refused.status_code == 400
+        assert re.search(rf'id="disburse".*data-field="bank_ref">{message}', refused.text, re.S), refused.text[-800:]
+    assert aid_api.get(f"/api/v1/applications/{ready['application_id']}").json()["status"] == "ready"
+
+    paid = finance.submit(path, f"{path}/disburse", {"bank_ref": unique("ICBC-HAND")})
+    assert paid.status_code == 303 and paid.headers["Location"] == f"{path}?done=disburse"
+    page = finance.get(paid.headers["Location"]).text
+    assert "已登记手工发放" in page and "已发放" in text_of(page, "application") and 'id="disburse"' not in page
+    again = finance.submit(path, f"{path}/disburse", {"bank_ref": unique("ICBC-HAND")})
+    assert again.status_code == 409 and "申请当前为「已发放」，不能执行此操作" in again.text
+    assert finance.submit(path, f"/applications/{'f' * 32}/disburse", {"bank_ref": "X"}).status_code == 404
+
+
+def test_reconciliation_picks_one_of_the_visitors_own_campaigns(aid_api):
+    tag = own_tag()
+    district = add_unit(aid_api, f"对账区总工会{tag}", root_unit(aid_api), "district")["org_unit_id"]
+    own = create_campaign(aid_api, name=f"区级送温暖{tag}", org_unit_id=district)
+    above = create_campaign(aid_api, name=f"市级送温暖{tag}")  # the district files for it, but its money is the root's
+    finance = signed_in(aid_api.base_url, new_user(aid_api, "finance", org_unit_id=district)["token"])
+
+    page = finance.get("/reconciliation").text
+    picker = page[
+        page.index('id="reconciliation-campaign"') : page.index("</form>", page.index('id="reconciliation-campaign"'))
+    ]
+    assert f'value="{own["campaign_id"]}"' in picker and above["campaign_id"] not in picker
+    chosen = finance.get(f"/reconciliation?campaign_id={own['campaign_id']}")
+    assert chosen.status_code == 200 and f'value="{own["campaign_id"]}" selected' in chosen.text
+    assert "账目一致" in chosen.text
+    assert finance.get(f"/reconciliation?campaign_id={above['campaign_id']}").status_code == 404
+    caseworker = signed_in(aid_api.base_url, new_user(aid_api, "caseworker", org_unit_id=district)["token"])
+    assert caseworker.get("/reconciliation").status_code == 403
 
 
 def test_a_donor_sees_where_their_gift_went_and_no_one_elses(aid_api):

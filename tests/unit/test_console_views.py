@@ -1,6 +1,7 @@
 """The console's plain helpers: charts escape and scale, service errors map to form fields, yuan become fen."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -182,16 +183,29 @@ def test_the_message_log_pages_on_with_its_filters_and_names_each_code_in_chines
         "created_at": "2031-08-11T01:30:00+00:00",
     }
     filters = {"application_id": "", "worker_id": "w1", "template": "", "status": "failed"}
-    shown = environment.get_template("notifications.html").render(
-        listing={"items": [message], "total": 120, "page": 2, "per_page": 50},
-        filters=filters,
-        errors={},
-        templates=[("payment_failed", "发放失败")],
-        statuses=[("failed", "发送失败")],
-        nav=[],
-        visit=None,
-    )
+
+    def shown_to(role: str) -> str:
+        return environment.get_template("notifications.html").render(
+            listing={"items": [message], "total": 120, "page": 2, "per_page": 50},
+            filters=filters,
+            errors={},
+            resent=None,
+            problem=None,
+            refused=None,
+            resenders=("admin", "caseworker"),
+            templates=[("payment_failed", "发放失败")],
+            statuses=[("failed", "发送失败")],
+            nav=[],
+            visit=SimpleNamespace(user=SimpleNamespace(name="某人", role=role), csrf_token="t"),
+        )
+
+    shown = shown_to("caseworker")
     row = shown[shown.index('id="notification-n1"') :]
+    # a failed message is resent from its row, and the log comes back with the same filters and page
+    resend = (
+        'action="/notifications/n1/resend?application_id=&amp;worker_id=w1&amp;template=&amp;status=failed&amp;page=2"'
+    )
+    assert resend in row and "/resend" not in shown_to("auditor")
     assert "138****8000" in row and "发放失败" in row and "发送失败" in row and "2031-08-11 09:30" in row
     for page in (1, 3):  # the filters kept from page to page
         assert (

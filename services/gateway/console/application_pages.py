@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from services.gateway.auth import CASEWORK, STAFF
+from services.gateway.auth import CASEWORK, FINANCE, STAFF
 from services.gateway.backends import Backend, Submissions
 from services.gateway.console.calendar_pages import calendar_warning
 from services.gateway.console.campaign_pages import campaign_choices
@@ -16,6 +16,7 @@ from shared.errors import ServiceError
 STUDENT_FIELDS = ("name", "id_number", "level", "school", "admission_year", "admission_notice_no")
 # The application page's forms, by the action in their URL (the API's): aid's call for each; all but approve send a reason
 REVIEW_CALLS = {"approve": "approve", "reject": "reject", "withdraw": "withdraw", "objection": "object"}
+DONE = {"disburse": "已登记手工发放，申请状态为已发放"}  # after a redirect from a form: what it did
 QUEUE_SIZE = 100
 CAMPAIGNS_LISTED = 500
 
@@ -98,6 +99,7 @@ def application_page(uses: Uses, visit, application_id, problem=None, errors=Non
         problem=problem,
         errors=errors or {},
         acted=acted,
+        notice=DONE.get(visit.request.args.get("done", "")),
         campaign=uses.aid.call("get_campaign", application["campaign_id"], scope),
         messages=uses.notify.call("list_notifications", {"application_id": application_id}, scope)["items"],
         payee_changed_at=recent_payee_changes(uses.registry, [application["worker_id"]]).get(application["worker_id"]),
@@ -119,6 +121,23 @@ def console_review(uses: Uses, visit, application_id, action):
             uses, visit, application_id, error.message, field_messages(error), error.status, acted=action
         )
     return redirect(safe_next(form.get("next") or f"/applications/{application_id}"))
+
+
+@area.page("POST", "/applications/<application_id>/disburse", roles=FINANCE)
+def console_disburse(uses: Uses, visit, application_id):
+    """The API's /disburse: one ready (or payment_failed) application paid by hand, with the bank's reference."""
+    form = visit.form()
+    try:
+        uses.aid.call(
+            "disburse", application_id, {"bank_ref": form.get("bank_ref", "")}, visit.user.actor, visit.user.org_unit_id
+        )
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        return application_page(
+            uses, visit, application_id, error.message, field_messages(error), error.status, acted="disburse"
+        )
+    return redirect(f"/applications/{application_id}?done=disburse")
 
 
 @area.page("GET", "/applications/new", roles=CASEWORK)

@@ -14,6 +14,7 @@ from services.gateway.console.forms import fen_from_yuan, field_messages, filled
 from services.gateway.console.labels import DONOR_KINDS
 from services.gateway.console.web import redirect
 from services.gateway.routes import Area
+from services.gateway.scope import sees_everything
 from shared.errors import ServiceError
 
 SHOWN = 50
@@ -172,7 +173,23 @@ def console_reconciliation(uses: Uses, visit):
         "reconciliation.html",
         report=uses.aid.call("reconciliation", query, visit.user.org_unit_id),
         campaigns=dict(campaign_choices(uses.aid, visit.user.org_unit_id)),
+        owned=owned_campaigns(uses, visit.user.org_unit_id),
+        chosen=query.get("campaign_id", ""),
     )
+
+
+def owned_campaigns(uses: Uses, scope: str | None) -> list[tuple[str, str]]:
+    """(campaign_id, name and year) of the campaigns whose money the visitor's unit handles, those reconciliation
+    takes (aid's scope rule: owned by the unit or one below it; an ancestor's campaign, which the visitor also sees, is
+    not theirs to reconcile)."""
+    everything = sees_everything(uses.db, scope)  # the root's users: every campaign, the root's (unit null) too
+    subtree = {unit_id for unit_id, _name in units.choices(uses.db, scope)}
+    campaigns = uses.aid.call("list_campaigns", {"per_page": CHOICES}, scope)["items"]
+    return [
+        (campaign["campaign_id"], f"{campaign['name']}（{campaign['year']}）")
+        for campaign in campaigns
+        if everything or campaign["org_unit_id"] in subtree
+    ]
 
 
 @area.page("POST", "/campaigns/<campaign_id>/allocations", roles=FINANCE)

@@ -15,6 +15,7 @@ PAGES = (
     ("提交申请", "/applications/new", CASEWORK),
     ("帮扶项目", "/campaigns", STAFF),
     ("捐赠", "/donations", FINANCE),
+    ("捐赠人", "/donors", MONEY_READERS),
     ("发放批次", "/batches", MONEY_READERS),
     ("对账", "/reconciliation", MONEY_READERS),
     ("我的捐赠去向", "/trace", DONOR),
