@@ -1,7 +1,5 @@
 """Paying approved aid through the bank: batches, the bank's upload file, its results, and payment by hand."""
 
-import csv
-import io
 import json
 
 from sqlalchemy import bindparam, func, insert, select, true, update
@@ -9,6 +7,15 @@ from sqlalchemy import bindparam, func, insert, select, true, update
 from services.aid import campaigns as campaign_store
 from services.aid.answers import BatchResultsSchema, BatchViewSchema
 from services.aid.domain import decisions
+from services.aid.domain.bank_files import (
+    RESULTS,
+    check_due,
+    check_payees_known,
+    check_still_paying,
+    read_results,
+    result_lines,
+    yuan_text,
+)
 from services.aid.domain.model import Application, Campaign
 from services.aid.domain.statuses import PAYING, PAYMENT_FAILED, READY
 from services.aid.models import applications, batch_downloads, batch_items, batches
@@ -17,18 +24,10 @@ from shared.answers import Shown
 from shared.cells import csv_file
 from shared.collector import fewer_collections
 from shared.db import insert_many, row_by_id
-from shared.domain_errors import Invalid, Refused
 from shared.events import new_id, now_utc
 
 BANK_FILE_HEADER = ("序号", "收款人账号", "收款人户名", "收款银行", "金额（元）", "用途", "业务参考号")
 PURPOSE = {"warmth": "送温暖补助", "education": "金秋助学补助"}
-RESULT_COLUMNS = ("application_id", "result", "bank_ref", "reason")
-RESULTS = {"success": "paid", "failed": "payment_failed"}  # the bank's result → the status machine's action
-BANK_REF_MAX = 100  # the bank_ref columns' width, as for payment by hand
-
-
-def yuan_text(amount_fen: int) -> str:
-    return f"{amount_fen // 100}.{amount_fen % 100:02d}"
 
 
 def load(session, batch_id: str, seen):
@@ -44,8 +43,7 @@ def due(session, campaign) -> list:
         .order_by(applications.c.created_at, applications.c.application_id)
     ).all()
     session.rollback()
-    if not rows:
-        raise Refused("invalid_transition", "本项目没有待发放或发放失败的申请，无需新建批次")
+    check_due(len(rows))
     return rows
 
 
@@ -53,9 +51,7 @@ def due(session, campaign) -> list:
 def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
     """The `due` applications go to `paying` in one new batch, which keeps each payee as the registry has it now
     (`payees`: worker_id → sealed payee, from the registry's `payees`)."""
-    unknown = sorted({row.worker_id for row in due_rows} - set(payees))
-    if unknown:
-        raise Refused("invalid_transition", f"职工档案 {'、'.join(unknown)} 在档案库中不存在，不能发放")
+    check_payees_known((row.worker_id for row in due_rows), payees)
     batch_id, now = new_id(), now_utc()
     try:
         session.execute(
@@ -214,29 +210,6 @@ def record_download(session, batch_id: str, actor: str, lines: int) -> None:
         raise
 
 
-def _result_lines(content: bytes) -> list[tuple[int, dict]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise Invalid({"file": ["无法识别文件编码，请使用 UTF-8 或 GB18030"]})
-    if "\0" in text:  # no CSV has one, and PostgreSQL refuses it in a text column
-        raise Invalid({"file": ["文件含有空字符（NUL），不是 CSV 文本文件"]})
-    # newline="": lone \r (Excel for Mac) ends a line too; the reader's own line count, not a row count,
-    # so the numbers reported stay the file's line numbers after a blank line.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        missing = [column for column in RESULT_COLUMNS[:2] if column not in (reader.fieldnames or ())]
-        if missing:
-            raise Invalid({"file": [f"缺少列：{'、'.join(missing)}（需要 {','.join(RESULT_COLUMNS)}）"]})
-        return [(reader.line_num, {key: (value or "").strip() for key, value in row.items() if key}) for row in reader]
-    except csv.Error:
-        raise Invalid({"file": ["CSV 文件格式错误（某个字段过长或引号不配对）"]}) from None
-
-
 BATCH_RESULTS = BatchResultsSchema()
 
 
@@ -250,24 +223,12 @@ def apply_results(session, batch_id: str, content: bytes, actor: str, seen) -> d
         for row in session.execute(select(batch_items).where(batch_items.c.batch_id == batch_id))
     }
     session.rollback()
-    summary = {"batch_id": batch_id, "disbursed": 0, "failed": 0, "unchanged": 0, "errors": []}
-    first_line: dict[str, int] = {}
-    settled = []
-    for number, line in _result_lines(content):
-        application_id, result = line.get("application_id", ""), line.get("result", "")
-        error = _line_error(items, first_line, number, application_id, result, line.get("bank_ref", ""))
-        if error:
-            summary["errors"].append({"line": number, "application_id": application_id or None, "message": error})
-            continue
-        first_line[application_id] = number
-        if items[application_id].result is not None:
-            summary["unchanged"] += 1
-            continue
-        settled.append((items[application_id], result, line))
-        summary["disbursed" if result == "success" else "failed"] += 1
-    if settled:
+    read = read_results({application_id: item.result for application_id, item in items.items()}, result_lines(content))
+    if read.settled:
+        settled = [(items[application_id], result, line) for application_id, result, line in read.settled]
         _settle_all(session, campaign, batch_id, settled, actor)
-    return BATCH_RESULTS.dump(summary)
+    summary = {"batch_id": batch_id, "disbursed": read.disbursed, "failed": read.failed, "unchanged": read.unchanged}
+    return BATCH_RESULTS.dump({**summary, "errors": read.errors})
 
 
 def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: str) -> None:
@@ -278,8 +239,7 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
             select(*DECIDED).where(applications.c.application_id.in_([item.application_id for item, _r, _l in settled]))
         )
     }
-    if any(row.status != PAYING or row.batch_id != batch_id for row in rows.values()):
-        raise Refused("invalid_transition", "部分申请已不在本批次付款中")
+    check_still_paying(((row.status, row.batch_id) for row in rows.values()), batch_id, PAYING)
     of_campaign = Campaign.of(campaign._mapping)
     now = now_utc()
     try:
@@ -319,20 +279,3 @@ def _settle_all(session, campaign, batch_id: str, settled: list[tuple], actor: s
     except Exception:
         session.rollback()
         raise
-
-
-def _line_error(items: dict, first_line: dict, number: int, application_id: str, result: str, bank_ref: str):
-    if application_id not in items:
-        return "该申请不在本批次中"
-    if application_id in first_line:
-        return f"与第 {first_line[application_id]} 行重复"
-    if result not in RESULTS:
-        return "result 应为 success 或 failed"
-    if result == "success" and not bank_ref:
-        return "付款成功的行必须有银行流水号 bank_ref"
-    if len(bank_ref) > BANK_REF_MAX:
-        return f"银行流水号 bank_ref 不能超过 {BANK_REF_MAX} 个字符"
-    known = items[application_id].result
-    if known is not None and known != result:
-        return f"此前已导入的结果为 {known}，与本行不一致"
-    return None

@@ -5,8 +5,9 @@ from sqlalchemy import func, select
 from services.aid import campaigns as campaign_store
 from services.aid import ledger
 from services.aid.answers import DisclosureSchema
+from services.aid.domain.funds_rules import BUDGET, Funding, income
 from services.aid.domain.statuses import DISBURSED
-from services.aid.funds import BUDGET, RESTRICTED, public_name
+from services.aid.funds import public_name
 from services.aid.models import applications, donations, donors, fund_sources
 from shared.answers import Shown
 
@@ -37,19 +38,14 @@ def disclosure(session, campaign_id: str) -> dict:
     ).one()
     money = ledger.campaign_money(session, campaign_id)
     session.rollback()
-    by_donor: dict[str, int] = {}
-    for source in sources:
-        if source.rank != BUDGET:
-            by_donor[public_name(source)] = by_donor.get(public_name(source), 0) + source.amount_fen
+    funding = [
+        Funding(source.rank, source.amount_fen, public_name(source) if source.rank != BUDGET else None)
+        for source in sources
+    ]
     return DISCLOSURE.dump(
         Shown(
             campaign,
-            income={
-                "by_donor": [{"donor": name, "amount_fen": amount} for name, amount in by_donor.items()],
-                "restricted_gifts_fen": sum(s.amount_fen for s in sources if s.rank == RESTRICTED),
-                "allocated_gifts_fen": sum(s.amount_fen for s in sources if s.rank not in (RESTRICTED, BUDGET)),
-                "union_budget_fen": sum(s.amount_fen for s in sources if s.rank == BUDGET),
-            },
+            income=income(funding),
             spending={
                 "by_program": [{"program": PROGRAM_NAMES[campaign.program], "disbursed_fen": int(paid_fen)}],
                 "disbursed_fen": money["disbursed"],

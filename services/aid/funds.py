@@ -14,17 +14,16 @@ from sqlalchemy.exc import IntegrityError
 
 from services.aid import ledger, scope
 from services.aid.answers import AllocationViewSchema, DonationViewSchema, DonorViewSchema
+from services.aid.domain import funds_rules as rules
+from services.aid.domain.funds_rules import ALLOCATED, BUDGET, RESTRICTED
 from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
 from shared import org_paths
 from shared.db import insert_many, row_by_id
 from shared.domain_errors import Refused
 from shared.event_types import new_event
 from shared.events import new_id, now_utc
-from shared.masking import mask_name, mask_phone
+from shared.masking import mask_phone
 from shared.outbox import add_events
-
-RESTRICTED, ALLOCATED, BUDGET = 0, 1, 2
-ANONYMOUS_NAME = "爱心人士"
 
 
 def create_donor(session, vault, data: dict, actor: str) -> dict:
@@ -88,9 +87,8 @@ def donation_listing(session, seen, page: int, per_page: int) -> dict:
 
 
 def public_name(donor) -> str:
-    if donor.anonymous:
-        return ANONYMOUS_NAME
-    return donor.name if donor.kind == "organization" else mask_name(donor.name)
+    """The donor (a row with name, kind, anonymous) as the public sees them (domain/funds_rules.py)."""
+    return rules.public_name(donor.name, donor.kind, donor.anonymous)
 
 
 def _add_source(session, campaign_id: str, rank: int, amount_fen: int, donation=None) -> None:
@@ -125,17 +123,9 @@ def fund_budget(session, campaign_id: str, budget_fen: int) -> None:
         )
 
 
-REQUEST_LABELS = {"donor_id": "捐赠人", "amount_fen": "金额", "campaign_id": "帮扶项目"}
-
-
 def same_request(existing, wanted: dict, what: str) -> None:
-    """A repeated external_ref must repeat the request it was first used for; else idempotency_conflict."""
-    differing = [REQUEST_LABELS[name] for name, value in wanted.items() if existing._mapping[name] != value]
-    if differing:
-        raise Refused(
-            "idempotency_conflict",
-            f"该 external_ref 已用于另一笔{what}（{'、'.join(differing)}不同），请核对后换用新的参考号",
-        )
+    """A repeated external_ref must repeat the request it was first used for (domain/funds_rules.py)."""
+    rules.same_request({name: existing._mapping[name] for name in wanted}, wanted, what)
 
 
 DONATION_IDENTITY = ("donor_id", "amount_fen", "campaign_id")
@@ -238,7 +228,7 @@ def allocate(
         if existing is not None:
             return _repeated_allocation(existing, wanted)
     session.rollback()
-    taken = oldest_first(gifts, amount_fen)
+    taken = rules.oldest_first([rules.Gift(g.donation_id, g.amount_fen, g.placed_fen) for g in gifts], amount_fen)
     gifts_by_id = {gift.donation_id: gift for gift in gifts}
     allocation_id = new_id()
     try:
@@ -288,20 +278,6 @@ def allocate(
     return allocation_view(_allocation_where(session, allocations.c.allocation_id == allocation_id)), True
 
 
-def oldest_first(gifts: list, amount_fen: int) -> list[dict]:
-    """[{"donation_id", "amount_fen"}]: the parts of the unplaced gifts (oldest first) that make up the amount."""
-    if sum(gift.amount_fen - gift.placed_fen for gift in gifts) < amount_fen:
-        raise Refused("budget_exhausted", "未定向捐款的余额不足以划拨这笔金额")
-    needed, taken = amount_fen, []
-    for gift in gifts:
-        if not needed:
-            break
-        part = min(needed, gift.amount_fen - gift.placed_fen)
-        taken.append({"donation_id": gift.donation_id, "amount_fen": part})
-        needed -= part
-    return taken
-
-
 def _repeated_allocation(existing, wanted: dict) -> tuple[dict, bool]:
     same_request(existing, wanted, "划拨")
     return allocation_view(existing), False
@@ -325,10 +301,11 @@ def allocation_view(row) -> dict:
 
 
 def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> None:
-    """Pay (application_id, amount) disbursements, in that order, from the campaign's sources in CONTRACT order."""
+    """Pay (application_id, amount) disbursements, in that order, from the campaign's sources in CONTRACT order
+    (domain/funds_rules.draw), each source only while it still holds what was read (conflict otherwise)."""
     sources = [
-        list(row)
-        for row in session.execute(
+        rules.Source(source_id, donation_id, left)
+        for source_id, donation_id, left in session.execute(
             select(
                 fund_sources.c.source_id,
                 fund_sources.c.donation_id,
@@ -340,29 +317,8 @@ def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> Non
             )
         )
     ]
-    left_before = {source_id: left for source_id, _donation, left in sources}
-    now, taken, rows, index = now_utc(), {}, [], 0
-    for application_id, amount_fen in payments:
-        needed = amount_fen
-        while needed:
-            if index == len(sources):
-                raise Refused("budget_exhausted", "本项目的资金来源不足以支付这笔款项")
-            source_id, donation_id, left = sources[index]
-            part = min(needed, left)
-            sources[index][2] -= part
-            taken[source_id] = taken.get(source_id, 0) + part
-            rows.append(
-                {
-                    "application_id": application_id,
-                    "source_id": source_id,
-                    "donation_id": donation_id,
-                    "amount_fen": part,
-                    "at": now,
-                }
-            )
-            needed -= part
-            if sources[index][2] == 0:
-                index += 1
+    parts = rules.draw(sources, payments)
+    taken = rules.taken_by_source(parts)
     if not taken:
         return
     session.execute(
@@ -381,6 +337,19 @@ def draw_many(session, campaign_id: str, payments: list[tuple[str, int]]) -> Non
             )
         ).all()
     )
-    if any(left_after[source_id] != left_before[source_id] - part for source_id, part in taken.items()):
-        raise Refused("conflict", "资金来源刚被其他付款使用，请重试")
-    insert_many(session, payouts, rows)
+    rules.check_drawn({source.source_id: source.left_fen for source in sources}, taken, left_after)
+    now = now_utc()
+    insert_many(
+        session,
+        payouts,
+        [
+            {
+                "application_id": part.application_id,
+                "source_id": part.source_id,
+                "donation_id": part.donation_id,
+                "amount_fen": part.amount_fen,
+                "at": now,
+            }
+            for part in parts
+        ],
+    )

@@ -7,8 +7,6 @@ from services.aid import campaigns as campaign_store
 from services.aid import units
 from services.aid.domain import quotas as rules
 from services.aid.models import campaigns, quotas
-from shared import org_paths
-from shared.domain_errors import Forbidden, Invalid
 from shared.events import now_utc
 
 
@@ -16,11 +14,9 @@ def set_quota(session, campaign_id: str, data: dict, actor: str, caller_scope: s
     scope_path = units.scope_path(session, caller_scope, ask_registry)
     campaign = campaign_store.load_seen(session, campaign_id, scope_path)
     campaign_path = units.owner_path(session, campaign.org_unit_id, ask_registry)
-    if campaign_path is None or not org_paths.within(campaign_path, scope_path):
-        raise Forbidden("只有项目所属组织（或其上级组织）的管理员可以分配配额")
+    rules.check_campaign_handled(campaign_path, scope_path)
     unit_path = units.path_of(session, data["org_unit_id"], ask_registry)
-    if unit_path is None or not org_paths.within(unit_path, scope_path):
-        raise Invalid({"org_unit_id": ["未知的组织"]})
+    rules.check_unit_seen(unit_path, scope_path)
     session.rollback()  # end the reads: what the rules read is read again under the lock
     try:
         _write(session, campaign_id, data, actor, unit_path, campaign_path)

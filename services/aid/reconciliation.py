@@ -5,12 +5,9 @@ from sqlalchemy import func, select
 
 from services.aid import ledger
 from services.aid.answers import ReconciliationSchema
-from services.aid.domain.statuses import COMMITTED, DISBURSED, PAYING
+from services.aid.domain import reconciliation as rules
+from services.aid.domain.statuses import COMMITTED, DISBURSED
 from services.aid.models import applications, batch_items, batches, campaigns, payouts
-
-
-def _check(name: str, expected: int, actual: int) -> dict:
-    return {"check": name, "expected": expected, "actual": actual, "ok": expected == actual}
 
 
 def _sum_by_status(session, campaign_id: str, statuses) -> int:
@@ -32,24 +29,16 @@ def campaign_checks(session, campaign) -> list[dict]:
             .where(applications.c.campaign_id == campaign.campaign_id)
         ).scalar_one()
     )
-    return [
-        _check("账本已承诺 = 项目已承诺", campaign.committed_fen, money["committed"]),
-        _check("账本已发放 = 项目已发放", campaign.disbursed_fen, money["disbursed"]),
-        _check(
-            "账本余额 = 项目可用 − 已承诺 − 已发放",
-            campaign.budget_fen + campaign.allocated_fen - campaign.committed_fen - campaign.disbursed_fen,
-            money["remaining"],
-        ),
-        _check(
-            "已承诺 = 审批通过未发放的申请金额",
-            _sum_by_status(session, campaign.campaign_id, COMMITTED),
-            money["committed"],
-        ),
-        _check(
-            "已发放 = 已发放申请金额", _sum_by_status(session, campaign.campaign_id, [DISBURSED]), money["disbursed"]
-        ),
-        _check("已发放 = 各笔资金来源之和", money["disbursed"], paid_out),
-    ]
+    figures = rules.CampaignFigures(
+        budget_fen=campaign.budget_fen,
+        allocated_fen=campaign.allocated_fen,
+        committed_fen=campaign.committed_fen,
+        disbursed_fen=campaign.disbursed_fen,
+        committed_applications_fen=_sum_by_status(session, campaign.campaign_id, COMMITTED),
+        disbursed_applications_fen=_sum_by_status(session, campaign.campaign_id, [DISBURSED]),
+        paid_out_fen=paid_out,
+    )
+    return rules.campaign_checks(figures, money)
 
 
 def batch_checks(session, batch) -> list[dict]:
@@ -65,22 +54,7 @@ def batch_checks(session, batch) -> list[dict]:
         .join(applications, applications.c.application_id == batch_items.c.application_id)
         .where(batch_items.c.batch_id == batch.batch_id)
     ).all()
-    paid = [item for item in items if item.result == "success"]
-    pending = [item for item in items if item.result is None]
-    return [
-        _check("批次笔数", batch.count, len(items)),
-        _check("批次金额", batch.total_fen, sum(item.amount_fen for item in items)),
-        _check(
-            "银行成功的笔数 = 其中已发放且流水号一致的笔数",
-            len(paid),
-            sum(1 for item in paid if item.status == DISBURSED and item.application_bank_ref == item.bank_ref),
-        ),
-        _check(
-            "未回结果的笔数 = 其中仍在本批次付款中的笔数",
-            len(pending),
-            sum(1 for item in pending if item.status == PAYING and item.batch_id == batch.batch_id),
-        ),
-    ]
+    return rules.batch_checks(batch.batch_id, batch.count, batch.total_fen, [rules.BatchLine(*item) for item in items])
 
 
 RECONCILIATION = ReconciliationSchema()
@@ -108,15 +82,7 @@ def report(session, owned, campaign_id: str | None = None) -> dict:
         )
     total = ledger.total(session)
     session.rollback()
-    differences = [
-        {"campaign_id": item["campaign_id"], "batch_id": batch_id, **check}
-        for item in shown
-        for batch_id, checks in [(None, item["checks"])] + [(b["batch_id"], b["checks"]) for b in item["batches"]]
-        for check in checks
-        if not check["ok"]
-    ]
-    if total:
-        differences.append({"campaign_id": None, "batch_id": None, **_check("账本借贷合计为零", 0, total)})
+    differences = rules.differences(shown, total)
     return RECONCILIATION.dump(
         {"ok": not differences, "ledger_total_fen": total, "differences": differences, "campaigns": shown}
     )

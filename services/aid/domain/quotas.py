@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from shared.domain_errors import Refused
+from shared.domain_errors import Forbidden, Invalid, Refused
 from shared.org_paths import lineage, within
 
 
@@ -24,6 +24,18 @@ class QuotaRequest:
     budget_fen: int
     others_fen: int  # the campaign's other quotas, in all
     committed_fen: int  # already committed against this quota (0 for a new one)
+
+
+def check_campaign_handled(campaign_path: str | None, scope_path: str) -> None:
+    """Only an admin of the campaign's unit, or of a unit above it, shares its money out: else forbidden."""
+    if campaign_path is None or not within(campaign_path, scope_path):
+        raise Forbidden("只有项目所属组织（或其上级组织）的管理员可以分配配额")
+
+
+def check_unit_seen(unit_path: str | None, scope_path: str) -> None:
+    """The unit given a quota is one the admin sees: else validation_error on org_unit_id, as if unknown."""
+    if unit_path is None or not within(unit_path, scope_path):
+        raise Invalid({"org_unit_id": ["未知的组织"]})
 
 
 def check(request: QuotaRequest) -> None:
