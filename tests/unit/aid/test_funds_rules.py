@@ -132,3 +132,8 @@ def test_a_campaigns_income_is_disclosed_by_donor_and_by_kind_of_source():
         "union_budget_fen": 1000,
     }
     assert income([]) == {"by_donor": [], "restricted_gifts_fen": 0, "allocated_gifts_fen": 0, "union_budget_fen": 0}
+
+
+def test_a_source_pays_its_last_fen_before_the_next_is_drawn():
+    parts = draw([Source("s1", "g1", 100), Source("s2", None, 10)], [("a1", 99), ("a2", 2)])
+    assert parts == [Part("a1", "s1", "g1", 99), Part("a2", "s1", "g1", 1), Part("a2", "s2", None, 1)]
