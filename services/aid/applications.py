@@ -7,6 +7,7 @@ from services.aid import campaigns as campaign_store
 from services.aid import scope, units
 from services.aid.answers import ApplicationViewSchema, ApplicationWithHistorySchema
 from services.aid.domain import decisions, reviews
+from services.aid.domain.decisions import moved_meanwhile
 from services.aid.domain.model import Application, Campaign
 from services.aid.domain.rules import returned_for_review_note
 from services.aid.domain.statuses import PUBLICIZING, READY, SUBMITTED
@@ -154,22 +155,54 @@ def follow_worker(session, worker_id: str, org_unit_id: str, path: str, version:
         .values(org_unit_id=org_unit_id, path=path)
     )
     in_review = [
-        row
-        for row in session.execute(
-            select(applications.c.application_id, applications.c.review_done, campaigns.c.review_levels)
-            .join(campaigns, campaigns.c.campaign_id == applications.c.campaign_id)
-            .where(applications.c.worker_id == worker_id, applications.c.status == SUBMITTED)
-        )
-        if row.review_levels
+        row for row in session.execute(_IN_REVIEW.where(applications.c.worker_id == worker_id)) if row.review_levels
     ]
     if not in_review:
         return
     on_path = units.levels_on(session, [path])[path]
-    for application_id, done, levels in in_review:
-        awaited = reviews.next_level(reviews.levels_for(levels, on_path), done or ())
-        session.execute(
-            update(applications).where(applications.c.application_id == application_id).values(review_next=awaited)
-        )
+    for row in in_review:
+        _await_next_level(session, row, on_path)
+
+
+# an application in review with what its next level is computed from, and what shows it unchanged since read
+_IN_REVIEW = (
+    select(
+        applications.c.application_id,
+        applications.c.review_done,
+        applications.c.review_next,
+        applications.c.updated_at,
+        campaigns.c.review_levels,
+    )
+    .join(campaigns, campaigns.c.campaign_id == applications.c.campaign_id)
+    .where(applications.c.status == SUBMITTED)
+)
+AWAIT_ATTEMPTS = 5  # each failed one means another change to the application was committed meanwhile
+
+
+def _await_next_level(session, row, on_path: list[str]) -> None:
+    """The application (`row`, of _IN_REVIEW) awaits the first level of `on_path` its steps done have not taken: only
+    while it is still in review as read (its status, the level it awaited, its last change), as moves.py moves one; a
+    review step taken meanwhile is not overwritten with a level computed from the steps before it: the application is
+    read again and its level computed from its steps as they are now (none, once it has left review: its review
+    starts over at the first level of its path if it comes back)."""
+    for _attempt in range(AWAIT_ATTEMPTS):
+        awaited = reviews.next_level(reviews.levels_for(row.review_levels, on_path), row.review_done or ())
+        changed = session.execute(
+            update(applications)
+            .where(
+                applications.c.application_id == row.application_id,
+                applications.c.status == SUBMITTED,
+                applications.c.review_next.is_not_distinct_from(row.review_next),
+                applications.c.updated_at == row.updated_at,
+            )
+            .values(review_next=awaited)
+        ).rowcount
+        if changed:
+            return
+        row = session.execute(_IN_REVIEW.where(applications.c.application_id == row.application_id)).first()
+        if row is None:
+            return
+    raise moved_meanwhile(1)
 
 
 def return_for_review(session, worker_id: str, worker_status: str, actor: str) -> None:
