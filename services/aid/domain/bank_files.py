@@ -103,7 +103,8 @@ class Results:
 def read_results(known: Mapping[str, str | None], lines: Iterable[tuple[int, dict]]) -> Results:
     """The bank's answer, line by line (`known` as line_error takes it): each application paid or failed once; a line
     that repeats a result imported before changes nothing; a wrong line is listed with its error and skipped."""
-    results, first_line = Results(), {}
+    results = Results()
+    first_line: dict[str, int] = {}
     for number, line in lines:
         application_id, result = line.get("application_id", ""), line.get("result", "")
         error = line_error(known, first_line, application_id, result, line.get("bank_ref", ""))

@@ -107,7 +107,7 @@ def check_drawn(left_before: Mapping[str, int], taken: Mapping[str, int], left_a
         raise Refused("conflict", "资金来源刚被其他付款使用，请重试")
 
 
-def public_name(name: str, kind: str, anonymous: bool) -> str:
+def public_name(name: str, kind: str, anonymous: bool) -> str | None:
     """A donor as the public sees them: 爱心人士 when anonymous, an organization by its name, a person masked."""
     if anonymous:
         return ANONYMOUS_NAME
@@ -126,7 +126,7 @@ class Funding:
 def income(funding: Iterable[Funding]) -> dict:
     """A campaign's income as disclosed: by donor (in the order given, the budget left out), and by kind of source."""
     funding = list(funding)
-    by_donor: dict[str, int] = {}
+    by_donor: dict[str | None, int] = {}
     for source in funding:
         if source.rank != BUDGET:
             by_donor[source.donor] = by_donor.get(source.donor, 0) + source.amount_fen
