@@ -106,8 +106,10 @@ class Answer(Schema):
 
 
 class PageSchema(Answer):
-    """The frame of every list answer; a subclass names its items."""
+    """The frame of every list answer, dumped whole (page_of); a subclass names the schema of its items. `items` is
+    declared here too so that it comes first in the answer, as it always has."""
 
+    items = fields.List(fields.Raw(), required=True)
     total = required(Int)
     page = required(Int)
     per_page = required(Int)
@@ -123,9 +125,10 @@ class StatusChangeViewSchema(Answer):
     reason = optional(Str)
 
 
-def page_of(schema: Schema, items, total: int, page: int, per_page: int) -> dict:
-    """A list answer: each item dumped by the schema of the page's `items`."""
-    return {"items": schema.dump(items, many=True), "total": total, "page": page, "per_page": per_page}
+def page_of(schema: PageSchema, items, total: int, page: int, per_page: int) -> dict:
+    """A list answer, dumped whole by the page schema that documents it: `items` as the schema of its items takes
+    each (a row, an object, a dict or a Shown), not yet dumped."""
+    return schema.dump({"items": items, "total": total, "page": page, "per_page": per_page})
 
 
 NOTHING_SHOWN: dict = {}

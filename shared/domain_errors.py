@@ -34,8 +34,8 @@ class NotFound(DomainError):
 
 
 class Invalid(DomainError):
-    """The request itself is wrong: messages by field."""
+    """The request itself is wrong: messages by field, under a message for people that may say what is wrong."""
 
-    def __init__(self, fields: Mapping[str, list[str]]):
-        super().__init__("validation_error", "提交的数据有误，请按提示修改")
+    def __init__(self, fields: Mapping[str, list[str]], message: str = "提交的数据有误，请按提示修改"):
+        super().__init__("validation_error", message)
         self.fields = dict(fields)

@@ -13,7 +13,7 @@ from shared.errors import ServiceError, validation_error
 
 def service_error(error: DomainError) -> ServiceError:
     if isinstance(error, Invalid):
-        return validation_error(error.fields)
+        return validation_error(error.fields, error.message)
     status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, Forbidden) else 409
     return ServiceError(error.code, error.message, status, extra=error.extra)
 

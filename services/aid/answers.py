@@ -137,6 +137,12 @@ class DonorViewSchema(Answer):
     created_at = required(Moment)
 
 
+class DonorPageSchema(PageSchema):
+    """The console's list of donors (list_donors); not an API answer."""
+
+    items = listed(DonorViewSchema)
+
+
 class DonationViewSchema(Answer):
     donation_id = required(Str)
     donor_id = required(Str)
@@ -149,6 +155,12 @@ class DonationViewSchema(Answer):
     placed_fen = required(Int)
     org_unit_id = optional(Str, metadata={"description": "收款组织；null 为根组织"})
     created_at = required(Moment)
+
+
+class DonationPageSchema(PageSchema):
+    """The console's list of gifts (list_donations); not an API answer."""
+
+    items = listed(DonationViewSchema)
 
 
 class AllocatedPartSchema(Answer):
@@ -183,6 +195,12 @@ class BatchViewSchema(Answer):
     failed = required(Int)
     pending = required(Int)
     downloads = listed(BatchDownloadSchema)  # every download of the bank file, oldest first
+
+
+class BatchPageSchema(PageSchema):
+    """The console's list of disbursement batches (list_disbursement_batches); not an API answer."""
+
+    items = listed(BatchViewSchema)
 
 
 class BatchFailureSchema(Answer):

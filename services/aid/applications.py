@@ -5,7 +5,7 @@ from sqlalchemy import func, or_, select, update
 
 from services.aid import campaigns as campaign_store
 from services.aid import scope, units
-from services.aid.answers import ApplicationViewSchema, ApplicationWithHistorySchema
+from services.aid.answers import ApplicationPageSchema, ApplicationViewSchema, ApplicationWithHistorySchema
 from services.aid.domain import decisions, reviews
 from services.aid.domain.decisions import moved_meanwhile
 from services.aid.domain.model import Application, Campaign
@@ -15,7 +15,7 @@ from services.aid.domain.workdays import NO_CALENDAR
 from services.aid.models import applications, campaigns, history, worker_units
 from services.aid.moves import carry_out, commit, record
 from shared import org_paths, worker_unit_copy
-from shared.answers import Shown
+from shared.answers import Shown, page_of
 from shared.db import row_by_id
 from shared.events import now_utc
 
@@ -109,14 +109,18 @@ def history_of(session, application_id: str) -> list[dict]:
 
 
 APPLICATION, APPLICATION_WITH_HISTORY = ApplicationViewSchema(), ApplicationWithHistorySchema()
+APPLICATION_PAGE = ApplicationPageSchema()
 
 
 def view(row, with_history: list | None = None) -> dict:
     """An application as the API shows it (ApplicationViewSchema), with its history when given it."""
-    review = {"done": row.review_done or [], "next_level": row.review_next}
     if with_history is None:
-        return APPLICATION.dump(Shown(row, review=review))
-    return APPLICATION_WITH_HISTORY.dump(Shown(row, history=with_history, review=review))
+        return APPLICATION.dump(_shown(row))
+    return APPLICATION_WITH_HISTORY.dump(_shown(row, history=with_history))
+
+
+def _shown(row, **more) -> Shown:
+    return Shown(row, review={"done": row.review_done or [], "next_level": row.review_next}, **more)
 
 
 def search(session, query: dict, scope_path: str, level: str | None = None) -> dict:
@@ -136,7 +140,7 @@ def search(session, query: dict, scope_path: str, level: str | None = None) -> d
         .limit(query["per_page"])
         .offset((query["page"] - 1) * query["per_page"])
     ).all()
-    return {"items": [view(row) for row in rows], "total": total, "page": query["page"], "per_page": query["per_page"]}
+    return page_of(APPLICATION_PAGE, [_shown(row) for row in rows], total, query["page"], query["per_page"])
 
 
 def follow_worker(session, worker_id: str, org_unit_id: str, path: str, version: int) -> None:

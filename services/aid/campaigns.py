@@ -3,11 +3,11 @@
 from sqlalchemy import func, insert, select
 
 from services.aid import funds, ledger, scope, units
-from services.aid.answers import CampaignDetailSchema, CampaignViewSchema, QuotaViewSchema
+from services.aid.answers import CampaignDetailSchema, CampaignPageSchema, CampaignViewSchema, QuotaViewSchema
 from services.aid.domain.quotas import quota_left
 from services.aid.domain.statuses import STATUSES
 from services.aid.models import applications, campaigns, quotas
-from shared.answers import Shown
+from shared.answers import Shown, page_of
 from shared.db import row_by_id
 from shared.domain_errors import NotFound
 from shared.errors import looks_like_id
@@ -90,7 +90,7 @@ def figures(session, campaign_ids: list[str], scope_path: str) -> dict[str, dict
     }
 
 
-CAMPAIGN = CampaignViewSchema()
+CAMPAIGN, CAMPAIGN_PAGE = CampaignViewSchema(), CampaignPageSchema()
 DETAIL = CampaignDetailSchema()
 QUOTA = QuotaViewSchema()
 
@@ -151,9 +151,4 @@ def listing(session, scope_path: str, page: int, per_page: int) -> dict:
         .offset((page - 1) * per_page)
     ).all()
     shown = figures(session, [row.campaign_id for row in rows], scope_path)
-    return {
-        "items": [view(row, shown[row.campaign_id]) for row in rows],
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-    }
+    return page_of(CAMPAIGN_PAGE, [_shown(row, shown[row.campaign_id]) for row in rows], total, page, per_page)

@@ -5,7 +5,7 @@ import json
 from sqlalchemy import bindparam, func, insert, select, true, update
 
 from services.aid import campaigns as campaign_store
-from services.aid.answers import BatchResultsSchema, BatchViewSchema
+from services.aid.answers import BatchPageSchema, BatchResultsSchema, BatchViewSchema
 from services.aid.domain import decisions
 from services.aid.domain.bank_files import (
     RESULTS,
@@ -20,7 +20,7 @@ from services.aid.domain.model import Application, Campaign
 from services.aid.domain.statuses import PAYING, PAYMENT_FAILED, READY
 from services.aid.models import applications, batch_downloads, batch_items, batches
 from services.aid.moves import DECIDED, carry_out
-from shared.answers import Shown
+from shared.answers import Shown, page_of
 from shared.cells import csv_file
 from shared.collector import fewer_collections
 from shared.db import insert_many, row_by_id
@@ -106,10 +106,15 @@ def create(session, campaign, due_rows: list, payees: dict, actor: str) -> dict:
     return view(session, batch_id, true())  # made just now for a campaign of the caller's
 
 
-BATCH = BatchViewSchema()
+BATCH, BATCH_PAGE = BatchViewSchema(), BatchPageSchema()
 
 
 def view(session, batch_id: str, seen) -> dict:
+    return BATCH.dump(_shown(session, batch_id, seen))
+
+
+def _shown(session, batch_id: str, seen) -> Shown:
+    """A batch as the API shows it (BatchViewSchema): its lines by result and its downloads."""
     batch = load(session, batch_id, seen)
     results = dict(
         session.execute(
@@ -122,14 +127,12 @@ def view(session, batch_id: str, seen) -> dict:
         select(batch_downloads).where(batch_downloads.c.batch_id == batch_id).order_by(batch_downloads.c.id)
     ).all()
     session.rollback()
-    return BATCH.dump(
-        Shown(
-            batch,
-            paid=results.get("success", 0),
-            failed=results.get("failed", 0),
-            pending=results.get(None, 0),
-            downloads=downloads,
-        )
+    return Shown(
+        batch,
+        paid=results.get("success", 0),
+        failed=results.get("failed", 0),
+        pending=results.get(None, 0),
+        downloads=downloads,
     )
 
 
@@ -148,12 +151,7 @@ def listing(session, seen, page: int, per_page: int, campaign_id: str | None = N
         .scalars()
         .all()
     )
-    return {
-        "items": [view(session, batch_id, seen) for batch_id in batch_ids],
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-    }
+    return page_of(BATCH_PAGE, [_shown(session, batch_id, seen) for batch_id in batch_ids], total, page, per_page)
 
 
 def payable_items(session, batch_id: str, seen) -> list:

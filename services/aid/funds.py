@@ -13,11 +13,18 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.aid import ledger, scope
-from services.aid.answers import AllocationViewSchema, DonationViewSchema, DonorViewSchema
+from services.aid.answers import (
+    AllocationViewSchema,
+    DonationPageSchema,
+    DonationViewSchema,
+    DonorPageSchema,
+    DonorViewSchema,
+)
 from services.aid.domain import funds_rules as rules
 from services.aid.domain.funds_rules import ALLOCATED, BUDGET, RESTRICTED
 from services.aid.models import allocations, campaigns, donations, donors, fund_sources, outbox, payouts
 from shared import org_paths
+from shared.answers import page_of
 from shared.db import insert_many, row_by_id
 from shared.domain_errors import Refused
 from shared.event_types import new_event
@@ -51,7 +58,7 @@ def load_donor(session, donor_id: str, *conditions):
     return row_by_id(session, donors.c.donor_id, donor_id, "捐赠人", *conditions)
 
 
-DONOR = DonorViewSchema()
+DONOR, DONOR_PAGE = DonorViewSchema(), DonorPageSchema()
 
 
 def donor_view(row) -> dict:
@@ -69,7 +76,7 @@ def donor_listing(session, seen, page: int, per_page: int) -> dict:
         .offset((page - 1) * per_page)
     ).all()
     session.rollback()
-    return {"items": [donor_view(row) for row in rows], "total": total, "page": page, "per_page": per_page}
+    return page_of(DONOR_PAGE, rows, total, page, per_page)
 
 
 def donation_listing(session, seen, page: int, per_page: int) -> dict:
@@ -83,7 +90,7 @@ def donation_listing(session, seen, page: int, per_page: int) -> dict:
         .offset((page - 1) * per_page)
     ).all()
     session.rollback()
-    return {"items": [donation_view(row) for row in rows], "total": total, "page": page, "per_page": per_page}
+    return page_of(DONATION_PAGE, rows, total, page, per_page)
 
 
 def public_name(donor) -> str:
@@ -198,7 +205,7 @@ def _by_external_ref(session, external_ref: str):
     return session.execute(select(donations).where(donations.c.external_ref == external_ref)).first()
 
 
-DONATION = DonationViewSchema()
+DONATION, DONATION_PAGE = DonationViewSchema(), DonationPageSchema()
 
 
 def donation_view(row) -> dict:

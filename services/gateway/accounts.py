@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from services.aid.schemas import ReasonSchema
 from services.gateway import units
-from services.gateway.answers import UserCreatedSchema, UserSchema, UserTokenSchema
+from services.gateway.answers import UserCreatedSchema, UserPageSchema, UserSchema, UserTokenSchema
 from services.gateway.auth import User, create_user, new_token, token_hash
 from services.gateway.backends import Backend
 from services.gateway.credentials import already_revoked, config_account, revocation_problem, status, token_expires_at
@@ -17,23 +17,28 @@ from services.gateway.models import users
 from services.gateway.schemas import UserCreateSchema
 from services.gateway.scope import accounts_within
 from shared import clock
-from shared.answers import Shown
+from shared.answers import Shown, page_of
 from shared.db import row_by_id
 from shared.errors import ServiceError, validation_error
 from shared.schemas import load_or_400
 
 USER, USER_TOKEN, USER_CREATED = UserSchema(), UserTokenSchema(), UserCreatedSchema()
+USER_PAGE = UserPageSchema()
 
 
 def account_view(row, ttl_days: int, now, **shown) -> dict:
     """An account as GET /api/v1/users shows it (UserSchema): never its token's hash; its token only when `shown` a
     new one (UserTokenSchema)."""
+    return (USER_TOKEN if "token" in shown else USER).dump(_shown(row, ttl_days, now, **shown))
+
+
+def _shown(row, ttl_days: int, now, **shown) -> Shown:
     values = {
         "status": status(row.revoked_at, row.token_issued_at, ttl_days, now),
         "token_expires_at": token_expires_at(row.token_issued_at, ttl_days),
         **shown,
     }
-    return (USER_TOKEN if "token" in shown else USER).dump(Shown(row, **values))
+    return Shown(row, **values)
 
 
 def list_accounts(session, page: int, per_page: int, admin: User, ttl_days: int) -> dict:
@@ -47,9 +52,9 @@ def list_accounts(session, page: int, per_page: int, admin: User, ttl_days: int)
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
-    items = [account_view(row, ttl_days, now) for row in rows]
+    answer = page_of(USER_PAGE, [_shown(row, ttl_days, now) for row in rows], total, page, per_page)
     session.rollback()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return answer
 
 
 def _change_live_account(session, user_id: str, admin: User, **values):

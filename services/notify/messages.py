@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, func, insert, select, update
 
 from services.notify import worker_moves
-from services.notify.answers import NotificationViewSchema
+from services.notify.answers import NotificationPageSchema, NotificationViewSchema
 from services.notify.models import attempts, messages, outbox
-from shared.answers import Shown
+from shared.answers import Shown, page_of
 from shared.db import insert_many, row_by_id
 from shared.event_types import new_event
 from shared.events import new_id, now_utc
@@ -20,7 +20,7 @@ from shared.outbox import add_events
 WAITING = ("queued", "deferred")
 # what staff see: the two states a dispatcher holds a message in are still "queued" to them
 PUBLIC_STATUS = {"claimed": "queued", "sending": "queued"}
-NOTIFICATION = NotificationViewSchema()
+NOTIFICATION, NOTIFICATION_PAGE = NotificationViewSchema(), NotificationPageSchema()
 INTERNAL_STATUSES = {"queued": ("queued", "claimed", "sending")}
 
 
@@ -303,7 +303,11 @@ def load(session, notification_id: str, *conditions):
 
 def view(row) -> dict:
     """A text message as staff see it (NotificationViewSchema): the phone masked, the status as the API names it."""
-    return NOTIFICATION.dump(Shown(row, status=PUBLIC_STATUS.get(row.status, row.status)))
+    return NOTIFICATION.dump(_shown(row))
+
+
+def _shown(row) -> Shown:
+    return Shown(row, status=PUBLIC_STATUS.get(row.status, row.status))
 
 
 def search(session, criteria: dict, seen) -> dict:
@@ -322,9 +326,4 @@ def search(session, criteria: dict, seen) -> dict:
         .offset((criteria["page"] - 1) * criteria["per_page"])
     ).all()
     session.rollback()
-    return {
-        "items": [view(row) for row in rows],
-        "total": total,
-        "page": criteria["page"],
-        "per_page": criteria["per_page"],
-    }
+    return page_of(NOTIFICATION_PAGE, [_shown(row) for row in rows], total, criteria["page"], criteria["per_page"])

@@ -3,13 +3,13 @@
 from sqlalchemy import delete, func, select
 
 from services.notify import worker_moves
-from services.notify.answers import OptOutStateSchema, OptOutViewSchema
+from services.notify.answers import OptOutPageSchema, OptOutStateSchema
 from services.notify.models import opt_outs
 from shared.answers import page_of
 from shared.db import insert_or_skip
 from shared.events import now_utc
 
-OPT_OUT, OPT_OUT_STATE = OptOutViewSchema(), OptOutStateSchema()
+OPT_OUT_PAGE, OPT_OUT_STATE = OptOutPageSchema(), OptOutStateSchema()
 
 
 def opt_out(session, worker_id: str, org_unit_id: str | None, source: str, reason: str, actor: str) -> bool:
@@ -61,4 +61,4 @@ def listing(session, seen, worker_id: str | None, page: int, per_page: int) -> d
         .offset((page - 1) * per_page)
     ).all()
     session.rollback()
-    return page_of(OPT_OUT, rows, total, page, per_page)
+    return page_of(OPT_OUT_PAGE, rows, total, page, per_page)

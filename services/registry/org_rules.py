@@ -7,7 +7,7 @@ unique among siblings, and a unit moves only while nothing hangs below it or ref
 
 from dataclasses import dataclass
 
-from shared.errors import ServiceError, validation_error
+from shared.domain_errors import Invalid, Refused
 from shared.org_levels import ORG_LEVEL_LABELS as LEVEL_LABELS
 from shared.org_levels import ORG_LEVELS as LEVELS
 from shared.org_paths import within
@@ -43,7 +43,7 @@ def check_name(value: str) -> str:
 def check_below(parent_level: str, level: str, field: str) -> None:
     """A unit's level is strictly lower than its parent's; `field` is the body's field the refusal names."""
     if LEVELS.index(level) <= LEVELS.index(parent_level):
-        raise validation_error(
+        raise Invalid(
             {field: [f"下级组织的级别应低于上级组织（上级为{LEVEL_LABELS[parent_level]}）"]},
             "组织级别不符合上下级关系",
         )
@@ -54,8 +54,8 @@ def check_unique(name: str, sibling_names) -> None:
         raise duplicate_name(name)
 
 
-def duplicate_name(name: str) -> ServiceError:
-    return ServiceError("duplicate_name", f"同一上级组织下已有名为“{name}”的组织", 409)
+def duplicate_name(name: str) -> Refused:
+    return Refused("duplicate_name", f"同一上级组织下已有名为“{name}”的组织")
 
 
 def check_new_unit(parent: Place, level: str, name: str, sibling_names) -> None:
@@ -67,9 +67,9 @@ def check_move(unit: Place, new_parent: Place, has_records: bool, sibling_names,
     """A move under a unit of its own subtree would make a cycle; a unit with units below it, worker files or imports
     would take them along, which the paths already stored elsewhere do not follow: both are refused."""
     if within(new_parent.path, unit.path):
-        raise ServiceError("conflict", "不能把组织调整到它自己或它的下级组织之下", 409)
+        raise Refused("conflict", "不能把组织调整到它自己或它的下级组织之下")
     if has_records:
-        raise ServiceError("conflict", "该组织已有下级组织、职工档案或导入记录，不能调整上级组织", 409)
+        raise Refused("conflict", "该组织已有下级组织、职工档案或导入记录，不能调整上级组织")
     check_below(new_parent.level, unit.level, "parent_id")
     check_unique(name, sibling_names)
 

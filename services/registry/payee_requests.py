@@ -96,12 +96,7 @@ def search(session, criteria: dict, scope: str | None) -> dict:
         .offset((criteria["page"] - 1) * criteria["per_page"])
     ).all()
     session.rollback()
-    return {
-        "items": [views.change_request(row, row.name) for row in rows],
-        "total": total,
-        "page": criteria["page"],
-        "per_page": criteria["per_page"],
-    }
+    return views.change_request_page(rows, total, criteria["page"], criteria["per_page"])
 
 
 def bank_changes(session, worker_ids: list[str]) -> dict:

@@ -79,12 +79,7 @@ class RegistryService:
     def list_workers(self, query, scope):
         criteria = load_or_400(WorkerQuerySchema(), query)
         rows, total = store.search(self.db, self.vault, criteria, scope)
-        return {
-            "items": [views.worker(self.vault, row) for row in rows],
-            "total": total,
-            "page": criteria["page"],
-            "per_page": criteria["per_page"],
-        }
+        return views.worker_page(self.vault, rows, total, criteria["page"], criteria["per_page"])
 
     @rpc
     def update_worker(self, worker_id, payload, actor, scope):

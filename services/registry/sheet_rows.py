@@ -6,9 +6,10 @@ Plain functions on plain data, importing nothing heavy: checked_rows.py runs the
 import functools
 import re
 from datetime import date
+from typing import Any
 
 from services.registry import rules, workers
-from services.registry.spreadsheet import HEADER_BY_FIELD, TEXT_ONLY_FIELDS, SkippedLine
+from services.registry.spreadsheet import HEADER_BY_FIELD, TEXT_ONLY_FIELDS, RowWithNumberCells, SkippedLine
 from shared.money import yuan_to_fen
 from shared.validation import InvalidValue, normalize_phone, parse_id_number
 
@@ -69,7 +70,8 @@ SHEET_RULES = (
 
 def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
     """One sheet row → (worker data in the API's shape plus its decoded `identity`, {sheet field: message})."""
-    data, errors = {}, {}
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     for sheet_field, target, check in SHEET_RULES:
         try:
             data[target] = check(cells[sheet_field], today)
@@ -79,7 +81,7 @@ def row_to_data(cells: dict, today: date) -> tuple[dict, dict]:
         for field in TEXT_ONLY_FIELDS:
             if field in errors and _SCIENTIFIC.fullmatch(cells[field]):
                 errors[field] = NUMBER_CELL_BY_FIELD[field]
-    if cells.__class__ is not dict:  # an XLSX number cell, refused even when what is left of it looks valid
+    if cells.__class__ is RowWithNumberCells:  # an XLSX number cell, refused even when what is left of it looks valid
         errors.update((field, NUMBER_CELL_BY_FIELD[field]) for field in cells.number_fields)
     if not errors:
         data["id_number"] = data["identity"].number

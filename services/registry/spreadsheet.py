@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import PurePath
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import openpyxl
 
@@ -153,7 +153,7 @@ class SheetReader(ABC):
     # Whether a cell can be a number (XLSX) rather than always text (CSV).
     typed_cells = False
 
-    def __init__(self, raw_rows: Iterator[Sequence], cell_text: Callable[[object], str], max_rows: int):
+    def __init__(self, raw_rows: Iterator[Sequence], cell_text: Callable[[Any], str], max_rows: int):
         header_row, columns = _find_header(raw_rows, cell_text)
         self._raw_rows = raw_rows
         self._cell_text = cell_text
@@ -167,7 +167,7 @@ class SheetReader(ABC):
         self._finished = False
         self._rows = self._read()
 
-    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str] | SkippedLine]]:
         return self._rows
 
     @abstractmethod
@@ -254,6 +254,8 @@ def _normalize_heading(heading: str) -> str:
 
 
 class _CsvReader(SheetReader):
+    size_hint: int  # the file's size in bytes
+
     def __init__(self, stream: BinaryIO, max_rows: int):
         self._stream = stream
         self.size_hint = stream.seek(0, io.SEEK_END)
@@ -299,7 +301,7 @@ def _csv_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
     Unlike a TextIOWrapper, this can never close the caller's stream.
     """
     decoder = codecs.getincrementaldecoder(encoding)()
-    pending = []  # the text since the last line break
+    pending: list[str] = []  # the text since the last line break
     while chunk := stream.read(_CHUNK_BYTES):
         text = decoder.decode(chunk)
         if "\n" in text or "\r" in text:

@@ -8,7 +8,7 @@ from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.registry import org_rules
-from services.registry.answers import OrgUnitSchema
+from services.registry.answers import OrgUnitPageSchema, OrgUnitSchema
 from services.registry.models import imports, org_units, outbox
 from services.registry.models import workers as workers_table
 from services.registry.scope import UNIT as WHAT
@@ -21,11 +21,16 @@ from shared.events import new_id, now_utc
 from shared.outbox import add_events
 from shared.validation import InvalidValue
 
-UNIT = OrgUnitSchema()
+UNIT, UNIT_PAGE = OrgUnitSchema(), OrgUnitPageSchema()
 
 
 def view(row) -> dict:
-    return UNIT.dump(Shown(row, path=org_paths.ancestors(row.path)))
+    return UNIT.dump(_shown(row))
+
+
+def _shown(row) -> Shown:
+    """A unit as the API shows it (OrgUnitSchema): its ancestors' ids for its path."""
+    return Shown(row, path=org_paths.ancestors(row.path))
 
 
 def event_about(row) -> dict:
@@ -217,7 +222,7 @@ def subtree(session, scope: str | None, page: int, per_page: int) -> dict:
         .limit(per_page)
     ).all()
     session.rollback()
-    return page_of(UNIT, [Shown(row, path=org_paths.ancestors(row.path)) for row in rows], total, page, per_page)
+    return page_of(UNIT_PAGE, [_shown(row) for row in rows], total, page, per_page)
 
 
 def root(session):

@@ -98,7 +98,10 @@ def stored_fields(vault, data: dict) -> dict:
     }
 
 
-def new_row(vault, data: dict, identity: IdNumber, worker_id: str, id_number_hash: str, now: datetime) -> dict:
+def new_row(
+    vault, data: dict, identity: IdNumber, worker_id: str | None, id_number_hash: str, now: datetime | None
+) -> dict:
+    """A new file's row; an import checking rows apart from its database leaves `worker_id` and `now` to be filled in."""
     return {
         "worker_id": worker_id,
         "id_number_hash": id_number_hash,

@@ -6,10 +6,13 @@ schema appears both in the document and in the answer, which proves the document
 A new route's answer must be added to PRODUCED: one built by hand, with no schema producing it, has no place there.
 """
 
+import ast
+import json
 import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -31,7 +34,7 @@ from services.aid import (
 from services.aid import reports as application_reports
 from services.aid.calendars import year_view
 from services.aid.official_calendar import official_years
-from services.gateway import health, reports
+from services.gateway import accounts, health, reports
 from services.gateway.accounts import Accounts, account_view
 from services.gateway.api import ROUTES
 from services.gateway.api import workers as workers_api
@@ -43,8 +46,8 @@ from services.notify.providers import make_provider
 from services.registry import reports as file_reports
 from services.registry import units, views
 from services.registry.importer import ImportResult
-from shared import org_paths
-from shared.answers import Answer
+from shared import clock, org_paths
+from shared.answers import Answer, PageSchema
 from shared.domain_errors import Refused
 from tests.unit.test_payee_rules import stored_request
 from tests.unit.test_worker_view import VAULT, stored_worker
@@ -59,6 +62,9 @@ class Result(list):
 
     def scalar_one(self):
         return len(self)
+
+    def scalars(self):
+        return self
 
     def one(self):
         return self[0]
@@ -203,23 +209,25 @@ def batch(monkeypatch):
 
 
 def notification():
-    return messages.view(
-        SimpleNamespace(
-            notification_id="n1",
-            application_id="a1",
-            worker_id="w1",
-            template="submitted",
-            phone_masked="138****8000",
-            text="您的申请已受理",
-            segments=1,
-            status="sending",
-            provider="fake",
-            attempts=1,
-            last_error=None,
-            created_at=NOW,
-            sent_at=None,
-            delivered_at=None,
-        )
+    return messages.view(notification_row())
+
+
+def notification_row():
+    return SimpleNamespace(
+        notification_id="n1",
+        application_id="a1",
+        worker_id="w1",
+        template="submitted",
+        phone_masked="138****8000",
+        text="您的申请已受理",
+        segments=1,
+        status="sending",
+        provider="fake",
+        attempts=1,
+        last_error=None,
+        created_at=NOW,
+        sent_at=None,
+        delivered_at=None,
     )
 
 
@@ -229,8 +237,12 @@ def opt_out_page():
 
 
 def org_unit():
+    return units.view(org_unit_row())
+
+
+def org_unit_row():
     unit_id = "d" * 32
-    row = SimpleNamespace(
+    return SimpleNamespace(
         org_unit_id=unit_id,
         name="城东区总工会",
         parent_id="r" * 32,
@@ -241,11 +253,14 @@ def org_unit():
         created_at=NOW,
         updated_at=NOW,
     )
-    return units.view(row)
 
 
 def user(**shown):
-    row = SimpleNamespace(
+    return account_view(user_row(), 365, NOW, **shown)
+
+
+def user_row():
+    return SimpleNamespace(
         user_id="u1",
         name="张三",
         role="caseworker",
@@ -257,7 +272,6 @@ def user(**shown):
         revoked_by=None,
         revoke_reason=None,
     )
-    return account_view(row, 365, NOW, **shown)
 
 
 def healthy():
@@ -390,7 +404,74 @@ def receipt_ack(provider: str):
 
 
 def page(answer: dict) -> dict:
+    """A page of one answer, framed by hand as the list answers were before their page schemas dumped them whole."""
     return {"items": [answer], "total": 1, "page": 1, "per_page": 50}
+
+
+# Each list answer as its service makes it: a page of one item, dumped whole by the page schema that documents it.
+def worker_page(_monkeypatch):
+    return views.worker_page(VAULT, [stored_worker()], 1, 1, 50)
+
+
+def change_request_page(_monkeypatch):
+    return views.change_request_page([SimpleNamespace(**vars(stored_request()), name="欧阳丽娜")], 1, 1, 50)
+
+
+def campaign_page(monkeypatch):
+    monkeypatch.setattr(campaigns, "figures", lambda _session, ids, _path: dict.fromkeys(ids, CAMPAIGN_FIGURES))
+    return campaigns.listing(Rows([1], [campaign_with_unit()]), org_paths.EVERYWHERE, 1, 50)
+
+
+def application_page(_monkeypatch):
+    return applications.search(Rows([1], [application()]), {"page": 1, "per_page": 50}, org_paths.EVERYWHERE)
+
+
+def notification_page(_monkeypatch):
+    return messages.search(Rows([1], [notification_row()]), {"page": 1, "per_page": 50}, true())
+
+
+def org_unit_page(_monkeypatch):
+    return units.subtree(Rows([1], [org_unit_row()]), None, 1, 50)
+
+
+def user_page(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    return accounts.list_accounts(Rows([1], [user_row()]), 1, 50, ADMIN, 365)
+
+
+def donor_page(_monkeypatch):
+    return funds.donor_listing(Rows([1], [donor_row()]), true(), 1, 50)
+
+
+def donation_page(_monkeypatch):
+    return funds.donation_listing(Rows([1], [gift()]), true(), 1, 50)
+
+
+def batch_page(monkeypatch):
+    batch(monkeypatch)  # its row, as the batch's own answer loads it
+    download = SimpleNamespace(actor="finance:u1", at=NOW, lines=1)
+    return disbursement.listing(Rows([1], ["b1"], [(None, 1)], [download]), true(), 1, 50)
+
+
+# list answer → its one item as the service answers it alone (the console's lists are no API answers)
+LISTS = {
+    worker_page: lambda _: views.worker(VAULT, stored_worker()),
+    change_request_page: lambda _: change_request(),
+    campaign_page: lambda _: campaign(),
+    application_page: lambda _: applications.view(application()),
+    notification_page: lambda _: notification(),
+    org_unit_page: lambda _: org_unit(),
+    user_page: lambda _: user(),
+    donor_page: lambda _: donor(),
+    donation_page: lambda _: donation(),
+    batch_page: batch,
+}
+
+
+@pytest.mark.parametrize("made, item", LISTS.items(), ids=lambda made: getattr(made, "__name__", ""))
+def test_a_list_answer_dumped_by_its_page_schema_is_byte_for_byte_the_frame_it_was(made, item, monkeypatch):
+    answer = json.dumps(made(monkeypatch), ensure_ascii=False)
+    assert answer == json.dumps(page(item(monkeypatch)), ensure_ascii=False)
 
 
 WORKER = (lambda _: views.worker(VAULT, stored_worker()),)
@@ -406,7 +487,7 @@ RECEIPT_ACKS = {
 # of several schemas, how it is made in each.
 PRODUCED = {
     ("register_worker", 201): WORKER,
-    ("list_workers", 200): (lambda _: page(views.worker(VAULT, stored_worker())),),
+    ("list_workers", 200): (worker_page,),
     ("get_worker", 200): WORKER_WITH_HISTORY,
     ("update_worker", 200): WORKER,
     ("update_worker", 202): (lambda _: views.pending_change("r1", views.worker(VAULT, stored_worker())),),
@@ -415,15 +496,15 @@ PRODUCED = {
     ("import_workers", 200): (lambda _: import_result(),),
     ("import_workers", 202): (lambda _: workers_api.import_started("i1"),),
     ("import_progress", 200): (lambda _: import_progress(),),
-    ("list_change_requests", 200): (lambda _: page(change_request()),),
+    ("list_change_requests", 200): (change_request_page,),
     ("approve_change_request", 200): (lambda _: change_request(),),
     ("reject_change_request", 200): (lambda _: change_request(),),
     ("create_campaign", 201): (lambda _: campaign(),),
     ("get_campaign", 200): (lambda _: campaign_detail(),),
     ("set_quota", 200): (lambda _: campaigns.quota_view(quota_row()),),
-    ("list_campaigns", 200): (lambda _: page(campaign()),),
+    ("list_campaigns", 200): (campaign_page,),
     ("submit_application", 201): APPLICATION_WITH_HISTORY,
-    ("list_applications", 200): (lambda _: page(applications.view(application())),),
+    ("list_applications", 200): (application_page,),
     ("get_application", 200): APPLICATION_WITH_HISTORY,
     ("approve_application", 200): APPLICATION_WITH_HISTORY,
     ("reject_application", 200): APPLICATION_WITH_HISTORY,
@@ -440,7 +521,7 @@ PRODUCED = {
     ("allocate", 200): (lambda _: allocation(),),
     ("create_disbursement_batch", 201): (batch,),
     ("get_disbursement_batch", 200): (batch,),
-    ("list_notifications", 200): (lambda _: page(notification()),),
+    ("list_notifications", 200): (notification_page,),
     ("resend_notification", 200): (lambda _: notification(),),
     ("list_sms_opt_outs", 200): (lambda _: opt_out_page(),),
     ("sms_opt_out", 200): (lambda _: opt_outs.state_view("w1", opted_out=True),),
@@ -451,11 +532,11 @@ PRODUCED = {
         lambda _: Accounts(Rows(["r" * 32]), 365, None).add({"name": "李四", "role": "finance"}, ADMIN),
     ),
     ("create_org_unit", 201): (lambda _: org_unit(),),
-    ("list_org_units", 200): (lambda _: page(org_unit()),),
+    ("list_org_units", 200): (org_unit_page,),
     ("get_org_unit", 200): (lambda _: org_unit(),),
     ("change_org_unit", 200): (lambda _: org_unit(),),
     ("report_summary", 200): (lambda _: report_summary(),),
-    ("list_users", 200): (lambda _: page(user()),),
+    ("list_users", 200): (user_page,),
     ("revoke_user", 200): (lambda _: user(),),
     ("issue_user_token", 200): (lambda _: user(token="t"),),
     ("approve_batch", 200): (batch_approval,),
@@ -562,8 +643,8 @@ def with_field_added(schema: type, monkeypatch) -> None:
     for name, module in list(sys.modules.items()):
         if name.startswith(("services.", "shared.")):
             for attribute, value in list(vars(module).items()):
-                if type(value) is schema:
-                    monkeypatch.setattr(module, attribute, schema())
+                if type(value) is schema or isinstance(value, PageSchema):  # a page's items are of their schema
+                    monkeypatch.setattr(module, attribute, type(value)())
     openapi_document.cache_clear()
 
 
@@ -598,3 +679,24 @@ def test_an_answer_dumps_as_marshmallow_itself_would(answer, monkeypatch):
     monkeypatch.setattr(Answer, "_serialize", both)
     answer.produced(monkeypatch)
     assert compared
+
+
+def hand_built_pages(source: str) -> list[int]:
+    """The lines of `source` that frame a list answer by hand: a dict literal with "items" and "per_page"."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Dict)
+        and {"items", "per_page"} <= {key.value for key in node.keys if isinstance(key, ast.Constant)}
+    ]
+
+
+def test_no_service_frames_a_list_answer_by_hand():
+    services = Path(__file__).resolve().parents[2] / "services"
+    found = {
+        str(path.relative_to(services)): lines
+        for path in sorted(services.rglob("*.py"))
+        if (lines := hand_built_pages(path.read_text("utf-8")))
+    }
+    assert hand_built_pages('{"items": [], "total": 0, "page": 1, "per_page": 50}') == [1]
+    assert not found, found

@@ -134,3 +134,28 @@ def test_aid_says_what_it_refuses_in_domain_errors_and_leaves_the_http_status_to
         if "migrations" not in path.parts and (lines := contract_errors_made(path.read_text("utf-8")))
     }
     assert not found, found
+
+
+def test_a_wrong_request_may_say_what_is_wrong_in_its_message():
+    wrong = service_error(
+        Invalid({"level": ["下级组织的级别应低于上级组织（上级为市级）"]}, "组织级别不符合上下级关系")
+    )
+    assert wrong.body() == {
+        "error": {
+            "code": "validation_error",
+            "message": "组织级别不符合上下级关系",
+            "fields": {"level": ["下级组织的级别应低于上级组织（上级为市级）"]},
+        }
+    }
+
+
+# the registry's plain rules: what they refuse is a domain error too
+REGISTRY_RULES = ["rules.py", "org_rules.py", "payee_rules.py", "sheet_rows.py", "workers.py"]
+
+
+def test_the_registrys_rules_leave_the_http_status_to_its_edge():
+    registry = Path(__file__).resolve().parents[2] / "services" / "registry"
+    found = {
+        name: lines for name in REGISTRY_RULES if (lines := contract_errors_made((registry / name).read_text("utf-8")))
+    }
+    assert not found, found

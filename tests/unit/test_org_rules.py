@@ -5,6 +5,8 @@ import pytest
 from services.registry import org_rules
 from services.registry.org_rules import Place
 from shared import org_paths
+from shared.domain_errors import DomainError
+from shared.edge import service_error
 from shared.errors import ServiceError
 from shared.validation import InvalidValue
 
@@ -16,9 +18,10 @@ WEST = Place("w" * 32, "district", org_paths.child_path(CITY.path, "w" * 32))
 
 
 def refusal(call, *args) -> ServiceError:
-    with pytest.raises(ServiceError) as caught:
+    """The rules raise a domain error, carrying no HTTP status: here it is as the service's edge answers it."""
+    with pytest.raises(DomainError) as caught:
         call(*args)
-    return caught.value
+    return service_error(caught.value)
 
 
 def test_a_path_holds_the_ancestors_root_first_and_a_subtree_is_a_prefix():
@@ -53,7 +56,7 @@ def test_a_child_is_lower_than_its_parent_and_levels_may_be_skipped(parent, leve
 def test_a_child_not_lower_than_its_parent_is_refused_on_level(level):
     error = refusal(org_rules.check_new_unit, CITY, level, "新工会", set())
 
-    assert (error.status, error.code) == (400, "validation_error")
+    assert (error.status, error.code, error.message) == (400, "validation_error", "组织级别不符合上下级关系")
     assert error.fields == {"level": ["下级组织的级别应低于上级组织（上级为市级）"]}
 
 
