@@ -476,6 +476,7 @@ CONSOLE_LISTS = {
     ("GET", "/sms/opt-outs"): "worker_id",
     ("GET", "/campaigns"): "campaign_id",
     ("GET", "/applications/new"): "campaign_id",
+    ("GET", "/applications?worker_id=<worker_id>"): "application_id",
     ("GET", "/workers/new"): "org_unit_id",  # the unions of the caller's scope to file a worker in
     ("GET", "/donations"): "external_ref",
     ("GET", "/donors"): "donor_id",

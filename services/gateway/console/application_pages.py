@@ -7,7 +7,7 @@ from services.gateway.backends import Backend, Submissions
 from services.gateway.console.calendar_pages import calendar_warning
 from services.gateway.console.campaign_pages import campaign_choices
 from services.gateway.console.forms import field_messages, filled, whole_number
-from services.gateway.console.labels import LEVELS
+from services.gateway.console.labels import APPLICATION_STATUSES, LEVELS
 from services.gateway.console.payee_pages import recent_payee_changes
 from services.gateway.console.web import redirect, safe_next
 from services.gateway.routes import Area
@@ -18,6 +18,8 @@ STUDENT_FIELDS = ("name", "id_number", "level", "school", "admission_year", "adm
 REVIEW_CALLS = {"approve": "approve", "reject": "reject", "withdraw": "withdraw", "objection": "object"}
 DONE = {"disburse": "已登记手工发放，申请状态为已发放"}  # after a redirect from a form: what it did
 QUEUE_SIZE = 100
+SHOWN = 50  # a page of the application list
+APPLICATION_FILTERS = ("campaign_id", "status", "worker_id")
 CAMPAIGNS_LISTED = 500
 
 
@@ -80,6 +82,32 @@ def console_approve_batch(uses: Uses, visit):
             uses, visit, problem="请先勾选要批准的申请" if not chosen else error.message, http_status=error.status
         )
     return review_queue(uses, visit, outcome)
+
+
+@area.page("GET", "/applications", roles=STAFF)
+def console_applications(uses: Uses, visit):
+    """The API's application list with its filters (in the URL: ids and codes, nothing personal) and pages, in the
+    visitor's scope as the API's list is."""
+    args = visit.request.args
+    filters = {name: args.get(name, "") for name in APPLICATION_FILTERS}
+    query = {**filled(filters, *APPLICATION_FILTERS), "per_page": SHOWN, "page": whole_number(args.get("page", "1"))}
+    scope = visit.user.org_unit_id
+    listing, errors = None, {}
+    try:
+        listing = uses.aid.call("list_applications", query, scope)
+    except ServiceError as error:
+        if error.code != "validation_error":
+            raise
+        errors = field_messages(error)
+    return visit.page(
+        "applications.html",
+        400 if errors else 200,
+        filters=filters,
+        listing=listing,
+        errors=errors,
+        campaigns=campaign_names(uses.aid, scope),
+        statuses=APPLICATION_STATUSES.items(),
+    )
 
 
 @area.page("GET", "/applications/<application_id>", roles=STAFF)

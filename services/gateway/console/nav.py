@@ -12,6 +12,7 @@ PAGES = (
     ("收款账户变更", "/change-requests", STAFF),
     ("短信记录", "/notifications", STAFF),
     ("短信退订", "/sms/opt-outs", STAFF),
+    ("申请查询", "/applications", STAFF),
     ("提交申请", "/applications/new", CASEWORK),
     ("帮扶项目", "/campaigns", STAFF),
     ("捐赠", "/donations", FINANCE),
