@@ -53,7 +53,8 @@ def console_reviews(uses: Uses, visit):
     return review_queue(uses, visit)
 
 
-def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200):
+def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200, values=None, errors=None):
+    """The queue; after a batch, its outcome, or the batch form (`values`) refused with its messages by field."""
     page_number = whole_number(visit.request.args.get("page", "1"))
     queue = uses.aid.call(
         "list_applications",
@@ -67,6 +68,8 @@ def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200)
         campaigns=campaign_names(uses.aid, visit.user.org_unit_id),
         outcome=outcome,
         problem=problem,
+        values=values or {},
+        errors=errors or {},
         calendar_warning=calendar_warning(uses.aid, visit),
         payee_changed=recent_payee_changes(uses.registry, (item["worker_id"] for item in queue["items"])),
     )
@@ -74,12 +77,19 @@ def review_queue(uses: Uses, visit, outcome=None, problem=None, http_status=200)
 
 @area.page("POST", "/reviews/approve-batch", roles=CASEWORK)
 def console_approve_batch(uses: Uses, visit):
+    form = visit.form()
     chosen = visit.request.form.getlist("application_ids")
+    payload = {"application_ids": chosen, **filled(form, "note")}
     try:
-        outcome = uses.aid.call("approve_batch", {"application_ids": chosen}, visit.user.actor, visit.user.org_unit_id)
+        outcome = uses.aid.call("approve_batch", payload, visit.user.actor, visit.user.org_unit_id)
     except ServiceError as error:
         return review_queue(
-            uses, visit, problem="请先勾选要批准的申请" if not chosen else error.message, http_status=error.status
+            uses,
+            visit,
+            problem="请先勾选要批准的申请" if not chosen else error.message,
+            http_status=error.status,
+            values=form,
+            errors=field_messages(error),
         )
     return review_queue(uses, visit, outcome)
 
