@@ -5,7 +5,7 @@ from datetime import datetime
 
 from services.gateway.auth import CASEWORK, STAFF
 from services.gateway.backends import Backend
-from services.gateway.console.forms import filled, whole_number
+from services.gateway.console.forms import field_messages, filled, whole_number
 from services.gateway.console.web import redirect
 from services.gateway.routes import Area
 from services.registry import payee_rules
@@ -45,8 +45,9 @@ def console_change_requests(uses: Uses, visit):
     return change_requests_page(uses, visit)
 
 
-def change_requests_page(uses: Uses, visit, problem=None, http_status=200):
-    """Pending requests unless ?status= says otherwise (empty: all); ?worker_id= for one worker's."""
+def change_requests_page(uses: Uses, visit, problem=None, http_status=200, refused=None, errors=None, values=None):
+    """Pending requests unless ?status= says otherwise (empty: all); ?worker_id= for one worker's. After a refused
+    decision, its form (`refused`: the request's id and the action) shows the messages by field and what was typed."""
     args = visit.request.args
     filters = {"status": args.get("status", payee_rules.PENDING), "worker_id": args.get("worker_id", "")}
     query = {
@@ -61,6 +62,9 @@ def change_requests_page(uses: Uses, visit, problem=None, http_status=200):
         filters=filters,
         statuses=payee_rules.STATUS_LABELS.items(),
         problem=problem,
+        refused=refused,
+        errors=errors or {},
+        values=values or {},
     )
 
 
@@ -68,17 +72,20 @@ def change_requests_page(uses: Uses, visit, problem=None, http_status=200):
 def console_decide_change_request(uses: Uses, visit, change_request_id, action):
     if action not in ("approve", "reject"):
         raise ServiceError("not_found", "没有这个页面", 404)
+    form = visit.form()
     try:
         uses.registry.call(
             "decide_change_request",
             change_request_id,
             action == "approve",
-            filled(visit.form(), "reason"),
+            filled(form, "reason"),
             visit.user.actor,
             visit.user.org_unit_id,
         )
     except ServiceError as error:
         if error.status == 404:
             raise
-        return change_requests_page(uses, visit, error.message, error.status)
+        return change_requests_page(
+            uses, visit, error.message, error.status, (change_request_id, action), field_messages(error), form
+        )
     return redirect("/change-requests")
