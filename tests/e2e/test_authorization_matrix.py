@@ -429,6 +429,7 @@ CONSOLE_ON_RECORD = {
     ("POST", "/users/<user_id>/revoke"): {"reason": "核查"},
     ("POST", "/users/<user_id>/token"): {},
     ("POST", "/org-units/<org_unit_id>/rename"): {"name": "{renamed}"},
+    ("POST", "/org-units/<org_unit_id>/move"): {"parent_id": "{org_unit_id}"},  # under itself: 409 where it is seen
 }
 CONSOLE_IN_BODY = {
     ("POST", "/workers/new"): {  # filed once in the unit, then a duplicate (409); out of scope the unit is unknown

@@ -37,7 +37,11 @@ def tree(items: list[dict]) -> list[dict]:
     return tops
 
 
-def org_units_page(uses: Uses, visit, http_status: int = 200, values=None, errors=None, problem=None, notice=None):
+def org_units_page(
+    uses: Uses, visit, http_status: int = 200, values=None, errors=None, problem=None, notice=None, moving=None
+):
+    """The tree and the admin's forms; a refused move (`moving`: {"org_unit_id", "parent_id", "errors", "problem"})
+    is shown again at its unit's form with its messages."""
     listing = uses.registry.call("list_org_units", {"per_page": MOST_UNITS}, visit.user.org_unit_id)
     return visit.page(
         "org_units.html",
@@ -49,6 +53,7 @@ def org_units_page(uses: Uses, visit, http_status: int = 200, values=None, error
         errors=errors or {},
         problem=problem,
         notice=notice,
+        moving=moving,
     )
 
 
@@ -76,5 +81,29 @@ def console_rename_org_unit(uses: Uses, visit, org_unit_id):
     except ServiceError as error:
         problem = "；".join(field_messages(error).get("name", [])) or error.message
         return org_units_page(uses, visit, error.status, problem=problem)
+    units.kept(uses.db, unit)
+    return redirect("/org-units?" + urlencode({"done": unit["name"]}))
+
+
+@area.page("POST", "/org-units/<org_unit_id>/move", roles=ADMIN)
+def console_move_org_unit(uses: Uses, visit, org_unit_id):
+    """The API's PATCH with a new parent_id: the unit moved under another unit of the scope; the registry refuses a
+    cycle, a parent not of a higher level and a unit that already has units, files or imports below it."""
+    form = visit.form()
+    try:
+        unit = uses.registry.call(
+            "change_org_unit", org_unit_id, {"parent_id": form.get("parent_id", "")}, visit.user.org_unit_id
+        )
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        errors = field_messages(error)
+        moving = {
+            "org_unit_id": org_unit_id,
+            "parent_id": form.get("parent_id", ""),
+            "errors": errors,
+            "problem": None if errors else error.message,
+        }
+        return org_units_page(uses, visit, error.status, moving=moving)
     units.kept(uses.db, unit)
     return redirect("/org-units?" + urlencode({"done": unit["name"]}))
