@@ -126,7 +126,11 @@ def test_the_console_warns_staff_from_november_and_the_admin_enters_next_year(ye
         shown = caseworker.get(page).text
         assert 'id="calendar-warning"' in shown and "尚无2027年的节假日安排" in shown, page
     assert 'id="calendar-warning"' not in donor.get("/").text
-    assert caseworker.get("/calendar").status_code == 403
+    read_only = caseworker.get("/calendar")  # any staff read it, as the API lets them; only the admin enters a year
+    assert read_only.status_code == 200 and 'id="calendar-missing"' in read_only.text
+    assert 'action="/calendar"' not in read_only.text and 'id="calendar-admin-only"' in read_only.text
+    assert donor.get("/calendar").status_code == 403
+    assert caseworker.submit("/calendar?year=2027", "/calendar", {"year": "2027", "holidays": ""}).status_code == 403
 
     form = admin.get("/calendar")
     assert form.status_code == 200 and "2027年工作日历" in form.text and 'id="calendar-missing"' in form.text

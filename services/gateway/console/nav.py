@@ -23,7 +23,7 @@ PAGES = (
     ("统计报表", "/reports", STAFF),
     ("组织机构", "/org-units", STAFF),
     ("账号", "/users", ADMIN),
-    ("工作日历", "/calendar", ADMIN),
+    ("工作日历", "/calendar", STAFF),
 )
 
 
