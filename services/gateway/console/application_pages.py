@@ -6,7 +6,7 @@ from services.gateway.auth import CASEWORK, FINANCE, STAFF
 from services.gateway.backends import Backend, Submissions
 from services.gateway.console.calendar_pages import calendar_warning
 from services.gateway.console.campaign_pages import campaign_choices
-from services.gateway.console.forms import field_messages, filled, whole_number
+from services.gateway.console.forms import field_messages, filled, listed, whole_number
 from services.gateway.console.labels import APPLICATION_STATUSES, LEVELS
 from services.gateway.console.payee_pages import recent_payee_changes
 from services.gateway.console.web import redirect, safe_next
@@ -102,13 +102,7 @@ def console_applications(uses: Uses, visit):
     filters = {name: args.get(name, "") for name in APPLICATION_FILTERS}
     query = {**filled(filters, *APPLICATION_FILTERS), "per_page": SHOWN, "page": whole_number(args.get("page", "1"))}
     scope = visit.user.org_unit_id
-    listing, errors = None, {}
-    try:
-        listing = uses.aid.call("list_applications", query, scope)
-    except ServiceError as error:
-        if error.code != "validation_error":
-            raise
-        errors = field_messages(error)
+    listing, errors = listed(uses.aid, "list_applications", query, scope)
     return visit.page(
         "applications.html",
         400 if errors else 200,

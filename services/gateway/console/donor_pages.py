@@ -8,11 +8,9 @@ from services.gateway import units
 from services.gateway.auth import MONEY_READERS
 from services.gateway.backends import Backend
 from services.gateway.console.campaign_pages import campaign_choices
-from services.gateway.console.forms import whole_number
+from services.gateway.console.forms import listed, whole_number
 from services.gateway.console.nav import DONOR
-from services.gateway.console.worker_pages import invalid_fields
 from services.gateway.routes import Area
-from shared.errors import ServiceError
 
 SHOWN = 50
 
@@ -40,11 +38,7 @@ def console_trace(uses: Uses, visit):
 def console_donors(uses: Uses, visit):
     """The donors in the visitor's scope (by the unit that took them on), by name, a page at a time."""
     query = {"per_page": SHOWN, "page": whole_number(visit.request.args.get("page", "1"))}
-    listing, errors = None, {}
-    try:
-        listing = uses.aid.call("list_donors", query, visit.user.org_unit_id)
-    except ServiceError as error:
-        errors = invalid_fields(error)
+    listing, errors = listed(uses.aid, "list_donors", query, visit.user.org_unit_id)
     unit_ids = {donor["org_unit_id"] for donor in listing["items"] if donor["org_unit_id"]} if listing else set()
     return visit.page(
         "donors.html",

@@ -1,5 +1,6 @@
 """From posted forms to the same RPC payloads the API takes, and from ServiceErrors back to messages by field."""
 
+from services.gateway.backends import Backend
 from shared.errors import ServiceError, validation_error
 from shared.money import yuan_to_fen
 from shared.validation import InvalidValue
@@ -24,6 +25,17 @@ def field_messages(error: ServiceError) -> dict[str, list[str]]:
 
     walk("", error.fields or {})
     return flat
+
+
+def listed(backend: Backend, call: str, query: dict, scope) -> tuple[dict | None, dict[str, list[str]]]:
+    """A list page's listing from its backend; or None and the messages by field when the backend refused the query
+    (a bad filter or page): any other error is not the form's to show."""
+    try:
+        return backend.call(call, query, scope), {}
+    except ServiceError as error:
+        if error.code != "validation_error":
+            raise
+        return None, field_messages(error)
 
 
 def filled(form: dict, *names: str) -> dict:

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from services.gateway.auth import CASEWORK, STAFF
 from services.gateway.backends import Backend
-from services.gateway.console.forms import filled, whole_number
+from services.gateway.console.forms import filled, listed, whole_number
 from services.gateway.console.labels import SMS_STATUSES, SMS_TEMPLATES
-from services.gateway.console.worker_pages import invalid_fields
 from services.gateway.routes import Area
 from services.notify.schemas import PUBLIC_STATUSES
 from shared.errors import ServiceError
@@ -37,11 +36,7 @@ def notifications_page(uses: Uses, visit, resent=None, problem=None, refused=Non
     args = visit.request.args
     filters = {name: args.get(name, "") for name in MESSAGE_FILTERS}
     query = {**filled(filters, *MESSAGE_FILTERS), "per_page": SHOWN, "page": whole_number(args.get("page", "1"))}
-    listing, errors = None, {}
-    try:
-        listing = uses.notify.call("list_notifications", query, visit.user.org_unit_id)
-    except ServiceError as error:
-        errors = invalid_fields(error)
+    listing, errors = listed(uses.notify, "list_notifications", query, visit.user.org_unit_id)
     return visit.page(
         "notifications.html",
         400 if errors else http_status,
@@ -72,9 +67,5 @@ def console_resend(uses: Uses, visit, notification_id):
 @area.page("GET", "/sms/opt-outs", roles=STAFF)
 def console_opt_outs(uses: Uses, visit):
     query = {"per_page": SHOWN, "page": whole_number(visit.request.args.get("page", "1"))}
-    listing, errors = None, {}
-    try:
-        listing = uses.notify.call("list_opt_outs", query, visit.user.org_unit_id)
-    except ServiceError as error:
-        errors = invalid_fields(error)
+    listing, errors = listed(uses.notify, "list_opt_outs", query, visit.user.org_unit_id)
     return visit.page("opt_outs.html", 400 if errors else 200, listing=listing, errors=errors)

@@ -7,7 +7,7 @@ from services.gateway import units
 from services.gateway.auth import CASEWORK, STAFF
 from services.gateway.backends import Backend
 from services.gateway.bodies import Bodies
-from services.gateway.console.forms import field_messages, filled
+from services.gateway.console.forms import field_messages, filled, listed
 from services.gateway.console.labels import CATEGORIES, WORKER_STATUSES, label
 from services.gateway.console.web import redirect
 from services.gateway.imports import start_import, upload_to_registry
@@ -61,22 +61,11 @@ class Uses:
 area = Area(Uses)
 
 
-def invalid_fields(error: ServiceError) -> dict[str, list[str]]:
-    """The messages by field of a validation error; any other error is not the form's to show."""
-    if error.code != "validation_error":
-        raise error
-    return field_messages(error)
-
-
 @area.page("GET,POST", "/workers", roles=STAFF)
 def console_workers(uses: Uses, visit):
     """Search by the API's filters; posted, so an ID number typed in never appears in a URL or a log."""
     filters = filled(visit.form(), *WORKER_FILTERS) if visit.request.method == "POST" else {}
-    listing, errors = None, {}
-    try:
-        listing = uses.registry.call("list_workers", filters, visit.user.org_unit_id)
-    except ServiceError as error:
-        errors = invalid_fields(error)
+    listing, errors = listed(uses.registry, "list_workers", filters, visit.user.org_unit_id)
     shown = {name: value for name, value in filters.items() if name != "id_number"}  # not echoed back in full
     return visit.page(
         "workers.html",
