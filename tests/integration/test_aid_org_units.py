@@ -16,6 +16,7 @@ from services.aid.service import AidService
 from shared import org_paths
 from shared.db import make_engine
 from shared.migrations import alembic_config
+from tests.fakes.campaigns import warmth_fields
 from tests.fakes.events import sample
 
 ROOT, EAST = "0a" * 16, "0b" * 16
@@ -60,16 +61,7 @@ def _campaign_and_gift_of_the_root(session) -> dict:
     """A campaign, a donor and a gift made by the root's users while aid knew no root (kept as NULL)."""
     campaign = campaigns.create(
         session,
-        {
-            "program": "warmth",
-            "name": "送温暖",
-            "year": 2026,
-            "opens_on": date(2026, 8, 1),
-            "closes_on": date(2026, 8, 31),
-            "budget_fen": 100_000,
-            "amounts": {"deep": 50_000},
-            "publicity_days": 0,
-        },
+        warmth_fields(),
         "admin:root",
         None,
         ask_registry=None,

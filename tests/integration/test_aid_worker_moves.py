@@ -7,8 +7,6 @@ anew with the same unit locks none of the worker's applications); SQLite has one
 is taken in aid's own transaction between the read and the write.
 """
 
-from datetime import date
-
 from alembic import command
 from nameko.testing.services import worker_factory
 from sqlalchemy import insert, select
@@ -24,6 +22,7 @@ from services.aid.service import AidService
 from shared.db import make_engine
 from shared.events import now_utc
 from shared.migrations import alembic_config
+from tests.fakes.campaigns import warmth_fields
 from tests.fakes.events import sample
 
 ROOT, EAST, WORKER = "0a" * 16, "0b" * 16, "0c" * 16
@@ -69,17 +68,7 @@ def test_a_review_step_taken_while_the_workers_file_is_told_anew_is_not_overwrit
 def _campaign(session) -> Campaign:
     row = campaigns.create(
         session,
-        {
-            "program": "warmth",
-            "name": "送温暖",
-            "year": 2026,
-            "opens_on": date(2026, 8, 1),
-            "closes_on": date(2026, 8, 31),
-            "budget_fen": 100_000,
-            "amounts": {"deep": 50_000},
-            "publicity_days": 0,
-            "review_levels": LEVELS,
-        },
+        warmth_fields(review_levels=LEVELS),
         "admin:root",
         None,
         ask_registry=None,
